@@ -1,0 +1,223 @@
+package org.vivit4j.backend;
+
+import org.vivit4j.model.Activation;
+
+/**
+ * Plain-Java backend on the host. In {@link Precision#FLOAT32} mode every stored value is a
+ * float32 and every product and sum is computed in float32 (values are held in {@code double[]}
+ * but each operation rounds through {@code float}), which is what a float32 device computes.
+ */
+public final class CpuBackend implements Backend {
+  private final Precision precision;
+
+  public CpuBackend(Precision precision) {
+    this.precision = precision;
+  }
+
+  /** A host matrix. */
+  static final class HostMatrix implements DeviceMatrix {
+    final int rows;
+    final int cols;
+    final double[] data;
+
+    HostMatrix(int rows, int cols, double[] data) {
+      this.rows = rows;
+      this.cols = cols;
+      this.data = data;
+    }
+
+    @Override
+    public int rows() {
+      return rows;
+    }
+
+    @Override
+    public int cols() {
+      return cols;
+    }
+
+    @Override
+    public void close() {
+      // host memory is reclaimed by the garbage collector
+    }
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public String deviceName() {
+    return "host CPU (plain Java, " + Runtime.getRuntime().availableProcessors() + " cores)";
+  }
+
+  @Override
+  public Precision precision() {
+    return precision;
+  }
+
+  private boolean f32() {
+    return precision == Precision.FLOAT32;
+  }
+
+  private static HostMatrix host(DeviceMatrix m) {
+    if (!(m instanceof HostMatrix h)) {
+      throw new IllegalArgumentException("matrix does not belong to the CPU backend");
+    }
+    return h;
+  }
+
+  @Override
+  public DeviceMatrix upload(double[] data, int rows, int cols) {
+    if (data.length != rows * cols) {
+      throw new IllegalArgumentException(
+          "data has " + data.length + " entries, expected " + rows + "×" + cols);
+    }
+    double[] copy = data.clone();
+    if (f32()) {
+      for (int i = 0; i < copy.length; i++) {
+        copy[i] = (float) copy[i];
+      }
+    }
+    return new HostMatrix(rows, cols, copy);
+  }
+
+  @Override
+  public DeviceMatrix zeros(int rows, int cols) {
+    return new HostMatrix(rows, cols, new double[rows * cols]);
+  }
+
+  @Override
+  public double[] download(DeviceMatrix m) {
+    return host(m).data.clone();
+  }
+
+  @Override
+  public DeviceMatrix mul(DeviceMatrix am, DeviceMatrix bm) {
+    HostMatrix a = host(am);
+    HostMatrix b = host(bm);
+    if (a.cols != b.rows) {
+      throw new IllegalArgumentException(
+          "mul: a is " + a.rows + "×" + a.cols + ", b is " + b.rows + "×" + b.cols);
+    }
+    int m = a.rows;
+    int k = a.cols;
+    int n = b.cols;
+    double[] c = new double[m * n];
+    if (f32()) {
+      float[] row = new float[n];
+      for (int i = 0; i < m; i++) {
+        java.util.Arrays.fill(row, 0f);
+        for (int p = 0; p < k; p++) {
+          float aip = (float) a.data[i * k + p];
+          int bo = p * n;
+          for (int j = 0; j < n; j++) {
+            row[j] += aip * (float) b.data[bo + j];
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          c[i * n + j] = row[j];
+        }
+      }
+    } else {
+      for (int i = 0; i < m; i++) {
+        int co = i * n;
+        for (int p = 0; p < k; p++) {
+          double aip = a.data[i * k + p];
+          int bo = p * n;
+          for (int j = 0; j < n; j++) {
+            c[co + j] += aip * b.data[bo + j];
+          }
+        }
+      }
+    }
+    return new HostMatrix(m, n, c);
+  }
+
+  @Override
+  public DeviceMatrix mulTransB(DeviceMatrix am, DeviceMatrix bm) {
+    HostMatrix a = host(am);
+    HostMatrix b = host(bm);
+    if (a.cols != b.cols) {
+      throw new IllegalArgumentException(
+          "mulTransB: a is " + a.rows + "×" + a.cols + ", b is " + b.rows + "×" + b.cols);
+    }
+    int m = a.rows;
+    int k = a.cols;
+    int n = b.rows;
+    double[] c = new double[m * n];
+    boolean f32 = f32();
+    for (int i = 0; i < m; i++) {
+      int ao = i * k;
+      for (int j = 0; j < n; j++) {
+        int bo = j * k;
+        if (f32) {
+          float s = 0f;
+          for (int p = 0; p < k; p++) {
+            s += (float) a.data[ao + p] * (float) b.data[bo + p];
+          }
+          c[i * n + j] = s;
+        } else {
+          double s = 0;
+          for (int p = 0; p < k; p++) {
+            s += a.data[ao + p] * b.data[bo + p];
+          }
+          c[i * n + j] = s;
+        }
+      }
+    }
+    return new HostMatrix(m, n, c);
+  }
+
+  @Override
+  public void accumulateHadamardExpanded(
+      DeviceMatrix accm, DeviceMatrix pm, DeviceMatrix qm, int rowBlock, int colBlock) {
+    HostMatrix acc = host(accm);
+    HostMatrix p = host(pm);
+    if (acc.rows != p.rows || acc.cols != p.cols) {
+      throw new IllegalArgumentException("accumulateHadamardExpanded: shapes differ");
+    }
+    HostMatrix q = qm == null ? null : host(qm);
+    if (q != null && (q.rows * rowBlock != p.rows || q.cols * colBlock != p.cols)) {
+      throw new IllegalArgumentException(
+          "accumulateHadamardExpanded: q is " + q.rows + "×" + q.cols + ", blocks do not tile p");
+    }
+    boolean f32 = f32();
+    for (int i = 0; i < p.rows; i++) {
+      for (int j = 0; j < p.cols; j++) {
+        int ij = i * p.cols + j;
+        double term = p.data[ij];
+        if (q != null) {
+          double qv = q.data[(i / rowBlock) * q.cols + j / colBlock];
+          term = f32 ? (double) ((float) term * (float) qv) : term * qv;
+        }
+        acc.data[ij] = f32 ? (double) ((float) acc.data[ij] + (float) term) : acc.data[ij] + term;
+      }
+    }
+  }
+
+  @Override
+  public void scaleByActivationDerivative(
+      DeviceMatrix bm, DeviceMatrix zm, Activation act, int block) {
+    HostMatrix b = host(bm);
+    HostMatrix z = host(zm);
+    if (z.cols != b.cols || z.rows * block != b.rows) {
+      throw new IllegalArgumentException("scaleByActivationDerivative: shapes do not match");
+    }
+    boolean f32 = f32();
+    for (int i = 0; i < b.rows; i++) {
+      int zo = (i / block) * z.cols;
+      for (int f = 0; f < b.cols; f++) {
+        double d = ActivationMath.derivative(act, z.data[zo + f], f32);
+        double v = b.data[i * b.cols + f] * d;
+        b.data[i * b.cols + f] = f32 ? (float) v : v;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    // nothing to release
+  }
+}
