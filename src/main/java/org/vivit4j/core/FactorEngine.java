@@ -1,0 +1,241 @@
+package org.vivit4j.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.layers.Layer;
+import org.vivit4j.layers.LayerContext;
+import org.vivit4j.layers.LayerRegistry;
+import org.vivit4j.loss.Loss;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.ParamTensor;
+
+/**
+ * Backpropagates the GGN factor {@code V} through the layers on a backend without ever forming
+ * {@code V}: at the output the factor of GGN sample {@code m} is {@code √(N·R/|S|)·S_m} (rows
+ * {@code (m, c)}), each layer maps it to its input, and each parameter tensor in a group adds its
+ * Gram contribution {@code V_pᵀ V_p} (and gradient cross terms {@code G_pᵀ V_p}) to its group's
+ * accumulators. Only the small Gram blocks and cross terms come back to the host.
+ */
+public final class FactorEngine implements AutoCloseable {
+  private final NetworkSpec net;
+  private final List<Layer> layers;
+  private final Loss loss;
+  private final Backend backend;
+
+  public FactorEngine(NetworkSpec net, LossSpec lossSpec, Backend backend) {
+    this.net = net;
+    this.layers = LayerRegistry.build(net);
+    this.loss = Loss.of(lossSpec);
+    this.backend = backend;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** {@code C̃}: factor columns per sample. */
+  public int factorColumns() {
+    return loss.factorColumns(net.outputSize());
+  }
+
+  /** Host forward pass and gradients in float64. */
+  public ForwardPass forward(Batch batch, Scaling fullBatchScaling) {
+    return new ForwardPass(net, layers, loss, batch, fullBatchScaling);
+  }
+
+  /** Gram matrix {@code [G × G]} and cross terms {@code [N_grad × G]} (or null) of one group. */
+  public record GroupGram(double[] gram, int size, double[] cross) {}
+
+  /** Called for each layer on the way back with the factor at its output. */
+  private interface LayerVisitor {
+    void visit(int layer, LayerContext ctx);
+  }
+
+  /** The output factor {@code B_L [|S|C̃ × C]}, row {@code (m, c)} = {@code scale·S_{s_m}[:, c]}. */
+  private DeviceMatrix outputFactor(ForwardPass fp, Batch batch, Scaling scaling, int[] ggnRows) {
+    int c = net.outputSize();
+    int ct = factorColumns();
+    double scale = scaling.factorScale();
+    double[] b = new double[ggnRows.length * ct * c];
+    double[] f = fp.outputs();
+    for (int m = 0; m < ggnRows.length; m++) {
+      int s = ggnRows[m];
+      double[] fs = java.util.Arrays.copyOfRange(f, s * c, (s + 1) * c);
+      double[] sqrtH = loss.sqrtHessian(fs, ForwardPass.target(batch, s, c));
+      for (int col = 0; col < ct; col++) {
+        for (int j = 0; j < c; j++) {
+          b[(m * ct + col) * c + j] = scale * sqrtH[j * ct + col];
+        }
+      }
+    }
+    return backend.upload(b, ggnRows.length * ct, c);
+  }
+
+  private void backward(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      boolean withDeltas,
+      int lowestLayer,
+      LayerVisitor visitor) {
+    DeviceMatrix b = outputFactor(fp, batch, scaling, ggnRows);
+    try {
+      for (int i = layers.size() - 1; i >= lowestLayer; i--) {
+        Layer layer = layers.get(i);
+        try (LayerContext ctx =
+            new LayerContext(
+                backend,
+                factorColumns(),
+                fp.activations[i],
+                layer.inSize(),
+                withDeltas ? fp.deltas[i] : null,
+                layer.outSize(),
+                ggnRows,
+                gradRows,
+                b)) {
+          visitor.visit(i, ctx);
+          if (i > lowestLayer) {
+            DeviceMatrix next = layer.jacT(ctx);
+            if (next != b) {
+              b.close();
+            }
+            b = next;
+          }
+        }
+      }
+    } finally {
+      b.close();
+    }
+  }
+
+  /** Lowest layer index holding a tensor of any group. */
+  private int lowestLayer(List<int[]> groupTensors) {
+    int lowest = layers.size() - 1;
+    for (int[] g : groupTensors) {
+      for (int t : g) {
+        lowest = Math.min(lowest, net.params().get(t).layer());
+      }
+    }
+    return lowest;
+  }
+
+  private static int localIndex(ParamTensor p) {
+    return "weight".equals(p.name()) ? 0 : 1;
+  }
+
+  /**
+   * Gram matrices (and optionally cross terms) of every group in one backward pass.
+   *
+   * @param groupTensors per group, the global parameter-tensor indices
+   */
+  public List<GroupGram> grams(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms) {
+    int size = ggnRows.length * factorColumns();
+    List<DeviceMatrix> gramAcc = new ArrayList<>();
+    List<DeviceMatrix> crossAcc = new ArrayList<>();
+    try {
+      for (int g = 0; g < groupTensors.size(); g++) {
+        gramAcc.add(backend.zeros(size, size));
+        crossAcc.add(crossTerms ? backend.zeros(gradRows.length, size) : null);
+      }
+      backward(
+          fp,
+          batch,
+          scaling,
+          ggnRows,
+          gradRows,
+          crossTerms,
+          lowestLayer(groupTensors),
+          (i, ctx) -> {
+            for (int g = 0; g < groupTensors.size(); g++) {
+              for (int t : groupTensors.get(g)) {
+                ParamTensor p = net.params().get(t);
+                if (p.layer() != i) {
+                  continue;
+                }
+                layers.get(i).accumulateGram(ctx, localIndex(p), gramAcc.get(g));
+                if (crossTerms) {
+                  layers.get(i).accumulateCrossTerms(ctx, localIndex(p), crossAcc.get(g));
+                }
+              }
+            }
+          });
+      List<GroupGram> out = new ArrayList<>();
+      for (int g = 0; g < groupTensors.size(); g++) {
+        double[] cross = crossTerms ? backend.download(crossAcc.get(g)) : null;
+        out.add(new GroupGram(backend.download(gramAcc.get(g)), size, cross));
+      }
+      return out;
+    } finally {
+      gramAcc.forEach(DeviceMatrix::close);
+      crossAcc.stream().filter(m -> m != null).forEach(DeviceMatrix::close);
+    }
+  }
+
+  /**
+   * {@code V w} for every group: maps Gram-space vectors {@code w[g] [K][|S|C̃]} to the group's
+   * parameter layout (its tensors concatenated in the listed order), {@code [K][dim_g]}.
+   */
+  public List<double[][]> applyFactor(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w) {
+    List<double[][]> out = new ArrayList<>();
+    for (int g = 0; g < groupTensors.size(); g++) {
+      int dim = 0;
+      for (int t : groupTensors.get(g)) {
+        dim += net.params().get(t).numel();
+      }
+      out.add(new double[w.get(g).length][dim]);
+    }
+    backward(
+        fp,
+        batch,
+        scaling,
+        ggnRows,
+        new int[0],
+        false,
+        lowestLayer(groupTensors),
+        (i, ctx) -> {
+          double[] factorHost = null;
+          for (int g = 0; g < groupTensors.size(); g++) {
+            int offset = 0;
+            for (int t : groupTensors.get(g)) {
+              ParamTensor p = net.params().get(t);
+              if (p.layer() == i) {
+                if (factorHost == null) {
+                  factorHost = backend.download(ctx.factorOut());
+                }
+                double[][] part =
+                    layers.get(i).applyFactor(ctx, factorHost, localIndex(p), w.get(g));
+                for (int k = 0; k < part.length; k++) {
+                  System.arraycopy(part[k], 0, out.get(g)[k], offset, p.numel());
+                }
+              }
+              offset += p.numel();
+            }
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    layers.forEach(Layer::close);
+  }
+}

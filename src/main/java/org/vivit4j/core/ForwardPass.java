@@ -1,0 +1,84 @@
+package org.vivit4j.core;
+
+import java.util.List;
+import org.vivit4j.layers.Layer;
+import org.vivit4j.loss.Loss;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.ParamTensor;
+
+/**
+ * The host part of a computation, in float64: forward pass, per-sample losses, the per-sample
+ * output gradients {@code δ = ∂L_n/∂z} at every layer output, and the batch gradient. This is
+ * {@code O(N·D)} work; the factor backpropagation ({@code O(N·C̃·D)}) runs on a backend.
+ */
+public final class ForwardPass {
+  /** {@code activations[i]}: input of layer i, {@code [N × size_i]}; the last is the output f. */
+  public final double[][] activations;
+
+  /** {@code deltas[i]}: {@code ∂L_n/∂z} at the output of layer i, {@code [N × size_{i+1}]}. */
+  public final double[][] deltas;
+
+  public final double loss;
+  public final double[] perSampleLosses;
+  public final double[] grad;
+  public final int n;
+  public final int outputs;
+
+  /** Runs the pass. {@code scaling} must be built for the whole batch N. */
+  public ForwardPass(NetworkSpec net, List<Layer> layers, Loss loss, Batch batch, Scaling scaling) {
+    this.n = batch.n();
+    int depth = layers.size();
+    this.activations = new double[depth + 1][];
+    this.deltas = new double[depth][];
+    activations[0] = batch.x();
+    for (int i = 0; i < depth; i++) {
+      activations[i + 1] = layers.get(i).forward(activations[i], n);
+    }
+    this.outputs = net.outputSize();
+    double[] f = activations[depth];
+    this.perSampleLosses = new double[n];
+    double[] deltaOut = new double[n * outputs];
+    double sum = 0;
+    double perSample = scaling.perSampleFactor();
+    for (int s = 0; s < n; s++) {
+      double[] fs = java.util.Arrays.copyOfRange(f, s * outputs, (s + 1) * outputs);
+      Loss.Target t = target(batch, s, outputs);
+      double l = loss.value(fs, t);
+      sum += l;
+      perSampleLosses[s] = perSample * l;
+      double[] g = loss.gradient(fs, t);
+      for (int c = 0; c < outputs; c++) {
+        deltaOut[s * outputs + c] = perSample * g[c];
+      }
+    }
+    this.loss = scaling.reductionFactor() * sum;
+    this.grad = new double[net.numParams()];
+    for (int i = depth - 1; i >= 0; i--) {
+      deltas[i] = deltaOut;
+      Layer layer = layers.get(i);
+      double[][] pg = layer.paramGradients(activations[i], deltaOut, n);
+      int t = 0;
+      for (ParamTensor p : net.params()) {
+        if (p.layer() == i) {
+          System.arraycopy(pg[t++], 0, grad, p.offset(), p.numel());
+        }
+      }
+      if (i > 0) {
+        deltaOut = layer.backpropGradient(activations[i], deltaOut, n);
+      }
+    }
+  }
+
+  /** Target of sample {@code s}. */
+  public static Loss.Target target(Batch batch, int s, int outputs) {
+    return batch.yClass() != null
+        ? new Loss.Target(null, 0, batch.yClass()[s])
+        : new Loss.Target(batch.yReal(), s * outputs, -1);
+  }
+
+  /** Network outputs {@code f}, {@code [N × C]}. */
+  public double[] outputs() {
+    return activations[activations.length - 1];
+  }
+}

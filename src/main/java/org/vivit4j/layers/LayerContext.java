@@ -1,0 +1,168 @@
+package org.vivit4j.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.DeviceMatrix;
+
+/**
+ * What a layer needs during the backward pass of the GGN factor, with the device copies made
+ * lazily and shared between the layer's parameter tensors (e.g. {@code B_out B_outᵀ} is computed
+ * once for a Linear weight and its bias). Closing the context frees every device matrix it made.
+ *
+ * <p>Shapes: the host input {@code a} is {@code [N × in]} for all N samples, the host output
+ * gradient {@code δ} ({@code ∂L_n/∂z_n}) is {@code [N × out]}; {@code ggnRows} ({@code |S|}
+ * samples) and {@code gradRows} ({@code N_grad} samples) select rows of them. The factor {@code
+ * B_out} is {@code [|S|·C̃ × out]}, row {@code m·C̃ + c}.
+ */
+public final class LayerContext implements AutoCloseable {
+  private final Backend backend;
+  private final int factorColumns;
+  private final double[] input;
+  private final int inSize;
+  private final double[] deltaOut;
+  private final int outSize;
+  private final int[] ggnRows;
+  private final int[] gradRows;
+  private final DeviceMatrix factorOut;
+  private final List<DeviceMatrix> owned = new ArrayList<>();
+  private DeviceMatrix inputGgn;
+  private DeviceMatrix inputGrad;
+  private DeviceMatrix deltaGrad;
+  private DeviceMatrix factorGram;
+  private DeviceMatrix deltaFactor;
+  private DeviceMatrix inputGramGgn;
+  private DeviceMatrix inputGramGradGgn;
+
+  /**
+   * @param factorOut {@code B_out}; not owned by the context
+   * @param deltaOut per-sample output gradients, or {@code null} when no cross terms are needed
+   */
+  public LayerContext(
+      Backend backend,
+      int factorColumns,
+      double[] input,
+      int inSize,
+      double[] deltaOut,
+      int outSize,
+      int[] ggnRows,
+      int[] gradRows,
+      DeviceMatrix factorOut) {
+    this.backend = backend;
+    this.factorColumns = factorColumns;
+    this.input = input;
+    this.inSize = inSize;
+    this.deltaOut = deltaOut;
+    this.outSize = outSize;
+    this.ggnRows = ggnRows;
+    this.gradRows = gradRows;
+    this.factorOut = factorOut;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** {@code C̃}: factor columns per sample. */
+  public int factorColumns() {
+    return factorColumns;
+  }
+
+  /** {@code B_out}, {@code [|S|·C̃ × out]}. */
+  public DeviceMatrix factorOut() {
+    return factorOut;
+  }
+
+  /** Host input of the layer for all N samples, {@code [N × in]}. */
+  public double[] input() {
+    return input;
+  }
+
+  public int[] ggnRows() {
+    return ggnRows;
+  }
+
+  public int[] gradRows() {
+    return gradRows;
+  }
+
+  private DeviceMatrix own(DeviceMatrix m) {
+    owned.add(m);
+    return m;
+  }
+
+  private DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
+    double[] out = new double[rows.length * width];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(src, rows[r] * width, out, r * width, width);
+    }
+    return own(backend.upload(out, rows.length, width));
+  }
+
+  /** {@code A_S}: the layer input of the GGN samples, {@code [|S| × in]}. */
+  public DeviceMatrix inputGgn() {
+    if (inputGgn == null) {
+      inputGgn = uploadRows(input, inSize, ggnRows);
+    }
+    return inputGgn;
+  }
+
+  /** {@code A_T}: the layer input of the gradient samples, {@code [N_grad × in]}. */
+  public DeviceMatrix inputGrad() {
+    if (inputGrad == null) {
+      inputGrad = uploadRows(input, inSize, gradRows);
+    }
+    return inputGrad;
+  }
+
+  /** {@code Δ_T}: output gradients of the gradient samples, {@code [N_grad × out]}. */
+  public DeviceMatrix deltaGrad() {
+    if (deltaOut == null) {
+      throw new IllegalStateException("cross terms were not requested for this pass");
+    }
+    if (deltaGrad == null) {
+      deltaGrad = uploadRows(deltaOut, outSize, gradRows);
+    }
+    return deltaGrad;
+  }
+
+  /** {@code B_out B_outᵀ}, {@code [|S|C̃ × |S|C̃]}. */
+  public DeviceMatrix factorGram() {
+    if (factorGram == null) {
+      factorGram = own(backend.mulTransB(factorOut, factorOut));
+    }
+    return factorGram;
+  }
+
+  /** {@code Δ_T B_outᵀ}, {@code [N_grad × |S|C̃]}. */
+  public DeviceMatrix deltaFactor() {
+    if (deltaFactor == null) {
+      deltaFactor = own(backend.mulTransB(deltaGrad(), factorOut));
+    }
+    return deltaFactor;
+  }
+
+  /** {@code A_S A_Sᵀ}, {@code [|S| × |S|]}. */
+  public DeviceMatrix inputGramGgn() {
+    if (inputGramGgn == null) {
+      inputGramGgn = own(backend.mulTransB(inputGgn(), inputGgn()));
+    }
+    return inputGramGgn;
+  }
+
+  /** {@code A_T A_Sᵀ}, {@code [N_grad × |S|]}. */
+  public DeviceMatrix inputGramGradGgn() {
+    if (inputGramGradGgn == null) {
+      inputGramGradGgn = own(backend.mulTransB(inputGrad(), inputGgn()));
+    }
+    return inputGramGradGgn;
+  }
+
+  @Override
+  public void close() {
+    for (DeviceMatrix m : owned) {
+      m.close();
+    }
+    owned.clear();
+  }
+}

@@ -1,0 +1,39 @@
+package org.vivit4j.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.UnsupportedFeatureException;
+
+/** Builds the fast-path layer objects for a network spec: one line per layer type. */
+public final class LayerRegistry {
+  private LayerRegistry() {}
+
+  /** The layers of {@code net} in order; a clear error for layer types not supported yet. */
+  public static List<Layer> build(NetworkSpec net) {
+    List<Layer> out = new ArrayList<>();
+    for (int i = 0; i < net.layers().size(); i++) {
+      LayerSpec spec = net.layers().get(i);
+      int in = net.sizeBefore(i);
+      Layer layer;
+      if (spec instanceof LinearSpec l) {
+        layer = new LinearLayer(l);
+      } else if (spec instanceof ActivationSpec a) {
+        layer = new ActivationLayer(a.activation(), in);
+      } else if (spec instanceof FlattenSpec) {
+        layer = new FlattenLayer(in);
+      } else if (spec instanceof Conv2dSpec) {
+        throw new UnsupportedFeatureException("model[" + i + "].type", "the layer type conv2d");
+      } else {
+        throw new IllegalStateException("no fast-path layer for " + spec.type());
+      }
+      out.add(layer);
+    }
+    return out;
+  }
+}
