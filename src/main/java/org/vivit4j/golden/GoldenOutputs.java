@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code outputs} part of a golden case (see the golden README), parsed for comparisons. */
+/**
+ * The {@code outputs} part of a golden case (numbers computed by the real ViViT + BackPACK +
+ * PyTorch in float64; schema in docs/SCHEMA.md), parsed for comparisons by the seed job and the
+ * tests.
+ */
 public record GoldenOutputs(
     double loss,
     double[] perSampleLosses,
@@ -32,7 +36,11 @@ public record GoldenOutputs(
       double canonicalSignMinMargin) {}
 
   public static GoldenOutputs read(Path file) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(file.toFile());
+    return fromJson(new ObjectMapper().readTree(file.toFile()));
+  }
+
+  /** Parses the outputs of a golden case given its whole JSON document. */
+  public static GoldenOutputs fromJson(JsonNode root) {
     JsonNode out = root.get("outputs");
     List<Group> groups = new ArrayList<>();
     JsonNode checks = root.path("check").path("groups");
@@ -67,7 +75,7 @@ public record GoldenOutputs(
         root);
   }
 
-  static double[] doubles(JsonNode a) {
+  public static double[] doubles(JsonNode a) {
     double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).asDouble();
@@ -75,7 +83,7 @@ public record GoldenOutputs(
     return out;
   }
 
-  static int[] ints(JsonNode a) {
+  public static int[] ints(JsonNode a) {
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).asInt();
@@ -83,7 +91,7 @@ public record GoldenOutputs(
     return out;
   }
 
-  static double[][] matrix(JsonNode a) {
+  public static double[][] matrix(JsonNode a) {
     double[][] out = new double[a.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = doubles(a.get(i));

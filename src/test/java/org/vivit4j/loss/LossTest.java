@@ -1,0 +1,71 @@
+package org.vivit4j.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.Reduction;
+
+/** Gradient and Hessian factor of each loss against central finite differences of its value. */
+class LossTest {
+  private static final double H = 1e-4;
+
+  private static Loss.Target target(LossType type, SplittableRandom rnd, int c) {
+    if (type == LossType.MSE) {
+      double[] y = new double[c];
+      for (int i = 0; i < c; i++) {
+        y[i] = rnd.nextDouble(-1, 1);
+      }
+      return new Loss.Target(y, 0, -1);
+    }
+    return new Loss.Target(null, 0, rnd.nextInt(c));
+  }
+
+  @ParameterizedTest
+  @EnumSource(LossType.class)
+  void gradientAndFactorMatchFiniteDifferences(LossType type) {
+    for (Reduction red : Reduction.values()) {
+      for (int c : new int[] {1, 2, 5}) {
+        SplittableRandom rnd = new SplittableRandom(31L * c + red.ordinal());
+        Loss loss = Loss.of(new LossSpec(type, red));
+        double[] f = new double[c];
+        for (int i = 0; i < c; i++) {
+          f[i] = rnd.nextDouble(-2, 2);
+        }
+        Loss.Target t = target(type, rnd, c);
+        double[] g = loss.gradient(f, t);
+        double[] s = loss.sqrtHessian(f, t);
+        int ct = loss.factorColumns(c);
+        for (int i = 0; i < c; i++) {
+          assertEquals(fdGradient(loss, f, t, i), g[i], 1e-7, type + " ∂ℓ/∂f_" + i);
+          for (int j = 0; j < c; j++) {
+            double sst = 0;
+            for (int k = 0; k < ct; k++) {
+              sst += s[i * ct + k] * s[j * ct + k];
+            }
+            assertEquals(fdHessian(loss, f, t, i, j), sst, 1e-6, type + " (S Sᵀ)_" + i + j);
+          }
+        }
+      }
+    }
+  }
+
+  private static double fdGradient(Loss loss, double[] f, Loss.Target t, int i) {
+    double[] p = f.clone();
+    double[] m = f.clone();
+    p[i] += H;
+    m[i] -= H;
+    return (loss.value(p, t) - loss.value(m, t)) / (2 * H);
+  }
+
+  private static double fdHessian(Loss loss, double[] f, Loss.Target t, int i, int j) {
+    double[] p = f.clone();
+    double[] m = f.clone();
+    p[j] += H;
+    m[j] -= H;
+    return (loss.gradient(p, t)[i] - loss.gradient(m, t)[i]) / (2 * H);
+  }
+}
