@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vivit4j.golden.GoldenComparison;
 
 /**
  * Comparisons that respect what eigenvectors can and cannot be compared by (MATH.md §3, golden
@@ -17,13 +18,7 @@ public final class Compare {
   /** {@code max|a − b| / max|b|} (absolute when {@code b} is all zero). */
   public static double normwise(double[] a, double[] b) {
     assertEquals(b.length, a.length, "lengths differ");
-    double err = 0;
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      err = Math.max(err, Math.abs(a[i] - b[i]));
-      max = Math.max(max, Math.abs(b[i]));
-    }
-    return max == 0 ? err : err / max;
+    return GoldenComparison.normwise(a, b);
   }
 
   public static double[] flatten(double[][] a) {
@@ -48,19 +43,7 @@ public final class Compare {
     for (double v : evalsAsc) {
       max = Math.max(max, Math.abs(v));
     }
-    List<int[]> out = new ArrayList<>();
-    int start = 0;
-    for (int k = 1; k <= evalsAsc.length; k++) {
-      if (k == evalsAsc.length || evalsAsc[k] - evalsAsc[k - 1] > relGap * max) {
-        int[] c = new int[k - start];
-        for (int i = 0; i < c.length; i++) {
-          c[i] = start + i;
-        }
-        out.add(c);
-        start = k;
-      }
-    }
-    return out;
+    return GoldenComparison.clusters(evalsAsc, relGap * max);
   }
 
   /**

@@ -1,0 +1,26 @@
+package org.vivit4j.cli;
+
+import org.vivit4j.model.InvalidInputException;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device
+ * (3), anything else (1, with the exception's class so a bug is recognisable).
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    var err = cmd.getErr();
+    if (ex instanceof InvalidInputException bad) {
+      err.println("error: " + bad.getMessage());
+      return Main.EXIT_BAD_INPUT;
+    }
+    if (ex.getClass().getSimpleName().equals("OpenClUnavailableException")) {
+      err.println("error: " + ex.getMessage());
+      return Main.EXIT_UNAVAILABLE;
+    }
+    err.println("error: " + ex.getClass().getName() + ": " + ex.getMessage());
+    return Main.EXIT_MISMATCH;
+  }
+}

@@ -1,0 +1,51 @@
+package org.vivit4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vivit4j} command line ({@code tornado-env/tornado-run} launches it). */
+@Command(
+    name = "tornado-run",
+    mixinStandardHelpOptions = true,
+    version = "vivit4j 0.1.0",
+    description = "Curvature of neural networks through the low-rank structure of the GGN (ViViT).",
+    subcommands = {
+      SeedCommand.class,
+      SolveCommand.class,
+      GoldenCommand.class,
+      DevicesCommand.class
+    })
+public final class Main implements Runnable {
+
+  /** Exit code for a run that completed but whose checks found a mismatch. */
+  public static final int EXIT_MISMATCH = 1;
+
+  /** Exit code for bad input (a field named in the message). */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  /** Exit code when a requested device/backend is not available. */
+  public static final int EXIT_UNAVAILABLE = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Builds the command line with the project's error handling. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+          return EXIT_BAD_INPUT;
+        });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

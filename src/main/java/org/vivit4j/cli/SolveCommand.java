@@ -1,0 +1,83 @@
+package org.vivit4j.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.DirectionalDerivativesComputation;
+import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.EigvalshComputation;
+import org.vivit4j.api.GgnComputation;
+import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.Problem;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.io.ProblemReader;
+import org.vivit4j.io.ResultWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tornado-run solve}: a problem file in, a result file out (docs/SCHEMA.md). */
+@Command(
+    name = "solve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the computation a problem file asks for (directional derivatives, eigvalsh, eigh)",
+      "and writes the result JSON atomically. Bad input: one line naming the field, exit 2,",
+      "no output file."
+    })
+final class SolveCommand implements Callable<Integer> {
+  @Option(names = "--problem", required = true, description = "problem JSON (golden schema)")
+  Path problemFile;
+
+  @Option(names = "--out", required = true, description = "result JSON to write")
+  Path outFile;
+
+  @Mixin BackendOptions backendOptions = new BackendOptions();
+
+  @Override
+  public Integer call() throws Exception {
+    Problem problem = ProblemReader.read(problemFile);
+    try (Backend backend = backendOptions.create()) {
+      GgnComputation computation = computationFor(problem.computationClass(), problem.options());
+      ComputationResult result =
+          computation.run(
+              problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+      ResultWriter.write(
+          outFile, problem.name(), problem.computationClass(), result, CommandLineText.current());
+      result.warnings().forEach(w -> System.err.println("warning: " + w));
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %s on %s (%s, %s), %.1f ms%n",
+          problem.name(),
+          problem.computationClass(),
+          result.runInfo().device(),
+          result.runInfo().backend(),
+          result.runInfo().dtype(),
+          result.runInfo().seconds() * 1e3);
+      for (GroupResult g : result.groups()) {
+        System.out.printf(
+            Locale.ROOT,
+            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
+            g.group().name(),
+            g.dim(),
+            g.gramEvals().length,
+            g.evals().length,
+            g.gramEvals()[g.gramEvals().length - 1]);
+      }
+      System.out.println("wrote " + outFile);
+      return 0;
+    }
+  }
+
+  static GgnComputation computationFor(String name, ComputationOptions options) {
+    return switch (name) {
+      case "eigvalsh" -> new EigvalshComputation(options);
+      case "eigh" -> new EighComputation(options);
+      case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
+      default -> throw new org.vivit4j.model.UnsupportedFeatureException(
+          "computation.class", "'" + name + "'");
+    };
+  }
+}
