@@ -1,0 +1,172 @@
+package org.vivit4j.io;
+
+import static org.vivit4j.io.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.vivit4j.api.Problem;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Reduction;
+
+/**
+ * Reads a problem file (the input part of the golden JSON schema, {@code schema_version} 1) into a
+ * validated {@link Problem}. Unknown top-level keys ({@code outputs}, {@code check}, ...) are
+ * ignored, so golden files are valid problem files. Every bad input is reported as one {@link
+ * InvalidInputException} naming the JSON path of the offending value; malformed JSON is reported
+ * under the field {@code <json>} with Jackson's line and column.
+ */
+public final class ProblemReader {
+  private ProblemReader() {}
+
+  /** The field name used for errors of the JSON text itself. */
+  public static final String JSON_FIELD = "<json>";
+
+  // NaN/Infinity literals are accepted by the parser only so that they can be rejected by name;
+  // duplicate keys and trailing content are errors because they make the file ambiguous.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+              JsonFactory.builder()
+                  .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * Reads and validates the problem file at {@code file} (UTF-8).
+   *
+   * @throws IOException when the file cannot be read
+   * @throws InvalidInputException when its content is not a valid problem
+   */
+  public static Problem read(Path file) throws IOException {
+    return parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses and validates a problem given as JSON text.
+   *
+   * @throws InvalidInputException when the text is not a valid problem
+   */
+  public static Problem parse(String json) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String where =
+          loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new InvalidInputException(
+          JSON_FIELD, "malformed JSON" + where + ": " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new InvalidInputException(JSON_FIELD, "malformed JSON: the input is empty");
+    }
+    if (!root.isObject()) {
+      throw new InvalidInputException(
+          JSON_FIELD, "must be a JSON object at the top level, got " + JsonFields.describe(root));
+    }
+    return fromTree(root);
+  }
+
+  private static Problem fromTree(JsonNode root) {
+    JsonNode version = JsonFields.optional(root, "schema_version");
+    if (version != null && JsonFields.intValue(version, "schema_version") != 1) {
+      throw new InvalidInputException(
+          "schema_version", "is " + version.intValue() + " but only schema_version 1 is supported");
+    }
+    String name = JsonFields.requiredString(root, "", "name");
+    int n = JsonFields.atLeast(JsonFields.requiredInt(root, "", "N"), 1, "N");
+    int[] inputShape =
+        JsonFields.intList(JsonFields.required(root, "", "input_shape"), "input_shape");
+    if (inputShape.length == 0) {
+      throw new InvalidInputException("input_shape", "must not be empty");
+    }
+    for (int d = 0; d < inputShape.length; d++) {
+      JsonFields.atLeast(inputShape[d], 1, at("input_shape", d));
+    }
+    LossSpec loss = readLoss(JsonFields.required(root, "", "loss"), "loss");
+    List<LayerSpec> layers =
+        ModelReader.readLayers(JsonFields.required(root, "", "model"), "model");
+    NetworkSpec network = new NetworkSpec(layers, inputShape); // checks that the shapes chain
+    int c = network.outputSize();
+    checkDerived(root, "num_outputs", c, "the model's output size");
+    checkDerived(root, "num_params", network.numParams(), "the model's parameter count");
+    JsonNode table = JsonFields.optional(root, "params");
+    if (table != null) {
+      ModelReader.checkParamTable(table, "params", network);
+    }
+    // X is read before anything sized by N is allocated: its N rows bound N by the file size.
+    Batch batch = readBatch(root, n, inputShape, loss, c);
+    ComputationReader.Computation comp =
+        ComputationReader.readComputation(
+            JsonFields.optional(root, "computation"), "computation", n);
+    int[] ggn = comp.options().subsamplingGgn();
+    int nGgn = ggn == null ? n : ggn.length;
+    String gramWhat = "C·N_ggn = " + c + "·" + nGgn;
+    var groups =
+        ComputationReader.readGroups(
+            JsonFields.required(root, "", "param_groups"),
+            "param_groups",
+            network.params().size(),
+            (int) Math.min(Integer.MAX_VALUE, (long) c * nGgn),
+            gramWhat);
+    return new Problem(name, network, loss, batch, comp.options(), groups, comp.className());
+  }
+
+  private static LossSpec readLoss(JsonNode node, String path) {
+    JsonFields.object(node, path);
+    JsonFields.onlyKeys(node, path, "loss", "type", "reduction");
+    String type = JsonFields.requiredString(node, path, "type");
+    LossType lossType = LossType.fromTypeName(type);
+    if (lossType == null) {
+      throw new InvalidInputException(
+          at(path, "type"), "unknown loss type '" + type + "'; expected mse or cross_entropy");
+    }
+    String red = JsonFields.requiredString(node, path, "reduction");
+    Reduction reduction = Reduction.fromTypeName(red);
+    if (reduction == null) {
+      throw new InvalidInputException(
+          at(path, "reduction"), "unknown loss reduction '" + red + "'; expected mean or sum");
+    }
+    return new LossSpec(lossType, reduction);
+  }
+
+  private static Batch readBatch(JsonNode root, int n, int[] inputShape, LossSpec loss, int c) {
+    int[] xShape = new int[inputShape.length + 1];
+    xShape[0] = n;
+    System.arraycopy(inputShape, 0, xShape, 1, inputShape.length);
+    double[] x =
+        JsonArrays.readDoubles(
+            JsonFields.required(root, "", "X"), "X", xShape, "[N] + input_shape");
+    JsonNode yNode = JsonFields.required(root, "", "y");
+    if (loss.type() == LossType.MSE) {
+      double[] y = JsonArrays.readDoubles(yNode, "y", new int[] {n, c}, "[N, C] for mse");
+      return new Batch(n, x, y, null);
+    }
+    return new Batch(n, x, null, JsonArrays.readClassIndices(yNode, "y", n, c));
+  }
+
+  /** A derived count such as {@code num_outputs}: optional, but must agree when given. */
+  private static void checkDerived(JsonNode root, String key, int expected, String what) {
+    JsonNode v = JsonFields.optional(root, key);
+    if (v != null && JsonFields.intValue(v, key) != expected) {
+      throw new InvalidInputException(
+          key, "is " + v.intValue() + " but " + what + " is " + expected);
+    }
+  }
+}

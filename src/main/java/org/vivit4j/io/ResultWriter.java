@@ -1,0 +1,263 @@
+package org.vivit4j.io;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Objects;
+import org.vivit4j.api.BatchQuantities;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.Problem;
+import org.vivit4j.api.RunInfo;
+
+/**
+ * Writes a {@link ComputationResult} as a result file ({@code schema_version} 1, see {@code
+ * docs/SCHEMA.md}). The layout of each group follows the golden files' {@code outputs.groups}.
+ * Doubles are written in their shortest round-tripping form, so reading the file back gives
+ * identical values.
+ *
+ * <p>Writing is atomic: the JSON goes to a temporary file in the target's directory, which is then
+ * moved over the target; on any failure the temporary file is deleted, so a half-written result
+ * never exists. NaN and infinities never leave the library: a result containing one is rejected
+ * with an {@link IllegalStateException} naming the field before anything is written.
+ */
+public final class ResultWriter {
+  private ResultWriter() {}
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  /**
+   * Writes {@code result} of {@code problem}; see {@link #write(Path, String, String, List,
+   * ComputationResult)}.
+   */
+  public static void write(
+      Path target, Problem problem, List<String> commandLine, ComputationResult result)
+      throws IOException {
+    write(target, problem.name(), problem.computationClass(), commandLine, result);
+  }
+
+  /**
+   * Writes a result file atomically.
+   *
+   * @param target the file to create or replace
+   * @param problemName the problem's {@code name}
+   * @param computation the computation's short class name, e.g. {@code directional_derivatives}
+   * @param commandLine the exact command-line arguments of the run, in order
+   * @param result what the computation produced
+   * @throws IllegalStateException when {@code result} contains NaN or an infinity (nothing is
+   *     written)
+   * @throws IOException when writing or moving fails (the target is left as it was)
+   */
+  public static void write(
+      Path target,
+      String problemName,
+      String computation,
+      List<String> commandLine,
+      ComputationResult result)
+      throws IOException {
+    Objects.requireNonNull(problemName, "problemName");
+    Objects.requireNonNull(computation, "computation");
+    Objects.requireNonNull(commandLine, "commandLine");
+    Objects.requireNonNull(result.runInfo(), "result.runInfo");
+    Objects.requireNonNull(result.groups(), "result.groups");
+    checkFinite(result);
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path tmp = createTemp(dir, abs.getFileName().toString());
+    try {
+      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
+        writeJson(out, problemName, computation, commandLine, result);
+        out.getFD().sync(); // the rename must never expose content that is not on disk yet
+      }
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Creates the temporary file. Java's temporary files are private (0600) by default; the result
+   * file should get the permissions of any newly created file, so ask for 0666 and let the umask
+   * narrow it as usual.
+   */
+  private static Path createTemp(Path dir, String name) throws IOException {
+    String prefix = "." + name + ".";
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return Files.createTempFile(
+          dir,
+          prefix,
+          ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
+    }
+    return Files.createTempFile(dir, prefix, ".tmp");
+  }
+
+  private static void writeJson(
+      OutputStream out,
+      String problemName,
+      String computation,
+      List<String> commandLine,
+      ComputationResult result)
+      throws IOException {
+    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      g.useDefaultPrettyPrinter();
+      RunInfo run = result.runInfo();
+      g.writeStartObject();
+      g.writeNumberField("schema_version", 1);
+      g.writeStringField("name", problemName);
+      g.writeArrayFieldStart("command_line");
+      for (String arg : commandLine) {
+        g.writeString(arg);
+      }
+      g.writeEndArray();
+      g.writeStringField("computation", computation);
+      g.writeStringField("backend", run.backend());
+      g.writeStringField("device", run.device());
+      g.writeStringField("dtype", run.dtype());
+      g.writeNumberField("seconds", run.seconds());
+      BatchQuantities batch = result.batch();
+      if (batch != null) {
+        g.writeNumberField("loss", batch.loss());
+        writeDoubles(g, "per_sample_losses", batch.perSampleLosses());
+        writeDoubles(g, "grad", batch.grad());
+      }
+      writeStrings(g, "warnings", result.warnings());
+      g.writeArrayFieldStart("groups");
+      for (int j = 0; j < result.groups().size(); j++) {
+        writeGroup(g, j, result.groups().get(j));
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+  }
+
+  private static void writeGroup(JsonGenerator g, int index, GroupResult r) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("group", index);
+    g.writeStringField("name", r.group().name());
+    int[] params = r.group().params();
+    g.writeFieldName("params");
+    g.writeArray(params, 0, params.length);
+    writeCriterion(g, r.group().criterion());
+    g.writeNumberField("dim", r.dim());
+    writeDoubles(g, "gram_evals", r.gramEvals());
+    g.writeFieldName("selected_indices");
+    g.writeArray(r.selectedIndices(), 0, r.selectedIndices().length);
+    writeDoubles(g, "evals", r.evals());
+    writeMatrix(g, "gammas", r.gammas());
+    writeMatrix(g, "lambdas", r.lambdas());
+    writeMatrix(g, "evecs", r.evecs());
+    writeStrings(g, "warnings", r.warnings());
+    g.writeEndObject();
+  }
+
+  private static void writeCriterion(JsonGenerator g, Criterion c) throws IOException {
+    g.writeObjectFieldStart("criterion");
+    if (c instanceof Criterion.TopK t) {
+      g.writeStringField("type", "top_k");
+      g.writeNumberField("k", t.k());
+    } else if (c instanceof Criterion.Threshold t) {
+      g.writeStringField("type", "threshold");
+      g.writeNumberField("threshold", t.threshold());
+    } else {
+      // A criterion given as code has no data form; say so instead of inventing one.
+      g.writeStringField("type", "custom");
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeDoubles(JsonGenerator g, String name, double[] values)
+      throws IOException {
+    g.writeFieldName(name);
+    g.writeArray(values, 0, values.length);
+  }
+
+  /** Writes a row-major matrix; a {@code null} matrix is omitted. */
+  private static void writeMatrix(JsonGenerator g, String name, double[][] rows)
+      throws IOException {
+    if (rows == null) {
+      return;
+    }
+    g.writeArrayFieldStart(name);
+    for (double[] row : rows) {
+      g.writeArray(row, 0, row.length);
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeStrings(JsonGenerator g, String name, List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(name);
+    if (values != null) {
+      for (String v : values) {
+        g.writeString(v);
+      }
+    }
+    g.writeEndArray();
+  }
+
+  /**
+   * Checks that every double of {@code result} is finite.
+   *
+   * @throws IllegalStateException naming the first non-finite value, e.g. {@code
+   *     groups[0].gammas[1][2]}
+   */
+  static void checkFinite(ComputationResult result) {
+    check(result.runInfo().seconds(), "seconds");
+    BatchQuantities b = result.batch();
+    if (b != null) {
+      check(b.loss(), "loss");
+      check(b.perSampleLosses(), "per_sample_losses");
+      check(b.grad(), "grad");
+    }
+    for (int j = 0; j < result.groups().size(); j++) {
+      GroupResult r = result.groups().get(j);
+      String p = "groups[" + j + "].";
+      if (r.group().criterion() instanceof Criterion.Threshold t) {
+        check(t.threshold(), p + "criterion.threshold");
+      }
+      check(r.gramEvals(), p + "gram_evals");
+      check(r.evals(), p + "evals");
+      check(r.gammas(), p + "gammas");
+      check(r.lambdas(), p + "lambdas");
+      check(r.evecs(), p + "evecs");
+    }
+  }
+
+  private static void check(double v, String field) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalStateException(
+          field + " is " + v + "; results must be finite, refusing to write them");
+    }
+  }
+
+  private static void check(double[] values, String field) {
+    for (int i = 0; i < values.length; i++) {
+      check(values[i], field + "[" + i + "]");
+    }
+  }
+
+  private static void check(double[][] rows, String field) {
+    if (rows != null) {
+      for (int i = 0; i < rows.length; i++) {
+        check(rows[i], field + "[" + i + "]");
+      }
+    }
+  }
+}
