@@ -11,8 +11,8 @@ import java.util.List;
  * @param gramEvals all {@code C̃·N_ggn} Gram eigenvalues, ascending
  * @param selectedIndices indices into {@code gramEvals} kept by the criterion, ascending
  * @param evals {@code [K]} the selected eigenvalues, ascending
- * @param gammas {@code [N_grad][K]} first-order directional derivatives γ, or {@code null} when
- *     the computation does not produce them
+ * @param gammas {@code [N_grad][K]} first-order directional derivatives γ, or {@code null} when the
+ *     computation does not produce them
  * @param lambdas {@code [N_ggn][K]} second-order directional derivatives λ, or {@code null}
  * @param evecs {@code [K][dim]} unit eigenvectors in the group's parameter layout, or {@code null}
  *     when not computed

@@ -12,8 +12,8 @@ import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * Checks what a computation is given before anything runs. Field names follow the problem-file
- * schema ({@code X}, {@code computation.subsampling_ggn}, {@code param_groups[j].params}, …) so
- * API users and CLI users read the same messages.
+ * schema ({@code X}, {@code computation.subsampling_ggn}, {@code param_groups[j].params}, …) so API
+ * users and CLI users read the same messages.
  */
 final class InputChecks {
   private InputChecks() {}
@@ -37,7 +37,8 @@ final class InputChecks {
     int c = net.outputSize();
     if (loss.type() == LossType.MSE) {
       if (batch.yReal() == null || batch.yReal().length != n * c) {
-        throw new InvalidInputException("y", "MSE needs real targets of shape [" + n + "][" + c + "]");
+        throw new InvalidInputException(
+            "y", "MSE needs real targets of shape [" + n + "][" + c + "]");
       }
       finite(batch.yReal(), "y");
     } else {

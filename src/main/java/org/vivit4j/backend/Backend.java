@@ -8,8 +8,8 @@ import org.vivit4j.model.Activation;
  * OpenClBackend} (OpenCL C kernels through JOCL, float32). A TornadoVM backend would implement the
  * same interface.
  *
- * <p>All matrices are row-major. Factor matrices have one row per factor column {@code (n, c)},
- * row index {@code n·C̃ + c} (sample outer), and one column per feature.
+ * <p>All matrices are row-major. Factor matrices have one row per factor column {@code (n, c)}, row
+ * index {@code n·C̃ + c} (sample outer), and one column per feature.
  */
 public interface Backend extends AutoCloseable {
 
@@ -32,8 +32,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@code c = a · b} with {@code a [m × k]}, {@code b [k × n]}, {@code c [m × n]}. For a Linear
-   * layer with weight {@code W [O × I]} this is the Jacobian-transposed product {@code B_in =
-   * B_out W} over all factor columns.
+   * layer with weight {@code W [O × I]} this is the Jacobian-transposed product {@code B_in = B_out
+   * W} over all factor columns.
    */
   DeviceMatrix mul(DeviceMatrix a, DeviceMatrix b);
 
@@ -45,8 +45,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@code acc[i, j] += p[i, j] · q[i / rowBlock, j / colBlock]}, or {@code acc += p} when {@code
-   * q} is {@code null}. With {@code p = B Bᵀ} and {@code q = A Aᵀ} this adds a Linear weight's
-   * Gram contribution {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1_{C̃×C̃})}.
+   * q} is {@code null}. With {@code p = B Bᵀ} and {@code q = A Aᵀ} this adds a Linear weight's Gram
+   * contribution {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1_{C̃×C̃})}.
    */
   void accumulateHadamardExpanded(
       DeviceMatrix acc, DeviceMatrix p, DeviceMatrix q, int rowBlock, int colBlock);

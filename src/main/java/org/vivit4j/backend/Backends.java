@@ -13,8 +13,8 @@ public final class Backends {
 
   /**
    * @param name {@code cpu} or {@code opencl}
-   * @param device OpenCL device selector (substring of "platform / device" or {@code p:d}), or
-   *     null for the first GPU, else the first device
+   * @param device OpenCL device selector (substring of "platform / device" or {@code p:d}), or null
+   *     for the first GPU, else the first device
    * @param precision float64 or float32 ({@code opencl} computes in float32 only)
    * @throws InvalidInputException for an unknown backend or an impossible combination
    * @throws org.vivit4j.opencl.OpenClUnavailableException when OpenCL was asked for and is not
@@ -34,7 +34,8 @@ public final class Backends {
         }
         return new org.vivit4j.opencl.OpenClBackend(device);
       default:
-        throw new InvalidInputException("--backend", "unknown backend '" + name + "' (cpu, opencl)");
+        throw new InvalidInputException(
+            "--backend", "unknown backend '" + name + "' (cpu, opencl)");
     }
   }
 }

@@ -3,9 +3,9 @@ package org.vivit4j.backend;
 import org.vivit4j.model.Activation;
 
 /**
- * Plain-Java backend on the host. In {@link Precision#FLOAT32} mode every stored value is a
- * float32 and every product and sum is computed in float32 (values are held in {@code double[]}
- * but each operation rounds through {@code float}), which is what a float32 device computes.
+ * Plain-Java backend on the host. In {@link Precision#FLOAT32} mode every stored value is a float32
+ * and every product and sum is computed in float32 (values are held in {@code double[]} but each
+ * operation rounds through {@code float}), which is what a float32 device computes.
  */
 public final class CpuBackend implements Backend {
   private final Precision precision;

@@ -11,7 +11,8 @@ final class BackendOptions {
   @Option(
       names = "--backend",
       defaultValue = "cpu",
-      description = "cpu (plain Java) or opencl (OpenCL C kernels through JOCL). Default: ${DEFAULT-VALUE}")
+      description =
+          "cpu (plain Java) or opencl (OpenCL C kernels through JOCL). Default: ${DEFAULT-VALUE}")
   String backend;
 
   @Option(
@@ -30,7 +31,8 @@ final class BackendOptions {
     }
     Precision p = Precision.fromTypeName(dtype);
     if (p == null) {
-      throw new InvalidInputException("--dtype", "unknown dtype '" + dtype + "' (float64, float32)");
+      throw new InvalidInputException(
+          "--dtype", "unknown dtype '" + dtype + "' (float64, float32)");
     }
     return p;
   }

@@ -1,15 +1,22 @@
 package org.vivit4j.cli;
 
-/** The command line that started this JVM, for stamping results (set by the launcher). */
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/** The command line of this run, for stamping results. */
 final class CommandLineText {
   private CommandLineText() {}
 
-  /** The launcher passes its exact command in {@code vivit4j.command}; else the JVM's own. */
-  static String current() {
-    String fromLauncher = System.getProperty("vivit4j.command");
-    if (fromLauncher != null) {
-      return fromLauncher;
+  /** {@code tornado-run} followed by the arguments picocli parsed, in order. */
+  static List<String> current(CommandLine.Model.CommandSpec spec) {
+    List<String> out = new ArrayList<>();
+    out.add("tornado-run");
+    CommandLine root = spec.commandLine();
+    while (root.getParent() != null) {
+      root = root.getParent();
     }
-    return ProcessHandle.current().info().commandLine().orElse("(unknown)");
+    out.addAll(root.getParseResult().originalArgs());
+    return out;
   }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 final class DevicesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.out.println("cpu: host CPU (plain Java), " + Runtime.getRuntime().availableProcessors() + " cores");
+    System.out.println(
+        "cpu: host CPU (plain Java), " + Runtime.getRuntime().availableProcessors() + " cores");
     for (String d : OpenClBackend.listDevices()) {
       System.out.println("opencl: " + d);
     }

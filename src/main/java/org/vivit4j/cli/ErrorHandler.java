@@ -4,8 +4,8 @@ import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device
- * (3), anything else (1, with the exception's class so a bug is recognisable).
+ * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device (3),
+ * anything else (1, with the exception's class so a bug is recognisable).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override

@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code tornado-run golden DIR…}: runs every golden case (problem + the real ViViT's outputs) in
- * the given files or folders and compares, as the golden README prescribes. Exit 1 on any
- * mismatch. Cases with a feature that is not supported yet are listed as such.
+ * the given files or folders and compares, as the golden README prescribes. Exit 1 on any mismatch.
+ * Cases with a feature that is not supported yet are listed as such.
  */
 @Command(
     name = "golden",
@@ -39,8 +39,9 @@ final class GoldenCommand implements Callable<Integer> {
     int failed = 0;
     int unsupported = 0;
     try (Backend backend = backendOptions.create()) {
-      System.out.printf("golden cases on %s (%s, %s)%n", backend.deviceName(), backend.name(),
-          backend.precision().typeName());
+      System.out.printf(
+          "golden cases on %s (%s, %s)%n",
+          backend.deviceName(), backend.name(), backend.precision().typeName());
       for (Path file : files()) {
         String json = Files.readString(file);
         Problem problem;
@@ -49,7 +50,12 @@ final class GoldenCommand implements Callable<Integer> {
           problem = ProblemReader.parse(json);
           result =
               SolveCommand.computationFor(problem.computationClass(), problem.options())
-                  .run(problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+                  .run(
+                      problem.network(),
+                      problem.loss(),
+                      problem.batch(),
+                      problem.groups(),
+                      backend);
         } catch (UnsupportedFeatureException e) {
           unsupported++;
           System.out.printf("  %-55s not supported yet: %s%n", file.getFileName(), e.getMessage());
@@ -60,8 +66,14 @@ final class GoldenCommand implements Callable<Integer> {
             GoldenComparison.compare(problem.name(), result, golden, backend.precision());
         if (report.passed()) {
           passed++;
-          double worst = report.checks().stream().mapToDouble(c -> c.error() / Math.max(c.tolerance(), 1e-300)).max().orElse(0);
-          System.out.printf("  %-55s ok (%d checks, worst error/tol %.1e)%n", file.getFileName(), report.checks().size(), worst);
+          double worst =
+              report.checks().stream()
+                  .mapToDouble(c -> c.error() / Math.max(c.tolerance(), 1e-300))
+                  .max()
+                  .orElse(0);
+          System.out.printf(
+              "  %-55s ok (%d checks, worst error/tol %.1e)%n",
+              file.getFileName(), report.checks().size(), worst);
         } else {
           failed++;
           System.out.printf("  %-55s MISMATCH%n", file.getFileName());
@@ -69,7 +81,8 @@ final class GoldenCommand implements Callable<Integer> {
         }
       }
     }
-    System.out.printf("golden: %d passed, %d failed, %d not supported yet%n", passed, failed, unsupported);
+    System.out.printf(
+        "golden: %d passed, %d failed, %d not supported yet%n", passed, failed, unsupported);
     return failed == 0 ? 0 : Main.EXIT_MISMATCH;
   }
 

@@ -20,8 +20,8 @@ import org.vivit4j.reference.ReferenceResult;
 
 /**
  * ViViT's example "directional derivatives along GGN eigenvectors", checked number by number: the
- * fast path against the autograd-style reference, the identity {@code mean_n λ_nk = λ_k}, and
- * (when given) the numbers the real ViViT produced. Prints a table and counts mismatches.
+ * fast path against the autograd-style reference, the identity {@code mean_n λ_nk = λ_k}, and (when
+ * given) the numbers the real ViViT produced. Prints a table and counts mismatches.
  */
 final class SeedCheck {
   /** Normwise tolerance for a float64 run (golden README: γ and λ to 1e-9). */
@@ -121,13 +121,7 @@ final class SeedCheck {
         boolean close = Math.abs(a[n][k] - b[n][k]) <= tol * scale;
         record(close);
         out.printf(
-            Locale.ROOT,
-            "  %-3d %-3d %-24.16e %-24.16e %s%n",
-            n,
-            k,
-            a[n][k],
-            b[n][k],
-            close);
+            Locale.ROOT, "  %-3d %-3d %-24.16e %-24.16e %s%n", n, k, a[n][k], b[n][k], close);
       }
     }
   }
@@ -149,8 +143,7 @@ final class SeedCheck {
     double rel = err / Math.max(maxAbs(b), Double.MIN_NORMAL);
     boolean close = a.length == b.length && rel <= tol;
     record(close);
-    out.printf(
-        Locale.ROOT, "  %-12s normwise relative error %.2e  close: %s%n", what, rel, close);
+    out.printf(Locale.ROOT, "  %-12s normwise relative error %.2e  close: %s%n", what, rel, close);
   }
 
   private void record(boolean close) {

@@ -59,8 +59,7 @@ final class SeedCommand implements Callable<Integer> {
             "vivit4j seed: ViViT's example on the embedded case '%s'%n"
                 + "7-5-5-3 ReLU MLP, MSE (mean), N = 4, top-%d eigenvectors of the full GGN%n",
             problem.name(), TOP_K);
-        check.run(
-            problem.network(), problem.loss(), problem.batch(), TOP_K, backend, golden);
+        check.run(problem.network(), problem.loss(), problem.batch(), TOP_K, backend, golden);
       }
       return check.mismatches() == 0 ? 0 : Main.EXIT_MISMATCH;
     }
@@ -69,7 +68,8 @@ final class SeedCommand implements Callable<Integer> {
   static String readSeed() throws IOException {
     try (InputStream in = SeedCommand.class.getResourceAsStream(SEED_RESOURCE)) {
       if (in == null) {
-        throw new IOException("the embedded seed case " + SEED_RESOURCE + " is missing from the jar");
+        throw new IOException(
+            "the embedded seed case " + SEED_RESOURCE + " is missing from the jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -36,6 +36,8 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     Problem problem = ProblemReader.read(problemFile);
@@ -44,8 +46,7 @@ final class SolveCommand implements Callable<Integer> {
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
-      ResultWriter.write(
-          outFile, problem.name(), problem.computationClass(), result, CommandLineText.current());
+      ResultWriter.write(outFile, problem, CommandLineText.current(spec), result);
       result.warnings().forEach(w -> System.err.println("warning: " + w));
       System.out.printf(
           Locale.ROOT,
@@ -76,8 +77,9 @@ final class SolveCommand implements Callable<Integer> {
       case "eigvalsh" -> new EigvalshComputation(options);
       case "eigh" -> new EighComputation(options);
       case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
-      default -> throw new org.vivit4j.model.UnsupportedFeatureException(
-          "computation.class", "'" + name + "'");
+      default ->
+          throw new org.vivit4j.model.UnsupportedFeatureException(
+              "computation.class", "'" + name + "'");
     };
   }
 }

@@ -55,7 +55,9 @@ public final class FactorEngine implements AutoCloseable {
     void visit(int layer, LayerContext ctx);
   }
 
-  /** The output factor {@code B_L [|S|C̃ × C]}, row {@code (m, c)} = {@code scale·S_{s_m}[:, c]}. */
+  /**
+   * The output factor {@code B_L [|S|C̃ × C]}, row {@code (m, c)} = {@code scale·S_{s_m}[:, c]}.
+   */
   private DeviceMatrix outputFactor(ForwardPass fp, Batch batch, Scaling scaling, int[] ggnRows) {
     int c = net.outputSize();
     int ct = factorColumns();

@@ -37,11 +37,13 @@ public final class GramSpace {
    *
    * @param field the criterion's field for error messages
    */
-  public int[] checkSelection(int[] selected, String field, double warnBelow, List<String> warnings) {
+  public int[] checkSelection(
+      int[] selected, String field, double warnBelow, List<String> warnings) {
     for (int i = 0; i < selected.length; i++) {
       if (selected[i] < 0 || selected[i] >= size) {
         throw new InvalidInputException(
-            field, "selected index " + selected[i] + " is outside the Gram spectrum [0, " + size + ")");
+            field,
+            "selected index " + selected[i] + " is outside the Gram spectrum [0, " + size + ")");
       }
       if (i > 0 && selected[i] <= selected[i - 1]) {
         throw new InvalidInputException(field, "selected indices must be ascending and unique");

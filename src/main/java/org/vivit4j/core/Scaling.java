@@ -9,8 +9,8 @@ import org.vivit4j.model.Reduction;
  *   <li>Batch loss {@code L = R Σ_n ℓ_n} with {@code R = 1/N} (mean) or {@code 1} (sum).
  *   <li>Per-sample loss {@code L_n = N·R·ℓ_n}, so that {@code L = mean_n L_n}; the same factor
  *       turns {@code ∂ℓ_n} into {@code ∂L_n}.
- *   <li>GGN on the samples {@code S} (all N, or a sub-sample): {@code G = (1/|S|) Σ_{n∈S} G_n}
- *       with {@code G_n = N·R·J_nᵀ H(ℓ_n) J_n}. With the loss factor {@code S_n S_nᵀ = H(ℓ_n)} the
+ *   <li>GGN on the samples {@code S} (all N, or a sub-sample): {@code G = (1/|S|) Σ_{n∈S} G_n} with
+ *       {@code G_n = N·R·J_nᵀ H(ℓ_n) J_n}. With the loss factor {@code S_n S_nᵀ = H(ℓ_n)} the
  *       columns of {@code V} are {@code √(N·R/|S|) · J_nᵀ S_n}, so {@code G = V Vᵀ}. Without
  *       sub-sampling and reduction mean this is ViViT's {@code √R}.
  *   <li>Second-order directional derivatives {@code λ_nk = |S| · ‖(Ĝ g̃_k)_n‖² / λ_k}.

@@ -27,8 +27,8 @@ public final class GoldenComparison {
 
     /**
      * Float32 device arithmetic against float64 numbers (golden README: about 1e-4); loss and
-     * gradient are host float64 in every precision. Clusters within 1e-2 of the largest
-     * eigenvalue, float32 numerical zeros below 1e-4 of it.
+     * gradient are host float64 in every precision. Clusters within 1e-2 of the largest eigenvalue,
+     * float32 numerical zeros below 1e-4 of it.
      */
     public static final Tolerances FLOAT32 = new Tolerances(1e-12, 1e-4, 1e-4, 1e-2, 1e-4);
 
@@ -82,14 +82,16 @@ public final class GoldenComparison {
             normwise(result.batch().perSampleLosses(), golden.perSampleLosses()),
             tol.firstOrder()));
     if (golden.grad() != null) {
-      checks.add(new Check("grad", normwise(result.batch().grad(), golden.grad()), tol.firstOrder()));
+      checks.add(
+          new Check("grad", normwise(result.batch().grad(), golden.grad()), tol.firstOrder()));
     }
     if (result.groups().size() != golden.groups().size()) {
       checks.add(new Check("number of groups", Double.POSITIVE_INFINITY, 0));
       return new Report(name, checks);
     }
     for (int j = 0; j < golden.groups().size(); j++) {
-      compareGroup("groups[" + j + "].", result.groups().get(j), golden.groups().get(j), tol, checks);
+      compareGroup(
+          "groups[" + j + "].", result.groups().get(j), golden.groups().get(j), tol, checks);
     }
     return new Report(name, checks);
   }
@@ -108,13 +110,16 @@ public final class GoldenComparison {
     int extra = mine.evals().length - k;
     boolean sameSelection = java.util.Arrays.equals(mine.selectedIndices(), g.selectedIndices());
     double thresholdNoise = tol.zeroEval() * max;
-    boolean selectionComparable = sameSelection || (extra > 0 && belowNoise(mine, extra, thresholdNoise));
-    checks.add(new Check(p + "selected_indices", selectionComparable ? 0 : Double.POSITIVE_INFINITY, 0));
+    boolean selectionComparable =
+        sameSelection || (extra > 0 && belowNoise(mine, extra, thresholdNoise));
+    checks.add(
+        new Check(p + "selected_indices", selectionComparable ? 0 : Double.POSITIVE_INFINITY, 0));
     if (!selectionComparable) {
       return;
     }
     int off = Math.max(extra, 0);
-    checks.add(new Check(p + "evals", normwise(tail(mine.evals(), off, k), g.evals()), tol.evals()));
+    checks.add(
+        new Check(p + "evals", normwise(tail(mine.evals(), off, k), g.evals()), tol.evals()));
     List<int[]> clusters = clusters(g.evals(), tol.clusterGap() * max);
     if (mine.lambdas() != null) {
       double[][] lam = tailColumns(mine.lambdas(), off, k);
@@ -148,7 +153,9 @@ public final class GoldenComparison {
           b.add(g.evecs()[c[0]]);
         }
       }
-      checks.add(new Check(p + "evecs (non-degenerate)", normwise(concat(a), concat(b)), tol.directional()));
+      checks.add(
+          new Check(
+              p + "evecs (non-degenerate)", normwise(concat(a), concat(b)), tol.directional()));
     }
   }
 

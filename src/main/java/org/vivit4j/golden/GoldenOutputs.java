@@ -13,11 +13,7 @@ import java.util.List;
  * tests.
  */
 public record GoldenOutputs(
-    double loss,
-    double[] perSampleLosses,
-    double[] grad,
-    List<Group> groups,
-    JsonNode root) {
+    double loss, double[] perSampleLosses, double[] grad, List<Group> groups, JsonNode root) {
 
   /** One group's golden outputs. */
   public record Group(

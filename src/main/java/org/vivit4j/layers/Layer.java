@@ -4,8 +4,8 @@ import org.vivit4j.backend.DeviceMatrix;
 
 /**
  * One layer's math on the fast path: forward, the Jacobian-transposed products that carry the
- * per-sample gradient (host, float64) and the GGN factor (backend) backwards, the Gram
- * contribution and gradient cross terms of its parameters, and {@code V·w}.
+ * per-sample gradient (host, float64) and the GGN factor (backend) backwards, the Gram contribution
+ * and gradient cross terms of its parameters, and {@code V·w}.
  *
  * <p>Conventions, stated once: activations are sample-major {@code [N × size]}; the factor at the
  * layer output {@code B_out} is {@code [|S|·C̃ × out]} with row {@code m·C̃ + c} for GGN sample
@@ -81,7 +81,8 @@ public abstract class Layer implements AutoCloseable {
   public final DeviceMatrix jacT(LayerContext ctx) {
     DeviceMatrix b = ctx.factorOut();
     if (b.cols() != outSize) {
-      throw new IllegalArgumentException("factor has " + b.cols() + " columns, expected " + outSize);
+      throw new IllegalArgumentException(
+          "factor has " + b.cols() + " columns, expected " + outSize);
     }
     return jacTImpl(ctx);
   }

@@ -6,9 +6,9 @@ import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
 
 /**
- * What a layer needs during the backward pass of the GGN factor, with the device copies made
- * lazily and shared between the layer's parameter tensors (e.g. {@code B_out B_outᵀ} is computed
- * once for a Linear weight and its bias). Closing the context frees every device matrix it made.
+ * What a layer needs during the backward pass of the GGN factor, with the device copies made lazily
+ * and shared between the layer's parameter tensors (e.g. {@code B_out B_outᵀ} is computed once for
+ * a Linear weight and its bias). Closing the context frees every device matrix it made.
  *
  * <p>Shapes: the host input {@code a} is {@code [N × in]} for all N samples, the host output
  * gradient {@code δ} ({@code ∂L_n/∂z_n}) is {@code [N × out]}; {@code ggnRows} ({@code |S|}

@@ -5,14 +5,14 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.model.LinearSpec;
 
 /**
- * Linear layer {@code z_n = W a_n + b}, {@code W ∈ R^{O×I}} (tensor 0), {@code b ∈ R^O} (tensor
- * 1).
+ * Linear layer {@code z_n = W a_n + b}, {@code W ∈ R^{O×I}} (tensor 0), {@code b ∈ R^O} (tensor 1).
  *
  * <ul>
  *   <li>Factor: {@code B_in = B_out W}.
  *   <li>Gram (MATH.md §6): {@code Ĝ_W[(m,c),(m',c')] = (B_out[m,c]·B_out[m',c']) (a_m·a_m')}, i.e.
  *       {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1)}; {@code Ĝ_b = B Bᵀ}.
- *   <li>Cross terms: {@code X_W[t,(m,c)] = (δ_t·B_out[m,c]) (a_t·a_m)}; {@code X_b = δ_t·B_out[m,c]}.
+ *   <li>Cross terms: {@code X_W[t,(m,c)] = (δ_t·B_out[m,c]) (a_t·a_m)}; {@code X_b =
+ *       δ_t·B_out[m,c]}.
  *   <li>{@code V_W w = Σ_m U[m]ᵀ a_m} with {@code U[m] = Σ_c w[m,c] B_out[m,c]}; {@code V_b w = Σ_m
  *       U[m]}.
  * </ul>

@@ -25,7 +25,8 @@ public final class SymmetricEigen {
    *     would cost {@code O(n³)})
    * @param asymmetry {@code max|A − Aᵀ| / max|A|} of the input (0 for an exactly symmetric input)
    */
-  public record Decomposition(double[] values, double[][] vectors, double residual, double asymmetry) {}
+  public record Decomposition(
+      double[] values, double[][] vectors, double residual, double asymmetry) {}
 
   /**
    * Decomposes the symmetric matrix {@code a} ({@code n × n}, row-major; not modified). The
@@ -55,7 +56,8 @@ public final class SymmetricEigen {
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
     if (!eig.decompose(m)) {
-      throw new ArithmeticException("EJML symmetric eigensolver failed on a " + n + "×" + n + " matrix");
+      throw new ArithmeticException(
+          "EJML symmetric eigensolver failed on a " + n + "×" + n + " matrix");
     }
     Integer[] order = new Integer[n];
     double[] raw = new double[n];

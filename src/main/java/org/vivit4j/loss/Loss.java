@@ -4,8 +4,8 @@ import org.vivit4j.model.LossSpec;
 
 /**
  * The math of a per-sample loss {@code ℓ(f, y)} on one sample's outputs {@code f ∈ R^C}: value,
- * gradient {@code ∂ℓ/∂f} and a symmetric factor {@code S ∈ R^{C×C̃}} of the Hessian, {@code S Sᵀ
- * = ∂²ℓ/∂f²} (MATH.md §2). The reduction over samples is not applied here: see {@link
+ * gradient {@code ∂ℓ/∂f} and a symmetric factor {@code S ∈ R^{C×C̃}} of the Hessian, {@code S Sᵀ =
+ * ∂²ℓ/∂f²} (MATH.md §2). The reduction over samples is not applied here: see {@link
  * org.vivit4j.core.Scaling}.
  */
 public abstract class Loss {

@@ -3,9 +3,9 @@ package org.vivit4j.loss;
 import org.vivit4j.model.Reduction;
 
 /**
- * Squared error of one sample: {@code ℓ = h/2 · Σ_c (f_c − y_c)²} with {@code h = 2/C} for reduction
- * mean ({@code ℓ} is then the mean over the C outputs, as PyTorch's per-sample term) and {@code h =
- * 2} for sum. Gradient {@code h (f − y)}, Hessian {@code h I}, factor {@code S = √h I}.
+ * Squared error of one sample: {@code ℓ = h/2 · Σ_c (f_c − y_c)²} with {@code h = 2/C} for
+ * reduction mean ({@code ℓ} is then the mean over the C outputs, as PyTorch's per-sample term) and
+ * {@code h = 2} for sum. Gradient {@code h (f − y)}, Hessian {@code h I}, factor {@code S = √h I}.
  */
 final class MseLoss extends Loss {
   private final Reduction reduction;

@@ -1,8 +1,8 @@
 package org.vivit4j.model;
 
 /**
- * Conv2d with PyTorch semantics (cross-correlation, zero padding, groups = 1). Parsed and
- * validated so problem files round-trip; the computations reject it as not supported yet.
+ * Conv2d with PyTorch semantics (cross-correlation, zero padding, groups = 1). Parsed and validated
+ * so problem files round-trip; the computations reject it as not supported yet.
  *
  * @param weight {@code [O, C, kh, kw]} row-major
  * @param bias {@code [O]} or {@code null}

@@ -14,9 +14,9 @@ import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
 
 /**
- * Seeded random networks and mini-batches: freshly drawn weights and data for the seed
- * architecture ({@code seed --random}) and random small MLPs for property tests. Weights follow
- * PyTorch's default Linear initialisation {@code U(−1/√I, 1/√I)}; inputs are standard normal.
+ * Seeded random networks and mini-batches: freshly drawn weights and data for the seed architecture
+ * ({@code seed --random}) and random small MLPs for property tests. Weights follow PyTorch's
+ * default Linear initialisation {@code U(−1/√I, 1/√I)}; inputs are standard normal.
  */
 public final class RandomProblems {
   private RandomProblems() {}
