@@ -1,0 +1,140 @@
+package org.vivit4j.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomProblems;
+
+/**
+ * One test problem described as data: the network, loss, batch and how the computation is asked
+ * (grouping, criterion, sub-sampling). Expanded into parametrised tests with readable ids; the
+ * axes stack as in BackPACK's and ViViT's test settings.
+ *
+ * @param widths layer widths, input first
+ * @param activations one per hidden layer
+ * @param grouping how parameter tensors are grouped
+ * @param criterion top-k or threshold; the concrete k or threshold is chosen from the reference
+ *     spectrum so that the selection is well defined
+ * @param subsampling which of the two sample subsets are used
+ */
+public record ProblemSetting(
+    String id,
+    long seed,
+    int[] widths,
+    Activation[] activations,
+    LossType loss,
+    Reduction reduction,
+    int n,
+    boolean bias,
+    Grouping grouping,
+    CriterionKind criterion,
+    Subsampling subsampling) {
+
+  /** How the parameter tensors are grouped. */
+  public enum Grouping {
+    ALL,
+    PER_LAYER,
+    /** A random subset of tensors split into random groups (non-adjacent layers may share one). */
+    RANDOM_SUBSETS
+  }
+
+  public enum CriterionKind {
+    TOP_K,
+    THRESHOLD
+  }
+
+  public enum Subsampling {
+    NONE,
+    GRAD,
+    GGN,
+    BOTH
+  }
+
+  public RandomProblems.Instance instance() {
+    return RandomProblems.mlp(
+        seed, widths, activations, new LossSpec(loss, reduction), n, bias);
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+
+  /** The grid: activation × loss × reduction × grouping × criterion × sub-sampling. */
+  public static List<ProblemSetting> grid() {
+    List<ProblemSetting> out = new ArrayList<>();
+    long seed = 1;
+    for (Activation act : Activation.values()) {
+      for (LossType loss : LossType.values()) {
+        for (Reduction red : Reduction.values()) {
+          for (Grouping g : Grouping.values()) {
+            for (CriterionKind c : CriterionKind.values()) {
+              for (Subsampling s : Subsampling.values()) {
+                int out0 = loss == LossType.CROSS_ENTROPY ? 3 : 2;
+                String id =
+                    String.join(
+                        "-",
+                        act.typeName(),
+                        loss.typeName(),
+                        red.typeName(),
+                        g.name().toLowerCase(),
+                        c.name().toLowerCase(),
+                        "sub_" + s.name().toLowerCase());
+                out.add(
+                    new ProblemSetting(
+                        id,
+                        seed++,
+                        new int[] {4, 3, 3, out0},
+                        new Activation[] {act, act},
+                        loss,
+                        red,
+                        5,
+                        true,
+                        g,
+                        c,
+                        s));
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A random small network and configuration, drawn from every axis. */
+  public static ProblemSetting random(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+    LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
+    int hidden = rnd.nextInt(4);
+    int[] widths = new int[hidden + 2];
+    widths[0] = 1 + rnd.nextInt(6);
+    for (int l = 1; l <= hidden; l++) {
+      widths[l] = 1 + rnd.nextInt(6);
+    }
+    // Cross-entropy with one class has a zero Hessian; it needs at least two.
+    widths[hidden + 1] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(4) : 1 + rnd.nextInt(4);
+    Activation[] acts = new Activation[hidden];
+    for (int l = 0; l < hidden; l++) {
+      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+    }
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(6);
+    return new ProblemSetting(
+        "random-" + seed,
+        seed,
+        widths,
+        acts,
+        loss,
+        red,
+        n,
+        rnd.nextInt(10) != 0,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)]);
+  }
+}

@@ -1,0 +1,228 @@
+package org.vivit4j.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.DirectionalDerivativesComputation;
+import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.ParamGroup;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.problems.RandomProblems;
+import org.vivit4j.reference.ReferenceComputation;
+import org.vivit4j.reference.ReferenceGroup;
+import org.vivit4j.reference.ReferenceResult;
+
+/**
+ * Runs one {@link ProblemSetting} through the fast path on a backend and compares every output
+ * with the autograd-style reference.
+ */
+public final class ReferenceCheck {
+  private ReferenceCheck() {}
+
+  /** The concrete computation drawn for a setting. */
+  public record Drawn(
+      RandomProblems.Instance instance,
+      List<int[]> groupTensors,
+      int[] subsamplingGrad,
+      int[] subsamplingGgn) {}
+
+  /** Draws groups and sub-sampling for {@code s} (seeded: the same on every backend). */
+  public static Drawn draw(ProblemSetting s) {
+    RandomProblems.Instance inst = s.instance();
+    SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
+    NetworkSpec net = inst.network();
+    int tensors = net.params().size();
+    List<int[]> groups = new ArrayList<>();
+    switch (s.grouping()) {
+      case ALL -> groups.add(IntStream.range(0, tensors).toArray());
+      case PER_LAYER -> {
+        for (int layer = 0; layer < net.layers().size(); layer++) {
+          final int l = layer;
+          int[] g = IntStream.range(0, tensors).filter(t -> net.params().get(t).layer() == l).toArray();
+          if (g.length > 0) {
+            groups.add(g);
+          }
+        }
+        Collections.reverse(groups); // groups need not be listed in layer order
+      }
+      case RANDOM_SUBSETS -> {
+        List<Integer> chosen = new ArrayList<>();
+        for (int t = 0; t < tensors; t++) {
+          if (rnd.nextInt(4) != 0) {
+            chosen.add(t);
+          }
+        }
+        if (chosen.isEmpty()) {
+          chosen.add(rnd.nextInt(tensors));
+        }
+        Collections.shuffle(chosen, new java.util.Random(rnd.nextLong()));
+        int numGroups = 1 + rnd.nextInt(Math.min(3, chosen.size()));
+        for (int g = 0; g < numGroups; g++) {
+          List<Integer> part = new ArrayList<>();
+          for (int i = g; i < chosen.size(); i += numGroups) {
+            part.add(chosen.get(i));
+          }
+          groups.add(part.stream().mapToInt(Integer::intValue).sorted().toArray());
+        }
+      }
+    }
+    int n = inst.batch().n();
+    int[] grad = null;
+    int[] ggn = null;
+    if (s.subsampling() == ProblemSetting.Subsampling.GRAD
+        || s.subsampling() == ProblemSetting.Subsampling.BOTH) {
+      grad = subset(rnd, n);
+    }
+    if (s.subsampling() == ProblemSetting.Subsampling.GGN
+        || s.subsampling() == ProblemSetting.Subsampling.BOTH) {
+      ggn = subset(rnd, n);
+    }
+    return new Drawn(inst, groups, grad, ggn);
+  }
+
+  /** A non-empty subset of {@code 0..n-1} in random (unsorted) order. */
+  private static int[] subset(SplittableRandom rnd, int n) {
+    List<Integer> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(i);
+    }
+    Collections.shuffle(all, new java.util.Random(rnd.nextLong()));
+    int size = 1 + rnd.nextInt(n);
+    return all.subList(0, size).stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * A criterion whose selection is well defined for {@code evalsAsc} (the reference spectrum):
+   * only eigenvalues above {@code floor·max} are eligible, and a threshold lies between two
+   * eigenvalues that differ by at least 50 %.
+   */
+  static Criterion criterionFor(
+      ProblemSetting.CriterionKind kind, double[] evalsAsc, double floor, SplittableRandom rnd) {
+    double max = evalsAsc[evalsAsc.length - 1];
+    int eligible = 0;
+    for (double v : evalsAsc) {
+      if (v > floor * max) {
+        eligible++;
+      }
+    }
+    int top = evalsAsc.length - 1;
+    if (eligible == 0) {
+      // An all-zero GGN block (e.g. every ReLU inactive): nothing can be selected.
+      return Criterion.threshold(0.0);
+    }
+    if (kind == ProblemSetting.CriterionKind.TOP_K) {
+      return Criterion.topK(1 + rnd.nextInt(Math.min(eligible, 6)));
+    }
+    List<Double> thresholds = new ArrayList<>();
+    for (int j = 0; j < eligible; j++) {
+      double upper = evalsAsc[top - j];
+      double lower = top - j - 1 >= 0 ? Math.max(evalsAsc[top - j - 1], 0) : 0;
+      if (upper > 1.5 * lower) {
+        thresholds.add(lower > floor * max ? Math.sqrt(upper * lower) : upper / 2);
+      }
+    }
+    if (thresholds.isEmpty()) {
+      // No 50 % gap among the eligible eigenvalues: a threshold would be ill-posed.
+      return Criterion.topK(1 + rnd.nextInt(Math.min(eligible, 6)));
+    }
+    return Criterion.threshold(thresholds.get(rnd.nextInt(thresholds.size())));
+  }
+
+  /** Runs the setting on {@code backendName} and asserts agreement with the reference. */
+  public static void check(ProblemSetting s, String backendName) {
+    Drawn d = draw(s);
+    RandomProblems.Instance inst = d.instance();
+    ReferenceResult ref =
+        ReferenceComputation.compute(
+            inst.network(),
+            inst.loss(),
+            inst.batch(),
+            d.subsamplingGrad(),
+            d.subsamplingGgn(),
+            d.groupTensors());
+    Backend backend = TestBackends.get(backendName);
+    boolean f64 = backend.precision() == Precision.FLOAT64;
+    double evalTol = f64 ? Tolerances.F64_EVALS : Tolerances.F32_RESULTS;
+    double dirTol = f64 ? Tolerances.F64_DIRECTIONAL : Tolerances.F32_RESULTS;
+    double gap = f64 ? Tolerances.F64_CLUSTER_GAP : Tolerances.F32_CLUSTER_GAP;
+    double zero = f64 ? Tolerances.F64_ZERO_EVAL : Tolerances.F32_ZERO_EVAL;
+    // Eligible directions: above the precision's noise, so the selection means the same thing.
+    double floor = f64 ? 1e-6 : 1e-3;
+
+    SplittableRandom rnd = new SplittableRandom(s.seed() + 99);
+    List<ParamGroup> groups = new ArrayList<>();
+    for (int g = 0; g < d.groupTensors().size(); g++) {
+      double[] evals = ref.groups().get(g).evalsAscending();
+      groups.add(
+          new ParamGroup(
+              "g" + g, d.groupTensors().get(g), criterionFor(s.criterion(), evals, floor, rnd)));
+    }
+    var computation =
+        new DirectionalDerivativesComputation(
+            new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), 0, 0));
+    ComputationResult result =
+        computation.run(inst.network(), inst.loss(), inst.batch(), groups, backend);
+
+    Compare.assertClose(
+        "loss",
+        new double[] {result.batch().loss()},
+        new double[] {ref.loss()},
+        Tolerances.F64_FIRST_ORDER);
+    Compare.assertClose(
+        "per-sample losses",
+        result.batch().perSampleLosses(),
+        ref.perSampleLosses(),
+        Tolerances.F64_FIRST_ORDER);
+    Compare.assertClose("gradient", result.batch().grad(), ref.grad(), Tolerances.F64_FIRST_ORDER);
+
+    for (int g = 0; g < groups.size(); g++) {
+      String what = s.id() + " group " + g;
+      GroupResult mine = result.group(groups.get(g));
+      ReferenceGroup rg = ref.groups().get(g);
+      double[] refEvals = rg.evalsAscending();
+      double max = refEvals[refEvals.length - 1];
+      // Gram eigenvalues = the non-zero eigenvalues of the dense GGN (and zeros otherwise).
+      double[] refNonzero = rg.nonzeroEvals(zero);
+      double[] gram = mine.gramEvals();
+      double[] myTop =
+          java.util.Arrays.copyOfRange(gram, gram.length - refNonzero.length, gram.length);
+      Compare.assertClose(what + " non-zero Gram eigenvalues", myTop, refNonzero, evalTol);
+      for (int i = 0; i < gram.length - refNonzero.length; i++) {
+        boolean isZero = max > 0 ? Math.abs(gram[i]) <= 10 * zero * max : gram[i] == 0;
+        org.junit.jupiter.api.Assertions.assertTrue(
+            isZero, what + ": Gram eigenvalue " + gram[i] + " should be a numerical zero");
+      }
+      int k = mine.evals().length;
+      int expectedK = groups.get(g).criterion().select(refEvals).length;
+      assertEquals(expectedK, k, what + ": number of selected directions");
+      assertArrayEquals(
+          IntStream.range(gram.length - k, gram.length).toArray(),
+          mine.selectedIndices(),
+          what + ": selected indices");
+      ReferenceGroup.Directional rd = rg.topK(k);
+      Compare.assertClose(what + " eigenvalues", mine.evals(), rd.evals(), evalTol);
+      double largestUnselected =
+          refEvals.length > k ? refEvals[refEvals.length - k - 1] : Double.NEGATIVE_INFINITY;
+      Compare.assertDirectional(
+          what,
+          rd.evals(),
+          largestUnselected,
+          mine.gammas(),
+          rd.gammas(),
+          mine.lambdas(),
+          rd.lambdas(),
+          gap,
+          dirTol);
+    }
+  }
+}
