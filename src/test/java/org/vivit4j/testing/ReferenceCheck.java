@@ -209,6 +209,14 @@ public final class ReferenceCheck {
           IntStream.range(gram.length - k, gram.length).toArray(),
           mine.selectedIndices(),
           what + ": selected indices");
+      if (k == 0) {
+        // An all-zero block (every unit before it inactive): no direction, empty γ and λ rows.
+        assertEquals(0.0, max, what + ": nothing selected although the GGN block is non-zero");
+        for (double[] row : mine.gammas()) {
+          assertEquals(0, row.length, what + ": γ must have no columns");
+        }
+        continue;
+      }
       ReferenceGroup.Directional rd = rg.topK(k);
       Compare.assertClose(what + " eigenvalues", mine.evals(), rd.evals(), evalTol);
       double largestUnselected =
