@@ -32,11 +32,12 @@ import org.vivit4j.model.Activation;
  * {@link Backend} running the OpenCL C kernels of {@code kernels/*.cl} through JOCL, in float32.
  *
  * <p>One device, one context and one in-order, profiling-enabled command queue. The programs are
- * built once in the constructor (timed: {@link #buildSeconds()}) and their kernels created once;
- * since a {@code cl_kernel}'s arguments are not thread-safe, every operation holds this object's
- * lock. Every {@link DeviceMatrix} is a device-only buffer: {@link #upload} and {@link #download}
- * are the only host transfers (blocking), results of operations stay on the device. Each launch
- * records a profiling event; {@link #kernelStats()} sums device time per kernel.
+ * built once in the constructor (timed: {@link #buildSeconds()}; the driver may also cache them on
+ * disk, PoCL in {@code ~/.cache/pocl}) and their kernels created once; since a {@code cl_kernel}'s
+ * arguments are not thread-safe, every operation holds this object's lock. Every {@link
+ * DeviceMatrix} is a device-only buffer: {@link #upload} and {@link #download} are the only host
+ * transfers (blocking), results of operations stay on the device. Each launch records a profiling
+ * event; {@link #kernelStats()} sums device time per kernel.
  *
  * <p>There is no CPU fallback: without a usable OpenCL device the constructor throws {@link
  * OpenClUnavailableException}. Note that this class turns on JOCL's exceptions ({@code
@@ -56,6 +57,9 @@ public final class OpenClBackend implements Backend {
   static final int GEMM_LOCAL = TILE / WPT;
 
   static final String BUILD_OPTIONS = "-DTILE=" + TILE + " -DWPT=" + WPT + " -DTILE_K=" + TILE_K;
+
+  /** The kernels launched on a {@code GEMM_LOCAL × GEMM_LOCAL} work-group. */
+  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b");
 
   /** Programs (file names under {@code kernels/} without {@code .cl}) and their kernels. */
   static final Map<String, List<String>> PROGRAMS = programTable();
@@ -121,8 +125,8 @@ public final class OpenClBackend implements Backend {
     }
   }
 
-  @SuppressWarnings(
-      "deprecation") // clCreateCommandQueue: deprecated in OpenCL 2.0, works on 1.2 to 3.0
+  // clCreateCommandQueue is deprecated since OpenCL 2.0 but works on every 1.2 to 3.0 device
+  @SuppressWarnings("deprecation")
   private cl_command_queue createProfilingQueue() {
     return CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
   }
@@ -132,7 +136,7 @@ public final class OpenClBackend implements Backend {
     long[] max = new long[1];
     CL.clGetKernelWorkGroupInfo(
         kernel, device.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
-    if (name.startsWith("mul")) {
+    if (GEMM_KERNELS.contains(name)) {
       if (max[0] < (long) GEMM_LOCAL * GEMM_LOCAL) {
         throw new IllegalStateException(
             "kernel "
@@ -201,12 +205,11 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized DeviceMatrix upload(double[] data, int rows, int cols) {
-    OpenClMatrix m = allocate(rows, cols);
-    if (data.length != m.size()) {
-      release(m);
+    if ((long) rows * cols != data.length) {
       throw new IllegalArgumentException(
           "data has " + data.length + " entries, expected " + rows + "×" + cols);
     }
+    OpenClMatrix m = allocate(rows, cols);
     if (data.length > 0) {
       float[] f = new float[data.length];
       for (int i = 0; i < f.length; i++) {

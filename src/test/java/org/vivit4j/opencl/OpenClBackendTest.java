@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +200,45 @@ class OpenClBackendTest {
       assertEquals(1, stats.get("scale_by_activation_derivative").launches());
       b.resetKernelStats();
       assertTrue(b.kernelStats().isEmpty());
+    }
+  }
+
+  @Test
+  void concurrentCallersGetCorrectResults() throws Exception {
+    // the kernels' arguments are shared state: the backend must serialise launches
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int seed = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  int m = 37 + seed;
+                  int k = 13 + 2 * seed;
+                  SplittableRandom rng = new SplittableRandom(seed);
+                  double[] a = KernelTwins.randomFloats(rng, m * k, 1.0);
+                  boolean ok = true;
+                  for (int rep = 0; rep < 20; rep++) {
+                    try (DeviceMatrix da = backend.upload(a, m, k);
+                        DeviceMatrix g = backend.mulTransB(da, da)) {
+                      KernelTwins.Twin twin = KernelTwins.mulTransB(a, a, m, k, m);
+                      double[] got = backend.download(g);
+                      for (int i = 0; i < got.length; i++) {
+                        double tol = KernelTolerances.dot(k) * twin.magnitude()[i];
+                        ok &= Math.abs(got[i] - twin.value()[i]) <= tol;
+                      }
+                    }
+                  }
+                  return ok;
+                }));
+      }
+      for (Future<Boolean> r : results) {
+        assertTrue(r.get(120, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
