@@ -1,0 +1,492 @@
+package org.vivit4j.opencl;
+
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
+import static org.jocl.CL.CL_TRUE;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jocl.CL;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.model.Activation;
+
+/**
+ * {@link Backend} running the OpenCL C kernels of {@code kernels/*.cl} through JOCL, in float32.
+ *
+ * <p>One device, one context and one in-order, profiling-enabled command queue. The programs are
+ * built once in the constructor (timed: {@link #buildSeconds()}; the driver may also cache them on
+ * disk, PoCL in {@code ~/.cache/pocl}) and their kernels created once; since a {@code cl_kernel}'s
+ * arguments are not thread-safe, every operation holds this object's lock. Every {@link
+ * DeviceMatrix} is a device-only buffer: {@link #upload} and {@link #download} are the only host
+ * transfers (blocking), results of operations stay on the device. Each launch records a profiling
+ * event; {@link #kernelStats()} sums device time per kernel.
+ *
+ * <p>There is no CPU fallback: without a usable OpenCL device the constructor throws {@link
+ * OpenClUnavailableException}. Note that this class turns on JOCL's exceptions ({@code
+ * CL.setExceptionsEnabled(true)}), a JVM-wide JOCL setting.
+ */
+public final class OpenClBackend implements Backend {
+  /** Output tile edge of the matrix-product kernels ({@code TILE} in mul.cl, mul_trans_b.cl). */
+  static final int TILE = 64;
+
+  /** Register block edge per work item ({@code WPT}). */
+  static final int WPT = 4;
+
+  /** k-slice staged in local memory per step ({@code TILE_K}). */
+  static final int TILE_K = 16;
+
+  /** Local size per dimension of the matrix-product kernels. */
+  static final int GEMM_LOCAL = TILE / WPT;
+
+  static final String BUILD_OPTIONS = "-DTILE=" + TILE + " -DWPT=" + WPT + " -DTILE_K=" + TILE_K;
+
+  /** The kernels launched on a {@code GEMM_LOCAL × GEMM_LOCAL} work-group. */
+  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b");
+
+  /** Programs (file names under {@code kernels/} without {@code .cl}) and their kernels. */
+  static final Map<String, List<String>> PROGRAMS = programTable();
+
+  private static Map<String, List<String>> programTable() {
+    Map<String, List<String>> t = new LinkedHashMap<>();
+    t.put("mul", List.of("mul"));
+    t.put("mul_trans_b", List.of("mul_trans_b"));
+    t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
+    t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
+    return Collections.unmodifiableMap(t);
+  }
+
+  private final OpenClDevices.Device device;
+  private final Map<String, cl_program> programs = new LinkedHashMap<>();
+  private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
+  private final Map<String, Long> localSizes = new LinkedHashMap<>();
+  private final Set<OpenClMatrix> open = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final KernelProfiler profiler = new KernelProfiler();
+  private cl_context context;
+  private cl_command_queue queue;
+  private double buildSeconds;
+  private boolean closed;
+
+  /** The default device: the first GPU if any, else the first device. */
+  public OpenClBackend() {
+    this(null);
+  }
+
+  /**
+   * @param deviceSelector {@code null} for the first GPU (else the first device), an index {@code
+   *     "platform:device"} such as {@code "0:1"}, or a case-insensitive substring of {@code
+   *     "platform / device name"}
+   * @throws OpenClUnavailableException no OpenCL runtime, platform or matching device
+   * @throws OpenClBuildException a kernel failed to compile (the message holds the build log)
+   */
+  public OpenClBackend(String deviceSelector) {
+    device = OpenClDevices.select(deviceSelector);
+    try {
+      cl_context_properties props = new cl_context_properties();
+      props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
+      cl_device_id[] ids = {device.id()};
+      context = CL.clCreateContext(props, 1, ids, null, null, null);
+      queue = createProfilingQueue();
+      long t0 = System.nanoTime();
+      for (Map.Entry<String, List<String>> p : PROGRAMS.entrySet()) {
+        String source = KernelSources.load(p.getKey());
+        programs.put(
+            p.getKey(),
+            OpenClPrograms.build(context, device.id(), p.getKey(), source, BUILD_OPTIONS));
+      }
+      buildSeconds = (System.nanoTime() - t0) * 1e-9;
+      for (Map.Entry<String, List<String>> p : PROGRAMS.entrySet()) {
+        for (String k : p.getValue()) {
+          cl_kernel kernel = CL.clCreateKernel(programs.get(p.getKey()), k, null);
+          kernels.put(k, kernel);
+          localSizes.put(k, localSizeFor(k, kernel));
+        }
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  // clCreateCommandQueue is deprecated since OpenCL 2.0 but works on every 1.2 to 3.0 device
+  @SuppressWarnings("deprecation")
+  private cl_command_queue createProfilingQueue() {
+    return CL.clCreateCommandQueue(context, device.id(), CL_QUEUE_PROFILING_ENABLE, null);
+  }
+
+  /** Largest power of two ≤ min(256, the kernel's work-group limit); GEMMs need exactly 16×16. */
+  private long localSizeFor(String name, cl_kernel kernel) {
+    long[] max = new long[1];
+    CL.clGetKernelWorkGroupInfo(
+        kernel, device.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
+    if (GEMM_KERNELS.contains(name)) {
+      if (max[0] < (long) GEMM_LOCAL * GEMM_LOCAL) {
+        throw new IllegalStateException(
+            "kernel "
+                + name
+                + " needs "
+                + GEMM_LOCAL
+                + "×"
+                + GEMM_LOCAL
+                + " work items per group; the device allows "
+                + max[0]);
+      }
+      return GEMM_LOCAL;
+    }
+    long size = 1;
+    while (size * 2 <= Math.min(256, max[0])) {
+      size *= 2;
+    }
+    return size;
+  }
+
+  /** One line per OpenCL device (see {@code setup}/{@code device-check}). */
+  public static List<String> listDevices() {
+    return OpenClDevices.describe();
+  }
+
+  @Override
+  public String name() {
+    return "opencl";
+  }
+
+  /** {@code "device name (platform name, device version)"}. */
+  @Override
+  public String deviceName() {
+    return device.name() + " (" + device.platformName() + ", " + device.version() + ")";
+  }
+
+  @Override
+  public Precision precision() {
+    return Precision.FLOAT32;
+  }
+
+  /** Wall time of building all programs in the constructor, in seconds (not steady state). */
+  public synchronized double buildSeconds() {
+    return buildSeconds;
+  }
+
+  /** Device time per kernel name since construction or {@link #resetKernelStats()}. */
+  public synchronized Map<String, KernelStats> kernelStats() {
+    ensureOpen();
+    return profiler.snapshot();
+  }
+
+  /** Forgets the kernel statistics so far (e.g. after warm-up). */
+  public synchronized void resetKernelStats() {
+    ensureOpen();
+    profiler.reset();
+  }
+
+  /** Each program's device binary by program name (PTX text on NVIDIA). */
+  public synchronized Map<String, byte[]> programBinaries() {
+    ensureOpen();
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    programs.forEach((name, program) -> out.put(name, OpenClPrograms.binary(program)));
+    return out;
+  }
+
+  @Override
+  public synchronized DeviceMatrix upload(double[] data, int rows, int cols) {
+    if ((long) rows * cols != data.length) {
+      throw new IllegalArgumentException(
+          "data has " + data.length + " entries, expected " + rows + "×" + cols);
+    }
+    OpenClMatrix m = allocate(rows, cols);
+    if (data.length > 0) {
+      float[] f = new float[data.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) data[i];
+      }
+      CL.clEnqueueWriteBuffer(
+          queue,
+          m.mem,
+          CL_TRUE,
+          0,
+          (long) f.length * Sizeof.cl_float,
+          Pointer.to(f),
+          0,
+          null,
+          null);
+    }
+    return m;
+  }
+
+  @Override
+  public synchronized DeviceMatrix zeros(int rows, int cols) {
+    return zeroed(allocate(rows, cols));
+  }
+
+  @Override
+  public synchronized double[] download(DeviceMatrix matrix) {
+    OpenClMatrix m = own(matrix, "download");
+    float[] f = new float[m.size()];
+    if (f.length > 0) {
+      CL.clEnqueueReadBuffer(
+          queue,
+          m.mem,
+          CL_TRUE,
+          0,
+          (long) f.length * Sizeof.cl_float,
+          Pointer.to(f),
+          0,
+          null,
+          null);
+    }
+    double[] out = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      out[i] = f[i];
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized DeviceMatrix mul(DeviceMatrix am, DeviceMatrix bm) {
+    OpenClMatrix a = own(am, "mul a");
+    OpenClMatrix b = own(bm, "mul b");
+    if (a.cols() != b.rows()) {
+      throw new IllegalArgumentException(
+          "mul: a is " + a.rows() + "×" + a.cols() + ", b is " + b.rows() + "×" + b.cols());
+    }
+    return product("mul", a, b, a.rows(), b.cols(), a.cols());
+  }
+
+  @Override
+  public synchronized DeviceMatrix mulTransB(DeviceMatrix am, DeviceMatrix bm) {
+    OpenClMatrix a = own(am, "mulTransB a");
+    OpenClMatrix b = own(bm, "mulTransB b");
+    if (a.cols() != b.cols()) {
+      throw new IllegalArgumentException(
+          "mulTransB: a is " + a.rows() + "×" + a.cols() + ", b is " + b.rows() + "×" + b.cols());
+    }
+    return product("mul_trans_b", a, b, a.rows(), b.rows(), a.cols());
+  }
+
+  private OpenClMatrix product(String kernel, OpenClMatrix a, OpenClMatrix b, int m, int n, int k) {
+    OpenClMatrix c = allocate(m, n);
+    if (m == 0 || n == 0) {
+      return c;
+    }
+    if (k == 0) {
+      return zeroed(c);
+    }
+    long[] global = {groups(n) * GEMM_LOCAL, groups(m) * GEMM_LOCAL};
+    long[] local = {GEMM_LOCAL, GEMM_LOCAL};
+    launch(kernel, global, local, 2.0 * m * n * k, m, n, k, a, b, c);
+    return c;
+  }
+
+  private static long groups(int extent) {
+    return (extent + TILE - 1) / TILE;
+  }
+
+  @Override
+  public synchronized void accumulateHadamardExpanded(
+      DeviceMatrix accm, DeviceMatrix pm, DeviceMatrix qm, int rowBlock, int colBlock) {
+    OpenClMatrix acc = own(accm, "accumulateHadamardExpanded acc");
+    OpenClMatrix p = own(pm, "accumulateHadamardExpanded p");
+    if (acc.rows() != p.rows() || acc.cols() != p.cols()) {
+      throw new IllegalArgumentException(
+          "accumulateHadamardExpanded: acc is "
+              + acc.rows()
+              + "×"
+              + acc.cols()
+              + ", p is "
+              + p.rows()
+              + "×"
+              + p.cols());
+    }
+    if (qm == null) {
+      launch1d("accumulate", p.size(), 1.0 * p.size(), p.size(), acc, p);
+      return;
+    }
+    OpenClMatrix q = own(qm, "accumulateHadamardExpanded q");
+    if (rowBlock < 1
+        || colBlock < 1
+        || (long) q.rows() * rowBlock != p.rows()
+        || (long) q.cols() * colBlock != p.cols()) {
+      throw new IllegalArgumentException(
+          "accumulateHadamardExpanded: q is "
+              + q.rows()
+              + "×"
+              + q.cols()
+              + " with blocks "
+              + rowBlock
+              + "×"
+              + colBlock
+              + ", which does not tile p "
+              + p.rows()
+              + "×"
+              + p.cols());
+    }
+    launch1d(
+        "accumulate_hadamard_expanded",
+        p.size(),
+        2.0 * p.size(),
+        p.rows(),
+        p.cols(),
+        rowBlock,
+        colBlock,
+        acc,
+        p,
+        q);
+  }
+
+  @Override
+  public synchronized void scaleByActivationDerivative(
+      DeviceMatrix bm, DeviceMatrix zm, Activation act, int block) {
+    OpenClMatrix b = own(bm, "scaleByActivationDerivative b");
+    OpenClMatrix z = own(zm, "scaleByActivationDerivative z");
+    if (block < 1 || z.cols() != b.cols() || (long) z.rows() * block != b.rows()) {
+      throw new IllegalArgumentException(
+          "scaleByActivationDerivative: b is "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", z is "
+              + z.rows()
+              + "×"
+              + z.cols()
+              + ", block "
+              + block);
+    }
+    launch1d(
+        "scale_by_activation_derivative",
+        b.size(),
+        1.0 * b.size(),
+        b.rows(),
+        b.cols(),
+        block,
+        activationCode(act),
+        b,
+        z);
+  }
+
+  /** The {@code act} argument of scale_by_activation_derivative.cl. */
+  static int activationCode(Activation act) {
+    return switch (act) {
+      case RELU -> 0;
+      case SIGMOID -> 1;
+      case TANH -> 2;
+    };
+  }
+
+  private void launch1d(String kernel, int count, double flops, Object... args) {
+    if (count == 0) {
+      return;
+    }
+    long local = localSizes.get(kernel);
+    long global = (count + local - 1) / local * local;
+    launch(kernel, new long[] {global}, new long[] {local}, flops, args);
+  }
+
+  /** Sets the arguments ({@code Integer} or {@link OpenClMatrix}) and enqueues with an event. */
+  private void launch(String name, long[] global, long[] local, double flops, Object... args) {
+    cl_kernel kernel = kernels.get(name);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof Integer v) {
+        CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+      } else {
+        CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(((OpenClMatrix) args[i]).mem));
+      }
+    }
+    cl_event event = new cl_event();
+    CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
+    profiler.record(name, event, flops);
+  }
+
+  private OpenClMatrix allocate(int rows, int cols) {
+    ensureOpen();
+    if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("unsupported matrix shape " + rows + "×" + cols);
+    }
+    long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
+    cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+    OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
+    open.add(m);
+    return m;
+  }
+
+  private OpenClMatrix zeroed(OpenClMatrix m) {
+    long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
+    CL.clEnqueueFillBuffer(
+        queue, m.mem, Pointer.to(new float[] {0f}), Sizeof.cl_float, 0, bytes, 0, null, null);
+    return m;
+  }
+
+  private OpenClMatrix own(DeviceMatrix matrix, String role) {
+    ensureOpen();
+    if (!(matrix instanceof OpenClMatrix m) || m.owner != this) {
+      throw new IllegalArgumentException(role + ": matrix does not belong to this OpenCL backend");
+    }
+    if (m.isReleased()) {
+      throw new IllegalStateException(role + ": matrix has been closed");
+    }
+    return m;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the OpenCL backend has been closed");
+    }
+  }
+
+  /** Releases one matrix's buffer once (see {@link OpenClMatrix#close()}). */
+  synchronized void release(OpenClMatrix m) {
+    if (m.markReleased()) {
+      open.remove(m);
+      CL.clReleaseMemObject(m.mem);
+    }
+  }
+
+  /** Number of matrices whose buffers are still allocated. */
+  synchronized int openMatrices() {
+    return open.size();
+  }
+
+  /** Waits for the device, then releases every matrix, kernel, program, the queue and context. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (queue != null) {
+        CL.clFinish(queue);
+        profiler.drain();
+      }
+    } finally {
+      for (OpenClMatrix m : List.copyOf(open)) {
+        release(m);
+      }
+      kernels.values().forEach(CL::clReleaseKernel);
+      kernels.clear();
+      programs.values().forEach(CL::clReleaseProgram);
+      programs.clear();
+      if (queue != null) {
+        CL.clReleaseCommandQueue(queue);
+      }
+      if (context != null) {
+        CL.clReleaseContext(context);
+      }
+    }
+  }
+}

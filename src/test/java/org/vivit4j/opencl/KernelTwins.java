@@ -1,0 +1,131 @@
+package org.vivit4j.opencl;
+
+import java.util.SplittableRandom;
+import org.vivit4j.model.Activation;
+
+/**
+ * Plain-Java twins of the OpenCL kernels, accumulating in double, written independently of the
+ * kernels (straight loops in index notation, no tiling). Each returns the exact result of the
+ * kernel's formula on its (float32-representable) inputs and, where a tolerance needs it, the
+ * magnitude the float32 rounding error scales with.
+ */
+final class KernelTwins {
+  private KernelTwins() {}
+
+  /** A twin's result and, per entry, the magnitude its float32 rounding error scales with. */
+  record Twin(double[] value, double[] magnitude) {}
+
+  /**
+   * {@code c[i,j] = Σ_p a[i,p] b[p,j]}, a [m×k], b [k×n]; magnitude {@code Σ_p |a[i,p] b[p,j]|}.
+   */
+  static Twin mul(double[] a, double[] b, int m, int k, int n) {
+    double[] c = new double[m * n];
+    double[] mag = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        double t = 0;
+        for (int p = 0; p < k; p++) {
+          double prod = a[i * k + p] * b[p * n + j];
+          s += prod;
+          t += Math.abs(prod);
+        }
+        c[i * n + j] = s;
+        mag[i * n + j] = t;
+      }
+    }
+    return new Twin(c, mag);
+  }
+
+  /**
+   * {@code c[i,j] = Σ_p a[i,p] b[j,p]}, a [m×k], b [n×k]; magnitude {@code Σ_p |a[i,p] b[j,p]|}.
+   */
+  static Twin mulTransB(double[] a, double[] b, int m, int k, int n) {
+    double[] c = new double[m * n];
+    double[] mag = new double[m * n];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double s = 0;
+        double t = 0;
+        for (int p = 0; p < k; p++) {
+          double prod = a[i * k + p] * b[j * k + p];
+          s += prod;
+          t += Math.abs(prod);
+        }
+        c[i * n + j] = s;
+        mag[i * n + j] = t;
+      }
+    }
+    return new Twin(c, mag);
+  }
+
+  /**
+   * {@code acc[i,j] + p[i,j]·q[i/rowBlock, j/colBlock]} ({@code acc + p} when q is null), acc and p
+   * [rows×cols]; magnitude {@code |acc[i,j]| + |p[i,j]·q[..]|}.
+   */
+  static Twin accumulateHadamardExpanded(
+      double[] acc, double[] p, double[] q, int rows, int cols, int rowBlock, int colBlock) {
+    double[] out = new double[rows * cols];
+    double[] mag = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        double term = p[i * cols + j];
+        if (q != null) {
+          term *= q[(i / rowBlock) * (cols / colBlock) + j / colBlock];
+        }
+        out[i * cols + j] = acc[i * cols + j] + term;
+        mag[i * cols + j] = Math.abs(acc[i * cols + j]) + Math.abs(term);
+      }
+    }
+    return new Twin(out, mag);
+  }
+
+  /**
+   * {@code b[i,f]·φ'(z[i/block, f])}, b [rows×cols], z [rows/block × cols]; magnitude = |value|.
+   */
+  static Twin scaleByActivationDerivative(
+      double[] b, double[] z, Activation act, int rows, int cols, int block) {
+    double[] out = new double[rows * cols];
+    double[] mag = new double[rows * cols];
+    for (int i = 0; i < rows; i++) {
+      for (int f = 0; f < cols; f++) {
+        double v = b[i * cols + f] * derivative(act, z[(i / block) * cols + f]);
+        out[i * cols + f] = v;
+        mag[i * cols + f] = Math.abs(v);
+      }
+    }
+    return new Twin(out, mag);
+  }
+
+  /**
+   * {@code φ'(x)} in double; ReLU has {@code φ'(0) = 0}. Written as {@code σ(x)·σ(−x)} and {@code 1
+   * / cosh²(x)}, which keep full relative accuracy for large |x| where {@code σ(1 − σ)} and {@code
+   * 1 − tanh²} cancel (at x = 25, {@code 1 − tanh²} is exactly 0 in double).
+   */
+  static double derivative(Activation act, double x) {
+    return switch (act) {
+      case RELU -> x > 0 ? 1.0 : 0.0;
+      case SIGMOID -> 1.0 / ((1.0 + Math.exp(-x)) * (1.0 + Math.exp(x)));
+      case TANH -> {
+        double c = Math.cosh(x);
+        yield 1.0 / (c * c);
+      }
+    };
+  }
+
+  /** {@code count} standard-normal values scaled by {@code scale}, rounded to float32. */
+  static double[] randomFloats(SplittableRandom rng, int count, double scale) {
+    double[] v = new double[count];
+    for (int i = 0; i < count; i++) {
+      v[i] = (float) (scale * gaussian(rng));
+    }
+    return v;
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    // Box–Muller; SplittableRandom has no nextGaussian on Java 17
+    double u = 1.0 - rng.nextDouble();
+    double v = rng.nextDouble();
+    return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
+  }
+}
