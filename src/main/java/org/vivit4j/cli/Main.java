@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       SeedCommand.class,
       SolveCommand.class,
       GoldenCommand.class,
+      DeviceBenchCommand.class,
       DevicesCommand.class
     })
 public final class Main implements Runnable {

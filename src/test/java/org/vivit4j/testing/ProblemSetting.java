@@ -11,8 +11,8 @@ import org.vivit4j.problems.RandomProblems;
 
 /**
  * One test problem described as data: the network, loss, batch and how the computation is asked
- * (grouping, criterion, sub-sampling). Expanded into parametrised tests with readable ids; the
- * axes stack as in BackPACK's and ViViT's test settings.
+ * (grouping, criterion, sub-sampling). Expanded into parametrised tests with readable ids; the axes
+ * stack as in BackPACK's and ViViT's test settings.
  *
  * @param widths layer widths, input first
  * @param activations one per hidden layer
@@ -55,8 +55,7 @@ public record ProblemSetting(
   }
 
   public RandomProblems.Instance instance() {
-    return RandomProblems.mlp(
-        seed, widths, activations, new LossSpec(loss, reduction), n, bias);
+    return RandomProblems.mlp(seed, widths, activations, new LossSpec(loss, reduction), n, bias);
   }
 
   @Override

@@ -23,8 +23,8 @@ import org.vivit4j.reference.ReferenceGroup;
 import org.vivit4j.reference.ReferenceResult;
 
 /**
- * Runs one {@link ProblemSetting} through the fast path on a backend and compares every output
- * with the autograd-style reference.
+ * Runs one {@link ProblemSetting} through the fast path on a backend and compares every output with
+ * the autograd-style reference.
  */
 public final class ReferenceCheck {
   private ReferenceCheck() {}
@@ -48,7 +48,8 @@ public final class ReferenceCheck {
       case PER_LAYER -> {
         for (int layer = 0; layer < net.layers().size(); layer++) {
           final int l = layer;
-          int[] g = IntStream.range(0, tensors).filter(t -> net.params().get(t).layer() == l).toArray();
+          int[] g =
+              IntStream.range(0, tensors).filter(t -> net.params().get(t).layer() == l).toArray();
           if (g.length > 0) {
             groups.add(g);
           }
@@ -102,9 +103,9 @@ public final class ReferenceCheck {
   }
 
   /**
-   * A criterion whose selection is well defined for {@code evalsAsc} (the reference spectrum):
-   * only eigenvalues above {@code floor·max} are eligible, and a threshold lies between two
-   * eigenvalues that differ by at least 50 %.
+   * A criterion whose selection is well defined for {@code evalsAsc} (the reference spectrum): only
+   * eigenvalues above {@code floor·max} are eligible, and a threshold lies between two eigenvalues
+   * that differ by at least 50 %.
    */
   static Criterion criterionFor(
       ProblemSetting.CriterionKind kind, double[] evalsAsc, double floor, SplittableRandom rnd) {
