@@ -1,17 +1,41 @@
 package org.vivit4j.backend;
 
+import dev.ludovic.netlib.blas.NativeBLAS;
 import org.vivit4j.model.Activation;
 
 /**
- * Plain-Java backend on the host. In {@link Precision#FLOAT32} mode every stored value is a float32
- * and every product and sum is computed in float32 (values are held in {@code double[]} but each
- * operation rounds through {@code float}), which is what a float32 device computes.
+ * Backend on the host. In {@link Precision#FLOAT32} mode every stored value is a float32 and every
+ * product and sum is computed in float32 (values are held in {@code double[]} but each operation
+ * rounds through {@code float}; the BLAS products convert their operands to {@code float[]} and run
+ * {@code sgemm}), which is what a float32 device computes.
+ *
+ * <p>The matrix products ({@link #mul}, {@link #mulTransB}) run on the plain loops or on the native
+ * BLAS ({@link Gemm}); the element-wise operations are loops over rows (split over the cores for
+ * large matrices) in both cases.
  */
 public final class CpuBackend implements Backend {
   private final Precision precision;
+  private final Gemm gemm;
+  private final NativeBLAS blas;
 
+  /** The plain-loop backend (the reference implementation). */
   public CpuBackend(Precision precision) {
+    this(precision, Gemm.PLAIN);
+  }
+
+  /**
+   * @throws BlasUnavailableException when {@code gemm} is {@link Gemm#BLAS} and the native BLAS
+   *     cannot be loaded
+   */
+  public CpuBackend(Precision precision, Gemm gemm) {
     this.precision = precision;
+    this.gemm = gemm;
+    this.blas = gemm == Gemm.BLAS ? NativeBlas.get() : null;
+  }
+
+  /** How the matrix products are computed. */
+  public Gemm gemm() {
+    return gemm;
   }
 
   /** A host matrix. */
@@ -49,7 +73,10 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String deviceName() {
-    return "host CPU (plain Java, " + Runtime.getRuntime().availableProcessors() + " cores)";
+    int cores = Runtime.getRuntime().availableProcessors();
+    return gemm == Gemm.BLAS
+        ? "host CPU (" + NativeBlas.description() + ", " + cores + " cores)"
+        : "host CPU (plain Java, " + cores + " cores)";
   }
 
   @Override
@@ -104,6 +131,9 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.cols;
+    if (blas != null) {
+      return new HostMatrix(m, n, blasMul(a, b, m, k, n));
+    }
     double[] c = new double[m * n];
     if (f32()) {
       float[] row = new float[n];
@@ -146,6 +176,9 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.rows;
+    if (blas != null) {
+      return new HostMatrix(m, n, blasMulTransB(a, b, m, k, n));
+    }
     double[] c = new double[m * n];
     boolean f32 = f32();
     for (int i = 0; i < m; i++) {
@@ -170,6 +203,55 @@ public final class CpuBackend implements Backend {
     return new HostMatrix(m, n, c);
   }
 
+  private double[] blasMul(HostMatrix a, HostMatrix b, int m, int k, int n) {
+    if (f32()) {
+      float[] c = new float[m * n];
+      BlasGemm.mul(blas, toFloat(a.data), toFloat(b.data), c, m, k, n);
+      return toDouble(c);
+    }
+    double[] c = new double[m * n];
+    BlasGemm.mul(blas, a.data, b.data, c, m, k, n);
+    return c;
+  }
+
+  /** {@code a·bᵀ}; {@code a·aᵀ} (the Gram shape) goes to {@code syrk}. */
+  private double[] blasMulTransB(HostMatrix a, HostMatrix b, int m, int k, int n) {
+    boolean gram = a == b;
+    if (f32()) {
+      float[] af = toFloat(a.data);
+      float[] c = new float[m * n];
+      if (gram) {
+        BlasGemm.gram(blas, af, c, m, k);
+      } else {
+        BlasGemm.mulTransB(blas, af, toFloat(b.data), c, m, k, n);
+      }
+      return toDouble(c);
+    }
+    double[] c = new double[m * n];
+    if (gram) {
+      BlasGemm.gram(blas, a.data, c, m, k);
+    } else {
+      BlasGemm.mulTransB(blas, a.data, b.data, c, m, k, n);
+    }
+    return c;
+  }
+
+  private static float[] toFloat(double[] x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+    return out;
+  }
+
   @Override
   public void accumulateHadamardExpanded(
       DeviceMatrix accm, DeviceMatrix pm, DeviceMatrix qm, int rowBlock, int colBlock) {
@@ -184,15 +266,47 @@ public final class CpuBackend implements Backend {
           "accumulateHadamardExpanded: q is " + q.rows + "×" + q.cols + ", blocks do not tile p");
     }
     boolean f32 = f32();
-    for (int i = 0; i < p.rows; i++) {
-      for (int j = 0; j < p.cols; j++) {
-        int ij = i * p.cols + j;
-        double term = p.data[ij];
-        if (q != null) {
-          double qv = q.data[(i / rowBlock) * q.cols + j / colBlock];
-          term = f32 ? (double) ((float) term * (float) qv) : term * qv;
+    Rows.forEach(
+        p.rows,
+        p.cols,
+        i -> accumulateRow(acc.data, p.data, q, i, p.cols, rowBlock, colBlock, f32));
+  }
+
+  /**
+   * Row {@code i} of {@code acc += p ⊙ (q ⊗ 1)}: walks the row one column block at a time, so each
+   * {@code q} entry is read once per block and no index is divided per entry.
+   */
+  private static void accumulateRow(
+      double[] acc,
+      double[] p,
+      HostMatrix q,
+      int i,
+      int cols,
+      int rowBlock,
+      int colBlock,
+      boolean f32) {
+    int row = i * cols;
+    if (q == null) {
+      for (int j = row; j < row + cols; j++) {
+        acc[j] = f32 ? (double) ((float) acc[j] + (float) p[j]) : acc[j] + p[j];
+      }
+      return;
+    }
+    int qRow = (i / rowBlock) * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      double qv = q.data[qRow + jb];
+      int start = row + jb * colBlock;
+      int end = start + colBlock;
+      if (f32) {
+        float qf = (float) qv;
+        for (int j = start; j < end; j++) {
+          float term = (float) p[j] * qf;
+          acc[j] = (float) acc[j] + term;
         }
-        acc.data[ij] = f32 ? (double) ((float) acc.data[ij] + (float) term) : acc.data[ij] + term;
+      } else {
+        for (int j = start; j < end; j++) {
+          acc[j] += p[j] * qv;
+        }
       }
     }
   }
@@ -206,14 +320,24 @@ public final class CpuBackend implements Backend {
       throw new IllegalArgumentException("scaleByActivationDerivative: shapes do not match");
     }
     boolean f32 = f32();
-    for (int i = 0; i < b.rows; i++) {
-      int zo = (i / block) * z.cols;
-      for (int f = 0; f < b.cols; f++) {
-        double d = ActivationMath.derivative(act, z.data[zo + f], f32);
-        double v = b.data[i * b.cols + f] * d;
-        b.data[i * b.cols + f] = f32 ? (float) v : v;
-      }
-    }
+    int cols = b.cols;
+    // φ'(z) of a sample is evaluated once and applied to its `block` factor rows.
+    Rows.forEach(
+        z.rows,
+        cols * block,
+        s -> {
+          double[] d = new double[cols];
+          for (int f = 0; f < cols; f++) {
+            d[f] = ActivationMath.derivative(act, z.data[s * cols + f], f32);
+          }
+          for (int i = s * block; i < (s + 1) * block; i++) {
+            int row = i * cols;
+            for (int f = 0; f < cols; f++) {
+              double v = b.data[row + f] * d[f];
+              b.data[row + f] = f32 ? (float) v : v;
+            }
+          }
+        });
   }
 
   @Override
