@@ -66,16 +66,31 @@ public abstract class GgnComputation {
       List<int[]> selections = new ArrayList<>();
       List<double[][]> weights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
-        GramSpace gs = new GramSpace(grams.get(j).gram(), grams.get(j).size());
         String field = "param_groups[" + j + "].criterion";
-        int[] sel;
+        Criterion criterion = groups.get(j).criterion();
+        GramSpace gs;
         try {
-          sel = groups.get(j).criterion().select(gs.evals());
+          gs =
+              new GramSpace(
+                  grams.get(j).gram(),
+                  grams.get(j).size(),
+                  options.eigenSolver(),
+                  criterion.need());
         } catch (IllegalArgumentException e) {
           throw new org.vivit4j.model.InvalidInputException(field, e.getMessage());
         }
+        int[] sel;
+        try {
+          sel = criterion.select(gs.evals());
+        } catch (IllegalArgumentException e) {
+          throw new org.vivit4j.model.InvalidInputException(field, e.getMessage());
+        }
+        for (int i = 0; i < sel.length; i++) {
+          sel[i] += gs.offset();
+        }
         List<String> own = new ArrayList<>();
         sel = gs.checkSelection(sel, field, options.warnSmallEigvals(), own);
+        clusterCut(gs, sel, field, options.warnSmallEigvals(), own);
         warnings.addAll(own);
         groupWarnings.add(own);
         spaces.add(gs);
@@ -115,7 +130,14 @@ public abstract class GgnComputation {
                 gammas,
                 lambdas,
                 returnsEigenvectors() ? groupEvecs : null,
-                List.copyOf(groupWarnings.get(j))));
+                List.copyOf(groupWarnings.get(j)),
+                new SpectrumInfo(
+                    gs.solver().optionName(),
+                    gs.size(),
+                    gs.offset(),
+                    gs.residual(),
+                    gs.products(),
+                    gs.seconds())));
       }
       double seconds = (System.nanoTime() - start) * 1e-9;
       RunInfo info =
@@ -125,6 +147,41 @@ public abstract class GgnComputation {
           new ComputationResult(
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
+    }
+  }
+
+  /**
+   * Relative gap below which the eigenvalue just under the selection counts as part of the smallest
+   * selected eigenvalue's cluster.
+   */
+  static final double CLUSTER_CUT_GAP = 1e-8;
+
+  /**
+   * Warns when the selection's lower edge cuts through a cluster: the largest unselected computed
+   * eigenvalue is within {@link #CLUSTER_CUT_GAP} (relative) of the smallest selected one, so the
+   * selected directions are one arbitrary choice among the cluster's (MATH.md §3). Clusters of
+   * eigenvalues below {@code warnBelow} are covered by the small-eigenvalue warning instead.
+   */
+  private static void clusterCut(
+      GramSpace gs, int[] sel, String field, double warnBelow, List<String> warnings) {
+    if (sel.length == 0 || sel[0] - 1 < gs.offset()) {
+      return;
+    }
+    double[] evals = gs.evals();
+    double lowest = evals[sel[0] - gs.offset()];
+    double below = evals[sel[0] - 1 - gs.offset()];
+    if (lowest >= warnBelow && lowest - below <= CLUSTER_CUT_GAP * Math.abs(lowest)) {
+      warnings.add(
+          field
+              + ": the selection cuts through a cluster: unselected eigenvalue "
+              + below
+              + " (index "
+              + (sel[0] - 1)
+              + ") equals the smallest selected "
+              + lowest
+              + " to "
+              + CLUSTER_CUT_GAP
+              + "; directions within the cluster are not determined by the spectrum");
     }
   }
 
