@@ -36,13 +36,16 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Mixin EigenSolverOption eigenSolverOption = new EigenSolverOption();
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     Problem problem = ProblemReader.read(problemFile);
     try (Backend backend = backendOptions.create()) {
-      GgnComputation computation = computationFor(problem.computationClass(), problem.options());
+      GgnComputation computation =
+          computationFor(problem.computationClass(), eigenSolverOption.apply(problem.options()));
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -60,12 +63,21 @@ final class SolveCommand implements Callable<Integer> {
       for (GroupResult g : result.groups()) {
         System.out.printf(
             Locale.ROOT,
-            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
+            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%s%n",
             g.group().name(),
             g.dim(),
-            g.gramEvals().length,
+            g.gramEvals().length + g.gramEvalsOffset(),
             g.evals().length,
-            g.gramEvals()[g.gramEvals().length - 1]);
+            g.gramEvals()[g.gramEvals().length - 1],
+            g.spectrum() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ", eigensolver %s (%d eigenvalues, residual %.1e, %.1f ms)",
+                    g.spectrum().eigensolver(),
+                    g.gramEvals().length,
+                    g.spectrum().residual(),
+                    g.spectrum().seconds() * 1e3));
       }
       System.out.println("wrote " + outFile);
       return 0;

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.UnsupportedFeatureException;
 
@@ -56,6 +57,7 @@ final class ComputationReader {
         "subsampling_ggn",
         "mc_samples_ggn",
         "warn_small_eigvals",
+        "eigensolver",
         "verbose",
         "N_grad",
         "N_ggn");
@@ -81,7 +83,17 @@ final class ComputationReader {
     // N_grad / N_ggn are derived row counts in golden files; when given they must agree.
     checkCount(node, path, "N_grad", grad == null ? n : grad.length);
     checkCount(node, path, "N_ggn", ggn == null ? n : ggn.length);
-    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn));
+    JsonNode solverNode = JsonFields.optional(node, "eigensolver");
+    EigenSolver solver = EigenSolver.AUTO;
+    if (solverNode != null) {
+      String name = JsonFields.stringValue(solverNode, at(path, "eigensolver"));
+      solver = EigenSolver.fromOptionName(name);
+      if (solver == null) {
+        throw new InvalidInputException(
+            at(path, "eigensolver"), "unknown eigensolver '" + name + "' (auto, dense, lanczos)");
+      }
+    }
+    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn, solver));
   }
 
   private static String readClass(JsonNode node, String path) {

@@ -296,8 +296,11 @@ public final class LanczosTopK {
 
   /**
    * Orthonormalises the first {@code count} rows of {@code x} against {@code q[0..m)} and each
-   * other, twice (classical Gram-Schmidt against the basis, modified within the block); rows that
-   * vanish (norm below {@code 1e-10} of what they had) are dropped.
+   * other: two passes of block classical Gram-Schmidt against the basis, each followed by modified
+   * Gram-Schmidt within the block and normalisation ("twice is enough": the second pass starts from
+   * unit vectors, so whatever the first pass lost to cancellation is removed at full relative
+   * accuracy). Rows that vanish in the first pass (norm below {@code 1e-10} of what they had) or
+   * shrink below {@code 1/2} in the second are numerically in the span and are dropped.
    *
    * @return the number of rows kept (moved to the front of {@code x})
    */
@@ -310,31 +313,35 @@ public final class LanczosTopK {
     for (int i = 0; i < count; i++) {
       before[i] = norm(x, i);
     }
-    if (m > 0) {
+    count = projectAndNormalise(x, count, q, m, before, 1e-10);
+    Arrays.fill(before, 0, count, 1.0);
+    return projectAndNormalise(x, count, q, m, before, 0.5);
+  }
+
+  /** One pass: {@code X ← X − (X Qᵀ) Q}, then modified Gram-Schmidt within X and normalisation. */
+  private int projectAndNormalise(
+      double[] x, int count, double[] q, int m, double[] before, double dropBelow) {
+    if (m > 0 && count > 0) {
       double[] c = new double[count * m];
-      for (int pass = 0; pass < 2; pass++) {
-        HostProducts.mulTransB(1, x, q, 0, c, count, n, m);
-        HostProducts.mul(-1, c, q, 1, x, count, m, n);
-      }
+      HostProducts.mulTransB(1, x, q, 0, c, count, n, m);
+      HostProducts.mul(-1, c, q, 1, x, count, m, n);
     }
     int kept = 0;
     for (int i = 0; i < count; i++) {
       if (kept != i) {
         System.arraycopy(x, i * n, x, kept * n, n);
       }
-      for (int pass = 0; pass < 2; pass++) {
-        for (int j = 0; j < kept; j++) {
-          double d = 0;
-          for (int l = 0; l < n; l++) {
-            d += x[kept * n + l] * x[j * n + l];
-          }
-          for (int l = 0; l < n; l++) {
-            x[kept * n + l] -= d * x[j * n + l];
-          }
+      for (int j = 0; j < kept; j++) {
+        double d = 0;
+        for (int l = 0; l < n; l++) {
+          d += x[kept * n + l] * x[j * n + l];
+        }
+        for (int l = 0; l < n; l++) {
+          x[kept * n + l] -= d * x[j * n + l];
         }
       }
       double nrm = norm(x, kept);
-      if (nrm > 1e-10 * before[i] && nrm > 0) {
+      if (nrm > dropBelow * before[i] && nrm > 0) {
         for (int l = 0; l < n; l++) {
           x[kept * n + l] /= nrm;
         }
