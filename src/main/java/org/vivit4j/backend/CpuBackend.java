@@ -252,6 +252,82 @@ public final class CpuBackend implements Backend {
     return out;
   }
 
+  /**
+   * Row blocks of {@code b bᵀ} computed at a time by {@link #accumulateFactorGram}: a block of
+   * {@value} rows of a Gram of size G holds {@code 8·G·}{@value} bytes (64 MB at G = 32768).
+   */
+  static final int GRAM_ROW_BLOCK = 256;
+
+  /**
+   * {@code b bᵀ} a block of {@link #GRAM_ROW_BLOCK} rows at a time ({@code P_r = b[r] bᵀ}, a
+   * product of the same shape as {@link #mulTransB}), each block added to its rows of {@code acc}
+   * at once: no {@code G × G} temporary, and {@code acc} is read and written once.
+   */
+  @Override
+  public void accumulateFactorGram(
+      DeviceMatrix accm,
+      DeviceMatrix bm,
+      DeviceMatrix qm,
+      boolean weight,
+      boolean bias,
+      int block) {
+    HostMatrix acc = host(accm);
+    HostMatrix b = host(bm);
+    if (weight == (qm == null)) {
+      throw new IllegalArgumentException("q must be given exactly when the weight term is added");
+    }
+    int g = b.rows;
+    int k = b.cols;
+    if (acc.rows != g || acc.cols != g) {
+      throw new IllegalArgumentException("accumulateFactorGram: acc must be " + g + "×" + g);
+    }
+    HostMatrix q = qm == null ? null : host(qm);
+    if (q != null && (q.rows * block != g || q.cols * block != g)) {
+      throw new IllegalArgumentException(
+          "accumulateFactorGram: q is " + q.rows + "×" + q.cols + ", blocks do not tile " + g);
+    }
+    if (!weight && !bias) {
+      return;
+    }
+    boolean f32 = f32();
+    float[] bf = f32 && blas != null ? toFloat(b.data) : null;
+    for (int r0 = 0; r0 < g; r0 += GRAM_ROW_BLOCK) {
+      int rows = Math.min(GRAM_ROW_BLOCK, g - r0);
+      double[] blockRows = java.util.Arrays.copyOfRange(b.data, r0 * k, (r0 + rows) * k);
+      double[] p;
+      if (blas != null && f32) {
+        float[] pf = new float[rows * g];
+        BlasGemm.mulTransB(
+            blas, java.util.Arrays.copyOfRange(bf, r0 * k, (r0 + rows) * k), bf, pf, rows, k, g);
+        p = toDouble(pf);
+      } else if (blas != null) {
+        p = new double[rows * g];
+        BlasGemm.mulTransB(blas, blockRows, b.data, p, rows, k, g);
+      } else {
+        p = host(mulTransB(new HostMatrix(rows, k, blockRows), b)).data;
+      }
+      int base = r0;
+      Rows.forEach(
+          rows,
+          g,
+          i -> {
+            int dst = (base + i) * g;
+            if (weight) {
+              accumulateRowAt(acc.data, dst, p, i * g, q, (base + i) / block, g, block, f32);
+            }
+            if (bias) {
+              accumulateRowAt(acc.data, dst, p, i * g, null, 0, g, block, f32);
+            }
+          });
+    }
+  }
+
+  @Override
+  public double[] take(DeviceMatrix m) {
+    // the matrix is given up: its array changes hands without a copy
+    return host(m).data;
+  }
+
   @Override
   public void accumulateHadamardExpanded(
       DeviceMatrix accm, DeviceMatrix pm, DeviceMatrix qm, int rowBlock, int colBlock) {
@@ -269,43 +345,50 @@ public final class CpuBackend implements Backend {
     Rows.forEach(
         p.rows,
         p.cols,
-        i -> accumulateRow(acc.data, p.data, q, i, p.cols, rowBlock, colBlock, f32));
+        i ->
+            accumulateRowAt(
+                acc.data, i * p.cols, p.data, i * p.cols, q, i / rowBlock, p.cols, colBlock, f32));
   }
 
   /**
-   * Row {@code i} of {@code acc += p ⊙ (q ⊗ 1)}: walks the row one column block at a time, so each
-   * {@code q} entry is read once per block and no index is divided per entry.
+   * One row of {@code acc += p ⊙ (q ⊗ 1)} ({@code acc += p} without q): walks the row one column
+   * block at a time, so each {@code q} entry is read once per block and no index is divided per
+   * entry. Float32 rounds the product and the sum, as the device does.
+   *
+   * @param qRowIndex the row of {@code q} that this row expands
    */
-  private static void accumulateRow(
+  private static void accumulateRowAt(
       double[] acc,
+      int accOffset,
       double[] p,
+      int pOffset,
       HostMatrix q,
-      int i,
+      int qRowIndex,
       int cols,
-      int rowBlock,
       int colBlock,
       boolean f32) {
-    int row = i * cols;
     if (q == null) {
-      for (int j = row; j < row + cols; j++) {
-        acc[j] = f32 ? (double) ((float) acc[j] + (float) p[j]) : acc[j] + p[j];
+      for (int j = 0; j < cols; j++) {
+        int a = accOffset + j;
+        double pv = p[pOffset + j];
+        acc[a] = f32 ? (double) ((float) acc[a] + (float) pv) : acc[a] + pv;
       }
       return;
     }
-    int qRow = (i / rowBlock) * q.cols;
+    int qRow = qRowIndex * q.cols;
     for (int jb = 0; jb < q.cols; jb++) {
       double qv = q.data[qRow + jb];
-      int start = row + jb * colBlock;
+      int start = jb * colBlock;
       int end = start + colBlock;
       if (f32) {
         float qf = (float) qv;
         for (int j = start; j < end; j++) {
-          float term = (float) p[j] * qf;
-          acc[j] = (float) acc[j] + term;
+          float term = (float) p[pOffset + j] * qf;
+          acc[accOffset + j] = (float) acc[accOffset + j] + term;
         }
       } else {
         for (int j = start; j < end; j++) {
-          acc[j] += p[j] * qv;
+          acc[accOffset + j] += p[pOffset + j] * qv;
         }
       }
     }

@@ -10,7 +10,8 @@ import org.vivit4j.model.LinearSpec;
  * <ul>
  *   <li>Factor: {@code B_in = B_out W}.
  *   <li>Gram (MATH.md §6): {@code Ĝ_W[(m,c),(m',c')] = (B_out[m,c]·B_out[m',c']) (a_m·a_m')}, i.e.
- *       {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1)}; {@code Ĝ_b = B Bᵀ}.
+ *       {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1)}; {@code Ĝ_b = B Bᵀ}; both through {@link
+ *       org.vivit4j.backend.Backend#accumulateFactorGram}, which may avoid forming {@code B Bᵀ}.
  *   <li>Cross terms: {@code X_W[t,(m,c)] = (δ_t·B_out[m,c]) (a_t·a_m)}; {@code X_b =
  *       δ_t·B_out[m,c]}.
  *   <li>{@code V_W w = Σ_m U[m]ᵀ a_m} with {@code U[m] = Σ_c w[m,c] B_out[m,c]}; {@code V_b w = Σ_m
@@ -100,9 +101,20 @@ public final class LinearLayer extends Layer {
 
   @Override
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
-    int ct = ctx.factorColumns();
-    DeviceMatrix inputGram = tensor == 0 ? ctx.inputGramGgn() : null;
-    ctx.backend().accumulateHadamardExpanded(acc, ctx.factorGram(), inputGram, ct, ct);
+    accumulateGramImpl(ctx, new int[] {tensor}, acc);
+  }
+
+  /** Weight and bias in one pass over {@code B_out B_outᵀ} (added weight first). */
+  @Override
+  protected void accumulateGramImpl(LayerContext ctx, int[] tensors, DeviceMatrix acc) {
+    boolean w = false;
+    boolean b = false;
+    for (int t : tensors) {
+      w |= t == 0;
+      b |= t == 1;
+    }
+    DeviceMatrix inputGram = w ? ctx.inputGramGgn() : null;
+    ctx.backend().accumulateFactorGram(acc, ctx.factorOut(), inputGram, w, b, ctx.factorColumns());
   }
 
   @Override
