@@ -42,13 +42,10 @@ public interface Criterion {
       }
     }
 
-    /**
-     * The {@code k + 1} largest: the extra one tells whether the cut after the k-th eigenvalue
-     * splits a cluster.
-     */
+    /** The {@code k} largest. */
     @Override
     public SpectrumNeed need() {
-      return SpectrumNeed.top(k + 1);
+      return SpectrumNeed.top(k);
     }
 
     @Override

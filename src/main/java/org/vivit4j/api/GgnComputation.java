@@ -164,12 +164,20 @@ public abstract class GgnComputation {
    */
   private static void clusterCut(
       GramSpace gs, int[] sel, String field, double warnBelow, List<String> warnings) {
-    if (sel.length == 0 || sel[0] - 1 < gs.offset()) {
+    if (sel.length == 0 || sel[0] == 0) {
       return;
     }
     double[] evals = gs.evals();
     double lowest = evals[sel[0] - gs.offset()];
-    double below = evals[sel[0] - 1 - gs.offset()];
+    double below;
+    if (sel[0] - 1 >= gs.offset()) {
+      below = evals[sel[0] - 1 - gs.offset()];
+    } else if (!Double.isNaN(gs.nextBelow())) {
+      // partial spectrum: the next eigenvalue is only estimated; warn if it may be in the cluster
+      below = gs.nextBelow() + gs.nextBelowError();
+    } else {
+      return;
+    }
     if (lowest >= warnBelow && lowest - below <= CLUSTER_CUT_GAP * Math.abs(lowest)) {
       warnings.add(
           field

@@ -312,10 +312,11 @@ public final class CpuBackend implements Backend {
           g,
           i -> {
             int dst = (base + i) * g;
-            if (weight) {
+            if (weight && bias) {
+              accumulateRowBoth(acc.data, dst, p, i * g, q, (base + i) / block, g, block, f32);
+            } else if (weight) {
               accumulateRowAt(acc.data, dst, p, i * g, q, (base + i) / block, g, block, f32);
-            }
-            if (bias) {
+            } else {
               accumulateRowAt(acc.data, dst, p, i * g, null, 0, g, block, f32);
             }
           });
@@ -389,6 +390,41 @@ public final class CpuBackend implements Backend {
       } else {
         for (int j = start; j < end; j++) {
           acc[accOffset + j] += p[pOffset + j] * qv;
+        }
+      }
+    }
+  }
+
+  /**
+   * One row of {@code acc += p ⊙ (q ⊗ 1)} followed by {@code acc += p}, in one pass over the row
+   * with the same two roundings per entry as two {@link #accumulateRowAt} passes.
+   */
+  private static void accumulateRowBoth(
+      double[] acc,
+      int accOffset,
+      double[] p,
+      int pOffset,
+      HostMatrix q,
+      int qRowIndex,
+      int cols,
+      int colBlock,
+      boolean f32) {
+    int qRow = qRowIndex * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      double qv = q.data[qRow + jb];
+      int start = jb * colBlock;
+      int end = start + colBlock;
+      if (f32) {
+        float qf = (float) qv;
+        for (int j = start; j < end; j++) {
+          float pv = (float) p[pOffset + j];
+          float sum = (float) acc[accOffset + j] + pv * qf;
+          acc[accOffset + j] = sum + pv;
+        }
+      } else {
+        for (int j = start; j < end; j++) {
+          double pv = p[pOffset + j];
+          acc[accOffset + j] = (acc[accOffset + j] + pv * qv) + pv;
         }
       }
     }

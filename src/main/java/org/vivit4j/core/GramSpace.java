@@ -28,6 +28,8 @@ public final class GramSpace {
   private final double residual;
   private final long products;
   private final double seconds;
+  private final double nextBelow;
+  private final double nextBelowError;
 
   /** Decomposes {@code gram} ({@code size × size}, row-major; not modified) densely. */
   public GramSpace(double[] gram, int size) {
@@ -54,6 +56,8 @@ public final class GramSpace {
       this.offset = 0;
       this.residual = eig.residual();
       this.products = 0;
+      this.nextBelow = Double.NaN;
+      this.nextBelowError = Double.NaN;
     } else {
       LanczosTopK.Result r = lanczos(gram, size, need);
       this.eig = null;
@@ -62,6 +66,8 @@ public final class GramSpace {
       this.offset = size - r.values().length;
       this.residual = r.maxResidual();
       this.products = r.products();
+      this.nextBelow = r.nextValue();
+      this.nextBelowError = r.nextResidual() * r.norm();
     }
     this.solver = used;
     this.seconds = (System.nanoTime() - start) * 1e-9;
@@ -143,6 +149,20 @@ public final class GramSpace {
   /** Matrix–vector products the Lanczos solver used (0 for dense). */
   public long products() {
     return products;
+  }
+
+  /**
+   * With a partial spectrum: an estimate (a Ritz value, not necessarily converged) of the largest
+   * eigenvalue below {@link #evals()}; {@code NaN} when the whole spectrum was computed or none is
+   * available.
+   */
+  public double nextBelow() {
+    return nextBelow;
+  }
+
+  /** An eigenvalue lies within this distance of {@link #nextBelow()} ({@code ‖r‖}). */
+  public double nextBelowError() {
+    return nextBelowError;
   }
 
   /** Wall time of the eigensolve. */

@@ -2,6 +2,7 @@ package org.vivit4j.layers;
 
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.model.LinearSpec;
 
 /**
@@ -40,48 +41,43 @@ public final class LinearLayer extends Layer {
     return tensor == 0 ? outSize * inSize : outSize;
   }
 
+  /** {@code z = a Wᵀ + b} for all samples at once (one GEMM, {@link HostProducts}). */
   @Override
   protected double[] forwardImpl(double[] in, int n) {
     double[] out = new double[n * outSize];
-    for (int s = 0; s < n; s++) {
-      for (int o = 0; o < outSize; o++) {
-        double z = bias == null ? 0 : bias[o];
-        for (int i = 0; i < inSize; i++) {
-          z += weight[o * inSize + i] * in[s * inSize + i];
+    HostProducts.mulTransB(1, in, weight, 0, out, n, inSize, outSize);
+    if (bias != null) {
+      for (int s = 0; s < n; s++) {
+        for (int o = 0; o < outSize; o++) {
+          out[s * outSize + o] += bias[o];
         }
-        out[s * outSize + o] = z;
       }
     }
     return out;
   }
 
+  /** {@code ∂L_n/∂a_n = Wᵀ δ_n} for all samples: {@code Δ_in = Δ W}. */
   @Override
   protected double[] backpropGradientImpl(double[] in, double[] deltaOut, int n) {
     double[] dIn = new double[n * inSize];
-    for (int s = 0; s < n; s++) {
-      for (int o = 0; o < outSize; o++) {
-        double d = deltaOut[s * outSize + o];
-        for (int i = 0; i < inSize; i++) {
-          dIn[s * inSize + i] += d * weight[o * inSize + i];
-        }
-      }
-    }
+    HostProducts.mul(1, deltaOut, weight, 0, dIn, n, outSize, inSize);
     return dIn;
   }
 
+  /** {@code ∇_W L = Δᵀ A / n}, {@code ∇_b L = Σ_n δ_n / n}. */
   @Override
   protected double[][] paramGradientsImpl(double[] in, double[] deltaOut, int n) {
-    double[] gw = new double[outSize * inSize];
+    double[] deltaT = new double[outSize * n];
     double[] gb = new double[outSize];
     for (int s = 0; s < n; s++) {
       for (int o = 0; o < outSize; o++) {
-        double d = deltaOut[s * outSize + o] / n;
-        gb[o] += d;
-        for (int i = 0; i < inSize; i++) {
-          gw[o * inSize + i] += d * in[s * inSize + i];
-        }
+        double d = deltaOut[s * outSize + o];
+        deltaT[o * n + s] = d;
+        gb[o] += d / n;
       }
     }
+    double[] gw = new double[outSize * inSize];
+    HostProducts.mul(1.0 / n, deltaT, in, 0, gw, outSize, n, inSize);
     return bias == null ? new double[][] {gw} : new double[][] {gw, gb};
   }
 
@@ -124,39 +120,53 @@ public final class LinearLayer extends Layer {
     ctx.backend().accumulateHadamardExpanded(acc, ctx.deltaFactor(), inputGram, 1, ct);
   }
 
+  /**
+   * {@code V_b w_k = Σ_m U_k[m]} and {@code V_W w_k = U_kᵀ A_S} with {@code U_k[m] = Σ_c w_k[m,c]
+   * B_out[m,c]}; the weight part of all K vectors is one GEMM {@code [U_1ᵀ; …; U_Kᵀ] · A_S}.
+   */
   @Override
   protected double[][] applyFactorImpl(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
     int ct = ctx.factorColumns();
     int[] rows = ctx.ggnRows();
-    double[] a = ctx.input();
-    double[][] out = new double[w.length][];
-    for (int k = 0; k < w.length; k++) {
-      double[] res = new double[paramSize(tensor)];
-      double[] u = new double[outSize];
-      for (int m = 0; m < rows.length; m++) {
-        java.util.Arrays.fill(u, 0);
+    int s = rows.length;
+    int kk = w.length;
+    // uT[k·O + o][m] = U_k[m][o]
+    double[] uT = new double[kk * outSize * s];
+    for (int k = 0; k < kk; k++) {
+      for (int m = 0; m < s; m++) {
         for (int c = 0; c < ct; c++) {
           double wk = w[k][m * ct + c];
           int bo = (m * ct + c) * outSize;
           for (int o = 0; o < outSize; o++) {
-            u[o] += wk * factorOut[bo + o];
-          }
-        }
-        if (tensor == 1) {
-          for (int o = 0; o < outSize; o++) {
-            res[o] += u[o];
-          }
-        } else {
-          int ao = rows[m] * inSize;
-          for (int o = 0; o < outSize; o++) {
-            for (int i = 0; i < inSize; i++) {
-              res[o * inSize + i] += u[o] * a[ao + i];
-            }
+            uT[(k * outSize + o) * s + m] += wk * factorOut[bo + o];
           }
         }
       }
-      out[k] = res;
+    }
+    double[][] out = new double[kk][];
+    if (tensor == 1) {
+      for (int k = 0; k < kk; k++) {
+        out[k] = new double[outSize];
+        for (int o = 0; o < outSize; o++) {
+          double sum = 0;
+          for (int m = 0; m < s; m++) {
+            sum += uT[(k * outSize + o) * s + m];
+          }
+          out[k][o] = sum;
+        }
+      }
+      return out;
+    }
+    double[] a = ctx.input();
+    double[] aS = new double[s * inSize];
+    for (int m = 0; m < s; m++) {
+      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
+    }
+    double[] all = new double[kk * outSize * inSize];
+    HostProducts.mul(1, uT, aS, 0, all, kk * outSize, s, inSize);
+    for (int k = 0; k < kk; k++) {
+      out[k] = java.util.Arrays.copyOfRange(all, k * outSize * inSize, (k + 1) * outSize * inSize);
     }
     return out;
   }

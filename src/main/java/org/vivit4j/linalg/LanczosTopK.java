@@ -12,10 +12,12 @@ import java.util.SplittableRandom;
  * <p>The basis {@code Q [m × n]} (orthonormal rows) and {@code W = Q·A} are kept; the projected
  * matrix is {@code T = Q·Wᵀ = Q A Qᵀ [m × m]}, its eigenpairs {@code (θ_i, s_i)} give Ritz pairs
  * {@code (θ_i, y_i = Qᵀ s_i)} with residuals {@code r_i = A y_i − θ_i y_i = Wᵀ s_i − θ_i Qᵀ s_i},
- * computed exactly from the stored {@code W} (no extra product). Each step appends the residuals of
- * the top unconverged Ritz pairs, orthogonalised twice against the basis (classical Gram-Schmidt
- * twice): in exact arithmetic these span the next block Krylov space {@code K_{j+1}(A, X₀)}. When
- * the basis is full, it restarts from the top Ritz vectors (whose {@code W} rows are {@code Sᵀ W}).
+ * computed exactly from the stored {@code W} (no extra product). Each step appends the products of
+ * the last block, orthogonalised twice against the basis (block classical Gram-Schmidt twice): the
+ * block Krylov space {@code K_j(A, X₀)} grows by one block per product. Rayleigh–Ritz and the
+ * convergence check run every {@link #CHECK_BLOCKS} blocks. When the basis is full, it restarts
+ * from the top Ritz vectors (whose {@code W} rows are {@code Sᵀ W}) and continues with the
+ * residuals of the top unconverged Ritz pairs, which span the same continuation.
  *
  * <p>A pair is returned only when {@code ‖A y − θ y‖ ≤ tol · ‖A‖}, with {@code ‖A‖} estimated by
  * the largest |Ritz value|, and then {@code |θ − λ| ≤ ‖r‖} and the angle to the eigenvector is
@@ -45,7 +47,8 @@ public final class LanczosTopK {
   public record Options(
       int blockSize, int maxBasis, double tolerance, long maxProducts, long seed) {
     public static Options defaults() {
-      return new Options(0, 0, 1e-12, 0, 0x5eed);
+      return new Options(
+          Integer.getInteger("tmp.block", 0), Integer.getInteger("tmp.basis", 0), 1e-12, 0, 0x5eed);
     }
   }
 
@@ -56,6 +59,10 @@ public final class LanczosTopK {
    * @param norm the estimate of {@code ‖A‖₂} the residuals are relative to
    * @param products matrix–vector products used (cumulative over this solver's calls)
    * @param restarts thick restarts (cumulative)
+   * @param nextValue the (k+1)-th largest Ritz value, an estimate of the next eigenvalue below the
+   *     returned ones that need not have converged ({@code NaN} when k = n)
+   * @param nextResidual its relative residual: an eigenvalue lies within {@code nextResidual·norm}
+   *     of {@code nextValue}
    */
   public record Result(
       double[] values,
@@ -63,7 +70,9 @@ public final class LanczosTopK {
       double[] residuals,
       double norm,
       long products,
-      int restarts) {
+      int restarts,
+      double nextValue,
+      double nextResidual) {
     public double maxResidual() {
       double r = 0;
       for (double x : residuals) {
@@ -143,6 +152,8 @@ public final class LanczosTopK {
       count = block;
     }
     double norm = 0;
+    int lastCheck = 0;
+    double[] y = null;
     while (true) {
       count = orthonormalise(x, count, q, m);
       if (count == 0 && m < n) {
@@ -152,7 +163,7 @@ public final class LanczosTopK {
         count = orthonormalise(x, x.length / n, q, m);
       }
       if (count > 0) {
-        double[] y = new double[count * n];
+        y = new double[count * n];
         op.apply(x, y, count);
         products += count;
         System.arraycopy(x, 0, q, m * n, count * n);
@@ -173,9 +184,19 @@ public final class LanczosTopK {
         }
         m += count;
       }
+      boolean full = m + block > maxBasis || m >= n;
+      if (!full && (m < k || m - lastCheck < CHECK_BLOCKS * block) && count > 0) {
+        // A plain block Lanczos step: the next block is the last block's products, made
+        // orthogonal to the basis at the top of the loop. Rayleigh–Ritz waits for the check.
+        x = y;
+        continue;
+      }
+      lastCheck = m;
 
       Ritz ritz = ritz(t, maxBasis, m);
-      int r = Math.min(m, k + block);
+      // Ritz vectors and residuals of the top k (+1 for the next-eigenvalue estimate), and of a
+      // block more when restarting (their residuals continue the Krylov space).
+      int r = Math.min(m, full ? k + block : k + 1);
       double[] s = ritz.topVectors(r); // [r × m], descending θ
       double[] theta = ritz.topValues(r);
       double[] ys = new double[r * n];
@@ -206,11 +227,16 @@ public final class LanczosTopK {
       if (m >= n || products >= budget) {
         throw notConverged(k, rel, m);
       }
+      if (!full) {
+        x = y;
+        continue;
+      }
 
-      // Next block: residuals of the top unconverged Ritz pairs (those beyond k help the k-th
-      // converge through the gap).
-      int next = Math.min(block, n - m);
-      x = new double[next * n];
+      // Thick restart: keep the top Ritz vectors y = s·Q with their products s·W (the projected
+      // matrix becomes diag(θ)); the next block is the residuals of the top unconverged Ritz
+      // pairs (those beyond k help the k-th converge through the gap).
+      int next = Math.min(block, n - Math.min(r, maxBasis - block));
+      x = new double[Math.max(1, next) * n];
       count = 0;
       for (int i = 0; i < r && count < next; i++) {
         if (!(rel[i] <= options.tolerance()) || i >= k) {
@@ -218,23 +244,23 @@ public final class LanczosTopK {
           count++;
         }
       }
-      if (m + count > maxBasis) {
-        // Thick restart: keep the top Ritz vectors y = s·Q with their products s·W; the
-        // projected matrix becomes diag(θ).
-        int keep = Math.min(r, maxBasis - count);
-        double[] wKeep = new double[keep * n];
-        HostProducts.mul(1, s, w, 0, wKeep, keep, m, n);
-        Arrays.fill(t, 0);
-        System.arraycopy(ys, 0, q, 0, keep * n);
-        System.arraycopy(wKeep, 0, w, 0, keep * n);
-        for (int i = 0; i < keep; i++) {
-          t[i * maxBasis + i] = theta[i];
-        }
-        m = keep;
-        restarts++;
+      int keep = Math.min(r, maxBasis - count);
+      double[] wKeep = new double[keep * n];
+      HostProducts.mul(1, s, w, 0, wKeep, keep, m, n);
+      Arrays.fill(t, 0);
+      System.arraycopy(ys, 0, q, 0, keep * n);
+      System.arraycopy(wKeep, 0, w, 0, keep * n);
+      for (int i = 0; i < keep; i++) {
+        t[i * maxBasis + i] = theta[i];
       }
+      m = keep;
+      lastCheck = m;
+      restarts++;
     }
   }
+
+  /** Blocks added between two Rayleigh–Ritz convergence checks. */
+  static final int CHECK_BLOCKS = 2;
 
   private Result result(int k, double[] theta, double[] ys, double[] rel, double norm) {
     // theta/ys are in descending order; return the top k ascending.
@@ -255,7 +281,16 @@ public final class LanczosTopK {
       }
       residuals[i] = rel[src];
     }
-    return new Result(values, vectors, residuals, norm, products, restarts);
+    boolean next = theta.length > k;
+    return new Result(
+        values,
+        vectors,
+        residuals,
+        norm,
+        products,
+        restarts,
+        next ? theta[k] : Double.NaN,
+        next ? rel[k] : Double.NaN);
   }
 
   private ArithmeticException notConverged(int k, double[] rel, int m) {
