@@ -47,8 +47,7 @@ public final class LanczosTopK {
   public record Options(
       int blockSize, int maxBasis, double tolerance, long maxProducts, long seed) {
     public static Options defaults() {
-      return new Options(
-          Integer.getInteger("tmp.block", 0), Integer.getInteger("tmp.basis", 0), 1e-12, 0, 0x5eed);
+      return new Options(0, 0, 1e-12, 0, 0x5eed);
     }
   }
 
