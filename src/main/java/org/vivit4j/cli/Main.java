@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       SolveCommand.class,
       GoldenCommand.class,
       DeviceBenchCommand.class,
+      BenchCommand.class,
+      BenchPointCommand.class,
       DevicesCommand.class
     })
 public final class Main implements Runnable {
