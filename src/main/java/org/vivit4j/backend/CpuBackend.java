@@ -17,6 +17,7 @@ public final class CpuBackend implements Backend {
   private final Precision precision;
   private final Gemm gemm;
   private final NativeBLAS blas;
+  private final String deviceName;
 
   /** The plain-loop backend (the reference implementation). */
   public CpuBackend(Precision precision) {
@@ -31,6 +32,11 @@ public final class CpuBackend implements Backend {
     this.precision = precision;
     this.gemm = gemm;
     this.blas = gemm == Gemm.BLAS ? NativeBlas.get() : null;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.deviceName =
+        gemm == Gemm.BLAS
+            ? "host CPU (" + NativeBlas.description() + ", " + cores + " cores)"
+            : "host CPU (plain Java, " + cores + " cores)";
   }
 
   /** How the matrix products are computed. */
@@ -73,10 +79,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String deviceName() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    return gemm == Gemm.BLAS
-        ? "host CPU (" + NativeBlas.description() + ", " + cores + " cores)"
-        : "host CPU (plain Java, " + cores + " cores)";
+    return deviceName;
   }
 
   @Override
@@ -131,7 +134,7 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.cols;
-    if (blas != null) {
+    if (useBlas(m, k, n)) {
       return new HostMatrix(m, n, blasMul(a, b, m, k, n));
     }
     double[] c = new double[m * n];
@@ -176,7 +179,7 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.rows;
-    if (blas != null) {
+    if (useBlas(m, k, n)) {
       return new HostMatrix(m, n, blasMulTransB(a, b, m, k, n));
     }
     double[] c = new double[m * n];
@@ -201,6 +204,17 @@ public final class CpuBackend implements Backend {
       }
     }
     return new HostMatrix(m, n, c);
+  }
+
+  /**
+   * Products below this many multiply-adds run in the loops even with BLAS: a JNI call and the
+   * float32 conversions cost about a microsecond, more than such a product (the seed network's are
+   * 4×5×7).
+   */
+  static final long BLAS_MIN_MULTIPLY_ADDS = 32 * 32 * 32;
+
+  private boolean useBlas(int m, int k, int n) {
+    return blas != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS;
   }
 
   private double[] blasMul(HostMatrix a, HostMatrix b, int m, int k, int n) {

@@ -230,8 +230,8 @@ final class BenchCommand implements Callable<Integer> {
                   cfg,
                   b,
                   ComputationOptions.defaults(),
-                  quick ? 500 : 3000,
-                  quick ? 201 : 1001,
+                  quick ? 5000 : 20000,
+                  quick ? 501 : 2001,
                   line));
         }
       }

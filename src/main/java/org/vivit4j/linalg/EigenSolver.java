@@ -27,8 +27,10 @@ public enum EigenSolver {
    */
   public static final int AUTO_DENSE_MAX_SIZE = 256;
 
+  private final String optionName = name().toLowerCase(Locale.ROOT);
+
   public String optionName() {
-    return name().toLowerCase(Locale.ROOT);
+    return optionName;
   }
 
   /** Parses {@code auto}, {@code dense} or {@code lanczos}; null for anything else. */

@@ -15,7 +15,10 @@ public final class HostProducts {
 
   private static final NativeBLAS BLAS = NativeBlas.isAvailable() ? NativeBlas.get() : null;
 
-  /** {@code "OpenBLAS dgemm"} or {@code "Java loops"}. */
+  /** Smaller products run in the loops: a JNI call costs more than they do. */
+  static final long BLAS_MIN_MULTIPLY_ADDS = 32 * 32 * 32;
+
+  /** {@code "BLAS dgemm"} or {@code "Java loops"}. */
   public static String implementation() {
     return BLAS != null ? "BLAS dgemm" : "Java loops";
   }
@@ -29,7 +32,7 @@ public final class HostProducts {
     if (m == 0 || n == 0) {
       return;
     }
-    if (BLAS != null && k > 0) {
+    if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       // row-major C = A·B is column-major Cᵀ = Bᵀ·Aᵀ
       BLAS.dgemm("N", "N", n, m, k, alpha, b, Math.max(1, n), a, Math.max(1, k), beta, c, n);
       return;
@@ -59,7 +62,7 @@ public final class HostProducts {
     if (m == 0 || n == 0) {
       return;
     }
-    if (BLAS != null && k > 0) {
+    if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       int ld = Math.max(1, k);
       BLAS.dgemm("T", "N", n, m, k, alpha, b, ld, a, ld, beta, c, n);
       return;

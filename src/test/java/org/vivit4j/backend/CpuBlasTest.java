@@ -26,9 +26,17 @@ class CpuBlasTest {
     }
   }
 
-  /** 1, primes, around BLAS block sizes, an empty inner dimension and Gram shapes. */
+  /**
+   * 1, primes, around BLAS block sizes, an empty inner dimension and Gram shapes; the small ones
+   * run in the loops ({@link CpuBackend#BLAS_MIN_MULTIPLY_ADDS}), the degenerate shapes with a long
+   * dimension reach BLAS.
+   */
   static Stream<Size> sizes() {
     return Stream.of(
+        new Size(1, 4099, 17),
+        new Size(33, 1, 1031),
+        new Size(1031, 37, 1),
+        new Size(2, 20011, 1),
         new Size(1, 1, 1),
         new Size(1, 7, 1),
         new Size(7, 13, 37),
