@@ -182,6 +182,22 @@ final class BenchSummary {
                         Locale.ROOT, "%.2f GiB", p.peakHeapBytes() / (double) (1L << 30)),
                 p.gcCount() < 0 ? "–" : Long.toString(p.gcCount())));
       }
+      MemoryCurve.Point largestRun =
+          run.memory().stream()
+              .filter(p -> "ok".equals(p.status()))
+              .max(java.util.Comparator.comparingInt(MemoryCurve.Point::n))
+              .orElse(null);
+      if (largestRun != null) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "\n**Largest N run here: %d** (Gram %d × %d), %s, peak heap %.2f GiB.\n",
+                largestRun.n(),
+                10 * largestRun.n(),
+                10 * largestRun.n(),
+                seconds(largestRun.seconds()),
+                largestRun.peakHeapBytes() / (double) (1L << 30)));
+      }
       double[] fit = MemoryCurve.fit(run.memory());
       if (fit != null) {
         sb.append(

@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--memory-n",
       split = ",",
-      description = "batch sizes of the memory curve (default: 256,512,1024,2048,3072)")
+      description = "batch sizes of the memory curve (default: 256,512,1024,2048,3072,4096)")
   int[] memoryNs;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -141,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
       int[] ns =
           memoryNs != null
               ? memoryNs
-              : quick ? new int[] {128, 256, 512} : new int[] {256, 512, 1024, 2048, 3072};
+              : quick ? new int[] {128, 256, 512} : new int[] {256, 512, 1024, 2048, 3072, 4096};
       log.println("time and peak heap vs N (child JVMs, -Xmx" + memoryHeap + "):");
       if (quick) {
         for (int n : ns) {

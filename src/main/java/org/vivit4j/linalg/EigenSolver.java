@@ -20,12 +20,12 @@ public enum EigenSolver {
   LANCZOS;
 
   /**
-   * Largest Gram size {@code N·C̃} that {@link #AUTO} hands to the dense solver. Measured on the
-   * 2-core CI machine for the top 11 eigenpairs of Gram-like (Wishart) matrices: dense 0.034 s vs
-   * Lanczos 0.029 s at 200, 0.44 s vs 0.03 s at 640, 3.6 s vs 0.06 s at 1280, 47 s vs 0.3 s at 2560
-   * (see results/ and the eigensolver benchmark).
+   * Largest Gram size {@code N·C̃} that {@link #AUTO} hands to the dense solver. Measured with the
+   * JMH {@code EigenSolverBenchmark} (top 11 eigenpairs of Wishart Gram matrices, 2-core CI
+   * machine, warm JVM): dense 0.57 / 3.7 / 22 / 155 / 1513 ms against Lanczos 3.2 / 4.1 / 4.8 / 11
+   * / 33 ms at n = 64 / 128 / 256 / 512 / 1024; they cross between 128 and 256.
    */
-  public static final int AUTO_DENSE_MAX_SIZE = 256;
+  public static final int AUTO_DENSE_MAX_SIZE = 160;
 
   private final String optionName = name().toLowerCase(Locale.ROOT);
 
