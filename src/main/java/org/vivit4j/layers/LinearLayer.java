@@ -122,7 +122,7 @@ public final class LinearLayer extends Layer {
 
   /**
    * {@code V_b w_k = Σ_m U_k[m]} and {@code V_W w_k = U_kᵀ A_S} with {@code U_k[m] = Σ_c w_k[m,c]
-   * B_out[m,c]}; the weight part of all K vectors is one GEMM {@code [U_1ᵀ; …; U_Kᵀ] · A_S}.
+   * B_out[m,c]}; the weight part of all K vectors is one GEMM {@code [U_1, …, U_K]ᵀ · A_S}.
    */
   @Override
   protected double[][] applyFactorImpl(
@@ -131,15 +131,17 @@ public final class LinearLayer extends Layer {
     int[] rows = ctx.ggnRows();
     int s = rows.length;
     int kk = w.length;
-    // uT[k·O + o][m] = U_k[m][o]
-    double[] uT = new double[kk * outSize * s];
-    for (int k = 0; k < kk; k++) {
-      for (int m = 0; m < s; m++) {
-        for (int c = 0; c < ct; c++) {
+    int width = kk * outSize;
+    // u[m][k·O + o] = U_k[m][o], written row by row
+    double[] u = new double[s * width];
+    for (int m = 0; m < s; m++) {
+      for (int c = 0; c < ct; c++) {
+        int bo = (m * ct + c) * outSize;
+        for (int k = 0; k < kk; k++) {
           double wk = w[k][m * ct + c];
-          int bo = (m * ct + c) * outSize;
+          int uo = m * width + k * outSize;
           for (int o = 0; o < outSize; o++) {
-            uT[(k * outSize + o) * s + m] += wk * factorOut[bo + o];
+            u[uo + o] += wk * factorOut[bo + o];
           }
         }
       }
@@ -148,12 +150,12 @@ public final class LinearLayer extends Layer {
     if (tensor == 1) {
       for (int k = 0; k < kk; k++) {
         out[k] = new double[outSize];
-        for (int o = 0; o < outSize; o++) {
-          double sum = 0;
-          for (int m = 0; m < s; m++) {
-            sum += uT[(k * outSize + o) * s + m];
+      }
+      for (int m = 0; m < s; m++) {
+        for (int k = 0; k < kk; k++) {
+          for (int o = 0; o < outSize; o++) {
+            out[k][o] += u[m * width + k * outSize + o];
           }
-          out[k][o] = sum;
         }
       }
       return out;
@@ -163,8 +165,8 @@ public final class LinearLayer extends Layer {
     for (int m = 0; m < s; m++) {
       System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
     }
-    double[] all = new double[kk * outSize * inSize];
-    HostProducts.mul(1, uT, aS, 0, all, kk * outSize, s, inSize);
+    double[] all = new double[width * inSize];
+    HostProducts.mulTransA(1, u, aS, 0, all, width, s, inSize);
     for (int k = 0; k < kk; k++) {
       out[k] = java.util.Arrays.copyOfRange(all, k * outSize * inSize, (k + 1) * outSize * inSize);
     }

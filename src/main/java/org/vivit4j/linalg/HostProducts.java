@@ -56,6 +56,36 @@ public final class HostProducts {
         });
   }
 
+  /** {@code c = α·aᵀ·b + β·c}, {@code a [k×m]}, {@code b [k×n]}, {@code c [m×n]}. */
+  public static void mulTransA(
+      double alpha, double[] a, double[] b, double beta, double[] c, int m, int k, int n) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
+      // row-major C = Aᵀ·B is column-major Cᵀ = Bᵀ·A; column-major A is Aᵀ [m×k], ld m
+      BLAS.dgemm("N", "T", n, m, k, alpha, b, Math.max(1, n), a, Math.max(1, m), beta, c, n);
+      return;
+    }
+    rows(
+        m,
+        (long) k * n,
+        i -> {
+          double[] row = new double[n];
+          for (int p = 0; p < k; p++) {
+            double api = a[p * m + i];
+            int bo = p * n;
+            for (int j = 0; j < n; j++) {
+              row[j] += api * b[bo + j];
+            }
+          }
+          for (int j = 0; j < n; j++) {
+            int ij = i * n + j;
+            c[ij] = alpha * row[j] + (beta == 0 ? 0 : beta * c[ij]);
+          }
+        });
+  }
+
   /** {@code c = α·a·bᵀ + β·c}, {@code a [m×k]}, {@code b [n×k]}, {@code c [m×n]}. */
   public static void mulTransB(
       double alpha, double[] a, double[] b, double beta, double[] c, int m, int k, int n) {
