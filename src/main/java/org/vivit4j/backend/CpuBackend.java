@@ -305,18 +305,25 @@ public final class CpuBackend implements Backend {
     }
     boolean f32 = f32();
     float[] bf = f32 && blas != null ? toFloat(b.data) : null;
+    // one row block's buffers for the whole call: the blocks are large (64 MB at G = 32768) and
+    // allocating one per block would leave gigabytes of garbage between collections
+    int blockEntries = Math.min(GRAM_ROW_BLOCK, g) * g;
+    double[] pBuf = blas != null ? new double[blockEntries] : null;
+    float[] pfBuf = bf != null ? new float[blockEntries] : null;
     for (int r0 = 0; r0 < g; r0 += GRAM_ROW_BLOCK) {
       int rows = Math.min(GRAM_ROW_BLOCK, g - r0);
       double[] blockRows = java.util.Arrays.copyOfRange(b.data, r0 * k, (r0 + rows) * k);
       double[] p;
       if (blas != null && f32) {
-        float[] pf = new float[rows * g];
         BlasGemm.mulTransB(
-            blas, java.util.Arrays.copyOfRange(bf, r0 * k, (r0 + rows) * k), bf, pf, rows, k, g);
-        p = toDouble(pf);
+            blas, java.util.Arrays.copyOfRange(bf, r0 * k, (r0 + rows) * k), bf, pfBuf, rows, k, g);
+        for (int i = 0; i < rows * g; i++) {
+          pBuf[i] = pfBuf[i];
+        }
+        p = pBuf;
       } else if (blas != null) {
-        p = new double[rows * g];
-        BlasGemm.mulTransB(blas, blockRows, b.data, p, rows, k, g);
+        BlasGemm.mulTransB(blas, blockRows, b.data, pBuf, rows, k, g);
+        p = pBuf;
       } else {
         p = host(mulTransB(new HostMatrix(rows, k, blockRows), b)).data;
       }

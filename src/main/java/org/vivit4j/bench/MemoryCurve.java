@@ -37,6 +37,9 @@ public final class MemoryCurve {
       double residual,
       boolean largest) {}
 
+  /** Memory beyond the predicted peak heap that must be available before the largest run. */
+  static final long MARGIN = 1L << 30;
+
   /** Marker of the result line a child prints. */
   public static final String MARKER = "BENCH-POINT ";
 
@@ -135,7 +138,7 @@ public final class MemoryCurve {
 
   /**
    * The whole curve: the listed N, then the predicted largest N when the machine has room for it
-   * (its predicted peak plus 2 GiB must be available), stepping down 10 % after an out-of-heap.
+   * (its predicted peak plus 1 GiB must be available), stepping down 10 % after an out-of-heap.
    */
   public static List<Point> run(
       int[] ns, String heap, long heapBytes, String dtype, long timeout, Consumer<String> log)
@@ -152,7 +155,7 @@ public final class MemoryCurve {
     }
     int largest = predictLargest(fit, heapBytes);
     for (int attempt = 0; attempt < 3 && largest > 0; attempt++) {
-      long need = (long) (fit[0] + fit[1] * (double) largest * largest) + (2L << 30);
+      long need = (long) (fit[0] + fit[1] * (double) largest * largest) + MARGIN;
       long available = PeakMemory.machineAvailableBytes();
       if (available >= 0 && available < need) {
         Point p =
@@ -160,9 +163,9 @@ public final class MemoryCurve {
                 largest,
                 String.format(
                     Locale.ROOT,
-                    "not run: predicted peak %.1f GiB + 2 GiB margin, machine has %.1f GiB"
+                    "not run: predicted peak %.1f GiB + 1 GiB margin, machine has %.1f GiB"
                         + " available",
-                    (need - (2L << 30)) / (double) (1L << 30),
+                    (need - MARGIN) / (double) (1L << 30),
                     available / (double) (1L << 30)),
                 true);
         log.accept(describe(p));
