@@ -308,7 +308,7 @@ public final class CpuBackend implements Backend {
     // one row block's buffers for the whole call: the blocks are large (64 MB at G = 32768) and
     // allocating one per block would leave gigabytes of garbage between collections
     int blockEntries = Math.min(GRAM_ROW_BLOCK, g) * g;
-    double[] pBuf = blas != null ? new double[blockEntries] : null;
+    double[] pBuf = blas != null && !f32 ? new double[blockEntries] : null;
     float[] pfBuf = bf != null ? new float[blockEntries] : null;
     for (int r0 = 0; r0 < g; r0 += GRAM_ROW_BLOCK) {
       int rows = Math.min(GRAM_ROW_BLOCK, g - r0);
@@ -317,10 +317,22 @@ public final class CpuBackend implements Backend {
       if (blas != null && f32) {
         BlasGemm.mulTransB(
             blas, java.util.Arrays.copyOfRange(bf, r0 * k, (r0 + rows) * k), bf, pfBuf, rows, k, g);
-        for (int i = 0; i < rows * g; i++) {
-          pBuf[i] = pfBuf[i];
-        }
-        p = pBuf;
+        int base = r0;
+        Rows.forEach(
+            rows,
+            g,
+            i ->
+                accumulateRowFloat(
+                    acc.data,
+                    (base + i) * g,
+                    pfBuf,
+                    i * g,
+                    weight ? q : null,
+                    (base + i) / block,
+                    g,
+                    block,
+                    bias));
+        continue;
       } else if (blas != null) {
         BlasGemm.mulTransB(blas, blockRows, b.data, pBuf, rows, k, g);
         p = pBuf;
@@ -411,6 +423,46 @@ public final class CpuBackend implements Backend {
       } else {
         for (int j = start; j < end; j++) {
           acc[accOffset + j] += p[pOffset + j] * qv;
+        }
+      }
+    }
+  }
+
+  /**
+   * Float32 row of {@code acc += p ⊙ (q ⊗ 1)} (when q is given) then {@code acc += p} (when {@code
+   * bias}), from a float32 block of {@code b bᵀ}, in one pass with the roundings of {@link
+   * #accumulateRowAt} and {@link #accumulateRowBoth}.
+   */
+  private static void accumulateRowFloat(
+      double[] acc,
+      int accOffset,
+      float[] p,
+      int pOffset,
+      HostMatrix q,
+      int qRowIndex,
+      int cols,
+      int colBlock,
+      boolean bias) {
+    if (q == null) {
+      for (int j = 0; j < cols; j++) {
+        acc[accOffset + j] = (float) acc[accOffset + j] + p[pOffset + j];
+      }
+      return;
+    }
+    int qRow = qRowIndex * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      float qf = (float) q.data[qRow + jb];
+      int start = jb * colBlock;
+      int end = start + colBlock;
+      if (bias) {
+        for (int j = start; j < end; j++) {
+          float pv = p[pOffset + j];
+          float sum = (float) acc[accOffset + j] + pv * qf;
+          acc[accOffset + j] = sum + pv;
+        }
+      } else {
+        for (int j = start; j < end; j++) {
+          acc[accOffset + j] = (float) acc[accOffset + j] + p[pOffset + j] * qf;
         }
       }
     }
