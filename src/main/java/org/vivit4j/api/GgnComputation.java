@@ -8,6 +8,7 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.Scaling;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
@@ -20,9 +21,19 @@ import org.vivit4j.model.NetworkSpec;
 public abstract class GgnComputation {
   protected final ComputationOptions options;
   private ComputationResult last;
+  private ConvGramPolicy convGram = ConvGramPolicy.defaults();
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
+  }
+
+  /**
+   * How Conv2d layers contract their weight Gram (default: {@link ConvGramPolicy#defaults()}, the
+   * cheaper of the structured contraction and {@code V_W} formed in sample blocks). Returns this.
+   */
+  public GgnComputation withConvGramPolicy(ConvGramPolicy policy) {
+    this.convGram = java.util.Objects.requireNonNull(policy, "policy");
+    return this;
   }
 
   /** What a concrete computation produces beyond the Gram spectrum. */
@@ -48,7 +59,7 @@ public abstract class GgnComputation {
       NetworkSpec net, LossSpec loss, Batch batch, List<ParamGroup> groups, Backend backend) {
     long start = System.nanoTime();
     int n = batch.n();
-    try (FactorEngine engine = new FactorEngine(net, loss, backend)) {
+    try (FactorEngine engine = new FactorEngine(net, loss, backend, convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
@@ -120,7 +131,11 @@ public abstract class GgnComputation {
       double seconds = (System.nanoTime() - start) * 1e-9;
       RunInfo info =
           new RunInfo(
-              backend.name(), backend.deviceName(), backend.precision().typeName(), seconds);
+              backend.name(),
+              backend.deviceName(),
+              backend.precision().typeName(),
+              seconds,
+              engine.notes());
       last =
           new ComputationResult(
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);

@@ -59,6 +59,102 @@ public interface Backend extends AutoCloseable {
    */
   void scaleByActivationDerivative(DeviceMatrix b, DeviceMatrix z, Activation act, int block);
 
+  // ------------------------------------------------------------ convolution and pooling
+  // Factor matrices of [C, H, W] activations hold each row as (c, h, w) row-major; output
+  // positions t = i·W_out + j. ConvGeometry states the window rules.
+
+  /** Rows {@code [from, to)} of {@code m} as a new matrix. */
+  DeviceMatrix copyRows(DeviceMatrix m, int from, int to);
+
+  /**
+   * Unfolds input patches (im2col): {@code u[n·T + t, (c·k_h + a)·k_w + b] = x[n, c, i·s_h − p_h +
+   * a·d_h, j·s_w − p_w + b·d_w]}, zero outside the input, for output position {@code t = i·W_out +
+   * j}.
+   *
+   * @param x {@code [N × C·H·W]}
+   * @return {@code [N·T × C·k_h·k_w]}
+   */
+  DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g);
+
+  /**
+   * Transposed convolution, the Jacobian-transposed product of Conv2d applied to every row: {@code
+   * x[r, c, h, w] = Σ_{o, a, b} W[o, c, a, b] · y[r, o, i, j]} over the taps with {@code h = i·s_h
+   * − p_h + a·d_h}, {@code w = j·s_w − p_w + b·d_w} inside the output grid.
+   *
+   * @param y {@code [R × O·T]}
+   * @param w {@code [O × C·k_h·k_w]}, PyTorch's weight {@code [O, C, k_h, k_w]} row-major
+   * @return {@code [R × C·H·W]}
+   */
+  DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g);
+
+  /**
+   * One matrix product per row of {@code a}: {@code c[r, i·q + j] = Σ_s a[r, i·t + s] · b[(r /
+   * block)·t + s, j]}, i.e. row r of a read as a {@code p × t} matrix times the {@code t × q} block
+   * {@code r / block} of b. With {@code a = B_out} ({@code p = O}, {@code t = T}), {@code b} the
+   * unfolded inputs and {@code block = C̃} this forms a Conv2d weight's factor {@code V_W} (row
+   * {@code (n, c)} = {@code Σ_t B[n,c,:,t] ⊗ u_{n,t}}).
+   *
+   * @param a {@code [R × p·t]}
+   * @param b {@code [(R / block)·t × q]}
+   * @return {@code [R × p·q]}
+   */
+  DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p);
+
+  /**
+   * Sums of consecutive groups in each row: {@code c[r, i] = Σ_{s<t} a[r, i·t + s]} with {@code t =
+   * cols / p}; a Conv2d bias factor {@code Σ_t B[r, o, t]}.
+   *
+   * @param a {@code [R × p·t]}
+   * @return {@code [R × p]}
+   */
+  DeviceMatrix sumGroups(DeviceMatrix a, int p);
+
+  /**
+   * {@code acc[row0 + i, col0 + j] += p[i, j]}, or {@code += p[j, i]} when {@code transposed}: adds
+   * a block computed for a pair of sample blocks into a Gram accumulator.
+   */
+  void accumulateBlock(DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed);
+
+  /**
+   * The structured Conv2d weight Gram (MATH.md §6) without forming {@code V_W}: {@code acc[i, j] +=
+   * Σ_{t, t'} (Σ_o l[i, o·T + t] · r[j, o·T + t']) · q[(i / lBlock)·T + t, (j / rBlock)·T + t']}.
+   *
+   * @param l left factor rows {@code [R_l × O·T]}
+   * @param r right factor rows {@code [R_r × O·T]}
+   * @param q patch inner products {@code u_{n,t}·u_{m,t'}}, {@code [(R_l/lBlock)·T ×
+   *     (R_r/rBlock)·T]}
+   * @param acc {@code [R_l × R_r]}
+   */
+  void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions);
+
+  /**
+   * MaxPool2d's Jacobian-transposed product: routes each entry to its window's arg-max, {@code x[r,
+   * c, h, w] = Σ_{i, j : argmax[r / block, c, i, j] = h·W + w} y[r, c, i, j]}.
+   *
+   * @param y {@code [R × C·T]}
+   * @param argmax {@code [(R / block) × C·T]}, the in-plane index {@code h·W + w} of each window's
+   *     maximum (exact in float32 for {@code H·W < 2²⁴})
+   * @return {@code [R × C·H·W]}
+   */
+  DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g);
+
+  /**
+   * AvgPool2d's Jacobian-transposed product ({@code count_include_pad = true}, dilation 1): {@code
+   * x[r, c, h, w] = (1/(k_h k_w)) Σ y[r, c, i, j]} over the windows {@code (i, j)} containing
+   * {@code (h, w)}.
+   *
+   * @param y {@code [R × C·T]}
+   * @return {@code [R × C·H·W]}
+   */
+  DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g);
+
   /** Releases backend resources (device context, queues, programs). */
   @Override
   void close();

@@ -217,6 +217,60 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public DeviceMatrix copyRows(DeviceMatrix m, int from, int to) {
+    return CpuConvOps.copyRows(host(m), from, to);
+  }
+
+  @Override
+  public DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    return CpuConvOps.convUnfold(host(x), g);
+  }
+
+  @Override
+  public DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    return CpuConvOps.convTranspose(host(y), host(w), g, f32());
+  }
+
+  @Override
+  public DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    return CpuConvOps.batchedMul(host(a), host(b), block, p, f32());
+  }
+
+  @Override
+  public DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    return CpuConvOps.sumGroups(host(a), p, f32());
+  }
+
+  @Override
+  public void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    CpuConvOps.accumulateBlock(host(acc), host(p), row0, col0, transposed, f32());
+  }
+
+  @Override
+  public void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions) {
+    CpuConvOps.accumulateConvGramStructured(
+        host(acc), host(l), host(r), host(q), lBlock, rBlock, positions, f32());
+  }
+
+  @Override
+  public DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    return CpuConvOps.maxPoolJacT(host(y), host(argmax), block, g, f32());
+  }
+
+  @Override
+  public DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    return CpuConvOps.avgPoolJacT(host(y), g, f32());
+  }
+
+  @Override
   public void close() {
     // nothing to release
   }

@@ -74,6 +74,7 @@ final class GoldenCommand implements Callable<Integer> {
           System.out.printf(
               "  %-55s ok (%d checks, worst error/tol %.1e)%n",
               file.getFileName(), report.checks().size(), worst);
+          result.runInfo().notes().forEach(n -> System.out.println("      note: " + n));
         } else {
           failed++;
           System.out.printf("  %-55s MISMATCH%n", file.getFileName());
@@ -82,7 +83,8 @@ final class GoldenCommand implements Callable<Integer> {
       }
     }
     System.out.printf(
-        "golden: %d passed, %d failed, %d not supported yet%n", passed, failed, unsupported);
+        "golden: %d passed, %d failed%s%n",
+        passed, failed, unsupported == 0 ? "" : ", " + unsupported + " not supported yet");
     return failed == 0 ? 0 : Main.EXIT_MISMATCH;
   }
 

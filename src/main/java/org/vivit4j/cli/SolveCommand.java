@@ -14,6 +14,7 @@ import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.io.ProblemReader;
 import org.vivit4j.io.ResultWriter;
+import org.vivit4j.layers.ConvGramPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,13 +37,48 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Option(
+      names = "--conv-gram",
+      defaultValue = "auto",
+      description =
+          "How Conv2d weight Grams are contracted: auto (the cheaper that fits), structured"
+              + " (never forms V), explicit (V in sample blocks). Default: ${DEFAULT-VALUE}")
+  String convGram;
+
+  @Option(
+      names = "--conv-gram-memory",
+      description =
+          "Largest number of matrix entries a Conv2d Gram contraction may hold at once"
+              + " (default 2^26); sample blocks are sized to it")
+  Long convGramMemory;
+
+  /** The Conv2d Gram policy of the options. */
+  ConvGramPolicy convGramPolicy() {
+    ConvGramPolicy.Mode mode = ConvGramPolicy.Mode.fromTypeName(convGram);
+    if (mode == null) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--conv-gram", "unknown strategy '" + convGram + "' (auto, structured, explicit)");
+    }
+    long memory = convGramMemory == null ? ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS : convGramMemory;
+    if (memory < 1) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--conv-gram-memory", "must be at least 1, got " + memory);
+    }
+    return new ConvGramPolicy(mode, memory);
+  }
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    ConvGramPolicy policy = convGramPolicy();
+    long readStart = System.nanoTime();
     Problem problem = ProblemReader.read(problemFile);
-    try (Backend backend = backendOptions.create()) {
-      GgnComputation computation = computationFor(problem.computationClass(), problem.options());
+    double readSeconds = (System.nanoTime() - readStart) * 1e-9;
+    try (Backend backend = backendOptions.create();
+        MemoryReport memory = new MemoryReport()) {
+      GgnComputation computation =
+          computationFor(problem.computationClass(), problem.options()).withConvGramPolicy(policy);
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -67,6 +103,9 @@ final class SolveCommand implements Callable<Integer> {
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1]);
       }
+      result.runInfo().notes().forEach(n -> System.out.println("  note: " + n));
+      System.out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
+      System.out.println("  " + memory.describe());
       System.out.println("wrote " + outFile);
       return 0;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerContext;
 import org.vivit4j.layers.LayerRegistry;
@@ -25,12 +26,24 @@ public final class FactorEngine implements AutoCloseable {
   private final List<Layer> layers;
   private final Loss loss;
   private final Backend backend;
+  private final List<String> notes = new ArrayList<>();
 
   public FactorEngine(NetworkSpec net, LossSpec lossSpec, Backend backend) {
+    this(net, lossSpec, backend, ConvGramPolicy.defaults());
+  }
+
+  /** As above, with Conv2d layers contracting their weight Gram by {@code convGram}. */
+  public FactorEngine(
+      NetworkSpec net, LossSpec lossSpec, Backend backend, ConvGramPolicy convGram) {
     this.net = net;
-    this.layers = LayerRegistry.build(net);
+    this.layers = LayerRegistry.build(net, convGram);
     this.loss = Loss.of(lossSpec);
     this.backend = backend;
+  }
+
+  /** What the layers recorded about their choices (e.g. Conv2d Gram strategies), in order. */
+  public List<String> notes() {
+    return List.copyOf(notes);
   }
 
   public Backend backend() {
@@ -102,6 +115,7 @@ public final class FactorEngine implements AutoCloseable {
                 gradRows,
                 b)) {
           visitor.visit(i, ctx);
+          notes.addAll(ctx.notes());
           if (i > lowestLayer) {
             DeviceMatrix next = layer.jacT(ctx);
             if (next != b) {

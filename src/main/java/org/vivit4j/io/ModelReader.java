@@ -43,12 +43,15 @@ final class ModelReader {
       case "linear" -> readLinear(node, path);
       case "conv2d" -> readConv2d(node, path);
       case "flatten" -> readFlatten(node, path);
+      case "maxpool2d" -> PoolReader.readMaxPool(node, path);
+      case "avgpool2d" -> PoolReader.readAvgPool(node, path);
       default ->
           throw new InvalidInputException(
               at(path, "type"),
               "unknown layer type '"
                   + type
-                  + "'; expected one of linear, conv2d, relu, sigmoid, tanh, flatten");
+                  + "'; expected one of linear, conv2d, maxpool2d, avgpool2d, relu, sigmoid, tanh,"
+                  + " flatten");
     };
   }
 
@@ -140,13 +143,13 @@ final class ModelReader {
     return v == null ? dflt : JsonFields.intValue(v, at(path, key));
   }
 
-  private static int[] pairOr(JsonNode node, String path, String key, int dflt, int min) {
+  static int[] pairOr(JsonNode node, String path, String key, int dflt, int min) {
     JsonNode v = JsonFields.optional(node, key);
     return v == null ? new int[] {dflt, dflt} : pair(v, at(path, key), min);
   }
 
   /** An int or an {@code [h, w]} pair, each {@code >= min}. */
-  private static int[] pair(JsonNode node, String path, int min) {
+  static int[] pair(JsonNode node, String path, int min) {
     int[] p;
     if (node.isArray()) {
       p = JsonFields.intList(node, path);

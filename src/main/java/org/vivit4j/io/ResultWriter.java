@@ -130,6 +130,9 @@ public final class ResultWriter {
       g.writeStringField("device", run.device());
       g.writeStringField("dtype", run.dtype());
       g.writeNumberField("seconds", run.seconds());
+      if (!run.notes().isEmpty()) {
+        writeStrings(g, "notes", run.notes());
+      }
       BatchQuantities batch = result.batch();
       if (batch != null) {
         g.writeNumberField("loss", batch.loss());

@@ -1,7 +1,10 @@
 package org.vivit4j.layers;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
 
@@ -26,6 +29,8 @@ public final class LayerContext implements AutoCloseable {
   private final int[] gradRows;
   private final DeviceMatrix factorOut;
   private final List<DeviceMatrix> owned = new ArrayList<>();
+  private final Map<String, DeviceMatrix> cache = new HashMap<>();
+  private final List<String> notes = new ArrayList<>();
   private DeviceMatrix inputGgn;
   private DeviceMatrix inputGrad;
   private DeviceMatrix deltaGrad;
@@ -158,11 +163,45 @@ public final class LayerContext implements AutoCloseable {
     return inputGramGradGgn;
   }
 
+  /**
+   * A device matrix derived from this context (e.g. a Conv2d layer's unfolded inputs), made once by
+   * {@code make} under {@code key}, shared by the layer's tensors and freed with the context.
+   */
+  public DeviceMatrix cached(String key, Supplier<DeviceMatrix> make) {
+    DeviceMatrix m = cache.get(key);
+    if (m == null) {
+      m = own(make.get());
+      cache.put(key, m);
+    }
+    return m;
+  }
+
+  /** Whether {@link #cached} holds {@code key}. */
+  public boolean isCached(String key) {
+    return cache.containsKey(key);
+  }
+
+  /** Records a line for the run's notes, e.g. which Gram strategy a layer chose and why. */
+  public void note(String line) {
+    notes.add(line);
+  }
+
+  /** The lines recorded by {@link #note}, in order. */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  /** Host output gradients {@code δ = ∂L_n/∂z_n} for all N samples, {@code [N × out]}, or null. */
+  public double[] deltaOutHost() {
+    return deltaOut;
+  }
+
   @Override
   public void close() {
     for (DeviceMatrix m : owned) {
       m.close();
     }
     owned.clear();
+    cache.clear();
   }
 }

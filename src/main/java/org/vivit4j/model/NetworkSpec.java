@@ -106,6 +106,14 @@ public final class NetworkSpec {
       }
       return out;
     }
+    if (layer instanceof MaxPool2dSpec m) {
+      return PoolShapes.outputShape(
+          in, m.kernelSize(), m.stride(), m.padding(), m.dilation(), where);
+    }
+    if (layer instanceof AvgPool2dSpec a) {
+      return PoolShapes.outputShape(
+          in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1}, where);
+    }
     throw new IllegalStateException("unhandled layer " + layer);
   }
 

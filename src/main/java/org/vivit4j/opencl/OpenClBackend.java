@@ -24,6 +24,7 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.model.Activation;
@@ -59,7 +60,7 @@ public final class OpenClBackend implements Backend {
   static final String BUILD_OPTIONS = "-DTILE=" + TILE + " -DWPT=" + WPT + " -DTILE_K=" + TILE_K;
 
   /** The kernels launched on a {@code GEMM_LOCAL × GEMM_LOCAL} work-group. */
-  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b");
+  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b", "batched_mul");
 
   /** Programs (file names under {@code kernels/} without {@code .cl}) and their kernels. */
   static final Map<String, List<String>> PROGRAMS = programTable();
@@ -70,6 +71,7 @@ public final class OpenClBackend implements Backend {
     t.put("mul_trans_b", List.of("mul_trans_b"));
     t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
     t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
+    ConvKernels.PROGRAMS.forEach(t::put);
     return Collections.unmodifiableMap(t);
   }
 
@@ -79,6 +81,7 @@ public final class OpenClBackend implements Backend {
   private final Map<String, Long> localSizes = new LinkedHashMap<>();
   private final Set<OpenClMatrix> open = Collections.newSetFromMap(new IdentityHashMap<>());
   private final KernelProfiler profiler = new KernelProfiler();
+  private final ConvKernels conv = new ConvKernels(new Launcher());
   private cl_context context;
   private cl_command_queue queue;
   private double buildSeconds;
@@ -386,6 +389,100 @@ public final class OpenClBackend implements Backend {
       case SIGMOID -> 1;
       case TANH -> 2;
     };
+  }
+
+  @Override
+  public synchronized DeviceMatrix copyRows(DeviceMatrix mm, int from, int to) {
+    OpenClMatrix m = own(mm, "copyRows");
+    if (from < 0 || to < from || to > m.rows()) {
+      throw new IllegalArgumentException(
+          "copyRows: [" + from + ", " + to + ") is outside the " + m.rows() + " rows");
+    }
+    OpenClMatrix out = allocate(to - from, m.cols());
+    long bytes = (long) out.size() * Sizeof.cl_float;
+    if (bytes > 0) {
+      CL.clEnqueueCopyBuffer(
+          queue, m.mem, out.mem, (long) from * m.cols() * Sizeof.cl_float, 0, bytes, 0, null, null);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    return conv.convUnfold(own(x, "convUnfold x"), g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    return conv.convTranspose(own(y, "convTranspose y"), own(w, "convTranspose w"), g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    return conv.batchedMul(own(a, "batchedMul a"), own(b, "batchedMul b"), block, p);
+  }
+
+  @Override
+  public synchronized DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    return conv.sumGroups(own(a, "sumGroups a"), p);
+  }
+
+  @Override
+  public synchronized void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    conv.accumulateBlock(
+        own(acc, "accumulateBlock acc"), own(p, "accumulateBlock p"), row0, col0, transposed);
+  }
+
+  @Override
+  public synchronized void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions) {
+    conv.accumulateConvGramStructured(
+        own(acc, "accumulateConvGramStructured acc"),
+        own(l, "accumulateConvGramStructured l"),
+        own(r, "accumulateConvGramStructured r"),
+        own(q, "accumulateConvGramStructured q"),
+        lBlock,
+        rBlock,
+        positions);
+  }
+
+  @Override
+  public synchronized DeviceMatrix maxPoolJacT(
+      DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    return conv.maxPoolJacT(own(y, "maxPoolJacT y"), own(argmax, "maxPoolJacT argmax"), block, g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    return conv.avgPoolJacT(own(y, "avgPoolJacT y"), g);
+  }
+
+  /** The launches {@link ConvKernels} needs, with this backend's lock held. */
+  final class Launcher {
+    OpenClMatrix allocate(int rows, int cols) {
+      return OpenClBackend.this.allocate(rows, cols);
+    }
+
+    void launch1d(String kernel, int count, double flops, Object... args) {
+      OpenClBackend.this.launch1d(kernel, count, flops, args);
+    }
+
+    /** A {@code GEMM_LOCAL × GEMM_LOCAL × 1} tiled launch over {@code batch} products. */
+    void launchTiled(String kernel, int rows, int cols, int batch, double flops, Object... args) {
+      if (rows == 0 || cols == 0 || batch == 0) {
+        return;
+      }
+      long[] global = {groups(cols) * GEMM_LOCAL, groups(rows) * GEMM_LOCAL, batch};
+      long[] local = {GEMM_LOCAL, GEMM_LOCAL, 1};
+      launch(kernel, global, local, flops, args);
+    }
   }
 
   private void launch1d(String kernel, int count, double flops, Object... args) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.FlattenSpec;
@@ -11,6 +12,7 @@ import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
+import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.ParamTensor;
 import org.vivit4j.model.Reduction;
@@ -120,6 +122,10 @@ final class ReferenceModel {
           c.stride(),
           c.padding(),
           c.dilation());
+    } else if (layer instanceof MaxPool2dSpec m) {
+      PoolOps.outputShape(in, m.kernelSize(), m.stride(), m.padding(), m.dilation());
+    } else if (layer instanceof AvgPool2dSpec a) {
+      PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
     } else {
       throw new IllegalArgumentException(where + ": unsupported layer " + layer.type());
     }
@@ -187,6 +193,10 @@ final class ReferenceModel {
             };
       } else if (layer instanceof FlattenSpec) {
         a = Ops.reshape(a, a.numel());
+      } else if (layer instanceof MaxPool2dSpec m) {
+        a = PoolOps.maxPool2d(a, m.kernelSize(), m.stride(), m.padding(), m.dilation());
+      } else if (layer instanceof AvgPool2dSpec ap) {
+        a = PoolOps.avgPool2d(a, ap.kernelSize(), ap.stride(), ap.padding());
       } else {
         throw new IllegalArgumentException("unsupported layer " + layer.type());
       }
