@@ -64,7 +64,7 @@ public final class RandomProblems {
         true);
   }
 
-  private static double[] uniform(SplittableRandom rnd, int n, double bound) {
+  static double[] uniform(SplittableRandom rnd, int n, double bound) {
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {
       a[i] = rnd.nextDouble(-bound, bound);
@@ -72,7 +72,7 @@ public final class RandomProblems {
     return a;
   }
 
-  private static double[] normal(SplittableRandom rnd, int n) {
+  static double[] normal(SplittableRandom rnd, int n) {
     double[] a = new double[n];
     for (int i = 0; i < n; i += 2) {
       // Box-Muller: two independent standard normals from two uniforms.

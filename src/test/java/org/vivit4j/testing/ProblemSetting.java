@@ -3,10 +3,12 @@ package org.vivit4j.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.problems.RandomProblems;
 
 /**
@@ -32,7 +34,42 @@ public record ProblemSetting(
     boolean bias,
     Grouping grouping,
     CriterionKind criterion,
-    Subsampling subsampling) {
+    Subsampling subsampling,
+    ConvSetting conv) {
+
+  /** An MLP setting (no convolution). */
+  public ProblemSetting(
+      String id,
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      LossType loss,
+      Reduction reduction,
+      int n,
+      boolean bias,
+      Grouping grouping,
+      CriterionKind criterion,
+      Subsampling subsampling) {
+    this(
+        id,
+        seed,
+        widths,
+        activations,
+        loss,
+        reduction,
+        n,
+        bias,
+        grouping,
+        criterion,
+        subsampling,
+        null);
+  }
+
+  /**
+   * A convolutional network instead of the MLP of {@code widths} (which is then unused), and how
+   * its Conv2d Gram is contracted.
+   */
+  public record ConvSetting(RandomConvNets.Arch arch, ConvGramPolicy policy) {}
 
   /** How the parameter tensors are grouped. */
   public enum Grouping {
@@ -55,6 +92,9 @@ public record ProblemSetting(
   }
 
   public RandomProblems.Instance instance() {
+    if (conv != null) {
+      return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
+    }
     return RandomProblems.mlp(seed, widths, activations, new LossSpec(loss, reduction), n, bias);
   }
 
@@ -103,6 +143,45 @@ public record ProblemSetting(
       }
     }
     return out;
+  }
+
+  /**
+   * A random small convolutional network ({@link RandomConvNets}: conv, activation, optional max or
+   * average pooling, flatten, linear) and configuration, drawn from every axis, with a Conv2d Gram
+   * policy drawn from auto, structured, explicit and explicit in one-sample blocks.
+   */
+  public static ProblemSetting randomConv(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 91);
+    LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
+    int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    RandomConvNets.Arch arch = RandomConvNets.drawArch(rnd, outputs);
+    ConvGramPolicy policy =
+        switch (rnd.nextInt(4)) {
+          case 0 -> ConvGramPolicy.defaults();
+          case 1 ->
+              new ConvGramPolicy(
+                  ConvGramPolicy.Mode.STRUCTURED, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+          case 2 ->
+              new ConvGramPolicy(
+                  ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+          default -> new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1);
+        };
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(4);
+    String policyName = policy.mode().typeName() + (policy.memoryElements() == 1 ? "-blocks1" : "");
+    return new ProblemSetting(
+        "conv-" + seed + "-" + arch + "-" + loss.typeName() + "-" + policyName,
+        seed,
+        new int[0],
+        new Activation[0],
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        new ConvSetting(arch, policy));
   }
 
   /** A random small network and configuration, drawn from every axis. */

@@ -171,6 +171,9 @@ public final class ReferenceCheck {
     var computation =
         new DirectionalDerivativesComputation(
             new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), 0, 0));
+    if (s.conv() != null) {
+      computation.withConvGramPolicy(s.conv().policy());
+    }
     ComputationResult result =
         computation.run(inst.network(), inst.loss(), inst.batch(), groups, backend);
 
