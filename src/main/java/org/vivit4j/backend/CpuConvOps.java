@@ -322,7 +322,12 @@ final class CpuConvOps {
               int xo = r * c * hw;
               for (int ch = 0; ch < c; ch++) {
                 for (int p = 0; p < t; p++) {
-                  int dst = xo + ch * hw + (int) argmax.data[ao + ch * t + p];
+                  int a = (int) argmax.data[ao + ch * t + p];
+                  if (a < 0 || a >= hw) {
+                    throw new IllegalArgumentException(
+                        "maxPoolJacT: arg-max " + a + " is outside the " + hw + " positions");
+                  }
+                  int dst = xo + ch * hw + a;
                   double v = y.data[r * y.cols + ch * t + p];
                   x[dst] = f32 ? (double) ((float) x[dst] + (float) v) : x[dst] + v;
                 }
