@@ -50,23 +50,35 @@ final class ConvWeightGram {
     }
   }
 
-  /** The decision for one contraction and the numbers behind it. */
+  /**
+   * The decision for one contraction and the numbers behind it.
+   *
+   * @param blockL samples per block of the left side's {@code V}
+   * @param blockR samples per block of the right side's {@code V} (equal to blockL for a Gram)
+   */
   record Plan(
       boolean explicit,
-      int block,
+      int blockL,
+      int blockR,
       double structuredMacs,
       double explicitMacs,
       long structuredElements,
       long explicitElements,
       boolean forced) {
 
+    private String blocks() {
+      return blockL == blockR
+          ? "blocks of " + blockL + " samples"
+          : "blocks of " + blockL + " / " + blockR + " samples";
+    }
+
     String describe(String what, int rows, int cols) {
       String chosen =
           explicit
               ? String.format(
                   Locale.ROOT,
-                  "explicit V_W in blocks of %d samples (%.3g multiply-adds, %d entries held)",
-                  block,
+                  "explicit V_W in %s (%.3g multiply-adds, %d entries held)",
+                  blocks(),
                   explicitMacs,
                   explicitElements)
               : String.format(
@@ -82,10 +94,7 @@ final class ConvWeightGram {
                   structuredMacs,
                   structuredElements)
               : String.format(
-                  Locale.ROOT,
-                  "explicit: %.3g multiply-adds in blocks of %d samples",
-                  explicitMacs,
-                  block);
+                  Locale.ROOT, "explicit: %.3g multiply-adds in %s", explicitMacs, blocks());
       return String.format(
           Locale.ROOT,
           "%s [%d×%d]: %s; %s (%s)",
@@ -99,10 +108,12 @@ final class ConvWeightGram {
   }
 
   /**
-   * Chooses the contraction for sides of {@code nL, nR} samples with {@code cL, cR} rows each.
+   * Chooses the contraction for sides of {@code nL, nR} samples with {@code cL, cR} rows each. The
+   * explicit blocks are halved, the larger side first, until two blocks of {@code V}, their
+   * unfolded inputs and one Gram block fit the policy's memory.
    *
    * @param symmetric left and right are the same side (a Gram matrix)
-   * @param rightFormed the right side's {@code V} is already held (formed for the Gram)
+   * @param rightFormed the right side's {@code V} is already held whole (formed for the Gram)
    */
   static Plan plan(
       int nL,
@@ -118,34 +129,55 @@ final class ConvWeightGram {
     double k = g.patchSize();
     double structuredMacs = nL * t * nR * t * k + (double) nL * cL * nR * cR * t * t * (o + 1);
     long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
-    int c = Math.max(cL, cR);
-    int nMax = Math.max(nL, nR);
-    int block = nMax;
-    while (block > 1 && explicitElements(block, c, o, g) > policy.memoryElements()) {
-      block = (block + 1) / 2;
+    long budget = policy.memoryElements();
+    int bL = nL;
+    int bR = nR;
+    if (symmetric) {
+      while (bL > 1 && elements(bL, cL, bL, cL, o, g) > budget) {
+        bL = (bL + 1) / 2;
+      }
+      bR = bL;
+    } else {
+      while (elements(bL, cL, bR, cR, o, g) > budget && (bL > 1 || (bR > 1 && !rightFormed))) {
+        boolean shrinkRight =
+            !rightFormed && bR > 1 && ((long) bR * cR >= (long) bL * cL || bL == 1);
+        if (shrinkRight) {
+          bR = (bR + 1) / 2;
+        } else {
+          bL = (bL + 1) / 2;
+        }
+      }
     }
-    double explicitMacs = explicitMacs(nL, cL, nR, cR, symmetric, rightFormed, block, o, t, k);
+    double explicitMacs = explicitMacs(nL, cL, nR, cR, symmetric, rightFormed, bL, bR, o, t, k);
     boolean explicit =
         switch (policy.mode()) {
           case EXPLICIT -> true;
           case STRUCTURED -> false;
-          case AUTO ->
-              structuredElements > policy.memoryElements() || explicitMacs <= structuredMacs;
+          case AUTO -> structuredElements > budget || explicitMacs <= structuredMacs;
         };
     return new Plan(
         explicit,
-        block,
+        bL,
+        bR,
         structuredMacs,
         explicitMacs,
         structuredElements,
-        explicitElements(block, c, o, g),
+        symmetric && bL >= nL ? singleBlockElements(nL, cL, o, g) : elements(bL, cL, bR, cR, o, g),
         policy.mode() != ConvGramPolicy.Mode.AUTO);
   }
 
-  /** Two blocks of V, their unfolded inputs and one Gram block. */
-  private static long explicitElements(int block, int c, int o, ConvGeometry g) {
-    long b = block;
-    return 2 * b * c * o * g.patchSize() + 2 * b * g.positions() * g.patchSize() + b * c * b * c;
+  /** One V of all samples, its unfolded inputs and its Gram. */
+  private static long singleBlockElements(int n, int c, int o, ConvGeometry g) {
+    long rows = (long) n * c;
+    return rows * o * g.patchSize() + (long) n * g.positions() * g.patchSize() + rows * rows;
+  }
+
+  /** A left and a right block of V with their unfolded inputs, and their Gram block. */
+  private static long elements(int bL, int cL, int bR, int cR, int o, ConvGeometry g) {
+    long kc = g.patchSize();
+    long left = (long) bL * cL * o * kc + (long) bL * g.positions() * kc;
+    long right = (long) bR * cR * o * kc + (long) bR * g.positions() * kc;
+    return left + right + (long) bL * cL * Math.max(1L, (long) bR * cR);
   }
 
   private static double explicitMacs(
@@ -155,20 +187,21 @@ final class ConvWeightGram {
       int cR,
       boolean symmetric,
       boolean rightFormed,
-      int block,
+      int bL,
+      int bR,
       int o,
       double t,
       double k) {
-    double blocksL = Math.ceil((double) nL / block);
     double form = o * t * k;
+    double blocksL = Math.ceil((double) nL / bL);
     if (symmetric) {
       double pairs = blocksL * (blocksL + 1) / 2;
-      double rightForms = blocksL * (blocksL - 1) / 2 * Math.min(block, nL);
+      double rightForms = blocksL * (blocksL - 1) / 2 * bL;
       return nL * cL * form
           + rightForms * cL * form
-          + pairs * Math.pow(Math.min(block, nL) * cL, 2) * o * k;
+          + pairs * Math.pow((double) bL * cL, 2) * o * k;
     }
-    double rightForms = rightFormed && nR <= block ? 0 : (blocksL <= 1 ? 1 : blocksL) * nR;
+    double rightForms = rightFormed ? 0 : (bR >= nR ? 1 : blocksL) * nR;
     return nL * cL * form + rightForms * cR * form + (double) nL * cL * nR * cR * o * k;
   }
 
@@ -185,14 +218,14 @@ final class ConvWeightGram {
       }
       return plan;
     }
-    if (plan.block() >= s.n()) {
+    if (plan.blockL() >= s.n()) {
       DeviceMatrix v = ctx.cached("V:" + s.key(), () -> formV(ctx, s, 0, s.n(), g, o));
       try (DeviceMatrix p = be.mulTransB(v, v)) {
         be.accumulateBlock(acc, p, 0, 0, false);
       }
       return plan;
     }
-    int b = plan.block();
+    int b = plan.blockL();
     for (int i0 = 0; i0 < s.n(); i0 += b) {
       int i1 = Math.min(s.n(), i0 + b);
       try (DeviceMatrix vi = formV(ctx, s, i0, i1, g, o)) {
@@ -241,20 +274,22 @@ final class ConvWeightGram {
       }
       return plan;
     }
-    int b = plan.block();
-    boolean rightWhole = rightFormed || r.n() <= b;
-    for (int i0 = 0; i0 < l.n(); i0 += b) {
-      int i1 = Math.min(l.n(), i0 + b);
+    int bL = plan.blockL();
+    int bR = plan.blockR();
+    boolean rightWhole = rightFormed || bR >= r.n();
+    for (int i0 = 0; i0 < l.n(); i0 += bL) {
+      int i1 = Math.min(l.n(), i0 + bL);
       try (DeviceMatrix vi = formV(ctx, l, i0, i1, g, o)) {
         if (rightWhole) {
+          // formed once (or kept from the Gram) and reused for every left block
           DeviceMatrix vr = ctx.cached("V:" + r.key(), () -> formV(ctx, r, 0, r.n(), g, o));
           try (DeviceMatrix p = be.mulTransB(vi, vr)) {
             be.accumulateBlock(acc, p, i0 * l.rowsPerSample(), 0, false);
           }
           continue;
         }
-        for (int j0 = 0; j0 < r.n(); j0 += b) {
-          int j1 = Math.min(r.n(), j0 + b);
+        for (int j0 = 0; j0 < r.n(); j0 += bR) {
+          int j1 = Math.min(r.n(), j0 + bR);
           try (DeviceMatrix vj = formV(ctx, r, j0, j1, g, o);
               DeviceMatrix p = be.mulTransB(vi, vj)) {
             be.accumulateBlock(acc, p, i0 * l.rowsPerSample(), j0 * r.rowsPerSample(), false);
