@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       SeedCommand.class,
       SolveCommand.class,
       GoldenCommand.class,
+      MakeProblemCommand.class,
       DeviceBenchCommand.class,
       DevicesCommand.class
     })

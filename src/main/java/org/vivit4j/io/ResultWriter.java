@@ -94,7 +94,7 @@ public final class ResultWriter {
    * file should get the permissions of any newly created file, so ask for 0666 and let the umask
    * narrow it as usual.
    */
-  private static Path createTemp(Path dir, String name) throws IOException {
+  static Path createTemp(Path dir, String name) throws IOException {
     String prefix = "." + name + ".";
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Files.createTempFile(
