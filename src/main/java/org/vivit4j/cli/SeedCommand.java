@@ -3,7 +3,6 @@ package org.vivit4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.vivit4j.api.Problem;
@@ -25,6 +24,8 @@ import picocli.CommandLine.Option;
       "reference and with the numbers the real ViViT produced. Exit code 1 on any mismatch."
     })
 final class SeedCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   /** The embedded golden case: model, weights, data and the real ViViT's outputs. */
   static final String SEED_RESOURCE = "/seed/seed_mlp_relu_mse_mean_top4.json";
 
@@ -41,7 +42,7 @@ final class SeedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintStream out = System.out;
+    java.io.PrintWriter out = spec.commandLine().getOut();
     try (Backend backend = backendOptions.create()) {
       SeedCheck check = new SeedCheck(out);
       if (random) {

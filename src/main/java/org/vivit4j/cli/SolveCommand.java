@@ -40,6 +40,8 @@ final class SolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    java.io.PrintWriter err = spec.commandLine().getErr();
     Problem problem = ProblemReader.read(problemFile);
     try (Backend backend = backendOptions.create()) {
       GgnComputation computation = computationFor(problem.computationClass(), problem.options());
@@ -47,8 +49,8 @@ final class SolveCommand implements Callable<Integer> {
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
       ResultWriter.write(outFile, problem, CommandLineText.current(spec), result);
-      result.warnings().forEach(w -> System.err.println("warning: " + w));
-      System.out.printf(
+      result.warnings().forEach(w -> err.println("warning: " + w));
+      out.printf(
           Locale.ROOT,
           "%s: %s on %s (%s, %s), %.1f ms%n",
           problem.name(),
@@ -58,7 +60,7 @@ final class SolveCommand implements Callable<Integer> {
           result.runInfo().dtype(),
           result.runInfo().seconds() * 1e3);
       for (GroupResult g : result.groups()) {
-        System.out.printf(
+        out.printf(
             Locale.ROOT,
             "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
             g.group().name(),
@@ -67,7 +69,7 @@ final class SolveCommand implements Callable<Integer> {
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1]);
       }
-      System.out.println("wrote " + outFile);
+      out.println("wrote " + outFile);
       return 0;
     }
   }
