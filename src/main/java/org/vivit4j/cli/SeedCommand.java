@@ -31,6 +31,11 @@ final class SeedCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Option(
+      names = "--verbose",
+      description = "print the OpenCL program build time and per-kernel device times")
+  boolean verbose;
+
   @Option(names = "--random", description = "draw fresh weights and data instead")
   boolean random;
 
@@ -61,6 +66,9 @@ final class SeedCommand implements Callable<Integer> {
                 + "7-5-5-3 ReLU MLP, MSE (mean), N = 4, top-%d eigenvectors of the full GGN%n",
             problem.name(), TOP_K);
         check.run(problem.network(), problem.loss(), problem.batch(), TOP_K, backend, golden);
+      }
+      if (verbose) {
+        KernelReport.print(backend, out);
       }
       return check.mismatches() == 0 ? 0 : Main.EXIT_MISMATCH;
     }

@@ -36,6 +36,11 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Option(
+      names = "--verbose",
+      description = "print the OpenCL program build time and per-kernel device times")
+  boolean verbose;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -68,6 +73,9 @@ final class SolveCommand implements Callable<Integer> {
             g.gramEvals().length,
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1]);
+      }
+      if (verbose) {
+        KernelReport.print(backend, out);
       }
       out.println("wrote " + outFile);
       return 0;
