@@ -126,4 +126,30 @@ class IdentitiesTest {
     var e2 = assertThrows(IllegalArgumentException.class, () -> dd.result("b"));
     assertTrue(e2.getMessage().contains("not computed"), e2.getMessage());
   }
+
+  @Test
+  void aUserCriterionSelectsAnyFunctionOfTheAscendingSpectrum() {
+    RandomProblems.Instance p = RandomProblems.seedArchitecture(2);
+    int[] all = IntStream.range(0, p.network().params().size()).toArray();
+    // Keep the largest eigenvalues that together hold half of the trace, and the smallest > 0.
+    Criterion halfTheTrace =
+        evals -> {
+          double trace = java.util.Arrays.stream(evals).filter(v -> v > 0).sum();
+          java.util.List<Integer> keep = new java.util.ArrayList<>();
+          double sum = 0;
+          for (int i = evals.length - 1; i >= 0 && sum < trace / 2; i--) {
+            keep.add(0, i);
+            sum += evals[i];
+          }
+          return keep.stream().mapToInt(Integer::intValue).toArray();
+        };
+    ParamGroup group = new ParamGroup("half", all, halfTheTrace);
+    var dd = new DirectionalDerivativesComputation();
+    dd.run(p.network(), p.loss(), p.batch(), List.of(group), TestBackends.get("cpu-float64"));
+    GroupResult g = dd.result(group);
+    int[] expected = halfTheTrace.select(g.gramEvals());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, g.selectedIndices());
+    assertTrue(expected.length >= 1 && expected.length < g.gramEvals().length);
+    assertEquals(expected.length, g.gammas()[0].length);
+  }
 }
