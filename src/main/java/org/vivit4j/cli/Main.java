@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       SolveCommand.class,
       GoldenCommand.class,
       DeviceBenchCommand.class,
+      ExperimentCommand.class,
       DevicesCommand.class
     })
 public final class Main implements Runnable {
