@@ -61,10 +61,18 @@ public interface Backend extends AutoCloseable {
 
   // ------------------------------------------------------------ convolution and pooling
   // Factor matrices of [C, H, W] activations hold each row as (c, h, w) row-major; output
-  // positions t = i·W_out + j. ConvGeometry states the window rules.
+  // positions t = i·W_out + j. ConvGeometry states the window rules. Both backends implement
+  // every operation; the defaults only keep other implementations (test doubles) compiling.
+
+  /** The error of an operation this backend does not implement. */
+  private UnsupportedOperationException unsupported(String op) {
+    return new UnsupportedOperationException(name() + " backend does not implement " + op);
+  }
 
   /** Rows {@code [from, to)} of {@code m} as a new matrix. */
-  DeviceMatrix copyRows(DeviceMatrix m, int from, int to);
+  default DeviceMatrix copyRows(DeviceMatrix m, int from, int to) {
+    throw unsupported("copyRows");
+  }
 
   /**
    * Unfolds input patches (im2col): {@code u[n·T + t, (c·k_h + a)·k_w + b] = x[n, c, i·s_h − p_h +
@@ -74,7 +82,9 @@ public interface Backend extends AutoCloseable {
    * @param x {@code [N × C·H·W]}
    * @return {@code [N·T × C·k_h·k_w]}
    */
-  DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g);
+  default DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    throw unsupported("convUnfold");
+  }
 
   /**
    * Transposed convolution, the Jacobian-transposed product of Conv2d applied to every row: {@code
@@ -85,7 +95,9 @@ public interface Backend extends AutoCloseable {
    * @param w {@code [O × C·k_h·k_w]}, PyTorch's weight {@code [O, C, k_h, k_w]} row-major
    * @return {@code [R × C·H·W]}
    */
-  DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g);
+  default DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    throw unsupported("convTranspose");
+  }
 
   /**
    * One matrix product per row of {@code a}: {@code c[r, i·q + j] = Σ_s a[r, i·t + s] · b[(r /
@@ -98,7 +110,9 @@ public interface Backend extends AutoCloseable {
    * @param b {@code [(R / block)·t × q]}
    * @return {@code [R × p·q]}
    */
-  DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p);
+  default DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    throw unsupported("batchedMul");
+  }
 
   /**
    * Sums of consecutive groups in each row: {@code c[r, i] = Σ_{s<t} a[r, i·t + s]} with {@code t =
@@ -107,13 +121,18 @@ public interface Backend extends AutoCloseable {
    * @param a {@code [R × p·t]}
    * @return {@code [R × p]}
    */
-  DeviceMatrix sumGroups(DeviceMatrix a, int p);
+  default DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    throw unsupported("sumGroups");
+  }
 
   /**
    * {@code acc[row0 + i, col0 + j] += p[i, j]}, or {@code += p[j, i]} when {@code transposed}: adds
    * a block computed for a pair of sample blocks into a Gram accumulator.
    */
-  void accumulateBlock(DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed);
+  default void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    throw unsupported("accumulateBlock");
+  }
 
   /**
    * The structured Conv2d weight Gram (MATH.md §6) without forming {@code V_W}: {@code acc[i, j] +=
@@ -125,14 +144,16 @@ public interface Backend extends AutoCloseable {
    *     (R_r/rBlock)·T]}
    * @param acc {@code [R_l × R_r]}
    */
-  void accumulateConvGramStructured(
+  default void accumulateConvGramStructured(
       DeviceMatrix acc,
       DeviceMatrix l,
       DeviceMatrix r,
       DeviceMatrix q,
       int lBlock,
       int rBlock,
-      int positions);
+      int positions) {
+    throw unsupported("accumulateConvGramStructured");
+  }
 
   /**
    * MaxPool2d's Jacobian-transposed product: routes each entry to its window's arg-max, {@code x[r,
@@ -143,7 +164,9 @@ public interface Backend extends AutoCloseable {
    *     maximum (exact in float32 for {@code H·W < 2²⁴})
    * @return {@code [R × C·H·W]}
    */
-  DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g);
+  default DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    throw unsupported("maxPoolJacT");
+  }
 
   /**
    * AvgPool2d's Jacobian-transposed product ({@code count_include_pad = true}, dilation 1): {@code
@@ -153,7 +176,9 @@ public interface Backend extends AutoCloseable {
    * @param y {@code [R × C·T]}
    * @return {@code [R × C·H·W]}
    */
-  DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g);
+  default DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    throw unsupported("avgPoolJacT");
+  }
 
   /** Releases backend resources (device context, queues, programs). */
   @Override

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       GoldenCommand.class,
       MakeProblemCommand.class,
       DeviceBenchCommand.class,
+      ExperimentCommand.class,
       DevicesCommand.class
     })
 public final class Main implements Runnable {
@@ -48,6 +49,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cl = commandLine();
+    int code = cl.execute(args);
+    cl.getOut().flush();
+    cl.getErr().flush();
+    System.exit(code);
   }
 }

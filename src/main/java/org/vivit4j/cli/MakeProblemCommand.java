@@ -1,12 +1,14 @@
 package org.vivit4j.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.vivit4j.data.Dataset;
+import org.vivit4j.data.FashionMnist;
 import org.vivit4j.io.ProblemWriter;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.problems.DeepObsProblems;
-import org.vivit4j.problems.FashionMnist;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +41,7 @@ final class MakeProblemCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       description =
-          "folder with Fashion-MNIST's IDX files (default " + FashionMnist.DEBIAN_DIR + ")")
+          "folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist when installed)")
   Path data;
 
   @Option(names = "--random-data", description = "random pixels and labels even if data exists")
@@ -47,6 +49,8 @@ final class MakeProblemCommand implements Callable<Integer> {
 
   @Option(names = "--out", required = true, description = "problem JSON to write")
   Path out;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -60,27 +64,27 @@ final class MakeProblemCommand implements Callable<Integer> {
     if (k < 1 || k > 10 * n) {
       throw new InvalidInputException("--k", "must be in [1, 10·N], got " + k);
     }
-    Path dir = data != null ? data : Path.of(FashionMnist.DEBIAN_DIR);
-    FashionMnist.Samples samples = null;
+    Path dir = data != null ? data : FashionMnist.DEBIAN_DIR;
+    Dataset samples = null;
     if (!randomData) {
-      if (FashionMnist.available(dir)) {
-        samples = FashionMnist.readTraining(dir, n);
-      } else if (data != null) {
-        throw new InvalidInputException("--data", "holds no Fashion-MNIST training files: " + dir);
+      if (data != null || Files.isDirectory(dir)) {
+        samples = FashionMnist.load(dir, true).head(n);
       }
     }
     DeepObsProblems.Generated gen = DeepObsProblems.fmnist2c2d(seed, n, k, samples);
     ProblemWriter.write(out, gen.problem(), DeepObsProblems.PIXEL_SCALE);
-    System.out.printf(
-        Locale.ROOT,
-        "%s: %d parameters, N = %d, Gram %d×%d, data: %s%nwrote %s%n",
-        gen.problem().name(),
-        gen.problem().network().numParams(),
-        n,
-        10 * n,
-        10 * n,
-        gen.dataSource(),
-        out);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s: %d parameters, N = %d, Gram %d×%d, data: %s%nwrote %s%n",
+            gen.problem().name(),
+            gen.problem().network().numParams(),
+            n,
+            10 * n,
+            10 * n,
+            gen.dataSource(),
+            out);
     return 0;
   }
 }

@@ -67,10 +67,17 @@ final class SolveCommand implements Callable<Integer> {
     return new ConvGramPolicy(mode, memory);
   }
 
+  @Option(
+      names = "--verbose",
+      description = "print the OpenCL program build time and per-kernel device times")
+  boolean verbose;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    java.io.PrintWriter err = spec.commandLine().getErr();
     ConvGramPolicy policy = convGramPolicy();
     long readStart = System.nanoTime();
     Problem problem = ProblemReader.read(problemFile);
@@ -83,8 +90,8 @@ final class SolveCommand implements Callable<Integer> {
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
       ResultWriter.write(outFile, problem, CommandLineText.current(spec), result);
-      result.warnings().forEach(w -> System.err.println("warning: " + w));
-      System.out.printf(
+      result.warnings().forEach(w -> err.println("warning: " + w));
+      out.printf(
           Locale.ROOT,
           "%s: %s on %s (%s, %s), %.1f ms%n",
           problem.name(),
@@ -94,7 +101,7 @@ final class SolveCommand implements Callable<Integer> {
           result.runInfo().dtype(),
           result.runInfo().seconds() * 1e3);
       for (GroupResult g : result.groups()) {
-        System.out.printf(
+        out.printf(
             Locale.ROOT,
             "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
             g.group().name(),
@@ -103,10 +110,13 @@ final class SolveCommand implements Callable<Integer> {
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1]);
       }
-      result.runInfo().notes().forEach(n -> System.out.println("  note: " + n));
-      System.out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
-      System.out.println("  " + memory.describe());
-      System.out.println("wrote " + outFile);
+      result.runInfo().notes().forEach(n -> out.println("  note: " + n));
+      out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
+      out.println("  " + memory.describe());
+      if (verbose) {
+        KernelReport.print(backend, out);
+      }
+      out.println("wrote " + outFile);
       return 0;
     }
   }

@@ -165,6 +165,21 @@ public final class NetworkSpec {
     return theta;
   }
 
+  /**
+   * Overwrites every parameter tensor with the matching slice of {@code theta} (flat parameter
+   * order), in place: layers built from this spec see the new values. Used by training.
+   */
+  public void setFlatParams(double[] theta) {
+    if (theta.length != numParams) {
+      throw new IllegalArgumentException(
+          "theta has " + theta.length + " entries, the network " + numParams);
+    }
+    for (ParamTensor p : params) {
+      double[] dst = paramData(layers.get(p.layer()), p.name());
+      System.arraycopy(theta, p.offset(), dst, 0, p.numel());
+    }
+  }
+
   /** The data array of a layer's parameter ({@code "weight"} or {@code "bias"}). */
   public static double[] paramData(LayerSpec layer, String name) {
     if (layer instanceof LinearSpec l) {

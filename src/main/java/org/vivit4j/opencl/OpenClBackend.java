@@ -86,6 +86,9 @@ public final class OpenClBackend implements Backend {
   private cl_command_queue queue;
   private double buildSeconds;
   private boolean closed;
+  private final Map<Long, java.util.ArrayDeque<cl_mem>> freeBuffers = new java.util.HashMap<>();
+  private long buffersCreated;
+  private long bytesDownloaded;
 
   /** The default device: the first GPU if any, else the first device. */
   public OpenClBackend() {
@@ -241,6 +244,7 @@ public final class OpenClBackend implements Backend {
   public synchronized double[] download(DeviceMatrix matrix) {
     OpenClMatrix m = own(matrix, "download");
     float[] f = new float[m.size()];
+    bytesDownloaded += (long) f.length * Sizeof.cl_float;
     if (f.length > 0) {
       CL.clEnqueueReadBuffer(
           queue,
@@ -515,7 +519,12 @@ public final class OpenClBackend implements Backend {
       throw new IllegalArgumentException("unsupported matrix shape " + rows + "×" + cols);
     }
     long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
-    cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+    java.util.ArrayDeque<cl_mem> free = freeBuffers.get(bytes);
+    cl_mem mem = free == null ? null : free.poll();
+    if (mem == null) {
+      mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+      buffersCreated++;
+    }
     OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
     open.add(m);
     return m;
@@ -545,12 +554,27 @@ public final class OpenClBackend implements Backend {
     }
   }
 
-  /** Releases one matrix's buffer once (see {@link OpenClMatrix#close()}). */
+  /**
+   * Releases one matrix once (see {@link OpenClMatrix#close()}): its buffer goes back to the pool
+   * of free buffers of its byte size, so a pipeline that runs again for the same (network, N, C̃)
+   * allocates no new device memory. The pool is freed when the backend closes.
+   */
   synchronized void release(OpenClMatrix m) {
     if (m.markReleased()) {
       open.remove(m);
-      CL.clReleaseMemObject(m.mem);
+      long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
+      freeBuffers.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(m.mem);
     }
+  }
+
+  /** Bytes read back to the host so far. */
+  public synchronized long bytesDownloaded() {
+    return bytesDownloaded;
+  }
+
+  /** Number of device buffers created so far ({@code clCreateBuffer} calls). */
+  public synchronized long buffersCreated() {
+    return buffersCreated;
   }
 
   /** Number of matrices whose buffers are still allocated. */
@@ -574,6 +598,8 @@ public final class OpenClBackend implements Backend {
       for (OpenClMatrix m : List.copyOf(open)) {
         release(m);
       }
+      freeBuffers.values().forEach(q -> q.forEach(CL::clReleaseMemObject));
+      freeBuffers.clear();
       kernels.values().forEach(CL::clReleaseKernel);
       kernels.clear();
       programs.values().forEach(CL::clReleaseProgram);

@@ -6,6 +6,7 @@ import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
+import org.vivit4j.data.Dataset;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
@@ -41,10 +42,11 @@ public final class DeepObsProblems {
   /**
    * fmnist_2c2d with exact top-{@code k} directional derivatives over all parameters.
    *
-   * @param data the first {@code n} Fashion-MNIST training samples, or {@code null} for random
-   *     pixel codes and labels drawn from the seed
+   * @param data Fashion-MNIST (its first {@code n} samples are used, pixels re-quantised to codes
+   *     {@code 0..255} times {@link #PIXEL_SCALE}), or {@code null} for random pixel codes and
+   *     labels drawn from the seed
    */
-  public static Generated fmnist2c2d(long seed, int n, int k, FashionMnist.Samples data) {
+  public static Generated fmnist2c2d(long seed, int n, int k, Dataset data) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] same = {2, 2};
     int[] one = {1, 1};
@@ -82,8 +84,12 @@ public final class DeepObsProblems {
     int[] y = new int[n];
     String source;
     if (data != null) {
+      if (data.size() < n || data.sampleSize() != x.length / n) {
+        throw new IllegalArgumentException(
+            "need " + n + " samples of 28×28 pixels, the data set has " + data.size());
+      }
       for (int i = 0; i < x.length; i++) {
-        x[i] = data.codes()[i] * PIXEL_SCALE;
+        x[i] = Math.round(data.x()[i] * 255) * PIXEL_SCALE;
       }
       System.arraycopy(data.labels(), 0, y, 0, n);
       source = "Fashion-MNIST training images 0.." + (n - 1);

@@ -31,6 +31,19 @@ public final class RandomProblems {
   public static Instance mlp(
       long seed, int[] widths, Activation[] activations, LossSpec loss, int n, boolean bias) {
     SplittableRandom rnd = new SplittableRandom(seed);
+    NetworkSpec net = mlpNetwork(rnd, widths, activations, bias);
+    int c = widths[widths.length - 1];
+    double[] x = normal(rnd, n * widths[0]);
+    Batch batch =
+        loss.type() == LossType.MSE
+            ? new Batch(n, x, normal(rnd, n * c), null)
+            : new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
+    return new Instance(net, loss, batch);
+  }
+
+  /** An MLP with PyTorch's default initialisation drawn from {@code rnd}. */
+  public static NetworkSpec mlpNetwork(
+      SplittableRandom rnd, int[] widths, Activation[] activations, boolean bias) {
     List<LayerSpec> layers = new ArrayList<>();
     for (int l = 0; l + 1 < widths.length; l++) {
       int in = widths[l];
@@ -43,14 +56,7 @@ public final class RandomProblems {
         layers.add(new ActivationSpec(activations[l]));
       }
     }
-    NetworkSpec net = new NetworkSpec(layers, new int[] {widths[0]});
-    int c = widths[widths.length - 1];
-    double[] x = normal(rnd, n * widths[0]);
-    Batch batch =
-        loss.type() == LossType.MSE
-            ? new Batch(n, x, normal(rnd, n * c), null)
-            : new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
-    return new Instance(net, loss, batch);
+    return new NetworkSpec(layers, new int[] {widths[0]});
   }
 
   /** The seed architecture (7-5-5-3 ReLU, MSE mean, N = 4) with fresh weights and data. */

@@ -52,8 +52,7 @@ class ConvWeightGramPlanTest {
       assertTrue(p.explicitElements() <= AUTO.memoryElements(), "N = " + n);
       assertTrue(p.blockL() <= previous, "blocks do not grow with N");
       previous = p.blockL();
-      ConvWeightGram.Plan cross =
-          ConvWeightGram.plan(n, 1, n, 10, false, false, conv2, 64, AUTO);
+      ConvWeightGram.Plan cross = ConvWeightGram.plan(n, 1, n, 10, false, false, conv2, 64, AUTO);
       assertTrue(cross.explicitElements() <= AUTO.memoryElements(), "cross terms at N = " + n);
     }
   }
