@@ -35,12 +35,22 @@ final class InputChecks {
     }
     finite(batch.x(), "X");
     int c = net.outputSize();
-    if (loss.type() == LossType.MSE) {
+    if (loss.type().realTargets()) {
       if (batch.yReal() == null || batch.yReal().length != n * c) {
         throw new InvalidInputException(
-            "y", "MSE needs real targets of shape [" + n + "][" + c + "]");
+            "y", loss.type().typeName() + " needs real targets of shape [" + n + "][" + c + "]");
       }
       finite(batch.yReal(), "y");
+      if (loss.type() == LossType.BCE_WITH_LOGITS) {
+        for (int i = 0; i < batch.yReal().length; i++) {
+          double y = batch.yReal()[i];
+          if (y < 0 || y > 1) {
+            throw new InvalidInputException(
+                "y[" + i / c + "][" + i % c + "]",
+                "is " + y + " but bce_with_logits targets must lie in [0, 1]");
+          }
+        }
+      }
     } else {
       if (batch.yClass() == null || batch.yClass().length != n) {
         throw new InvalidInputException("y", "cross-entropy needs " + n + " class indices");

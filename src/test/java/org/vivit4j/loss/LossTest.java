@@ -14,10 +14,11 @@ class LossTest {
   private static final double H = 1e-4;
 
   private static Loss.Target target(LossType type, SplittableRandom rnd, int c) {
-    if (type == LossType.MSE) {
+    if (type.realTargets()) {
       double[] y = new double[c];
       for (int i = 0; i < c; i++) {
-        y[i] = rnd.nextDouble(-1, 1);
+        // BCE targets lie in [0, 1]
+        y[i] = type == LossType.MSE ? rnd.nextDouble(-1, 1) : rnd.nextDouble();
       }
       return new Loss.Target(y, 0, -1);
     }

@@ -222,6 +222,9 @@ public final class ReferenceCheck {
       Compare.assertClose(what + " eigenvalues", mine.evals(), rd.evals(), evalTol);
       double largestUnselected =
           refEvals.length > k ? refEvals[refEvals.length - k - 1] : Double.NEGATIVE_INFINITY;
+      double gammaZero =
+          (f64 ? Tolerances.F64_ZERO_GAMMA : Tolerances.F32_ZERO_GAMMA)
+              * maxGradNorm(ref, inst.network(), d.groupTensors().get(g), d.subsamplingGrad());
       Compare.assertDirectional(
           what,
           rd.evals(),
@@ -231,7 +234,28 @@ public final class ReferenceCheck {
           mine.lambdas(),
           rd.lambdas(),
           gap,
-          dirTol);
+          dirTol,
+          gammaZero);
     }
+  }
+
+  /** {@code max_r ‖g_{t_r}|P‖}: the largest per-sample gradient norm of a group's parameters. */
+  static double maxGradNorm(
+      ReferenceResult ref, NetworkSpec net, int[] tensors, int[] subsamplingGrad) {
+    int n = ref.perSampleGrads().length;
+    int[] rows = subsamplingGrad == null ? IntStream.range(0, n).toArray() : subsamplingGrad;
+    double max = 0;
+    for (int r : rows) {
+      double sq = 0;
+      for (int t : tensors) {
+        var p = net.params().get(t);
+        for (int i = 0; i < p.numel(); i++) {
+          double v = ref.perSampleGrads()[r][p.offset() + i];
+          sq += v * v;
+        }
+      }
+      max = Math.max(max, Math.sqrt(sq));
+    }
+    return max;
   }
 }
