@@ -48,12 +48,13 @@ public abstract class GgnComputation {
       NetworkSpec net, LossSpec loss, Batch batch, List<ParamGroup> groups, Backend backend) {
     long start = System.nanoTime();
     int n = batch.n();
-    try (FactorEngine engine = new FactorEngine(net, loss, backend)) {
+    try (FactorEngine engine =
+        new FactorEngine(net, loss, backend, options.mcSamples(), options.seed())) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
-      Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length);
+      Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
       ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), n, n));
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
       boolean directional = output() == Output.DIRECTIONAL;

@@ -8,7 +8,6 @@ import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * Checks what a computation is given before anything runs. Field names follow the problem-file
@@ -71,8 +70,10 @@ final class InputChecks {
         }
       }
     }
-    if (options.mcSamples() != 0) {
-      throw new UnsupportedFeatureException("computation.mc_samples_ggn", "the Monte-Carlo GGN");
+    if (options.mcSamples() < 0) {
+      throw new InvalidInputException(
+          "computation.mc_samples_ggn",
+          "is " + options.mcSamples() + " but must be >= 0 (0: exact GGN, M >= 1: Monte-Carlo)");
     }
     indices(options.subsamplingGrad(), n, "computation.subsampling_grad");
     indices(options.subsamplingGgn(), n, "computation.subsampling_ggn");

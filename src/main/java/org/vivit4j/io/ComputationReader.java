@@ -55,6 +55,7 @@ final class ComputationReader {
         "subsampling_grad",
         "subsampling_ggn",
         "mc_samples_ggn",
+        "seed",
         "warn_small_eigvals",
         "verbose",
         "N_grad",
@@ -65,9 +66,7 @@ final class ComputationReader {
     JsonNode mcNode = JsonFields.optional(node, "mc_samples_ggn");
     int mc = mcNode == null ? 0 : JsonFields.intValue(mcNode, at(path, "mc_samples_ggn"));
     JsonFields.atLeast(mc, 0, at(path, "mc_samples_ggn"));
-    if (mc != 0) {
-      throw new UnsupportedFeatureException(at(path, "mc_samples_ggn"), "Monte-Carlo GGN");
-    }
+    long seed = readSeed(node, path, mc);
     JsonNode warnNode = JsonFields.optional(node, "warn_small_eigvals");
     double warn =
         warnNode == null
@@ -81,7 +80,24 @@ final class ComputationReader {
     // N_grad / N_ggn are derived row counts in golden files; when given they must agree.
     checkCount(node, path, "N_grad", grad == null ? n : grad.length);
     checkCount(node, path, "N_ggn", ggn == null ? n : ggn.length);
-    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn));
+    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn, seed));
+  }
+
+  /** {@code seed}: an integer (64 bit), only meaningful with Monte-Carlo samples; default 0. */
+  private static long readSeed(JsonNode node, String path, int mc) {
+    JsonNode v = JsonFields.optional(node, "seed");
+    if (v == null) {
+      return 0L;
+    }
+    String p = at(path, "seed");
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new InvalidInputException(p, "must be a 64-bit integer, got " + JsonFields.describe(v));
+    }
+    if (mc == 0) {
+      throw new InvalidInputException(
+          p, "seeds the Monte-Carlo GGN and needs " + at(path, "mc_samples_ggn") + " >= 1");
+    }
+    return v.longValue();
   }
 
   private static String readClass(JsonNode node, String path) {

@@ -117,13 +117,16 @@ public final class ProblemReader {
             JsonFields.optional(root, "computation"), "computation", n);
     int[] ggn = comp.options().subsamplingGgn();
     int nGgn = ggn == null ? n : ggn.length;
-    String gramWhat = "C·N_ggn = " + c + "·" + nGgn;
+    int mc = comp.options().mcSamples();
+    // C̃ factor columns per sample: C, or M for the Monte-Carlo GGN
+    String gramWhat =
+        mc == 0 ? "C·N_ggn = " + c + "·" + nGgn : "M·N_ggn = " + mc + "·" + nGgn + " (Monte-Carlo)";
     var groups =
         ComputationReader.readGroups(
             JsonFields.required(root, "", "param_groups"),
             "param_groups",
             network.params().size(),
-            (int) Math.min(Integer.MAX_VALUE, (long) c * nGgn),
+            (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
     return new Problem(name, network, loss, batch, comp.options(), groups, comp.className());
   }

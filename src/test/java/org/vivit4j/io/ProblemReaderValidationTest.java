@@ -390,12 +390,12 @@ class ProblemReaderValidationTest {
   }
 
   @Test
-  void monteCarloIsUnsupported() {
+  void monteCarloSamplesAndSeedAreRead() {
     ObjectNode root = mse();
-    comp(root).put("mc_samples_ggn", 1);
-    InvalidInputException e =
-        assertInvalid(root, "computation.mc_samples_ggn", "Monte-Carlo GGN is not supported yet");
-    assertInstanceOf(UnsupportedFeatureException.class, e);
+    comp(root).put("mc_samples_ggn", 4).put("seed", 123456789012L);
+    var options = ProblemReader.parse(ProblemFixtures.json(root)).options();
+    assertEquals(4, options.mcSamples());
+    assertEquals(123456789012L, options.seed());
   }
 
   @Test

@@ -12,8 +12,8 @@ import org.vivit4j.testing.TestBackends;
 
 /**
  * The fast path against the autograd-style reference: the settings grid (activation × loss ×
- * reduction × grouping × criterion × sub-sampling) and at least 200 seeded random networks, on
- * every test backend.
+ * reduction × grouping × criterion × sub-sampling, then LayerNorm / Identity / Dropout), at least
+ * 200 seeded random networks, and random networks with the Monte-Carlo GGN, on every test backend.
  */
 class FastPathVsReferenceTest {
   /** Random networks per backend and run (the issue asks for at least 200). */
@@ -43,5 +43,28 @@ class FastPathVsReferenceTest {
   @MethodSource("randomNetworks")
   void randomNetworks(ProblemSetting setting, String backend) {
     ReferenceCheck.check(setting, backend);
+  }
+
+  /** Random networks with the Monte-Carlo GGN per backend (M from 1 to 5). */
+  static final int MONTE_CARLO_NETWORKS = 60;
+
+  static Stream<Arguments> monteCarloNetworks() {
+    return TestBackends.names().stream()
+        .flatMap(
+            b ->
+                LongStream.range(1000, 1000 + MONTE_CARLO_NETWORKS)
+                    .mapToObj(
+                        seed ->
+                            Arguments.of(ProblemSetting.random(seed), b, 1 + (int) (seed % 5))));
+  }
+
+  /**
+   * The Monte-Carlo GGN on the fast path against the reference evaluated with the same draws
+   * (MATH.md §2, §7): eigenvalues, γ, and λ as the Monte-Carlo estimate.
+   */
+  @ParameterizedTest(name = "{0} on {1}, M = {2}")
+  @MethodSource("monteCarloNetworks")
+  void monteCarloNetworks(ProblemSetting setting, String backend, int mcSamples) {
+    ReferenceCheck.check(setting, backend, mcSamples, 17L * setting.seed());
   }
 }

@@ -16,6 +16,11 @@ import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.core.FactorEngine;
+import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.HessianFactor;
+import org.vivit4j.core.Scaling;
+import org.vivit4j.loss.Loss;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.problems.RandomProblems;
 import org.vivit4j.reference.ReferenceComputation;
@@ -141,6 +146,47 @@ public final class ReferenceCheck {
 
   /** Runs the setting on {@code backendName} and asserts agreement with the reference. */
   public static void check(ProblemSetting s, String backendName) {
+    check(s, backendName, 0, 0L);
+  }
+
+  /**
+   * The loss Hessians of a Monte-Carlo GGN, {@code H̃_n = N·R·(1/M) Σ_m s_m s_mᵀ} with the draws
+   * {@code s_m} of {@link HessianFactor} (data for the reference, which then builds the GGN from
+   * its own Jacobians), {@code [N][C][C]}.
+   */
+  public static double[][][] monteCarloHessians(RandomProblems.Instance inst, int m, long seed) {
+    NetworkSpec net = inst.network();
+    int n = inst.batch().n();
+    int c = net.outputSize();
+    Scaling full = new Scaling(inst.loss().reduction(), n, n);
+    double[] f;
+    try (FactorEngine engine =
+        new FactorEngine(net, inst.loss(), TestBackends.get("cpu-float64"))) {
+      f = engine.forward(inst.batch(), full).outputs();
+    }
+    HessianFactor factor = new HessianFactor(Loss.of(inst.loss()), m, seed);
+    double[][][] h = new double[n][c][c];
+    for (int s = 0; s < n; s++) {
+      double[] fs = java.util.Arrays.copyOfRange(f, s * c, (s + 1) * c);
+      double[] draws = factor.of(s, fs, ForwardPass.target(inst.batch(), s, c));
+      for (int i = 0; i < c; i++) {
+        for (int j = 0; j < c; j++) {
+          double sum = 0;
+          for (int k = 0; k < m; k++) {
+            sum += draws[i * m + k] * draws[j * m + k];
+          }
+          h[s][i][j] = full.perSampleFactor() * sum / m;
+        }
+      }
+    }
+    return h;
+  }
+
+  /**
+   * Runs the setting on {@code backendName} with {@code mcSamples} Monte-Carlo samples (0: the
+   * exact GGN) and asserts agreement with the reference evaluated on the same draws.
+   */
+  public static void check(ProblemSetting s, String backendName, int mcSamples, long seed) {
     Drawn d = draw(s);
     RandomProblems.Instance inst = d.instance();
     ReferenceResult ref =
@@ -150,7 +196,8 @@ public final class ReferenceCheck {
             inst.batch(),
             d.subsamplingGrad(),
             d.subsamplingGgn(),
-            d.groupTensors());
+            d.groupTensors(),
+            mcSamples == 0 ? null : monteCarloHessians(inst, mcSamples, seed));
     Backend backend = TestBackends.get(backendName);
     boolean f64 = backend.precision() == Precision.FLOAT64;
     double evalTol = f64 ? Tolerances.F64_EVALS : Tolerances.F32_RESULTS;
@@ -170,7 +217,7 @@ public final class ReferenceCheck {
     }
     var computation =
         new DirectionalDerivativesComputation(
-            new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), 0, 0));
+            new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), mcSamples, 0, seed));
     ComputationResult result =
         computation.run(inst.network(), inst.loss(), inst.batch(), groups, backend);
 
