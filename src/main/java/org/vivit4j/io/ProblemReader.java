@@ -128,7 +128,8 @@ public final class ProblemReader {
             network.params().size(),
             (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
-    return new Problem(name, network, loss, batch, comp.options(), groups, comp.className());
+    return new Problem(
+        name, network, loss, batch, comp.options(), groups, comp.className(), comp.damping());
   }
 
   private static LossSpec readLoss(JsonNode node, String path) {

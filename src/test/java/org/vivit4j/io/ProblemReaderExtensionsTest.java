@@ -193,4 +193,36 @@ class ProblemReaderExtensionsTest {
     assertInstanceOf(org.vivit4j.model.InvalidInputException.class, e);
     assertEquals(true, e.getMessage().contains("layernorm"));
   }
+
+  @Test
+  void dampingsAreReadForDampedNewtonOnly() {
+    ObjectNode root = mlp("mse");
+    comp(root).put("class", "vivit.DirectionalDampedNewtonComputation").put("damping", 0.5);
+    Problem p = parse(root);
+    assertEquals("damped_newton", p.computationClass());
+    assertEquals(org.vivit4j.api.Damping.constant(0.5), p.damping());
+    comp(root).putObject("damping").put("type", "constant").put("value", 2.0);
+    assertEquals(org.vivit4j.api.Damping.constant(2.0), parse(root).damping());
+    comp(root).putObject("damping").put("type", "lambda_standard_error");
+    assertEquals(org.vivit4j.api.Damping.lambdaStandardError(1.0), parse(root).damping());
+    comp(root).putObject("damping").put("type", "lambda_standard_error").put("scale", 3.0);
+    assertEquals(org.vivit4j.api.Damping.lambdaStandardError(3.0), parse(root).damping());
+    assertInstanceOf(
+        org.vivit4j.api.DirectionalDampedNewtonComputation.class, parse(root).computation());
+
+    comp(root).putObject("damping").put("type", "constant");
+    assertInvalid(root, "computation.damping.value", "required field is missing");
+    comp(root).putObject("damping").put("type", "constant").put("value", -1);
+    assertInvalid(root, "computation.damping.value", "must be >= 0");
+    comp(root).putObject("damping").put("type", "lambda_standard_error").put("value", 1);
+    assertInvalid(root, "computation.damping.value", "not a known field");
+    comp(root).putObject("damping").put("type", "bootstrap");
+    assertInvalid(root, "computation.damping.type", "unknown damping type 'bootstrap'");
+    comp(root).put("damping", "big");
+    assertInvalid(root, "computation.damping", "must be an object");
+    comp(root).put("class", "eigh").put("damping", 1.0);
+    assertInvalid(root, "computation.damping", "only used by the damped_newton computation");
+    comp(root).remove("damping");
+    assertNull(parse(root).damping());
+  }
 }

@@ -407,12 +407,12 @@ class ProblemReaderValidationTest {
   }
 
   @Test
-  void dampedNewtonIsUnsupported() {
+  void dampedNewtonNeedsADamping() {
     ObjectNode root = mse();
     comp(root).put("class", "damped_newton");
     InvalidInputException e =
-        assertInvalid(root, "computation.class", "damped_newton is not supported yet");
-    assertInstanceOf(UnsupportedFeatureException.class, e);
+        assertInvalid(root, "computation.damping", "damped_newton needs a damping");
+    assertEquals(InvalidInputException.class, e.getClass());
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vivit4j.testing.NewtonCheck;
 import org.vivit4j.testing.ProblemSetting;
 import org.vivit4j.testing.ReferenceCheck;
 import org.vivit4j.testing.TestBackends;
@@ -66,5 +67,36 @@ class FastPathVsReferenceTest {
   @MethodSource("monteCarloNetworks")
   void monteCarloNetworks(ProblemSetting setting, String backend, int mcSamples) {
     ReferenceCheck.check(setting, backend, mcSamples, 17L * setting.seed());
+  }
+
+  /** Random networks per backend for the damped Newton step. */
+  static final int NEWTON_NETWORKS = 100;
+
+  static Stream<Arguments> newtonNetworks() {
+    return TestBackends.names().stream()
+        .flatMap(
+            b ->
+                LongStream.range(2000, 2000 + NEWTON_NETWORKS)
+                    .mapToObj(
+                        seed ->
+                            Arguments.of(
+                                ProblemSetting.random(seed),
+                                b,
+                                // every third network with the Monte-Carlo GGN
+                                seed % 3 == 0 ? 1 + (int) (seed % 4) : 0,
+                                seed % 2 == 0
+                                    ? NewtonCheck.DampingKind.CONSTANT
+                                    : NewtonCheck.DampingKind.LAMBDA_STANDARD_ERROR)));
+  }
+
+  /**
+   * The damped Newton step (MATH.md §8) against a dense solve of the reference GGN in the span of
+   * its top eigenvectors, with constant damping or the λ-standard-error rule.
+   */
+  @ParameterizedTest(name = "{0} on {1}, M = {2}, {3}")
+  @MethodSource("newtonNetworks")
+  void dampedNewtonSteps(
+      ProblemSetting setting, String backend, int mcSamples, NewtonCheck.DampingKind kind) {
+    NewtonCheck.check(setting, backend, mcSamples, 31L * setting.seed(), kind);
   }
 }

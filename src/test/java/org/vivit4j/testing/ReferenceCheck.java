@@ -207,14 +207,7 @@ public final class ReferenceCheck {
     // Eligible directions: above the precision's noise, so the selection means the same thing.
     double floor = f64 ? 1e-6 : 1e-3;
 
-    SplittableRandom rnd = new SplittableRandom(s.seed() + 99);
-    List<ParamGroup> groups = new ArrayList<>();
-    for (int g = 0; g < d.groupTensors().size(); g++) {
-      double[] evals = ref.groups().get(g).evalsAscending();
-      groups.add(
-          new ParamGroup(
-              "g" + g, d.groupTensors().get(g), criterionFor(s.criterion(), evals, floor, rnd)));
-    }
+    List<ParamGroup> groups = groups(s, d, ref, floor);
     var computation =
         new DirectionalDerivativesComputation(
             new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), mcSamples, 0, seed));
@@ -250,6 +243,7 @@ public final class ReferenceCheck {
         org.junit.jupiter.api.Assertions.assertTrue(
             isZero, what + ": Gram eigenvalue " + gram[i] + " should be a numerical zero");
       }
+      StatisticsCheck.assertTraceAndNorm(what, mine, rg, evalTol);
       int k = mine.evals().length;
       int expectedK = groups.get(g).criterion().select(refEvals).length;
       assertEquals(expectedK, k, what + ": number of selected directions");
@@ -283,7 +277,41 @@ public final class ReferenceCheck {
           gap,
           dirTol,
           gammaZero);
+      StatisticsCheck.assertSnr(
+          what + " γ",
+          mine.gammaSnr(),
+          rd.gammas(),
+          rd.evals(),
+          largestUnselected,
+          gap,
+          dirTol,
+          gammaZero);
+      StatisticsCheck.assertSnr(
+          what + " λ",
+          mine.lambdaSnr(),
+          rd.lambdas(),
+          rd.evals(),
+          largestUnselected,
+          gap,
+          dirTol,
+          0.0);
     }
+  }
+
+  /**
+   * The setting's parameter groups, each with a criterion drawn for its reference spectrum ({@link
+   * #criterionFor}), seeded by the setting.
+   */
+  static List<ParamGroup> groups(ProblemSetting s, Drawn d, ReferenceResult ref, double floor) {
+    SplittableRandom rnd = new SplittableRandom(s.seed() + 99);
+    List<ParamGroup> groups = new ArrayList<>();
+    for (int g = 0; g < d.groupTensors().size(); g++) {
+      double[] evals = ref.groups().get(g).evalsAscending();
+      groups.add(
+          new ParamGroup(
+              "g" + g, d.groupTensors().get(g), criterionFor(s.criterion(), evals, floor, rnd)));
+    }
+    return groups;
   }
 
   /** {@code max_r ‖g_{t_r}|P‖}: the largest per-sample gradient norm of a group's parameters. */
