@@ -72,6 +72,7 @@ public abstract class GgnComputation {
       NetworkSpec net, LossSpec loss, Batch batch, List<ParamGroup> groups, Backend backend) {
     long start = System.nanoTime();
     int n = batch.n();
+    InputChecks.checkLayers(net);
     try (FactorEngine engine =
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed())) {
       int ct = engine.factorColumns();

@@ -159,4 +159,33 @@ class DampedNewtonComputationTest {
     assertNull(eigvalsh.gammaSnr(), "no γ, no SNR");
     assertTrue(eigvalsh.ggnFrobeniusNorm() > 0);
   }
+
+  @Test
+  void layerHyperParametersGivenThroughTheApiAreChecked() {
+    RandomProblems.Instance p = problem();
+    var layers = new java.util.ArrayList<>(p.network().layers());
+    Object[][] bad = {
+      {new org.vivit4j.model.ActivationSpec(Activation.ELU, Double.NaN), "model[1].alpha"},
+      {new org.vivit4j.model.DropoutSpec(-0.1), "model[1].p"},
+      {new org.vivit4j.model.LayerNormSpec(new int[] {4}, 0.0, null, null), "model[1].eps"},
+      {
+        new org.vivit4j.model.LayerNormSpec(new int[] {4}, 1e-5, new double[3], null),
+        "model[1].weight"
+      },
+      {
+        new org.vivit4j.model.LayerNormSpec(new int[] {4}, 1e-5, null, new double[4]),
+        "model[1].bias"
+      },
+    };
+    for (Object[] b : bad) {
+      layers.set(1, (org.vivit4j.model.LayerSpec) b[0]);
+      var net = new org.vivit4j.model.NetworkSpec(layers, new int[] {3});
+      ParamGroup g = new ParamGroup("last", new int[] {net.params().size() - 1}, Criterion.topK(1));
+      InvalidInputException e =
+          assertThrows(
+              InvalidInputException.class,
+              () -> new EigvalshComputation().run(net, p.loss(), p.batch(), List.of(g), CPU));
+      assertEquals(b[1], e.field(), e.getMessage());
+    }
+  }
 }

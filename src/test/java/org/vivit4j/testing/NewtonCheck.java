@@ -68,7 +68,8 @@ public final class NewtonCheck {
     boolean f64 = backend.precision() == Precision.FLOAT64;
     double tol = f64 ? Tolerances.F64_DIRECTIONAL : Tolerances.F32_RESULTS;
     double gap = f64 ? Tolerances.F64_CLUSTER_GAP : Tolerances.F32_CLUSTER_GAP;
-    List<ParamGroup> groups = ReferenceCheck.groups(s, d, ref, f64 ? 1e-6 : 1e-3);
+    List<ParamGroup> groups =
+        ReferenceCheck.groups(s.seed(), s.criterion(), d, ref, f64 ? 1e-6 : 1e-3);
 
     double lambdaMax = 0;
     for (ReferenceGroup rg : ref.groups()) {

@@ -187,7 +187,21 @@ public final class ReferenceCheck {
    * exact GGN) and asserts agreement with the reference evaluated on the same draws.
    */
   public static void check(ProblemSetting s, String backendName, int mcSamples, long seed) {
-    Drawn d = draw(s);
+    check(s.id(), s.seed(), s.criterion(), draw(s), backendName, mcSamples, seed);
+  }
+
+  /**
+   * Runs a drawn problem (network, groups, sub-sampling) on {@code backendName} and asserts
+   * agreement with the reference; criteria are drawn from {@code settingSeed} and {@code kind}.
+   */
+  public static void check(
+      String id,
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      String backendName,
+      int mcSamples,
+      long seed) {
     RandomProblems.Instance inst = d.instance();
     ReferenceResult ref =
         ReferenceComputation.compute(
@@ -207,7 +221,7 @@ public final class ReferenceCheck {
     // Eligible directions: above the precision's noise, so the selection means the same thing.
     double floor = f64 ? 1e-6 : 1e-3;
 
-    List<ParamGroup> groups = groups(s, d, ref, floor);
+    List<ParamGroup> groups = groups(settingSeed, kind, d, ref, floor);
     var computation =
         new DirectionalDerivativesComputation(
             new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), mcSamples, 0, seed));
@@ -227,7 +241,7 @@ public final class ReferenceCheck {
     Compare.assertClose("gradient", result.batch().grad(), ref.grad(), Tolerances.F64_FIRST_ORDER);
 
     for (int g = 0; g < groups.size(); g++) {
-      String what = s.id() + " group " + g;
+      String what = id + " group " + g;
       GroupResult mine = result.group(groups.get(g));
       ReferenceGroup rg = ref.groups().get(g);
       double[] refEvals = rg.evalsAscending();
@@ -300,16 +314,20 @@ public final class ReferenceCheck {
 
   /**
    * The setting's parameter groups, each with a criterion drawn for its reference spectrum ({@link
-   * #criterionFor}), seeded by the setting.
+   * #criterionFor}), seeded by the setting's seed.
    */
-  static List<ParamGroup> groups(ProblemSetting s, Drawn d, ReferenceResult ref, double floor) {
-    SplittableRandom rnd = new SplittableRandom(s.seed() + 99);
+  static List<ParamGroup> groups(
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      ReferenceResult ref,
+      double floor) {
+    SplittableRandom rnd = new SplittableRandom(settingSeed + 99);
     List<ParamGroup> groups = new ArrayList<>();
     for (int g = 0; g < d.groupTensors().size(); g++) {
       double[] evals = ref.groups().get(g).evalsAscending();
       groups.add(
-          new ParamGroup(
-              "g" + g, d.groupTensors().get(g), criterionFor(s.criterion(), evals, floor, rnd)));
+          new ParamGroup("g" + g, d.groupTensors().get(g), criterionFor(kind, evals, floor, rnd)));
     }
     return groups;
   }
