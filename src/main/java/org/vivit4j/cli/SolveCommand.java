@@ -3,11 +3,7 @@ package org.vivit4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.ComputationResult;
-import org.vivit4j.api.DirectionalDerivativesComputation;
-import org.vivit4j.api.EighComputation;
-import org.vivit4j.api.EigvalshComputation;
 import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
@@ -23,7 +19,8 @@ import picocli.CommandLine.Option;
     name = "solve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the computation a problem file asks for (directional derivatives, eigvalsh, eigh)",
+      "Runs the computation a problem file asks for (directional_derivatives, eigvalsh, eigh,",
+      "damped_newton; exact or Monte-Carlo GGN)",
       "and writes the result JSON atomically. Bad input: one line naming the field, exit 2,",
       "no output file."
     })
@@ -49,7 +46,7 @@ final class SolveCommand implements Callable<Integer> {
     java.io.PrintWriter err = spec.commandLine().getErr();
     Problem problem = ProblemReader.read(problemFile);
     try (Backend backend = backendOptions.create()) {
-      GgnComputation computation = computationFor(problem.computationClass(), problem.options());
+      GgnComputation computation = problem.computation();
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -67,12 +64,14 @@ final class SolveCommand implements Callable<Integer> {
       for (GroupResult g : result.groups()) {
         out.printf(
             Locale.ROOT,
-            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
+            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e,"
+                + " GGN trace %.6e%n",
             g.group().name(),
             g.dim(),
             g.gramEvals().length,
             g.evals().length,
-            g.gramEvals()[g.gramEvals().length - 1]);
+            g.gramEvals()[g.gramEvals().length - 1],
+            g.ggnTrace());
       }
       if (verbose) {
         KernelReport.print(backend, out);
@@ -80,16 +79,5 @@ final class SolveCommand implements Callable<Integer> {
       out.println("wrote " + outFile);
       return 0;
     }
-  }
-
-  static GgnComputation computationFor(String name, ComputationOptions options) {
-    return switch (name) {
-      case "eigvalsh" -> new EigvalshComputation(options);
-      case "eigh" -> new EighComputation(options);
-      case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
-      default ->
-          throw new org.vivit4j.model.UnsupportedFeatureException(
-              "computation.class", "'" + name + "'");
-    };
   }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.NetworkSpec;
@@ -24,9 +27,15 @@ public final class LayerRegistry {
       if (spec instanceof LinearSpec l) {
         layer = new LinearLayer(l);
       } else if (spec instanceof ActivationSpec a) {
-        layer = new ActivationLayer(a.activation(), in);
+        layer = new ActivationLayer(a.activation(), a.param(), in);
       } else if (spec instanceof FlattenSpec) {
         layer = new FlattenLayer(in);
+      } else if (spec instanceof IdentitySpec) {
+        layer = new IdentityLayer(in, "Identity");
+      } else if (spec instanceof DropoutSpec d) {
+        layer = new IdentityLayer(in, "Dropout(p=" + d.p() + ", eval)");
+      } else if (spec instanceof LayerNormSpec ln) {
+        layer = new LayerNormLayer(ln, in);
       } else if (spec instanceof Conv2dSpec) {
         throw new UnsupportedFeatureException("model[" + i + "].type", "the layer type conv2d");
       } else {
