@@ -7,18 +7,37 @@ package org.vivit4j.api;
  *     {@code null} for all
  * @param subsamplingGgn samples that define the GGN (and λ rows), in this order, or {@code null}
  *     for all
- * @param mcSamples 0 for the exact GGN (Monte-Carlo is not supported yet)
+ * @param mcSamples 0 for the exact GGN, or the number M ≥ 1 of Monte-Carlo samples per data point
+ *     for the Monte-Carlo GGN (MATH.md §2: {@code C̃ = M} factor columns per sample)
  * @param warnSmallEigvals selected eigenvalues below this trigger a warning (ViViT: 1e-4)
+ * @param seed seeds the Monte-Carlo draws (ignored by the exact GGN): the draws of data point n
+ *     depend only on {@code (seed, n)}, so a run is reproducible and a sample's draws do not depend
+ *     on which other samples are in {@code subsamplingGgn}
  */
 public record ComputationOptions(
-    int[] subsamplingGrad, int[] subsamplingGgn, int mcSamples, double warnSmallEigvals) {
+    int[] subsamplingGrad,
+    int[] subsamplingGgn,
+    int mcSamples,
+    double warnSmallEigvals,
+    long seed) {
+
+  /** Options with seed 0. */
+  public ComputationOptions(
+      int[] subsamplingGrad, int[] subsamplingGgn, int mcSamples, double warnSmallEigvals) {
+    this(subsamplingGrad, subsamplingGgn, mcSamples, warnSmallEigvals, 0L);
+  }
 
   /** Exact GGN over all samples, ViViT's default warning level 1e-4. */
   public static ComputationOptions defaults() {
-    return new ComputationOptions(null, null, 0, 1e-4);
+    return new ComputationOptions(null, null, 0, 1e-4, 0L);
   }
 
   public ComputationOptions withSubsampling(int[] grad, int[] ggn) {
-    return new ComputationOptions(grad, ggn, mcSamples, warnSmallEigvals);
+    return new ComputationOptions(grad, ggn, mcSamples, warnSmallEigvals, seed);
+  }
+
+  /** The Monte-Carlo GGN with {@code samples} draws per data point, seeded by {@code seed}. */
+  public ComputationOptions withMonteCarlo(int samples, long seed) {
+    return new ComputationOptions(subsamplingGrad, subsamplingGgn, samples, warnSmallEigvals, seed);
   }
 }

@@ -57,7 +57,49 @@ public interface Backend extends AutoCloseable {
    *
    * @param z the activation's input (pre-activation), {@code [N × F]}
    */
-  void scaleByActivationDerivative(DeviceMatrix b, DeviceMatrix z, Activation act, int block);
+  default void scaleByActivationDerivative(
+      DeviceMatrix b, DeviceMatrix z, Activation act, int block) {
+    scaleByActivationDerivative(b, z, act, act.defaultParam(), block);
+  }
+
+  /**
+   * As {@link #scaleByActivationDerivative(DeviceMatrix, DeviceMatrix, Activation, int)} for an
+   * activation with hyper-parameter {@code param} ({@code negative_slope} of leaky_relu, {@code
+   * alpha} of elu; ignored by the others).
+   */
+  void scaleByActivationDerivative(
+      DeviceMatrix b, DeviceMatrix z, Activation act, double param, int block);
+
+  /**
+   * LayerNorm's Jacobian-transposed product, in place on every factor row {@code i} and each of its
+   * {@code G} groups of {@code M} features (sample {@code s = i / block}): with {@code u = γ ⊙ b[i,
+   * g, :]},
+   *
+   * <pre>
+   *   b[i, g, j] = r[s, g] · (u_j − mean(u) − x̂[s, g, j] · mean(x̂[s, g, :] ⊙ u)).
+   * </pre>
+   *
+   * @param b {@code [rows × G·M]}, rows = samples·block; modified
+   * @param xhat the normalised input {@code x̂}, {@code [rows/block × G·M]}
+   * @param rstd {@code r = 1/√(v + eps)} per sample and group, {@code [rows/block × G]}
+   * @param gamma the weight γ, {@code [1 × M]} (ones without elementwise affine)
+   */
+  void layerNormJacT(
+      DeviceMatrix b, DeviceMatrix xhat, DeviceMatrix rstd, DeviceMatrix gamma, int block);
+
+  /**
+   * Jacobian-transposed product of LayerNorm's output w.r.t. its weight γ ({@code xhat} given) or
+   * bias β ({@code xhat} null), for every row: {@code out[i, j] = Σ_g b[i, g·M + j] · x̂[i / block,
+   * g·M + j]} ({@code x̂ ≡ 1} for the bias). With {@code b = B_out} the rows are the columns of
+   * {@code V_γ} (or {@code V_β}); with {@code b} the output gradients they are per-sample
+   * gradients.
+   *
+   * @param b {@code [rows × G·M]}
+   * @param xhat {@code [rows/block × G·M]} or {@code null}
+   * @param groupSize M
+   * @return {@code [rows × M]}
+   */
+  DeviceMatrix layerNormParamJacT(DeviceMatrix b, DeviceMatrix xhat, int groupSize, int block);
 
   // ------------------------------------------------------------ convolution and pooling
   // Factor matrices of [C, H, W] activations hold each row as (c, h, w) row-major; output

@@ -52,7 +52,8 @@ final class GoldenCommand implements Callable<Integer> {
         try {
           problem = ProblemReader.parse(json);
           result =
-              SolveCommand.computationFor(problem.computationClass(), problem.options())
+              problem
+                  .computation()
                   .run(
                       problem.network(),
                       problem.loss(),

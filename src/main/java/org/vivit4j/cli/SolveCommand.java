@@ -3,11 +3,7 @@ package org.vivit4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.ComputationResult;
-import org.vivit4j.api.DirectionalDerivativesComputation;
-import org.vivit4j.api.EighComputation;
-import org.vivit4j.api.EigvalshComputation;
 import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
@@ -24,7 +20,8 @@ import picocli.CommandLine.Option;
     name = "solve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the computation a problem file asks for (directional derivatives, eigvalsh, eigh)",
+      "Runs the computation a problem file asks for (directional_derivatives, eigvalsh, eigh,",
+      "damped_newton; exact or Monte-Carlo GGN)",
       "and writes the result JSON atomically. Bad input: one line naming the field, exit 2,",
       "no output file."
     })
@@ -84,8 +81,7 @@ final class SolveCommand implements Callable<Integer> {
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
-      GgnComputation computation =
-          computationFor(problem.computationClass(), problem.options()).withConvGramPolicy(policy);
+      GgnComputation computation = problem.computation().withConvGramPolicy(policy);
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -103,12 +99,14 @@ final class SolveCommand implements Callable<Integer> {
       for (GroupResult g : result.groups()) {
         out.printf(
             Locale.ROOT,
-            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%n",
+            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e,"
+                + " GGN trace %.6e%n",
             g.group().name(),
             g.dim(),
             g.gramEvals().length,
             g.evals().length,
-            g.gramEvals()[g.gramEvals().length - 1]);
+            g.gramEvals()[g.gramEvals().length - 1],
+            g.ggnTrace());
       }
       result.runInfo().notes().forEach(n -> out.println("  note: " + n));
       out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
@@ -119,16 +117,5 @@ final class SolveCommand implements Callable<Integer> {
       out.println("wrote " + outFile);
       return 0;
     }
-  }
-
-  static GgnComputation computationFor(String name, ComputationOptions options) {
-    return switch (name) {
-      case "eigvalsh" -> new EigvalshComputation(options);
-      case "eigh" -> new EighComputation(options);
-      case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
-      default ->
-          throw new org.vivit4j.model.UnsupportedFeatureException(
-              "computation.class", "'" + name + "'");
-    };
   }
 }

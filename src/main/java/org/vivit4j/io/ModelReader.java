@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
@@ -36,8 +35,7 @@ final class ModelReader {
     String type = JsonFields.requiredString(node, path, "type");
     Activation activation = Activation.fromTypeName(type);
     if (activation != null) {
-      JsonFields.onlyKeys(node, path, "a " + type + " layer", "type");
-      return new ActivationSpec(activation);
+      return ExtraLayerReader.readActivation(node, path, activation);
     }
     return switch (type) {
       case "linear" -> readLinear(node, path);
@@ -45,13 +43,16 @@ final class ModelReader {
       case "flatten" -> readFlatten(node, path);
       case "maxpool2d" -> PoolReader.readMaxPool(node, path);
       case "avgpool2d" -> PoolReader.readAvgPool(node, path);
+      case "identity" -> ExtraLayerReader.readIdentity(node, path);
+      case "dropout" -> ExtraLayerReader.readDropout(node, path);
+      case "layernorm" -> ExtraLayerReader.readLayerNorm(node, path);
       default ->
           throw new InvalidInputException(
               at(path, "type"),
               "unknown layer type '"
                   + type
                   + "'; expected one of linear, conv2d, maxpool2d, avgpool2d, relu, sigmoid, tanh,"
-                  + " flatten");
+                  + " leaky_relu, elu, selu, identity, dropout, layernorm, flatten");
     };
   }
 
@@ -70,10 +71,13 @@ final class ModelReader {
 
   /** An absent or {@code null} bias means a layer without bias. */
   private static double[] readBias(JsonNode node, String path, int size, String what) {
+    return readBias(node, path, new int[] {size}, what);
+  }
+
+  /** An optional {@code bias} of {@code shape}: absent or {@code null} means none. */
+  static double[] readBias(JsonNode node, String path, int[] shape, String what) {
     JsonNode bias = JsonFields.optional(node, "bias");
-    return bias == null
-        ? null
-        : JsonArrays.readDoubles(bias, at(path, "bias"), new int[] {size}, what);
+    return bias == null ? null : JsonArrays.readDoubles(bias, at(path, "bias"), shape, what);
   }
 
   private static FlattenSpec readFlatten(JsonNode node, String path) {

@@ -18,7 +18,10 @@ import org.vivit4j.api.Problem;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossType;
@@ -60,6 +63,9 @@ public final class ProblemWriter {
   }
 
   private static void write(JsonGenerator g, Problem p, Double inputScale) throws IOException {
+    if (p.damping() != null) {
+      throw new IllegalArgumentException("a damped_newton problem's damping cannot be written yet");
+    }
     NetworkSpec net = p.network();
     int n = p.batch().n();
     g.writeStartObject();
@@ -114,6 +120,9 @@ public final class ProblemWriter {
     g.writeFieldName("subsampling_ggn");
     writeIndices(g, o.subsamplingGgn());
     g.writeNumberField("mc_samples_ggn", o.mcSamples());
+    if (o.mcSamples() > 0) {
+      g.writeNumberField("seed", o.seed());
+    }
     g.writeNumberField("warn_small_eigvals", o.warnSmallEigvals());
     g.writeEndObject();
   }
@@ -173,7 +182,28 @@ public final class ProblemWriter {
     } else if (layer instanceof FlattenSpec f) {
       g.writeNumberField("start_dim", f.startDim());
       g.writeNumberField("end_dim", f.endDim());
-    } else if (!(layer instanceof ActivationSpec)) {
+    } else if (layer instanceof ActivationSpec a) {
+      if (a.activation().paramName() != null) {
+        g.writeNumberField(a.activation().paramName(), a.param());
+      }
+    } else if (layer instanceof DropoutSpec d) {
+      g.writeNumberField("p", d.p());
+    } else if (layer instanceof LayerNormSpec ln) {
+      g.writeFieldName("normalized_shape");
+      g.writeArray(ln.normalizedShape(), 0, ln.normalizedShape().length);
+      g.writeNumberField("eps", ln.eps());
+      g.writeBooleanField("elementwise_affine", ln.weight() != null);
+      if (ln.weight() != null) {
+        g.writeFieldName("weight");
+        writeArray(g, ln.weight(), ln.normalizedShape(), null);
+        g.writeFieldName("bias");
+        if (ln.bias() == null) {
+          g.writeNull();
+        } else {
+          writeArray(g, ln.bias(), ln.normalizedShape(), null);
+        }
+      }
+    } else if (!(layer instanceof IdentitySpec)) {
       throw new IllegalArgumentException("cannot write a layer of type " + layer.type());
     }
     g.writeEndObject();

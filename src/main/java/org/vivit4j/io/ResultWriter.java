@@ -166,6 +166,18 @@ public final class ResultWriter {
     writeMatrix(g, "gammas", r.gammas());
     writeMatrix(g, "lambdas", r.lambdas());
     writeMatrix(g, "evecs", r.evecs());
+    if (!Double.isNaN(r.ggnTrace())) {
+      g.writeNumberField("ggn_trace", r.ggnTrace());
+      g.writeNumberField("ggn_frobenius_norm", r.ggnFrobeniusNorm());
+    }
+    writeRatios(g, "gamma_snr", r.gammaSnr());
+    writeRatios(g, "lambda_snr", r.lambdaSnr());
+    if (r.dampings() != null) {
+      writeDoubles(g, "dampings", r.dampings());
+    }
+    if (r.newtonStep() != null) {
+      writeDoubles(g, "newton_step", r.newtonStep());
+    }
     writeStrings(g, "warnings", r.warnings());
     g.writeEndObject();
   }
@@ -189,6 +201,26 @@ public final class ResultWriter {
       throws IOException {
     g.writeFieldName(name);
     g.writeArray(values, 0, values.length);
+  }
+
+  /**
+   * Writes signal-to-noise ratios; an entry that is not finite (zero variance: {@code +∞}, or
+   * {@code 0/0}) is written as {@code null}, a {@code null} array is omitted.
+   */
+  private static void writeRatios(JsonGenerator g, String name, double[] values)
+      throws IOException {
+    if (values == null) {
+      return;
+    }
+    g.writeArrayFieldStart(name);
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        g.writeNumber(v);
+      } else {
+        g.writeNull();
+      }
+    }
+    g.writeEndArray();
   }
 
   /** Writes a row-major matrix; a {@code null} matrix is omitted. */
@@ -240,6 +272,16 @@ public final class ResultWriter {
       check(r.gammas(), p + "gammas");
       check(r.lambdas(), p + "lambdas");
       check(r.evecs(), p + "evecs");
+      if (!Double.isNaN(r.ggnTrace())) {
+        check(r.ggnTrace(), p + "ggn_trace");
+        check(r.ggnFrobeniusNorm(), p + "ggn_frobenius_norm");
+      }
+      if (r.dampings() != null) {
+        check(r.dampings(), p + "dampings");
+      }
+      if (r.newtonStep() != null) {
+        check(r.newtonStep(), p + "newton_step");
+      }
     }
   }
 

@@ -96,7 +96,29 @@ public final class LayerContext implements AutoCloseable {
     return m;
   }
 
-  private DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
+  /**
+   * A layer-specific device matrix made once per context (e.g. a LayerNorm weight's factor shared
+   * by its Gram and cross terms), freed when the context closes.
+   *
+   * @param key unique within the layer, e.g. {@code "layernorm.weightFactor"}
+   */
+  public DeviceMatrix cached(String key, Supplier<DeviceMatrix> make) {
+    DeviceMatrix m = cache.get(key);
+    if (m == null) {
+      m = make.get();
+      if (!owned.contains(m)) {
+        own(m);
+      }
+      cache.put(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Uploads rows {@code rows} of the host matrix {@code src [N × width]} as a {@code [|rows| ×
+   * width]} device matrix that the context frees when it closes.
+   */
+  public DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
     double[] out = new double[rows.length * width];
     for (int r = 0; r < rows.length; r++) {
       System.arraycopy(src, rows[r] * width, out, r * width, width);
@@ -163,19 +185,6 @@ public final class LayerContext implements AutoCloseable {
     return inputGramGradGgn;
   }
 
-  /**
-   * A device matrix derived from this context (e.g. a Conv2d layer's unfolded inputs), made once by
-   * {@code make} under {@code key}, shared by the layer's tensors and freed with the context.
-   */
-  public DeviceMatrix cached(String key, Supplier<DeviceMatrix> make) {
-    DeviceMatrix m = cache.get(key);
-    if (m == null) {
-      m = own(make.get());
-      cache.put(key, m);
-    }
-    return m;
-  }
-
   /** Whether {@link #cached} holds {@code key}. */
   public boolean isCached(String key) {
     return cache.containsKey(key);
@@ -189,11 +198,6 @@ public final class LayerContext implements AutoCloseable {
   /** The lines recorded by {@link #note}, in order. */
   public List<String> notes() {
     return List.copyOf(notes);
-  }
-
-  /** Host output gradients {@code δ = ∂L_n/∂z_n} for all N samples, {@code [N × out]}, or null. */
-  public double[] deltaOutHost() {
-    return deltaOut;
   }
 
   @Override

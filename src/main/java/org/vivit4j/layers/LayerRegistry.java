@@ -5,7 +5,10 @@ import java.util.List;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
@@ -32,9 +35,15 @@ public final class LayerRegistry {
       if (spec instanceof LinearSpec l) {
         layer = new LinearLayer(l);
       } else if (spec instanceof ActivationSpec a) {
-        layer = new ActivationLayer(a.activation(), in);
+        layer = new ActivationLayer(a.activation(), a.param(), in);
       } else if (spec instanceof FlattenSpec) {
         layer = new FlattenLayer(in);
+      } else if (spec instanceof IdentitySpec) {
+        layer = new IdentityLayer(in, "Identity");
+      } else if (spec instanceof DropoutSpec d) {
+        layer = new IdentityLayer(in, "Dropout(p=" + d.p() + ", eval)");
+      } else if (spec instanceof LayerNormSpec ln) {
+        layer = new LayerNormLayer(ln, in);
       } else if (spec instanceof Conv2dSpec c) {
         layer = new Conv2dLayer("model[" + i + "]", c, net.shapeBefore(i), convGram);
       } else if (spec instanceof MaxPool2dSpec m) {

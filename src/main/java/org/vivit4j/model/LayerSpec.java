@@ -7,7 +7,15 @@ package org.vivit4j.model;
  * share no code.
  */
 public sealed interface LayerSpec
-    permits LinearSpec, ActivationSpec, FlattenSpec, Conv2dSpec, MaxPool2dSpec, AvgPool2dSpec {
+    permits LinearSpec,
+        ActivationSpec,
+        FlattenSpec,
+        Conv2dSpec,
+        IdentitySpec,
+        DropoutSpec,
+        LayerNormSpec,
+        MaxPool2dSpec,
+        AvgPool2dSpec {
 
   /** The type name used in problem files, e.g. {@code "linear"}. */
   String type();

@@ -63,6 +63,13 @@ public final class NetworkSpec {
       if (c.bias() != null) {
         out.add(new ParamShape("bias", new int[] {c.outChannels()}));
       }
+    } else if (layer instanceof LayerNormSpec ln) {
+      if (ln.weight() != null) {
+        out.add(new ParamShape("weight", ln.normalizedShape().clone()));
+      }
+      if (ln.bias() != null) {
+        out.add(new ParamShape("bias", ln.normalizedShape().clone()));
+      }
     }
     return out;
   }
@@ -76,7 +83,25 @@ public final class NetworkSpec {
       }
       return new int[] {l.out()};
     }
-    if (layer instanceof ActivationSpec) {
+    if (layer instanceof ActivationSpec
+        || layer instanceof IdentitySpec
+        || layer instanceof DropoutSpec) {
+      return in.clone();
+    }
+    if (layer instanceof LayerNormSpec ln) {
+      int[] ns = ln.normalizedShape();
+      boolean suffix = ns.length >= 1 && ns.length <= in.length;
+      for (int d = 0; suffix && d < ns.length; d++) {
+        suffix = ns[d] == in[in.length - ns.length + d];
+      }
+      if (!suffix) {
+        throw new InvalidInputException(
+            where + ".normalized_shape",
+            "is "
+                + Arrays.toString(ns)
+                + " but must equal the trailing dimensions of the layer's input "
+                + Arrays.toString(in));
+      }
       return in.clone();
     }
     if (layer instanceof FlattenSpec) {
@@ -187,6 +212,9 @@ public final class NetworkSpec {
     }
     if (layer instanceof Conv2dSpec c) {
       return "weight".equals(name) ? c.weight() : c.bias();
+    }
+    if (layer instanceof LayerNormSpec ln) {
+      return "weight".equals(name) ? ln.weight() : ln.bias();
     }
     throw new IllegalArgumentException(layer.type() + " has no parameter " + name);
   }

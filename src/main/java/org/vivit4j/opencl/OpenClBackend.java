@@ -71,6 +71,9 @@ public final class OpenClBackend implements Backend {
     t.put("mul_trans_b", List.of("mul_trans_b"));
     t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
     t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
+    t.put(
+        "jact_layer_norm",
+        List.of("jact_layer_norm", "jact_layer_norm_weight", "jact_layer_norm_bias"));
     ConvKernels.PROGRAMS.forEach(t::put);
     return Collections.unmodifiableMap(t);
   }
@@ -358,7 +361,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized void scaleByActivationDerivative(
-      DeviceMatrix bm, DeviceMatrix zm, Activation act, int block) {
+      DeviceMatrix bm, DeviceMatrix zm, Activation act, double param, int block) {
     OpenClMatrix b = own(bm, "scaleByActivationDerivative b");
     OpenClMatrix z = own(zm, "scaleByActivationDerivative z");
     if (block < 1 || z.cols() != b.cols() || (long) z.rows() * block != b.rows()) {
@@ -382,6 +385,7 @@ public final class OpenClBackend implements Backend {
         b.cols(),
         block,
         activationCode(act),
+        (float) param,
         b,
         z);
   }
@@ -392,7 +396,104 @@ public final class OpenClBackend implements Backend {
       case RELU -> 0;
       case SIGMOID -> 1;
       case TANH -> 2;
+      case LEAKY_RELU -> 3;
+      case ELU -> 4;
+      case SELU -> 5;
     };
+  }
+
+  @Override
+  public synchronized void layerNormJacT(
+      DeviceMatrix bm, DeviceMatrix xm, DeviceMatrix rm, DeviceMatrix gm, int block) {
+    OpenClMatrix b = own(bm, "layerNormJacT b");
+    OpenClMatrix xhat = own(xm, "layerNormJacT xhat");
+    OpenClMatrix rstd = own(rm, "layerNormJacT rstd");
+    OpenClMatrix gamma = own(gm, "layerNormJacT gamma");
+    int groups = rstd.cols();
+    int size = gamma.cols();
+    if (block < 1
+        || gamma.rows() != 1
+        || (long) groups * size != b.cols()
+        || xhat.cols() != b.cols()
+        || (long) xhat.rows() * block != b.rows()
+        || rstd.rows() != xhat.rows()) {
+      throw new IllegalArgumentException(
+          "layerNormJacT: b "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", x̂ "
+              + xhat.rows()
+              + "×"
+              + xhat.cols()
+              + ", r "
+              + rstd.rows()
+              + "×"
+              + rstd.cols()
+              + ", γ "
+              + gamma.rows()
+              + "×"
+              + gamma.cols()
+              + ", block "
+              + block
+              + " do not match");
+    }
+    launch1d(
+        "jact_layer_norm",
+        b.rows() * groups,
+        6.0 * b.size(),
+        b.rows(),
+        groups,
+        size,
+        block,
+        b,
+        xhat,
+        rstd,
+        gamma);
+  }
+
+  @Override
+  public synchronized DeviceMatrix layerNormParamJacT(
+      DeviceMatrix bm, DeviceMatrix xm, int groupSize, int block) {
+    OpenClMatrix b = own(bm, "layerNormParamJacT b");
+    OpenClMatrix xhat = xm == null ? null : own(xm, "layerNormParamJacT xhat");
+    if (groupSize < 1 || b.cols() % groupSize != 0) {
+      throw new IllegalArgumentException(
+          "layerNormParamJacT: M = " + groupSize + " does not divide " + b.cols() + " features");
+    }
+    if (xhat != null
+        && (block < 1 || xhat.cols() != b.cols() || (long) xhat.rows() * block != b.rows())) {
+      throw new IllegalArgumentException(
+          "layerNormParamJacT: x̂ is "
+              + xhat.rows()
+              + "×"
+              + xhat.cols()
+              + ", b is "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", block "
+              + block);
+    }
+    int groups = b.cols() / groupSize;
+    OpenClMatrix out = allocate(b.rows(), groupSize);
+    if (xhat == null) {
+      launch1d(
+          "jact_layer_norm_bias", out.size(), 1.0 * b.size(), b.rows(), groups, groupSize, b, out);
+    } else {
+      launch1d(
+          "jact_layer_norm_weight",
+          out.size(),
+          2.0 * b.size(),
+          b.rows(),
+          groups,
+          groupSize,
+          block,
+          b,
+          xhat,
+          out);
+    }
+    return out;
   }
 
   @Override
@@ -498,12 +599,17 @@ public final class OpenClBackend implements Backend {
     launch(kernel, new long[] {global}, new long[] {local}, flops, args);
   }
 
-  /** Sets the arguments ({@code Integer} or {@link OpenClMatrix}) and enqueues with an event. */
+  /**
+   * Sets the arguments ({@code Integer}, {@code Float} or {@link OpenClMatrix}) and enqueues with
+   * an event.
+   */
   private void launch(String name, long[] global, long[] local, double flops, Object... args) {
     cl_kernel kernel = kernels.get(name);
     for (int i = 0; i < args.length; i++) {
       if (args[i] instanceof Integer v) {
         CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+      } else if (args[i] instanceof Float v) {
+        CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
       } else {
         CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(((OpenClMatrix) args[i]).mem));
       }

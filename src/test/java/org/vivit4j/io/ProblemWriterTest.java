@@ -7,11 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Reduction;
 import org.vivit4j.problems.DeepObsProblems;
 
 /** Problem files written by {@link ProblemWriter} read back to exactly the same problem. */
@@ -57,6 +71,38 @@ class ProblemWriterTest {
         assertSameProblem(p, ProblemReader.read(out));
       }
     }
+  }
+
+  @Test
+  void theNewerLayersAndAMonteCarloSeedRoundTrip(@TempDir Path dir) throws IOException {
+    List<LayerSpec> layers =
+        List.of(
+            new LinearSpec(3, 4, new double[12], new double[] {1, 2, 3, 4}),
+            new ActivationSpec(Activation.LEAKY_RELU, 0.25),
+            new LayerNormSpec(new int[] {4}, 1e-3, new double[] {1, 2, 3, 4}, null),
+            new DropoutSpec(0.3),
+            new IdentitySpec(),
+            new ActivationSpec(Activation.ELU, 0.7),
+            new LinearSpec(4, 2, new double[8], null));
+    NetworkSpec net = new NetworkSpec(layers, new int[] {3});
+    Problem p =
+        new Problem(
+            "extras",
+            net,
+            new LossSpec(LossType.MSE, Reduction.SUM),
+            new Batch(2, new double[] {1, 2, 3, 4, 5, 6}, new double[4], null),
+            new ComputationOptions(null, new int[] {1}, 3, 1e-4, 42L),
+            List.of(new ParamGroup("all", new int[] {0, 1, 2, 3}, Criterion.threshold(0.5))),
+            "eigh");
+    Path out = dir.resolve("extras.json");
+    ProblemWriter.write(out, p, null);
+    Problem back = ProblemReader.read(out);
+    assertSameProblem(p, back);
+    assertEquals(3, back.options().mcSamples());
+    assertEquals(42L, back.options().seed());
+    assertEquals(0.25, ((ActivationSpec) back.network().layers().get(1)).param());
+    assertEquals(0.3, ((DropoutSpec) back.network().layers().get(3)).p());
+    assertEquals(1e-3, ((LayerNormSpec) back.network().layers().get(2)).eps());
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.vivit4j.problems.RandomProblems;
  *
  * @param widths layer widths, input first
  * @param activations one per hidden layer
+ * @param extras one per hidden layer: LayerNorm before its activation, or Identity / Dropout after
  * @param grouping how parameter tensors are grouped
  * @param criterion top-k or threshold; the concrete k or threshold is chosen from the reference
  *     spectrum so that the selection is well defined
@@ -28,6 +29,7 @@ public record ProblemSetting(
     long seed,
     int[] widths,
     Activation[] activations,
+    RandomProblems.Extra[] extras,
     LossType loss,
     Reduction reduction,
     int n,
@@ -43,6 +45,7 @@ public record ProblemSetting(
       long seed,
       int[] widths,
       Activation[] activations,
+      RandomProblems.Extra[] extras,
       LossType loss,
       Reduction reduction,
       int n,
@@ -55,6 +58,7 @@ public record ProblemSetting(
         seed,
         widths,
         activations,
+        extras,
         loss,
         reduction,
         n,
@@ -95,7 +99,8 @@ public record ProblemSetting(
     if (conv != null) {
       return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
     }
-    return RandomProblems.mlp(seed, widths, activations, new LossSpec(loss, reduction), n, bias);
+    return RandomProblems.mlp(
+        seed, widths, activations, extras, new LossSpec(loss, reduction), n, bias);
   }
 
   @Override
@@ -103,17 +108,20 @@ public record ProblemSetting(
     return id;
   }
 
-  /** The grid: activation × loss × reduction × grouping × criterion × sub-sampling. */
+  /**
+   * The grid: activation × loss × reduction × grouping × criterion × sub-sampling, then the extra
+   * layers (LayerNorm variants, Identity, Dropout) × loss × grouping × sub-sampling.
+   */
   public static List<ProblemSetting> grid() {
     List<ProblemSetting> out = new ArrayList<>();
     long seed = 1;
+    RandomProblems.Extra[] none = {RandomProblems.Extra.NONE, RandomProblems.Extra.NONE};
     for (Activation act : Activation.values()) {
       for (LossType loss : LossType.values()) {
         for (Reduction red : Reduction.values()) {
           for (Grouping g : Grouping.values()) {
             for (CriterionKind c : CriterionKind.values()) {
               for (Subsampling s : Subsampling.values()) {
-                int out0 = loss == LossType.CROSS_ENTROPY ? 3 : 2;
                 String id =
                     String.join(
                         "-",
@@ -127,8 +135,9 @@ public record ProblemSetting(
                     new ProblemSetting(
                         id,
                         seed++,
-                        new int[] {4, 3, 3, out0},
+                        new int[] {4, 3, 3, outputs(loss)},
                         new Activation[] {act, act},
+                        none,
                         loss,
                         red,
                         5,
@@ -138,6 +147,42 @@ public record ProblemSetting(
                         s));
               }
             }
+          }
+        }
+      }
+    }
+    Activation[] acts = Activation.values();
+    int a = 0;
+    for (RandomProblems.Extra extra : RandomProblems.Extra.values()) {
+      if (extra == RandomProblems.Extra.NONE) {
+        continue;
+      }
+      for (LossType loss : LossType.values()) {
+        for (Grouping g : Grouping.values()) {
+          for (Subsampling s : Subsampling.values()) {
+            Activation act = acts[a++ % acts.length];
+            String id =
+                String.join(
+                    "-",
+                    extra.name().toLowerCase(),
+                    act.typeName(),
+                    loss.typeName(),
+                    g.name().toLowerCase(),
+                    "sub_" + s.name().toLowerCase());
+            out.add(
+                new ProblemSetting(
+                    id,
+                    seed++,
+                    new int[] {4, 5, 3, outputs(loss)},
+                    new Activation[] {act, act},
+                    new RandomProblems.Extra[] {extra, extra},
+                    loss,
+                    Reduction.MEAN,
+                    5,
+                    true,
+                    g,
+                    CriterionKind.TOP_K,
+                    s));
           }
         }
       }
@@ -174,6 +219,7 @@ public record ProblemSetting(
         seed,
         new int[0],
         new Activation[0],
+        new RandomProblems.Extra[0],
         loss,
         red,
         n,
@@ -185,9 +231,19 @@ public record ProblemSetting(
   }
 
   /** A random small network and configuration, drawn from every axis. */
+  private static int outputs(LossType loss) {
+    return loss == LossType.CROSS_ENTROPY ? 3 : 2;
+  }
+
+  /**
+   * A random small network and configuration, drawn from every axis: all activations and losses,
+   * and in some hidden blocks a LayerNorm (only on widths ≥ 3: a LayerNorm over two features has a
+   * Jacobian of size {@code eps/v}, which float32 cannot resolve), an Identity or a Dropout.
+   */
   public static ProblemSetting random(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-    LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
+    LossType[] losses = LossType.values();
+    LossType loss = losses[rnd.nextInt(losses.length)];
     int hidden = rnd.nextInt(4);
     int[] widths = new int[hidden + 2];
     widths[0] = 1 + rnd.nextInt(6);
@@ -197,8 +253,13 @@ public record ProblemSetting(
     // Cross-entropy with one class has a zero Hessian; it needs at least two.
     widths[hidden + 1] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(4) : 1 + rnd.nextInt(4);
     Activation[] acts = new Activation[hidden];
+    RandomProblems.Extra[] extras = new RandomProblems.Extra[hidden];
+    RandomProblems.Extra[] kinds = RandomProblems.Extra.values();
     for (int l = 0; l < hidden; l++) {
       acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      // About half the hidden blocks get an extra layer.
+      RandomProblems.Extra e = rnd.nextBoolean() ? kinds[rnd.nextInt(kinds.length)] : kinds[0];
+      extras[l] = e.isLayerNorm() && widths[l + 1] < 3 ? RandomProblems.Extra.NONE : e;
     }
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
     int n = 1 + rnd.nextInt(6);
@@ -207,6 +268,7 @@ public record ProblemSetting(
         seed,
         widths,
         acts,
+        extras,
         loss,
         red,
         n,
