@@ -11,6 +11,16 @@ import org.vivit4j.backend.CpuBackend.HostMatrix;
 final class CpuConvOps {
   private CpuConvOps() {}
 
+  /** {@code a·b·c} entries, at most {@code 2³¹ − 1} (a Java array), else a clear error. */
+  private static int size(int a, int b, int c) {
+    long n = (long) a * b * c;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "a " + a + "×" + b + "×" + c + " result does not fit a Java array (2^31 − 1 entries)");
+    }
+    return (int) n;
+  }
+
   static HostMatrix copyRows(HostMatrix m, int from, int to) {
     if (from < 0 || to < from || to > m.rows) {
       throw new IllegalArgumentException(
@@ -29,7 +39,7 @@ final class CpuConvOps {
     int k = g.patchSize();
     int kk = g.kernelH() * g.kernelW();
     int hw = g.height() * g.width();
-    double[] u = new double[x.rows * t * k];
+    double[] u = new double[size(x.rows, t, k)];
     IntStream.range(0, x.rows * t)
         .parallel()
         .forEach(
@@ -74,7 +84,7 @@ final class CpuConvOps {
               + "]");
     }
     int in = g.inputSize();
-    double[] x = new double[y.rows * in];
+    double[] x = new double[size(y.rows, in, 1)];
     IntStream.range(0, y.rows)
         .parallel()
         .forEach(
@@ -145,7 +155,7 @@ final class CpuConvOps {
           "batchedMul: b has " + b.rows + " rows, expected (R / block)·t = " + groups * t);
     }
     int q = b.cols;
-    double[] c = new double[a.rows * p * q];
+    double[] c = new double[size(a.rows, p, q)];
     IntStream.range(0, a.rows)
         .parallel()
         .forEach(
@@ -313,7 +323,7 @@ final class CpuConvOps {
       throw new IllegalArgumentException("maxPoolJacT: shapes do not match the geometry");
     }
     int hw = g.height() * g.width();
-    double[] x = new double[y.rows * c * hw];
+    double[] x = new double[size(y.rows, c, hw)];
     IntStream.range(0, y.rows)
         .parallel()
         .forEach(
@@ -344,7 +354,7 @@ final class CpuConvOps {
     }
     int hw = g.height() * g.width();
     double inv = 1.0 / (g.kernelH() * g.kernelW());
-    double[] x = new double[y.rows * c * hw];
+    double[] x = new double[size(y.rows, c, hw)];
     IntStream.range(0, y.rows)
         .parallel()
         .forEach(
