@@ -119,8 +119,12 @@ final class ModelReader {
     int[] kernel = pair(JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
     // Absent hyper-parameters take PyTorch's nn.Conv2d defaults.
     int[] stride = pairOr(node, path, "stride", 1, 1);
-    int[] padding = pairOr(node, path, "padding", 0, 0);
     int[] dilation = pairOr(node, path, "dilation", 1, 1);
+    JsonNode padNode = JsonFields.optional(node, "padding");
+    int[] padding =
+        padNode != null && padNode.isTextual()
+            ? PoolReader.namedConvPadding(padNode.textValue(), kernel, stride, dilation, path)
+            : pairOr(node, path, "padding", 0, 0);
     int groups = intOr(node, path, "groups", 1);
     if (groups != 1) {
       JsonFields.atLeast(groups, 1, at(path, "groups"));

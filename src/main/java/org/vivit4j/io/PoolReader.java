@@ -74,6 +74,39 @@ final class PoolReader {
     return new AvgPool2dSpec(kernel, stride, padding);
   }
 
+  /**
+   * PyTorch's string paddings of {@code Conv2d}: {@code "valid"} is 0; {@code "same"} (stride 1
+   * only) pads {@code d(k − 1)/2} on each side, which is symmetric only when {@code d(k − 1)} is
+   * even; PyTorch pads the odd case asymmetrically, which vivit4j does not compute.
+   */
+  static int[] namedConvPadding(
+      String name, int[] kernel, int[] stride, int[] dilation, String path) {
+    String field = at(path, "padding");
+    if ("valid".equals(name)) {
+      return new int[] {0, 0};
+    }
+    if (!"same".equals(name)) {
+      throw new InvalidInputException(
+          field, "is '" + name + "'; expected an int, an [h, w] pair, 'same' or 'valid'");
+    }
+    if (stride[0] != 1 || stride[1] != 1) {
+      throw new InvalidInputException(field, "'same' needs stride 1 (PyTorch's rule)");
+    }
+    int[] p = new int[2];
+    for (int d = 0; d < 2; d++) {
+      int total = dilation[d] * (kernel[d] - 1);
+      if (total % 2 != 0) {
+        throw new UnsupportedFeatureException(
+            field,
+            "padding 'same' with an odd total padding d·(k − 1) = "
+                + total
+                + " (PyTorch pads it asymmetrically)");
+      }
+      p[d] = total / 2;
+    }
+    return p;
+  }
+
   /** PyTorch's pooling stride defaults to the kernel size (absent or {@code null}). */
   private static int[] strideOr(JsonNode node, String path, int[] kernel) {
     JsonNode v = JsonFields.optional(node, "stride");
