@@ -67,9 +67,10 @@ final class ConvWeightGram {
       boolean forced) {
 
     private String blocks() {
+      String unit = blockL == 1 && blockR == 1 ? " sample" : " samples";
       return blockL == blockR
-          ? "blocks of " + blockL + " samples"
-          : "blocks of " + blockL + " / " + blockR + " samples";
+          ? "blocks of " + blockL + unit
+          : "blocks of " + blockL + " / " + blockR + unit;
     }
 
     String describe(String what, int rows, int cols) {
