@@ -59,8 +59,7 @@ public final class Experiment {
           new Activation[] {Activation.RELU, Activation.RELU},
           true);
     }
-    throw new org.vivit4j.model.UnsupportedFeatureException(
-        "network", "the conv net 2c2d in experiments");
+    return org.vivit4j.problems.DeepObsProblems.fmnist2c2dNetwork(rnd);
   }
 
   private Optimizer optimizer() {

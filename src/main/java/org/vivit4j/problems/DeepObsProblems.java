@@ -48,38 +48,7 @@ public final class DeepObsProblems {
    */
   public static Generated fmnist2c2d(long seed, int n, int k, Dataset data) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    int[] same = {2, 2};
-    int[] one = {1, 1};
-    List<LayerSpec> layers =
-        List.of(
-            new Conv2dSpec(
-                1,
-                32,
-                new int[] {5, 5},
-                one,
-                same,
-                one,
-                xavierNormal(rnd, 32 * 25, 25, 32 * 25),
-                constant(32, BIAS)),
-            new ActivationSpec(Activation.RELU),
-            new MaxPool2dSpec(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one),
-            new Conv2dSpec(
-                32,
-                64,
-                new int[] {5, 5},
-                one,
-                same,
-                one,
-                xavierNormal(rnd, 64 * 32 * 25, 32 * 25, 64 * 25),
-                constant(64, BIAS)),
-            new ActivationSpec(Activation.RELU),
-            new MaxPool2dSpec(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one),
-            new FlattenSpec(1, -1),
-            new LinearSpec(
-                3136, 1024, xavierUniform(rnd, 1024 * 3136, 3136, 1024), constant(1024, BIAS)),
-            new ActivationSpec(Activation.RELU),
-            new LinearSpec(1024, 10, xavierUniform(rnd, 10 * 1024, 1024, 10), constant(10, BIAS)));
-    NetworkSpec net = new NetworkSpec(layers, new int[] {1, 28, 28});
+    NetworkSpec net = fmnist2c2dNetwork(rnd);
     double[] x = new double[n * 784];
     int[] y = new int[n];
     String source;
@@ -116,6 +85,42 @@ public final class DeepObsProblems {
             List.of(new ParamGroup("all", all, Criterion.topK(k))),
             "directional_derivatives");
     return new Generated(p, source);
+  }
+
+  /** The fmnist_2c2d network with DeepOBS's initialisation drawn from {@code rnd}. */
+  public static NetworkSpec fmnist2c2dNetwork(SplittableRandom rnd) {
+    int[] same = {2, 2};
+    int[] one = {1, 1};
+    List<LayerSpec> layers =
+        List.of(
+            new Conv2dSpec(
+                1,
+                32,
+                new int[] {5, 5},
+                one,
+                same,
+                one,
+                xavierNormal(rnd, 32 * 25, 25, 32 * 25),
+                constant(32, BIAS)),
+            new ActivationSpec(Activation.RELU),
+            new MaxPool2dSpec(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one),
+            new Conv2dSpec(
+                32,
+                64,
+                new int[] {5, 5},
+                one,
+                same,
+                one,
+                xavierNormal(rnd, 64 * 32 * 25, 32 * 25, 64 * 25),
+                constant(64, BIAS)),
+            new ActivationSpec(Activation.RELU),
+            new MaxPool2dSpec(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, one),
+            new FlattenSpec(1, -1),
+            new LinearSpec(
+                3136, 1024, xavierUniform(rnd, 1024 * 3136, 3136, 1024), constant(1024, BIAS)),
+            new ActivationSpec(Activation.RELU),
+            new LinearSpec(1024, 10, xavierUniform(rnd, 10 * 1024, 1024, 10), constant(10, BIAS)));
+    return new NetworkSpec(layers, new int[] {1, 28, 28});
   }
 
   private static double[] constant(int n, double v) {
