@@ -1,5 +1,7 @@
 package org.vivit4j.api;
 
+import org.vivit4j.core.SpectrumNeed;
+
 /**
  * Chooses which eigen-directions of a parameter group to keep: maps the Gram eigenvalues, sorted
  * ascending, to ascending indices into that array (ViViT's {@code criterion}).
@@ -12,6 +14,15 @@ public interface Criterion {
    * @return the kept indices, ascending and unique
    */
   int[] select(double[] evalsAscending);
+
+  /**
+   * The part of the spectrum {@link #select} needs: a partial eigensolver computes only that and
+   * passes the computed eigenvalues (the largest ones, ascending) to {@link #select}. The default,
+   * the whole spectrum, suits any criterion.
+   */
+  default SpectrumNeed need() {
+    return SpectrumNeed.all();
+  }
 
   /** The largest {@code k}: indices {@code [G - k, ..., G - 1]}. */
   static TopK topK(int k) {
@@ -29,6 +40,12 @@ public interface Criterion {
       if (k < 1) {
         throw new IllegalArgumentException("k must be >= 1, got " + k);
       }
+    }
+
+    /** The {@code k} largest. */
+    @Override
+    public SpectrumNeed need() {
+      return SpectrumNeed.top(k);
     }
 
     @Override
@@ -51,6 +68,11 @@ public interface Criterion {
       if (!Double.isFinite(threshold)) {
         throw new IllegalArgumentException("threshold must be finite, got " + threshold);
       }
+    }
+
+    @Override
+    public SpectrumNeed need() {
+      return SpectrumNeed.above(threshold);
     }
 
     @Override

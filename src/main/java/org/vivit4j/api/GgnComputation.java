@@ -101,16 +101,27 @@ public abstract class GgnComputation {
       List<Work> work = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
         Work w = new Work();
-        w.space = new GramSpace(grams.get(j).gram(), grams.get(j).size());
         String field = "param_groups[" + j + "].criterion";
+        Criterion criterion = groups.get(j).criterion();
         int[] sel;
         try {
-          sel = groups.get(j).criterion().select(w.space.evals());
+          w.space =
+              new GramSpace(
+                  grams.get(j).gram(),
+                  grams.get(j).size(),
+                  options.eigenSolver(),
+                  criterion.need());
+          sel = criterion.select(w.space.evals());
         } catch (IllegalArgumentException e) {
           throw new InvalidInputException(field, e.getMessage());
         }
+        // The criterion saw the computed top of the spectrum; indices are into the whole of it.
+        for (int i = 0; i < sel.length; i++) {
+          sel[i] += w.space.offset();
+        }
         w.warnings = new ArrayList<>();
         w.selected = w.space.checkSelection(sel, field, options.warnSmallEigvals(), w.warnings);
+        clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
         warnings.addAll(w.warnings);
         w.weights = w.space.eigenvectorWeights(w.selected);
         work.add(w);
@@ -173,7 +184,14 @@ public abstract class GgnComputation {
                 w.gammas == null ? null : DirectionStatistics.snr(w.gammas),
                 w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas),
                 w.dampings,
-                w.step));
+                w.step,
+                new SpectrumInfo(
+                    w.space.solver().optionName(),
+                    w.space.size(),
+                    w.space.offset(),
+                    w.space.residual(),
+                    w.space.products(),
+                    w.space.seconds())));
       }
       double seconds = (System.nanoTime() - start) * 1e-9;
       RunInfo info =
@@ -231,6 +249,49 @@ public abstract class GgnComputation {
       }
     }
     return d.clone();
+  }
+
+  /**
+   * Relative gap below which the eigenvalue just under the selection counts as part of the smallest
+   * selected eigenvalue's cluster.
+   */
+  static final double CLUSTER_CUT_GAP = 1e-8;
+
+  /**
+   * Warns when the selection's lower edge cuts through a cluster: the largest unselected computed
+   * eigenvalue is within {@link #CLUSTER_CUT_GAP} (relative) of the smallest selected one, so the
+   * selected directions are one arbitrary choice among the cluster's (MATH.md §3). Clusters of
+   * eigenvalues below {@code warnBelow} are covered by the small-eigenvalue warning instead.
+   */
+  private static void clusterCut(
+      GramSpace gs, int[] sel, String field, double warnBelow, List<String> warnings) {
+    if (sel.length == 0 || sel[0] == 0) {
+      return;
+    }
+    double[] evals = gs.evals();
+    double lowest = evals[sel[0] - gs.offset()];
+    double below;
+    if (sel[0] - 1 >= gs.offset()) {
+      below = evals[sel[0] - 1 - gs.offset()];
+    } else if (!Double.isNaN(gs.nextBelow())) {
+      // partial spectrum: the next eigenvalue is only estimated; warn if it may be in the cluster
+      below = gs.nextBelow() + gs.nextBelowError();
+    } else {
+      return;
+    }
+    if (lowest >= warnBelow && lowest - below <= CLUSTER_CUT_GAP * Math.abs(lowest)) {
+      warnings.add(
+          field
+              + ": the selection cuts through a cluster: unselected eigenvalue "
+              + below
+              + " (index "
+              + (sel[0] - 1)
+              + ") equals the smallest selected "
+              + lowest
+              + " to "
+              + CLUSTER_CUT_GAP
+              + "; directions within the cluster are not determined by the spectrum");
+    }
   }
 
   /**

@@ -8,8 +8,12 @@ import java.util.List;
  *
  * @param group the group these results belong to
  * @param dim number of scalar parameters in the group
- * @param gramEvals all {@code C̃·N_ggn} Gram eigenvalues, ascending
- * @param selectedIndices indices into {@code gramEvals} kept by the criterion, ascending
+ * @param gramEvals the computed Gram eigenvalues, ascending: all {@code C̃·N_ggn} of them with the
+ *     dense eigensolver, the largest ones (as many as the criterion needs, see {@link
+ *     Criterion#need()}) with Lanczos
+ * @param selectedIndices indices into the whole ascending Gram spectrum kept by the criterion,
+ *     ascending; index {@code i} is {@code gramEvals[i − spectrum.offset()]} (the offset is 0 for
+ *     dense)
  * @param evals {@code [K]} the selected eigenvalues, ascending
  * @param gammas {@code [N_grad][K]} first-order directional derivatives γ, or {@code null} when the
  *     computation does not produce them
@@ -26,6 +30,8 @@ import java.util.List;
  * @param dampings {@code [K]} the damping {@code δ_k} of a damped Newton step, or {@code null}
  * @param newtonStep {@code [dim]} the damped Newton step {@code s} (MATH.md §8) in the group's
  *     parameter layout, or {@code null}
+ * @param spectrum which eigensolver ran, its residual and the spectrum's offset, or {@code null}
+ *     when not recorded (then {@code gramEvals} is the whole spectrum)
  */
 public record GroupResult(
     ParamGroup group,
@@ -42,9 +48,10 @@ public record GroupResult(
     double[] gammaSnr,
     double[] lambdaSnr,
     double[] dampings,
-    double[] newtonStep) {
+    double[] newtonStep,
+    SpectrumInfo spectrum) {
 
-  /** A result without the quantities beyond ViViT (trace, norm, SNR, Newton step). */
+  /** A result without the quantities beyond ViViT and without eigensolver information. */
   public GroupResult(
       ParamGroup group,
       int dim,
@@ -70,6 +77,48 @@ public record GroupResult(
         null,
         null,
         null,
+        null,
         null);
+  }
+
+  /** A result without eigensolver information: {@code gramEvals} is the whole spectrum. */
+  public GroupResult(
+      ParamGroup group,
+      int dim,
+      double[] gramEvals,
+      int[] selectedIndices,
+      double[] evals,
+      double[][] gammas,
+      double[][] lambdas,
+      double[][] evecs,
+      List<String> warnings,
+      double ggnTrace,
+      double ggnFrobeniusNorm,
+      double[] gammaSnr,
+      double[] lambdaSnr,
+      double[] dampings,
+      double[] newtonStep) {
+    this(
+        group,
+        dim,
+        gramEvals,
+        selectedIndices,
+        evals,
+        gammas,
+        lambdas,
+        evecs,
+        warnings,
+        ggnTrace,
+        ggnFrobeniusNorm,
+        gammaSnr,
+        lambdaSnr,
+        dampings,
+        newtonStep,
+        null);
+  }
+
+  /** Index of {@code gramEvals[0]} in the whole ascending spectrum. */
+  public int gramEvalsOffset() {
+    return spectrum == null ? 0 : spectrum.offset();
   }
 }

@@ -34,6 +34,11 @@ public record Problem(
     this(name, network, loss, batch, options, groups, computationClass, null);
   }
 
+  /** The same problem with other options (e.g. a command-line eigensolver choice). */
+  public Problem withOptions(ComputationOptions newOptions) {
+    return new Problem(name, network, loss, batch, newOptions, groups, computationClass, damping);
+  }
+
   /** A new computation object for this problem's class, options and damping. */
   public GgnComputation computation() {
     return switch (computationClass) {

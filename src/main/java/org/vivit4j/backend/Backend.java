@@ -52,6 +52,41 @@ public interface Backend extends AutoCloseable {
       DeviceMatrix acc, DeviceMatrix p, DeviceMatrix q, int rowBlock, int colBlock);
 
   /**
+   * {@code acc += (b bᵀ) ⊙ (q ⊗ 1_{block×block})} (when {@code weight}) {@code + b bᵀ} (when {@code
+   * bias}): the Gram contribution of a Linear layer's weight and/or bias from the factor {@code b =
+   * B_out [G × out]} and the input Gram {@code q = A Aᵀ [G/block × G/block]} (null without {@code
+   * weight}). The weight term is added before the bias term, each rounded to the precision, as two
+   * {@link #accumulateHadamardExpanded} calls would.
+   *
+   * <p>The default forms {@code b bᵀ} and makes those two calls; a backend may instead compute
+   * {@code b bᵀ} a block of rows at a time so that no second {@code G × G} matrix exists.
+   */
+  default void accumulateFactorGram(
+      DeviceMatrix acc, DeviceMatrix b, DeviceMatrix q, boolean weight, boolean bias, int block) {
+    if (weight == (q == null)) {
+      throw new IllegalArgumentException("q must be given exactly when the weight term is added");
+    }
+    try (DeviceMatrix p = mulTransB(b, b)) {
+      if (weight) {
+        accumulateHadamardExpanded(acc, p, q, block, block);
+      }
+      if (bias) {
+        accumulateHadamardExpanded(acc, p, null, block, block);
+      }
+    }
+  }
+
+  /**
+   * Copies a matrix back to the host as float64 and frees it; a host backend may hand over its
+   * storage without a copy (the Gram matrices are the largest objects of a run).
+   */
+  default double[] take(DeviceMatrix m) {
+    try (m) {
+      return download(m);
+    }
+  }
+
+  /**
    * {@code b[i, f] *= φ'(z[i / block, f])}: the Jacobian-transposed product of an element-wise
    * activation, applied in place to every factor column of sample {@code i / block}.
    *

@@ -1,17 +1,47 @@
 package org.vivit4j.backend;
 
+import dev.ludovic.netlib.blas.NativeBLAS;
 import org.vivit4j.model.Activation;
 
 /**
- * Plain-Java backend on the host. In {@link Precision#FLOAT32} mode every stored value is a float32
- * and every product and sum is computed in float32 (values are held in {@code double[]} but each
- * operation rounds through {@code float}), which is what a float32 device computes.
+ * Backend on the host. In {@link Precision#FLOAT32} mode every stored value is a float32 and every
+ * product and sum is computed in float32 (values are held in {@code double[]} but each operation
+ * rounds through {@code float}; the BLAS products convert their operands to {@code float[]} and run
+ * {@code sgemm}), which is what a float32 device computes.
+ *
+ * <p>The matrix products ({@link #mul}, {@link #mulTransB}) run on the plain loops or on the native
+ * BLAS ({@link Gemm}); the element-wise operations are loops over rows (split over the cores for
+ * large matrices) in both cases.
  */
 public final class CpuBackend implements Backend {
   private final Precision precision;
+  private final Gemm gemm;
+  private final NativeBLAS blas;
+  private final String deviceName;
 
+  /** The plain-loop backend (the reference implementation). */
   public CpuBackend(Precision precision) {
+    this(precision, Gemm.PLAIN);
+  }
+
+  /**
+   * @throws BlasUnavailableException when {@code gemm} is {@link Gemm#BLAS} and the native BLAS
+   *     cannot be loaded
+   */
+  public CpuBackend(Precision precision, Gemm gemm) {
     this.precision = precision;
+    this.gemm = gemm;
+    this.blas = gemm == Gemm.BLAS ? NativeBlas.get() : null;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.deviceName =
+        gemm == Gemm.BLAS
+            ? "host CPU (" + NativeBlas.description() + ", " + cores + " cores)"
+            : "host CPU (plain Java, " + cores + " cores)";
+  }
+
+  /** How the matrix products are computed. */
+  public Gemm gemm() {
+    return gemm;
   }
 
   /** A host matrix. */
@@ -49,7 +79,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public String deviceName() {
-    return "host CPU (plain Java, " + Runtime.getRuntime().availableProcessors() + " cores)";
+    return deviceName;
   }
 
   @Override
@@ -104,6 +134,9 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.cols;
+    if (useBlas(m, k, n)) {
+      return new HostMatrix(m, n, blasMul(a, b, m, k, n));
+    }
     double[] c = new double[m * n];
     if (f32()) {
       float[] row = new float[n];
@@ -146,6 +179,9 @@ public final class CpuBackend implements Backend {
     int m = a.rows;
     int k = a.cols;
     int n = b.rows;
+    if (useBlas(m, k, n)) {
+      return new HostMatrix(m, n, blasMulTransB(a, b, m, k, n));
+    }
     double[] c = new double[m * n];
     boolean f32 = f32();
     for (int i = 0; i < m; i++) {
@@ -170,6 +206,162 @@ public final class CpuBackend implements Backend {
     return new HostMatrix(m, n, c);
   }
 
+  /**
+   * Products below this many multiply-adds run in the loops even with BLAS: a JNI call and the
+   * float32 conversions cost about a microsecond, more than such a product (the seed network's are
+   * 4×5×7).
+   */
+  static final long BLAS_MIN_MULTIPLY_ADDS = 32 * 32 * 32;
+
+  private boolean useBlas(int m, int k, int n) {
+    return blas != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS;
+  }
+
+  private double[] blasMul(HostMatrix a, HostMatrix b, int m, int k, int n) {
+    if (f32()) {
+      float[] c = new float[m * n];
+      BlasGemm.mul(blas, toFloat(a.data), toFloat(b.data), c, m, k, n);
+      return toDouble(c);
+    }
+    double[] c = new double[m * n];
+    BlasGemm.mul(blas, a.data, b.data, c, m, k, n);
+    return c;
+  }
+
+  /** {@code a·bᵀ}; {@code a·aᵀ} (the Gram shape) goes to {@code syrk}. */
+  private double[] blasMulTransB(HostMatrix a, HostMatrix b, int m, int k, int n) {
+    boolean gram = a == b;
+    if (f32()) {
+      float[] af = toFloat(a.data);
+      float[] c = new float[m * n];
+      if (gram) {
+        BlasGemm.gram(blas, af, c, m, k);
+      } else {
+        BlasGemm.mulTransB(blas, af, toFloat(b.data), c, m, k, n);
+      }
+      return toDouble(c);
+    }
+    double[] c = new double[m * n];
+    if (gram) {
+      BlasGemm.gram(blas, a.data, c, m, k);
+    } else {
+      BlasGemm.mulTransB(blas, a.data, b.data, c, m, k, n);
+    }
+    return c;
+  }
+
+  private static float[] toFloat(double[] x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+    return out;
+  }
+
+  /**
+   * Row blocks of {@code b bᵀ} computed at a time by {@link #accumulateFactorGram}: a block of
+   * {@value} rows of a Gram of size G holds {@code 8·G·}{@value} bytes (64 MB at G = 32768).
+   */
+  static final int GRAM_ROW_BLOCK = 256;
+
+  /**
+   * {@code b bᵀ} a block of {@link #GRAM_ROW_BLOCK} rows at a time ({@code P_r = b[r] bᵀ}, a
+   * product of the same shape as {@link #mulTransB}), each block added to its rows of {@code acc}
+   * at once: no {@code G × G} temporary, and {@code acc} is read and written once.
+   */
+  @Override
+  public void accumulateFactorGram(
+      DeviceMatrix accm,
+      DeviceMatrix bm,
+      DeviceMatrix qm,
+      boolean weight,
+      boolean bias,
+      int block) {
+    HostMatrix acc = host(accm);
+    HostMatrix b = host(bm);
+    if (weight == (qm == null)) {
+      throw new IllegalArgumentException("q must be given exactly when the weight term is added");
+    }
+    int g = b.rows;
+    int k = b.cols;
+    if (acc.rows != g || acc.cols != g) {
+      throw new IllegalArgumentException("accumulateFactorGram: acc must be " + g + "×" + g);
+    }
+    HostMatrix q = qm == null ? null : host(qm);
+    if (q != null && (q.rows * block != g || q.cols * block != g)) {
+      throw new IllegalArgumentException(
+          "accumulateFactorGram: q is " + q.rows + "×" + q.cols + ", blocks do not tile " + g);
+    }
+    if (!weight && !bias) {
+      return;
+    }
+    boolean f32 = f32();
+    float[] bf = f32 && blas != null ? toFloat(b.data) : null;
+    // one row block's buffers for the whole call: the blocks are large (64 MB at G = 32768) and
+    // allocating one per block would leave gigabytes of garbage between collections
+    int blockEntries = Math.min(GRAM_ROW_BLOCK, g) * g;
+    double[] pBuf = blas != null && !f32 ? new double[blockEntries] : null;
+    float[] pfBuf = bf != null ? new float[blockEntries] : null;
+    for (int r0 = 0; r0 < g; r0 += GRAM_ROW_BLOCK) {
+      int rows = Math.min(GRAM_ROW_BLOCK, g - r0);
+      double[] blockRows = java.util.Arrays.copyOfRange(b.data, r0 * k, (r0 + rows) * k);
+      double[] p;
+      if (blas != null && f32) {
+        BlasGemm.mulTransB(
+            blas, java.util.Arrays.copyOfRange(bf, r0 * k, (r0 + rows) * k), bf, pfBuf, rows, k, g);
+        int base = r0;
+        Rows.forEach(
+            rows,
+            g,
+            i ->
+                accumulateRowFloat(
+                    acc.data,
+                    (base + i) * g,
+                    pfBuf,
+                    i * g,
+                    weight ? q : null,
+                    (base + i) / block,
+                    g,
+                    block,
+                    bias));
+        continue;
+      } else if (blas != null) {
+        BlasGemm.mulTransB(blas, blockRows, b.data, pBuf, rows, k, g);
+        p = pBuf;
+      } else {
+        p = host(mulTransB(new HostMatrix(rows, k, blockRows), b)).data;
+      }
+      int base = r0;
+      Rows.forEach(
+          rows,
+          g,
+          i -> {
+            int dst = (base + i) * g;
+            if (weight && bias) {
+              accumulateRowBoth(acc.data, dst, p, i * g, q, (base + i) / block, g, block, f32);
+            } else if (weight) {
+              accumulateRowAt(acc.data, dst, p, i * g, q, (base + i) / block, g, block, f32);
+            } else {
+              accumulateRowAt(acc.data, dst, p, i * g, null, 0, g, block, f32);
+            }
+          });
+    }
+  }
+
+  @Override
+  public double[] take(DeviceMatrix m) {
+    // the matrix is given up: its array changes hands without a copy
+    return host(m).data;
+  }
+
   @Override
   public void accumulateHadamardExpanded(
       DeviceMatrix accm, DeviceMatrix pm, DeviceMatrix qm, int rowBlock, int colBlock) {
@@ -184,15 +376,129 @@ public final class CpuBackend implements Backend {
           "accumulateHadamardExpanded: q is " + q.rows + "×" + q.cols + ", blocks do not tile p");
     }
     boolean f32 = f32();
-    for (int i = 0; i < p.rows; i++) {
-      for (int j = 0; j < p.cols; j++) {
-        int ij = i * p.cols + j;
-        double term = p.data[ij];
-        if (q != null) {
-          double qv = q.data[(i / rowBlock) * q.cols + j / colBlock];
-          term = f32 ? (double) ((float) term * (float) qv) : term * qv;
+    Rows.forEach(
+        p.rows,
+        p.cols,
+        i ->
+            accumulateRowAt(
+                acc.data, i * p.cols, p.data, i * p.cols, q, i / rowBlock, p.cols, colBlock, f32));
+  }
+
+  /**
+   * One row of {@code acc += p ⊙ (q ⊗ 1)} ({@code acc += p} without q): walks the row one column
+   * block at a time, so each {@code q} entry is read once per block and no index is divided per
+   * entry. Float32 rounds the product and the sum, as the device does.
+   *
+   * @param qRowIndex the row of {@code q} that this row expands
+   */
+  private static void accumulateRowAt(
+      double[] acc,
+      int accOffset,
+      double[] p,
+      int pOffset,
+      HostMatrix q,
+      int qRowIndex,
+      int cols,
+      int colBlock,
+      boolean f32) {
+    if (q == null) {
+      for (int j = 0; j < cols; j++) {
+        int a = accOffset + j;
+        double pv = p[pOffset + j];
+        acc[a] = f32 ? (double) ((float) acc[a] + (float) pv) : acc[a] + pv;
+      }
+      return;
+    }
+    int qRow = qRowIndex * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      double qv = q.data[qRow + jb];
+      int start = jb * colBlock;
+      int end = start + colBlock;
+      if (f32) {
+        float qf = (float) qv;
+        for (int j = start; j < end; j++) {
+          float term = (float) p[pOffset + j] * qf;
+          acc[accOffset + j] = (float) acc[accOffset + j] + term;
         }
-        acc.data[ij] = f32 ? (double) ((float) acc.data[ij] + (float) term) : acc.data[ij] + term;
+      } else {
+        for (int j = start; j < end; j++) {
+          acc[accOffset + j] += p[pOffset + j] * qv;
+        }
+      }
+    }
+  }
+
+  /**
+   * Float32 row of {@code acc += p ⊙ (q ⊗ 1)} (when q is given) then {@code acc += p} (when {@code
+   * bias}), from a float32 block of {@code b bᵀ}, in one pass with the roundings of {@link
+   * #accumulateRowAt} and {@link #accumulateRowBoth}.
+   */
+  private static void accumulateRowFloat(
+      double[] acc,
+      int accOffset,
+      float[] p,
+      int pOffset,
+      HostMatrix q,
+      int qRowIndex,
+      int cols,
+      int colBlock,
+      boolean bias) {
+    if (q == null) {
+      for (int j = 0; j < cols; j++) {
+        acc[accOffset + j] = (float) acc[accOffset + j] + p[pOffset + j];
+      }
+      return;
+    }
+    int qRow = qRowIndex * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      float qf = (float) q.data[qRow + jb];
+      int start = jb * colBlock;
+      int end = start + colBlock;
+      if (bias) {
+        for (int j = start; j < end; j++) {
+          float pv = p[pOffset + j];
+          float sum = (float) acc[accOffset + j] + pv * qf;
+          acc[accOffset + j] = sum + pv;
+        }
+      } else {
+        for (int j = start; j < end; j++) {
+          acc[accOffset + j] = (float) acc[accOffset + j] + p[pOffset + j] * qf;
+        }
+      }
+    }
+  }
+
+  /**
+   * One row of {@code acc += p ⊙ (q ⊗ 1)} followed by {@code acc += p}, in one pass over the row
+   * with the same two roundings per entry as two {@link #accumulateRowAt} passes.
+   */
+  private static void accumulateRowBoth(
+      double[] acc,
+      int accOffset,
+      double[] p,
+      int pOffset,
+      HostMatrix q,
+      int qRowIndex,
+      int cols,
+      int colBlock,
+      boolean f32) {
+    int qRow = qRowIndex * q.cols;
+    for (int jb = 0; jb < q.cols; jb++) {
+      double qv = q.data[qRow + jb];
+      int start = jb * colBlock;
+      int end = start + colBlock;
+      if (f32) {
+        float qf = (float) qv;
+        for (int j = start; j < end; j++) {
+          float pv = (float) p[pOffset + j];
+          float sum = (float) acc[accOffset + j] + pv * qf;
+          acc[accOffset + j] = sum + pv;
+        }
+      } else {
+        for (int j = start; j < end; j++) {
+          double pv = p[pOffset + j];
+          acc[accOffset + j] = (acc[accOffset + j] + pv * qv) + pv;
+        }
       }
     }
   }
@@ -206,14 +512,24 @@ public final class CpuBackend implements Backend {
       throw new IllegalArgumentException("scaleByActivationDerivative: shapes do not match");
     }
     boolean f32 = f32();
-    for (int i = 0; i < b.rows; i++) {
-      int zo = (i / block) * z.cols;
-      for (int f = 0; f < b.cols; f++) {
-        double d = ActivationMath.derivative(act, param, z.data[zo + f], f32);
-        double v = b.data[i * b.cols + f] * d;
-        b.data[i * b.cols + f] = f32 ? (float) v : v;
-      }
-    }
+    int cols = b.cols;
+    // φ'(z) of a sample is evaluated once and applied to its `block` factor rows.
+    Rows.forEach(
+        z.rows,
+        cols * block,
+        s -> {
+          double[] d = new double[cols];
+          for (int f = 0; f < cols; f++) {
+            d[f] = ActivationMath.derivative(act, param, z.data[s * cols + f], f32);
+          }
+          for (int i = s * block; i < (s + 1) * block; i++) {
+            int row = i * cols;
+            for (int f = 0; f < cols; f++) {
+              double v = b.data[row + f] * d[f];
+              b.data[row + f] = f32 ? (float) v : v;
+            }
+          }
+        });
   }
 
   @Override

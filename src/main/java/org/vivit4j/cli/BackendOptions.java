@@ -2,6 +2,7 @@ package org.vivit4j.cli;
 
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Backends;
+import org.vivit4j.backend.Gemm;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine.Option;
@@ -12,8 +13,17 @@ final class BackendOptions {
       names = "--backend",
       defaultValue = "cpu",
       description =
-          "cpu (plain Java) or opencl (OpenCL C kernels through JOCL). Default: ${DEFAULT-VALUE}")
+          "cpu (host: native BLAS or plain Java, see --gemm) or opencl (OpenCL C kernels through"
+              + " JOCL). Default: ${DEFAULT-VALUE}")
   String backend;
+
+  @Option(
+      names = "--gemm",
+      description =
+          "cpu matrix products: blas (native OpenBLAS; an error where it cannot be loaded), plain"
+              + " (Java loops) or auto (blas when it loads, else plain; the default). The device"
+              + " line of every run names the one that ran.")
+  String gemm;
 
   @Option(
       names = "--device",
@@ -37,7 +47,19 @@ final class BackendOptions {
     return p;
   }
 
+  /** The {@code --gemm} choice, or null when not given (auto). */
+  Gemm gemm() {
+    if (gemm == null) {
+      return null;
+    }
+    Gemm g = Gemm.fromOptionName(gemm);
+    if (g == null) {
+      throw new InvalidInputException("--gemm", "unknown value '" + gemm + "' (auto, blas, plain)");
+    }
+    return g;
+  }
+
   Backend create() {
-    return Backends.create(backend, device, precision());
+    return Backends.create(backend, device, precision(), gemm());
   }
 }

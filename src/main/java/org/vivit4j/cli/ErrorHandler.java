@@ -16,7 +16,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       err.println("error: " + bad.getMessage());
       return Main.EXIT_BAD_INPUT;
     }
-    if (ex.getClass().getSimpleName().equals("OpenClUnavailableException")) {
+    if (ex.getClass().getSimpleName().equals("OpenClUnavailableException")
+        || ex instanceof org.vivit4j.backend.BlasUnavailableException) {
       err.println("error: " + ex.getMessage());
       return Main.EXIT_UNAVAILABLE;
     }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       MakeProblemCommand.class,
       DeviceBenchCommand.class,
       ExperimentCommand.class,
+      BenchCommand.class,
+      BenchPointCommand.class,
       DevicesCommand.class
     })
 public final class Main implements Runnable {

@@ -69,6 +69,8 @@ final class SolveCommand implements Callable<Integer> {
       description = "print the OpenCL program build time and per-kernel device times")
   boolean verbose;
 
+  @Mixin EigenSolverOption eigenSolverOption = new EigenSolverOption();
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -77,7 +79,8 @@ final class SolveCommand implements Callable<Integer> {
     java.io.PrintWriter err = spec.commandLine().getErr();
     ConvGramPolicy policy = convGramPolicy();
     long readStart = System.nanoTime();
-    Problem problem = ProblemReader.read(problemFile);
+    Problem problem0 = ProblemReader.read(problemFile);
+    Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
@@ -100,13 +103,22 @@ final class SolveCommand implements Callable<Integer> {
         out.printf(
             Locale.ROOT,
             "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e,"
-                + " GGN trace %.6e%n",
+                + " GGN trace %.6e%s%n",
             g.group().name(),
             g.dim(),
-            g.gramEvals().length,
+            g.gramEvals().length + g.gramEvalsOffset(),
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1],
-            g.ggnTrace());
+            g.ggnTrace(),
+            g.spectrum() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT,
+                    ", eigensolver %s (%d eigenvalues, residual %.1e, %.1f ms)",
+                    g.spectrum().eigensolver(),
+                    g.gramEvals().length,
+                    g.spectrum().residual(),
+                    g.spectrum().seconds() * 1e3));
       }
       result.runInfo().notes().forEach(n -> out.println("  note: " + n));
       out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);

@@ -194,26 +194,35 @@ public final class FactorEngine implements AutoCloseable {
           lowestLayer(groupTensors),
           (i, ctx) -> {
             for (int g = 0; g < groupTensors.size(); g++) {
-              for (int t : groupTensors.get(g)) {
-                ParamTensor p = net.params().get(t);
-                if (p.layer() != i) {
-                  continue;
-                }
-                layers.get(i).accumulateGram(ctx, localIndex(p), gramAcc.get(g));
-                if (crossTerms) {
-                  layers.get(i).accumulateCrossTerms(ctx, localIndex(p), crossAcc.get(g));
+              // this layer's tensors of the group, in the group's order, added in one call
+              int[] local =
+                  java.util.stream.IntStream.of(groupTensors.get(g))
+                      .filter(t -> net.params().get(t).layer() == i)
+                      .map(t -> localIndex(net.params().get(t)))
+                      .toArray();
+              if (local.length == 0) {
+                continue;
+              }
+              layers.get(i).accumulateGram(ctx, local, gramAcc.get(g));
+              if (crossTerms) {
+                for (int t : local) {
+                  layers.get(i).accumulateCrossTerms(ctx, t, crossAcc.get(g));
                 }
               }
             }
           });
       List<GroupGram> out = new ArrayList<>();
       for (int g = 0; g < groupTensors.size(); g++) {
-        double[] cross = crossTerms ? backend.download(crossAcc.get(g)) : null;
-        out.add(new GroupGram(backend.download(gramAcc.get(g)), size, cross));
+        double[] cross = crossTerms ? backend.take(crossAcc.get(g)) : null;
+        crossAcc.set(g, null);
+        double[] gram = backend.take(gramAcc.get(g));
+        gramAcc.set(g, null);
+        out.add(new GroupGram(gram, size, cross));
       }
       return out;
     } finally {
-      gramAcc.forEach(DeviceMatrix::close);
+      // matrices already taken are null
+      gramAcc.stream().filter(m -> m != null).forEach(DeviceMatrix::close);
       crossAcc.stream().filter(m -> m != null).forEach(DeviceMatrix::close);
     }
   }

@@ -1,6 +1,9 @@
 package org.vivit4j.core;
 
 import java.util.List;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.linalg.HostProducts;
+import org.vivit4j.linalg.LanczosTopK;
 import org.vivit4j.linalg.SymmetricEigen;
 import org.vivit4j.model.InvalidInputException;
 
@@ -8,17 +11,66 @@ import org.vivit4j.model.InvalidInputException;
  * The host-side math on one group's Gram matrix {@code Ĝ = VᵀV} (MATH.md §3–5), in float64:
  * eigendecomposition, selection, directional derivatives and the Gram-space weights that map to
  * parameter-space eigenvectors.
+ *
+ * <p>The eigensolver ({@link EigenSolver}) may compute only the top of the spectrum: {@link
+ * #evals()} then holds the {@code size − offset()} largest eigenvalues, ascending, and indices into
+ * the spectrum (selections) always count from the smallest eigenvalue of the whole spectrum, so
+ * that index {@code i} is {@code evals()[i − offset()]}.
  */
 public final class GramSpace {
   private final double[] gram;
   private final int size;
   private final SymmetricEigen.Decomposition eig;
+  private final double[] values;
+  private final double[][] vectors;
+  private final int offset;
+  private final EigenSolver solver;
+  private final double residual;
+  private final long products;
+  private final double seconds;
+  private final double nextBelow;
+  private final double nextBelowError;
 
-  /** Decomposes {@code gram} ({@code size × size}, row-major; not modified). */
+  /** Decomposes {@code gram} ({@code size × size}, row-major; not modified) densely. */
   public GramSpace(double[] gram, int size) {
+    this(gram, size, EigenSolver.DENSE, SpectrumNeed.all());
+  }
+
+  /**
+   * Decomposes {@code gram} ({@code size × size}, row-major; not modified) with {@code solver},
+   * computing at least the part of the spectrum {@code need} asks for.
+   *
+   * @throws IllegalArgumentException when {@code solver} is {@link EigenSolver#LANCZOS} and {@code
+   *     need} is the whole spectrum
+   * @throws ArithmeticException when the eigensolver does not converge
+   */
+  public GramSpace(double[] gram, int size, EigenSolver solver, SpectrumNeed need) {
     this.gram = gram;
     this.size = size;
-    this.eig = SymmetricEigen.decompose(gram, size);
+    long start = System.nanoTime();
+    EigenSolver used = choose(solver, need, size);
+    if (used == EigenSolver.DENSE) {
+      this.eig = SymmetricEigen.decompose(gram, size);
+      this.values = eig.values();
+      this.vectors = eig.vectors();
+      this.offset = 0;
+      this.residual = eig.residual();
+      this.products = 0;
+      this.nextBelow = Double.NaN;
+      this.nextBelowError = Double.NaN;
+    } else {
+      LanczosTopK.Result r = lanczos(gram, size, need);
+      this.eig = null;
+      this.values = r.values();
+      this.vectors = r.vectors();
+      this.offset = size - r.values().length;
+      this.residual = r.maxResidual();
+      this.products = r.products();
+      this.nextBelow = r.nextValue();
+      this.nextBelowError = r.nextResidual() * r.norm();
+    }
+    this.solver = used;
+    this.seconds = (System.nanoTime() - start) * 1e-9;
   }
 
   /**
@@ -45,13 +97,122 @@ public final class GramSpace {
     return Math.sqrt(s);
   }
 
-  /** All Gram eigenvalues, ascending. */
-  public double[] evals() {
-    return eig.values().clone();
+  private static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
+    boolean all = need.kind() == SpectrumNeed.Kind.ALL;
+    return switch (solver) {
+      case DENSE -> EigenSolver.DENSE;
+      case LANCZOS -> {
+        if (all) {
+          throw new IllegalArgumentException(
+              "the lanczos eigensolver computes the top of the Gram spectrum, but this criterion"
+                  + " needs all of it; use the dense or auto eigensolver");
+        }
+        yield EigenSolver.LANCZOS;
+      }
+      case AUTO ->
+          all
+                  || size <= EigenSolver.AUTO_DENSE_MAX_SIZE
+                  || (need.kind() == SpectrumNeed.Kind.TOP && need.count() > size / 4)
+              ? EigenSolver.DENSE
+              : EigenSolver.LANCZOS;
+    };
   }
 
+  /**
+   * Top-count: the {@code count} largest pairs. Above a threshold: 16, 32, 64, … of the largest
+   * pairs (each run starts from the previous Ritz vectors) until the smallest computed eigenvalue
+   * is at or below the threshold or the whole spectrum is computed.
+   */
+  private static LanczosTopK.Result lanczos(double[] gram, int size, SpectrumNeed need) {
+    LanczosTopK solver = LanczosTopK.dense(gram, size, LanczosTopK.Options.defaults());
+    if (need.kind() == SpectrumNeed.Kind.TOP) {
+      return solver.top(Math.min(need.count(), size));
+    }
+    int count = Math.min(size, THRESHOLD_FIRST_COUNT);
+    while (true) {
+      LanczosTopK.Result r = solver.top(count);
+      if (r.values()[0] <= need.threshold() || count == size) {
+        return r;
+      }
+      count = Math.min(size, 2 * count);
+    }
+  }
+
+  /** Eigenpairs a threshold search with Lanczos computes first. */
+  static final int THRESHOLD_FIRST_COUNT = 16;
+
+  /** The computed Gram eigenvalues, ascending: all of them, or the top {@code size − offset()}. */
+  public double[] evals() {
+    return values.clone();
+  }
+
+  /** Index of {@code evals()[0]} in the whole ascending spectrum (0 when all were computed). */
+  public int offset() {
+    return offset;
+  }
+
+  /** The Gram size {@code N·C̃}. */
+  public int size() {
+    return size;
+  }
+
+  /** The eigensolver that ran: {@link EigenSolver#DENSE} or {@link EigenSolver#LANCZOS}. */
+  public EigenSolver solver() {
+    return solver;
+  }
+
+  /**
+   * Relative residual of the computed pairs: dense, {@code max ‖Ĝv − λv‖ / max|Ĝ|} over the 64
+   * largest pairs ({@link SymmetricEigen}); Lanczos, {@code max ‖Ĝv − λv‖ / ‖Ĝ‖₂} over every
+   * returned pair ({@link LanczosTopK}).
+   */
+  public double residual() {
+    return residual;
+  }
+
+  /** Matrix–vector products the Lanczos solver used (0 for dense). */
+  public long products() {
+    return products;
+  }
+
+  /**
+   * With a partial spectrum: an estimate (a Ritz value, not necessarily converged) of the largest
+   * eigenvalue below {@link #evals()}; {@code NaN} when the whole spectrum was computed or none is
+   * available.
+   */
+  public double nextBelow() {
+    return nextBelow;
+  }
+
+  /** An eigenvalue lies within this distance of {@link #nextBelow()} ({@code ‖r‖}). */
+  public double nextBelowError() {
+    return nextBelowError;
+  }
+
+  /** Wall time of the eigensolve. */
+  public double seconds() {
+    return seconds;
+  }
+
+  /**
+   * The dense decomposition.
+   *
+   * @throws IllegalStateException when a partial eigensolver ran
+   */
   public SymmetricEigen.Decomposition decomposition() {
+    if (eig == null) {
+      throw new IllegalStateException(
+          "the " + solver.optionName() + " eigensolver ran: no dense decomposition");
+    }
     return eig;
+  }
+
+  private double value(int index) {
+    return values[index - offset];
+  }
+
+  private double[] vector(int index) {
+    return vectors[index - offset];
   }
 
   /**
@@ -64,15 +225,21 @@ public final class GramSpace {
   public int[] checkSelection(
       int[] selected, String field, double warnBelow, List<String> warnings) {
     for (int i = 0; i < selected.length; i++) {
-      if (selected[i] < 0 || selected[i] >= size) {
+      if (selected[i] < offset || selected[i] >= size) {
         throw new InvalidInputException(
             field,
-            "selected index " + selected[i] + " is outside the Gram spectrum [0, " + size + ")");
+            "selected index "
+                + selected[i]
+                + " is outside the computed Gram spectrum ["
+                + offset
+                + ", "
+                + size
+                + ")");
       }
       if (i > 0 && selected[i] <= selected[i - 1]) {
         throw new InvalidInputException(field, "selected indices must be ascending and unique");
       }
-      double lambda = eig.values()[selected[i]];
+      double lambda = value(selected[i]);
       if (!(lambda > 0)) {
         throw new InvalidInputException(
             field,
@@ -101,7 +268,7 @@ public final class GramSpace {
   public double[] selectedEvals(int[] selected) {
     double[] out = new double[selected.length];
     for (int k = 0; k < selected.length; k++) {
-      out[k] = eig.values()[selected[k]];
+      out[k] = value(selected[k]);
     }
     return out;
   }
@@ -114,8 +281,8 @@ public final class GramSpace {
   public double[][] gammas(double[] cross, int nGrad, int[] selected) {
     double[][] out = new double[nGrad][selected.length];
     for (int k = 0; k < selected.length; k++) {
-      double[] v = eig.vectors()[selected[k]];
-      double inv = 1 / Math.sqrt(eig.values()[selected[k]]);
+      double[] v = vector(selected[k]);
+      double inv = 1 / Math.sqrt(value(selected[k]));
       for (int r = 0; r < nGrad; r++) {
         double s = 0;
         for (int i = 0; i < size; i++) {
@@ -132,22 +299,24 @@ public final class GramSpace {
    * (MATH.md §5, §7).
    */
   public double[][] lambdas(int nGgn, int factorColumns, double lambdaFactor, int[] selected) {
-    double[][] out = new double[nGgn][selected.length];
-    for (int k = 0; k < selected.length; k++) {
-      double[] v = eig.vectors()[selected[k]];
-      double lambda = eig.values()[selected[k]];
-      double[] gv = new double[size];
-      for (int i = 0; i < size; i++) {
-        double s = 0;
-        for (int j = 0; j < size; j++) {
-          s += gram[i * size + j] * v[j];
-        }
-        gv[i] = s;
-      }
+    int kk = selected.length;
+    double[][] out = new double[nGgn][kk];
+    if (kk == 0) {
+      return out;
+    }
+    // Ĝ g̃_k for every selected k at once: rows of [K × size] = g̃ᵀ Ĝ (Ĝ is symmetric).
+    double[] v = new double[kk * size];
+    for (int k = 0; k < kk; k++) {
+      System.arraycopy(vector(selected[k]), 0, v, k * size, size);
+    }
+    double[] gv = new double[kk * size];
+    HostProducts.mul(1, v, gram, 0, gv, kk, size, size);
+    for (int k = 0; k < kk; k++) {
+      double lambda = value(selected[k]);
       for (int m = 0; m < nGgn; m++) {
         double s = 0;
         for (int c = 0; c < factorColumns; c++) {
-          double x = gv[m * factorColumns + c];
+          double x = gv[k * size + m * factorColumns + c];
           s += x * x;
         }
         out[m][k] = lambdaFactor * s / lambda;
@@ -160,8 +329,8 @@ public final class GramSpace {
   public double[][] eigenvectorWeights(int[] selected) {
     double[][] w = new double[selected.length][];
     for (int k = 0; k < selected.length; k++) {
-      double inv = 1 / Math.sqrt(eig.values()[selected[k]]);
-      double[] v = eig.vectors()[selected[k]];
+      double inv = 1 / Math.sqrt(value(selected[k]));
+      double[] v = vector(selected[k]);
       w[k] = new double[size];
       for (int i = 0; i < size; i++) {
         w[k][i] = v[i] * inv;

@@ -11,6 +11,7 @@ import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.Damping;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
 
 /** Reads the {@code computation} object and the {@code param_groups} list of a problem file. */
@@ -68,6 +69,7 @@ final class ComputationReader {
         "seed",
         "warn_small_eigvals",
         "damping",
+        "eigensolver",
         "verbose",
         "N_grad",
         "N_ggn");
@@ -92,7 +94,28 @@ final class ComputationReader {
     checkCount(node, path, "N_grad", grad == null ? n : grad.length);
     checkCount(node, path, "N_ggn", ggn == null ? n : ggn.length);
     Damping damping = readDamping(node, path, className);
-    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn, seed), damping);
+    EigenSolver solver = readEigenSolver(node, path);
+    return new Computation(
+        className, new ComputationOptions(grad, ggn, mc, warn, seed, solver), damping);
+  }
+
+  /**
+   * {@code eigensolver}: dense (the default: {@code gram_evals} then holds the whole spectrum, as
+   * in the golden schema), auto or lanczos (only the top of the spectrum, much faster for large
+   * Gram matrices).
+   */
+  private static EigenSolver readEigenSolver(JsonNode node, String path) {
+    JsonNode solverNode = JsonFields.optional(node, "eigensolver");
+    if (solverNode == null) {
+      return EigenSolver.DENSE;
+    }
+    String name = JsonFields.stringValue(solverNode, at(path, "eigensolver"));
+    EigenSolver solver = EigenSolver.fromOptionName(name);
+    if (solver == null) {
+      throw new InvalidInputException(
+          at(path, "eigensolver"), "unknown eigensolver '" + name + "' (auto, dense, lanczos)");
+    }
+    return solver;
   }
 
   /**

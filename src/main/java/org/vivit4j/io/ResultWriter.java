@@ -18,6 +18,7 @@ import org.vivit4j.api.Criterion;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
 import org.vivit4j.api.RunInfo;
+import org.vivit4j.api.SpectrumInfo;
 
 /**
  * Writes a {@link ComputationResult} as a result file ({@code schema_version} 1, see {@code
@@ -179,6 +180,17 @@ public final class ResultWriter {
       writeDoubles(g, "newton_step", r.newtonStep());
     }
     writeStrings(g, "warnings", r.warnings());
+    SpectrumInfo spectrum = r.spectrum();
+    if (spectrum != null) {
+      g.writeNumberField("gram_size", spectrum.size());
+      g.writeNumberField("gram_evals_offset", spectrum.offset());
+      g.writeObjectFieldStart("eigensolver");
+      g.writeStringField("name", spectrum.eigensolver());
+      g.writeNumberField("residual", spectrum.residual());
+      g.writeNumberField("products", spectrum.products());
+      g.writeNumberField("seconds", spectrum.seconds());
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 

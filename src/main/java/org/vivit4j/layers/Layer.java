@@ -98,6 +98,27 @@ public abstract class Layer implements AutoCloseable {
   }
 
   /**
+   * {@code acc += Σ_t V_tᵀ V_t} over local tensors {@code tensors} of this layer (distinct): the
+   * Gram contributions of several tensors in one call, which a layer may fuse (a Linear layer's
+   * weight and bias share {@code B_out B_outᵀ}).
+   */
+  public final void accumulateGram(LayerContext ctx, int[] tensors, DeviceMatrix acc) {
+    for (int i = 0; i < tensors.length; i++) {
+      checkTensor(tensors[i]);
+      for (int j = 0; j < i; j++) {
+        if (tensors[j] == tensors[i]) {
+          throw new IllegalArgumentException("tensor " + tensors[i] + " given twice");
+        }
+      }
+    }
+    int g = ctx.factorOut().rows();
+    if (acc.rows() != g || acc.cols() != g) {
+      throw new IllegalArgumentException("Gram accumulator must be " + g + "×" + g);
+    }
+    accumulateGramImpl(ctx, tensors, acc);
+  }
+
+  /**
    * {@code acc += G_pᵀ V_p}, where row {@code r} of {@code G_p} is {@code ∂L_{t_r}/∂p} for gradient
    * sample {@code t_r}: the gradient cross terms {@code [N_grad × |S|C̃]}.
    */
@@ -142,6 +163,13 @@ public abstract class Layer implements AutoCloseable {
 
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
     throw new IllegalStateException("unreachable: no parameters");
+  }
+
+  /** Several tensors' Gram contributions; the default adds them one at a time, in order. */
+  protected void accumulateGramImpl(LayerContext ctx, int[] tensors, DeviceMatrix acc) {
+    for (int t : tensors) {
+      accumulateGramImpl(ctx, t, acc);
+    }
   }
 
   protected void accumulateCrossTermsImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {

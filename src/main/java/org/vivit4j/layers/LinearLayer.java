@@ -2,6 +2,7 @@ package org.vivit4j.layers;
 
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.model.LinearSpec;
 
 /**
@@ -10,7 +11,8 @@ import org.vivit4j.model.LinearSpec;
  * <ul>
  *   <li>Factor: {@code B_in = B_out W}.
  *   <li>Gram (MATH.md §6): {@code Ĝ_W[(m,c),(m',c')] = (B_out[m,c]·B_out[m',c']) (a_m·a_m')}, i.e.
- *       {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1)}; {@code Ĝ_b = B Bᵀ}.
+ *       {@code (B Bᵀ) ⊙ (A Aᵀ ⊗ 1)}; {@code Ĝ_b = B Bᵀ}; both through {@link
+ *       org.vivit4j.backend.Backend#accumulateFactorGram}, which may avoid forming {@code B Bᵀ}.
  *   <li>Cross terms: {@code X_W[t,(m,c)] = (δ_t·B_out[m,c]) (a_t·a_m)}; {@code X_b =
  *       δ_t·B_out[m,c]}.
  *   <li>{@code V_W w = Σ_m U[m]ᵀ a_m} with {@code U[m] = Σ_c w[m,c] B_out[m,c]}; {@code V_b w = Σ_m
@@ -39,48 +41,43 @@ public final class LinearLayer extends Layer {
     return tensor == 0 ? outSize * inSize : outSize;
   }
 
+  /** {@code z = a Wᵀ + b} for all samples at once (one GEMM, {@link HostProducts}). */
   @Override
   protected double[] forwardImpl(double[] in, int n) {
     double[] out = new double[n * outSize];
-    for (int s = 0; s < n; s++) {
-      for (int o = 0; o < outSize; o++) {
-        double z = bias == null ? 0 : bias[o];
-        for (int i = 0; i < inSize; i++) {
-          z += weight[o * inSize + i] * in[s * inSize + i];
+    HostProducts.mulTransB(1, in, weight, 0, out, n, inSize, outSize);
+    if (bias != null) {
+      for (int s = 0; s < n; s++) {
+        for (int o = 0; o < outSize; o++) {
+          out[s * outSize + o] += bias[o];
         }
-        out[s * outSize + o] = z;
       }
     }
     return out;
   }
 
+  /** {@code ∂L_n/∂a_n = Wᵀ δ_n} for all samples: {@code Δ_in = Δ W}. */
   @Override
   protected double[] backpropGradientImpl(double[] in, double[] deltaOut, int n) {
     double[] dIn = new double[n * inSize];
-    for (int s = 0; s < n; s++) {
-      for (int o = 0; o < outSize; o++) {
-        double d = deltaOut[s * outSize + o];
-        for (int i = 0; i < inSize; i++) {
-          dIn[s * inSize + i] += d * weight[o * inSize + i];
-        }
-      }
-    }
+    HostProducts.mul(1, deltaOut, weight, 0, dIn, n, outSize, inSize);
     return dIn;
   }
 
+  /** {@code ∇_W L = Δᵀ A / n}, {@code ∇_b L = Σ_n δ_n / n}. */
   @Override
   protected double[][] paramGradientsImpl(double[] in, double[] deltaOut, int n) {
-    double[] gw = new double[outSize * inSize];
+    double[] deltaT = new double[outSize * n];
     double[] gb = new double[outSize];
     for (int s = 0; s < n; s++) {
       for (int o = 0; o < outSize; o++) {
-        double d = deltaOut[s * outSize + o] / n;
-        gb[o] += d;
-        for (int i = 0; i < inSize; i++) {
-          gw[o * inSize + i] += d * in[s * inSize + i];
-        }
+        double d = deltaOut[s * outSize + o];
+        deltaT[o * n + s] = d;
+        gb[o] += d / n;
       }
     }
+    double[] gw = new double[outSize * inSize];
+    HostProducts.mul(1.0 / n, deltaT, in, 0, gw, outSize, n, inSize);
     return bias == null ? new double[][] {gw} : new double[][] {gw, gb};
   }
 
@@ -100,9 +97,20 @@ public final class LinearLayer extends Layer {
 
   @Override
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
-    int ct = ctx.factorColumns();
-    DeviceMatrix inputGram = tensor == 0 ? ctx.inputGramGgn() : null;
-    ctx.backend().accumulateHadamardExpanded(acc, ctx.factorGram(), inputGram, ct, ct);
+    accumulateGramImpl(ctx, new int[] {tensor}, acc);
+  }
+
+  /** Weight and bias in one pass over {@code B_out B_outᵀ} (added weight first). */
+  @Override
+  protected void accumulateGramImpl(LayerContext ctx, int[] tensors, DeviceMatrix acc) {
+    boolean w = false;
+    boolean b = false;
+    for (int t : tensors) {
+      w |= t == 0;
+      b |= t == 1;
+    }
+    DeviceMatrix inputGram = w ? ctx.inputGramGgn() : null;
+    ctx.backend().accumulateFactorGram(acc, ctx.factorOut(), inputGram, w, b, ctx.factorColumns());
   }
 
   @Override
@@ -112,39 +120,55 @@ public final class LinearLayer extends Layer {
     ctx.backend().accumulateHadamardExpanded(acc, ctx.deltaFactor(), inputGram, 1, ct);
   }
 
+  /**
+   * {@code V_b w_k = Σ_m U_k[m]} and {@code V_W w_k = U_kᵀ A_S} with {@code U_k[m] = Σ_c w_k[m,c]
+   * B_out[m,c]}; the weight part of all K vectors is one GEMM {@code [U_1, …, U_K]ᵀ · A_S}.
+   */
   @Override
   protected double[][] applyFactorImpl(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
     int ct = ctx.factorColumns();
     int[] rows = ctx.ggnRows();
-    double[] a = ctx.input();
-    double[][] out = new double[w.length][];
-    for (int k = 0; k < w.length; k++) {
-      double[] res = new double[paramSize(tensor)];
-      double[] u = new double[outSize];
-      for (int m = 0; m < rows.length; m++) {
-        java.util.Arrays.fill(u, 0);
-        for (int c = 0; c < ct; c++) {
+    int s = rows.length;
+    int kk = w.length;
+    int width = kk * outSize;
+    // u[m][k·O + o] = U_k[m][o], written row by row
+    double[] u = new double[s * width];
+    for (int m = 0; m < s; m++) {
+      for (int c = 0; c < ct; c++) {
+        int bo = (m * ct + c) * outSize;
+        for (int k = 0; k < kk; k++) {
           double wk = w[k][m * ct + c];
-          int bo = (m * ct + c) * outSize;
+          int uo = m * width + k * outSize;
           for (int o = 0; o < outSize; o++) {
-            u[o] += wk * factorOut[bo + o];
-          }
-        }
-        if (tensor == 1) {
-          for (int o = 0; o < outSize; o++) {
-            res[o] += u[o];
-          }
-        } else {
-          int ao = rows[m] * inSize;
-          for (int o = 0; o < outSize; o++) {
-            for (int i = 0; i < inSize; i++) {
-              res[o * inSize + i] += u[o] * a[ao + i];
-            }
+            u[uo + o] += wk * factorOut[bo + o];
           }
         }
       }
-      out[k] = res;
+    }
+    double[][] out = new double[kk][];
+    if (tensor == 1) {
+      for (int k = 0; k < kk; k++) {
+        out[k] = new double[outSize];
+      }
+      for (int m = 0; m < s; m++) {
+        for (int k = 0; k < kk; k++) {
+          for (int o = 0; o < outSize; o++) {
+            out[k][o] += u[m * width + k * outSize + o];
+          }
+        }
+      }
+      return out;
+    }
+    double[] a = ctx.input();
+    double[] aS = new double[s * inSize];
+    for (int m = 0; m < s; m++) {
+      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
+    }
+    double[] all = new double[width * inSize];
+    HostProducts.mulTransA(1, u, aS, 0, all, width, s, inSize);
+    for (int k = 0; k < kk; k++) {
+      out[k] = java.util.Arrays.copyOfRange(all, k * outSize * inSize, (k + 1) * outSize * inSize);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package org.vivit4j.linalg;
 
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.decomposition.eig.SymmetricQRAlgorithmDecomposition_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
@@ -12,6 +13,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class SymmetricEigen {
   /** How many of the largest eigenpairs the residual is measured on. */
   public static final int RESIDUAL_PAIRS = 64;
+
+  /** Lower bound of the QR iteration cap handed to EJML. */
+  static final int MIN_QR_ITERATIONS = 1000;
 
   private SymmetricEigen() {}
 
@@ -55,6 +59,12 @@ public final class SymmetricEigen {
       }
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+    if (eig instanceof SymmetricQRAlgorithmDecomposition_DDRM qr) {
+      // EJML's default iteration cap of the symmetric QR algorithm is too small for Gram spectra
+      // from n ≈ 600 on (measured: decompose returns false on 640×640 Wishart matrices). A
+      // larger cap changes nothing where the default suffices: it only lets the iteration finish.
+      qr.setMaxIterations(Math.max(MIN_QR_ITERATIONS, 10 * n));
+    }
     if (!eig.decompose(m)) {
       throw new ArithmeticException(
           "EJML symmetric eigensolver failed on a " + n + "×" + n + " matrix");

@@ -1,0 +1,132 @@
+package org.vivit4j.backend;
+
+import dev.ludovic.netlib.blas.NativeBLAS;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Loads the native BLAS once per JVM: OpenBLAS ({@code libopenblas.so.0}, Debian's {@code
+ * libopenblas0}, installed by {@code tornado-env/setup}) through the JNI binding of {@code
+ * dev.ludovic.netlib:blas}, which passes Java arrays to the library without copying them. OpenBLAS
+ * uses every core unless {@code OPENBLAS_NUM_THREADS} says otherwise.
+ *
+ * <p>The system properties {@code dev.ludovic.netlib.blas.nativeLib} (a library name) or {@code
+ * dev.ludovic.netlib.blas.nativeLibPath} (a path) choose another library; without either, this
+ * class asks for {@code libopenblas.so.0} rather than netlib's default {@code libblas.so.3}, which
+ * may be the slow reference BLAS.
+ */
+public final class NativeBlas {
+  static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLib";
+  static final String PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
+  static final String DEFAULT_LIB = "libopenblas.so.0";
+
+  // netlib logs every implementation it fails to load; this class reports failures itself. The
+  // strong reference keeps the level from being garbage collected with the logger.
+  private static final Logger NETLIB_LOG = Logger.getLogger("dev.ludovic.netlib.blas");
+
+  private static volatile Loaded loaded;
+
+  private record Loaded(NativeBLAS blas, String description, RuntimeException failure) {}
+
+  private NativeBlas() {}
+
+  /** Whether the native BLAS loads on this machine. */
+  public static boolean isAvailable() {
+    return load().blas != null;
+  }
+
+  /**
+   * The native BLAS.
+   *
+   * @throws BlasUnavailableException when it cannot be loaded, saying how to install it
+   */
+  public static NativeBLAS get() {
+    Loaded l = load();
+    if (l.blas == null) {
+      throw new BlasUnavailableException(
+          "the native BLAS ("
+              + requestedLibrary()
+              + ") could not be loaded: "
+              + l.failure.getMessage()
+              + ". Install OpenBLAS (tornado-env/setup, or apt-get install libopenblas0) or use"
+              + " --gemm plain",
+          l.failure);
+    }
+    return l.blas;
+  }
+
+  /** Which library runs, e.g. {@code "OpenBLAS /usr/lib/…/libopenblasp-r0.3.21.so"}. */
+  public static String description() {
+    Loaded l = load();
+    return l.blas == null ? "unavailable" : l.description;
+  }
+
+  private static String requestedLibrary() {
+    String path = System.getProperty(PATH_PROPERTY);
+    return path != null ? path : System.getProperty(LIB_PROPERTY, DEFAULT_LIB);
+  }
+
+  private static Loaded load() {
+    Loaded l = loaded;
+    if (l == null) {
+      synchronized (NativeBlas.class) {
+        l = loaded;
+        if (l == null) {
+          l = tryLoad();
+          loaded = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  private static Loaded tryLoad() {
+    if (System.getProperty(LIB_PROPERTY) == null && System.getProperty(PATH_PROPERTY) == null) {
+      System.setProperty(LIB_PROPERTY, DEFAULT_LIB);
+    }
+    Level level = NETLIB_LOG.getLevel();
+    NETLIB_LOG.setLevel(Level.OFF);
+    try {
+      NativeBLAS blas = NativeBLAS.getInstance();
+      // A 1×1 product proves the library's symbols resolve before anyone relies on it.
+      double[] c = new double[1];
+      blas.dgemm("N", "N", 1, 1, 1, 1.0, new double[] {2}, 1, new double[] {3}, 1, 0.0, c, 1);
+      if (c[0] != 6) {
+        throw new IllegalStateException("a 1×1 dgemm returned " + c[0] + " instead of 6");
+      }
+      String file = mappedLibrary();
+      String kind = file.contains("openblas") ? "OpenBLAS " : "native BLAS ";
+      return new Loaded(blas, kind + file + " via netlib JNI", null);
+    } catch (RuntimeException | LinkageError e) {
+      RuntimeException failure =
+          e instanceof RuntimeException re ? re : new IllegalStateException(e.toString(), e);
+      return new Loaded(null, null, failure);
+    } finally {
+      NETLIB_LOG.setLevel(level);
+    }
+  }
+
+  /** The file the requested library resolved to, read from the process's memory map. */
+  private static String mappedLibrary() {
+    String wanted = requestedLibrary();
+    String stem = Path.of(wanted).getFileName().toString().replaceFirst("\\.so.*$", "");
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+        int slash = line.indexOf('/');
+        if (slash >= 0) {
+          String file = line.substring(slash);
+          String name = Path.of(file).getFileName().toString();
+          if (name.startsWith(stem) || (stem.contains("openblas") && name.contains("openblas"))) {
+            return file;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc (not Linux): the requested name is all we know
+    }
+    return wanted;
+  }
+}

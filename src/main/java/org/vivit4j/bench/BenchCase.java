@@ -1,0 +1,52 @@
+package org.vivit4j.bench;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.ParamGroup;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomProblems;
+
+/**
+ * One end-to-end benchmark problem: a network, loss and batch with one parameter group holding
+ * every parameter and a top-k criterion (ViViT's setting in issue 5).
+ *
+ * @param id e.g. {@code mlp784_n128}; matches {@link ViVitTimings#TABLE}
+ */
+public record BenchCase(
+    String id, String label, NetworkSpec network, LossSpec loss, Batch batch, int topK) {
+
+  /** The single group of all parameters with the top-k criterion. */
+  public List<ParamGroup> groups() {
+    int[] all = IntStream.range(0, network.params().size()).toArray();
+    return List.of(new ParamGroup("all", all, Criterion.topK(topK)));
+  }
+
+  public int n() {
+    return batch.n();
+  }
+
+  /** The 784-128-64-10 ReLU MLP with cross-entropy (mean) on N random samples, top-10. */
+  public static BenchCase mlp784(int n) {
+    RandomProblems.Instance p =
+        RandomProblems.mlp(
+            784,
+            new int[] {784, 128, 64, 10},
+            new Activation[] {Activation.RELU, Activation.RELU},
+            new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN),
+            n,
+            true);
+    return new BenchCase(
+        "mlp784_n" + n,
+        "784-128-64-10 ReLU, CE mean, N=" + n + ", top-10",
+        p.network(),
+        p.loss(),
+        p.batch(),
+        10);
+  }
+}

@@ -1,0 +1,147 @@
+package org.vivit4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG plots drawn from the benchmark data (never by hand), with XChart. */
+public final class BenchPlots {
+  private BenchPlots() {}
+
+  private static XYChart chart(String title, String x, String y, boolean logX, boolean logY) {
+    XYChart c =
+        new XYChartBuilder()
+            .width(900)
+            .height(560)
+            .title(title)
+            .xAxisTitle(x)
+            .yAxisTitle(y)
+            .build();
+    c.getStyler().setXAxisLogarithmic(logX);
+    c.getStyler().setYAxisLogarithmic(logY);
+    c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+    return c;
+  }
+
+  private static void save(XYChart c, Path file) throws IOException {
+    BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** Median time vs N of the MLP cases, one series per configuration, with ViViT's numbers. */
+  public static void timeVsN(List<EndToEndBench.Timing> timings, Path file) throws IOException {
+    XYChart c =
+        chart(
+            "784-128-64-10 MLP, top-10 directional derivatives: median time vs N",
+            "N (batch size)",
+            "seconds",
+            true,
+            true);
+    Map<String, double[][]> series = new LinkedHashMap<>();
+    for (String config : timings.stream().map(EndToEndBench.Timing::config).distinct().toList()) {
+      List<EndToEndBench.Timing> ts =
+          timings.stream()
+              .filter(t -> t.config().equals(config) && t.caseId().startsWith("mlp784"))
+              .toList();
+      if (!ts.isEmpty()) {
+        series.put(
+            "vivit4j " + config,
+            new double[][] {
+              ts.stream().mapToDouble(EndToEndBench.Timing::n).toArray(),
+              ts.stream().mapToDouble(EndToEndBench.Timing::median).toArray()
+            });
+      }
+    }
+    for (String dtype : List.of("float64", "float32")) {
+      double[][] v = vivit(dtype);
+      if (v[0].length > 0) {
+        series.put("ViViT+PyTorch " + dtype + " (their measurement)", v);
+      }
+    }
+    series.forEach(
+        (name, xy) -> {
+          var s = c.addSeries(name, xy[0], xy[1]);
+          s.setMarker(name.startsWith("ViViT") ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        });
+    save(c, file);
+  }
+
+  private static double[][] vivit(String dtype) {
+    int[] ns = {32, 128, 512};
+    java.util.List<double[]> xy = new java.util.ArrayList<>();
+    for (int n : ns) {
+      Double s = ViVitTimings.seconds("mlp784_n" + n, dtype);
+      if (s != null) {
+        xy.add(new double[] {n, s});
+      }
+    }
+    return new double[][] {
+      xy.stream().mapToDouble(p -> p[0]).toArray(), xy.stream().mapToDouble(p -> p[1]).toArray()
+    };
+  }
+
+  /** Peak heap and time of the memory curve vs N. */
+  public static void memoryVsN(List<MemoryCurve.Point> points, long heapBytes, Path file)
+      throws IOException {
+    List<MemoryCurve.Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
+    if (ok.isEmpty()) {
+      return;
+    }
+    XYChart c =
+        chart(
+            "784-128-64-10 MLP, exact top-10 directional derivatives (one cold run per JVM)",
+            "N (batch size)",
+            "peak heap GiB  /  seconds",
+            false,
+            false);
+    double[] n = ok.stream().mapToDouble(MemoryCurve.Point::n).toArray();
+    c.addSeries(
+            "peak heap (GiB)",
+            n,
+            ok.stream().mapToDouble(p -> p.peakHeapBytes() / (double) (1L << 30)).toArray())
+        .setMarker(SeriesMarkers.CIRCLE);
+    c.addSeries("wall time (s)", n, ok.stream().mapToDouble(MemoryCurve.Point::seconds).toArray())
+        .setMarker(SeriesMarkers.SQUARE);
+    double limit = heapBytes / (double) (1L << 30);
+    c.addSeries(
+            "heap limit (GiB)", new double[] {n[0], n[n.length - 1]}, new double[] {limit, limit})
+        .setMarker(SeriesMarkers.NONE);
+    save(c, file);
+  }
+
+  /** GFLOP/s of each GEMM-shaped operation vs the Gram size, per configuration. */
+  public static void opsGflops(List<OpsBench.OpTiming> ops, Map<String, Double> peaks, Path file)
+      throws IOException {
+    if (ops.isEmpty()) {
+      return;
+    }
+    XYChart c =
+        chart(
+            "GEMM-shaped backend operations (784-128-64-10 shapes)",
+            "G = N·C̃ (rows of the factor)",
+            "GFLOP/s",
+            true,
+            true);
+    for (String key : ops.stream().map(o -> o.op() + ", " + o.config()).distinct().toList()) {
+      List<OpsBench.OpTiming> ts =
+          ops.stream().filter(o -> (o.op() + ", " + o.config()).equals(key)).toList();
+      c.addSeries(
+              key,
+              ts.stream().mapToDouble(OpsBench.OpTiming::g).toArray(),
+              ts.stream().mapToDouble(OpsBench.OpTiming::gflops).toArray())
+          .setMarker(SeriesMarkers.CIRCLE);
+    }
+    double[] g = ops.stream().mapToDouble(OpsBench.OpTiming::g).distinct().sorted().toArray();
+    peaks.forEach(
+        (name, gf) ->
+            c.addSeries(name, new double[] {g[0], g[g.length - 1]}, new double[] {gf, gf})
+                .setMarker(SeriesMarkers.NONE));
+    save(c, file);
+  }
+}

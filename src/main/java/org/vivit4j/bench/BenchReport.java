@@ -1,0 +1,162 @@
+package org.vivit4j.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a benchmark run to {@code results/<date>_<commit>_<device>/}: raw CSV and JSON, a Markdown
+ * summary with the ViViT comparison, the PNG plots, and one line in {@code results/index.jsonl}.
+ */
+public final class BenchReport {
+  private BenchReport() {}
+
+  /** Everything one {@code bench} run measured. */
+  public record Run(
+      BenchEnvironment env,
+      boolean quick,
+      List<String> correctness,
+      List<EndToEndBench.Timing> timings,
+      List<OpsBench.OpTiming> ops,
+      Map<String, Double> peaks,
+      List<MemoryCurve.Point> memory,
+      long memoryHeapBytes,
+      List<String> notes) {}
+
+  /** {@code <date>_<commit>_<device>}, with the device as a file-name slug. */
+  public static String folderName(BenchEnvironment env) {
+    String device =
+        (env.cpu() + "-" + env.cores() + "c")
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("\\(r\\)|\\(tm\\)", "")
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-|-$", "");
+    return env.date() + "_" + env.commit() + "_" + device;
+  }
+
+  /** Writes the folder under {@code results}; returns it. */
+  public static Path write(Path results, Run run) throws IOException {
+    Path dir = results.resolve(folderName(run.env()));
+    Files.createDirectories(dir);
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(dir.resolve("environment.json").toFile(), run.env());
+    json.writeValue(dir.resolve("end_to_end.json").toFile(), run.timings());
+    json.writeValue(dir.resolve("ops.json").toFile(), run.ops());
+    json.writeValue(dir.resolve("memory.json").toFile(), run.memory());
+    Files.writeString(dir.resolve("end_to_end.csv"), endToEndCsv(run.timings()));
+    Files.writeString(dir.resolve("ops.csv"), opsCsv(run.ops()));
+    Files.writeString(dir.resolve("memory.csv"), memoryCsv(run.memory()));
+    List<String> plotNotes = new ArrayList<>();
+    try {
+      BenchPlots.timeVsN(run.timings(), dir.resolve("time_vs_n.png"));
+      BenchPlots.opsGflops(run.ops(), run.peaks(), dir.resolve("ops_gflops.png"));
+      BenchPlots.memoryVsN(run.memory(), run.memoryHeapBytes(), dir.resolve("memory_vs_n.png"));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // a runtime without java.desktop (the jlinked GPU bundle) cannot draw; say so
+      plotNotes.add("plots not drawn: " + e);
+    }
+    List<String> notes = new ArrayList<>(run.notes());
+    notes.addAll(plotNotes);
+    Files.writeString(dir.resolve("summary.md"), BenchSummary.markdown(run, notes));
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put("date", run.env().dateUtc());
+    index.put("commit", run.env().commit());
+    index.put("device", run.env().cpu() + ", " + run.env().cores() + " cores");
+    index.put("blas", run.env().blas());
+    index.put("jdk", run.env().jdk());
+    index.put("folder", results.relativize(dir).toString());
+    index.put("command", run.env().command());
+    index.put("quick", run.quick());
+    index.put("ratios_vs_vivit", BenchSummary.headlineRatios(run.timings()));
+    Files.writeString(
+        results.resolve("index.jsonl"),
+        new ObjectMapper().writeValueAsString(index) + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return dir;
+  }
+
+  static String endToEndCsv(List<EndToEndBench.Timing> ts) {
+    StringBuilder sb =
+        new StringBuilder(
+            "case,n,config,dtype,eigensolver,warmups,repeats,median_s,min_s,eigensolve_median_s,"
+                + "lanczos_products,eig_residual,vivit_s,speedup_vs_vivit,check,device\n");
+    for (EndToEndBench.Timing t : ts) {
+      Double v = ViVitTimings.seconds(t.caseId(), t.dtype());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%s,%s,%s,%d,%d,%.6g,%.6g,%.6g,%d,%.3g,%s,%s,\"%s\",\"%s\"%n",
+              t.caseId(),
+              t.n(),
+              t.config(),
+              t.dtype(),
+              t.eigensolver(),
+              t.warmups(),
+              t.seconds().length,
+              t.median(),
+              t.min(),
+              t.eigSeconds(),
+              t.products(),
+              t.residual(),
+              v == null ? "" : v.toString(),
+              v == null ? "" : String.format(Locale.ROOT, "%.2f", v / t.median()),
+              t.check().replace('"', '\''),
+              t.device().replace('"', '\'')));
+    }
+    return sb.toString();
+  }
+
+  static String opsCsv(List<OpsBench.OpTiming> ops) {
+    StringBuilder sb = new StringBuilder("op,config,g,k,n,median_s,gflops,spot_check_rel_error\n");
+    for (OpsBench.OpTiming o : ops) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%s,%d,%d,%d,%.6g,%.4g,%.2g%n",
+              o.op(),
+              o.config(),
+              o.g(),
+              o.k(),
+              o.n(),
+              o.seconds(),
+              o.gflops(),
+              o.error()));
+    }
+    return sb.toString();
+  }
+
+  static String memoryCsv(List<MemoryCurve.Point> points) {
+    StringBuilder sb =
+        new StringBuilder(
+            "n,status,seconds,eigensolve_s,peak_heap_bytes,gc_count,eigensolver,lanczos_products,"
+                + "eig_residual,largest\n");
+    for (MemoryCurve.Point p : points) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%d,\"%s\",%.6g,%.6g,%d,%d,%s,%d,%.3g,%b%n",
+              p.n(),
+              p.status().replace('"', '\''),
+              p.seconds(),
+              p.eigSeconds(),
+              p.peakHeapBytes(),
+              p.gcCount(),
+              p.eigensolver(),
+              p.products(),
+              p.residual(),
+              p.largest()));
+    }
+    return sb.toString();
+  }
+}

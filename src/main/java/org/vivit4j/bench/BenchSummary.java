@@ -1,0 +1,228 @@
+package org.vivit4j.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Markdown summary of a benchmark run: environment, correctness, ViViT ratios, tables. */
+final class BenchSummary {
+  private BenchSummary() {}
+
+  /** The configurations whose numbers are compared with ViViT: the default CPU backend. */
+  static final List<String> HEADLINE_CONFIGS = List.of("cpu-blas-float64", "cpu-blas-float32");
+
+  static final List<String> CASES = List.of("seed_n4", "mlp784_n32", "mlp784_n128", "mlp784_n512");
+
+  /** {@code "<case>/<dtype>" → ViViT seconds / vivit4j median seconds} for the default backend. */
+  static Map<String, Double> headlineRatios(List<EndToEndBench.Timing> timings) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String c : CASES) {
+      for (String config : HEADLINE_CONFIGS) {
+        EndToEndBench.Timing t = find(timings, c, config);
+        if (t != null) {
+          Double v = ViVitTimings.seconds(c, t.dtype());
+          if (v != null) {
+            out.put(c + "/" + t.dtype(), Math.round(v / t.median() * 10) / 10.0);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static EndToEndBench.Timing find(List<EndToEndBench.Timing> ts, String caseId, String config) {
+    return ts.stream()
+        .filter(t -> t.caseId().equals(caseId) && t.config().equals(config))
+        .findFirst()
+        .orElse(null);
+  }
+
+  static String seconds(double s) {
+    if (Double.isNaN(s)) {
+      return "–";
+    }
+    if (s < 1e-3) {
+      return String.format(Locale.ROOT, "%.1f µs", s * 1e6);
+    }
+    if (s < 1) {
+      return String.format(Locale.ROOT, "%.2f ms", s * 1e3);
+    }
+    return String.format(Locale.ROOT, "%.2f s", s);
+  }
+
+  static String markdown(BenchReport.Run run, List<String> notes) {
+    BenchEnvironment e = run.env();
+    StringBuilder sb = new StringBuilder();
+    sb.append("# vivit4j benchmark: ")
+        .append(e.date())
+        .append(", commit ")
+        .append(e.commit())
+        .append("\n\n");
+    sb.append("| | |\n| --- | --- |\n");
+    sb.append("| command | `").append(e.command()).append("` |\n");
+    sb.append("| mode | ").append(run.quick() ? "quick" : "full").append(" |\n");
+    sb.append("| date (UTC) | ").append(e.dateUtc()).append(" |\n");
+    sb.append("| commit | ").append(e.commit()).append(" |\n");
+    sb.append("| CPU | ").append(e.cpu()).append(", ").append(e.cores()).append(" cores |\n");
+    sb.append("| BLAS | ").append(e.blas()).append(" |\n");
+    sb.append("| JDK | ").append(e.jdk()).append(" |\n");
+    sb.append(
+        String.format(
+            Locale.ROOT, "| max heap | %.1f GiB |\n", e.maxHeapBytes() / (double) (1L << 30)));
+    sb.append("| JVM arguments | `").append(String.join(" ", e.jvmArguments())).append("` |\n\n");
+
+    sb.append("## vivit4j against ViViT\n\n");
+    sb.append(
+            "Median wall time of the whole `DirectionalDerivativesComputation` (forward + factor"
+                + " backpropagation + Gram eigensolve + γ/λ), after warm-up, in one warm JVM, on the"
+                + " default CPU backend (`cpu`, `--gemm auto` = native OpenBLAS, `--eigensolver"
+                + " auto`). ViViT's numbers are constants: ")
+        .append(ViVitTimings.SOURCE)
+        .append(". They were not re-measured here. Ratio = ViViT time / vivit4j time.\n\n");
+    sb.append(
+        "| case | ViViT float64 | vivit4j float64 | ratio | ViViT float32 | vivit4j float32 |"
+            + " ratio | goal | eigensolve: ViViT (f64 / f32) vs vivit4j (f64 / f32) |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (String c : CASES) {
+      EndToEndBench.Timing t64 = find(run.timings(), c, HEADLINE_CONFIGS.get(0));
+      EndToEndBench.Timing t32 = find(run.timings(), c, HEADLINE_CONFIGS.get(1));
+      ViVitTimings.Entry v = ViVitTimings.TABLE.get(c);
+      String label = t64 != null ? t64.caseLabel() : t32 != null ? t32.caseLabel() : c;
+      sb.append("| ").append(label).append(" | ");
+      sb.append(v.float64() == null ? "–" : seconds(v.float64())).append(" | ");
+      sb.append(t64 == null ? "–" : seconds(t64.median())).append(" | ");
+      sb.append(ratio(v.float64(), t64)).append(" | ");
+      sb.append(v.float32() == null ? "crashed" : seconds(v.float32())).append(" | ");
+      sb.append(t32 == null ? "–" : seconds(t32.median())).append(" | ");
+      sb.append(ratio(v.float32(), t32)).append(" | ");
+      double goal = ViVitTimings.goal(c);
+      sb.append(Double.isNaN(goal) ? "–" : "≥ " + (int) goal + "×").append(" | ");
+      sb.append(v.eigensolveNote())
+          .append(" vs ")
+          .append(t64 == null ? "–" : seconds(t64.eigSeconds()))
+          .append(" / ")
+          .append(t32 == null ? "–" : seconds(t32.eigSeconds()))
+          .append(" |\n");
+    }
+    sb.append("\n");
+
+    sb.append("## Correctness checks (before timing)\n\n");
+    for (String line : run.correctness()) {
+      sb.append("- ").append(line).append("\n");
+    }
+    sb.append("\n## Every configuration\n\n");
+    sb.append(
+        "| case | config | eigensolver | median | min | eigensolve | Lanczos products |"
+            + " repeats | device |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    for (EndToEndBench.Timing t : run.timings()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %s | %s | %s | %d | %d (+%d warm-up) | %s |\n",
+              t.caseId(),
+              t.config(),
+              t.eigensolver(),
+              seconds(t.median()),
+              seconds(t.min()),
+              seconds(t.eigSeconds()),
+              t.products(),
+              t.seconds().length,
+              t.warmups(),
+              t.device()));
+    }
+    if (!run.ops().isEmpty()) {
+      sb.append("\n## GEMM-shaped operations (GFLOP/s, median)\n\n");
+      sb.append("| op | config | G | k | n | median | GFLOP/s | spot-check rel. error |\n");
+      sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      for (OpsBench.OpTiming o : run.ops()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %d | %d | %s | %.1f | %.1e |\n",
+                o.op(),
+                o.config(),
+                o.g(),
+                o.k(),
+                o.n(),
+                seconds(o.seconds()),
+                o.gflops(),
+                o.error()));
+      }
+      sb.append("\nReference lines in `ops_gflops.png`: ");
+      run.peaks().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s = %.0f; ", k, v)));
+      sb.append("\n");
+    }
+    if (!run.memory().isEmpty()) {
+      sb.append("\n## Time and peak heap vs N (784-128-64-10 MLP, exact top-10, cpu float64)\n\n");
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Each N runs once, cold, in a fresh JVM with a %.0f GiB heap limit (`tornado-run"
+                  + " bench-point`). Peak heap = sum of the heap pools' peak usage"
+                  + " (MemoryPoolMXBean), an upper bound of the simultaneous peak.\n\n",
+              run.memoryHeapBytes() / (double) (1L << 30)));
+      sb.append("| N | Gram size N·C̃ | status | time | eigensolve | peak heap | GCs |\n");
+      sb.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+      for (MemoryCurve.Point p : run.memory()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %d%s | %d | %s | %s | %s | %s | %s |\n",
+                p.n(),
+                p.largest() ? " (largest)" : "",
+                10 * p.n(),
+                p.status(),
+                seconds(p.seconds()),
+                seconds(p.eigSeconds()),
+                p.peakHeapBytes() < 0
+                    ? "–"
+                    : String.format(
+                        Locale.ROOT, "%.2f GiB", p.peakHeapBytes() / (double) (1L << 30)),
+                p.gcCount() < 0 ? "–" : Long.toString(p.gcCount())));
+      }
+      MemoryCurve.Point largestRun =
+          run.memory().stream()
+              .filter(p -> "ok".equals(p.status()))
+              .max(java.util.Comparator.comparingInt(MemoryCurve.Point::n))
+              .orElse(null);
+      if (largestRun != null) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "\n**Largest N run here: %d** (Gram %d × %d), %s, peak heap %.2f GiB.\n",
+                largestRun.n(),
+                10 * largestRun.n(),
+                10 * largestRun.n(),
+                seconds(largestRun.seconds()),
+                largestRun.peakHeapBytes() / (double) (1L << 30)));
+      }
+      double[] fit = MemoryCurve.fit(run.memory());
+      if (fit != null) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "\nFit: peak ≈ %.3g GiB + %.4g bytes · N² (the float64 Gram alone is 800·N²"
+                    + " bytes); largest N within the heap limit by the fit: %d.\n",
+                fit[0] / (1L << 30),
+                fit[1],
+                MemoryCurve.predictLargest(fit, run.memoryHeapBytes())));
+      }
+    }
+    if (!notes.isEmpty()) {
+      sb.append("\n## Notes\n\n");
+      for (String n : notes) {
+        sb.append("- ").append(n).append("\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String ratio(Double vivit, EndToEndBench.Timing t) {
+    if (vivit == null || t == null) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "**%.1f×**", vivit / t.median());
+  }
+}

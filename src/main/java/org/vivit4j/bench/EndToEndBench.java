@@ -1,0 +1,95 @@
+package org.vivit4j.bench;
+
+import java.util.Arrays;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.DirectionalDerivativesComputation;
+import org.vivit4j.api.SpectrumInfo;
+import org.vivit4j.backend.Backend;
+
+/**
+ * Wall time of the whole {@link DirectionalDerivativesComputation} (host forward pass, factor
+ * backpropagation and Gram contractions on the backend, eigensolve, directional derivatives) in one
+ * warm JVM: warm-up runs, then timed repeats; the median is reported, as for ViViT.
+ */
+public final class EndToEndBench {
+  private EndToEndBench() {}
+
+  /**
+   * One (case, configuration) measurement.
+   *
+   * @param seconds every timed repeat
+   * @param eigSeconds median wall time of the eigensolve inside a run
+   * @param check the correctness check that passed before timing
+   */
+  public record Timing(
+      String caseId,
+      String caseLabel,
+      int n,
+      String config,
+      String dtype,
+      String device,
+      String eigensolver,
+      int warmups,
+      double[] seconds,
+      double median,
+      double min,
+      double eigSeconds,
+      long products,
+      double residual,
+      String check) {}
+
+  /** One run of the computation. */
+  public static ComputationResult runOnce(
+      BenchCase c, Backend backend, ComputationOptions options) {
+    return new DirectionalDerivativesComputation(options)
+        .run(c.network(), c.loss(), c.batch(), c.groups(), backend);
+  }
+
+  /** Warm-up, then {@code repeats} timed runs. */
+  public static Timing time(
+      BenchCase c,
+      BenchConfig config,
+      Backend backend,
+      ComputationOptions options,
+      int warmups,
+      int repeats,
+      String check) {
+    for (int i = 0; i < warmups; i++) {
+      runOnce(c, backend, options);
+    }
+    double[] seconds = new double[repeats];
+    double[] eig = new double[repeats];
+    SpectrumInfo last = null;
+    for (int i = 0; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      ComputationResult r = runOnce(c, backend, options);
+      seconds[i] = (System.nanoTime() - t0) * 1e-9;
+      last = r.groups().get(0).spectrum();
+      eig[i] = last.seconds();
+    }
+    return new Timing(
+        c.id(),
+        c.label(),
+        c.n(),
+        config.id(),
+        config.dtype(),
+        backend.deviceName(),
+        last.eigensolver(),
+        warmups,
+        seconds,
+        median(seconds),
+        Arrays.stream(seconds).min().orElse(Double.NaN),
+        median(eig),
+        last.products(),
+        last.residual(),
+        check);
+  }
+
+  public static double median(double[] x) {
+    double[] s = x.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  }
+}

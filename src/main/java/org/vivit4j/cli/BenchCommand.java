@@ -1,0 +1,322 @@
+package org.vivit4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.Problem;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.Gemm;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.bench.Agreement;
+import org.vivit4j.bench.BenchCase;
+import org.vivit4j.bench.BenchConfig;
+import org.vivit4j.bench.BenchEnvironment;
+import org.vivit4j.bench.BenchReport;
+import org.vivit4j.bench.EndToEndBench;
+import org.vivit4j.bench.MemoryCurve;
+import org.vivit4j.bench.OpsBench;
+import org.vivit4j.golden.GoldenOutputs;
+import org.vivit4j.io.ProblemReader;
+import org.vivit4j.linalg.EigenSolver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tornado-run bench [--quick]}: end-to-end timings of ViViT's benchmark cases on every
+ * backend configuration (correctness checked first), GEMM throughput, the time/memory curve and the
+ * largest N, written to {@code results/<date>_<commit>_<device>/} with the ViViT comparison.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Times the seed network and the 784-128-64-10 MLP (N = 32, 128, 512, top-10) on every",
+      "backend configuration after checking each result, measures the GEMM-shaped operations and",
+      "time/peak heap vs N up to the largest N in a 20 GiB heap, and writes",
+      "results/<date>_<commit>_<device>/ (CSV, JSON, summary.md with the ViViT ratios, PNG plots)",
+      "plus a line in results/index.jsonl."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "fewer repeats, smaller sizes, no largest-N run")
+  boolean quick;
+
+  @Option(names = "--out", defaultValue = "results", description = "results folder")
+  Path out;
+
+  @Option(
+      names = "--configs",
+      split = ",",
+      description =
+          "configurations to time (default: cpu-blas-float64, cpu-blas-float32, cpu-plain-float64,"
+              + " cpu-plain-float32, opencl-float32)")
+  List<String> configs;
+
+  @Option(names = "--no-memory", description = "skip the time/memory curve")
+  boolean noMemory;
+
+  @Option(names = "--no-ops", description = "skip the GEMM throughput")
+  boolean noOps;
+
+  @Option(
+      names = "--memory-heap",
+      defaultValue = "20g",
+      description = "heap limit (-Xmx) of the memory-curve JVMs. Default: ${DEFAULT-VALUE}")
+  String memoryHeap;
+
+  @Option(
+      names = "--memory-n",
+      split = ",",
+      description = "batch sizes of the memory curve (default: 256,512,1024,2048,3072,4096)")
+  int[] memoryNs;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  private static final Map<String, BenchConfig> KNOWN = new LinkedHashMap<>();
+
+  static {
+    for (Gemm g : List.of(Gemm.BLAS, Gemm.PLAIN)) {
+      for (Precision p : List.of(Precision.FLOAT64, Precision.FLOAT32)) {
+        BenchConfig c = BenchConfig.cpu(g, p);
+        KNOWN.put(c.id(), c);
+      }
+    }
+    KNOWN.put("opencl-float32", BenchConfig.opencl());
+  }
+
+  private final PrintStream log = System.out;
+  private final List<String> correctness = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private int failures;
+
+  @Override
+  public Integer call() throws Exception {
+    String command = "tornado-env/" + String.join(" ", CommandLineText.current(spec));
+    BenchEnvironment env = BenchEnvironment.current(command);
+    log.printf(
+        "vivit4j bench (%s) on %s, %d cores, %s%n",
+        quick ? "quick" : "full", env.cpu(), env.cores(), env.blas());
+    List<BenchConfig> cfgs = new ArrayList<>();
+    for (String id : configs == null ? List.copyOf(KNOWN.keySet()) : configs) {
+      BenchConfig c = KNOWN.get(id);
+      if (c == null) {
+        throw new org.vivit4j.model.InvalidInputException(
+            "--configs", "unknown configuration '" + id + "' " + KNOWN.keySet());
+      }
+      cfgs.add(c);
+    }
+
+    List<EndToEndBench.Timing> timings = new ArrayList<>();
+    timeSeed(cfgs, timings);
+    for (int n : new int[] {32, 128, 512}) {
+      timeMlp(BenchCase.mlp784(n), cfgs, timings);
+    }
+
+    List<OpsBench.OpTiming> ops = new ArrayList<>();
+    if (!noOps) {
+      int[] sizes = quick ? new int[] {320, 1280} : new int[] {320, 1280, 5120};
+      for (BenchConfig c : cfgs) {
+        log.println("ops on " + c.id());
+        try (Backend b = c.open()) {
+          ops.addAll(OpsBench.run(b, c.id(), sizes, quick ? 3 : 5));
+        }
+      }
+    }
+    Map<String, Double> peaks = new LinkedHashMap<>();
+    peaks.put("OpenBLAS dgemm via numpy, 2 threads (OPENCL-NOTES)", 138.0);
+    peaks.put("OpenBLAS sgemm via numpy, 2 threads (OPENCL-NOTES)", 315.0);
+
+    List<MemoryCurve.Point> memory = new ArrayList<>();
+    long heapBytes = parseHeap(memoryHeap);
+    if (!noMemory) {
+      int[] ns =
+          memoryNs != null
+              ? memoryNs
+              : quick ? new int[] {128, 256, 512} : new int[] {256, 512, 1024, 2048, 3072, 4096};
+      log.println("time and peak heap vs N (child JVMs, -Xmx" + memoryHeap + "):");
+      if (quick) {
+        for (int n : ns) {
+          MemoryCurve.Point p = MemoryCurve.runChild(n, memoryHeap, "float64", 1800, false);
+          log.println(MemoryCurve.describe(p));
+          memory.add(p);
+        }
+        notes.add("quick mode: no largest-N run");
+      } else {
+        memory.addAll(MemoryCurve.run(ns, memoryHeap, heapBytes, "float64", 3600, log::println));
+      }
+    }
+    notes.add(
+        "The machine is shared with other builds (2 cores): timings are medians of repeats in one"
+            + " warm JVM and still carry that noise; the ratios are against ViViT's own numbers"
+            + " from a machine of the same kind, not a side-by-side run.");
+    BenchReport.Run run =
+        new BenchReport.Run(env, quick, correctness, timings, ops, peaks, memory, heapBytes, notes);
+    Path dir = BenchReport.write(out, run);
+    log.println("wrote " + dir);
+    log.println(
+        "speed-up vs ViViT (default cpu backend): "
+            + new ObjectMapper().writeValueAsString(headline(timings)));
+    return failures == 0 ? 0 : Main.EXIT_MISMATCH;
+  }
+
+  private static Map<String, String> headline(List<EndToEndBench.Timing> timings) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (EndToEndBench.Timing t : timings) {
+      Double v = org.vivit4j.bench.ViVitTimings.seconds(t.caseId(), t.dtype());
+      if (v != null && t.config().startsWith("cpu-blas")) {
+        out.put(t.caseId() + "/" + t.dtype(), String.format(Locale.ROOT, "%.1fx", v / t.median()));
+      }
+    }
+    return out;
+  }
+
+  static long parseHeap(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("g")) {
+      unit = 1L << 30;
+    } else if (t.endsWith("m")) {
+      unit = 1L << 20;
+    } else if (t.endsWith("k")) {
+      unit = 1L << 10;
+    }
+    String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+    return Long.parseLong(digits) * unit;
+  }
+
+  /** ViViT's seed example (the embedded golden case), checked by {@link SeedCheck} first. */
+  private void timeSeed(List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings)
+      throws Exception {
+    String json = SeedCommand.readSeed();
+    Problem p = ProblemReader.parse(json);
+    GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
+    BenchCase c =
+        new BenchCase(
+            "seed_n4",
+            "seed 7-5-5-3 ReLU, MSE mean, N=4, top-4",
+            p.network(),
+            p.loss(),
+            p.batch(),
+            4);
+    for (BenchConfig cfg : cfgs) {
+      try (Backend b = cfg.open()) {
+        java.io.StringWriter buf = new java.io.StringWriter();
+        SeedCheck check = new SeedCheck(new java.io.PrintWriter(buf, true));
+        check.run(c.network(), c.loss(), c.batch(), 4, b, golden);
+        String line =
+            String.format(
+                Locale.ROOT,
+                "%s on %s: %s (%d checks against the autograd reference, the identity and the real"
+                    + " ViViT's numbers, %d mismatches)",
+                c.id(),
+                cfg.id(),
+                check.mismatches() == 0 ? "passed" : "FAILED",
+                check.checks(),
+                check.mismatches());
+        record(line, check.mismatches() == 0);
+        if (check.mismatches() == 0) {
+          timings.add(
+              timed(
+                  c,
+                  cfg,
+                  b,
+                  ComputationOptions.defaults(),
+                  quick ? 5000 : 20000,
+                  quick ? 501 : 2001,
+                  line));
+        }
+      }
+    }
+  }
+
+  private void timeMlp(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {
+    boolean slowSkipped = quick && c.n() >= 512;
+    // reference: the plain loops in float64, dense EJML where it is affordable
+    EigenSolver refSolver = c.n() <= (quick ? 32 : 128) ? EigenSolver.DENSE : EigenSolver.LANCZOS;
+    ComputationOptions refOptions = ComputationOptions.defaults().withEigenSolver(refSolver);
+    ComputationResult reference;
+    log.printf(
+        "%s: reference on cpu-plain-float64 (%s eigensolver)%n", c.id(), refSolver.optionName());
+    try (Backend b = BenchConfig.cpu(Gemm.PLAIN, Precision.FLOAT64).open()) {
+      reference = EndToEndBench.runOnce(c, b, refOptions);
+    }
+    for (BenchConfig cfg : cfgs) {
+      boolean slow = !cfg.id().startsWith("cpu-blas");
+      if (slow && slowSkipped) {
+        notes.add(c.id() + " on " + cfg.id() + ": skipped in quick mode");
+        continue;
+      }
+      try (Backend b = cfg.open()) {
+        ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
+        boolean f64 = cfg.precision() == Precision.FLOAT64;
+        Agreement.Outcome o =
+            Agreement.check(
+                mine.groups().get(0),
+                reference.groups().get(0),
+                f64 ? 1e-10 : 1e-4,
+                f64 ? 1e-8 : 1e-3);
+        String line =
+            String.format(
+                Locale.ROOT,
+                "%s on %s vs cpu-plain-float64 (%s eigensolver): %s",
+                c.id(),
+                cfg.id(),
+                refSolver.optionName(),
+                o.summary());
+        record(line, o.passed());
+        if (!o.passed()) {
+          continue;
+        }
+        int warm;
+        int reps;
+        if (c.n() <= 32) {
+          warm = quick ? 3 : 5;
+          reps = quick ? 7 : 21;
+        } else if (c.n() <= 128) {
+          warm = quick ? 2 : 3;
+          reps = slow ? (quick ? 3 : 5) : (quick ? 5 : 11);
+        } else {
+          warm = slow ? 1 : 2;
+          reps = slow ? 3 : (quick ? 3 : 7);
+        }
+        timings.add(timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
+      }
+    }
+  }
+
+  private EndToEndBench.Timing timed(
+      BenchCase c,
+      BenchConfig cfg,
+      Backend b,
+      ComputationOptions o,
+      int warm,
+      int reps,
+      String check) {
+    EndToEndBench.Timing t = EndToEndBench.time(c, cfg, b, o, warm, reps, check);
+    log.printf(
+        Locale.ROOT,
+        "  %-12s %-18s median %10.4f ms (eigensolve %s %.4f ms, %d repeats)%n",
+        c.id(),
+        cfg.id(),
+        t.median() * 1e3,
+        t.eigensolver(),
+        t.eigSeconds() * 1e3,
+        reps);
+    return t;
+  }
+
+  private void record(String line, boolean passed) {
+    correctness.add(line);
+    log.println("check " + line);
+    if (!passed) {
+      failures++;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package org.vivit4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.linalg.HostProducts;
+
+/**
+ * {@link GramSpace} with the dense and the Lanczos eigensolver: which one {@code auto} picks, the
+ * partial spectrum and its offset, threshold searches, and the directional derivatives, which must
+ * agree between the two solvers.
+ */
+class GramSpaceSolverTest {
+
+  /** A Gram matrix of {@code nSamples·ct} rows with a decaying spectrum, rank {@code rank}. */
+  private static double[] gram(int size, int rank, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double[] v = new double[size * rank];
+    for (int i = 0; i < size; i++) {
+      for (int j = 0; j < rank; j++) {
+        v[i * rank + j] = rnd.nextGaussian() * Math.pow(0.93, j);
+      }
+    }
+    double[] g = new double[size * size];
+    HostProducts.mulTransB(1, v, v, 0, g, size, rank, size);
+    return g;
+  }
+
+  @Test
+  void autoIsDenseForSmallGramsAndWholeSpectraLanczosAbove() {
+    int small = EigenSolver.AUTO_DENSE_MAX_SIZE;
+    GramSpace s = new GramSpace(gram(small, 20, 1), small, EigenSolver.AUTO, SpectrumNeed.top(5));
+    assertEquals(EigenSolver.DENSE, s.solver());
+    assertEquals(small, s.evals().length);
+    int large = small + 44;
+    double[] g = gram(large, 60, 2);
+    GramSpace l = new GramSpace(g, large, EigenSolver.AUTO, SpectrumNeed.top(5));
+    assertEquals(EigenSolver.LANCZOS, l.solver());
+    assertEquals(5, l.evals().length);
+    assertEquals(large - 5, l.offset());
+    assertTrue(l.residual() <= 1e-12, "residual " + l.residual());
+    assertTrue(l.products() > 0);
+    GramSpace all = new GramSpace(g, large, EigenSolver.AUTO, SpectrumNeed.all());
+    assertEquals(EigenSolver.DENSE, all.solver());
+  }
+
+  @Test
+  void lanczosRefusesACriterionThatNeedsTheWholeSpectrum() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new GramSpace(gram(30, 5, 3), 30, EigenSolver.LANCZOS, SpectrumNeed.all()));
+    assertTrue(e.getMessage().contains("dense or auto"), e.getMessage());
+  }
+
+  @Test
+  void thresholdSearchComputesUntilItPassesTheThreshold() {
+    int size = 400;
+    double[] g = gram(size, 120, 4);
+    GramSpace dense = new GramSpace(g, size);
+    double[] all = dense.evals();
+    // a threshold between the 41st and 40th largest eigenvalues: 40 selected, more than the
+    // first Lanczos round computes
+    double t = 0.5 * (all[size - 41] + all[size - 40]);
+    GramSpace lanczos = new GramSpace(g, size, EigenSolver.LANCZOS, SpectrumNeed.above(t));
+    double[] part = lanczos.evals();
+    assertTrue(part[0] <= t, "the search stops only below the threshold: " + part[0]);
+    assertEquals(size - part.length, lanczos.offset());
+    for (int i = 0; i < part.length; i++) {
+      assertEquals(all[lanczos.offset() + i], part[i], 1e-10 * all[size - 1], "eigenvalue " + i);
+    }
+  }
+
+  @Test
+  void directionalDerivativesAgreeBetweenSolvers() {
+    int nSamples = 60;
+    int ct = 5;
+    int size = nSamples * ct;
+    double[] g = gram(size, 90, 5);
+    int nGrad = 7;
+    SplittableRandom rnd = new SplittableRandom(6);
+    double[] cross = new double[nGrad * size];
+    for (int i = 0; i < cross.length; i++) {
+      cross[i] = rnd.nextGaussian();
+    }
+    int k = 6;
+    GramSpace dense = new GramSpace(g, size, EigenSolver.DENSE, SpectrumNeed.top(k + 1));
+    GramSpace lanczos = new GramSpace(g, size, EigenSolver.LANCZOS, SpectrumNeed.top(k + 1));
+    int[] sel = new int[k];
+    for (int i = 0; i < k; i++) {
+      sel[i] = size - k + i;
+    }
+    double[] ed = dense.selectedEvals(sel);
+    double[] el = lanczos.selectedEvals(sel);
+    double[][] gd = dense.gammas(cross, nGrad, sel);
+    double[][] gl = lanczos.gammas(cross, nGrad, sel);
+    double[][] ld = dense.lambdas(nSamples, ct, nSamples, sel);
+    double[][] ll = lanczos.lambdas(nSamples, ct, nSamples, sel);
+    for (int j = 0; j < k; j++) {
+      assertEquals(ed[j], el[j], 1e-10 * ed[k - 1], "eigenvalue " + j);
+      for (int r = 0; r < nGrad; r++) {
+        // eigenvectors are defined up to sign: compare |γ|
+        assertEquals(Math.abs(gd[r][j]), Math.abs(gl[r][j]), 1e-9, "γ " + r + "," + j);
+      }
+      for (int m = 0; m < nSamples; m++) {
+        assertEquals(ld[m][j], ll[m][j], 1e-9 * ed[k - 1], "λ " + m + "," + j);
+      }
+    }
+  }
+}
