@@ -4,39 +4,74 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
+import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.Scaling;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Batch;
+import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
 
 /**
  * The shape shared by ViViT's computations: options in the constructor, {@link #run} with the
  * network, loss, batch, parameter groups and backend, then {@link #result} per group. All groups
- * are computed in one backward pass of the GGN factor.
+ * are computed in one backward pass of the GGN factor (plus one {@code V·w} pass for eigenvectors
+ * and directional derivatives, and one for Newton steps). Every computation also reports each
+ * group's GGN trace and Frobenius norm, read off the Gram matrix.
  */
 public abstract class GgnComputation {
   protected final ComputationOptions options;
   private ComputationResult last;
+  private ConvGramPolicy convGram = ConvGramPolicy.defaults();
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
+  }
+
+  /**
+   * How Conv2d layers contract their weight Gram (default: {@link ConvGramPolicy#defaults()}, the
+   * cheaper of the structured contraction and {@code V_W} formed in sample blocks). Returns this.
+   */
+  public GgnComputation withConvGramPolicy(ConvGramPolicy policy) {
+    this.convGram = java.util.Objects.requireNonNull(policy, "policy");
+    return this;
   }
 
   /** What a concrete computation produces beyond the Gram spectrum. */
   protected enum Output {
     EVALS,
     EVECS,
-    DIRECTIONAL
+    DIRECTIONAL,
+    NEWTON
   }
 
   protected abstract Output output();
 
+  /** The damping rule of a Newton computation; {@code null} for the others. */
+  protected Damping damping() {
+    return null;
+  }
+
   /** Whether parameter-space eigenvectors are returned in the results. */
   protected boolean returnsEigenvectors() {
     return output() == Output.EVECS;
+  }
+
+  /** One group's quantities on the way to its {@link GroupResult}. */
+  private static final class Work {
+    GramSpace space;
+    int[] selected;
+    double[][] weights;
+    List<String> warnings;
+    double[][] evecs;
+    double[][] gammas;
+    double[][] lambdas;
+    double[] dampings;
+    double[] step;
   }
 
   /**
@@ -48,106 +83,172 @@ public abstract class GgnComputation {
       NetworkSpec net, LossSpec loss, Batch batch, List<ParamGroup> groups, Backend backend) {
     long start = System.nanoTime();
     int n = batch.n();
-    try (FactorEngine engine = new FactorEngine(net, loss, backend)) {
+    InputChecks.checkLayers(net);
+    try (FactorEngine engine =
+        new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
-      Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length);
+      Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
       ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), n, n));
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
-      boolean directional = output() == Output.DIRECTIONAL;
+      boolean directional = output() == Output.DIRECTIONAL || output() == Output.NEWTON;
       List<FactorEngine.GroupGram> grams =
           engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, directional);
 
       List<String> warnings = new ArrayList<>();
-      List<List<String>> groupWarnings = new ArrayList<>();
-      List<GramSpace> spaces = new ArrayList<>();
-      List<int[]> selections = new ArrayList<>();
-      List<double[][]> weights = new ArrayList<>();
+      List<Work> work = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
+        Work w = new Work();
         String field = "param_groups[" + j + "].criterion";
         Criterion criterion = groups.get(j).criterion();
-        GramSpace gs;
+        int[] sel;
         try {
-          gs =
+          w.space =
               new GramSpace(
                   grams.get(j).gram(),
                   grams.get(j).size(),
                   options.eigenSolver(),
                   criterion.need());
+          sel = criterion.select(w.space.evals());
         } catch (IllegalArgumentException e) {
-          throw new org.vivit4j.model.InvalidInputException(field, e.getMessage());
+          throw new InvalidInputException(field, e.getMessage());
         }
-        int[] sel;
-        try {
-          sel = criterion.select(gs.evals());
-        } catch (IllegalArgumentException e) {
-          throw new org.vivit4j.model.InvalidInputException(field, e.getMessage());
-        }
+        // The criterion saw the computed top of the spectrum; indices are into the whole of it.
         for (int i = 0; i < sel.length; i++) {
-          sel[i] += gs.offset();
+          sel[i] += w.space.offset();
         }
-        List<String> own = new ArrayList<>();
-        sel = gs.checkSelection(sel, field, options.warnSmallEigvals(), own);
-        clusterCut(gs, sel, field, options.warnSmallEigvals(), own);
-        warnings.addAll(own);
-        groupWarnings.add(own);
-        spaces.add(gs);
-        selections.add(sel);
-        weights.add(gs.eigenvectorWeights(sel));
+        w.warnings = new ArrayList<>();
+        w.selected = w.space.checkSelection(sel, field, options.warnSmallEigvals(), w.warnings);
+        clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
+        warnings.addAll(w.warnings);
+        w.weights = w.space.eigenvectorWeights(w.selected);
+        work.add(w);
       }
       List<double[][]> evecs =
           output() == Output.EVALS
               ? null
-              : engine.applyFactor(fp, batch, scaling, ggnRows, tensors, weights);
-
-      List<GroupResult> results = new ArrayList<>();
+              : engine.applyFactor(
+                  fp, batch, scaling, ggnRows, tensors, work.stream().map(w -> w.weights).toList());
+      List<double[][]> stepWeights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
-        GramSpace gs = spaces.get(j);
-        int[] sel = selections.get(j);
-        double[][] gammas = null;
-        double[][] lambdas = null;
-        double[][] groupEvecs = evecs == null ? null : evecs.get(j);
-        double[] signs = groupEvecs == null ? null : canonicalise(groupEvecs);
+        Work w = work.get(j);
+        w.evecs = evecs == null ? null : evecs.get(j);
+        double[] signs = w.evecs == null ? null : canonicalise(w.evecs);
         if (directional) {
-          gammas = gs.gammas(grams.get(j).cross(), gradRows.length, sel);
-          lambdas = gs.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), sel);
-          for (double[] row : gammas) {
+          w.gammas = w.space.gammas(grams.get(j).cross(), gradRows.length, w.selected);
+          w.lambdas = w.space.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
+          for (double[] row : w.gammas) {
             for (int k = 0; k < row.length; k++) {
               row[k] *= signs[k];
             }
           }
         }
+        if (output() == Output.NEWTON) {
+          w.dampings = checkedDampings(w, j);
+          double[] c =
+              NewtonStep.coefficients(
+                  DirectionStatistics.means(w.gammas),
+                  DirectionStatistics.means(w.lambdas),
+                  w.dampings);
+          stepWeights.add(
+              new double[][] {NewtonStep.weights(c, w.weights, signs, grams.get(j).size())});
+        }
+      }
+      if (output() == Output.NEWTON) {
+        List<double[][]> steps =
+            engine.applyFactor(fp, batch, scaling, ggnRows, tensors, stepWeights);
+        for (int j = 0; j < groups.size(); j++) {
+          work.get(j).step = steps.get(j)[0];
+        }
+      }
+
+      List<GroupResult> results = new ArrayList<>();
+      for (int j = 0; j < groups.size(); j++) {
+        Work w = work.get(j);
         int dim = IntStream.of(tensors.get(j)).map(t -> net.params().get(t).numel()).sum();
         results.add(
             new GroupResult(
                 groups.get(j),
                 dim,
-                gs.evals(),
-                sel,
-                gs.selectedEvals(sel),
-                gammas,
-                lambdas,
-                returnsEigenvectors() ? groupEvecs : null,
-                List.copyOf(groupWarnings.get(j)),
+                w.space.evals(),
+                w.selected,
+                w.space.selectedEvals(w.selected),
+                w.gammas,
+                w.lambdas,
+                returnsEigenvectors() ? w.evecs : null,
+                List.copyOf(w.warnings),
+                w.space.trace(),
+                w.space.frobeniusNorm(),
+                w.gammas == null ? null : DirectionStatistics.snr(w.gammas),
+                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas),
+                w.dampings,
+                w.step,
                 new SpectrumInfo(
-                    gs.solver().optionName(),
-                    gs.size(),
-                    gs.offset(),
-                    gs.residual(),
-                    gs.products(),
-                    gs.seconds())));
+                    w.space.solver().optionName(),
+                    w.space.size(),
+                    w.space.offset(),
+                    w.space.residual(),
+                    w.space.products(),
+                    w.space.seconds())));
       }
       double seconds = (System.nanoTime() - start) * 1e-9;
       RunInfo info =
           new RunInfo(
-              backend.name(), backend.deviceName(), backend.precision().typeName(), seconds);
+              backend.name(),
+              backend.deviceName(),
+              backend.precision().typeName(),
+              seconds,
+              engine.notes());
       last =
           new ComputationResult(
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
     }
+  }
+
+  /**
+   * The damping rule's answer for group {@code j}: one finite {@code δ_k ≥ 0} per direction with
+   * {@code λ̄_k + δ_k > 0}, else an error naming {@code computation.damping}.
+   */
+  private double[] checkedDampings(Work w, int j) {
+    String field = "computation.damping";
+    double[] evals = w.space.selectedEvals(w.selected);
+    double[] d;
+    try {
+      d = damping().dampings(evals.clone(), w.evecs, w.gammas, w.lambdas);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(field, e.getMessage() + " (param_groups[" + j + "])");
+    }
+    if (d == null || d.length != evals.length) {
+      throw new InvalidInputException(
+          field,
+          "the damping rule returned "
+              + (d == null ? "null" : d.length + " values")
+              + " for the "
+              + evals.length
+              + " directions of param_groups["
+              + j
+              + "]");
+    }
+    double[] lambdaMean = evals.length == 0 ? new double[0] : DirectionStatistics.means(w.lambdas);
+    for (int k = 0; k < d.length; k++) {
+      if (!(d[k] >= 0) || Double.isInfinite(d[k]) || !(lambdaMean[k] + d[k] > 0)) {
+        throw new InvalidInputException(
+            field,
+            "the damping of direction "
+                + k
+                + " of param_groups["
+                + j
+                + "] is "
+                + d[k]
+                + " (λ̄ = "
+                + lambdaMean[k]
+                + "); dampings must be finite, >= 0 and make λ̄ + δ positive");
+      }
+    }
+    return d.clone();
   }
 
   /**

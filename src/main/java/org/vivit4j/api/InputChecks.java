@@ -3,12 +3,15 @@ package org.vivit4j.api;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * Checks what a computation is given before anything runs. Field names follow the problem-file
@@ -35,12 +38,22 @@ final class InputChecks {
     }
     finite(batch.x(), "X");
     int c = net.outputSize();
-    if (loss.type() == LossType.MSE) {
+    if (loss.type().realTargets()) {
       if (batch.yReal() == null || batch.yReal().length != n * c) {
         throw new InvalidInputException(
-            "y", "MSE needs real targets of shape [" + n + "][" + c + "]");
+            "y", loss.type().typeName() + " needs real targets of shape [" + n + "][" + c + "]");
       }
       finite(batch.yReal(), "y");
+      if (loss.type() == LossType.BCE_WITH_LOGITS) {
+        for (int i = 0; i < batch.yReal().length; i++) {
+          double y = batch.yReal()[i];
+          if (y < 0 || y > 1) {
+            throw new InvalidInputException(
+                "y[" + i / c + "][" + i % c + "]",
+                "is " + y + " but bce_with_logits targets must lie in [0, 1]");
+          }
+        }
+      }
     } else {
       if (batch.yClass() == null || batch.yClass().length != n) {
         throw new InvalidInputException("y", "cross-entropy needs " + n + " class indices");
@@ -61,8 +74,10 @@ final class InputChecks {
         }
       }
     }
-    if (options.mcSamples() != 0) {
-      throw new UnsupportedFeatureException("computation.mc_samples_ggn", "the Monte-Carlo GGN");
+    if (options.mcSamples() < 0) {
+      throw new InvalidInputException(
+          "computation.mc_samples_ggn",
+          "is " + options.mcSamples() + " but must be >= 0 (0: exact GGN, M >= 1: Monte-Carlo)");
     }
     indices(options.subsamplingGrad(), n, "computation.subsampling_grad");
     indices(options.subsamplingGgn(), n, "computation.subsampling_ggn");
@@ -98,6 +113,42 @@ final class InputChecks {
         throw new InvalidInputException(
             field + ".criterion.k",
             "k = " + t.k() + " is larger than the Gram size C̃·N_ggn = " + gramSize);
+      }
+    }
+  }
+
+  /**
+   * Hyper-parameters of layers built through the API (the problem reader checks the same): finite
+   * activation parameters, dropout {@code p ∈ [0, 1]}, LayerNorm {@code eps > 0} and parameters of
+   * {@code prod(normalized_shape)} values, a bias only with a weight.
+   */
+  static void checkLayers(NetworkSpec net) {
+    for (int i = 0; i < net.layers().size(); i++) {
+      LayerSpec layer = net.layers().get(i);
+      String at = "model[" + i + "].";
+      if (layer instanceof ActivationSpec a && a.activation().paramName() != null) {
+        if (!Double.isFinite(a.param())) {
+          throw new InvalidInputException(
+              at + a.activation().paramName(), "is " + a.param() + "; it must be finite");
+        }
+      } else if (layer instanceof DropoutSpec d && !(d.p() >= 0 && d.p() <= 1)) {
+        throw new InvalidInputException(at + "p", "is " + d.p() + " but must lie in [0, 1]");
+      } else if (layer instanceof LayerNormSpec ln) {
+        if (!(ln.eps() > 0) || Double.isInfinite(ln.eps())) {
+          throw new InvalidInputException(at + "eps", "is " + ln.eps() + " but must be > 0");
+        }
+        int m = ln.groupSize();
+        if (ln.weight() != null && ln.weight().length != m) {
+          throw new InvalidInputException(
+              at + "weight", "has " + ln.weight().length + " values, expected " + m);
+        }
+        if (ln.bias() != null && (ln.weight() == null || ln.bias().length != m)) {
+          throw new InvalidInputException(
+              at + "bias",
+              ln.weight() == null
+                  ? "needs a weight (elementwise_affine)"
+                  : "has " + ln.bias().length + " values, expected " + m);
+        }
       }
     }
   }

@@ -10,6 +10,7 @@ import org.vivit4j.model.NetworkSpec;
  * This is the input part of the problem/golden JSON schema.
  *
  * @param computationClass the requested computation, e.g. {@code "directional_derivatives"}
+ * @param damping the damping rule of {@code damped_newton}, {@code null} for the others
  */
 public record Problem(
     String name,
@@ -18,4 +19,36 @@ public record Problem(
     Batch batch,
     ComputationOptions options,
     List<ParamGroup> groups,
-    String computationClass) {}
+    String computationClass,
+    Damping damping) {
+
+  /** A problem whose computation takes no damping. */
+  public Problem(
+      String name,
+      NetworkSpec network,
+      LossSpec loss,
+      Batch batch,
+      ComputationOptions options,
+      List<ParamGroup> groups,
+      String computationClass) {
+    this(name, network, loss, batch, options, groups, computationClass, null);
+  }
+
+  /** The same problem with other options (e.g. a command-line eigensolver choice). */
+  public Problem withOptions(ComputationOptions newOptions) {
+    return new Problem(name, network, loss, batch, newOptions, groups, computationClass, damping);
+  }
+
+  /** A new computation object for this problem's class, options and damping. */
+  public GgnComputation computation() {
+    return switch (computationClass) {
+      case "eigvalsh" -> new EigvalshComputation(options);
+      case "eigh" -> new EighComputation(options);
+      case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
+      case "damped_newton" -> new DirectionalDampedNewtonComputation(options, damping);
+      default ->
+          throw new org.vivit4j.model.UnsupportedFeatureException(
+              "computation.class", "'" + computationClass + "'");
+    };
+  }
+}

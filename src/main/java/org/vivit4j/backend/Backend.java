@@ -92,7 +92,170 @@ public interface Backend extends AutoCloseable {
    *
    * @param z the activation's input (pre-activation), {@code [N × F]}
    */
-  void scaleByActivationDerivative(DeviceMatrix b, DeviceMatrix z, Activation act, int block);
+  default void scaleByActivationDerivative(
+      DeviceMatrix b, DeviceMatrix z, Activation act, int block) {
+    scaleByActivationDerivative(b, z, act, act.defaultParam(), block);
+  }
+
+  /**
+   * As {@link #scaleByActivationDerivative(DeviceMatrix, DeviceMatrix, Activation, int)} for an
+   * activation with hyper-parameter {@code param} ({@code negative_slope} of leaky_relu, {@code
+   * alpha} of elu; ignored by the others).
+   */
+  void scaleByActivationDerivative(
+      DeviceMatrix b, DeviceMatrix z, Activation act, double param, int block);
+
+  /**
+   * LayerNorm's Jacobian-transposed product, in place on every factor row {@code i} and each of its
+   * {@code G} groups of {@code M} features (sample {@code s = i / block}): with {@code u = γ ⊙ b[i,
+   * g, :]},
+   *
+   * <pre>
+   *   b[i, g, j] = r[s, g] · (u_j − mean(u) − x̂[s, g, j] · mean(x̂[s, g, :] ⊙ u)).
+   * </pre>
+   *
+   * @param b {@code [rows × G·M]}, rows = samples·block; modified
+   * @param xhat the normalised input {@code x̂}, {@code [rows/block × G·M]}
+   * @param rstd {@code r = 1/√(v + eps)} per sample and group, {@code [rows/block × G]}
+   * @param gamma the weight γ, {@code [1 × M]} (ones without elementwise affine)
+   */
+  void layerNormJacT(
+      DeviceMatrix b, DeviceMatrix xhat, DeviceMatrix rstd, DeviceMatrix gamma, int block);
+
+  /**
+   * Jacobian-transposed product of LayerNorm's output w.r.t. its weight γ ({@code xhat} given) or
+   * bias β ({@code xhat} null), for every row: {@code out[i, j] = Σ_g b[i, g·M + j] · x̂[i / block,
+   * g·M + j]} ({@code x̂ ≡ 1} for the bias). With {@code b = B_out} the rows are the columns of
+   * {@code V_γ} (or {@code V_β}); with {@code b} the output gradients they are per-sample
+   * gradients.
+   *
+   * @param b {@code [rows × G·M]}
+   * @param xhat {@code [rows/block × G·M]} or {@code null}
+   * @param groupSize M
+   * @return {@code [rows × M]}
+   */
+  DeviceMatrix layerNormParamJacT(DeviceMatrix b, DeviceMatrix xhat, int groupSize, int block);
+
+  // ------------------------------------------------------------ convolution and pooling
+  // Factor matrices of [C, H, W] activations hold each row as (c, h, w) row-major; output
+  // positions t = i·W_out + j. ConvGeometry states the window rules. Both backends implement
+  // every operation; the defaults only keep other implementations (test doubles) compiling.
+
+  /** The error of an operation this backend does not implement. */
+  private UnsupportedOperationException unsupported(String op) {
+    return new UnsupportedOperationException(name() + " backend does not implement " + op);
+  }
+
+  /** Rows {@code [from, to)} of {@code m} as a new matrix. */
+  default DeviceMatrix copyRows(DeviceMatrix m, int from, int to) {
+    throw unsupported("copyRows");
+  }
+
+  /**
+   * Unfolds input patches (im2col): {@code u[n·T + t, (c·k_h + a)·k_w + b] = x[n, c, i·s_h − p_h +
+   * a·d_h, j·s_w − p_w + b·d_w]}, zero outside the input, for output position {@code t = i·W_out +
+   * j}.
+   *
+   * @param x {@code [N × C·H·W]}
+   * @return {@code [N·T × C·k_h·k_w]}
+   */
+  default DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    throw unsupported("convUnfold");
+  }
+
+  /**
+   * Transposed convolution, the Jacobian-transposed product of Conv2d applied to every row: {@code
+   * x[r, c, h, w] = Σ_{o, a, b} W[o, c, a, b] · y[r, o, i, j]} over the taps with {@code h = i·s_h
+   * − p_h + a·d_h}, {@code w = j·s_w − p_w + b·d_w} inside the output grid.
+   *
+   * @param y {@code [R × O·T]}
+   * @param w {@code [O × C·k_h·k_w]}, PyTorch's weight {@code [O, C, k_h, k_w]} row-major
+   * @return {@code [R × C·H·W]}
+   */
+  default DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    throw unsupported("convTranspose");
+  }
+
+  /**
+   * One matrix product per row of {@code a}: {@code c[r, i·q + j] = Σ_s a[r, i·t + s] · b[(r /
+   * block)·t + s, j]}, i.e. row r of a read as a {@code p × t} matrix times the {@code t × q} block
+   * {@code r / block} of b. With {@code a = B_out} ({@code p = O}, {@code t = T}), {@code b} the
+   * unfolded inputs and {@code block = C̃} this forms a Conv2d weight's factor {@code V_W} (row
+   * {@code (n, c)} = {@code Σ_t B[n,c,:,t] ⊗ u_{n,t}}).
+   *
+   * @param a {@code [R × p·t]}
+   * @param b {@code [(R / block)·t × q]}
+   * @return {@code [R × p·q]}
+   */
+  default DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    throw unsupported("batchedMul");
+  }
+
+  /**
+   * Sums of consecutive groups in each row: {@code c[r, i] = Σ_{s<t} a[r, i·t + s]} with {@code t =
+   * cols / p}; a Conv2d bias factor {@code Σ_t B[r, o, t]}.
+   *
+   * @param a {@code [R × p·t]}
+   * @return {@code [R × p]}
+   */
+  default DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    throw unsupported("sumGroups");
+  }
+
+  /**
+   * {@code acc[row0 + i, col0 + j] += p[i, j]}, or {@code += p[j, i]} when {@code transposed}: adds
+   * a block computed for a pair of sample blocks into a Gram accumulator.
+   */
+  default void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    throw unsupported("accumulateBlock");
+  }
+
+  /**
+   * The structured Conv2d weight Gram (MATH.md §6) without forming {@code V_W}: {@code acc[i, j] +=
+   * Σ_{t, t'} (Σ_o l[i, o·T + t] · r[j, o·T + t']) · q[(i / lBlock)·T + t, (j / rBlock)·T + t']}.
+   *
+   * @param l left factor rows {@code [R_l × O·T]}
+   * @param r right factor rows {@code [R_r × O·T]}
+   * @param q patch inner products {@code u_{n,t}·u_{m,t'}}, {@code [(R_l/lBlock)·T ×
+   *     (R_r/rBlock)·T]}
+   * @param acc {@code [R_l × R_r]}
+   */
+  default void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions) {
+    throw unsupported("accumulateConvGramStructured");
+  }
+
+  /**
+   * MaxPool2d's Jacobian-transposed product: routes each entry to its window's arg-max, {@code x[r,
+   * c, h, w] = Σ_{i, j : argmax[r / block, c, i, j] = h·W + w} y[r, c, i, j]}.
+   *
+   * @param y {@code [R × C·T]}
+   * @param argmax {@code [(R / block) × C·T]}, the in-plane index {@code h·W + w} of each window's
+   *     maximum (exact in float32 for {@code H·W < 2²⁴})
+   * @return {@code [R × C·H·W]}
+   */
+  default DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    throw unsupported("maxPoolJacT");
+  }
+
+  /**
+   * AvgPool2d's Jacobian-transposed product ({@code count_include_pad = true}, dilation 1): {@code
+   * x[r, c, h, w] = (1/(k_h k_w)) Σ y[r, c, i, j]} over the windows {@code (i, j)} containing
+   * {@code (h, w)}.
+   *
+   * @param y {@code [R × C·T]}
+   * @return {@code [R × C·H·W]}
+   */
+  default DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    throw unsupported("avgPoolJacT");
+  }
 
   /** Releases backend resources (device context, queues, programs). */
   @Override

@@ -505,7 +505,7 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void scaleByActivationDerivative(
-      DeviceMatrix bm, DeviceMatrix zm, Activation act, int block) {
+      DeviceMatrix bm, DeviceMatrix zm, Activation act, double param, int block) {
     HostMatrix b = host(bm);
     HostMatrix z = host(zm);
     if (z.cols != b.cols || z.rows * block != b.rows) {
@@ -520,7 +520,7 @@ public final class CpuBackend implements Backend {
         s -> {
           double[] d = new double[cols];
           for (int f = 0; f < cols; f++) {
-            d[f] = ActivationMath.derivative(act, z.data[s * cols + f], f32);
+            d[f] = ActivationMath.derivative(act, param, z.data[s * cols + f], f32);
           }
           for (int i = s * block; i < (s + 1) * block; i++) {
             int row = i * cols;
@@ -530,6 +530,137 @@ public final class CpuBackend implements Backend {
             }
           }
         });
+  }
+
+  @Override
+  public void layerNormJacT(
+      DeviceMatrix bm, DeviceMatrix xm, DeviceMatrix rm, DeviceMatrix gm, int block) {
+    HostMatrix b = host(bm);
+    HostMatrix xhat = host(xm);
+    HostMatrix rstd = host(rm);
+    HostMatrix gamma = host(gm);
+    int groups = rstd.cols;
+    int size = gamma.cols;
+    if (gamma.rows != 1
+        || b.cols != groups * size
+        || xhat.cols != b.cols
+        || xhat.rows * block != b.rows
+        || rstd.rows != xhat.rows) {
+      throw new IllegalArgumentException("layerNormJacT: shapes do not match");
+    }
+    boolean f32 = f32();
+    double[] u = new double[size];
+    for (int i = 0; i < b.rows; i++) {
+      int s = i / block;
+      for (int g = 0; g < groups; g++) {
+        int bo = i * b.cols + g * size;
+        int xo = s * xhat.cols + g * size;
+        double su = 0;
+        double sxu = 0;
+        for (int j = 0; j < size; j++) {
+          u[j] = round(gamma.data[j] * b.data[bo + j], f32);
+          su = round(su + u[j], f32);
+          sxu = round(sxu + round(xhat.data[xo + j] * u[j], f32), f32);
+        }
+        double mu = round(su / size, f32);
+        double mxu = round(sxu / size, f32);
+        double r = rstd.data[s * groups + g];
+        for (int j = 0; j < size; j++) {
+          double t = round(round(u[j] - mu, f32) - round(xhat.data[xo + j] * mxu, f32), f32);
+          b.data[bo + j] = round(r * t, f32);
+        }
+      }
+    }
+  }
+
+  @Override
+  public DeviceMatrix layerNormParamJacT(
+      DeviceMatrix bm, DeviceMatrix xm, int groupSize, int block) {
+    HostMatrix b = host(bm);
+    HostMatrix xhat = xm == null ? null : host(xm);
+    if (groupSize < 1 || b.cols % groupSize != 0) {
+      throw new IllegalArgumentException("layerNormParamJacT: M does not divide the features");
+    }
+    if (xhat != null && (xhat.cols != b.cols || xhat.rows * block != b.rows)) {
+      throw new IllegalArgumentException("layerNormParamJacT: x̂ does not match b");
+    }
+    boolean f32 = f32();
+    int groups = b.cols / groupSize;
+    double[] out = new double[b.rows * groupSize];
+    for (int i = 0; i < b.rows; i++) {
+      for (int j = 0; j < groupSize; j++) {
+        double acc = 0;
+        for (int g = 0; g < groups; g++) {
+          int f = g * groupSize + j;
+          double term = b.data[i * b.cols + f];
+          if (xhat != null) {
+            term = round(term * xhat.data[(i / block) * xhat.cols + f], f32);
+          }
+          acc = round(acc + term, f32);
+        }
+        out[i * groupSize + j] = acc;
+      }
+    }
+    return new HostMatrix(b.rows, groupSize, out);
+  }
+
+  /** {@code v}, rounded to float32 when {@code f32}. */
+  private static double round(double v, boolean f32) {
+    return f32 ? (float) v : v;
+  }
+
+  @Override
+  public DeviceMatrix copyRows(DeviceMatrix m, int from, int to) {
+    return CpuConvOps.copyRows(host(m), from, to);
+  }
+
+  @Override
+  public DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    return CpuConvOps.convUnfold(host(x), g);
+  }
+
+  @Override
+  public DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    return CpuConvOps.convTranspose(host(y), host(w), g, f32());
+  }
+
+  @Override
+  public DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    return CpuConvOps.batchedMul(host(a), host(b), block, p, f32());
+  }
+
+  @Override
+  public DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    return CpuConvOps.sumGroups(host(a), p, f32());
+  }
+
+  @Override
+  public void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    CpuConvOps.accumulateBlock(host(acc), host(p), row0, col0, transposed, f32());
+  }
+
+  @Override
+  public void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions) {
+    CpuConvOps.accumulateConvGramStructured(
+        host(acc), host(l), host(r), host(q), lBlock, rBlock, positions, f32());
+  }
+
+  @Override
+  public DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    return CpuConvOps.maxPoolJacT(host(y), host(argmax), block, g, f32());
+  }
+
+  @Override
+  public DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    return CpuConvOps.avgPoolJacT(host(y), g, f32());
   }
 
   @Override

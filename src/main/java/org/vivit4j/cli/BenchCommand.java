@@ -1,9 +1,7 @@
 package org.vivit4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -209,8 +207,8 @@ final class BenchCommand implements Callable<Integer> {
             4);
     for (BenchConfig cfg : cfgs) {
       try (Backend b = cfg.open()) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        SeedCheck check = new SeedCheck(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        java.io.StringWriter buf = new java.io.StringWriter();
+        SeedCheck check = new SeedCheck(new java.io.PrintWriter(buf, true));
         check.run(c.network(), c.loss(), c.batch(), 4, b, golden);
         String line =
             String.format(

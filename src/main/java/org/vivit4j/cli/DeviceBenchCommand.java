@@ -40,6 +40,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Kernel GFLOP/s and end-to-end timings on one backend (used by device-check).")
 final class DeviceBenchCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
   @Option(names = "--out", required = true, description = "folder for the report")
@@ -105,7 +107,7 @@ final class DeviceBenchCommand implements Callable<Integer> {
     }
     Files.write(out.resolve("kernels.csv"), kernelRows, StandardCharsets.UTF_8);
     Files.writeString(out.resolve("summary.md"), md.toString(), StandardCharsets.UTF_8);
-    System.out.print(md);
+    spec.commandLine().getOut().print(md);
     return mismatches == 0 ? 0 : Main.EXIT_MISMATCH;
   }
 

@@ -10,12 +10,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Lists the OpenCL platforms and devices (exit 3 when there is none).")
 final class DevicesCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    System.out.println(
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    out.println(
         "cpu: host CPU (plain Java), " + Runtime.getRuntime().availableProcessors() + " cores");
     for (String d : OpenClBackend.listDevices()) {
-      System.out.println("opencl: " + d);
+      out.println("opencl: " + d);
     }
     return 0;
   }

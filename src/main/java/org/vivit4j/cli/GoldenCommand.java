@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Checks vivit4j against golden cases computed by the real ViViT.")
 final class GoldenCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(arity = "1..*", description = "golden case files or folders of them")
   List<Path> inputs;
 
@@ -35,11 +37,12 @@ final class GoldenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    java.io.PrintWriter out = spec.commandLine().getOut();
     int passed = 0;
     int failed = 0;
     int unsupported = 0;
     try (Backend backend = backendOptions.create()) {
-      System.out.printf(
+      out.printf(
           "golden cases on %s (%s, %s)%n",
           backend.deviceName(), backend.name(), backend.precision().typeName());
       for (Path file : files()) {
@@ -49,7 +52,8 @@ final class GoldenCommand implements Callable<Integer> {
         try {
           problem = ProblemReader.parse(json);
           result =
-              SolveCommand.computationFor(problem.computationClass(), problem.options())
+              problem
+                  .computation()
                   .run(
                       problem.network(),
                       problem.loss(),
@@ -58,7 +62,7 @@ final class GoldenCommand implements Callable<Integer> {
                       backend);
         } catch (UnsupportedFeatureException e) {
           unsupported++;
-          System.out.printf("  %-55s not supported yet: %s%n", file.getFileName(), e.getMessage());
+          out.printf("  %-55s not supported yet: %s%n", file.getFileName(), e.getMessage());
           continue;
         }
         GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
@@ -71,18 +75,20 @@ final class GoldenCommand implements Callable<Integer> {
                   .mapToDouble(c -> c.error() / Math.max(c.tolerance(), 1e-300))
                   .max()
                   .orElse(0);
-          System.out.printf(
+          out.printf(
               "  %-55s ok (%d checks, worst error/tol %.1e)%n",
               file.getFileName(), report.checks().size(), worst);
+          result.runInfo().notes().forEach(n -> out.println("      note: " + n));
         } else {
           failed++;
-          System.out.printf("  %-55s MISMATCH%n", file.getFileName());
-          report.failures().forEach(c -> System.out.println("      " + c));
+          out.printf("  %-55s MISMATCH%n", file.getFileName());
+          report.failures().forEach(c -> out.println("      " + c));
         }
       }
     }
-    System.out.printf(
-        "golden: %d passed, %d failed, %d not supported yet%n", passed, failed, unsupported);
+    out.printf(
+        "golden: %d passed, %d failed%s%n",
+        passed, failed, unsupported == 0 ? "" : ", " + unsupported + " not supported yet");
     return failed == 0 ? 0 : Main.EXIT_MISMATCH;
   }
 

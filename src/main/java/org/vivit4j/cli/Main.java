@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
       SeedCommand.class,
       SolveCommand.class,
       GoldenCommand.class,
+      MakeProblemCommand.class,
       DeviceBenchCommand.class,
+      ExperimentCommand.class,
       BenchCommand.class,
       BenchPointCommand.class,
       DevicesCommand.class
@@ -49,6 +51,10 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cl = commandLine();
+    int code = cl.execute(args);
+    cl.getOut().flush();
+    cl.getErr().flush();
+    System.exit(code);
   }
 }

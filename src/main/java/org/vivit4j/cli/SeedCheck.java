@@ -1,6 +1,6 @@
 package org.vivit4j.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import org.vivit4j.api.ComputationOptions;
@@ -30,11 +30,11 @@ final class SeedCheck {
   /** Normwise tolerance for a float32 run (ViViT's own float32 check, MATH.md §9). */
   static final double TOL_F32 = 1e-4;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private int checks;
   private int mismatches;
 
-  SeedCheck(PrintStream out) {
+  SeedCheck(PrintWriter out) {
     this.out = out;
   }
 

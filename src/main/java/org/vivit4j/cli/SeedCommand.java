@@ -3,7 +3,6 @@ package org.vivit4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.vivit4j.api.Problem;
@@ -25,10 +24,17 @@ import picocli.CommandLine.Option;
       "reference and with the numbers the real ViViT produced. Exit code 1 on any mismatch."
     })
 final class SeedCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   /** The embedded golden case: model, weights, data and the real ViViT's outputs. */
   static final String SEED_RESOURCE = "/seed/seed_mlp_relu_mse_mean_top4.json";
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
+
+  @Option(
+      names = "--verbose",
+      description = "print the OpenCL program build time and per-kernel device times")
+  boolean verbose;
 
   @Option(names = "--random", description = "draw fresh weights and data instead")
   boolean random;
@@ -41,7 +47,7 @@ final class SeedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PrintStream out = System.out;
+    java.io.PrintWriter out = spec.commandLine().getOut();
     try (Backend backend = backendOptions.create()) {
       SeedCheck check = new SeedCheck(out);
       if (random) {
@@ -60,6 +66,9 @@ final class SeedCommand implements Callable<Integer> {
                 + "7-5-5-3 ReLU MLP, MSE (mean), N = 4, top-%d eigenvectors of the full GGN%n",
             problem.name(), TOP_K);
         check.run(problem.network(), problem.loss(), problem.batch(), TOP_K, backend, golden);
+      }
+      if (verbose) {
+        KernelReport.print(backend, out);
       }
       return check.mismatches() == 0 ? 0 : Main.EXIT_MISMATCH;
     }

@@ -3,17 +3,14 @@ package org.vivit4j.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.ComputationResult;
-import org.vivit4j.api.DirectionalDerivativesComputation;
-import org.vivit4j.api.EighComputation;
-import org.vivit4j.api.EigvalshComputation;
 import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.io.ProblemReader;
 import org.vivit4j.io.ResultWriter;
+import org.vivit4j.layers.ConvGramPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +20,8 @@ import picocli.CommandLine.Option;
     name = "solve",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the computation a problem file asks for (directional derivatives, eigvalsh, eigh)",
+      "Runs the computation a problem file asks for (directional_derivatives, eigvalsh, eigh,",
+      "damped_newton; exact or Monte-Carlo GGN)",
       "and writes the result JSON atomically. Bad input: one line naming the field, exit 2,",
       "no output file."
     })
@@ -36,22 +34,63 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Option(
+      names = "--conv-gram",
+      defaultValue = "auto",
+      description =
+          "How Conv2d weight Grams are contracted: auto (the cheaper that fits), structured"
+              + " (never forms V), explicit (V in sample blocks). Default: ${DEFAULT-VALUE}")
+  String convGram;
+
+  @Option(
+      names = "--conv-gram-memory",
+      description =
+          "Largest number of matrix entries a Conv2d Gram contraction may hold at once"
+              + " (default 2^26); sample blocks are sized to it")
+  Long convGramMemory;
+
+  /** The Conv2d Gram policy of the options. */
+  ConvGramPolicy convGramPolicy() {
+    ConvGramPolicy.Mode mode = ConvGramPolicy.Mode.fromTypeName(convGram);
+    if (mode == null) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--conv-gram", "unknown strategy '" + convGram + "' (auto, structured, explicit)");
+    }
+    long memory = convGramMemory == null ? ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS : convGramMemory;
+    if (memory < 1) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--conv-gram-memory", "must be at least 1, got " + memory);
+    }
+    return new ConvGramPolicy(mode, memory);
+  }
+
+  @Option(
+      names = "--verbose",
+      description = "print the OpenCL program build time and per-kernel device times")
+  boolean verbose;
+
   @Mixin EigenSolverOption eigenSolverOption = new EigenSolverOption();
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Problem problem = ProblemReader.read(problemFile);
-    try (Backend backend = backendOptions.create()) {
-      GgnComputation computation =
-          computationFor(problem.computationClass(), eigenSolverOption.apply(problem.options()));
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    ConvGramPolicy policy = convGramPolicy();
+    long readStart = System.nanoTime();
+    Problem problem0 = ProblemReader.read(problemFile);
+    Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
+    double readSeconds = (System.nanoTime() - readStart) * 1e-9;
+    try (Backend backend = backendOptions.create();
+        MemoryReport memory = new MemoryReport()) {
+      GgnComputation computation = problem.computation().withConvGramPolicy(policy);
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
       ResultWriter.write(outFile, problem, CommandLineText.current(spec), result);
-      result.warnings().forEach(w -> System.err.println("warning: " + w));
-      System.out.printf(
+      result.warnings().forEach(w -> err.println("warning: " + w));
+      out.printf(
           Locale.ROOT,
           "%s: %s on %s (%s, %s), %.1f ms%n",
           problem.name(),
@@ -61,14 +100,16 @@ final class SolveCommand implements Callable<Integer> {
           result.runInfo().dtype(),
           result.runInfo().seconds() * 1e3);
       for (GroupResult g : result.groups()) {
-        System.out.printf(
+        out.printf(
             Locale.ROOT,
-            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e%s%n",
+            "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e,"
+                + " GGN trace %.6e%s%n",
             g.group().name(),
             g.dim(),
             g.gramEvals().length + g.gramEvalsOffset(),
             g.evals().length,
             g.gramEvals()[g.gramEvals().length - 1],
+            g.ggnTrace(),
             g.spectrum() == null
                 ? ""
                 : String.format(
@@ -79,19 +120,14 @@ final class SolveCommand implements Callable<Integer> {
                     g.spectrum().residual(),
                     g.spectrum().seconds() * 1e3));
       }
-      System.out.println("wrote " + outFile);
+      result.runInfo().notes().forEach(n -> out.println("  note: " + n));
+      out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
+      out.println("  " + memory.describe());
+      if (verbose) {
+        KernelReport.print(backend, out);
+      }
+      out.println("wrote " + outFile);
       return 0;
     }
-  }
-
-  static GgnComputation computationFor(String name, ComputationOptions options) {
-    return switch (name) {
-      case "eigvalsh" -> new EigvalshComputation(options);
-      case "eigh" -> new EighComputation(options);
-      case "directional_derivatives" -> new DirectionalDerivativesComputation(options);
-      default ->
-          throw new org.vivit4j.model.UnsupportedFeatureException(
-              "computation.class", "'" + name + "'");
-    };
   }
 }

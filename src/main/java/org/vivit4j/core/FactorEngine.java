@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerContext;
 import org.vivit4j.layers.LayerRegistry;
@@ -24,22 +25,51 @@ public final class FactorEngine implements AutoCloseable {
   private final NetworkSpec net;
   private final List<Layer> layers;
   private final Loss loss;
+  private final HessianFactor hessianFactor;
   private final Backend backend;
+  private final List<String> notes = new ArrayList<>();
 
+  /** The exact GGN. */
   public FactorEngine(NetworkSpec net, LossSpec lossSpec, Backend backend) {
+    this(net, lossSpec, backend, 0, 0L);
+  }
+
+  /**
+   * @param mcSamples 0 for the exact GGN, else the Monte-Carlo GGN with M draws per sample
+   * @param seed seeds the Monte-Carlo draws ({@link HessianFactor})
+   */
+  public FactorEngine(
+      NetworkSpec net, LossSpec lossSpec, Backend backend, int mcSamples, long seed) {
+    this(net, lossSpec, backend, mcSamples, seed, ConvGramPolicy.defaults());
+  }
+
+  /** As above, with Conv2d layers contracting their weight Gram by {@code convGram}. */
+  public FactorEngine(
+      NetworkSpec net,
+      LossSpec lossSpec,
+      Backend backend,
+      int mcSamples,
+      long seed,
+      ConvGramPolicy convGram) {
     this.net = net;
-    this.layers = LayerRegistry.build(net);
+    this.layers = LayerRegistry.build(net, convGram);
     this.loss = Loss.of(lossSpec);
+    this.hessianFactor = new HessianFactor(loss, mcSamples, seed);
     this.backend = backend;
+  }
+
+  /** What the layers recorded about their choices (e.g. Conv2d Gram strategies), in order. */
+  public List<String> notes() {
+    return List.copyOf(notes);
   }
 
   public Backend backend() {
     return backend;
   }
 
-  /** {@code C̃}: factor columns per sample. */
+  /** {@code C̃}: factor columns per sample ({@code C}, or M for the Monte-Carlo GGN). */
   public int factorColumns() {
-    return loss.factorColumns(net.outputSize());
+    return hessianFactor.columns(net.outputSize());
   }
 
   /** Host forward pass and gradients in float64. */
@@ -56,7 +86,8 @@ public final class FactorEngine implements AutoCloseable {
   }
 
   /**
-   * The output factor {@code B_L [|S|C̃ × C]}, row {@code (m, c)} = {@code scale·S_{s_m}[:, c]}.
+   * The output factor {@code B_L [|S|C̃ × C]}, row {@code (m, c)} = {@code scale·S_{s_m}[:, c]}
+   * (exact or Monte-Carlo, {@link HessianFactor}).
    */
   private DeviceMatrix outputFactor(ForwardPass fp, Batch batch, Scaling scaling, int[] ggnRows) {
     int c = net.outputSize();
@@ -67,7 +98,7 @@ public final class FactorEngine implements AutoCloseable {
     for (int m = 0; m < ggnRows.length; m++) {
       int s = ggnRows[m];
       double[] fs = java.util.Arrays.copyOfRange(f, s * c, (s + 1) * c);
-      double[] sqrtH = loss.sqrtHessian(fs, ForwardPass.target(batch, s, c));
+      double[] sqrtH = hessianFactor.of(s, fs, ForwardPass.target(batch, s, c));
       for (int col = 0; col < ct; col++) {
         for (int j = 0; j < c; j++) {
           b[(m * ct + col) * c + j] = scale * sqrtH[j * ct + col];
@@ -102,6 +133,7 @@ public final class FactorEngine implements AutoCloseable {
                 gradRows,
                 b)) {
           visitor.visit(i, ctx);
+          notes.addAll(ctx.notes());
           if (i > lowestLayer) {
             DeviceMatrix next = layer.jacT(ctx);
             if (next != b) {

@@ -73,6 +73,30 @@ public final class GramSpace {
     this.seconds = (System.nanoTime() - start) * 1e-9;
   }
 
+  /**
+   * {@code tr G = tr Ĝ = Σ_i Ĝ_ii}: {@code G = V Vᵀ} and {@code Ĝ = Vᵀ V} share their non-zero
+   * eigenvalues, so the GGN block's trace is read off the Gram diagonal.
+   */
+  public double trace() {
+    double t = 0;
+    for (int i = 0; i < size; i++) {
+      t += gram[i * size + i];
+    }
+    return t;
+  }
+
+  /**
+   * {@code ‖G‖_F = ‖Ĝ‖_F = √(Σ_ij Ĝ_ij²)}: both equal {@code √(Σ λ²)} over the shared eigenvalues
+   * (equivalently {@code tr(VVᵀVVᵀ) = tr(VᵀVVᵀV)}).
+   */
+  public double frobeniusNorm() {
+    double s = 0;
+    for (double v : gram) {
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  }
+
   private static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
     boolean all = need.kind() == SpectrumNeed.Kind.ALL;
     return switch (solver) {

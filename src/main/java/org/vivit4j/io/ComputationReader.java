@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
+import org.vivit4j.api.Damping;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
-import org.vivit4j.model.UnsupportedFeatureException;
 
 /** Reads the {@code computation} object and the {@code param_groups} list of a problem file. */
 final class ComputationReader {
@@ -20,6 +20,9 @@ final class ComputationReader {
 
   /** The short name stored for ViViT's {@code vivit.DirectionalDerivativesComputation}. */
   static final String DIRECTIONAL_DERIVATIVES = "directional_derivatives";
+
+  /** The short name of {@code vivit.DirectionalDampedNewtonComputation}. */
+  static final String DAMPED_NEWTON = "damped_newton";
 
   private static final Map<String, String> CLASSES =
       Map.of(
@@ -34,10 +37,17 @@ final class ComputationReader {
           "eigvalsh",
           "eigvalsh",
           "eigh",
-          "eigh");
+          "eigh",
+          "vivit.DirectionalDampedNewtonComputation",
+          DAMPED_NEWTON,
+          DAMPED_NEWTON,
+          DAMPED_NEWTON);
 
-  /** The computation's options and its short class name. */
-  record Computation(String className, ComputationOptions options) {}
+  /**
+   * The computation's options, its short class name and, for {@code damped_newton}, its damping
+   * rule ({@code null} otherwise).
+   */
+  record Computation(String className, ComputationOptions options, Damping damping) {}
 
   /**
    * Reads {@code computation}; {@code null} (absent) means directional derivatives with ViViT's
@@ -45,7 +55,7 @@ final class ComputationReader {
    */
   static Computation readComputation(JsonNode node, String path, int n) {
     if (node == null) {
-      return new Computation(DIRECTIONAL_DERIVATIVES, ComputationOptions.defaults());
+      return new Computation(DIRECTIONAL_DERIVATIVES, ComputationOptions.defaults(), null);
     }
     JsonFields.object(node, path);
     JsonFields.onlyKeys(
@@ -56,7 +66,9 @@ final class ComputationReader {
         "subsampling_grad",
         "subsampling_ggn",
         "mc_samples_ggn",
+        "seed",
         "warn_small_eigvals",
+        "damping",
         "eigensolver",
         "verbose",
         "N_grad",
@@ -67,9 +79,7 @@ final class ComputationReader {
     JsonNode mcNode = JsonFields.optional(node, "mc_samples_ggn");
     int mc = mcNode == null ? 0 : JsonFields.intValue(mcNode, at(path, "mc_samples_ggn"));
     JsonFields.atLeast(mc, 0, at(path, "mc_samples_ggn"));
-    if (mc != 0) {
-      throw new UnsupportedFeatureException(at(path, "mc_samples_ggn"), "Monte-Carlo GGN");
-    }
+    long seed = readSeed(node, path, mc);
     JsonNode warnNode = JsonFields.optional(node, "warn_small_eigvals");
     double warn =
         warnNode == null
@@ -83,17 +93,98 @@ final class ComputationReader {
     // N_grad / N_ggn are derived row counts in golden files; when given they must agree.
     checkCount(node, path, "N_grad", grad == null ? n : grad.length);
     checkCount(node, path, "N_ggn", ggn == null ? n : ggn.length);
+    Damping damping = readDamping(node, path, className);
+    EigenSolver solver = readEigenSolver(node, path);
+    return new Computation(
+        className, new ComputationOptions(grad, ggn, mc, warn, seed, solver), damping);
+  }
+
+  /**
+   * {@code eigensolver}: dense (the default: {@code gram_evals} then holds the whole spectrum, as
+   * in the golden schema), auto or lanczos (only the top of the spectrum, much faster for large
+   * Gram matrices).
+   */
+  private static EigenSolver readEigenSolver(JsonNode node, String path) {
     JsonNode solverNode = JsonFields.optional(node, "eigensolver");
-    EigenSolver solver = EigenSolver.AUTO;
-    if (solverNode != null) {
-      String name = JsonFields.stringValue(solverNode, at(path, "eigensolver"));
-      solver = EigenSolver.fromOptionName(name);
-      if (solver == null) {
-        throw new InvalidInputException(
-            at(path, "eigensolver"), "unknown eigensolver '" + name + "' (auto, dense, lanczos)");
-      }
+    if (solverNode == null) {
+      return EigenSolver.DENSE;
     }
-    return new Computation(className, new ComputationOptions(grad, ggn, mc, warn, solver));
+    String name = JsonFields.stringValue(solverNode, at(path, "eigensolver"));
+    EigenSolver solver = EigenSolver.fromOptionName(name);
+    if (solver == null) {
+      throw new InvalidInputException(
+          at(path, "eigensolver"), "unknown eigensolver '" + name + "' (auto, dense, lanczos)");
+    }
+    return solver;
+  }
+
+  /**
+   * {@code damping}: required by {@code damped_newton} and an error elsewhere. A number is a
+   * constant damping; an object is {@code {"type": "constant", "value": δ}} or {@code {"type":
+   * "lambda_standard_error", "scale": κ}} ({@link Damping.LambdaStandardError}).
+   */
+  private static Damping readDamping(JsonNode node, String path, String className) {
+    String p = at(path, "damping");
+    JsonNode v = JsonFields.optional(node, "damping");
+    if (!DAMPED_NEWTON.equals(className)) {
+      if (v != null) {
+        throw new InvalidInputException(
+            p, "is only used by the damped_newton computation, not by " + className);
+      }
+      return null;
+    }
+    if (v == null) {
+      throw new InvalidInputException(
+          p, "required field is missing: damped_newton needs a damping (a number or a rule)");
+    }
+    if (v.isNumber()) {
+      return Damping.constant(nonNegative(JsonFields.finiteValue(v, p), p));
+    }
+    JsonFields.object(v, p);
+    String type = JsonFields.requiredString(v, p, "type");
+    return switch (type) {
+      case "constant" -> {
+        JsonFields.onlyKeys(v, p, "a constant damping", "type", "value");
+        String vp = at(p, "value");
+        yield Damping.constant(
+            nonNegative(JsonFields.finiteValue(JsonFields.required(v, p, "value"), vp), vp));
+      }
+      case "lambda_standard_error" -> {
+        JsonFields.onlyKeys(v, p, "a lambda_standard_error damping", "type", "scale");
+        JsonNode scale = JsonFields.optional(v, "scale");
+        String sp = at(p, "scale");
+        yield Damping.lambdaStandardError(
+            scale == null ? 1.0 : nonNegative(JsonFields.finiteValue(scale, sp), sp));
+      }
+      default ->
+          throw new InvalidInputException(
+              at(p, "type"),
+              "unknown damping type '" + type + "'; expected constant or lambda_standard_error");
+    };
+  }
+
+  private static double nonNegative(double v, String path) {
+    if (v < 0) {
+      throw new InvalidInputException(path, "is " + v + " but must be >= 0");
+    }
+    return v;
+  }
+
+  /** {@code seed}: an integer (64 bit), only meaningful with Monte-Carlo samples; default 0. */
+  private static long readSeed(JsonNode node, String path, int mc) {
+    JsonNode v = JsonFields.optional(node, "seed");
+    if (v == null) {
+      return 0L;
+    }
+    String p = at(path, "seed");
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new InvalidInputException(p, "must be a 64-bit integer, got " + JsonFields.describe(v));
+    }
+    if (mc == 0) {
+      throw new InvalidInputException(
+          p, "seeds the Monte-Carlo GGN and needs " + at(path, "mc_samples_ggn") + " >= 1");
+    }
+    return v.longValue();
   }
 
   private static String readClass(JsonNode node, String path) {
@@ -102,17 +193,14 @@ final class ComputationReader {
       return DIRECTIONAL_DERIVATIVES;
     }
     String name = JsonFields.stringValue(cls, at(path, "class"));
-    if ("damped_newton".equals(name)) {
-      throw new UnsupportedFeatureException(at(path, "class"), "damped_newton");
-    }
     String shortName = CLASSES.get(name);
     if (shortName == null) {
       throw new InvalidInputException(
           at(path, "class"),
           "unknown computation class '"
               + name
-              + "'; expected vivit.DirectionalDerivativesComputation, directional_derivatives,"
-              + " eigvalsh or eigh");
+              + "'; expected directional_derivatives, eigvalsh, eigh or damped_newton (or"
+              + " their vivit.*Computation names)");
     }
     return shortName;
   }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
@@ -36,19 +35,24 @@ final class ModelReader {
     String type = JsonFields.requiredString(node, path, "type");
     Activation activation = Activation.fromTypeName(type);
     if (activation != null) {
-      JsonFields.onlyKeys(node, path, "a " + type + " layer", "type");
-      return new ActivationSpec(activation);
+      return ExtraLayerReader.readActivation(node, path, activation);
     }
     return switch (type) {
       case "linear" -> readLinear(node, path);
       case "conv2d" -> readConv2d(node, path);
       case "flatten" -> readFlatten(node, path);
+      case "maxpool2d" -> PoolReader.readMaxPool(node, path);
+      case "avgpool2d" -> PoolReader.readAvgPool(node, path);
+      case "identity" -> ExtraLayerReader.readIdentity(node, path);
+      case "dropout" -> ExtraLayerReader.readDropout(node, path);
+      case "layernorm" -> ExtraLayerReader.readLayerNorm(node, path);
       default ->
           throw new InvalidInputException(
               at(path, "type"),
               "unknown layer type '"
                   + type
-                  + "'; expected one of linear, conv2d, relu, sigmoid, tanh, flatten");
+                  + "'; expected one of linear, conv2d, maxpool2d, avgpool2d, relu, sigmoid, tanh,"
+                  + " leaky_relu, elu, selu, identity, dropout, layernorm, flatten");
     };
   }
 
@@ -67,10 +71,13 @@ final class ModelReader {
 
   /** An absent or {@code null} bias means a layer without bias. */
   private static double[] readBias(JsonNode node, String path, int size, String what) {
+    return readBias(node, path, new int[] {size}, what);
+  }
+
+  /** An optional {@code bias} of {@code shape}: absent or {@code null} means none. */
+  static double[] readBias(JsonNode node, String path, int[] shape, String what) {
     JsonNode bias = JsonFields.optional(node, "bias");
-    return bias == null
-        ? null
-        : JsonArrays.readDoubles(bias, at(path, "bias"), new int[] {size}, what);
+    return bias == null ? null : JsonArrays.readDoubles(bias, at(path, "bias"), shape, what);
   }
 
   private static FlattenSpec readFlatten(JsonNode node, String path) {
@@ -112,8 +119,12 @@ final class ModelReader {
     int[] kernel = pair(JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
     // Absent hyper-parameters take PyTorch's nn.Conv2d defaults.
     int[] stride = pairOr(node, path, "stride", 1, 1);
-    int[] padding = pairOr(node, path, "padding", 0, 0);
     int[] dilation = pairOr(node, path, "dilation", 1, 1);
+    JsonNode padNode = JsonFields.optional(node, "padding");
+    int[] padding =
+        padNode != null && padNode.isTextual()
+            ? PoolReader.namedConvPadding(padNode.textValue(), kernel, stride, dilation, path)
+            : pairOr(node, path, "padding", 0, 0);
     int groups = intOr(node, path, "groups", 1);
     if (groups != 1) {
       JsonFields.atLeast(groups, 1, at(path, "groups"));
@@ -140,13 +151,13 @@ final class ModelReader {
     return v == null ? dflt : JsonFields.intValue(v, at(path, key));
   }
 
-  private static int[] pairOr(JsonNode node, String path, String key, int dflt, int min) {
+  static int[] pairOr(JsonNode node, String path, String key, int dflt, int min) {
     JsonNode v = JsonFields.optional(node, key);
     return v == null ? new int[] {dflt, dflt} : pair(v, at(path, key), min);
   }
 
   /** An int or an {@code [h, w]} pair, each {@code >= min}. */
-  private static int[] pair(JsonNode node, String path, int min) {
+  static int[] pair(JsonNode node, String path, int min) {
     int[] p;
     if (node.isArray()) {
       p = JsonFields.intList(node, path);

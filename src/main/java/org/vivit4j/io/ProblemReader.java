@@ -117,15 +117,19 @@ public final class ProblemReader {
             JsonFields.optional(root, "computation"), "computation", n);
     int[] ggn = comp.options().subsamplingGgn();
     int nGgn = ggn == null ? n : ggn.length;
-    String gramWhat = "C·N_ggn = " + c + "·" + nGgn;
+    int mc = comp.options().mcSamples();
+    // C̃ factor columns per sample: C, or M for the Monte-Carlo GGN
+    String gramWhat =
+        mc == 0 ? "C·N_ggn = " + c + "·" + nGgn : "M·N_ggn = " + mc + "·" + nGgn + " (Monte-Carlo)";
     var groups =
         ComputationReader.readGroups(
             JsonFields.required(root, "", "param_groups"),
             "param_groups",
             network.params().size(),
-            (int) Math.min(Integer.MAX_VALUE, (long) c * nGgn),
+            (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
-    return new Problem(name, network, loss, batch, comp.options(), groups, comp.className());
+    return new Problem(
+        name, network, loss, batch, comp.options(), groups, comp.className(), comp.damping());
   }
 
   private static LossSpec readLoss(JsonNode node, String path) {
@@ -135,7 +139,8 @@ public final class ProblemReader {
     LossType lossType = LossType.fromTypeName(type);
     if (lossType == null) {
       throw new InvalidInputException(
-          at(path, "type"), "unknown loss type '" + type + "'; expected mse or cross_entropy");
+          at(path, "type"),
+          "unknown loss type '" + type + "'; expected mse, cross_entropy or bce_with_logits");
     }
     String red = JsonFields.requiredString(node, path, "reduction");
     Reduction reduction = Reduction.fromTypeName(red);
@@ -154,8 +159,18 @@ public final class ProblemReader {
         JsonArrays.readDoubles(
             JsonFields.required(root, "", "X"), "X", xShape, "[N] + input_shape");
     JsonNode yNode = JsonFields.required(root, "", "y");
-    if (loss.type() == LossType.MSE) {
-      double[] y = JsonArrays.readDoubles(yNode, "y", new int[] {n, c}, "[N, C] for mse");
+    if (loss.type().realTargets()) {
+      String name = loss.type().typeName();
+      double[] y = JsonArrays.readDoubles(yNode, "y", new int[] {n, c}, "[N, C] for " + name);
+      if (loss.type() == LossType.BCE_WITH_LOGITS) {
+        for (int i = 0; i < y.length; i++) {
+          if (y[i] < 0 || y[i] > 1) {
+            throw new InvalidInputException(
+                JsonArrays.elementPath("y", new int[] {n, c}, i),
+                "is " + y[i] + " but bce_with_logits targets must lie in [0, 1]");
+          }
+        }
+      }
       return new Batch(n, x, y, null);
     }
     return new Batch(n, x, null, JsonArrays.readClassIndices(yNode, "y", n, c));

@@ -95,7 +95,7 @@ public final class ResultWriter {
    * file should get the permissions of any newly created file, so ask for 0666 and let the umask
    * narrow it as usual.
    */
-  private static Path createTemp(Path dir, String name) throws IOException {
+  static Path createTemp(Path dir, String name) throws IOException {
     String prefix = "." + name + ".";
     if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return Files.createTempFile(
@@ -131,6 +131,9 @@ public final class ResultWriter {
       g.writeStringField("device", run.device());
       g.writeStringField("dtype", run.dtype());
       g.writeNumberField("seconds", run.seconds());
+      if (!run.notes().isEmpty()) {
+        writeStrings(g, "notes", run.notes());
+      }
       BatchQuantities batch = result.batch();
       if (batch != null) {
         g.writeNumberField("loss", batch.loss());
@@ -164,6 +167,18 @@ public final class ResultWriter {
     writeMatrix(g, "gammas", r.gammas());
     writeMatrix(g, "lambdas", r.lambdas());
     writeMatrix(g, "evecs", r.evecs());
+    if (!Double.isNaN(r.ggnTrace())) {
+      g.writeNumberField("ggn_trace", r.ggnTrace());
+      g.writeNumberField("ggn_frobenius_norm", r.ggnFrobeniusNorm());
+    }
+    writeRatios(g, "gamma_snr", r.gammaSnr());
+    writeRatios(g, "lambda_snr", r.lambdaSnr());
+    if (r.dampings() != null) {
+      writeDoubles(g, "dampings", r.dampings());
+    }
+    if (r.newtonStep() != null) {
+      writeDoubles(g, "newton_step", r.newtonStep());
+    }
     writeStrings(g, "warnings", r.warnings());
     SpectrumInfo spectrum = r.spectrum();
     if (spectrum != null) {
@@ -198,6 +213,26 @@ public final class ResultWriter {
       throws IOException {
     g.writeFieldName(name);
     g.writeArray(values, 0, values.length);
+  }
+
+  /**
+   * Writes signal-to-noise ratios; an entry that is not finite (zero variance: {@code +∞}, or
+   * {@code 0/0}) is written as {@code null}, a {@code null} array is omitted.
+   */
+  private static void writeRatios(JsonGenerator g, String name, double[] values)
+      throws IOException {
+    if (values == null) {
+      return;
+    }
+    g.writeArrayFieldStart(name);
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        g.writeNumber(v);
+      } else {
+        g.writeNull();
+      }
+    }
+    g.writeEndArray();
   }
 
   /** Writes a row-major matrix; a {@code null} matrix is omitted. */
@@ -249,6 +284,16 @@ public final class ResultWriter {
       check(r.gammas(), p + "gammas");
       check(r.lambdas(), p + "lambdas");
       check(r.evecs(), p + "evecs");
+      if (!Double.isNaN(r.ggnTrace())) {
+        check(r.ggnTrace(), p + "ggn_trace");
+        check(r.ggnFrobeniusNorm(), p + "ggn_frobenius_norm");
+      }
+      if (r.dampings() != null) {
+        check(r.dampings(), p + "dampings");
+      }
+      if (r.newtonStep() != null) {
+        check(r.newtonStep(), p + "newton_step");
+      }
     }
   }
 

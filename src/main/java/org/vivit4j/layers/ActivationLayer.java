@@ -5,22 +5,34 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.model.Activation;
 
 /**
- * Element-wise activation {@code z = φ(a)}; Jacobian {@code diag(φ'(a))}, so {@code B_in = φ'(a) ⊙
- * B_out} (each factor row scaled by its sample's derivative) and {@code δ_in = φ'(a) ⊙ δ_out}.
+ * Element-wise activation {@code z = φ(a)} (relu, sigmoid, tanh, leaky_relu, elu, selu; formulas in
+ * {@link Activation}); Jacobian {@code diag(φ'(a))}, so {@code B_in = φ'(a) ⊙ B_out} (each factor
+ * row scaled by its sample's derivative, kernel {@code scale_by_activation_derivative}) and {@code
+ * δ_in = φ'(a) ⊙ δ_out}.
  */
 public final class ActivationLayer extends Layer {
   private final Activation activation;
+  private final double param;
 
   public ActivationLayer(Activation activation, int size) {
+    this(activation, activation.defaultParam(), size);
+  }
+
+  /**
+   * @param param the hyper-parameter ({@code negative_slope}, {@code alpha}); ignored by
+   *     activations without one
+   */
+  public ActivationLayer(Activation activation, double param, int size) {
     super(size, size);
     this.activation = activation;
+    this.param = param;
   }
 
   @Override
   protected double[] forwardImpl(double[] in, int n) {
     double[] out = new double[in.length];
     for (int i = 0; i < in.length; i++) {
-      out[i] = ActivationMath.value(activation, in[i]);
+      out[i] = ActivationMath.value(activation, param, in[i]);
     }
     return out;
   }
@@ -29,7 +41,7 @@ public final class ActivationLayer extends Layer {
   protected double[] backpropGradientImpl(double[] in, double[] deltaOut, int n) {
     double[] out = new double[in.length];
     for (int i = 0; i < in.length; i++) {
-      out[i] = deltaOut[i] * ActivationMath.derivative(activation, in[i], false);
+      out[i] = deltaOut[i] * ActivationMath.derivative(activation, param, in[i], false);
     }
     return out;
   }
@@ -39,12 +51,13 @@ public final class ActivationLayer extends Layer {
     // In place: the engine hands B_out over and does not read it again.
     ctx.backend()
         .scaleByActivationDerivative(
-            ctx.factorOut(), ctx.inputGgn(), activation, ctx.factorColumns());
+            ctx.factorOut(), ctx.inputGgn(), activation, param, ctx.factorColumns());
     return ctx.factorOut();
   }
 
   @Override
   public String toString() {
-    return activation.typeName() + "(" + inSize + ")";
+    String p = activation.paramName() == null ? "" : ", " + activation.paramName() + "=" + param;
+    return activation.typeName() + "(" + inSize + p + ")";
   }
 }

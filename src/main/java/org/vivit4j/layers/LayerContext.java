@@ -1,7 +1,10 @@
 package org.vivit4j.layers;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
 
@@ -26,6 +29,8 @@ public final class LayerContext implements AutoCloseable {
   private final int[] gradRows;
   private final DeviceMatrix factorOut;
   private final List<DeviceMatrix> owned = new ArrayList<>();
+  private final Map<String, DeviceMatrix> cache = new HashMap<>();
+  private final List<String> notes = new ArrayList<>();
   private DeviceMatrix inputGgn;
   private DeviceMatrix inputGrad;
   private DeviceMatrix deltaGrad;
@@ -91,7 +96,29 @@ public final class LayerContext implements AutoCloseable {
     return m;
   }
 
-  private DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
+  /**
+   * A layer-specific device matrix made once per context (e.g. a LayerNorm weight's factor shared
+   * by its Gram and cross terms), freed when the context closes.
+   *
+   * @param key unique within the layer, e.g. {@code "layernorm.weightFactor"}
+   */
+  public DeviceMatrix cached(String key, Supplier<DeviceMatrix> make) {
+    DeviceMatrix m = cache.get(key);
+    if (m == null) {
+      m = make.get();
+      if (!owned.contains(m)) {
+        own(m);
+      }
+      cache.put(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Uploads rows {@code rows} of the host matrix {@code src [N × width]} as a {@code [|rows| ×
+   * width]} device matrix that the context frees when it closes.
+   */
+  public DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
     double[] out = new double[rows.length * width];
     for (int r = 0; r < rows.length; r++) {
       System.arraycopy(src, rows[r] * width, out, r * width, width);
@@ -158,11 +185,27 @@ public final class LayerContext implements AutoCloseable {
     return inputGramGradGgn;
   }
 
+  /** Whether {@link #cached} holds {@code key}. */
+  public boolean isCached(String key) {
+    return cache.containsKey(key);
+  }
+
+  /** Records a line for the run's notes, e.g. which Gram strategy a layer chose and why. */
+  public void note(String line) {
+    notes.add(line);
+  }
+
+  /** The lines recorded by {@link #note}, in order. */
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
   @Override
   public void close() {
     for (DeviceMatrix m : owned) {
       m.close();
     }
     owned.clear();
+    cache.clear();
   }
 }

@@ -1,11 +1,13 @@
 package org.vivit4j.loss;
 
+import java.util.SplittableRandom;
 import org.vivit4j.model.LossSpec;
 
 /**
  * The math of a per-sample loss {@code ℓ(f, y)} on one sample's outputs {@code f ∈ R^C}: value,
  * gradient {@code ∂ℓ/∂f} and a symmetric factor {@code S ∈ R^{C×C̃}} of the Hessian, {@code S Sᵀ =
- * ∂²ℓ/∂f²} (MATH.md §2). The reduction over samples is not applied here: see {@link
+ * ∂²ℓ/∂f²} (MATH.md §2), or a Monte-Carlo one with {@code E[S Sᵀ] = M·∂²ℓ/∂f²} for M columns. The
+ * reduction over samples and the Monte-Carlo {@code 1/√M} are not applied here: see {@link
  * org.vivit4j.core.Scaling}.
  */
 public abstract class Loss {
@@ -15,6 +17,7 @@ public abstract class Loss {
     return switch (spec.type()) {
       case MSE -> new MseLoss(spec.reduction());
       case CROSS_ENTROPY -> new CrossEntropyLoss();
+      case BCE_WITH_LOGITS -> new BceWithLogitsLoss(spec.reduction());
     };
   }
 
@@ -43,14 +46,41 @@ public abstract class Loss {
     return sqrtHessianImpl(f, target);
   }
 
+  /**
+   * A Monte-Carlo Hessian factor: {@code samples} columns {@code s_m}, each drawn independently
+   * with {@code E[s_m s_mᵀ] = ∂²ℓ/∂f²} (MATH.md §2: MSE {@code √h·ε}, {@code ε ~ N(0, I)};
+   * cross-entropy {@code p − onehot(ŷ)}, {@code ŷ ~ Cat(p)}; BCE {@code √h (σ − ŷ)}, {@code ŷ_c ~
+   * Bernoulli(σ_c)}), so that {@code S Sᵀ / M} is an unbiased estimate of the Hessian.
+   *
+   * @param rng the source of the draws; the result depends only on its state and the inputs
+   * @return row-major {@code [C × samples]}
+   */
+  public final double[] sampledSqrtHessian(
+      double[] f, Target target, int samples, SplittableRandom rng) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("need at least one Monte-Carlo sample, got " + samples);
+    }
+    return sampledSqrtHessianImpl(f, target, samples, rng);
+  }
+
   protected abstract double valueImpl(double[] f, Target target);
 
   protected abstract double[] gradientImpl(double[] f, Target target);
 
   protected abstract double[] sqrtHessianImpl(double[] f, Target target);
 
+  protected abstract double[] sampledSqrtHessianImpl(
+      double[] f, Target target, int samples, SplittableRandom rng);
+
+  /** A standard normal draw (Box–Muller; {@code SplittableRandom} has none on Java 17). */
+  protected static double gaussian(SplittableRandom rng) {
+    double u = 1.0 - rng.nextDouble();
+    double v = rng.nextDouble();
+    return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
+  }
+
   /**
-   * One sample's target: a real vector (MSE) or a class index (cross-entropy).
+   * One sample's target: a real vector (MSE, BCE) or a class index (cross-entropy).
    *
    * @param real the target vector, or {@code null}
    * @param offset start of this sample's target in {@code real}

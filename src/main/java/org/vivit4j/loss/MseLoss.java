@@ -1,11 +1,13 @@
 package org.vivit4j.loss;
 
+import java.util.SplittableRandom;
 import org.vivit4j.model.Reduction;
 
 /**
  * Squared error of one sample: {@code ℓ = h/2 · Σ_c (f_c − y_c)²} with {@code h = 2/C} for
  * reduction mean ({@code ℓ} is then the mean over the C outputs, as PyTorch's per-sample term) and
  * {@code h = 2} for sum. Gradient {@code h (f − y)}, Hessian {@code h I}, factor {@code S = √h I}.
+ * Monte-Carlo: column {@code √h·ε}, {@code ε ~ N(0, I)} ({@code E[h ε εᵀ] = h I}).
  */
 final class MseLoss extends Loss {
   private final Reduction reduction;
@@ -45,6 +47,20 @@ final class MseLoss extends Loss {
     double v = Math.sqrt(h(c));
     for (int i = 0; i < c; i++) {
       s[i * c + i] = v;
+    }
+    return s;
+  }
+
+  @Override
+  protected double[] sampledSqrtHessianImpl(
+      double[] f, Target t, int samples, SplittableRandom rng) {
+    int c = f.length;
+    double v = Math.sqrt(h(c));
+    double[] s = new double[c * samples];
+    for (int m = 0; m < samples; m++) {
+      for (int i = 0; i < c; i++) {
+        s[i * samples + m] = v * gaussian(rng);
+      }
     }
     return s;
   }

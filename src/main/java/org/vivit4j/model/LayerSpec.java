@@ -6,7 +6,16 @@ package org.vivit4j.model;
  * org.vivit4j.layers} (fast path) and {@code org.vivit4j.reference} (autograd reference), which
  * share no code.
  */
-public sealed interface LayerSpec permits LinearSpec, ActivationSpec, FlattenSpec, Conv2dSpec {
+public sealed interface LayerSpec
+    permits LinearSpec,
+        ActivationSpec,
+        FlattenSpec,
+        Conv2dSpec,
+        IdentitySpec,
+        DropoutSpec,
+        LayerNormSpec,
+        MaxPool2dSpec,
+        AvgPool2dSpec {
 
   /** The type name used in problem files, e.g. {@code "linear"}. */
   String type();

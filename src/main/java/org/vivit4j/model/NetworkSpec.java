@@ -63,6 +63,13 @@ public final class NetworkSpec {
       if (c.bias() != null) {
         out.add(new ParamShape("bias", new int[] {c.outChannels()}));
       }
+    } else if (layer instanceof LayerNormSpec ln) {
+      if (ln.weight() != null) {
+        out.add(new ParamShape("weight", ln.normalizedShape().clone()));
+      }
+      if (ln.bias() != null) {
+        out.add(new ParamShape("bias", ln.normalizedShape().clone()));
+      }
     }
     return out;
   }
@@ -76,7 +83,25 @@ public final class NetworkSpec {
       }
       return new int[] {l.out()};
     }
-    if (layer instanceof ActivationSpec) {
+    if (layer instanceof ActivationSpec
+        || layer instanceof IdentitySpec
+        || layer instanceof DropoutSpec) {
+      return in.clone();
+    }
+    if (layer instanceof LayerNormSpec ln) {
+      int[] ns = ln.normalizedShape();
+      boolean suffix = ns.length >= 1 && ns.length <= in.length;
+      for (int d = 0; suffix && d < ns.length; d++) {
+        suffix = ns[d] == in[in.length - ns.length + d];
+      }
+      if (!suffix) {
+        throw new InvalidInputException(
+            where + ".normalized_shape",
+            "is "
+                + Arrays.toString(ns)
+                + " but must equal the trailing dimensions of the layer's input "
+                + Arrays.toString(in));
+      }
       return in.clone();
     }
     if (layer instanceof FlattenSpec) {
@@ -105,6 +130,14 @@ public final class NetworkSpec {
         out[d + 1] = size;
       }
       return out;
+    }
+    if (layer instanceof MaxPool2dSpec m) {
+      return PoolShapes.outputShape(
+          in, m.kernelSize(), m.stride(), m.padding(), m.dilation(), where);
+    }
+    if (layer instanceof AvgPool2dSpec a) {
+      return PoolShapes.outputShape(
+          in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1}, where);
     }
     throw new IllegalStateException("unhandled layer " + layer);
   }
@@ -157,6 +190,21 @@ public final class NetworkSpec {
     return theta;
   }
 
+  /**
+   * Overwrites every parameter tensor with the matching slice of {@code theta} (flat parameter
+   * order), in place: layers built from this spec see the new values. Used by training.
+   */
+  public void setFlatParams(double[] theta) {
+    if (theta.length != numParams) {
+      throw new IllegalArgumentException(
+          "theta has " + theta.length + " entries, the network " + numParams);
+    }
+    for (ParamTensor p : params) {
+      double[] dst = paramData(layers.get(p.layer()), p.name());
+      System.arraycopy(theta, p.offset(), dst, 0, p.numel());
+    }
+  }
+
   /** The data array of a layer's parameter ({@code "weight"} or {@code "bias"}). */
   public static double[] paramData(LayerSpec layer, String name) {
     if (layer instanceof LinearSpec l) {
@@ -164,6 +212,9 @@ public final class NetworkSpec {
     }
     if (layer instanceof Conv2dSpec c) {
       return "weight".equals(name) ? c.weight() : c.bias();
+    }
+    if (layer instanceof LayerNormSpec ln) {
+      return "weight".equals(name) ? ln.weight() : ln.bias();
     }
     throw new IllegalArgumentException(layer.type() + " has no parameter " + name);
   }

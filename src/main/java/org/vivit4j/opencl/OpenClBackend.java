@@ -24,6 +24,7 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.model.Activation;
@@ -59,7 +60,7 @@ public final class OpenClBackend implements Backend {
   static final String BUILD_OPTIONS = "-DTILE=" + TILE + " -DWPT=" + WPT + " -DTILE_K=" + TILE_K;
 
   /** The kernels launched on a {@code GEMM_LOCAL × GEMM_LOCAL} work-group. */
-  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b");
+  static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b", "batched_mul");
 
   /** Programs (file names under {@code kernels/} without {@code .cl}) and their kernels. */
   static final Map<String, List<String>> PROGRAMS = programTable();
@@ -70,6 +71,10 @@ public final class OpenClBackend implements Backend {
     t.put("mul_trans_b", List.of("mul_trans_b"));
     t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
     t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
+    t.put(
+        "jact_layer_norm",
+        List.of("jact_layer_norm", "jact_layer_norm_weight", "jact_layer_norm_bias"));
+    ConvKernels.PROGRAMS.forEach(t::put);
     return Collections.unmodifiableMap(t);
   }
 
@@ -79,10 +84,14 @@ public final class OpenClBackend implements Backend {
   private final Map<String, Long> localSizes = new LinkedHashMap<>();
   private final Set<OpenClMatrix> open = Collections.newSetFromMap(new IdentityHashMap<>());
   private final KernelProfiler profiler = new KernelProfiler();
+  private final ConvKernels conv = new ConvKernels(new Launcher());
   private cl_context context;
   private cl_command_queue queue;
   private double buildSeconds;
   private boolean closed;
+  private final Map<Long, java.util.ArrayDeque<cl_mem>> freeBuffers = new java.util.HashMap<>();
+  private long buffersCreated;
+  private long bytesDownloaded;
 
   /** The default device: the first GPU if any, else the first device. */
   public OpenClBackend() {
@@ -238,6 +247,7 @@ public final class OpenClBackend implements Backend {
   public synchronized double[] download(DeviceMatrix matrix) {
     OpenClMatrix m = own(matrix, "download");
     float[] f = new float[m.size()];
+    bytesDownloaded += (long) f.length * Sizeof.cl_float;
     if (f.length > 0) {
       CL.clEnqueueReadBuffer(
           queue,
@@ -351,7 +361,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized void scaleByActivationDerivative(
-      DeviceMatrix bm, DeviceMatrix zm, Activation act, int block) {
+      DeviceMatrix bm, DeviceMatrix zm, Activation act, double param, int block) {
     OpenClMatrix b = own(bm, "scaleByActivationDerivative b");
     OpenClMatrix z = own(zm, "scaleByActivationDerivative z");
     if (block < 1 || z.cols() != b.cols() || (long) z.rows() * block != b.rows()) {
@@ -375,6 +385,7 @@ public final class OpenClBackend implements Backend {
         b.cols(),
         block,
         activationCode(act),
+        (float) param,
         b,
         z);
   }
@@ -385,7 +396,198 @@ public final class OpenClBackend implements Backend {
       case RELU -> 0;
       case SIGMOID -> 1;
       case TANH -> 2;
+      case LEAKY_RELU -> 3;
+      case ELU -> 4;
+      case SELU -> 5;
     };
+  }
+
+  @Override
+  public synchronized void layerNormJacT(
+      DeviceMatrix bm, DeviceMatrix xm, DeviceMatrix rm, DeviceMatrix gm, int block) {
+    OpenClMatrix b = own(bm, "layerNormJacT b");
+    OpenClMatrix xhat = own(xm, "layerNormJacT xhat");
+    OpenClMatrix rstd = own(rm, "layerNormJacT rstd");
+    OpenClMatrix gamma = own(gm, "layerNormJacT gamma");
+    int groups = rstd.cols();
+    int size = gamma.cols();
+    if (block < 1
+        || gamma.rows() != 1
+        || (long) groups * size != b.cols()
+        || xhat.cols() != b.cols()
+        || (long) xhat.rows() * block != b.rows()
+        || rstd.rows() != xhat.rows()) {
+      throw new IllegalArgumentException(
+          "layerNormJacT: b "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", x̂ "
+              + xhat.rows()
+              + "×"
+              + xhat.cols()
+              + ", r "
+              + rstd.rows()
+              + "×"
+              + rstd.cols()
+              + ", γ "
+              + gamma.rows()
+              + "×"
+              + gamma.cols()
+              + ", block "
+              + block
+              + " do not match");
+    }
+    launch1d(
+        "jact_layer_norm",
+        b.rows() * groups,
+        6.0 * b.size(),
+        b.rows(),
+        groups,
+        size,
+        block,
+        b,
+        xhat,
+        rstd,
+        gamma);
+  }
+
+  @Override
+  public synchronized DeviceMatrix layerNormParamJacT(
+      DeviceMatrix bm, DeviceMatrix xm, int groupSize, int block) {
+    OpenClMatrix b = own(bm, "layerNormParamJacT b");
+    OpenClMatrix xhat = xm == null ? null : own(xm, "layerNormParamJacT xhat");
+    if (groupSize < 1 || b.cols() % groupSize != 0) {
+      throw new IllegalArgumentException(
+          "layerNormParamJacT: M = " + groupSize + " does not divide " + b.cols() + " features");
+    }
+    if (xhat != null
+        && (block < 1 || xhat.cols() != b.cols() || (long) xhat.rows() * block != b.rows())) {
+      throw new IllegalArgumentException(
+          "layerNormParamJacT: x̂ is "
+              + xhat.rows()
+              + "×"
+              + xhat.cols()
+              + ", b is "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", block "
+              + block);
+    }
+    int groups = b.cols() / groupSize;
+    OpenClMatrix out = allocate(b.rows(), groupSize);
+    if (xhat == null) {
+      launch1d(
+          "jact_layer_norm_bias", out.size(), 1.0 * b.size(), b.rows(), groups, groupSize, b, out);
+    } else {
+      launch1d(
+          "jact_layer_norm_weight",
+          out.size(),
+          2.0 * b.size(),
+          b.rows(),
+          groups,
+          groupSize,
+          block,
+          b,
+          xhat,
+          out);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized DeviceMatrix copyRows(DeviceMatrix mm, int from, int to) {
+    OpenClMatrix m = own(mm, "copyRows");
+    if (from < 0 || to < from || to > m.rows()) {
+      throw new IllegalArgumentException(
+          "copyRows: [" + from + ", " + to + ") is outside the " + m.rows() + " rows");
+    }
+    OpenClMatrix out = allocate(to - from, m.cols());
+    long bytes = (long) out.size() * Sizeof.cl_float;
+    if (bytes > 0) {
+      CL.clEnqueueCopyBuffer(
+          queue, m.mem, out.mem, (long) from * m.cols() * Sizeof.cl_float, 0, bytes, 0, null, null);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
+    return conv.convUnfold(own(x, "convUnfold x"), g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
+    return conv.convTranspose(own(y, "convTranspose y"), own(w, "convTranspose w"), g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
+    return conv.batchedMul(own(a, "batchedMul a"), own(b, "batchedMul b"), block, p);
+  }
+
+  @Override
+  public synchronized DeviceMatrix sumGroups(DeviceMatrix a, int p) {
+    return conv.sumGroups(own(a, "sumGroups a"), p);
+  }
+
+  @Override
+  public synchronized void accumulateBlock(
+      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
+    conv.accumulateBlock(
+        own(acc, "accumulateBlock acc"), own(p, "accumulateBlock p"), row0, col0, transposed);
+  }
+
+  @Override
+  public synchronized void accumulateConvGramStructured(
+      DeviceMatrix acc,
+      DeviceMatrix l,
+      DeviceMatrix r,
+      DeviceMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions) {
+    conv.accumulateConvGramStructured(
+        own(acc, "accumulateConvGramStructured acc"),
+        own(l, "accumulateConvGramStructured l"),
+        own(r, "accumulateConvGramStructured r"),
+        own(q, "accumulateConvGramStructured q"),
+        lBlock,
+        rBlock,
+        positions);
+  }
+
+  @Override
+  public synchronized DeviceMatrix maxPoolJacT(
+      DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
+    return conv.maxPoolJacT(own(y, "maxPoolJacT y"), own(argmax, "maxPoolJacT argmax"), block, g);
+  }
+
+  @Override
+  public synchronized DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
+    return conv.avgPoolJacT(own(y, "avgPoolJacT y"), g);
+  }
+
+  /** The launches {@link ConvKernels} needs, with this backend's lock held. */
+  final class Launcher {
+    OpenClMatrix allocate(int rows, int cols) {
+      return OpenClBackend.this.allocate(rows, cols);
+    }
+
+    void launch1d(String kernel, int count, double flops, Object... args) {
+      OpenClBackend.this.launch1d(kernel, count, flops, args);
+    }
+
+    /** A {@code GEMM_LOCAL × GEMM_LOCAL × 1} tiled launch over {@code batch} products. */
+    void launchTiled(String kernel, int rows, int cols, int batch, double flops, Object... args) {
+      if (rows == 0 || cols == 0 || batch == 0) {
+        return;
+      }
+      long[] global = {groups(cols) * GEMM_LOCAL, groups(rows) * GEMM_LOCAL, batch};
+      long[] local = {GEMM_LOCAL, GEMM_LOCAL, 1};
+      launch(kernel, global, local, flops, args);
+    }
   }
 
   private void launch1d(String kernel, int count, double flops, Object... args) {
@@ -397,12 +599,17 @@ public final class OpenClBackend implements Backend {
     launch(kernel, new long[] {global}, new long[] {local}, flops, args);
   }
 
-  /** Sets the arguments ({@code Integer} or {@link OpenClMatrix}) and enqueues with an event. */
+  /**
+   * Sets the arguments ({@code Integer}, {@code Float} or {@link OpenClMatrix}) and enqueues with
+   * an event.
+   */
   private void launch(String name, long[] global, long[] local, double flops, Object... args) {
     cl_kernel kernel = kernels.get(name);
     for (int i = 0; i < args.length; i++) {
       if (args[i] instanceof Integer v) {
         CL.clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+      } else if (args[i] instanceof Float v) {
+        CL.clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
       } else {
         CL.clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to(((OpenClMatrix) args[i]).mem));
       }
@@ -418,7 +625,12 @@ public final class OpenClBackend implements Backend {
       throw new IllegalArgumentException("unsupported matrix shape " + rows + "×" + cols);
     }
     long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
-    cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+    java.util.ArrayDeque<cl_mem> free = freeBuffers.get(bytes);
+    cl_mem mem = free == null ? null : free.poll();
+    if (mem == null) {
+      mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+      buffersCreated++;
+    }
     OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
     open.add(m);
     return m;
@@ -448,12 +660,27 @@ public final class OpenClBackend implements Backend {
     }
   }
 
-  /** Releases one matrix's buffer once (see {@link OpenClMatrix#close()}). */
+  /**
+   * Releases one matrix once (see {@link OpenClMatrix#close()}): its buffer goes back to the pool
+   * of free buffers of its byte size, so a pipeline that runs again for the same (network, N, C̃)
+   * allocates no new device memory. The pool is freed when the backend closes.
+   */
   synchronized void release(OpenClMatrix m) {
     if (m.markReleased()) {
       open.remove(m);
-      CL.clReleaseMemObject(m.mem);
+      long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
+      freeBuffers.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(m.mem);
     }
+  }
+
+  /** Bytes read back to the host so far. */
+  public synchronized long bytesDownloaded() {
+    return bytesDownloaded;
+  }
+
+  /** Number of device buffers created so far ({@code clCreateBuffer} calls). */
+  public synchronized long buffersCreated() {
+    return buffersCreated;
   }
 
   /** Number of matrices whose buffers are still allocated. */
@@ -477,6 +704,8 @@ public final class OpenClBackend implements Backend {
       for (OpenClMatrix m : List.copyOf(open)) {
         release(m);
       }
+      freeBuffers.values().forEach(q -> q.forEach(CL::clReleaseMemObject));
+      freeBuffers.clear();
       kernels.values().forEach(CL::clReleaseKernel);
       kernels.clear();
       programs.values().forEach(CL::clReleaseProgram);

@@ -6,6 +6,9 @@ import java.util.SplittableRandom;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
+import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
@@ -25,12 +28,79 @@ public final class RandomProblems {
   public record Instance(NetworkSpec network, LossSpec loss, Batch batch) {}
 
   /**
+   * A layer added to a hidden block {@code Linear → [LayerNorm] → activation → [Identity or
+   * Dropout]} of a random network.
+   */
+  public enum Extra {
+    NONE,
+    /** LayerNorm over the block's width with random weight and bias, before the activation. */
+    LAYER_NORM,
+    /** LayerNorm without elementwise affine (no parameters), before the activation. */
+    LAYER_NORM_PLAIN,
+    /**
+     * LayerNorm with a weight but no bias (PyTorch's {@code bias=False}), before the activation.
+     */
+    LAYER_NORM_NO_BIAS,
+    /** Identity after the activation. */
+    IDENTITY,
+    /** Dropout (the identity at evaluation) after the activation. */
+    DROPOUT;
+
+    public boolean isLayerNorm() {
+      return this == LAYER_NORM || this == LAYER_NORM_PLAIN || this == LAYER_NORM_NO_BIAS;
+    }
+  }
+
+  /**
    * An MLP {@code widths[0] → … → widths[last]} with the given activations between Linear layers
    * (one per hidden layer) and a batch of {@code n} samples.
    */
   public static Instance mlp(
       long seed, int[] widths, Activation[] activations, LossSpec loss, int n, boolean bias) {
+    Extra[] none = new Extra[activations.length];
+    java.util.Arrays.fill(none, Extra.NONE);
+    return mlp(seed, widths, activations, none, loss, n, bias);
+  }
+
+  /**
+   * As {@link #mlp(long, int[], Activation[], LossSpec, int, boolean)} with {@code extras[l]} added
+   * to hidden block l. Leaky-ReLU slopes are drawn from {@code U(0.01, 0.5)} and ELU's α from
+   * {@code U(0.5, 2)}; LayerNorm weights from {@code U(0.5, 1.5)} and biases from {@code U(−0.5,
+   * 0.5)} (PyTorch initialises them to 1 and 0, which would hide mistakes in their layout). BCE
+   * targets are uniform in {@code [0, 1]}.
+   */
+  public static Instance mlp(
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      Extra[] extras,
+      LossSpec loss,
+      int n,
+      boolean bias) {
     SplittableRandom rnd = new SplittableRandom(seed);
+    NetworkSpec net = mlpNetwork(rnd, widths, activations, extras, bias);
+    int c = widths[widths.length - 1];
+    double[] x = normal(rnd, n * widths[0]);
+    Batch batch =
+        switch (loss.type()) {
+          case MSE -> new Batch(n, x, normal(rnd, n * c), null);
+          case CROSS_ENTROPY -> new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
+          case BCE_WITH_LOGITS -> new Batch(n, x, rnd.doubles(n * c).toArray(), null);
+        };
+    return new Instance(net, loss, batch);
+  }
+
+  /** An MLP with PyTorch's default initialisation drawn from {@code rnd}. */
+  public static NetworkSpec mlpNetwork(
+      SplittableRandom rnd, int[] widths, Activation[] activations, boolean bias) {
+    Extra[] none = new Extra[activations.length];
+    java.util.Arrays.fill(none, Extra.NONE);
+    return mlpNetwork(rnd, widths, activations, none, bias);
+  }
+
+  /** An MLP with {@code extras[l]} added to hidden block l, parameters drawn from {@code rnd}. */
+  public static NetworkSpec mlpNetwork(
+      SplittableRandom rnd, int[] widths, Activation[] activations, Extra[] extras, boolean bias) {
     List<LayerSpec> layers = new ArrayList<>();
     for (int l = 0; l + 1 < widths.length; l++) {
       int in = widths[l];
@@ -40,17 +110,37 @@ public final class RandomProblems {
       double[] b = bias ? uniform(rnd, out, bound) : null;
       layers.add(new LinearSpec(in, out, w, b));
       if (l + 2 < widths.length) {
-        layers.add(new ActivationSpec(activations[l]));
+        Extra extra = extras[l];
+        if (extra.isLayerNorm()) {
+          double[] gamma = extra == Extra.LAYER_NORM_PLAIN ? null : shifted(rnd, out, 1.0);
+          double[] beta = extra == Extra.LAYER_NORM ? uniform(rnd, out, 0.5) : null;
+          layers.add(new LayerNormSpec(new int[] {out}, 1e-5, gamma, beta));
+        }
+        Activation act = activations[l];
+        double param =
+            switch (act) {
+              case LEAKY_RELU -> rnd.nextDouble(0.01, 0.5);
+              case ELU -> rnd.nextDouble(0.5, 2.0);
+              default -> act.defaultParam();
+            };
+        layers.add(new ActivationSpec(act, param));
+        if (extra == Extra.IDENTITY) {
+          layers.add(new IdentitySpec());
+        } else if (extra == Extra.DROPOUT) {
+          layers.add(new DropoutSpec(0.25));
+        }
       }
     }
-    NetworkSpec net = new NetworkSpec(layers, new int[] {widths[0]});
-    int c = widths[widths.length - 1];
-    double[] x = normal(rnd, n * widths[0]);
-    Batch batch =
-        loss.type() == LossType.MSE
-            ? new Batch(n, x, normal(rnd, n * c), null)
-            : new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
-    return new Instance(net, loss, batch);
+    return new NetworkSpec(layers, new int[] {widths[0]});
+  }
+
+  /** {@code center + U(−0.5, 0.5)} entries. */
+  private static double[] shifted(SplittableRandom rnd, int n, double center) {
+    double[] a = uniform(rnd, n, 0.5);
+    for (int i = 0; i < n; i++) {
+      a[i] += center;
+    }
+    return a;
   }
 
   /** The seed architecture (7-5-5-3 ReLU, MSE mean, N = 4) with fresh weights and data. */
@@ -64,7 +154,7 @@ public final class RandomProblems {
         true);
   }
 
-  private static double[] uniform(SplittableRandom rnd, int n, double bound) {
+  static double[] uniform(SplittableRandom rnd, int n, double bound) {
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {
       a[i] = rnd.nextDouble(-bound, bound);
@@ -72,7 +162,7 @@ public final class RandomProblems {
     return a;
   }
 
-  private static double[] normal(SplittableRandom rnd, int n) {
+  static double[] normal(SplittableRandom rnd, int n) {
     double[] a = new double[n];
     for (int i = 0; i < n; i += 2) {
       // Box-Muller: two independent standard normals from two uniforms.

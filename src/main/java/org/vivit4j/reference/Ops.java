@@ -124,6 +124,65 @@ public final class Ops {
     return t[0];
   }
 
+  /**
+   * {@code leaky_relu(a) = a} for {@code a > 0}, else {@code s·a}. VJP: {@code ū ⊙ m} with the
+   * constant {@code m = 1[a > 0] + s·1[a ≤ 0]} (slope {@code s} at 0, as PyTorch).
+   */
+  public static Node leakyRelu(Node a, double slope) {
+    double[] r = new double[a.numel()];
+    double[] mask = new double[a.numel()];
+    for (int i = 0; i < r.length; i++) {
+      boolean on = a.data()[i] > 0.0;
+      mask[i] = on ? 1.0 : slope;
+      r[i] = mask[i] * a.data()[i];
+    }
+    Node m = a.tape().constant(mask, a.shapeRef());
+    return a.tape().record(r, a.shapeRef(), new Node[] {a}, u -> new Node[] {mul(u, m)});
+  }
+
+  /**
+   * {@code λ·elu_α(a)}: {@code λa} for {@code a > 0}, else {@code λα(e^a − 1)} (ELU for {@code λ =
+   * 1}, SELU with its fixed constants). VJP: {@code ū ⊙ (λ·1[a > 0] + 1[a ≤ 0] ⊙ λα e^a)}, written
+   * with {@link #exp} so that it can be differentiated again.
+   */
+  public static Node elu(Node a, double alpha, double scale) {
+    double[] r = new double[a.numel()];
+    double[] pos = new double[a.numel()];
+    double[] neg = new double[a.numel()];
+    for (int i = 0; i < r.length; i++) {
+      double x = a.data()[i];
+      boolean on = x > 0.0;
+      r[i] = on ? scale * x : scale * alpha * Math.expm1(x);
+      pos[i] = on ? scale : 0.0;
+      neg[i] = on ? 0.0 : 1.0;
+    }
+    Node p = a.tape().constant(pos, a.shapeRef());
+    Node q = a.tape().constant(neg, a.shapeRef());
+    return a.tape()
+        .record(
+            r,
+            a.shapeRef(),
+            new Node[] {a},
+            u -> new Node[] {mul(u, add(p, mul(q, affine(exp(a), scale * alpha, 0.0))))});
+  }
+
+  /** {@code 1/√a}. VJP: {@code ū ⊙ (−½) r³} with {@code r = 1/√a} (reuses the result node). */
+  public static Node rsqrt(Node a) {
+    double[] r = new double[a.numel()];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = 1.0 / Math.sqrt(a.data()[i]);
+    }
+    Node[] self = new Node[1];
+    self[0] =
+        a.tape()
+            .record(
+                r,
+                a.shapeRef(),
+                new Node[] {a},
+                u -> new Node[] {mul(u, affine(mul(self[0], mul(self[0], self[0])), -0.5, 0.0))});
+    return self[0];
+  }
+
   // ---------------------------------------------------------------- shape and reductions
 
   /** The same values with another shape of equal size (flatten). VJP: reshape back. */

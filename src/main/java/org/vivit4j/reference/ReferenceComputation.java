@@ -63,7 +63,31 @@ public final class ReferenceComputation {
       int[] subsamplingGrad,
       int[] subsamplingGgn,
       List<int[]> groupParams) {
+    return compute(net, loss, batch, subsamplingGrad, subsamplingGgn, groupParams, null);
+  }
+
+  /**
+   * As {@link #compute(NetworkSpec, LossSpec, Batch, int[], int[], List)}, with the loss Hessians
+   * of the GGN replaced by given matrices: the GGN is then {@code (1/|S|) Σ_m J_{s_m}ᵀ H̃_{s_m}
+   * J_{s_m}}. This evaluates a Monte-Carlo GGN by definition, {@code H̃_n = N·R·(1/M) Σ_m s_m s_mᵀ}
+   * for given draws {@code s_m}: the draws are data, the Jacobians and everything after them are
+   * the reference's own.
+   *
+   * @param lossHessians {@code [N][C][C]}: {@code H̃_n}, replacing {@code H_n = ∂²L_n/∂f²} of
+   *     sample n (symmetric), or {@code null} for the autograd Hessians
+   */
+  public static ReferenceResult compute(
+      NetworkSpec net,
+      LossSpec loss,
+      Batch batch,
+      int[] subsamplingGrad,
+      int[] subsamplingGgn,
+      List<int[]> groupParams,
+      double[][][] lossHessians) {
     ReferenceModel.validate(net, loss, batch);
+    if (lossHessians != null && lossHessians.length != batch.n()) {
+      throw new IllegalArgumentException("need one loss Hessian per sample, N = " + batch.n());
+    }
     int n = batch.n();
     int[] gradIdx = indices(subsamplingGrad, n, "subsampling_grad", true);
     int[] ggnIdx = indices(subsamplingGgn, n, "subsampling_ggn", false);
@@ -75,6 +99,13 @@ public final class ReferenceComputation {
     double[][] perSampleGrads = new double[n][];
     for (int s = 0; s < n; s++) {
       SampleDerivatives d = sample(net, loss, batch, theta, s);
+      if (lossHessians != null) {
+        double[][] h = lossHessians[s];
+        if (h.length != d.output().length) {
+          throw new IllegalArgumentException("loss Hessian " + s + " must be C × C");
+        }
+        d = new SampleDerivatives(d.output(), d.loss(), d.grad(), d.jacobian(), h);
+      }
       samples.add(d);
       perSampleLosses[s] = d.loss();
       perSampleGrads[s] = d.grad();

@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
+import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.ParamTensor;
 import org.vivit4j.model.Reduction;
@@ -22,6 +27,12 @@ import org.vivit4j.model.Reduction;
  */
 final class ReferenceModel {
   private ReferenceModel() {}
+
+  /** SELU's {@code α}, from PyTorch's documentation of {@code torch.nn.SELU}. */
+  static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+
+  /** SELU's scale {@code λ}, from PyTorch's documentation of {@code torch.nn.SELU}. */
+  static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
   /**
    * Checks that every layer and the loss are supported and consistent with the batch.
@@ -76,6 +87,16 @@ final class ReferenceModel {
           throw new IllegalArgumentException("class index " + y + " out of range [0, " + c + ")");
         }
       }
+    } else if (loss.type() == LossType.BCE_WITH_LOGITS) {
+      if (batch.yReal() == null || batch.yReal().length != (long) n * c) {
+        throw new IllegalArgumentException(
+            "BCE targets must hold N * C = " + (long) n * c + " values");
+      }
+      for (double y : batch.yReal()) {
+        if (!(y >= 0.0 && y <= 1.0)) {
+          throw new IllegalArgumentException("BCE targets must lie in [0, 1], got " + y);
+        }
+      }
     } else {
       throw new IllegalArgumentException("unsupported loss " + loss.type());
     }
@@ -92,6 +113,38 @@ final class ReferenceModel {
     } else if (layer instanceof ActivationSpec a) {
       if (a.activation() == null) {
         throw new IllegalArgumentException(where + ": activation must be set");
+      }
+      if (!Double.isFinite(a.param())) {
+        throw new IllegalArgumentException(where + ": the activation parameter must be finite");
+      }
+    } else if (layer instanceof IdentitySpec) {
+      // nothing to check
+    } else if (layer instanceof DropoutSpec d) {
+      if (!(d.p() >= 0.0 && d.p() <= 1.0)) {
+        throw new IllegalArgumentException(where + ": dropout p must lie in [0, 1]");
+      }
+    } else if (layer instanceof LayerNormSpec ln) {
+      int[] ns = ln.normalizedShape();
+      if (ns == null || ns.length == 0 || ns.length > in.length) {
+        throw new IllegalArgumentException(
+            where + ": normalized_shape must be a suffix of the input");
+      }
+      int m = 1;
+      for (int d = 0; d < ns.length; d++) {
+        if (ns[d] != in[in.length - ns.length + d]) {
+          throw new IllegalArgumentException(
+              where + ": normalized_shape must be a suffix of the input");
+        }
+        m *= ns[d];
+      }
+      if (!(ln.eps() > 0.0) || Double.isInfinite(ln.eps())) {
+        throw new IllegalArgumentException(where + ": eps must be positive and finite");
+      }
+      if ((ln.weight() != null && ln.weight().length != m)
+          || (ln.bias() != null && ln.bias().length != m)
+          || (ln.weight() == null && ln.bias() != null)) {
+        throw new IllegalArgumentException(
+            where + ": weight and bias must hold prod(normalized_shape) values, bias needs weight");
       }
     } else if (layer instanceof FlattenSpec f) {
       boolean endOk = f.endDim() == -1 || f.endDim() == in.length;
@@ -120,6 +173,10 @@ final class ReferenceModel {
           c.stride(),
           c.padding(),
           c.dilation());
+    } else if (layer instanceof MaxPool2dSpec m) {
+      PoolOps.outputShape(in, m.kernelSize(), m.stride(), m.padding(), m.dilation());
+    } else if (layer instanceof AvgPool2dSpec a) {
+      PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
     } else {
       throw new IllegalArgumentException(where + ": unsupported layer " + layer.type());
     }
@@ -184,9 +241,22 @@ final class ReferenceModel {
               case RELU -> Ops.relu(a);
               case SIGMOID -> Ops.sigmoid(a);
               case TANH -> Ops.tanh(a);
+              case LEAKY_RELU -> Ops.leakyRelu(a, act.param());
+              case ELU -> Ops.elu(a, act.param(), 1.0);
+              case SELU -> Ops.elu(a, SELU_ALPHA, SELU_SCALE);
             };
       } else if (layer instanceof FlattenSpec) {
         a = Ops.reshape(a, a.numel());
+      } else if (layer instanceof IdentitySpec || layer instanceof DropoutSpec) {
+        // identity; dropout is the identity in evaluation mode
+      } else if (layer instanceof LayerNormSpec ln) {
+        Node w = ln.weight() != null ? params.get(p++) : null;
+        Node b = ln.bias() != null ? params.get(p++) : null;
+        a = LayerNormOps.layerNorm(a, ln, w, b);
+      } else if (layer instanceof MaxPool2dSpec m) {
+        a = PoolOps.maxPool2d(a, m.kernelSize(), m.stride(), m.padding(), m.dilation());
+      } else if (layer instanceof AvgPool2dSpec ap) {
+        a = PoolOps.avgPool2d(a, ap.kernelSize(), ap.stride(), ap.padding());
       } else {
         throw new IllegalArgumentException("unsupported layer " + layer.type());
       }
@@ -205,7 +275,9 @@ final class ReferenceModel {
    *
    * <ul>
    *   <li>MSE: {@code ℓ = (1/C) Σ_c (f_c − y_c)²} (mean) or {@code Σ_c (f_c − y_c)²} (sum);
-   *   <li>cross-entropy: {@code ℓ = −log softmax(f)_y = lse(f) − f_y}.
+   *   <li>cross-entropy: {@code ℓ = −log softmax(f)_y = lse(f) − f_y};
+   *   <li>BCE with logits: {@code ℓ = (1/C) Σ_c [lse(0, f_c) − y_c f_c]} (mean) or without {@code
+   *       1/C} (sum).
    * </ul>
    */
   static Node sampleLoss(LossSpec loss, Node f, Batch batch, int n) {
@@ -215,6 +287,18 @@ final class ReferenceModel {
       Node d = Ops.sub(f, f.tape().constant(y, c));
       Node sq = Ops.sum(Ops.mul(d, d));
       return loss.reduction() == Reduction.MEAN ? Ops.affine(sq, 1.0 / c, 0.0) : sq;
+    }
+    if (loss.type() == LossType.BCE_WITH_LOGITS) {
+      // log(1 + e^{f_c}) = lse(0, f_c): the two-entry log-sum-exp of [0, f_c]
+      double[] y = Arrays.copyOfRange(batch.yReal(), n * c, (n + 1) * c);
+      Node total = Ops.sum(Ops.mul(f, f.tape().constant(y, c)));
+      Node softplus = null;
+      for (int k = 0; k < c; k++) {
+        Node lse = Ops.logSumExp(Ops.scatter(Ops.pick(f, k), 1, 2));
+        softplus = softplus == null ? lse : Ops.add(softplus, lse);
+      }
+      Node sum = Ops.sub(softplus, total);
+      return loss.reduction() == Reduction.MEAN ? Ops.affine(sum, 1.0 / c, 0.0) : sum;
     }
     return Ops.sub(Ops.logSumExp(f), Ops.pick(f, batch.yClass()[n]));
   }

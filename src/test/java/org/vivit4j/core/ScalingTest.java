@@ -41,4 +41,19 @@ class ScalingTest {
     assertThrows(IllegalArgumentException.class, () -> new Scaling(Reduction.MEAN, 3, 4));
     assertThrows(IllegalArgumentException.class, () -> new Scaling(Reduction.MEAN, 3, 0));
   }
+
+  @Test
+  void monteCarloColumnsCarryOneOverSqrtM() {
+    // G = (1/|S|) Σ_n N·R·J_nᵀ ((1/M) Σ_m s_m s_mᵀ) J_n: each column gets √(N·R/(|S|·M)).
+    Scaling mean = new Scaling(Reduction.MEAN, 8, 2, 4);
+    assertEquals(Math.sqrt(0.5 / 4), mean.factorScale(), 1e-16);
+    assertEquals(2, mean.lambdaFactor());
+    Scaling sum = new Scaling(Reduction.SUM, 6, 6, 3);
+    assertEquals(Math.sqrt(1.0 / 3), sum.factorScale(), 1e-16);
+    // M = 0 is the exact GGN, the three-argument constructor.
+    assertEquals(
+        new Scaling(Reduction.MEAN, 8, 2).factorScale(),
+        new Scaling(Reduction.MEAN, 8, 2, 0).factorScale());
+    assertThrows(IllegalArgumentException.class, () -> new Scaling(Reduction.MEAN, 3, 3, -1));
+  }
 }

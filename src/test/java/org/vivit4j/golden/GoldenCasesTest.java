@@ -2,7 +2,6 @@ package org.vivit4j.golden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +22,7 @@ import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.io.ProblemReader;
-import org.vivit4j.model.UnsupportedFeatureException;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.testing.TestBackends;
 
 /**
@@ -46,10 +45,6 @@ class GoldenCasesTest {
     return cases().flatMap(c -> TestBackends.names().stream().map(b -> Arguments.of(c, b)));
   }
 
-  private static boolean isConv(Problem p) {
-    return p.network().hasLayerOfType("conv2d");
-  }
-
   @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("casesOnBackends")
   void directionalDerivativesMatchTheRealViVit(Path file, String backendName) throws IOException {
@@ -58,20 +53,6 @@ class GoldenCasesTest {
     Backend backend = TestBackends.get(backendName);
     {
       var computation = new DirectionalDerivativesComputation(problem.options());
-      if (isConv(problem)) {
-        var e =
-            assertThrows(
-                UnsupportedFeatureException.class,
-                () ->
-                    computation.run(
-                        problem.network(),
-                        problem.loss(),
-                        problem.batch(),
-                        problem.groups(),
-                        backend));
-        assertTrue(e.getMessage().contains("conv2d is not supported yet"), e.getMessage());
-        return;
-      }
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -83,14 +64,53 @@ class GoldenCasesTest {
     }
   }
 
+  /** Forced Conv2d Gram strategies: structured, explicit in one block, explicit in 1–2 samples. */
+  static Stream<Arguments> convStrategies() throws IOException {
+    List<Path> conv = cases().filter(p -> p.getFileName().toString().startsWith("conv2d")).toList();
+    assertFalse(conv.isEmpty(), "no conv2d golden case");
+    List<ConvGramPolicy> policies =
+        List.of(
+            new ConvGramPolicy(
+                ConvGramPolicy.Mode.STRUCTURED, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS),
+            new ConvGramPolicy(
+                ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS),
+            new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 4000),
+            new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1));
+    return conv.stream()
+        .flatMap(
+            c ->
+                TestBackends.names().stream()
+                    .flatMap(b -> policies.stream().map(p -> Arguments.of(c, b, p))));
+  }
+
+  @ParameterizedTest(name = "{0} on {1} with {2}")
+  @MethodSource("convStrategies")
+  void convCaseMatchesWithEveryGramStrategy(Path file, String backendName, ConvGramPolicy policy)
+      throws IOException {
+    String json = Files.readString(file);
+    Problem problem = ProblemReader.parse(json);
+    Backend backend = TestBackends.get(backendName);
+    var computation =
+        new DirectionalDerivativesComputation(problem.options()).withConvGramPolicy(policy);
+    ComputationResult result =
+        computation.run(
+            problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+    GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
+    GoldenComparison.Report report =
+        GoldenComparison.compare(problem.name(), result, golden, backend.precision());
+    assertTrue(report.passed(), () -> file.getFileName() + ": " + report.failures());
+    String expected =
+        policy.mode() == ConvGramPolicy.Mode.STRUCTURED ? "structured contraction" : "explicit V_W";
+    List<String> notes = result.runInfo().notes();
+    assertEquals(2, notes.size(), "one note for the Gram, one for the cross terms: " + notes);
+    assertTrue(notes.stream().allMatch(n -> n.contains(expected)), notes::toString);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void eighAndEigvalshAgreeWithTheGoldenEigenpairs(Path file) throws IOException {
     String json = Files.readString(file);
     Problem problem = ProblemReader.parse(json);
-    if (isConv(problem)) {
-      return; // covered by the test above: conv2d is rejected until it is supported
-    }
     GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
     Backend backend = TestBackends.get("cpu-float64");
     {

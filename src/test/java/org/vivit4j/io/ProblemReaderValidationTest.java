@@ -390,12 +390,12 @@ class ProblemReaderValidationTest {
   }
 
   @Test
-  void monteCarloIsUnsupported() {
+  void monteCarloSamplesAndSeedAreRead() {
     ObjectNode root = mse();
-    comp(root).put("mc_samples_ggn", 1);
-    InvalidInputException e =
-        assertInvalid(root, "computation.mc_samples_ggn", "Monte-Carlo GGN is not supported yet");
-    assertInstanceOf(UnsupportedFeatureException.class, e);
+    comp(root).put("mc_samples_ggn", 4).put("seed", 123456789012L);
+    var options = ProblemReader.parse(ProblemFixtures.json(root)).options();
+    assertEquals(4, options.mcSamples());
+    assertEquals(123456789012L, options.seed());
   }
 
   @Test
@@ -407,12 +407,12 @@ class ProblemReaderValidationTest {
   }
 
   @Test
-  void dampedNewtonIsUnsupported() {
+  void dampedNewtonNeedsADamping() {
     ObjectNode root = mse();
     comp(root).put("class", "damped_newton");
     InvalidInputException e =
-        assertInvalid(root, "computation.class", "damped_newton is not supported yet");
-    assertInstanceOf(UnsupportedFeatureException.class, e);
+        assertInvalid(root, "computation.damping", "damped_newton needs a damping");
+    assertEquals(InvalidInputException.class, e.getClass());
   }
 
   @Test

@@ -310,4 +310,70 @@ class ResultWriterTest {
       }
     }
   }
+
+  @Test
+  void quantitiesBeyondViVitAreWrittenWithNullForInfiniteRatios() throws IOException {
+    ParamGroup g = new ParamGroup("g", new int[] {0}, Criterion.topK(2));
+    GroupResult r =
+        new GroupResult(
+            g,
+            2,
+            new double[] {0.5, 2.0},
+            new int[] {0, 1},
+            new double[] {0.5, 2.0},
+            new double[][] {{1, 2}, {3, 4}},
+            new double[][] {{0.5, 2}, {0.5, 2}},
+            null,
+            List.of(),
+            2.5,
+            Math.sqrt(4.25),
+            new double[] {TRICKY[0], 8.0},
+            new double[] {Double.POSITIVE_INFINITY, Double.NaN},
+            new double[] {0.1, 0.1},
+            new double[] {-0.25, TRICKY[5]});
+    ComputationResult result =
+        new ComputationResult(
+            null, List.of(r), new RunInfo("cpu", "Java", "float64", 0.5), List.of());
+    Path out = dir.resolve("newton.json");
+    ResultWriter.write(out, "n", "damped_newton", ARGS, result);
+    JsonNode group = PLAIN.readTree(out.toFile()).get("groups").get(0);
+    assertEquals(2.5, group.get("ggn_trace").doubleValue());
+    assertEquals(Math.sqrt(4.25), group.get("ggn_frobenius_norm").doubleValue());
+    assertEquals(TRICKY[0], group.get("gamma_snr").get(0).doubleValue());
+    assertTrue(group.get("lambda_snr").get(0).isNull(), "+∞ is written as null");
+    assertTrue(group.get("lambda_snr").get(1).isNull(), "NaN (0/0) is written as null");
+    assertEquals(0.1, group.get("dampings").get(1).doubleValue());
+    assertEquals(TRICKY[5], group.get("newton_step").get(1).doubleValue());
+
+    GroupResult badStep =
+        new GroupResult(
+            g,
+            2,
+            r.gramEvals(),
+            r.selectedIndices(),
+            r.evals(),
+            null,
+            null,
+            null,
+            List.of(),
+            2.5,
+            1.0,
+            null,
+            null,
+            null,
+            new double[] {Double.NaN, 0});
+    Path bad = dir.resolve("bad.json");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ResultWriter.write(
+                    bad,
+                    "n",
+                    "damped_newton",
+                    ARGS,
+                    new ComputationResult(null, List.of(badStep), result.runInfo(), List.of())));
+    assertTrue(e.getMessage().startsWith("groups[0].newton_step[0] is NaN"), e.getMessage());
+    assertFalse(Files.exists(bad));
+  }
 }

@@ -29,12 +29,23 @@ class KernelScaleByActivationDerivativeTest {
     backend.close();
   }
 
-  /** z {@code [samples × features]}, b {@code [samples·block × features]}. */
-  record Case(Activation act, int samples, int block, int features) {
+  /**
+   * z {@code [samples × features]}, b {@code [samples·block × features]}; {@code param} is
+   * float32-representable, as the kernel receives it.
+   */
+  record Case(Activation act, double param, int samples, int block, int features) {
     @Override
     public String toString() {
-      return act.typeName() + " N=" + samples + " block=" + block + " F=" + features;
+      String p = act.paramName() == null ? "" : " " + act.paramName() + "=" + param;
+      return act.typeName() + p + " N=" + samples + " block=" + block + " F=" + features;
     }
+  }
+
+  /** Hyper-parameters tried per activation: PyTorch's default, a typical value, a negative one. */
+  private static double[] params(Activation act) {
+    return act.paramName() == null
+        ? new double[] {act.defaultParam()}
+        : new double[] {act.defaultParam(), (float) 0.2, (float) -0.7};
   }
 
   static List<Case> cases() {
@@ -43,8 +54,10 @@ class KernelScaleByActivationDerivativeTest {
     };
     List<Case> cases = new ArrayList<>();
     for (Activation act : Activation.values()) {
-      for (int[] s : shapes) {
-        cases.add(new Case(act, s[0], s[1], s[2]));
+      for (double param : params(act)) {
+        for (int[] s : shapes) {
+          cases.add(new Case(act, (float) param, s[0], s[1], s[2]));
+        }
       }
     }
     return cases;
@@ -64,9 +77,10 @@ class KernelScaleByActivationDerivativeTest {
     }
     try (DeviceMatrix db = backend.upload(b, rows, c.features());
         DeviceMatrix dz = backend.upload(z, c.samples(), c.features())) {
-      backend.scaleByActivationDerivative(db, dz, c.act(), c.block());
+      backend.scaleByActivationDerivative(db, dz, c.act(), c.param(), c.block());
       KernelAssertions.assertMatchesTwin(
-          KernelTwins.scaleByActivationDerivative(b, z, c.act(), rows, c.features(), c.block()),
+          KernelTwins.scaleByActivationDerivative(
+              b, z, c.act(), c.param(), rows, c.features(), c.block()),
           backend.download(db),
           c.features(),
           c.act() == Activation.RELU ? 0.0 : KernelTolerances.ACTIVATION,
@@ -100,10 +114,40 @@ class KernelScaleByActivationDerivativeTest {
     assertEquals(0, OpenClBackend.activationCode(Activation.RELU));
     assertEquals(1, OpenClBackend.activationCode(Activation.SIGMOID));
     assertEquals(2, OpenClBackend.activationCode(Activation.TANH));
+    assertEquals(3, OpenClBackend.activationCode(Activation.LEAKY_RELU));
+    assertEquals(4, OpenClBackend.activationCode(Activation.ELU));
+    assertEquals(5, OpenClBackend.activationCode(Activation.SELU));
     String source = KernelSources.load("scale_by_activation_derivative");
     assertEquals(true, source.contains("#define ACT_RELU 0"), "ACT_RELU");
     assertEquals(true, source.contains("#define ACT_SIGMOID 1"), "ACT_SIGMOID");
     assertEquals(true, source.contains("#define ACT_TANH 2"), "ACT_TANH");
+    assertEquals(true, source.contains("#define ACT_LEAKY_RELU 3"), "ACT_LEAKY_RELU");
+    assertEquals(true, source.contains("#define ACT_ELU 4"), "ACT_ELU");
+    assertEquals(true, source.contains("#define ACT_SELU 5"), "ACT_SELU");
+  }
+
+  @Test
+  void piecewiseDerivativesTakeTheLowerBranchAtZero() {
+    // PyTorch's backward: leaky_relu gives the slope at 0, elu α, selu λα
+    try (DeviceMatrix z = backend.upload(new double[] {0.0, 2.0}, 1, 2)) {
+      double[][] expected = {
+        {0.25, 1.0},
+        {1.5, 1.0},
+        {(float) (1.0507009873554805 * 1.6732632423543772), 1.0507009873554805}
+      };
+      Activation[] acts = {Activation.LEAKY_RELU, Activation.ELU, Activation.SELU};
+      double[] params = {0.25, 1.5, 0.0};
+      for (int a = 0; a < acts.length; a++) {
+        try (DeviceMatrix b = backend.upload(new double[] {1.0, 1.0}, 1, 2)) {
+          backend.scaleByActivationDerivative(b, z, acts[a], params[a], 1);
+          double[] got = backend.download(b);
+          for (int j = 0; j < 2; j++) {
+            assertEquals(
+                expected[a][j], got[j], 4 * KernelTolerances.U * expected[a][j], acts[a] + "");
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -85,11 +85,19 @@ final class KernelTwins {
    */
   static Twin scaleByActivationDerivative(
       double[] b, double[] z, Activation act, int rows, int cols, int block) {
+    return scaleByActivationDerivative(b, z, act, act.defaultParam(), rows, cols, block);
+  }
+
+  /**
+   * As above for an activation with hyper-parameter {@code param} (slope of leaky_relu, α of elu).
+   */
+  static Twin scaleByActivationDerivative(
+      double[] b, double[] z, Activation act, double param, int rows, int cols, int block) {
     double[] out = new double[rows * cols];
     double[] mag = new double[rows * cols];
     for (int i = 0; i < rows; i++) {
       for (int f = 0; f < cols; f++) {
-        double v = b[i * cols + f] * derivative(act, z[(i / block) * cols + f]);
+        double v = b[i * cols + f] * derivative(act, param, z[(i / block) * cols + f]);
         out[i * cols + f] = v;
         mag[i * cols + f] = Math.abs(v);
       }
@@ -97,12 +105,18 @@ final class KernelTwins {
     return new Twin(out, mag);
   }
 
+  /** SELU's α and λ as PyTorch documents them. */
+  private static final double SELU_A = 1.6732632423543772848170429916717;
+
+  private static final double SELU_L = 1.0507009873554804934193349852946;
+
   /**
-   * {@code φ'(x)} in double; ReLU has {@code φ'(0) = 0}. Written as {@code σ(x)·σ(−x)} and {@code 1
-   * / cosh²(x)}, which keep full relative accuracy for large |x| where {@code σ(1 − σ)} and {@code
-   * 1 − tanh²} cancel (at x = 25, {@code 1 − tanh²} is exactly 0 in double).
+   * {@code φ'(x)} in double; ReLU has {@code φ'(0) = 0}, the piecewise ones take their {@code x ≤
+   * 0} branch at 0. Written as {@code σ(x)·σ(−x)} and {@code 1 / cosh²(x)}, which keep full
+   * relative accuracy for large |x| where {@code σ(1 − σ)} and {@code 1 − tanh²} cancel (at x = 25,
+   * {@code 1 − tanh²} is exactly 0 in double).
    */
-  static double derivative(Activation act, double x) {
+  static double derivative(Activation act, double param, double x) {
     return switch (act) {
       case RELU -> x > 0 ? 1.0 : 0.0;
       case SIGMOID -> 1.0 / ((1.0 + Math.exp(-x)) * (1.0 + Math.exp(x)));
@@ -110,7 +124,79 @@ final class KernelTwins {
         double c = Math.cosh(x);
         yield 1.0 / (c * c);
       }
+      case LEAKY_RELU -> x > 0 ? 1.0 : param;
+      case ELU -> x > 0 ? 1.0 : param * Math.exp(x);
+      case SELU -> x > 0 ? SELU_L : SELU_L * SELU_A * Math.exp(x);
     };
+  }
+
+  /**
+   * LayerNorm's Jacobian-transposed product: for row i (sample s = i/block) and group g of M,
+   * {@code u = γ ⊙ b[i,g,:]}, {@code out[i,g,j] = r[s,g]·(u_j − mean u − x̂[s,g,j]·mean(x̂[s,g,:] ⊙
+   * u))}; magnitude {@code |r|·(|u_j| + mean|u| + |x̂_j|·mean|x̂ ⊙ u|)}.
+   */
+  static Twin jactLayerNorm(
+      double[] b,
+      double[] xhat,
+      double[] rstd,
+      double[] gamma,
+      int rows,
+      int groups,
+      int size,
+      int block) {
+    int width = groups * size;
+    double[] out = new double[rows * width];
+    double[] mag = new double[rows * width];
+    for (int i = 0; i < rows; i++) {
+      int s = i / block;
+      for (int g = 0; g < groups; g++) {
+        double su = 0;
+        double sxu = 0;
+        double au = 0;
+        double axu = 0;
+        for (int j = 0; j < size; j++) {
+          double u = gamma[j] * b[i * width + g * size + j];
+          double x = xhat[s * width + g * size + j];
+          su += u;
+          sxu += x * u;
+          au += Math.abs(u);
+          axu += Math.abs(x * u);
+        }
+        double r = rstd[s * groups + g];
+        for (int j = 0; j < size; j++) {
+          int t = i * width + g * size + j;
+          double u = gamma[j] * b[t];
+          double x = xhat[s * width + g * size + j];
+          out[t] = r * (u - su / size - x * (sxu / size));
+          mag[t] = Math.abs(r) * (Math.abs(u) + au / size + Math.abs(x) * axu / size);
+        }
+      }
+    }
+    return new Twin(out, mag);
+  }
+
+  /**
+   * {@code out[i,j] = Σ_g b[i, g·M + j]·x̂[i/block, g·M + j]} ({@code x̂ ≡ 1} when {@code xhat} is
+   * null); magnitude {@code Σ_g |b·x̂|}.
+   */
+  static Twin layerNormParamJacT(
+      double[] b, double[] xhat, int rows, int groups, int size, int block) {
+    int width = groups * size;
+    double[] out = new double[rows * size];
+    double[] mag = new double[rows * size];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < size; j++) {
+        for (int g = 0; g < groups; g++) {
+          double term = b[i * width + g * size + j];
+          if (xhat != null) {
+            term *= xhat[(i / block) * width + g * size + j];
+          }
+          out[i * size + j] += term;
+          mag[i * size + j] += Math.abs(term);
+        }
+      }
+    }
+    return new Twin(out, mag);
   }
 
   /** {@code count} standard-normal values scaled by {@code scale}, rounded to float32. */

@@ -48,6 +48,36 @@ class ReferenceNetworkTest {
             LossType.CROSS_ENTROPY,
             Reduction.MEAN,
             78L));
+    out.add(
+        Arguments.of(
+            "layernorm mlp elu",
+            ReferenceTestSupport.layerNormMlp(new Random(90), Activation.ELU, true, 3, 4, 3, 3),
+            LossType.BCE_WITH_LOGITS,
+            Reduction.MEAN,
+            91L));
+    out.add(
+        Arguments.of(
+            "layernorm mlp without affine",
+            ReferenceTestSupport.layerNormMlp(new Random(92), Activation.SELU, false, 3, 5, 4, 3),
+            LossType.CROSS_ENTROPY,
+            Reduction.SUM,
+            93L));
+    out.add(
+        Arguments.of(
+            "layernorm over [3, 4] of [2, 3, 4]",
+            ReferenceTestSupport.layerNormOnImages(
+                new Random(94), new int[] {2, 3, 4}, new int[] {3, 4}, 3),
+            LossType.MSE,
+            Reduction.MEAN,
+            95L));
+    out.add(
+        Arguments.of(
+            "layernorm over [4] of [2, 3, 4]",
+            ReferenceTestSupport.layerNormOnImages(
+                new Random(96), new int[] {2, 3, 4}, new int[] {4}, 2),
+            LossType.BCE_WITH_LOGITS,
+            Reduction.SUM,
+            97L));
     int[][][] conv = {
       // kernel, stride, padding, dilation
       {{2, 3}, {1, 1}, {0, 0}, {1, 1}},
@@ -156,10 +186,21 @@ class ReferenceNetworkTest {
     }
   }
 
-  /** Test-only textbook Hessians: {@code scale·(diag p − p pᵀ)}, {@code scale·(2/C or 2)·I}. */
+  /**
+   * Test-only textbook Hessians: {@code scale·(diag p − p pᵀ)}, {@code scale·(2/C or 2)·I}, BCE
+   * {@code scale·(1/C or 1)·diag(σ(1 − σ))}.
+   */
   private static double[][] closedFormHessian(LossSpec loss, Batch batch, double[] f, double s) {
     int c = f.length;
     double[][] h = new double[c][c];
+    if (loss.type() == LossType.BCE_WITH_LOGITS) {
+      double k = s * (loss.reduction() == Reduction.MEAN ? 1.0 / c : 1.0);
+      for (int i = 0; i < c; i++) {
+        double sig = 1.0 / (1.0 + Math.exp(-f[i]));
+        h[i][i] = k * sig * (1.0 - sig);
+      }
+      return h;
+    }
     if (loss.type() == LossType.MSE) {
       double diag = s * (loss.reduction() == Reduction.MEAN ? 2.0 / c : 2.0);
       for (int i = 0; i < c; i++) {

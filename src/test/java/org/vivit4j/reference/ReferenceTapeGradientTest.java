@@ -170,6 +170,67 @@ class ReferenceTapeGradientTest {
   }
 
   @Test
+  void piecewiseActivationsAwayFromTheKink() {
+    double[][] x = {{-1.3, 0.7, 2.1, -0.4, 0.05, -2.2}};
+    int[][] shapes = {{6}};
+    checkFirstOrder(a -> Ops.leakyRelu(a[0], 0.2), x, shapes, 22);
+    checkFirstOrder(a -> Ops.leakyRelu(a[0], -0.7), x, shapes, 23);
+    // ELU/SELU are smooth away from 0 in their negative branch: second order too
+    checkFirstOrder(a -> Ops.elu(a[0], 1.3, 1.0), x, shapes, 24);
+    checkSecondOrder(a -> Ops.elu(a[0], 1.3, 1.0), x, shapes, 25);
+    checkSecondOrder(a -> Ops.elu(a[0], 1.6732632423543772, 1.0507009873554805), x, shapes, 26);
+    Tape t = new Tape();
+    assertArrayEquals(
+        new double[] {-0.26, 0.7, 2.1, -0.08, 0.05, -0.44},
+        Ops.leakyRelu(t.leaf(x[0], 6), 0.2).value(),
+        1e-15,
+        "leaky_relu values");
+    assertEquals(2.0 * Math.expm1(-0.4), Ops.elu(t.leaf(new double[] {-0.4}, 1), 2.0, 1.0).item());
+    // At 0 the lower branch is used, as PyTorch's backward: slope, α, λα.
+    Node zero = t.leaf(new double[] {0.0}, 1);
+    assertEquals(
+        0.2, t.backward(Ops.leakyRelu(zero, 0.2), new double[] {1}, false, zero)[0].item());
+    assertEquals(1.5, t.backward(Ops.elu(zero, 1.5, 1.0), new double[] {1}, false, zero)[0].item());
+  }
+
+  @Test
+  void reciprocalSquareRoot() {
+    double[][] x = {{0.3, 1.7, 4.0, 0.05}};
+    int[][] shapes = {{4}};
+    checkFirstOrder(a -> Ops.rsqrt(a[0]), x, shapes, 27);
+    checkSecondOrder(a -> Ops.rsqrt(a[0]), x, shapes, 28);
+    assertEquals(0.5, Ops.rsqrt(new Tape().leaf(new double[] {4.0}, 1)).item());
+  }
+
+  @Test
+  void layerNormOfASample() {
+    org.vivit4j.model.LayerNormSpec ln =
+        new org.vivit4j.model.LayerNormSpec(new int[] {3}, 1e-5, new double[3], new double[3]);
+    checkBoth(
+        a -> LayerNormOps.layerNorm(a[0], ln, a[1], a[2]),
+        29,
+        new int[] {2, 3},
+        new int[] {3},
+        new int[] {3});
+    org.vivit4j.model.LayerNormSpec plain =
+        new org.vivit4j.model.LayerNormSpec(new int[] {2, 3}, 1e-3, null, null);
+    checkBoth(a -> LayerNormOps.layerNorm(a[0], plain, null, null), 39, new int[] {2, 2, 3});
+    // The definition: zero mean, unit biased variance (up to eps) per normalised group.
+    Tape t = new Tape();
+    double[] y =
+        LayerNormOps.layerNorm(t.leaf(new double[] {1, 2, 3, 10, 20, 60}, 2, 3), plain, null, null)
+            .value();
+    double mean = 0;
+    double sq = 0;
+    for (double v : y) {
+      mean += v / 6;
+      sq += v * v / 6;
+    }
+    assertEquals(0.0, mean, 1e-14);
+    assertEquals(1.0, sq, 1e-5);
+  }
+
+  @Test
   void activationsAreStableForLargeInputs() {
     Tape t = new Tape();
     double[] big = {-800, -40, 40, 800};

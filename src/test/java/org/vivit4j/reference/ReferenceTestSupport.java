@@ -7,7 +7,10 @@ import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
@@ -45,6 +48,51 @@ final class ReferenceTestSupport {
   }
 
   /**
+   * Linear – LayerNorm – activation – Dropout – Linear – Identity – Linear, with a random LayerNorm
+   * weight around 1 and bias (either dropped when {@code affine} is false).
+   */
+  static NetworkSpec layerNormMlp(Random rng, Activation act, boolean affine, int... sizes) {
+    List<LayerSpec> layers = new ArrayList<>();
+    layers.add(linear(rng, sizes[0], sizes[1], true));
+    double[] gamma = affine ? randn(rng, sizes[1], 0.3) : null;
+    if (gamma != null) {
+      for (int i = 0; i < gamma.length; i++) {
+        gamma[i] += 1.0;
+      }
+    }
+    layers.add(
+        new LayerNormSpec(
+            new int[] {sizes[1]}, 1e-5, gamma, affine ? randn(rng, sizes[1], 0.3) : null));
+    layers.add(new ActivationSpec(act));
+    layers.add(new DropoutSpec(0.5));
+    layers.add(linear(rng, sizes[1], sizes[2], true));
+    layers.add(new IdentitySpec());
+    layers.add(linear(rng, sizes[2], sizes[3], true));
+    return new NetworkSpec(layers, new int[] {sizes[0]});
+  }
+
+  /**
+   * {@code [c, h, w]} inputs – LayerNorm over the trailing {@code normalized} dimensions (c·h·w/M
+   * groups per sample) – Flatten – Linear.
+   */
+  static NetworkSpec layerNormOnImages(Random rng, int[] inShape, int[] normalized, int classes) {
+    int m = 1;
+    for (int d : normalized) {
+      m *= d;
+    }
+    double[] gamma = randn(rng, m, 0.3);
+    for (int i = 0; i < m; i++) {
+      gamma[i] += 1.0;
+    }
+    List<LayerSpec> layers = new ArrayList<>();
+    layers.add(new LayerNormSpec(normalized, 1e-3, gamma, randn(rng, m, 0.3)));
+    layers.add(new FlattenSpec(1, -1));
+    int flat = inShape[0] * inShape[1] * inShape[2];
+    layers.add(linear(rng, flat, classes, true));
+    return new NetworkSpec(layers, inShape);
+  }
+
+  /**
    * Conv2d – activation – Flatten – Linear on {@code [cin, h, w]} inputs with the given kernel,
    * stride, padding and dilation.
    */
@@ -79,12 +127,22 @@ final class ReferenceTestSupport {
     return new NetworkSpec(head, new int[] {cin, h, w});
   }
 
-  /** Random inputs and targets for {@code net} (MSE: Gaussian targets, CE: uniform classes). */
+  /**
+   * Random inputs and targets for {@code net} (MSE: Gaussian targets, CE: uniform classes, BCE:
+   * uniform in [0, 1]).
+   */
   static Batch batch(Random rng, NetworkSpec net, LossSpec loss, int n) {
     double[] x = randn(rng, n * net.inputSize(), 1.0);
     int c = net.outputSize();
     if (loss.type() == LossType.MSE) {
       return new Batch(n, x, randn(rng, n * c, 1.0), null);
+    }
+    if (loss.type() == LossType.BCE_WITH_LOGITS) {
+      double[] y = new double[n * c];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = rng.nextDouble();
+      }
+      return new Batch(n, x, y, null);
     }
     int[] y = new int[n];
     for (int i = 0; i < n; i++) {

@@ -3,10 +3,12 @@ package org.vivit4j.testing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.problems.RandomProblems;
 
 /**
@@ -16,6 +18,7 @@ import org.vivit4j.problems.RandomProblems;
  *
  * @param widths layer widths, input first
  * @param activations one per hidden layer
+ * @param extras one per hidden layer: LayerNorm before its activation, or Identity / Dropout after
  * @param grouping how parameter tensors are grouped
  * @param criterion top-k or threshold; the concrete k or threshold is chosen from the reference
  *     spectrum so that the selection is well defined
@@ -26,13 +29,51 @@ public record ProblemSetting(
     long seed,
     int[] widths,
     Activation[] activations,
+    RandomProblems.Extra[] extras,
     LossType loss,
     Reduction reduction,
     int n,
     boolean bias,
     Grouping grouping,
     CriterionKind criterion,
-    Subsampling subsampling) {
+    Subsampling subsampling,
+    ConvSetting conv) {
+
+  /** An MLP setting (no convolution). */
+  public ProblemSetting(
+      String id,
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      RandomProblems.Extra[] extras,
+      LossType loss,
+      Reduction reduction,
+      int n,
+      boolean bias,
+      Grouping grouping,
+      CriterionKind criterion,
+      Subsampling subsampling) {
+    this(
+        id,
+        seed,
+        widths,
+        activations,
+        extras,
+        loss,
+        reduction,
+        n,
+        bias,
+        grouping,
+        criterion,
+        subsampling,
+        null);
+  }
+
+  /**
+   * A convolutional network instead of the MLP of {@code widths} (which is then unused), and how
+   * its Conv2d Gram is contracted.
+   */
+  public record ConvSetting(RandomConvNets.Arch arch, ConvGramPolicy policy) {}
 
   /** How the parameter tensors are grouped. */
   public enum Grouping {
@@ -55,7 +96,11 @@ public record ProblemSetting(
   }
 
   public RandomProblems.Instance instance() {
-    return RandomProblems.mlp(seed, widths, activations, new LossSpec(loss, reduction), n, bias);
+    if (conv != null) {
+      return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
+    }
+    return RandomProblems.mlp(
+        seed, widths, activations, extras, new LossSpec(loss, reduction), n, bias);
   }
 
   @Override
@@ -63,17 +108,20 @@ public record ProblemSetting(
     return id;
   }
 
-  /** The grid: activation × loss × reduction × grouping × criterion × sub-sampling. */
+  /**
+   * The grid: activation × loss × reduction × grouping × criterion × sub-sampling, then the extra
+   * layers (LayerNorm variants, Identity, Dropout) × loss × grouping × sub-sampling.
+   */
   public static List<ProblemSetting> grid() {
     List<ProblemSetting> out = new ArrayList<>();
     long seed = 1;
+    RandomProblems.Extra[] none = {RandomProblems.Extra.NONE, RandomProblems.Extra.NONE};
     for (Activation act : Activation.values()) {
       for (LossType loss : LossType.values()) {
         for (Reduction red : Reduction.values()) {
           for (Grouping g : Grouping.values()) {
             for (CriterionKind c : CriterionKind.values()) {
               for (Subsampling s : Subsampling.values()) {
-                int out0 = loss == LossType.CROSS_ENTROPY ? 3 : 2;
                 String id =
                     String.join(
                         "-",
@@ -87,8 +135,9 @@ public record ProblemSetting(
                     new ProblemSetting(
                         id,
                         seed++,
-                        new int[] {4, 3, 3, out0},
+                        new int[] {4, 3, 3, outputs(loss)},
                         new Activation[] {act, act},
+                        none,
                         loss,
                         red,
                         5,
@@ -102,13 +151,99 @@ public record ProblemSetting(
         }
       }
     }
+    Activation[] acts = Activation.values();
+    int a = 0;
+    for (RandomProblems.Extra extra : RandomProblems.Extra.values()) {
+      if (extra == RandomProblems.Extra.NONE) {
+        continue;
+      }
+      for (LossType loss : LossType.values()) {
+        for (Grouping g : Grouping.values()) {
+          for (Subsampling s : Subsampling.values()) {
+            Activation act = acts[a++ % acts.length];
+            String id =
+                String.join(
+                    "-",
+                    extra.name().toLowerCase(),
+                    act.typeName(),
+                    loss.typeName(),
+                    g.name().toLowerCase(),
+                    "sub_" + s.name().toLowerCase());
+            out.add(
+                new ProblemSetting(
+                    id,
+                    seed++,
+                    new int[] {4, 5, 3, outputs(loss)},
+                    new Activation[] {act, act},
+                    new RandomProblems.Extra[] {extra, extra},
+                    loss,
+                    Reduction.MEAN,
+                    5,
+                    true,
+                    g,
+                    CriterionKind.TOP_K,
+                    s));
+          }
+        }
+      }
+    }
     return out;
   }
 
+  /**
+   * A random small convolutional network ({@link RandomConvNets}: conv, activation, optional max or
+   * average pooling, flatten, linear) and configuration, drawn from every axis, with a Conv2d Gram
+   * policy drawn from auto, structured, explicit and explicit in one-sample blocks.
+   */
+  public static ProblemSetting randomConv(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 91);
+    LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
+    int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    RandomConvNets.Arch arch = RandomConvNets.drawArch(rnd, outputs);
+    ConvGramPolicy policy =
+        switch (rnd.nextInt(4)) {
+          case 0 -> ConvGramPolicy.defaults();
+          case 1 ->
+              new ConvGramPolicy(
+                  ConvGramPolicy.Mode.STRUCTURED, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+          case 2 ->
+              new ConvGramPolicy(
+                  ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+          default -> new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1);
+        };
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(4);
+    String policyName = policy.mode().typeName() + (policy.memoryElements() == 1 ? "-blocks1" : "");
+    return new ProblemSetting(
+        "conv-" + seed + "-" + arch + "-" + loss.typeName() + "-" + policyName,
+        seed,
+        new int[0],
+        new Activation[0],
+        new RandomProblems.Extra[0],
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        new ConvSetting(arch, policy));
+  }
+
   /** A random small network and configuration, drawn from every axis. */
+  private static int outputs(LossType loss) {
+    return loss == LossType.CROSS_ENTROPY ? 3 : 2;
+  }
+
+  /**
+   * A random small network and configuration, drawn from every axis: all activations and losses,
+   * and in some hidden blocks a LayerNorm (only on widths ≥ 3: a LayerNorm over two features has a
+   * Jacobian of size {@code eps/v}, which float32 cannot resolve), an Identity or a Dropout.
+   */
   public static ProblemSetting random(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
-    LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
+    LossType[] losses = LossType.values();
+    LossType loss = losses[rnd.nextInt(losses.length)];
     int hidden = rnd.nextInt(4);
     int[] widths = new int[hidden + 2];
     widths[0] = 1 + rnd.nextInt(6);
@@ -118,8 +253,13 @@ public record ProblemSetting(
     // Cross-entropy with one class has a zero Hessian; it needs at least two.
     widths[hidden + 1] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(4) : 1 + rnd.nextInt(4);
     Activation[] acts = new Activation[hidden];
+    RandomProblems.Extra[] extras = new RandomProblems.Extra[hidden];
+    RandomProblems.Extra[] kinds = RandomProblems.Extra.values();
     for (int l = 0; l < hidden; l++) {
       acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      // About half the hidden blocks get an extra layer.
+      RandomProblems.Extra e = rnd.nextBoolean() ? kinds[rnd.nextInt(kinds.length)] : kinds[0];
+      extras[l] = e.isLayerNorm() && widths[l + 1] < 3 ? RandomProblems.Extra.NONE : e;
     }
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
     int n = 1 + rnd.nextInt(6);
@@ -128,6 +268,7 @@ public record ProblemSetting(
         seed,
         widths,
         acts,
+        extras,
         loss,
         red,
         n,

@@ -16,7 +16,13 @@ import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.core.FactorEngine;
+import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.HessianFactor;
+import org.vivit4j.core.Scaling;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.loss.Loss;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.problems.RandomProblems;
 import org.vivit4j.reference.ReferenceComputation;
@@ -142,7 +148,58 @@ public final class ReferenceCheck {
 
   /** Runs the setting on {@code backendName} and asserts agreement with the reference. */
   public static void check(ProblemSetting s, String backendName) {
-    check(s, backendName, EigenSolver.AUTO);
+    check(s, backendName, 0, 0L);
+  }
+
+  /**
+   * The loss Hessians of a Monte-Carlo GGN, {@code H̃_n = N·R·(1/M) Σ_m s_m s_mᵀ} with the draws
+   * {@code s_m} of {@link HessianFactor} (data for the reference, which then builds the GGN from
+   * its own Jacobians), {@code [N][C][C]}.
+   */
+  public static double[][][] monteCarloHessians(RandomProblems.Instance inst, int m, long seed) {
+    NetworkSpec net = inst.network();
+    int n = inst.batch().n();
+    int c = net.outputSize();
+    Scaling full = new Scaling(inst.loss().reduction(), n, n);
+    double[] f;
+    try (FactorEngine engine =
+        new FactorEngine(net, inst.loss(), TestBackends.get("cpu-float64"))) {
+      f = engine.forward(inst.batch(), full).outputs();
+    }
+    HessianFactor factor = new HessianFactor(Loss.of(inst.loss()), m, seed);
+    double[][][] h = new double[n][c][c];
+    for (int s = 0; s < n; s++) {
+      double[] fs = java.util.Arrays.copyOfRange(f, s * c, (s + 1) * c);
+      double[] draws = factor.of(s, fs, ForwardPass.target(inst.batch(), s, c));
+      for (int i = 0; i < c; i++) {
+        for (int j = 0; j < c; j++) {
+          double sum = 0;
+          for (int k = 0; k < m; k++) {
+            sum += draws[i * m + k] * draws[j * m + k];
+          }
+          h[s][i][j] = full.perSampleFactor() * sum / m;
+        }
+      }
+    }
+    return h;
+  }
+
+  /**
+   * Runs the setting on {@code backendName} with {@code mcSamples} Monte-Carlo samples (0: the
+   * exact GGN) and asserts agreement with the reference evaluated on the same draws.
+   */
+  public static void check(ProblemSetting s, String backendName, int mcSamples, long seed) {
+    ConvGramPolicy convGram = s.conv() == null ? ConvGramPolicy.defaults() : s.conv().policy();
+    check(
+        s.id(),
+        s.seed(),
+        s.criterion(),
+        draw(s),
+        backendName,
+        mcSamples,
+        seed,
+        convGram,
+        EigenSolver.AUTO);
   }
 
   /**
@@ -151,7 +208,48 @@ public final class ReferenceCheck {
    * largest ones) and the selected indices count from the whole spectrum.
    */
   public static void check(ProblemSetting s, String backendName, EigenSolver solver) {
-    Drawn d = draw(s);
+    ConvGramPolicy convGram = s.conv() == null ? ConvGramPolicy.defaults() : s.conv().policy();
+    check(s.id(), s.seed(), s.criterion(), draw(s), backendName, 0, 0L, convGram, solver);
+  }
+
+  /**
+   * Runs a drawn problem (network, groups, sub-sampling) on {@code backendName} and asserts
+   * agreement with the reference; criteria are drawn from {@code settingSeed} and {@code kind}.
+   */
+  public static void check(
+      String id,
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      String backendName,
+      int mcSamples,
+      long seed) {
+    check(
+        id,
+        settingSeed,
+        kind,
+        d,
+        backendName,
+        mcSamples,
+        seed,
+        ConvGramPolicy.defaults(),
+        EigenSolver.AUTO);
+  }
+
+  /**
+   * As above, with Conv2d layers contracting their weight Gram by {@code convGram} and the host
+   * eigensolver {@code solver}.
+   */
+  public static void check(
+      String id,
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      String backendName,
+      int mcSamples,
+      long seed,
+      ConvGramPolicy convGram,
+      EigenSolver solver) {
     RandomProblems.Instance inst = d.instance();
     ReferenceResult ref =
         ReferenceComputation.compute(
@@ -160,7 +258,8 @@ public final class ReferenceCheck {
             inst.batch(),
             d.subsamplingGrad(),
             d.subsamplingGgn(),
-            d.groupTensors());
+            d.groupTensors(),
+            mcSamples == 0 ? null : monteCarloHessians(inst, mcSamples, seed));
     Backend backend = TestBackends.get(backendName);
     boolean f64 = backend.precision() == Precision.FLOAT64;
     double evalTol = f64 ? Tolerances.F64_EVALS : Tolerances.F32_RESULTS;
@@ -170,17 +269,12 @@ public final class ReferenceCheck {
     // Eligible directions: above the precision's noise, so the selection means the same thing.
     double floor = f64 ? 1e-6 : 1e-3;
 
-    SplittableRandom rnd = new SplittableRandom(s.seed() + 99);
-    List<ParamGroup> groups = new ArrayList<>();
-    for (int g = 0; g < d.groupTensors().size(); g++) {
-      double[] evals = ref.groups().get(g).evalsAscending();
-      groups.add(
-          new ParamGroup(
-              "g" + g, d.groupTensors().get(g), criterionFor(s.criterion(), evals, floor, rnd)));
-    }
+    List<ParamGroup> groups = groups(settingSeed, kind, d, ref, floor);
     var computation =
         new DirectionalDerivativesComputation(
-            new ComputationOptions(d.subsamplingGrad(), d.subsamplingGgn(), 0, 0, solver));
+            new ComputationOptions(
+                d.subsamplingGrad(), d.subsamplingGgn(), mcSamples, 0, seed, solver));
+    computation.withConvGramPolicy(convGram);
     ComputationResult result =
         computation.run(inst.network(), inst.loss(), inst.batch(), groups, backend);
 
@@ -197,7 +291,7 @@ public final class ReferenceCheck {
     Compare.assertClose("gradient", result.batch().grad(), ref.grad(), Tolerances.F64_FIRST_ORDER);
 
     for (int g = 0; g < groups.size(); g++) {
-      String what = s.id() + " group " + g;
+      String what = id + " group " + g;
       GroupResult mine = result.group(groups.get(g));
       ReferenceGroup rg = ref.groups().get(g);
       double[] refEvals = rg.evalsAscending();
@@ -219,6 +313,7 @@ public final class ReferenceCheck {
         org.junit.jupiter.api.Assertions.assertTrue(
             isZero, what + ": Gram eigenvalue " + gram[i] + " should be a numerical zero");
       }
+      StatisticsCheck.assertTraceAndNorm(what, mine, rg, evalTol);
       int k = mine.evals().length;
       int expectedK = groups.get(g).criterion().select(refEvals).length;
       assertEquals(expectedK, k, what + ": number of selected directions");
@@ -238,6 +333,9 @@ public final class ReferenceCheck {
       Compare.assertClose(what + " eigenvalues", mine.evals(), rd.evals(), evalTol);
       double largestUnselected =
           refEvals.length > k ? refEvals[refEvals.length - k - 1] : Double.NEGATIVE_INFINITY;
+      double gammaZero =
+          (f64 ? Tolerances.F64_ZERO_GAMMA : Tolerances.F32_ZERO_GAMMA)
+              * maxGradNorm(ref, inst.network(), d.groupTensors().get(g), d.subsamplingGrad());
       Compare.assertDirectional(
           what,
           rd.evals(),
@@ -247,7 +345,66 @@ public final class ReferenceCheck {
           mine.lambdas(),
           rd.lambdas(),
           gap,
-          dirTol);
+          dirTol,
+          gammaZero);
+      StatisticsCheck.assertSnr(
+          what + " γ",
+          mine.gammaSnr(),
+          rd.gammas(),
+          rd.evals(),
+          largestUnselected,
+          gap,
+          dirTol,
+          gammaZero);
+      StatisticsCheck.assertSnr(
+          what + " λ",
+          mine.lambdaSnr(),
+          rd.lambdas(),
+          rd.evals(),
+          largestUnselected,
+          gap,
+          dirTol,
+          0.0);
     }
+  }
+
+  /**
+   * The setting's parameter groups, each with a criterion drawn for its reference spectrum ({@link
+   * #criterionFor}), seeded by the setting's seed.
+   */
+  static List<ParamGroup> groups(
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      ReferenceResult ref,
+      double floor) {
+    SplittableRandom rnd = new SplittableRandom(settingSeed + 99);
+    List<ParamGroup> groups = new ArrayList<>();
+    for (int g = 0; g < d.groupTensors().size(); g++) {
+      double[] evals = ref.groups().get(g).evalsAscending();
+      groups.add(
+          new ParamGroup("g" + g, d.groupTensors().get(g), criterionFor(kind, evals, floor, rnd)));
+    }
+    return groups;
+  }
+
+  /** {@code max_r ‖g_{t_r}|P‖}: the largest per-sample gradient norm of a group's parameters. */
+  static double maxGradNorm(
+      ReferenceResult ref, NetworkSpec net, int[] tensors, int[] subsamplingGrad) {
+    int n = ref.perSampleGrads().length;
+    int[] rows = subsamplingGrad == null ? IntStream.range(0, n).toArray() : subsamplingGrad;
+    double max = 0;
+    for (int r : rows) {
+      double sq = 0;
+      for (int t : tensors) {
+        var p = net.params().get(t);
+        for (int i = 0; i < p.numel(); i++) {
+          double v = ref.perSampleGrads()[r][p.offset() + i];
+          sq += v * v;
+        }
+      }
+      max = Math.max(max, Math.sqrt(sq));
+    }
+    return max;
   }
 }

@@ -50,4 +50,19 @@ public final class Tolerances {
 
   /** Float32 numerical zeros are about 1e-7 of the largest eigenvalue (golden README). */
   public static final double F32_ZERO_EVAL = 1e-4;
+
+  /**
+   * A γ block whose reference is below this times {@code max_r ‖g_{t_r}|P‖} is a numerical zero in
+   * float64 (e.g. ReLU structure makes a gradient exactly orthogonal to the eigenvectors, and the
+   * reference then holds round-off of order 1e-30): normwise relative errors are meaningless there,
+   * so the fast path must be a numerical zero on the same scale. {@code |γ| ≤ ‖g‖} bounds the
+   * natural scale; round-off is about {@code eps·‖g‖·√(λ_max/λ_k)}.
+   */
+  public static final double F64_ZERO_GAMMA = 1e-10;
+
+  /**
+   * As {@link #F64_ZERO_GAMMA} in float32, where γ's round-off is about {@code 1e-7·‖g‖·√(λ_max/
+   * λ_k)} and the eligible {@code λ_k} are at least {@code 1e-3·λ_max}.
+   */
+  public static final double F32_ZERO_GAMMA = 1e-4;
 }

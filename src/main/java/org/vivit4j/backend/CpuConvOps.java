@@ -1,0 +1,388 @@
+package org.vivit4j.backend;
+
+import java.util.stream.IntStream;
+import org.vivit4j.backend.CpuBackend.HostMatrix;
+
+/**
+ * The convolution and pooling operations of {@link CpuBackend} (formulas in {@link Backend}). Rows
+ * are independent and run in parallel. With {@code f32} every stored value is a float32 and every
+ * product and sum is rounded to float32, as on a float32 device (the summation order may differ).
+ */
+final class CpuConvOps {
+  private CpuConvOps() {}
+
+  /** {@code a·b·c} entries, at most {@code 2³¹ − 1} (a Java array), else a clear error. */
+  private static int size(int a, int b, int c) {
+    long n = (long) a * b * c;
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "a " + a + "×" + b + "×" + c + " result does not fit a Java array (2^31 − 1 entries)");
+    }
+    return (int) n;
+  }
+
+  static HostMatrix copyRows(HostMatrix m, int from, int to) {
+    if (from < 0 || to < from || to > m.rows) {
+      throw new IllegalArgumentException(
+          "copyRows: [" + from + ", " + to + ") is outside the " + m.rows + " rows");
+    }
+    double[] out = java.util.Arrays.copyOfRange(m.data, from * m.cols, to * m.cols);
+    return new HostMatrix(to - from, m.cols, out);
+  }
+
+  static HostMatrix convUnfold(HostMatrix x, ConvGeometry g) {
+    if (x.cols != g.inputSize()) {
+      throw new IllegalArgumentException(
+          "convUnfold: x has " + x.cols + " columns, the geometry needs " + g.inputSize());
+    }
+    int t = g.positions();
+    int k = g.patchSize();
+    int kk = g.kernelH() * g.kernelW();
+    int hw = g.height() * g.width();
+    double[] u = new double[size(x.rows, t, k)];
+    IntStream.range(0, x.rows * t)
+        .parallel()
+        .forEach(
+            row -> {
+              int n = row / t;
+              int pos = row % t;
+              int i = pos / g.outW();
+              int j = pos % g.outW();
+              for (int c = 0; c < g.channels(); c++) {
+                for (int a = 0; a < g.kernelH(); a++) {
+                  int h = i * g.strideH() - g.padH() + a * g.dilH();
+                  for (int b = 0; b < g.kernelW(); b++) {
+                    int w = j * g.strideW() - g.padW() + b * g.dilW();
+                    if (h >= 0 && h < g.height() && w >= 0 && w < g.width()) {
+                      u[row * k + c * kk + a * g.kernelW() + b] =
+                          x.data[n * x.cols + c * hw + h * g.width() + w];
+                    }
+                  }
+                }
+              }
+            });
+    return new HostMatrix(x.rows * t, k, u);
+  }
+
+  static HostMatrix convTranspose(HostMatrix y, HostMatrix w, ConvGeometry g, boolean f32) {
+    int t = g.positions();
+    int o = w.rows;
+    if (w.cols != g.patchSize() || y.cols != o * t) {
+      throw new IllegalArgumentException(
+          "convTranspose: y is "
+              + y.rows
+              + "×"
+              + y.cols
+              + ", w is "
+              + w.rows
+              + "×"
+              + w.cols
+              + "; expected y [R × O·T] with T = "
+              + t
+              + " and w [O × "
+              + g.patchSize()
+              + "]");
+    }
+    int in = g.inputSize();
+    double[] x = new double[size(y.rows, in, 1)];
+    IntStream.range(0, y.rows)
+        .parallel()
+        .forEach(
+            r -> {
+              double[] acc = new double[in];
+              float[] accF = f32 ? new float[in] : null;
+              for (int oc = 0; oc < o; oc++) {
+                int yo = r * y.cols + oc * t;
+                for (int c = 0; c < g.channels(); c++) {
+                  for (int a = 0; a < g.kernelH(); a++) {
+                    for (int b = 0; b < g.kernelW(); b++) {
+                      double wv = w.data[oc * w.cols + (c * g.kernelH() + a) * g.kernelW() + b];
+                      scatterTap(y.data, yo, wv, acc, accF, c, a, b, g);
+                    }
+                  }
+                }
+              }
+              for (int q = 0; q < in; q++) {
+                x[r * in + q] = f32 ? accF[q] : acc[q];
+              }
+            });
+    return new HostMatrix(y.rows, in, x);
+  }
+
+  /** {@code acc[c, h, w] += wv · y[yo + i·W_out + j]} over the output grid for tap (a, b). */
+  private static void scatterTap(
+      double[] y,
+      int yo,
+      double wv,
+      double[] acc,
+      float[] accF,
+      int c,
+      int a,
+      int b,
+      ConvGeometry g) {
+    float wf = (float) wv;
+    for (int i = 0; i < g.outH(); i++) {
+      int h = i * g.strideH() - g.padH() + a * g.dilH();
+      if (h < 0 || h >= g.height()) {
+        continue;
+      }
+      int rowBase = (c * g.height() + h) * g.width() - g.padW() + b * g.dilW();
+      int yi = yo + i * g.outW();
+      for (int j = 0; j < g.outW(); j++) {
+        int col = j * g.strideW() - g.padW() + b * g.dilW();
+        if (col < 0 || col >= g.width()) {
+          continue;
+        }
+        int dst = rowBase + j * g.strideW();
+        if (accF != null) {
+          accF[dst] += wf * (float) y[yi + j];
+        } else {
+          acc[dst] += wv * y[yi + j];
+        }
+      }
+    }
+  }
+
+  static HostMatrix batchedMul(HostMatrix a, HostMatrix b, int block, int p, boolean f32) {
+    if (block < 1 || p < 1 || a.cols % p != 0 || a.rows % block != 0) {
+      throw new IllegalArgumentException(
+          "batchedMul: a is " + a.rows + "×" + a.cols + ", block " + block + ", p " + p);
+    }
+    int t = a.cols / p;
+    int groups = a.rows / block;
+    if (b.rows != groups * t) {
+      throw new IllegalArgumentException(
+          "batchedMul: b has " + b.rows + " rows, expected (R / block)·t = " + groups * t);
+    }
+    int q = b.cols;
+    double[] c = new double[size(a.rows, p, q)];
+    IntStream.range(0, a.rows)
+        .parallel()
+        .forEach(
+            r -> {
+              int bo = (r / block) * t * q;
+              double[] row = new double[q];
+              float[] rowF = f32 ? new float[q] : null;
+              for (int i = 0; i < p; i++) {
+                java.util.Arrays.fill(row, 0);
+                if (f32) {
+                  java.util.Arrays.fill(rowF, 0f);
+                }
+                for (int s = 0; s < t; s++) {
+                  double av = a.data[r * a.cols + i * t + s];
+                  if (av == 0) {
+                    continue;
+                  }
+                  int bs = bo + s * q;
+                  if (f32) {
+                    float af = (float) av;
+                    for (int j = 0; j < q; j++) {
+                      rowF[j] += af * (float) b.data[bs + j];
+                    }
+                  } else {
+                    for (int j = 0; j < q; j++) {
+                      row[j] += av * b.data[bs + j];
+                    }
+                  }
+                }
+                int co = (r * p + i) * q;
+                for (int j = 0; j < q; j++) {
+                  c[co + j] = f32 ? rowF[j] : row[j];
+                }
+              }
+            });
+    return new HostMatrix(a.rows, p * q, c);
+  }
+
+  static HostMatrix sumGroups(HostMatrix a, int p, boolean f32) {
+    if (p < 1 || a.cols % p != 0) {
+      throw new IllegalArgumentException("sumGroups: " + a.cols + " columns, p " + p);
+    }
+    int t = a.cols / p;
+    double[] c = new double[a.rows * p];
+    for (int r = 0; r < a.rows; r++) {
+      for (int i = 0; i < p; i++) {
+        double s = 0;
+        float sf = 0f;
+        for (int k = 0; k < t; k++) {
+          double v = a.data[r * a.cols + i * t + k];
+          s += v;
+          sf += (float) v;
+        }
+        c[r * p + i] = f32 ? sf : s;
+      }
+    }
+    return new HostMatrix(a.rows, p, c);
+  }
+
+  static void accumulateBlock(
+      HostMatrix acc, HostMatrix p, int row0, int col0, boolean transposed, boolean f32) {
+    int rows = transposed ? p.cols : p.rows;
+    int cols = transposed ? p.rows : p.cols;
+    if (row0 < 0 || col0 < 0 || row0 + rows > acc.rows || col0 + cols > acc.cols) {
+      throw new IllegalArgumentException(
+          "accumulateBlock: a "
+              + rows
+              + "×"
+              + cols
+              + " block at ("
+              + row0
+              + ", "
+              + col0
+              + ") does not fit "
+              + acc.rows
+              + "×"
+              + acc.cols);
+    }
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        double v = transposed ? p.data[j * p.cols + i] : p.data[i * p.cols + j];
+        int d = (row0 + i) * acc.cols + col0 + j;
+        acc.data[d] = f32 ? (double) ((float) acc.data[d] + (float) v) : acc.data[d] + v;
+      }
+    }
+  }
+
+  static void accumulateConvGramStructured(
+      HostMatrix acc,
+      HostMatrix l,
+      HostMatrix r,
+      HostMatrix q,
+      int lBlock,
+      int rBlock,
+      int positions,
+      boolean f32) {
+    int t = positions;
+    if (t < 1
+        || l.cols != r.cols
+        || l.cols % t != 0
+        || lBlock < 1
+        || rBlock < 1
+        || l.rows % lBlock != 0
+        || r.rows % rBlock != 0
+        || acc.rows != l.rows
+        || acc.cols != r.rows
+        || q.rows != (l.rows / lBlock) * t
+        || q.cols != (r.rows / rBlock) * t) {
+      throw new IllegalArgumentException("accumulateConvGramStructured: shapes do not match");
+    }
+    int o = l.cols / t;
+    IntStream.range(0, l.rows)
+        .parallel()
+        .forEach(
+            i -> {
+              double[] d = new double[t * t];
+              float[] df = f32 ? new float[t * t] : null;
+              int qi = (i / lBlock) * t;
+              for (int j = 0; j < r.rows; j++) {
+                java.util.Arrays.fill(d, 0);
+                if (f32) {
+                  java.util.Arrays.fill(df, 0f);
+                }
+                for (int oc = 0; oc < o; oc++) {
+                  int lo = i * l.cols + oc * t;
+                  int ro = j * r.cols + oc * t;
+                  for (int s = 0; s < t; s++) {
+                    double lv = l.data[lo + s];
+                    for (int s2 = 0; s2 < t; s2++) {
+                      if (f32) {
+                        df[s * t + s2] += (float) lv * (float) r.data[ro + s2];
+                      } else {
+                        d[s * t + s2] += lv * r.data[ro + s2];
+                      }
+                    }
+                  }
+                }
+                int qj = (j / rBlock) * t;
+                double sum = 0;
+                float sumF = 0f;
+                for (int s = 0; s < t; s++) {
+                  for (int s2 = 0; s2 < t; s2++) {
+                    double qv = q.data[(qi + s) * q.cols + qj + s2];
+                    if (f32) {
+                      sumF += df[s * t + s2] * (float) qv;
+                    } else {
+                      sum += d[s * t + s2] * qv;
+                    }
+                  }
+                }
+                int dst = i * acc.cols + j;
+                acc.data[dst] = f32 ? (double) ((float) acc.data[dst] + sumF) : acc.data[dst] + sum;
+              }
+            });
+  }
+
+  static HostMatrix maxPoolJacT(
+      HostMatrix y, HostMatrix argmax, int block, ConvGeometry g, boolean f32) {
+    int t = g.positions();
+    int c = g.channels();
+    if (block < 1
+        || y.cols != c * t
+        || argmax.cols != c * t
+        || (long) argmax.rows * block != y.rows) {
+      throw new IllegalArgumentException("maxPoolJacT: shapes do not match the geometry");
+    }
+    int hw = g.height() * g.width();
+    double[] x = new double[size(y.rows, c, hw)];
+    IntStream.range(0, y.rows)
+        .parallel()
+        .forEach(
+            r -> {
+              int ao = (r / block) * argmax.cols;
+              int xo = r * c * hw;
+              for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < t; p++) {
+                  int a = (int) argmax.data[ao + ch * t + p];
+                  if (a < 0 || a >= hw) {
+                    throw new IllegalArgumentException(
+                        "maxPoolJacT: arg-max " + a + " is outside the " + hw + " positions");
+                  }
+                  int dst = xo + ch * hw + a;
+                  double v = y.data[r * y.cols + ch * t + p];
+                  x[dst] = f32 ? (double) ((float) x[dst] + (float) v) : x[dst] + v;
+                }
+              }
+            });
+    return new HostMatrix(y.rows, c * hw, x);
+  }
+
+  static HostMatrix avgPoolJacT(HostMatrix y, ConvGeometry g, boolean f32) {
+    int t = g.positions();
+    int c = g.channels();
+    if (y.cols != c * t || g.dilH() != 1 || g.dilW() != 1) {
+      throw new IllegalArgumentException("avgPoolJacT: shapes do not match the geometry");
+    }
+    int hw = g.height() * g.width();
+    double inv = 1.0 / (g.kernelH() * g.kernelW());
+    double[] x = new double[size(y.rows, c, hw)];
+    IntStream.range(0, y.rows)
+        .parallel()
+        .forEach(
+            r -> {
+              int xo = r * c * hw;
+              for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < g.outH(); i++) {
+                  for (int j = 0; j < g.outW(); j++) {
+                    double v = y.data[r * y.cols + ch * t + i * g.outW() + j];
+                    double share = f32 ? (double) ((float) v * (float) inv) : v * inv;
+                    for (int a = 0; a < g.kernelH(); a++) {
+                      int h = i * g.strideH() - g.padH() + a;
+                      if (h < 0 || h >= g.height()) {
+                        continue;
+                      }
+                      for (int b = 0; b < g.kernelW(); b++) {
+                        int w = j * g.strideW() - g.padW() + b;
+                        if (w < 0 || w >= g.width()) {
+                          continue;
+                        }
+                        int dst = xo + ch * hw + h * g.width() + w;
+                        x[dst] = f32 ? (double) ((float) x[dst] + (float) share) : x[dst] + share;
+                      }
+                    }
+                  }
+                }
+              }
+            });
+    return new HostMatrix(y.rows, c * hw, x);
+  }
+}

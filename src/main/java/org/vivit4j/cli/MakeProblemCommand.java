@@ -1,0 +1,90 @@
+package org.vivit4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.vivit4j.data.Dataset;
+import org.vivit4j.data.FashionMnist;
+import org.vivit4j.io.ProblemWriter;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.problems.DeepObsProblems;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tornado-run make-problem fmnist_2c2d}: writes a DeepOBS problem as a problem file for
+ * {@code solve}. Uses the Fashion-MNIST training images of Debian's {@code dataset-fashion-mnist}
+ * when installed (or {@code --data DIR}), else random pixel codes and labels, and says which.
+ */
+@Command(
+    name = "make-problem",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes a DeepOBS problem file: fmnist_2c2d (2 conv + 2 linear layers, 3.27 M parameters),",
+      "exact top-k directional derivatives over all parameters."
+    })
+final class MakeProblemCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "the problem: fmnist_2c2d")
+  String problem;
+
+  @Option(names = "--n", defaultValue = "128", description = "batch size N (default 128)")
+  int n;
+
+  @Option(names = "--k", defaultValue = "10", description = "top-k directions (default 10)")
+  int k;
+
+  @Option(names = "--seed", defaultValue = "0", description = "seed of the weights (default 0)")
+  long seed;
+
+  @Option(
+      names = "--data",
+      description =
+          "folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist when installed)")
+  Path data;
+
+  @Option(names = "--random-data", description = "random pixels and labels even if data exists")
+  boolean randomData;
+
+  @Option(names = "--out", required = true, description = "problem JSON to write")
+  Path out;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"fmnist_2c2d".equals(problem)) {
+      throw new InvalidInputException(
+          "problem", "unknown problem '" + problem + "' (known: fmnist_2c2d)");
+    }
+    if (n < 1 || n > 60000) {
+      throw new InvalidInputException("--n", "must be in [1, 60000], got " + n);
+    }
+    if (k < 1 || k > 10 * n) {
+      throw new InvalidInputException("--k", "must be in [1, 10·N], got " + k);
+    }
+    Path dir = data != null ? data : FashionMnist.DEBIAN_DIR;
+    Dataset samples = null;
+    if (!randomData) {
+      if (data != null || Files.isDirectory(dir)) {
+        samples = FashionMnist.load(dir, true).head(n);
+      }
+    }
+    DeepObsProblems.Generated gen = DeepObsProblems.fmnist2c2d(seed, n, k, samples);
+    ProblemWriter.write(out, gen.problem(), DeepObsProblems.PIXEL_SCALE);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s: %d parameters, N = %d, Gram %d×%d, data: %s%nwrote %s%n",
+            gen.problem().name(),
+            gen.problem().network().numParams(),
+            n,
+            10 * n,
+            10 * n,
+            gen.dataSource(),
+            out);
+    return 0;
+  }
+}

@@ -1,0 +1,171 @@
+package org.vivit4j.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.DirectionalDerivativesComputation;
+import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.ParamGroup;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.ParamTensor;
+
+/**
+ * One curvature measurement on a mini-batch, per parameter group: the top-k GGN eigenvalues, the
+ * signal-to-noise ratios of the per-sample directional derivatives γ and λ (MATH.md §5), the GGN
+ * trace (the sum of the Gram eigenvalues), the overlap of the top-k eigenspace of a sub-sampled GGN
+ * with the exact one, and the loss change a damped Newton step along the top-k directions (MATH.md
+ * §8) should give by the quadratic model against the one it gives.
+ */
+final class Curvature {
+  private Curvature() {}
+
+  /** Per direction k of one group. */
+  record Direction(double eigenvalue, double snrGamma, double snrLambda) {}
+
+  /** Per group. */
+  record GroupMeasurement(
+      String group,
+      List<Direction> directions,
+      double trace,
+      double overlapSubsampled,
+      double newtonPredicted,
+      double newtonMeasured) {}
+
+  /** {@code mean² / var} with the unbiased variance (MATH.md §5); NaN-free: 0/0 gives 0. */
+  static double snr(double[] values) {
+    int n = values.length;
+    if (n < 2) {
+      return 0;
+    }
+    double mean = 0;
+    for (double v : values) {
+      mean += v / n;
+    }
+    double var = 0;
+    for (double v : values) {
+      var += (v - mean) * (v - mean) / (n - 1);
+    }
+    if (var == 0) {
+      return mean == 0 ? 0 : Double.MAX_VALUE;
+    }
+    return mean * mean / var;
+  }
+
+  /**
+   * {@code ‖E_aᵀ E_b‖_F² / k} for two sets of k orthonormal vectors: 1 when the spans agree, 0 when
+   * orthogonal.
+   */
+  static double overlap(double[][] a, double[][] b) {
+    double s = 0;
+    for (double[] x : a) {
+      for (double[] y : b) {
+        double dot = 0;
+        for (int i = 0; i < x.length; i++) {
+          dot += x[i] * y[i];
+        }
+        s += dot * dot;
+      }
+    }
+    return s / Math.max(1, Math.min(a.length, b.length));
+  }
+
+  static List<GroupMeasurement> measure(
+      NetworkSpec net,
+      LossSpec loss,
+      Batch batch,
+      List<int[]> groupTensors,
+      List<String> groupNames,
+      int topK,
+      int subsampleGgn,
+      double damping,
+      Backend backend,
+      LossOfParams lossAt) {
+    List<ParamGroup> groups = new ArrayList<>();
+    for (int g = 0; g < groupTensors.size(); g++) {
+      groups.add(new ParamGroup(groupNames.get(g), groupTensors.get(g), Criterion.topK(topK)));
+    }
+    var eigh = new EighComputation(ComputationOptions.defaults());
+    ComputationResult exact = eigh.run(net, loss, batch, groups, backend);
+    var dd = new DirectionalDerivativesComputation(ComputationOptions.defaults());
+    dd.run(net, loss, batch, groups, backend);
+    ComputationResult sub = null;
+    if (subsampleGgn > 0) {
+      int[] rows = java.util.stream.IntStream.range(0, subsampleGgn).toArray();
+      var eighSub = new EighComputation(ComputationOptions.defaults().withSubsampling(null, rows));
+      sub = eighSub.run(net, loss, batch, groups, backend);
+    }
+    double baseLoss = lossAt.loss(net.flatParams());
+    List<GroupMeasurement> out = new ArrayList<>();
+    for (int g = 0; g < groups.size(); g++) {
+      GroupResult e = exact.group(groups.get(g));
+      GroupResult d = dd.result(groups.get(g));
+      int k = d.evals().length;
+      List<Direction> dirs = new ArrayList<>();
+      double[] gammaBar = new double[k];
+      double[] lambdaBar = new double[k];
+      for (int j = 0; j < k; j++) {
+        double[] gam = column(d.gammas(), j);
+        double[] lam = column(d.lambdas(), j);
+        gammaBar[j] = mean(gam);
+        lambdaBar[j] = mean(lam);
+        dirs.add(new Direction(d.evals()[j], snr(gam), snr(lam)));
+      }
+      double trace = 0;
+      for (double v : e.gramEvals()) {
+        trace += v;
+      }
+      double overlap =
+          sub == null ? Double.NaN : overlap(e.evecs(), sub.group(groups.get(g)).evecs());
+      // s = Σ_k c_k e_k with c_k = −γ̄_k / (λ̄_k + δ); the quadratic model predicts
+      // ΔL = Σ_k γ̄_k c_k + ½ λ_k c_k² (e_k orthonormal eigenvectors of G).
+      double predicted = 0;
+      double[] step = new double[e.dim()];
+      for (int j = 0; j < k; j++) {
+        double c = -gammaBar[j] / (lambdaBar[j] + damping);
+        predicted += gammaBar[j] * c + 0.5 * e.evals()[j] * c * c;
+        for (int i = 0; i < step.length; i++) {
+          step[i] += c * e.evecs()[j][i];
+        }
+      }
+      double[] theta = net.flatParams();
+      int offset = 0;
+      for (int t : groupTensors.get(g)) {
+        ParamTensor p = net.params().get(t);
+        for (int i = 0; i < p.numel(); i++) {
+          theta[p.offset() + i] += step[offset + i];
+        }
+        offset += p.numel();
+      }
+      double measured = lossAt.loss(theta) - baseLoss;
+      out.add(new GroupMeasurement(groupNames.get(g), dirs, trace, overlap, predicted, measured));
+    }
+    return out;
+  }
+
+  /** The mini-batch loss at parameters θ (the network is restored afterwards). */
+  interface LossOfParams {
+    double loss(double[] theta);
+  }
+
+  private static double[] column(double[][] m, int j) {
+    double[] c = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      c[i] = m[i][j];
+    }
+    return c;
+  }
+
+  private static double mean(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v / a.length;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,333 @@
+package org.vivit4j.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.data.Dataset;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomProblems;
+import org.vivit4j.train.Adam;
+import org.vivit4j.train.Optimizer;
+import org.vivit4j.train.Sgd;
+import org.vivit4j.train.Trainer;
+
+/**
+ * Trains a network on a data set and measures curvature along the way (see {@link Curvature}),
+ * writing every row to CSV as it is measured and drawing the plots at the end, or when interrupted.
+ */
+public final class Experiment {
+  private final ExperimentConfig config;
+  private final Path dir;
+  private final PrintWriter console;
+  private CsvLog training;
+  private CsvLog evaluation;
+  private CsvLog directions;
+  private CsvLog groupLog;
+  private List<String> groupNames;
+  private boolean plotted;
+
+  public Experiment(ExperimentConfig config, Path dir, PrintWriter console) {
+    this.config = config;
+    this.dir = dir;
+    this.console = console;
+  }
+
+  /** The network the config names, initialised from the seed. */
+  static NetworkSpec network(ExperimentConfig config) {
+    SplittableRandom rnd = new SplittableRandom(config.seed());
+    if (config.network().equals("mlp")) {
+      return RandomProblems.mlpNetwork(
+          rnd,
+          new int[] {784, 128, 64, 10},
+          new Activation[] {Activation.RELU, Activation.RELU},
+          true);
+    }
+    return org.vivit4j.problems.DeepObsProblems.fmnist2c2dNetwork(rnd);
+  }
+
+  private Optimizer optimizer() {
+    return config.optimizer().equals("adam")
+        ? new Adam(config.lr())
+        : new Sgd(config.lr(), config.momentum());
+  }
+
+  /** Runs the experiment; returns the final test accuracy. */
+  public Summary run(Dataset train, Dataset test, Backend backend, Map<String, Object> stamp)
+      throws IOException {
+    Files.createDirectories(dir);
+    NetworkSpec net = network(config);
+    if (config.network().equals("mlp")) {
+      train = train.reshaped(784);
+      test = test.reshaped(784);
+    }
+    LossSpec loss = new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN);
+    List<int[]> groups = new ArrayList<>();
+    groupNames = new ArrayList<>();
+    if (config.groups().equals("all")) {
+      groups.add(IntStream.range(0, net.params().size()).toArray());
+      groupNames.add("all");
+    } else {
+      for (int layer = 0; layer < net.layers().size(); layer++) {
+        final int l = layer;
+        int[] g =
+            IntStream.range(0, net.params().size())
+                .filter(t -> net.params().get(t).layer() == l)
+                .toArray();
+        if (g.length > 0) {
+          groups.add(g);
+          groupNames.add("layer" + layer);
+        }
+      }
+    }
+    Map<String, Object> meta = new LinkedHashMap<>(stamp);
+    meta.put("config", config.toMap());
+    meta.put("device", backend.deviceName());
+    meta.put("backend", backend.name());
+    meta.put("dtype", backend.precision().typeName());
+    meta.put("started", Instant.now().toString());
+    meta.put("train_samples", train.size());
+    meta.put("test_samples", test.size());
+    meta.put("num_params", net.numParams());
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(dir.resolve("config.json").toFile(), meta);
+
+    training = new CsvLog(dir.resolve("training.csv"), "step,epoch,batch_loss");
+    evaluation =
+        new CsvLog(
+            dir.resolve("evaluation.csv"),
+            "epoch,step,train_loss,train_accuracy,test_loss,test_accuracy");
+    directions =
+        new CsvLog(
+            dir.resolve("directions.csv"), "group,step,epoch,k,eigenvalue,snr_gamma,snr_lambda");
+    groupLog =
+        new CsvLog(
+            dir.resolve("groups.csv"),
+            "group,step,epoch,trace,overlap_subsampled,newton_predicted,newton_measured");
+    Thread hook = new Thread(this::finish, "experiment-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
+    long total = (long) stepsPerEpoch * config.epochs();
+    Progress progress = new Progress(console, total);
+    SplittableRandom shuffle = new SplittableRandom(config.seed() + 1);
+    Trainer.Evaluation lastTest = null;
+    try (Trainer trainer = new Trainer(net, loss, optimizer())) {
+      Trainer.Evaluation before = trainer.evaluate(test, 500);
+      Trainer.Evaluation beforeTrain = trainer.evaluate(train.head(test.size()), 500);
+      evaluation.row(
+          null, 0, 0, beforeTrain.loss(), beforeTrain.accuracy(), before.loss(), before.accuracy());
+      long step = 0;
+      double lastLoss = Double.NaN;
+      for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        int[] perm = Trainer.shuffled(train.size(), shuffle);
+        for (int b = 0; b < stepsPerEpoch; b++) {
+          int from = b * config.batchSize();
+          int[] idx =
+              java.util.Arrays.copyOfRange(
+                  perm, from, Math.min(from + config.batchSize(), train.size()));
+          Batch batch = train.batch(idx);
+          if (step % config.measureEvery() == 0 && idx.length >= config.curvatureBatch()) {
+            measure(
+                net,
+                loss,
+                train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch())),
+                groups,
+                trainer,
+                step,
+                epoch,
+                backend);
+          }
+          lastLoss = trainer.step(batch);
+          step++;
+          training.row(null, step, epoch, lastLoss);
+          progress.update(
+              step,
+              String.format(
+                  Locale.ROOT, "epoch %d/%d loss %.4f", epoch, config.epochs(), lastLoss));
+        }
+        Trainer.Evaluation tr = trainer.evaluate(train.head(test.size()), 500);
+        lastTest = trainer.evaluate(test, 500);
+        evaluation.row(
+            null, epoch, step, tr.loss(), tr.accuracy(), lastTest.loss(), lastTest.accuracy());
+        console.printf(
+            Locale.ROOT,
+            "%nepoch %d: train loss %.4f acc %.3f | test loss %.4f acc %.3f%n",
+            epoch,
+            tr.loss(),
+            tr.accuracy(),
+            lastTest.loss(),
+            lastTest.accuracy());
+      }
+      finish();
+      Runtime.getRuntime().removeShutdownHook(hook);
+      return new Summary(before.loss(), lastTest.loss(), lastTest.accuracy(), step);
+    }
+  }
+
+  /** Loss before and after training, final accuracy and number of steps. */
+  public record Summary(
+      double initialTestLoss, double finalTestLoss, double finalTestAccuracy, long steps) {}
+
+  private void measure(
+      NetworkSpec net,
+      LossSpec loss,
+      Batch batch,
+      List<int[]> groups,
+      Trainer trainer,
+      long step,
+      int epoch,
+      Backend backend) {
+    double[] saved = net.flatParams();
+    Curvature.LossOfParams lossAt =
+        theta -> {
+          net.setFlatParams(theta);
+          double l = trainer.loss(batch);
+          net.setFlatParams(saved);
+          return l;
+        };
+    for (Curvature.GroupMeasurement m :
+        Curvature.measure(
+            net,
+            loss,
+            batch,
+            groups,
+            groupNames,
+            config.topK(),
+            config.subsampleGgn(),
+            config.damping(),
+            backend,
+            lossAt)) {
+      int k = m.directions().size();
+      for (int j = 0; j < k; j++) {
+        Curvature.Direction d = m.directions().get(j);
+        // k counts from the top: 1 is the largest eigenvalue.
+        directions.row(m.group(), step, epoch, k - j, d.eigenvalue(), d.snrGamma(), d.snrLambda());
+      }
+      groupLog.row(
+          m.group(),
+          step,
+          epoch,
+          m.trace(),
+          m.overlapSubsampled(),
+          m.newtonPredicted(),
+          m.newtonMeasured());
+    }
+  }
+
+  /** Closes the logs and draws the plots from what was logged; runs once (also on Ctrl-C). */
+  private synchronized void finish() {
+    if (plotted || training == null) {
+      return;
+    }
+    plotted = true;
+    training.close();
+    evaluation.close();
+    directions.close();
+    groupLog.close();
+    try {
+      drawPlots();
+    } catch (IOException | RuntimeException e) {
+      console.println("plots could not be drawn: " + e.getMessage());
+    }
+    console.flush();
+  }
+
+  private void drawPlots() throws IOException {
+    Plots.Lines lossLines = new Plots.Lines();
+    for (double[] r : training.rows()) {
+      lossLines.add("mini-batch loss", r[0], r[2]);
+    }
+    for (double[] r : evaluation.rows()) {
+      lossLines.add("test loss", r[1], r[4]);
+      lossLines.add("train loss", r[1], r[2]);
+    }
+    Plots.save(
+        dir.resolve("loss.png"), "Training", "step", "cross-entropy", lossLines, false, false);
+    List<double[]> rows = directions.rows();
+    List<String> labels = directions.labels();
+    for (String group : groupNames) {
+      Plots.Lines evals = new Plots.Lines();
+      Plots.Lines snrG = new Plots.Lines();
+      Plots.Lines snrL = new Plots.Lines();
+      for (int i = 0; i < rows.size(); i++) {
+        if (!group.equals(labels.get(i))) {
+          continue;
+        }
+        double[] r = rows.get(i);
+        String name = "k=" + (int) r[2];
+        evals.add(name, r[0], r[3]);
+        snrG.add(name, r[0], r[4]);
+        snrL.add(name, r[0], r[5]);
+      }
+      Plots.save(
+          dir.resolve("eigenvalues_" + group + ".png"),
+          "Top GGN eigenvalues, " + group,
+          "step",
+          "eigenvalue",
+          evals,
+          true,
+          false);
+      Plots.save(
+          dir.resolve("snr_gamma_" + group + ".png"),
+          "SNR of γ (first-order), " + group,
+          "step",
+          "SNR",
+          snrG,
+          true,
+          false);
+      Plots.save(
+          dir.resolve("snr_lambda_" + group + ".png"),
+          "SNR of λ (second-order), " + group,
+          "step",
+          "SNR",
+          snrL,
+          true,
+          false);
+    }
+    Plots.Lines overlap = new Plots.Lines();
+    Plots.Lines trace = new Plots.Lines();
+    Plots.Lines newton = new Plots.Lines();
+    List<double[]> g = groupLog.rows();
+    List<String> gl = groupLog.labels();
+    for (int i = 0; i < g.size(); i++) {
+      double[] r = g.get(i);
+      overlap.add(gl.get(i), r[0], r[3]);
+      trace.add(gl.get(i), r[0], r[2]);
+      newton.add(gl.get(i), r[4], r[5]);
+    }
+    Plots.save(
+        dir.resolve("overlap_subsampled.png"),
+        "Top-k eigenspace overlap: sub-sampled vs exact GGN",
+        "step",
+        "overlap",
+        overlap,
+        false,
+        false);
+    Plots.save(dir.resolve("trace.png"), "GGN trace", "step", "trace", trace, true, false);
+    Plots.save(
+        dir.resolve("newton.png"),
+        "Damped Newton step: predicted vs measured loss change",
+        "predicted ΔL",
+        "measured ΔL",
+        newton,
+        false,
+        true);
+  }
+}

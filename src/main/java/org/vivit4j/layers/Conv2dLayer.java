@@ -1,0 +1,228 @@
+package org.vivit4j.layers;
+
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.model.Conv2dSpec;
+
+/**
+ * Conv2d with PyTorch semantics (cross-correlation, zero padding, stride, dilation, groups = 1):
+ * {@code z_n[o, t] = b[o] + W_mat[o, :] · u_{n,t}}, where {@code u_{n,t}} ({@code K = C·k_h·k_w}
+ * values, order {@code (c, a, b)}) is the input patch read by output position {@code t = i·W_out +
+ * j} and {@code W_mat [O × K]} is the weight {@code [O, C, k_h, k_w]} (tensor 0) row-major; bias
+ * {@code [O]} (tensor 1). Activations are {@code [N × C·H·W]} and {@code [N × O·T]}, each row
+ * {@code (channel, row, column)} row-major.
+ *
+ * <ul>
+ *   <li>Factor: {@code B_in} = the transposed convolution of {@code B_out} with {@code W}.
+ *   <li>Gram of W (MATH.md §6): {@code Ĝ_W[(n,c),(m,c')] = Σ_{t,t'} (B[n,c,:,t]·B[m,c',:,t'])
+ *       (u_{n,t}·u_{m,t'})}, structured or through {@code V_W} formed for blocks of samples,
+ *       whichever is cheaper ({@link ConvWeightGram}, {@link ConvGramPolicy}); the choice is
+ *       recorded with {@link LayerContext#note}.
+ *   <li>Gram of b: {@code (Σ_t B[n,c,:,t]) · (Σ_t' B[m,c',:,t'])}.
+ *   <li>Cross terms: the same contractions with {@code δ_t} (one row per gradient sample) on the
+ *       left.
+ *   <li>{@code V_W w = Σ_{m,t} U_w[:, (m,t)] u_{m,t}ᵀ} with {@code U_w[o, (m,t)] = Σ_c w[m,c]
+ *       B[m,c,o,t]}; {@code V_b w = Σ_{m,c,t} w[m,c] B[m,c,:,t]}.
+ * </ul>
+ */
+public final class Conv2dLayer extends Layer {
+  private final String name;
+  private final ConvGeometry g;
+  private final int o;
+  private final double[] weight;
+  private final double[] bias;
+  private final ConvGramPolicy policy;
+  private DeviceMatrix weightOnDevice;
+  private Backend weightBackend;
+
+  /**
+   * @param name the layer's field for notes, e.g. {@code model[0]}
+   * @param inShape {@code [C, H, W]}
+   */
+  public Conv2dLayer(String name, Conv2dSpec spec, int[] inShape, ConvGramPolicy policy) {
+    this(
+        name,
+        ConvGeometry.of(inShape, spec.kernelSize(), spec.stride(), spec.padding(), spec.dilation()),
+        spec.outChannels(),
+        spec.weight(),
+        spec.bias(),
+        policy);
+  }
+
+  private Conv2dLayer(
+      String name, ConvGeometry g, int o, double[] weight, double[] bias, ConvGramPolicy policy) {
+    super(g.inputSize(), o * g.positions());
+    this.name = name;
+    this.g = g;
+    this.o = o;
+    this.weight = weight;
+    this.bias = bias;
+    this.policy = policy;
+  }
+
+  @Override
+  public int numParamTensors() {
+    return bias == null ? 1 : 2;
+  }
+
+  @Override
+  public int paramSize(int tensor) {
+    return tensor == 0 ? o * g.patchSize() : o;
+  }
+
+  @Override
+  protected double[] forwardImpl(double[] in, int n) {
+    return ConvHost.forward(in, weight, bias, o, g, n);
+  }
+
+  @Override
+  protected double[] backpropGradientImpl(double[] in, double[] deltaOut, int n) {
+    return ConvHost.inputGradient(deltaOut, weight, o, g, n);
+  }
+
+  @Override
+  protected double[][] paramGradientsImpl(double[] in, double[] deltaOut, int n) {
+    double[][] gr = ConvHost.paramGradients(in, deltaOut, o, g, n, 1.0 / n);
+    return bias == null ? new double[][] {gr[0]} : gr;
+  }
+
+  private DeviceMatrix weightOn(Backend backend) {
+    if (weightOnDevice == null || weightBackend != backend) {
+      close();
+      weightOnDevice = backend.upload(weight, o, g.patchSize());
+      weightBackend = backend;
+    }
+    return weightOnDevice;
+  }
+
+  @Override
+  protected DeviceMatrix jacTImpl(LayerContext ctx) {
+    return ctx.backend().convTranspose(ctx.factorOut(), weightOn(ctx.backend()), g);
+  }
+
+  private ConvWeightGram.Side ggnSide(LayerContext ctx) {
+    return new ConvWeightGram.Side(ctx.factorOut(), ctx.factorColumns(), ctx.ggnRows(), "ggn");
+  }
+
+  /** {@code Σ_t B_out[r, o, t]}, {@code [|S|C̃ × O]}. */
+  private DeviceMatrix biasFactor(LayerContext ctx) {
+    return ctx.cached("biasFactor", () -> ctx.backend().sumGroups(ctx.factorOut(), o));
+  }
+
+  @Override
+  protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    if (tensor == 1) {
+      DeviceMatrix s = biasFactor(ctx);
+      try (DeviceMatrix p = be.mulTransB(s, s)) {
+        be.accumulateHadamardExpanded(acc, p, null, 1, 1);
+      }
+      return;
+    }
+    ConvWeightGram.Plan plan = ConvWeightGram.accumulateGram(ctx, ggnSide(ctx), g, o, policy, acc);
+    ctx.note(plan.describe(name + " conv2d weight Gram", acc.rows(), acc.cols()));
+  }
+
+  @Override
+  protected void accumulateCrossTermsImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    DeviceMatrix delta = ctx.deltaGrad();
+    if (tensor == 1) {
+      try (DeviceMatrix d = be.sumGroups(delta, o);
+          DeviceMatrix p = be.mulTransB(d, biasFactor(ctx))) {
+        be.accumulateHadamardExpanded(acc, p, null, 1, 1);
+      }
+      return;
+    }
+    ConvWeightGram.Side left = new ConvWeightGram.Side(delta, 1, ctx.gradRows(), "grad");
+    ConvWeightGram.Plan plan =
+        ConvWeightGram.accumulateCross(ctx, left, ggnSide(ctx), g, o, policy, acc);
+    ctx.note(plan.describe(name + " conv2d weight cross terms", acc.rows(), acc.cols()));
+  }
+
+  @Override
+  protected double[][] applyFactorImpl(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
+    int ct = ctx.factorColumns();
+    int t = g.positions();
+    int samples = ctx.ggnRows().length;
+    int kDirs = w.length;
+    double[][] out = new double[kDirs][paramSize(tensor)];
+    if (tensor == 1) {
+      for (int k = 0; k < kDirs; k++) {
+        for (int r = 0; r < samples * ct; r++) {
+          double wk = w[k][r];
+          for (int oc = 0; oc < o; oc++) {
+            double s = 0;
+            for (int p = 0; p < t; p++) {
+              s += factorOut[r * outSize + oc * t + p];
+            }
+            out[k][oc] += wk * s;
+          }
+        }
+      }
+      return out;
+    }
+    // Blocks of samples so that U_w [K·O × b·T] and the unfolded inputs [b·T × K] stay bounded.
+    long perSample = (long) t * ((long) kDirs * o + g.patchSize());
+    int block = (int) Math.max(1, Math.min(samples, policy.memoryElements() / perSample));
+    Backend be = ctx.backend();
+    for (int m0 = 0; m0 < samples; m0 += block) {
+      int m1 = Math.min(samples, m0 + block);
+      int cols = (m1 - m0) * t;
+      double[] uw = new double[kDirs * o * cols];
+      for (int k = 0; k < kDirs; k++) {
+        for (int m = m0; m < m1; m++) {
+          for (int c = 0; c < ct; c++) {
+            double wk = w[k][m * ct + c];
+            if (wk == 0) {
+              continue;
+            }
+            int bo = (m * ct + c) * outSize;
+            for (int oc = 0; oc < o; oc++) {
+              int dst = (k * o + oc) * cols + (m - m0) * t;
+              for (int p = 0; p < t; p++) {
+                uw[dst + p] += wk * factorOut[bo + oc * t + p];
+              }
+            }
+          }
+        }
+      }
+      double[] part;
+      try (DeviceMatrix uwDev = be.upload(uw, kDirs * o, cols);
+          DeviceMatrix u = ConvWeightGram.unfold(ctx, ctx.ggnRows(), m0, m1, g);
+          DeviceMatrix prod = be.mul(uwDev, u)) {
+        part = be.download(prod);
+      }
+      int size = paramSize(0);
+      for (int k = 0; k < kDirs; k++) {
+        for (int i = 0; i < size; i++) {
+          out[k][i] += part[k * size + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (weightOnDevice != null) {
+      weightOnDevice.close();
+      weightOnDevice = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Conv2d("
+        + g.channels()
+        + " → "
+        + o
+        + ", "
+        + g.kernelH()
+        + "×"
+        + g.kernelW()
+        + (bias == null ? ", no bias)" : ")");
+  }
+}

@@ -1,0 +1,340 @@
+package org.vivit4j.layers;
+
+import java.util.Locale;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.backend.DeviceMatrix;
+
+/**
+ * The Gram contribution and gradient cross terms of a Conv2d weight {@code W [O, C, k_h, k_w]}
+ * (MATH.md §6), by one of two contractions chosen per call ({@link ConvGramPolicy}).
+ *
+ * <p>Both contract a left and a right {@link Side}: factor rows {@code F [n·c × O·T]} ({@code c}
+ * rows per sample, row {@code (m, c̃)} read as {@code O × T}) with the unfolded input patches
+ * {@code u_{m,t}} ({@code K = C·k_h·k_w} values each) of the side's samples:
+ *
+ * <pre>
+ *   out[(m,c̃),(m',c̃')] = Σ_{t,t'} (F_L[m,c̃,:,t] · F_R[m',c̃',:,t']) (u_{m,t} · u_{m',t'})
+ *                      = V_L[(m,c̃)] · V_R[(m',c̃')],   V[(m,c̃)] = Σ_t F[m,c̃,:,t] ⊗ u_{m,t}
+ * </pre>
+ *
+ * The Gram {@code Ĝ_W} has {@code F_L = F_R = B_out} on the GGN samples; the cross terms have
+ * {@code F_L = δ} (one row per gradient sample) and {@code F_R = B_out}.
+ *
+ * <ul>
+ *   <li>Structured: {@code Q = U_L U_Rᵀ} ({@code [n_L·T × n_R·T]}), then one kernel; {@code
+ *       n_L·T·n_R·T·K + n_L c_L n_R c_R T² (O + 1)} multiply-adds.
+ *   <li>Explicit: {@code V} for blocks of {@code b} samples ({@code batchedMul}), {@code V_i V_jᵀ}
+ *       accumulated block by block; {@code n c O T K} multiply-adds per formation of a side (the
+ *       right side is formed again for every left block) plus {@code n_L c_L n_R c_R O K}.
+ * </ul>
+ */
+final class ConvWeightGram {
+  private ConvWeightGram() {}
+
+  /**
+   * One side of a contraction.
+   *
+   * @param factor {@code [samples.length·rowsPerSample × O·T]}, not owned
+   * @param rowsPerSample factor rows per sample ({@code C̃}, or 1 for {@code δ})
+   * @param samples row of each sample in the host input {@code [N × C·H·W]}
+   * @param key cache key of this side's unfolded inputs and formed {@code V}
+   */
+  record Side(DeviceMatrix factor, int rowsPerSample, int[] samples, String key) {
+    int n() {
+      return samples.length;
+    }
+
+    int rows() {
+      return samples.length * rowsPerSample;
+    }
+  }
+
+  /**
+   * The decision for one contraction and the numbers behind it.
+   *
+   * @param blockL samples per block of the left side's {@code V}
+   * @param blockR samples per block of the right side's {@code V} (equal to blockL for a Gram)
+   */
+  record Plan(
+      boolean explicit,
+      int blockL,
+      int blockR,
+      double structuredMacs,
+      double explicitMacs,
+      long structuredElements,
+      long explicitElements,
+      boolean forced) {
+
+    private String blocks() {
+      String unit = blockL == 1 && blockR == 1 ? " sample" : " samples";
+      return blockL == blockR
+          ? "blocks of " + blockL + unit
+          : "blocks of " + blockL + " / " + blockR + unit;
+    }
+
+    String describe(String what, int rows, int cols) {
+      String chosen =
+          explicit
+              ? String.format(
+                  Locale.ROOT,
+                  "explicit V_W in %s (%.3g multiply-adds, %d entries held)",
+                  blocks(),
+                  explicitMacs,
+                  explicitElements)
+              : String.format(
+                  Locale.ROOT,
+                  "structured contraction (%.3g multiply-adds, %d entries held)",
+                  structuredMacs,
+                  structuredElements);
+      String other =
+          explicit
+              ? String.format(
+                  Locale.ROOT,
+                  "structured: %.3g multiply-adds, %d entries",
+                  structuredMacs,
+                  structuredElements)
+              : String.format(
+                  Locale.ROOT, "explicit: %.3g multiply-adds in %s", explicitMacs, blocks());
+      return String.format(
+          Locale.ROOT,
+          "%s [%d×%d]: %s; %s (%s)",
+          what,
+          rows,
+          cols,
+          chosen,
+          forced ? "forced by the policy" : "the cheaper that fits",
+          other);
+    }
+  }
+
+  /**
+   * Chooses the contraction for sides of {@code nL, nR} samples with {@code cL, cR} rows each. The
+   * explicit blocks are halved, the larger side first, until two blocks of {@code V}, their
+   * unfolded inputs and one Gram block fit the policy's memory.
+   *
+   * @param symmetric left and right are the same side (a Gram matrix)
+   * @param rightFormed the right side's {@code V} is already held whole (formed for the Gram)
+   */
+  static Plan plan(
+      int nL,
+      int cL,
+      int nR,
+      int cR,
+      boolean symmetric,
+      boolean rightFormed,
+      ConvGeometry g,
+      int o,
+      ConvGramPolicy policy) {
+    double t = g.positions();
+    double k = g.patchSize();
+    double structuredMacs = nL * t * nR * t * k + (double) nL * cL * nR * cR * t * t * (o + 1);
+    long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
+    long budget = policy.memoryElements();
+    int bL = nL;
+    int bR = nR;
+    if (symmetric) {
+      while (bL > 1 && elements(bL, cL, bL, cL, o, g) > budget) {
+        bL = (bL + 1) / 2;
+      }
+      bR = bL;
+    } else {
+      while (elements(bL, cL, bR, cR, o, g) > budget && (bL > 1 || (bR > 1 && !rightFormed))) {
+        boolean shrinkRight =
+            !rightFormed && bR > 1 && ((long) bR * cR >= (long) bL * cL || bL == 1);
+        if (shrinkRight) {
+          bR = (bR + 1) / 2;
+        } else {
+          bL = (bL + 1) / 2;
+        }
+      }
+    }
+    double explicitMacs = explicitMacs(nL, cL, nR, cR, symmetric, rightFormed, bL, bR, o, t, k);
+    boolean explicit =
+        switch (policy.mode()) {
+          case EXPLICIT -> true;
+          case STRUCTURED -> false;
+          case AUTO -> structuredElements > budget || explicitMacs <= structuredMacs;
+        };
+    return new Plan(
+        explicit,
+        bL,
+        bR,
+        structuredMacs,
+        explicitMacs,
+        structuredElements,
+        symmetric && bL >= nL ? singleBlockElements(nL, cL, o, g) : elements(bL, cL, bR, cR, o, g),
+        policy.mode() != ConvGramPolicy.Mode.AUTO);
+  }
+
+  /** One V of all samples, its unfolded inputs and its Gram. */
+  private static long singleBlockElements(int n, int c, int o, ConvGeometry g) {
+    long rows = (long) n * c;
+    return rows * o * g.patchSize() + (long) n * g.positions() * g.patchSize() + rows * rows;
+  }
+
+  /** A left and a right block of V with their unfolded inputs, and their Gram block. */
+  private static long elements(int bL, int cL, int bR, int cR, int o, ConvGeometry g) {
+    long kc = g.patchSize();
+    long left = (long) bL * cL * o * kc + (long) bL * g.positions() * kc;
+    long right = (long) bR * cR * o * kc + (long) bR * g.positions() * kc;
+    return left + right + (long) bL * cL * Math.max(1L, (long) bR * cR);
+  }
+
+  private static double explicitMacs(
+      int nL,
+      int cL,
+      int nR,
+      int cR,
+      boolean symmetric,
+      boolean rightFormed,
+      int bL,
+      int bR,
+      int o,
+      double t,
+      double k) {
+    double form = o * t * k;
+    double blocksL = Math.ceil((double) nL / bL);
+    if (symmetric) {
+      double pairs = blocksL * (blocksL + 1) / 2;
+      double rightForms = blocksL * (blocksL - 1) / 2 * bL;
+      return nL * cL * form
+          + rightForms * cL * form
+          + pairs * Math.pow((double) bL * cL, 2) * o * k;
+    }
+    double rightForms = rightFormed ? 0 : (bR >= nR ? 1 : blocksL) * nR;
+    return nL * cL * form + rightForms * cR * form + (double) nL * cL * nR * cR * o * k;
+  }
+
+  /** {@code acc += Ĝ_W} for the GGN side {@code s}; returns the plan for the notes. */
+  static Plan accumulateGram(
+      LayerContext ctx, Side s, ConvGeometry g, int o, ConvGramPolicy policy, DeviceMatrix acc) {
+    Plan plan = plan(s.n(), s.rowsPerSample(), s.n(), s.rowsPerSample(), true, false, g, o, policy);
+    Backend be = ctx.backend();
+    if (!plan.explicit()) {
+      DeviceMatrix u = unfoldAll(ctx, s, g);
+      try (DeviceMatrix q = be.mulTransB(u, u)) {
+        be.accumulateConvGramStructured(
+            acc, s.factor(), s.factor(), q, s.rowsPerSample(), s.rowsPerSample(), g.positions());
+      }
+      return plan;
+    }
+    if (plan.blockL() >= s.n()) {
+      DeviceMatrix v = ctx.cached("V:" + s.key(), () -> formV(ctx, s, 0, s.n(), g, o));
+      try (DeviceMatrix p = be.mulTransB(v, v)) {
+        be.accumulateBlock(acc, p, 0, 0, false);
+      }
+      return plan;
+    }
+    int b = plan.blockL();
+    for (int i0 = 0; i0 < s.n(); i0 += b) {
+      int i1 = Math.min(s.n(), i0 + b);
+      try (DeviceMatrix vi = formV(ctx, s, i0, i1, g, o)) {
+        for (int j0 = i0; j0 < s.n(); j0 += b) {
+          int j1 = Math.min(s.n(), j0 + b);
+          DeviceMatrix vj = j0 == i0 ? vi : formV(ctx, s, j0, j1, g, o);
+          try (DeviceMatrix p = be.mulTransB(vi, vj)) {
+            int r0 = i0 * s.rowsPerSample();
+            int c0 = j0 * s.rowsPerSample();
+            be.accumulateBlock(acc, p, r0, c0, false);
+            if (j0 != i0) {
+              be.accumulateBlock(acc, p, c0, r0, true);
+            }
+          } finally {
+            if (vj != vi) {
+              vj.close();
+            }
+          }
+        }
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * {@code acc += X_W}, the cross terms of the gradient side {@code l} with the GGN side {@code r}.
+   */
+  static Plan accumulateCross(
+      LayerContext ctx,
+      Side l,
+      Side r,
+      ConvGeometry g,
+      int o,
+      ConvGramPolicy policy,
+      DeviceMatrix acc) {
+    boolean rightFormed = ctx.isCached("V:" + r.key());
+    Plan plan =
+        plan(l.n(), l.rowsPerSample(), r.n(), r.rowsPerSample(), false, rightFormed, g, o, policy);
+    Backend be = ctx.backend();
+    if (!plan.explicit()) {
+      DeviceMatrix ul = unfoldAll(ctx, l, g);
+      DeviceMatrix ur = unfoldAll(ctx, r, g);
+      try (DeviceMatrix q = be.mulTransB(ul, ur)) {
+        be.accumulateConvGramStructured(
+            acc, l.factor(), r.factor(), q, l.rowsPerSample(), r.rowsPerSample(), g.positions());
+      }
+      return plan;
+    }
+    int bL = plan.blockL();
+    int bR = plan.blockR();
+    boolean rightWhole = rightFormed || bR >= r.n();
+    for (int i0 = 0; i0 < l.n(); i0 += bL) {
+      int i1 = Math.min(l.n(), i0 + bL);
+      try (DeviceMatrix vi = formV(ctx, l, i0, i1, g, o)) {
+        if (rightWhole) {
+          // formed once (or kept from the Gram) and reused for every left block
+          DeviceMatrix vr = ctx.cached("V:" + r.key(), () -> formV(ctx, r, 0, r.n(), g, o));
+          try (DeviceMatrix p = be.mulTransB(vi, vr)) {
+            be.accumulateBlock(acc, p, i0 * l.rowsPerSample(), 0, false);
+          }
+          continue;
+        }
+        for (int j0 = 0; j0 < r.n(); j0 += bR) {
+          int j1 = Math.min(r.n(), j0 + bR);
+          try (DeviceMatrix vj = formV(ctx, r, j0, j1, g, o);
+              DeviceMatrix p = be.mulTransB(vi, vj)) {
+            be.accumulateBlock(acc, p, i0 * l.rowsPerSample(), j0 * r.rowsPerSample(), false);
+          }
+        }
+      }
+    }
+    return plan;
+  }
+
+  /** The unfolded inputs of all of a side's samples, {@code [n·T × K]}, cached in the context. */
+  static DeviceMatrix unfoldAll(LayerContext ctx, Side s, ConvGeometry g) {
+    return ctx.cached("U:" + s.key(), () -> unfold(ctx, s.samples(), 0, s.n(), g));
+  }
+
+  /** The unfolded inputs of samples {@code [from, to)} of {@code samples}; owned by the caller. */
+  static DeviceMatrix unfold(LayerContext ctx, int[] samples, int from, int to, ConvGeometry g) {
+    int in = g.inputSize();
+    double[] x = new double[(to - from) * in];
+    for (int m = from; m < to; m++) {
+      System.arraycopy(ctx.input(), samples[m] * in, x, (m - from) * in, in);
+    }
+    try (DeviceMatrix dx = ctx.backend().upload(x, to - from, in)) {
+      return ctx.backend().convUnfold(dx, g);
+    }
+  }
+
+  /**
+   * {@code V} of samples {@code [from, to)} of a side, {@code [(to − from)·c × O·K]}, row {@code
+   * (m, c̃)} = {@code Σ_t F[m,c̃,:,t] ⊗ u_{m,t}} in PyTorch's weight layout; owned by the caller.
+   */
+  static DeviceMatrix formV(LayerContext ctx, Side s, int from, int to, ConvGeometry g, int o) {
+    Backend be = ctx.backend();
+    boolean whole = from == 0 && to == s.n();
+    DeviceMatrix f =
+        whole
+            ? s.factor()
+            : be.copyRows(s.factor(), from * s.rowsPerSample(), to * s.rowsPerSample());
+    try (DeviceMatrix u = unfold(ctx, s.samples(), from, to, g)) {
+      return be.batchedMul(f, u, s.rowsPerSample(), o);
+    } finally {
+      if (!whole) {
+        f.close();
+      }
+    }
+  }
+}

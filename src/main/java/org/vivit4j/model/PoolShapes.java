@@ -1,0 +1,65 @@
+package org.vivit4j.model;
+
+import java.util.Arrays;
+
+/**
+ * Shape rules of the pooling layers, with PyTorch's checks: an input {@code [C, H, W]}, padding at
+ * most half the kernel ({@code p ≤ ⌊k/2⌋}), and the output size per dimension {@code ⌊(H + 2p − d(k
+ * − 1) − 1)/s⌋ + 1 ≥ 1} ({@code ceil_mode = false}). Max pooling also needs every window to reach
+ * the input (PyTorch would return −∞ for a window of padding only).
+ */
+final class PoolShapes {
+  private PoolShapes() {}
+
+  /** The output shape {@code [C, H_out, W_out]}; errors name {@code where.<field>}. */
+  static int[] outputShape(
+      int[] in, int[] kernel, int[] stride, int[] padding, int[] dilation, String where) {
+    if (in.length != 3) {
+      throw new InvalidInputException(
+          where + ".type",
+          "a pooling layer needs input of shape [C, H, W], got " + Arrays.toString(in));
+    }
+    int[] out = {in[0], 0, 0};
+    for (int d = 0; d < 2; d++) {
+      if (padding[d] > kernel[d] / 2) {
+        throw new InvalidInputException(
+            where + ".padding",
+            "is "
+                + padding[d]
+                + " but must be at most half the kernel size "
+                + kernel[d]
+                + " (PyTorch's rule)");
+      }
+      int span = dilation[d] * (kernel[d] - 1) + 1;
+      int padded = in[d + 1] + 2 * padding[d];
+      if (padded < span) {
+        throw new InvalidInputException(
+            where + ".kernel_size",
+            "does not fit the padded input of shape " + Arrays.toString(in));
+      }
+      out[d + 1] = (padded - span) / stride[d] + 1;
+      for (int i = 0; i < out[d + 1]; i++) {
+        if (!windowReachesInput(i, in[d + 1], kernel[d], stride[d], padding[d], dilation[d])) {
+          throw new InvalidInputException(
+              where + ".dilation",
+              "leaves the window of output position "
+                  + i
+                  + " (dimension "
+                  + (d == 0 ? "height" : "width")
+                  + ") on padding only");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean windowReachesInput(int i, int size, int k, int s, int p, int d) {
+    for (int a = 0; a < k; a++) {
+      int pos = i * s - p + a * d;
+      if (pos >= 0 && pos < size) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,193 @@
+package org.vivit4j.problems;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * Seeded random small convolutional networks {@code Conv2d → activation → [MaxPool2d | AvgPool2d] →
+ * Flatten → Linear} with random non-square kernels, strides, paddings and dilations, for property
+ * tests against the dense reference (sizes stay tiny so the reference GGN is small). Weights follow
+ * PyTorch's default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are standard normal.
+ */
+public final class RandomConvNets {
+  private RandomConvNets() {}
+
+  /** Pooling after the activation. */
+  public enum Pool {
+    NONE,
+    MAX,
+    AVG
+  }
+
+  /**
+   * The hyper-parameters of one drawn network (every pair is {@code [h, w]}).
+   *
+   * @param input {@code [C, H, W]}
+   * @param outputs size of the final Linear layer
+   */
+  public record Arch(
+      int[] input,
+      int outChannels,
+      int[] kernel,
+      int[] stride,
+      int[] padding,
+      int[] dilation,
+      boolean convBias,
+      Activation activation,
+      Pool pool,
+      int[] poolKernel,
+      int[] poolStride,
+      int[] poolPadding,
+      int[] poolDilation,
+      int outputs) {
+
+    /**
+     * The layers with weights drawn from {@code rnd}; shapes are checked by {@link NetworkSpec}.
+     */
+    List<LayerSpec> layers(SplittableRandom rnd) {
+      int fanIn = input[0] * kernel[0] * kernel[1];
+      double bound = 1 / Math.sqrt(fanIn);
+      List<LayerSpec> layers = new ArrayList<>();
+      layers.add(
+          new Conv2dSpec(
+              input[0],
+              outChannels,
+              kernel,
+              stride,
+              padding,
+              dilation,
+              RandomProblems.uniform(rnd, outChannels * fanIn, bound),
+              convBias ? RandomProblems.uniform(rnd, outChannels, bound) : null));
+      layers.add(new ActivationSpec(activation));
+      switch (pool) {
+        case MAX ->
+            layers.add(new MaxPool2dSpec(poolKernel, poolStride, poolPadding, poolDilation));
+        case AVG -> layers.add(new AvgPool2dSpec(poolKernel, poolStride, poolPadding));
+        case NONE -> {}
+      }
+      layers.add(new FlattenSpec(1, -1));
+      return layers;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          "in%dx%dx%d-conv%d-k%dx%d-s%dx%d-p%dx%d-d%dx%d%s-%s-%s-out%d",
+          input[0],
+          input[1],
+          input[2],
+          outChannels,
+          kernel[0],
+          kernel[1],
+          stride[0],
+          stride[1],
+          padding[0],
+          padding[1],
+          dilation[0],
+          dilation[1],
+          convBias ? "" : "-nobias",
+          activation.typeName(),
+          pool == Pool.NONE
+              ? "nopool"
+              : pool.name().toLowerCase()
+                  + "pool-k"
+                  + poolKernel[0]
+                  + "x"
+                  + poolKernel[1]
+                  + "-s"
+                  + poolStride[0]
+                  + "x"
+                  + poolStride[1]
+                  + "-p"
+                  + poolPadding[0]
+                  + "x"
+                  + poolPadding[1]
+                  + (pool == Pool.MAX ? "-d" + poolDilation[0] + "x" + poolDilation[1] : ""),
+          outputs);
+    }
+  }
+
+  /**
+   * Draws an architecture whose shapes chain (redrawing until they do).
+   *
+   * @param outputs size of the final Linear layer
+   */
+  public static Arch drawArch(SplittableRandom rnd, int outputs) {
+    while (true) {
+      int[] input = {1 + rnd.nextInt(2), 3 + rnd.nextInt(5), 3 + rnd.nextInt(5)};
+      int[] kernel = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
+      int[] stride = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+      int[] dilation = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+      int[] padding = {rnd.nextInt(kernel[0]), rnd.nextInt(kernel[1])};
+      Pool pool = Pool.values()[rnd.nextInt(3)];
+      int[] pk = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
+      int[] ps =
+          rnd.nextBoolean() ? pk.clone() : new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
+      int[] pp = {rnd.nextInt(pk[0] / 2 + 1), rnd.nextInt(pk[1] / 2 + 1)};
+      int[] pd =
+          pool == Pool.MAX ? new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)} : new int[] {1, 1};
+      Arch arch =
+          new Arch(
+              input,
+              1 + rnd.nextInt(3),
+              kernel,
+              stride,
+              padding,
+              dilation,
+              rnd.nextInt(4) != 0,
+              Activation.values()[rnd.nextInt(Activation.values().length)],
+              pool,
+              pk,
+              ps,
+              pp,
+              pd,
+              outputs);
+      try {
+        NetworkSpec head = new NetworkSpec(arch.layers(new SplittableRandom(0)), input);
+        int flat = head.outputSize();
+        // Keep the dense reference small: the Linear layer dominates the parameter count.
+        if (flat <= 40) {
+          return arch;
+        }
+      } catch (InvalidInputException e) {
+        // shapes do not chain: draw again
+      }
+    }
+  }
+
+  /** The network of {@code arch} with weights and a batch of {@code n} samples drawn from seed. */
+  public static RandomProblems.Instance instance(long seed, Arch arch, LossSpec loss, int n) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<LayerSpec> layers = arch.layers(rnd);
+    int flat = new NetworkSpec(layers, arch.input()).outputSize();
+    double bound = 1 / Math.sqrt(flat);
+    layers.add(
+        new LinearSpec(
+            flat,
+            arch.outputs(),
+            RandomProblems.uniform(rnd, arch.outputs() * flat, bound),
+            RandomProblems.uniform(rnd, arch.outputs(), bound)));
+    NetworkSpec net = new NetworkSpec(layers, arch.input());
+    int c = arch.outputs();
+    double[] x = RandomProblems.normal(rnd, n * net.inputSize());
+    Batch batch =
+        loss.type() == LossType.MSE
+            ? new Batch(n, x, RandomProblems.normal(rnd, n * c), null)
+            : new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
+    return new RandomProblems.Instance(net, loss, batch);
+  }
+}

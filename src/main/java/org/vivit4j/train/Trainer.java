@@ -1,0 +1,103 @@
+package org.vivit4j.train;
+
+import java.util.SplittableRandom;
+import org.vivit4j.backend.CpuBackend;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.core.FactorEngine;
+import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.Scaling;
+import org.vivit4j.data.Dataset;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * Mini-batch training of a network on a data set, in float64 on the host: the loss and gradient
+ * come from the same forward pass the curvature computations use. Parameters are updated in place
+ * in the network spec.
+ */
+public final class Trainer implements AutoCloseable {
+  private final NetworkSpec net;
+  private final LossSpec loss;
+  private final Optimizer optimizer;
+  private final FactorEngine engine;
+
+  public Trainer(NetworkSpec net, LossSpec loss, Optimizer optimizer) {
+    this.net = net;
+    this.loss = loss;
+    this.optimizer = optimizer;
+    // Only the host forward pass is used: no backend work happens here.
+    this.engine = new FactorEngine(net, loss, new CpuBackend(Precision.FLOAT64));
+  }
+
+  /** Loss and accuracy of a batch. */
+  public record Evaluation(double loss, double accuracy) {}
+
+  /** One optimiser step on {@code batch}; returns the batch loss before the step. */
+  public double step(Batch batch) {
+    ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n()));
+    double[] theta = net.flatParams();
+    optimizer.step(theta, fp.grad);
+    net.setFlatParams(theta);
+    return fp.loss;
+  }
+
+  /** Loss of {@code batch} at the current parameters. */
+  public double loss(Batch batch) {
+    return engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n())).loss;
+  }
+
+  /** Mean loss and accuracy over {@code data}, in chunks of {@code chunk} samples. */
+  public Evaluation evaluate(Dataset data, int chunk) {
+    double lossSum = 0;
+    int correct = 0;
+    for (int start = 0; start < data.size(); start += chunk) {
+      int n = Math.min(chunk, data.size() - start);
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = start + i;
+      }
+      Batch b = data.batch(idx);
+      ForwardPass fp = engine.forward(b, new Scaling(loss.reduction(), n, n));
+      lossSum += fp.loss * (loss.reduction() == org.vivit4j.model.Reduction.MEAN ? n : 1);
+      double[] f = fp.outputs();
+      int c = net.outputSize();
+      for (int s = 0; s < n; s++) {
+        int best = 0;
+        for (int k = 1; k < c; k++) {
+          if (f[s * c + k] > f[s * c + best]) {
+            best = k;
+          }
+        }
+        if (best == b.yClass()[s]) {
+          correct++;
+        }
+      }
+    }
+    return new Evaluation(lossSum / data.size(), (double) correct / data.size());
+  }
+
+  /** A seeded permutation of {@code 0..n-1} (Fisher–Yates). */
+  public static int[] shuffled(int n, SplittableRandom rnd) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

@@ -1,0 +1,164 @@
+package org.vivit4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.vivit4j.io.ProblemFixtures.assertInvalid;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.vivit4j.api.Problem;
+import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.UnsupportedFeatureException;
+
+/**
+ * {@code maxpool2d} and {@code avgpool2d} layers: PyTorch's names and defaults, and every option
+ * vivit4j does not compute rejected by name.
+ */
+class PoolReaderTest {
+
+  /** The MLP fixture behind {@code pool → flatten} on inputs {@code [1, 3, 9]} (pooled to 3). */
+  private static ObjectNode pooled(ObjectNode pool) {
+    ObjectNode root = ProblemFixtures.mlp("mse");
+    root.remove("params");
+    root.putArray("input_shape").add(1).add(3).add(9);
+    ArrayNode x = root.putArray("X");
+    for (int n = 0; n < 3; n++) {
+      ArrayNode plane = x.addArray().addArray();
+      for (int h = 0; h < 3; h++) {
+        ArrayNode row = plane.addArray();
+        for (int w = 0; w < 9; w++) {
+          row.add((n * 27 + h * 9 + w) % 5 - 2.0);
+        }
+      }
+    }
+    root.withArray("model")
+        .insert(0, ProblemFixtures.MAPPER.createObjectNode().put("type", "flatten"));
+    root.withArray("model").insert(0, pool);
+    return root;
+  }
+
+  private static ObjectNode pool(String type) {
+    ObjectNode p = ProblemFixtures.MAPPER.createObjectNode();
+    p.put("type", type);
+    p.put("kernel_size", 3);
+    return p;
+  }
+
+  @Test
+  void maxPoolTakesPyTorchsDefaults() {
+    ObjectNode p = pool("maxpool2d");
+    p.putNull("stride");
+    p.put("ceil_mode", false).put("return_indices", false);
+    Problem problem = ProblemReader.parse(ProblemFixtures.json(pooled(p)));
+    MaxPool2dSpec spec = (MaxPool2dSpec) problem.network().layers().get(0);
+    assertArrayEquals(new int[] {3, 3}, spec.kernelSize());
+    assertArrayEquals(new int[] {3, 3}, spec.stride(), "stride defaults to the kernel size");
+    assertArrayEquals(new int[] {0, 0}, spec.padding());
+    assertArrayEquals(new int[] {1, 1}, spec.dilation());
+    assertArrayEquals(new int[] {1, 1, 3}, problem.network().shapeBefore(1));
+  }
+
+  @Test
+  void avgPoolReadsPairsAndTheDefaultCountIncludePad() {
+    ObjectNode p = pool("avgpool2d");
+    p.putArray("kernel_size").add(3).add(2);
+    p.putArray("stride").add(1).add(3);
+    p.putArray("padding").add(1).add(0);
+    p.put("count_include_pad", true).put("ceil_mode", false).putNull("divisor_override");
+    ObjectNode root = pooled(p);
+    // output [1, 3, 3] → flatten 9: widen the first linear layer accordingly
+    ObjectNode lin = (ObjectNode) root.get("model").get(2);
+    lin.put("in", 9);
+    lin.set("weight", ProblemFixtures.matrix(4, 9, 0.1));
+    Problem problem = ProblemReader.parse(ProblemFixtures.json(root));
+    AvgPool2dSpec spec = (AvgPool2dSpec) problem.network().layers().get(0);
+    assertArrayEquals(new int[] {3, 2}, spec.kernelSize());
+    assertArrayEquals(new int[] {1, 3}, spec.stride());
+    assertArrayEquals(new int[] {1, 0}, spec.padding());
+    assertArrayEquals(new int[] {1, 3, 3}, problem.network().shapeBefore(1));
+  }
+
+  @Test
+  void ceilModeIsUnsupported() {
+    for (String type : new String[] {"maxpool2d", "avgpool2d"}) {
+      ObjectNode p = pool(type).put("ceil_mode", true);
+      InvalidInputException e =
+          assertInvalid(pooled(p), "model[0].ceil_mode", "ceil_mode = true is not supported yet");
+      assertInstanceOf(UnsupportedFeatureException.class, e);
+    }
+  }
+
+  @Test
+  void returnIndicesIsUnsupported() {
+    ObjectNode p = pool("maxpool2d").put("return_indices", true);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(pooled(p), "model[0].return_indices", "is not supported yet"));
+  }
+
+  @Test
+  void countIncludePadFalseAndDivisorOverrideAreUnsupported() {
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(
+            pooled(pool("avgpool2d").put("count_include_pad", false)),
+            "model[0].count_include_pad",
+            "count_include_pad = false is not supported yet"));
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(
+            pooled(pool("avgpool2d").put("divisor_override", 2)),
+            "model[0].divisor_override",
+            "is not supported yet"));
+  }
+
+  @Test
+  void aBooleanOptionMustBeABoolean() {
+    assertInvalid(
+        pooled(pool("maxpool2d").put("ceil_mode", "no")), "model[0].ceil_mode", "true or false");
+  }
+
+  @Test
+  void paddingAboveHalfTheKernelIsRejected() {
+    ObjectNode p = pool("maxpool2d");
+    p.putArray("padding").add(1).add(2);
+    assertInvalid(pooled(p), "model[0].padding", "at most half the kernel size 3");
+  }
+
+  @Test
+  void dilationOnMaxPoolOnlyAndUnknownKeysAreNamed() {
+    assertInvalid(pooled(pool("avgpool2d").put("dilation", 2)), "model[0].dilation", "not a known");
+    assertInvalid(
+        pooled(pool("maxpool2d").put("kernal_size", 2)), "model[0].kernal_size", "not a known");
+  }
+
+  @Test
+  void aWindowOnPaddingOnlyIsRejected() {
+    // width 9, kernel 2 with dilation 9 and padding 1: the window at column 0 reads −1 and 8,
+    // at column 1 reads 0 and 9: fine; a dilation of 10 puts column 0's taps at −1 and 9.
+    ObjectNode p = pool("maxpool2d");
+    p.putArray("kernel_size").add(1).add(2);
+    p.putArray("padding").add(0).add(1);
+    p.putArray("dilation").add(1).add(10);
+    p.putArray("stride").add(1).add(1);
+    assertInvalid(pooled(p), "model[0].dilation", "on padding only");
+  }
+
+  @Test
+  void poolingAFlatInputIsRejected() {
+    ObjectNode root = ProblemFixtures.mlp("mse");
+    root.remove("params");
+    root.withArray("model").insert(0, pool("maxpool2d"));
+    assertInvalid(root, "model[0].type", "needs input of shape [C, H, W]");
+  }
+
+  @Test
+  void kernelSizeIsRequiredAndPositive() {
+    ObjectNode p = ProblemFixtures.MAPPER.createObjectNode().put("type", "avgpool2d");
+    assertInvalid(pooled(p), "model[0].kernel_size", "required");
+    assertInvalid(pooled(pool("avgpool2d").put("kernel_size", 0)), "model[0].kernel_size", ">= 1");
+  }
+}

@@ -1,0 +1,87 @@
+package org.vivit4j.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.vivit4j.backend.ConvGeometry;
+
+/** The per-layer choice between the structured Conv2d Gram and {@code V_W} in sample blocks. */
+class ConvWeightGramPlanTest {
+  private static final ConvGramPolicy AUTO = ConvGramPolicy.defaults();
+
+  private static ConvGeometry geometry(int c, int h, int w, int k, int pad) {
+    int[] one = {1, 1};
+    return ConvGeometry.of(new int[] {c, h, w}, new int[] {k, k}, one, new int[] {pad, pad}, one);
+  }
+
+  @Test
+  void aConvolutionWithOneOutputPositionIsContractedStructured() {
+    // T = 1: the layer is a Linear layer on the flattened input, where the structured
+    // contraction (a ⊙ of two small Grams) is far cheaper than forming V
+    ConvGeometry g = geometry(8, 3, 3, 3, 0);
+    assertEquals(1, g.positions());
+    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, AUTO);
+    assertFalse(p.explicit(), p.describe("t", 160, 160));
+    assertTrue(p.structuredMacs() < p.explicitMacs());
+  }
+
+  @Test
+  void fmnist2c2dLayersFormVInBoundedBlocks() {
+    // conv2 of fmnist_2c2d: 32 → 64 channels, 5×5 'same' on 14×14 (T = 196, K = 800)
+    ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
+    ConvWeightGram.Plan p = ConvWeightGram.plan(128, 10, 128, 10, true, false, conv2, 64, AUTO);
+    assertTrue(p.explicit(), p.describe("conv2", 1280, 1280));
+    assertTrue(p.blockL() < 128, "V_W of all 128 samples (65.5 M entries) exceeds the budget");
+    assertTrue(p.explicitElements() <= AUTO.memoryElements(), p.describe("conv2", 1280, 1280));
+    // conv1: 1 → 32 channels on 28×28 (T = 784, K = 25): V_W is small, one block
+    ConvWeightGram.Plan p1 =
+        ConvWeightGram.plan(128, 10, 128, 10, true, false, geometry(1, 28, 28, 5, 2), 32, AUTO);
+    assertTrue(p1.explicit());
+    assertEquals(128, p1.blockL());
+  }
+
+  @Test
+  void heldEntriesStayBoundedAsNGrows() {
+    ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
+    int previous = Integer.MAX_VALUE;
+    for (int n : new int[] {128, 256, 512, 1024, 4096}) {
+      ConvWeightGram.Plan p = ConvWeightGram.plan(n, 10, n, 10, true, false, conv2, 64, AUTO);
+      assertTrue(p.explicit());
+      assertTrue(p.explicitElements() <= AUTO.memoryElements(), "N = " + n);
+      assertTrue(p.blockL() <= previous, "blocks do not grow with N");
+      previous = p.blockL();
+      ConvWeightGram.Plan cross = ConvWeightGram.plan(n, 1, n, 10, false, false, conv2, 64, AUTO);
+      assertTrue(cross.explicitElements() <= AUTO.memoryElements(), "cross terms at N = " + n);
+    }
+  }
+
+  @Test
+  void structuredIsChosenOnlyWhenItsPatchGramFits() {
+    ConvGeometry g = geometry(8, 3, 3, 3, 0);
+    ConvGramPolicy tiny = new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, 100);
+    // Q = U Uᵀ needs (16·1)² + 32·72 entries > 100: explicit, in blocks of one sample
+    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, tiny);
+    assertTrue(p.explicit());
+    assertEquals(1, p.blockL());
+  }
+
+  @Test
+  void forcedModesAreFollowedAndSaySo() {
+    ConvGeometry g = geometry(1, 28, 28, 5, 2);
+    ConvWeightGram.Plan s =
+        ConvWeightGram.plan(
+            4,
+            10,
+            4,
+            10,
+            true,
+            false,
+            g,
+            32,
+            new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1L << 40));
+    assertFalse(s.explicit());
+    assertTrue(s.describe("x", 40, 40).contains("forced by the policy"));
+  }
+}
