@@ -154,6 +154,13 @@ public final class MemoryCurve {
       return points;
     }
     int largest = predictLargest(fit, heapBytes);
+    int measured =
+        points.stream().filter(p -> "ok".equals(p.status())).mapToInt(Point::n).max().orElse(0);
+    if (largest <= measured) {
+      // the fit's largest N was already run with the listed ones
+      log.accept("  largest N by the fit: " + largest + " (already measured)");
+      return points;
+    }
     for (int attempt = 0; attempt < 3 && largest > 0; attempt++) {
       long need = (long) (fit[0] + fit[1] * (double) largest * largest) + MARGIN;
       long available = PeakMemory.machineAvailableBytes();
