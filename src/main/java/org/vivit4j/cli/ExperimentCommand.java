@@ -84,6 +84,9 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--subsample-ggn", description = "GGN sub-sample size to compare (0: off)")
   Integer subsampleGgn;
 
+  @Option(names = "--mc-samples", description = "Monte-Carlo GGN samples to compare (0: off)")
+  Integer mcSamples;
+
   @Option(names = "--damping")
   Double damping;
 
@@ -128,6 +131,7 @@ final class ExperimentCommand implements Callable<Integer> {
     put(flags, "top_k", topK);
     put(flags, "groups", groups);
     put(flags, "subsample_ggn", subsampleGgn);
+    put(flags, "mc_samples", mcSamples);
     put(flags, "damping", damping);
     put(flags, "backend", backend);
     put(flags, "device", device);

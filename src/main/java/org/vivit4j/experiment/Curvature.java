@@ -18,9 +18,9 @@ import org.vivit4j.model.ParamTensor;
 /**
  * One curvature measurement on a mini-batch, per parameter group: the top-k GGN eigenvalues, the
  * signal-to-noise ratios of the per-sample directional derivatives γ and λ (MATH.md §5), the GGN
- * trace (the sum of the Gram eigenvalues), the overlap of the top-k eigenspace of a sub-sampled GGN
- * with the exact one, and the loss change a damped Newton step along the top-k directions (MATH.md
- * §8) should give by the quadratic model against the one it gives.
+ * trace (the sum of the Gram eigenvalues), the overlaps of the top-k eigenspaces of a sub-sampled
+ * and of a Monte-Carlo GGN with the exact one, and the loss change a damped Newton step along the
+ * top-k directions (MATH.md §8) should give by the quadratic model against the one it gives.
  */
 final class Curvature {
   private Curvature() {}
@@ -35,7 +35,8 @@ final class Curvature {
       double trace,
       double overlapSubsampled,
       double newtonPredicted,
-      double newtonMeasured) {}
+      double newtonMeasured,
+      double overlapMonteCarlo) {}
 
   /** {@code mean² / var} with the unbiased variance (MATH.md §5); NaN-free: 0/0 gives 0. */
   static double snr(double[] values) {
@@ -83,6 +84,8 @@ final class Curvature {
       List<String> groupNames,
       int topK,
       int subsampleGgn,
+      int mcSamples,
+      long mcSeed,
       double damping,
       Backend backend,
       LossOfParams lossAt) {
@@ -99,6 +102,12 @@ final class Curvature {
       int[] rows = java.util.stream.IntStream.range(0, subsampleGgn).toArray();
       var eighSub = new EighComputation(ComputationOptions.defaults().withSubsampling(null, rows));
       sub = eighSub.run(net, loss, batch, groups, backend);
+    }
+    ComputationResult mc = null;
+    if (mcSamples > 0) {
+      var eighMc =
+          new EighComputation(ComputationOptions.defaults().withMonteCarlo(mcSamples, mcSeed));
+      mc = eighMc.run(net, loss, batch, groups, backend);
     }
     double baseLoss = lossAt.loss(net.flatParams());
     List<GroupMeasurement> out = new ArrayList<>();
@@ -143,7 +152,11 @@ final class Curvature {
         offset += p.numel();
       }
       double measured = lossAt.loss(theta) - baseLoss;
-      out.add(new GroupMeasurement(groupNames.get(g), dirs, trace, overlap, predicted, measured));
+      double overlapMc =
+          mc == null ? Double.NaN : overlap(e.evecs(), mc.group(groups.get(g)).evecs());
+      out.add(
+          new GroupMeasurement(
+              groupNames.get(g), dirs, trace, overlap, predicted, measured, overlapMc));
     }
     return out;
   }

@@ -119,7 +119,7 @@ public final class Experiment {
     groupLog =
         new CsvLog(
             dir.resolve("groups.csv"),
-            "group,step,epoch,trace,overlap_subsampled,newton_predicted,newton_measured");
+            "group,step,epoch,trace,overlap_subsampled,newton_predicted,newton_measured,overlap_mc");
     Thread hook = new Thread(this::finish, "experiment-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
 
@@ -211,6 +211,8 @@ public final class Experiment {
             groupNames,
             config.topK(),
             config.subsampleGgn(),
+            config.mcSamples(),
+            step,
             config.damping(),
             backend,
             lossAt)) {
@@ -227,7 +229,8 @@ public final class Experiment {
           m.trace(),
           m.overlapSubsampled(),
           m.newtonPredicted(),
-          m.newtonMeasured());
+          m.newtonMeasured(),
+          m.overlapMonteCarlo());
     }
   }
 
@@ -308,13 +311,14 @@ public final class Experiment {
     List<String> gl = groupLog.labels();
     for (int i = 0; i < g.size(); i++) {
       double[] r = g.get(i);
-      overlap.add(gl.get(i), r[0], r[3]);
+      overlap.add(gl.get(i) + " sub-sampled", r[0], r[3]);
+      overlap.add(gl.get(i) + " Monte-Carlo", r[0], r[6]);
       trace.add(gl.get(i), r[0], r[2]);
       newton.add(gl.get(i), r[4], r[5]);
     }
     Plots.save(
-        dir.resolve("overlap_subsampled.png"),
-        "Top-k eigenspace overlap: sub-sampled vs exact GGN",
+        dir.resolve("overlap.png"),
+        "Top-k eigenspace overlap with the exact GGN",
         "step",
         "overlap",
         overlap,

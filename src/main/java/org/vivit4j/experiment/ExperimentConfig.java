@@ -19,6 +19,8 @@ import org.vivit4j.model.InvalidInputException;
  *     mini-batch (the Gram matrix is {@code N·10} square)
  * @param groups {@code all} (one group, the full GGN) or {@code per-layer} (block-diagonal)
  * @param subsampleGgn size of the GGN sub-sample compared with the exact GGN (0: off)
+ * @param mcSamples Monte-Carlo samples M of the MC-GGN compared with the exact GGN (0: off; the
+ *     draws are seeded by the step)
  * @param damping constant damping δ of the damped Newton step
  */
 public record ExperimentConfig(
@@ -36,6 +38,7 @@ public record ExperimentConfig(
     int topK,
     String groups,
     int subsampleGgn,
+    int mcSamples,
     double damping,
     String backend,
     String device,
@@ -58,6 +61,7 @@ public record ExperimentConfig(
         5,
         "per-layer",
         16,
+        1,
         1e-3,
         "cpu",
         null,
@@ -82,6 +86,7 @@ public record ExperimentConfig(
     m.put("top_k", topK);
     m.put("groups", groups);
     m.put("subsample_ggn", subsampleGgn);
+    m.put("mc_samples", mcSamples);
     m.put("damping", damping);
     m.put("backend", backend);
     m.put("device", device);
@@ -117,6 +122,7 @@ public record ExperimentConfig(
             (int) num(m, "top_k", source),
             str(m, "groups", source),
             (int) num(m, "subsample_ggn", source),
+            (int) num(m, "mc_samples", source),
             num(m, "damping", source),
             str(m, "backend", source),
             (String) m.get("device"),
@@ -180,6 +186,14 @@ public record ExperimentConfig(
     if (subsampleGgn > 0 && topK > subsampleGgn * 10) {
       throw new InvalidInputException(
           source + ".top_k", "is larger than the sub-sampled Gram size " + subsampleGgn * 10);
+    }
+    if (mcSamples < 0) {
+      throw new InvalidInputException(source + ".mc_samples", "must be >= 0 (0 turns it off)");
+    }
+    if (mcSamples > 0 && topK > mcSamples * curvatureBatch) {
+      throw new InvalidInputException(
+          source + ".top_k",
+          "is larger than the Monte-Carlo Gram size " + mcSamples * curvatureBatch);
     }
     if (!(damping >= 0)) {
       throw new InvalidInputException(source + ".damping", "must be >= 0");

@@ -75,8 +75,11 @@ class ExperimentEndToEndTest {
           Double.parseDouble(f[5]) >= 0 && Double.parseDouble(f[6]) >= 0, "SNR >= 0: " + line);
     }
     for (String line : groups.subList(1, groups.size())) {
-      double overlap = Double.parseDouble(line.split(",")[4]);
-      assertTrue(overlap >= 0 && overlap <= 1 + 1e-9, "overlap in [0, 1]: " + line);
+      String[] f = line.split(",");
+      for (int col : new int[] {4, 7}) {
+        double overlap = Double.parseDouble(f[col]);
+        assertTrue(overlap >= 0 && overlap <= 1 + 1e-9, "overlaps in [0, 1]: " + line);
+      }
     }
     for (String png :
         List.of(
@@ -85,7 +88,7 @@ class ExperimentEndToEndTest {
             "snr_gamma_layer2.png",
             "snr_lambda_layer4.png",
             "newton.png",
-            "overlap_subsampled.png",
+            "overlap.png",
             "trace.png")) {
       assertTrue(Files.size(dir.resolve(png)) > 1000, png);
     }
