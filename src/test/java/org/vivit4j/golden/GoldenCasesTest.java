@@ -51,17 +51,15 @@ class GoldenCasesTest {
     String json = Files.readString(file);
     Problem problem = ProblemReader.parse(json);
     Backend backend = TestBackends.get(backendName);
-    {
-      var computation = new DirectionalDerivativesComputation(problem.options());
-      ComputationResult result =
-          computation.run(
-              problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
-      GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
-      GoldenComparison.Report report =
-          GoldenComparison.compare(problem.name(), result, golden, backend.precision());
-      assertTrue(report.passed(), () -> file.getFileName() + ": " + report.failures());
-      assertEquals(backendName.startsWith("opencl") ? "opencl" : "cpu", result.runInfo().backend());
-    }
+    var computation = new DirectionalDerivativesComputation(problem.options());
+    ComputationResult result =
+        computation.run(
+            problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+    GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
+    GoldenComparison.Report report =
+        GoldenComparison.compare(problem.name(), result, golden, backend.precision());
+    assertTrue(report.passed(), () -> file.getFileName() + ": " + report.failures());
+    assertEquals(backendName.startsWith("opencl") ? "opencl" : "cpu", result.runInfo().backend());
   }
 
   /** Forced Conv2d Gram strategies: structured, explicit in one block, explicit in 1–2 samples. */
@@ -113,23 +111,20 @@ class GoldenCasesTest {
     Problem problem = ProblemReader.parse(json);
     GoldenOutputs golden = GoldenOutputs.fromJson(new ObjectMapper().readTree(json));
     Backend backend = TestBackends.get("cpu-float64");
-    {
-      ComputationOptions options = problem.options();
-      var eigh = new EighComputation(options);
-      ComputationResult r =
-          eigh.run(problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
-      var report = GoldenComparison.compare(problem.name(), r, golden, Precision.FLOAT64);
-      assertTrue(report.passed(), () -> report.failures().toString());
-      assertTrue(
-          report.checks().stream().anyMatch(c -> c.quantity().contains("evecs"))
-              || golden.groups().stream().allMatch(g -> g.evecs() == null),
-          "eigenvectors were not compared");
-      var eigvalsh = new EigvalshComputation(options);
-      ComputationResult e =
-          eigvalsh.run(
-              problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
-      var report2 = GoldenComparison.compare(problem.name(), e, golden, Precision.FLOAT64);
-      assertTrue(report2.passed(), () -> report2.failures().toString());
-    }
+    ComputationOptions options = problem.options();
+    var eigh = new EighComputation(options);
+    ComputationResult r =
+        eigh.run(problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+    var report = GoldenComparison.compare(problem.name(), r, golden, Precision.FLOAT64);
+    assertTrue(report.passed(), () -> report.failures().toString());
+    assertTrue(
+        report.checks().stream().anyMatch(c -> c.quantity().contains("evecs"))
+            || golden.groups().stream().allMatch(g -> g.evecs() == null),
+        "eigenvectors were not compared");
+    var eigvalsh = new EigvalshComputation(options);
+    ComputationResult e =
+        eigvalsh.run(problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
+    var report2 = GoldenComparison.compare(problem.name(), e, golden, Precision.FLOAT64);
+    assertTrue(report2.passed(), () -> report2.failures().toString());
   }
 }
