@@ -81,42 +81,6 @@ public record GroupResult(
         null);
   }
 
-  /** A result without eigensolver information: {@code gramEvals} is the whole spectrum. */
-  public GroupResult(
-      ParamGroup group,
-      int dim,
-      double[] gramEvals,
-      int[] selectedIndices,
-      double[] evals,
-      double[][] gammas,
-      double[][] lambdas,
-      double[][] evecs,
-      List<String> warnings,
-      double ggnTrace,
-      double ggnFrobeniusNorm,
-      double[] gammaSnr,
-      double[] lambdaSnr,
-      double[] dampings,
-      double[] newtonStep) {
-    this(
-        group,
-        dim,
-        gramEvals,
-        selectedIndices,
-        evals,
-        gammas,
-        lambdas,
-        evecs,
-        warnings,
-        ggnTrace,
-        ggnFrobeniusNorm,
-        gammaSnr,
-        lambdaSnr,
-        dampings,
-        newtonStep,
-        null);
-  }
-
   /** Index of {@code gramEvals[0]} in the whole ascending spectrum. */
   public int gramEvalsOffset() {
     return spectrum == null ? 0 : spectrum.offset();

@@ -330,7 +330,8 @@ class ResultWriterTest {
             new double[] {TRICKY[0], 8.0},
             new double[] {Double.POSITIVE_INFINITY, Double.NaN},
             new double[] {0.1, 0.1},
-            new double[] {-0.25, TRICKY[5]});
+            new double[] {-0.25, TRICKY[5]},
+            null);
     ComputationResult result =
         new ComputationResult(
             null, List.of(r), new RunInfo("cpu", "Java", "float64", 0.5), List.of());
@@ -361,7 +362,8 @@ class ResultWriterTest {
             null,
             null,
             null,
-            new double[] {Double.NaN, 0});
+            new double[] {Double.NaN, 0},
+            null);
     Path bad = dir.resolve("bad.json");
     IllegalStateException e =
         assertThrows(
