@@ -107,6 +107,7 @@ public final class OpenClBackend implements Backend {
    */
   public OpenClBackend(String deviceSelector) {
     device = OpenClDevices.select(deviceSelector);
+    SignalChaining.warnIfMissing();
     try {
       cl_context_properties props = new cl_context_properties();
       props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
