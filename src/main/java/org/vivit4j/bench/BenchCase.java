@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.api.Problem;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.DeepObsProblems;
 import org.vivit4j.problems.RandomProblems;
 
 /**
@@ -48,5 +50,32 @@ public record BenchCase(
         p.loss(),
         p.batch(),
         10);
+  }
+
+  /**
+   * DeepOBS's fmnist_2c2d (two 5×5 conv layers with max-pooling, 3 274 634 parameters) with
+   * cross-entropy (mean), exact GGN, top-10, on N random pixel codes and labels (seed 0). Time and
+   * memory do not depend on the pixel values, so the benchmark needs no data set.
+   */
+  public static BenchCase fmnist2c2d(int n) {
+    Problem p = DeepObsProblems.fmnist2c2d(0, n, 10, null).problem();
+    return new BenchCase(
+        "fmnist_2c2d_n" + n,
+        "fmnist_2c2d (DeepOBS), CE mean, N=" + n + ", top-10",
+        p.network(),
+        p.loss(),
+        p.batch(),
+        10);
+  }
+
+  /** A case by network name ({@code mlp784} or {@code fmnist_2c2d}) and batch size. */
+  public static BenchCase of(String network, int n) {
+    return switch (network) {
+      case "mlp784" -> mlp784(n);
+      case "fmnist_2c2d" -> fmnist2c2d(n);
+      default ->
+          throw new org.vivit4j.model.InvalidInputException(
+              "--network", "unknown network '" + network + "' (mlp784 or fmnist_2c2d)");
+    };
   }
 }

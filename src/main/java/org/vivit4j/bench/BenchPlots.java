@@ -86,8 +86,9 @@ public final class BenchPlots {
     };
   }
 
-  /** Peak heap and time of the memory curve vs N. */
-  public static void memoryVsN(List<MemoryCurve.Point> points, long heapBytes, Path file)
+  /** Peak heap and time of one network's memory curve vs N. */
+  public static void memoryVsN(
+      String network, List<MemoryCurve.Point> points, long heapBytes, Path file)
       throws IOException {
     List<MemoryCurve.Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
     if (ok.isEmpty()) {
@@ -95,7 +96,8 @@ public final class BenchPlots {
     }
     XYChart c =
         chart(
-            "784-128-64-10 MLP, exact top-10 directional derivatives (one cold run per JVM)",
+            MemoryCurve.title(network)
+                + ", exact top-10 directional derivatives (one cold run per JVM)",
             "N (batch size)",
             "peak heap GiB  /  seconds",
             false,
@@ -106,6 +108,11 @@ public final class BenchPlots {
             n,
             ok.stream().mapToDouble(p -> p.peakHeapBytes() / (double) (1L << 30)).toArray())
         .setMarker(SeriesMarkers.CIRCLE);
+    c.addSeries(
+            "live heap after GC (GiB)",
+            n,
+            ok.stream().mapToDouble(p -> p.peakLiveBytes() / (double) (1L << 30)).toArray())
+        .setMarker(SeriesMarkers.DIAMOND);
     c.addSeries("wall time (s)", n, ok.stream().mapToDouble(MemoryCurve.Point::seconds).toArray())
         .setMarker(SeriesMarkers.SQUARE);
     double limit = heapBytes / (double) (1L << 30);

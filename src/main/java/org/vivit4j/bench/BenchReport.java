@@ -59,7 +59,13 @@ public final class BenchReport {
     try {
       BenchPlots.timeVsN(run.timings(), dir.resolve("time_vs_n.png"));
       BenchPlots.opsGflops(run.ops(), run.peaks(), dir.resolve("ops_gflops.png"));
-      BenchPlots.memoryVsN(run.memory(), run.memoryHeapBytes(), dir.resolve("memory_vs_n.png"));
+      for (String network : MemoryCurve.NETWORKS) {
+        BenchPlots.memoryVsN(
+            network,
+            MemoryCurve.of(run.memory(), network),
+            run.memoryHeapBytes(),
+            dir.resolve("memory_vs_n_" + network + ".png"));
+      }
     } catch (IOException | RuntimeException | LinkageError e) {
       // a runtime without java.desktop (the jlinked GPU bundle) cannot draw; say so
       plotNotes.add("plots not drawn: " + e);
@@ -139,18 +145,20 @@ public final class BenchReport {
   static String memoryCsv(List<MemoryCurve.Point> points) {
     StringBuilder sb =
         new StringBuilder(
-            "n,status,seconds,eigensolve_s,peak_heap_bytes,gc_count,eigensolver,lanczos_products,"
+            "network,n,status,seconds,eigensolve_s,peak_heap_bytes,peak_live_bytes,gc_count,eigensolver,lanczos_products,"
                 + "eig_residual,largest\n");
     for (MemoryCurve.Point p : points) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%d,\"%s\",%.6g,%.6g,%d,%d,%s,%d,%.3g,%b%n",
+              "%s,%d,\"%s\",%.6g,%.6g,%d,%d,%d,%s,%d,%.3g,%b%n",
+              p.network(),
               p.n(),
               p.status().replace('"', '\''),
               p.seconds(),
               p.eigSeconds(),
               p.peakHeapBytes(),
+              p.peakLiveBytes(),
               p.gcCount(),
               p.eigensolver(),
               p.products(),

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * Time and peak heap of exact top-10 directional derivatives of the 784-128-64-10 MLP against N,
- * each N in a fresh JVM with a fixed heap limit ({@code tornado-run bench-point}), and the largest
- * N that fits: predicted from a fit {@code peak ≈ a + b·N²} (the Gram matrix is {@code 8·(10N)²}
- * bytes), then run at that N when the machine has the memory.
+ * Time and peak heap of exact top-10 directional derivatives of one network ({@code mlp784} or
+ * {@code fmnist_2c2d}) against N, each N in a fresh JVM with a fixed heap limit ({@code tornado-run
+ * bench-point}), and the largest N that fits: predicted from a least-squares fit {@code peak ≈ a +
+ * b·N + c·N²} (per-sample factors grow with N, the Gram matrix {@code 8·(10N)²} bytes with N²),
+ * then run at that N when the machine has the memory.
  */
 public final class MemoryCurve {
   private MemoryCurve() {}
@@ -26,16 +29,35 @@ public final class MemoryCurve {
    * @param status {@code ok}, {@code oom} (out of heap), {@code failed: …} or {@code not run: …}
    */
   public record Point(
+      String network,
       int n,
       String status,
       double seconds,
       double eigSeconds,
       long peakHeapBytes,
+      long peakLiveBytes,
       long gcCount,
       String eigensolver,
       long products,
       double residual,
       boolean largest) {}
+
+  /** The networks a memory curve can run, as {@code bench-point --network} names them. */
+  public static final List<String> NETWORKS = List.of("mlp784", "fmnist_2c2d");
+
+  /** A heading for a network's curve. */
+  public static String title(String network) {
+    return switch (network) {
+      case "mlp784" -> "784-128-64-10 MLP";
+      case "fmnist_2c2d" -> "fmnist_2c2d (DeepOBS conv net)";
+      default -> network;
+    };
+  }
+
+  /** The points of one network, in order. */
+  public static List<Point> of(List<Point> points, String network) {
+    return points.stream().filter(p -> p.network().equals(network)).toList();
+  }
 
   /** Memory beyond the predicted peak heap that must be available before the largest run. */
   static final long MARGIN = 1L << 30;
@@ -44,12 +66,14 @@ public final class MemoryCurve {
   public static final String MARKER = "BENCH-POINT ";
 
   /**
-   * Runs {@code tornado-run bench-point --n N} in a child JVM with {@code -Xmx heap}.
+   * Runs {@code tornado-run bench-point --network network --n N} in a child JVM with {@code -Xmx
+   * heap}.
    *
    * @param timeoutSeconds the child is killed after this long (status {@code failed: timeout})
    */
   public static Point runChild(
-      int n, String heap, String dtype, long timeoutSeconds, boolean largest) throws IOException {
+      String network, int n, String heap, String dtype, long timeoutSeconds, boolean largest)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd =
         List.of(
@@ -59,6 +83,8 @@ public final class MemoryCurve {
             System.getProperty("java.class.path"),
             "org.vivit4j.cli.Main",
             "bench-point",
+            "--network",
+            network,
             "--n",
             Integer.toString(n),
             "--dtype",
@@ -70,23 +96,25 @@ public final class MemoryCurve {
       if (!finished) {
         p.destroyForcibly();
         p.waitFor();
-        return failed(n, "failed: timeout after " + timeoutSeconds + " s", largest);
+        return failed(network, n, "failed: timeout after " + timeoutSeconds + " s", largest);
       }
       out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      return failed(n, "failed: interrupted", largest);
+      return failed(network, n, "failed: interrupted", largest);
     }
     for (String line : out.split("\n")) {
       if (line.startsWith(MARKER)) {
         JsonNode j = new ObjectMapper().readTree(line.substring(MARKER.length()));
         return new Point(
+            network,
             n,
             j.get("status").asText(),
             j.path("seconds").asDouble(Double.NaN),
             j.path("eig_seconds").asDouble(Double.NaN),
             j.path("peak_heap_bytes").asLong(-1),
+            j.path("peak_live_bytes").asLong(-1),
             j.path("gc_count").asLong(-1),
             j.path("eigensolver").asText(""),
             j.path("products").asLong(0),
@@ -95,45 +123,84 @@ public final class MemoryCurve {
       }
     }
     String tail = out.length() > 300 ? out.substring(out.length() - 300) : out;
-    return failed(n, "failed: exit " + p.exitValue() + ": " + tail.replace('\n', ' '), largest);
+    return failed(
+        network, n, "failed: exit " + p.exitValue() + ": " + tail.replace('\n', ' '), largest);
   }
 
-  static Point failed(int n, String status, boolean largest) {
-    return new Point(n, status, Double.NaN, Double.NaN, -1, -1, "", 0, Double.NaN, largest);
+  static Point failed(String network, int n, String status, boolean largest) {
+    return new Point(
+        network, n, status, Double.NaN, Double.NaN, -1, -1, -1, "", 0, Double.NaN, largest);
   }
 
   /**
-   * Least-squares fit {@code peak = a + b·N²} over the successful points.
+   * Least-squares fit {@code peak = a + b·N + c·N²} over the successful points. With only two
+   * points, or when that fit falls somewhere from the smallest measured N on (noise in small runs),
+   * {@code peak = a + c·N²} instead.
    *
-   * @return {@code {a, b}}, or null with fewer than two points
+   * @return {@code {a, b, c}}, or null with fewer than two points or when the fitted peak does not
+   *     grow with N
    */
   public static double[] fit(List<Point> points) {
     List<Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
     if (ok.size() < 2) {
       return null;
     }
-    double sx = 0;
-    double sy = 0;
-    double sxx = 0;
-    double sxy = 0;
-    for (Point p : ok) {
-      double x = (double) p.n() * p.n();
-      double y = p.peakHeapBytes();
-      sx += x;
-      sy += y;
-      sxx += x * x;
-      sxy += x * y;
+    int smallest = ok.stream().mapToInt(Point::n).min().orElseThrow();
+    if (ok.size() >= 3) {
+      double[] full = leastSquares(ok, true);
+      if (full != null && full[1] + 2 * full[2] * smallest >= 0 && full[2] >= 0) {
+        return full;
+      }
     }
-    int m = ok.size();
-    double b = (m * sxy - sx * sy) / (m * sxx - sx * sx);
-    double a = (sy - b * sx) / m;
-    return new double[] {a, b};
+    double[] quadratic = leastSquares(ok, false);
+    return quadratic != null && quadratic[2] > 0 ? quadratic : null;
   }
 
-  /** The largest N (a multiple of 64) whose fitted peak stays within {@code heapBytes}. */
+  private static double[] leastSquares(List<Point> ok, boolean linearTerm) {
+    int cols = linearTerm ? 3 : 2;
+    // N in thousands keeps the normal equations well conditioned
+    DMatrixRMaj x = new DMatrixRMaj(ok.size(), cols);
+    DMatrixRMaj y = new DMatrixRMaj(ok.size(), 1);
+    for (int i = 0; i < ok.size(); i++) {
+      double n = ok.get(i).n() / 1000.0;
+      x.set(i, 0, 1);
+      if (linearTerm) {
+        x.set(i, 1, n);
+      }
+      x.set(i, cols - 1, n * n);
+      y.set(i, 0, ok.get(i).peakHeapBytes());
+    }
+    DMatrixRMaj coef = new DMatrixRMaj(cols, 1);
+    if (!CommonOps_DDRM.solve(x, y, coef)) {
+      return null;
+    }
+    return new double[] {
+      coef.get(0), linearTerm ? coef.get(1) / 1000.0 : 0, coef.get(cols - 1) / 1e6
+    };
+  }
+
+  /** The fitted peak heap at batch size {@code n}. */
+  public static double predictPeak(double[] fit, double n) {
+    return fit[0] + fit[1] * n + fit[2] * n * n;
+  }
+
+  /**
+   * The largest N (a multiple of 64, or of 16 below 64) whose fitted peak stays within {@code
+   * heapBytes}.
+   */
   public static int predictLargest(double[] fit, long heapBytes) {
-    double n = Math.sqrt(Math.max(0, (heapBytes - fit[0]) / fit[1]));
-    return (int) (Math.floor(n / 64) * 64);
+    double a = fit[0] - heapBytes;
+    double b = fit[1];
+    double c = fit[2];
+    double n;
+    if (c > 0) {
+      n = (-b + Math.sqrt(Math.max(0, b * b - 4 * c * a))) / (2 * c);
+    } else {
+      n = -a / b;
+    }
+    n = Math.max(0, n);
+    int step = n >= 64 ? 64 : 16;
+    return (int) (Math.floor(n / step) * step);
   }
 
   /**
@@ -141,11 +208,17 @@ public final class MemoryCurve {
    * (its predicted peak plus 1 GiB must be available), stepping down 10 % after an out-of-heap.
    */
   public static List<Point> run(
-      int[] ns, String heap, long heapBytes, String dtype, long timeout, Consumer<String> log)
+      String network,
+      int[] ns,
+      String heap,
+      long heapBytes,
+      String dtype,
+      long timeout,
+      Consumer<String> log)
       throws IOException {
     List<Point> points = new ArrayList<>();
     for (int n : ns) {
-      Point p = runChild(n, heap, dtype, timeout, false);
+      Point p = runChild(network, n, heap, dtype, timeout, false);
       log.accept(describe(p));
       points.add(p);
     }
@@ -162,11 +235,12 @@ public final class MemoryCurve {
       return points;
     }
     for (int attempt = 0; attempt < 3 && largest > 0; attempt++) {
-      long need = (long) (fit[0] + fit[1] * (double) largest * largest) + MARGIN;
+      long need = (long) predictPeak(fit, largest) + MARGIN;
       long available = PeakMemory.machineAvailableBytes();
       if (available >= 0 && available < need) {
         Point p =
             failed(
+                network,
                 largest,
                 String.format(
                     Locale.ROOT,
@@ -179,7 +253,7 @@ public final class MemoryCurve {
         points.add(p);
         break;
       }
-      Point p = runChild(largest, heap, dtype, timeout * 4, true);
+      Point p = runChild(network, largest, heap, dtype, timeout * 4, true);
       log.accept(describe(p));
       points.add(p);
       if (!"oom".equals(p.status())) {
@@ -193,13 +267,16 @@ public final class MemoryCurve {
   public static String describe(Point p) {
     return String.format(
         Locale.ROOT,
-        "  N=%d%s: %s, %.2f s (eigensolve %.2f s, %s), peak heap %.2f GiB",
+        "  %s N=%d%s: %s, %.2f s (eigensolve %.2f s, %s), peak heap %.2f GiB (live after GC"
+            + " %.2f GiB)",
+        p.network(),
         p.n(),
         p.largest() ? " (largest)" : "",
         p.status(),
         p.seconds(),
         p.eigSeconds(),
         p.eigensolver(),
-        p.peakHeapBytes() / (double) (1L << 30));
+        p.peakHeapBytes() / (double) (1L << 30),
+        p.peakLiveBytes() / (double) (1L << 30));
   }
 }

@@ -6,15 +6,23 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
 /**
- * Peak heap use of this JVM through the memory-pool beans: {@link #reset()} before a run, {@link
- * #peakBytes()} after. The sum of the heap pools' peaks is an upper bound of the simultaneous peak
- * (pools may peak at different times) and a lower bound of what the heap must hold.
+ * Peak heap use of this JVM through the memory-pool beans: {@link #reset()} before a run, then
+ * {@link #peakBytes()} and {@link #peakLiveBytes()} after. The sum of the heap pools' peaks is an
+ * upper bound of the simultaneous peak (pools may peak at different times, and the young generation
+ * fills with garbage as far as the collector lets it grow); the largest heap use right after a
+ * collection is a lower bound of what the heap must hold (what was reachable then).
  */
 public final class PeakMemory {
   private PeakMemory() {}
 
+  private static final java.util.concurrent.atomic.AtomicLong PEAK_LIVE =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static volatile boolean listening;
+
   public static void reset() {
+    listen();
     System.gc();
+    PEAK_LIVE.set(0);
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == MemoryType.HEAP) {
         p.resetPeakUsage();
@@ -31,6 +39,51 @@ public final class PeakMemory {
       }
     }
     return sum;
+  }
+
+  /**
+   * The largest heap use right after a collection since {@link #reset()} (0 when none ran): heap
+   * pools' {@code memoryUsageAfterGc}, summed, from the collectors' notifications.
+   */
+  public static long peakLiveBytes() {
+    return PEAK_LIVE.get();
+  }
+
+  private static synchronized void listen() {
+    if (listening) {
+      return;
+    }
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        heapPools.add(p.getName());
+      }
+    }
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof javax.management.NotificationEmitter emitter) {
+        emitter.addNotificationListener(
+            (notification, handback) -> {
+              if (!com.sun.management.GarbageCollectionNotificationInfo
+                  .GARBAGE_COLLECTION_NOTIFICATION
+                  .equals(notification.getType())) {
+                return;
+              }
+              var info =
+                  com.sun.management.GarbageCollectionNotificationInfo.from(
+                      (javax.management.openmbean.CompositeData) notification.getUserData());
+              long after = 0;
+              for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(e.getKey())) {
+                  after += e.getValue().getUsed();
+                }
+              }
+              PEAK_LIVE.accumulateAndGet(after, Math::max);
+            },
+            null,
+            null);
+      }
+    }
+    listening = true;
   }
 
   /** Collections so far over all collectors. */

@@ -77,6 +77,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "batch sizes of the memory curve (default: 256,512,1024,2048,3072,4096)")
   int[] memoryNs;
 
+  @Option(
+      names = "--memory-n-2c2d",
+      split = ",",
+      description = "batch sizes of the fmnist_2c2d memory curve (default: 32,64,128,256,512)")
+  int[] memoryNsConv;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private static final Map<String, BenchConfig> KNOWN = new LinkedHashMap<>();
@@ -118,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
     for (int n : new int[] {32, 128, 512}) {
       timeMlp(BenchCase.mlp784(n), cfgs, timings);
     }
+    timeConv(BenchCase.fmnist2c2d(quick ? 16 : 128), cfgs, timings);
 
     List<OpsBench.OpTiming> ops = new ArrayList<>();
     if (!noOps) {
@@ -136,21 +143,16 @@ final class BenchCommand implements Callable<Integer> {
     List<MemoryCurve.Point> memory = new ArrayList<>();
     long heapBytes = parseHeap(memoryHeap);
     if (!noMemory) {
-      int[] ns =
+      int[] mlpNs =
           memoryNs != null
               ? memoryNs
               : quick ? new int[] {128, 256, 512} : new int[] {256, 512, 1024, 2048, 3072, 4096};
-      log.println("time and peak heap vs N (child JVMs, -Xmx" + memoryHeap + "):");
-      if (quick) {
-        for (int n : ns) {
-          MemoryCurve.Point p = MemoryCurve.runChild(n, memoryHeap, "float64", 1800, false);
-          log.println(MemoryCurve.describe(p));
-          memory.add(p);
-        }
-        notes.add("quick mode: no largest-N run");
-      } else {
-        memory.addAll(MemoryCurve.run(ns, memoryHeap, heapBytes, "float64", 3600, log::println));
-      }
+      int[] convNs =
+          memoryNsConv != null
+              ? memoryNsConv
+              : quick ? new int[] {8, 16, 32} : new int[] {32, 64, 128, 256, 512};
+      memory.addAll(memoryCurve("mlp784", mlpNs, heapBytes));
+      memory.addAll(memoryCurve("fmnist_2c2d", convNs, heapBytes));
     }
     notes.add(
         "The machine is shared with other builds (2 cores): timings are medians of repeats in one"
@@ -236,6 +238,22 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private List<MemoryCurve.Point> memoryCurve(String network, int[] ns, long heapBytes)
+      throws java.io.IOException {
+    log.println("time and peak heap vs N, " + network + " (child JVMs, -Xmx" + memoryHeap + "):");
+    if (!quick) {
+      return MemoryCurve.run(network, ns, memoryHeap, heapBytes, "float64", 3600, log::println);
+    }
+    List<MemoryCurve.Point> points = new ArrayList<>();
+    for (int n : ns) {
+      MemoryCurve.Point p = MemoryCurve.runChild(network, n, memoryHeap, "float64", 1800, false);
+      log.println(MemoryCurve.describe(p));
+      points.add(p);
+    }
+    notes.add("quick mode: no largest-N run for " + network);
+    return points;
+  }
+
   private void timeMlp(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {
     boolean slowSkipped = quick && c.n() >= 512;
     // reference: the plain loops in float64, dense EJML where it is affordable
@@ -253,41 +271,76 @@ final class BenchCommand implements Callable<Integer> {
         notes.add(c.id() + " on " + cfg.id() + ": skipped in quick mode");
         continue;
       }
-      try (Backend b = cfg.open()) {
-        ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
-        boolean f64 = cfg.precision() == Precision.FLOAT64;
-        Agreement.Outcome o =
-            Agreement.check(
-                mine.groups().get(0),
-                reference.groups().get(0),
-                f64 ? 1e-10 : 1e-4,
-                f64 ? 1e-8 : 1e-3);
-        String line =
-            String.format(
-                Locale.ROOT,
-                "%s on %s vs cpu-plain-float64 (%s eigensolver): %s",
-                c.id(),
-                cfg.id(),
-                refSolver.optionName(),
-                o.summary());
-        record(line, o.passed());
-        if (!o.passed()) {
-          continue;
-        }
-        int warm;
-        int reps;
-        if (c.n() <= 32) {
-          warm = quick ? 3 : 5;
-          reps = quick ? 7 : 21;
-        } else if (c.n() <= 128) {
-          warm = quick ? 2 : 3;
-          reps = slow ? (quick ? 3 : 5) : (quick ? 5 : 11);
-        } else {
-          warm = slow ? 1 : 2;
-          reps = slow ? 3 : (quick ? 3 : 7);
-        }
-        timings.add(timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
+      int warm;
+      int reps;
+      if (c.n() <= 32) {
+        warm = quick ? 3 : 5;
+        reps = quick ? 7 : 21;
+      } else if (c.n() <= 128) {
+        warm = quick ? 2 : 3;
+        reps = slow ? (quick ? 3 : 5) : (quick ? 5 : 11);
+      } else {
+        warm = slow ? 1 : 2;
+        reps = slow ? 3 : (quick ? 3 : 7);
       }
+      checkAndTime(c, cfg, reference, "cpu-plain-float64 (" + refSolver.optionName(), warm, reps)
+          .ifPresent(timings::add);
+    }
+  }
+
+  /**
+   * fmnist_2c2d end to end: the reference is the BLAS backend in float64 with the dense
+   * eigensolver; the plain-loop configurations are skipped (minutes a run: results/fmnist_2c2d.md).
+   */
+  private void timeConv(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {
+    BenchConfig refConfig = BenchConfig.cpu(Gemm.fastestAvailable(), Precision.FLOAT64);
+    log.printf("%s: reference on %s (dense eigensolver)%n", c.id(), refConfig.id());
+    ComputationResult reference;
+    try (Backend b = refConfig.open()) {
+      reference =
+          EndToEndBench.runOnce(
+              c, b, ComputationOptions.defaults().withEigenSolver(EigenSolver.DENSE));
+    }
+    for (BenchConfig cfg : cfgs) {
+      if (cfg.id().startsWith("cpu-plain")) {
+        notes.add(c.id() + " on " + cfg.id() + ": not timed (the plain loops take minutes a run)");
+        continue;
+      }
+      checkAndTime(c, cfg, reference, refConfig.id() + " (dense", 1, 3).ifPresent(timings::add);
+    }
+  }
+
+  /** Checks one run against the reference, then times it when it agrees. */
+  private java.util.Optional<EndToEndBench.Timing> checkAndTime(
+      BenchCase c,
+      BenchConfig cfg,
+      ComputationResult reference,
+      String referenceLabel,
+      int warm,
+      int reps) {
+    try (Backend b = cfg.open()) {
+      ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
+      boolean f64 = cfg.precision() == Precision.FLOAT64;
+      Agreement.Outcome o =
+          Agreement.check(
+              mine.groups().get(0),
+              reference.groups().get(0),
+              f64 ? 1e-10 : 1e-4,
+              f64 ? 1e-8 : 1e-3);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%s on %s vs %s eigensolver): %s",
+              c.id(),
+              cfg.id(),
+              referenceLabel,
+              o.summary());
+      record(line, o.passed());
+      if (!o.passed()) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
     }
   }
 

@@ -19,9 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tornado-run bench-point --n N}: one cold run of the 784-128-64-10 MLP at batch size N on
- * the default CPU backend, in this JVM, printing time and peak heap as one JSON line (the memory
- * curve of {@code bench} runs one per child JVM).
+ * {@code tornado-run bench-point --network NET --n N}: one cold run of the 784-128-64-10 MLP
+ * ({@code mlp784}) or DeepOBS's fmnist_2c2d at batch size N on the default CPU backend, in this
+ * JVM, printing time and peak heap as one JSON line (the memory curves of {@code bench} run one per
+ * child JVM).
  */
 @Command(
     name = "bench-point",
@@ -32,15 +33,22 @@ final class BenchPointCommand implements Callable<Integer> {
   @Option(names = "--n", required = true, description = "batch size N")
   int n;
 
+  @Option(
+      names = "--network",
+      defaultValue = "mlp784",
+      description = "mlp784 or fmnist_2c2d. Default: ${DEFAULT-VALUE}")
+  String network;
+
   @Option(names = "--dtype", defaultValue = "float64", description = "float64 or float32")
   String dtype;
 
   @Override
   public Integer call() throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
+    out.put("network", network);
     out.put("n", n);
+    BenchCase c = BenchCase.of(network, n);
     try (Backend backend = Backends.create("cpu", null, Precision.fromTypeName(dtype))) {
-      BenchCase c = BenchCase.mlp784(n);
       PeakMemory.reset();
       long gc0 = PeakMemory.gcCount();
       long t0 = System.nanoTime();
@@ -51,6 +59,8 @@ final class BenchPointCommand implements Callable<Integer> {
       out.put("seconds", seconds);
       out.put("eig_seconds", s.seconds());
       out.put("peak_heap_bytes", PeakMemory.peakBytes());
+      Thread.sleep(200); // collectors' notifications arrive on a service thread
+      out.put("peak_live_bytes", PeakMemory.peakLiveBytes());
       out.put("gc_count", PeakMemory.gcCount() - gc0);
       out.put("eigensolver", s.eigensolver());
       out.put("products", s.products());

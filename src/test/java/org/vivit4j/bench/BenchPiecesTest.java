@@ -19,27 +19,63 @@ import org.vivit4j.backend.Precision;
 /** The pieces of {@code tornado-run bench}: memory fit, correctness gate, report files. */
 class BenchPiecesTest {
 
-  private static MemoryCurve.Point point(int n, long peak) {
-    return new MemoryCurve.Point(n, "ok", 1, 0.5, peak, 1, "lanczos", 10, 1e-13, false);
+  private static MemoryCurve.Point point(int n, double peak) {
+    return new MemoryCurve.Point(
+        "mlp784", n, "ok", 1, 0.5, (long) peak, (long) peak / 2, 1, "lanczos", 10, 1e-13, false);
   }
 
   @Test
   void memoryFitRecoversAQuadraticAndPredictsTheLargestN() {
     List<MemoryCurve.Point> pts =
         List.of(
-            point(256, 1000 + 800L * 256 * 256),
-            point(1024, 1000 + 800L * 1024 * 1024),
-            point(2048, 1000 + 800L * 2048 * 2048),
-            MemoryCurve.failed(4096, "oom", false));
+            point(256, 1000 + 800.0 * 256 * 256),
+            point(1024, 1000 + 800.0 * 1024 * 1024),
+            point(2048, 1000 + 800.0 * 2048 * 2048),
+            MemoryCurve.failed("mlp784", 4096, "oom", false));
     double[] fit = MemoryCurve.fit(pts);
-    assertEquals(1000, fit[0], 1e-3 * 800L * 2048 * 2048);
-    assertEquals(800, fit[1], 1e-9);
+    assertEquals(1000, fit[0], 1e-6 * 800.0 * 2048 * 2048);
+    assertEquals(0, fit[1], 1e-3);
+    assertEquals(800, fit[2], 1e-6);
     long heap = 20L << 30;
     int largest = MemoryCurve.predictLargest(fit, heap);
     assertEquals(0, largest % 64);
-    assertTrue(800.0 * largest * largest <= heap);
-    assertTrue(800.0 * (largest + 64) * (largest + 64) > heap - 1000);
+    assertTrue(MemoryCurve.predictPeak(fit, largest) <= heap);
+    assertTrue(MemoryCurve.predictPeak(fit, largest + 64) > heap);
     assertNull(MemoryCurve.fit(List.of(point(256, 5))));
+  }
+
+  @Test
+  void memoryFitKeepsTheLinearTermOfConvNets() {
+    // per-sample factors (18 MB a sample) dominate a conv net's peak at moderate N
+    double a = 3e8;
+    double b = 1.8e7;
+    double c = 800;
+    List<MemoryCurve.Point> pts =
+        List.of(32, 64, 128, 256).stream().map(n -> point(n, a + b * n + c * n * n)).toList();
+    double[] fit = MemoryCurve.fit(pts);
+    assertEquals(a, fit[0], 1e-6 * a);
+    assertEquals(b, fit[1], 1e-6 * b);
+    assertEquals(c, fit[2], 1e-3 * c);
+    int largest = MemoryCurve.predictLargest(fit, 20L << 30);
+    assertTrue(MemoryCurve.predictPeak(fit, largest) <= 20L << 30);
+    assertTrue(MemoryCurve.predictPeak(fit, largest + 64) > 20L << 30);
+    // two points: no linear term
+    double[] two = MemoryCurve.fit(pts.subList(0, 2));
+    assertEquals(0, two[1]);
+    // a peak that falls with N predicts nothing
+    assertNull(MemoryCurve.fit(List.of(point(32, 3e9), point(64, 2e9), point(128, 1e9))));
+  }
+
+  @Test
+  void benchCasesByNetworkName() {
+    assertEquals("mlp784_n8", BenchCase.of("mlp784", 8).id());
+    BenchCase conv = BenchCase.of("fmnist_2c2d", 2);
+    assertEquals("fmnist_2c2d_n2", conv.id());
+    assertEquals(3_274_634, conv.network().numParams());
+    org.vivit4j.model.InvalidInputException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.vivit4j.model.InvalidInputException.class, () -> BenchCase.of("resnet", 8));
+    assertTrue(e.getMessage().contains("--network"), e.getMessage());
   }
 
   @Test
@@ -90,26 +126,87 @@ class BenchPiecesTest {
             100,
             1e-13,
             "passed");
+    EndToEndBench.Timing conv =
+        new EndToEndBench.Timing(
+            "fmnist_2c2d_n128",
+            "fmnist_2c2d (DeepOBS), CE mean, N=128, top-10",
+            128,
+            "cpu-blas-float64",
+            "float64",
+            "dev",
+            "lanczos",
+            1,
+            new double[] {19, 19.5, 20},
+            19.5,
+            19,
+            0.1,
+            180,
+            1e-13,
+            "passed");
+    List<MemoryCurve.Point> memory =
+        List.of(
+            point(256, 1.6e8),
+            point(512, 3.9e8),
+            new MemoryCurve.Point(
+                "fmnist_2c2d",
+                64,
+                "ok",
+                9.8,
+                0.14,
+                2_268_082_712L,
+                1_150_021_464L,
+                21,
+                "lanczos",
+                180,
+                3e-14,
+                false),
+            new MemoryCurve.Point(
+                "fmnist_2c2d",
+                128,
+                "ok",
+                19.1,
+                0.09,
+                2_922_484_736L,
+                1_312_814_240L,
+                24,
+                "lanczos",
+                180,
+                1e-13,
+                false));
     BenchReport.Run run =
         new BenchReport.Run(
             env,
             true,
             List.of("passed"),
-            List.of(t),
+            List.of(t, conv),
             List.of(),
             java.util.Map.of(),
-            List.of(),
+            memory,
             20L << 30,
             List.of("note"));
     Path dir = BenchReport.write(results, run);
     assertEquals("2026-01-02_abc1234_intel-xeon-processor-2c", dir.getFileName().toString());
     for (String f :
-        List.of("summary.md", "end_to_end.csv", "end_to_end.json", "environment.json")) {
+        List.of(
+            "summary.md",
+            "end_to_end.csv",
+            "end_to_end.json",
+            "environment.json",
+            "memory.csv",
+            "memory_vs_n_mlp784.png",
+            "memory_vs_n_fmnist_2c2d.png")) {
       assertTrue(Files.exists(dir.resolve(f)), f);
     }
     String summary = Files.readString(dir.resolve("summary.md"));
     assertTrue(summary.contains("**35.5×**"), summary); // 7.10 s / 0.2 s
     assertTrue(summary.contains("tornado-env/tornado-run bench --quick"), summary);
+    assertTrue(summary.contains("## Time and peak heap vs N (784-128-64-10 MLP"), summary);
+    assertTrue(summary.contains("## Time and peak heap vs N (fmnist_2c2d (DeepOBS conv net)"));
+    assertTrue(summary.contains("| 128 | 1280 | ok | 19.10 s | 90.00 ms | 2.72 GiB | 1.22 GiB"));
+    assertTrue(summary.contains("cpu-blas-float64 19.50 s;"), summary);
+    String csv = Files.readString(dir.resolve("memory.csv"));
+    assertTrue(csv.startsWith("network,n,status,"), csv);
+    assertTrue(csv.contains("fmnist_2c2d,128,\"ok\",19.1000,"), csv);
     String index = Files.readString(results.resolve("index.jsonl"));
     assertTrue(index.contains("\"mlp784_n128/float64\":35.5"), index);
     assertEquals(1, index.lines().count());
