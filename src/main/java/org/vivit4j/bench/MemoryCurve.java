@@ -204,8 +204,9 @@ public final class MemoryCurve {
   }
 
   /**
-   * The whole curve: the listed N, then the predicted largest N when the machine has room for it
-   * (its predicted peak plus 1 GiB must be available), stepping down 10 % after an out-of-heap.
+   * The whole curve: the listed N, then the largest N whose fitted peak fits the heap limit, or the
+   * machine's available memory less 1 GiB when that is smaller (said through {@code note}),
+   * stepping down 10 % after an out-of-heap.
    */
   public static List<Point> run(
       String network,
@@ -214,7 +215,8 @@ public final class MemoryCurve {
       long heapBytes,
       String dtype,
       long timeout,
-      Consumer<String> log)
+      Consumer<String> log,
+      Consumer<String> note)
       throws IOException {
     List<Point> points = new ArrayList<>();
     for (int n : ns) {
@@ -226,33 +228,31 @@ public final class MemoryCurve {
     if (fit == null) {
       return points;
     }
-    int largest = predictLargest(fit, heapBytes);
+    long bound = heapBytes;
+    long available = PeakMemory.machineAvailableBytes();
+    if (available >= 0 && available - MARGIN < heapBytes) {
+      // a heap the machine cannot back would swap or be killed, not throw OutOfMemoryError
+      bound = available - MARGIN;
+      note.accept(
+          String.format(
+              Locale.ROOT,
+              "%s: the largest-N run is sized for %.1f GiB (the machine's available memory,"
+                  + " %.1f GiB, less a 1 GiB margin), not for the %.0f GiB heap limit; for the"
+                  + " whole heap the fit predicts N = %d",
+              network,
+              bound / (double) (1L << 30),
+              available / (double) (1L << 30),
+              heapBytes / (double) (1L << 30),
+              predictLargest(fit, heapBytes)));
+    }
+    int largest = predictLargest(fit, bound);
     int measured =
         points.stream().filter(p -> "ok".equals(p.status())).mapToInt(Point::n).max().orElse(0);
     if (largest <= measured) {
-      // the fit's largest N was already run with the listed ones
       log.accept("  largest N by the fit: " + largest + " (already measured)");
       return points;
     }
-    for (int attempt = 0; attempt < 3 && largest > 0; attempt++) {
-      long need = (long) predictPeak(fit, largest) + MARGIN;
-      long available = PeakMemory.machineAvailableBytes();
-      if (available >= 0 && available < need) {
-        Point p =
-            failed(
-                network,
-                largest,
-                String.format(
-                    Locale.ROOT,
-                    "not run: predicted peak %.1f GiB + 1 GiB margin, machine has %.1f GiB"
-                        + " available",
-                    (need - MARGIN) / (double) (1L << 30),
-                    available / (double) (1L << 30)),
-                true);
-        log.accept(describe(p));
-        points.add(p);
-        break;
-      }
+    for (int attempt = 0; attempt < 3 && largest > measured; attempt++) {
       Point p = runChild(network, largest, heap, dtype, timeout * 4, true);
       log.accept(describe(p));
       points.add(p);

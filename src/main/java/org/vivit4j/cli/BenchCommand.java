@@ -242,7 +242,8 @@ final class BenchCommand implements Callable<Integer> {
       throws java.io.IOException {
     log.println("time and peak heap vs N, " + network + " (child JVMs, -Xmx" + memoryHeap + "):");
     if (!quick) {
-      return MemoryCurve.run(network, ns, memoryHeap, heapBytes, "float64", 3600, log::println);
+      return MemoryCurve.run(
+          network, ns, memoryHeap, heapBytes, "float64", 3600, log::println, notes::add);
     }
     List<MemoryCurve.Point> points = new ArrayList<>();
     for (int n : ns) {
