@@ -81,7 +81,10 @@ public record BenchEnvironment(
     try {
       List<String> cmd = new java.util.ArrayList<>(List.of("git"));
       cmd.addAll(List.of(args));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p =
+          org.vivit4j.opencl.SignalChaining.withoutJsig(new ProcessBuilder(cmd))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         return null;

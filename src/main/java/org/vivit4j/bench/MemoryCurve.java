@@ -26,7 +26,8 @@ public final class MemoryCurve {
   /**
    * One child-JVM run.
    *
-   * @param status {@code ok}, {@code oom} (out of heap), {@code failed: …} or {@code not run: …}
+   * @param status {@code ok}, {@code oom} (out of heap), {@code killed …} (by the kernel), {@code
+   *     failed: …} or {@code not run: …}
    */
   public record Point(
       String network,
@@ -123,8 +124,11 @@ public final class MemoryCurve {
       }
     }
     String tail = out.length() > 300 ? out.substring(out.length() - 300) : out;
-    return failed(
-        network, n, "failed: exit " + p.exitValue() + ": " + tail.replace('\n', ' '), largest);
+    String why =
+        p.exitValue() == 137
+            ? "killed (exit 137, SIGKILL: most likely the kernel's out-of-memory killer)"
+            : "failed: exit " + p.exitValue() + ": " + tail.replace('\n', ' ');
+    return failed(network, n, why, largest);
   }
 
   static Point failed(String network, int n, String status, boolean largest) {
@@ -179,6 +183,31 @@ public final class MemoryCurve {
     };
   }
 
+  /**
+   * A "not run" point when the fit so far predicts more heap at {@code n} than the machine has
+   * available (less 1 GiB): such a child would be killed by the kernel, not fail with
+   * OutOfMemoryError. Null when it may run (or nothing is known yet).
+   */
+  static Point tooBigForMachine(String network, int n, double[] fitSoFar) {
+    long available = PeakMemory.machineAvailableBytes();
+    if (fitSoFar == null || available < 0) {
+      return null;
+    }
+    double need = predictPeak(fitSoFar, n) + MARGIN;
+    if (need <= available) {
+      return null;
+    }
+    return failed(
+        network,
+        n,
+        String.format(
+            Locale.ROOT,
+            "not run: predicted peak %.1f GiB + 1 GiB margin, the machine has %.1f GiB available",
+            (need - MARGIN) / (double) (1L << 30),
+            available / (double) (1L << 30)),
+        false);
+  }
+
   /** The fitted peak heap at batch size {@code n}. */
   public static double predictPeak(double[] fit, double n) {
     return fit[0] + fit[1] * n + fit[2] * n * n;
@@ -220,7 +249,10 @@ public final class MemoryCurve {
       throws IOException {
     List<Point> points = new ArrayList<>();
     for (int n : ns) {
-      Point p = runChild(network, n, heap, dtype, timeout, false);
+      Point p = tooBigForMachine(network, n, fit(points));
+      if (p == null) {
+        p = runChild(network, n, heap, dtype, timeout, false);
+      }
       log.accept(describe(p));
       points.add(p);
     }
@@ -256,7 +288,7 @@ public final class MemoryCurve {
       Point p = runChild(network, largest, heap, dtype, timeout * 4, true);
       log.accept(describe(p));
       points.add(p);
-      if (!"oom".equals(p.status())) {
+      if (!"oom".equals(p.status()) && !p.status().startsWith("killed")) {
         break;
       }
       largest = (int) (Math.floor(largest * 0.9 / 64) * 64);

@@ -151,6 +151,8 @@ final class BenchCommand implements Callable<Integer> {
           memoryNsConv != null
               ? memoryNsConv
               : quick ? new int[] {8, 16, 32} : new int[] {32, 64, 128, 256, 512};
+      // shrink this JVM's heap first: the children need the machine's memory
+      System.gc();
       memory.addAll(memoryCurve("mlp784", mlpNs, heapBytes));
       memory.addAll(memoryCurve("fmnist_2c2d", convNs, heapBytes));
     }

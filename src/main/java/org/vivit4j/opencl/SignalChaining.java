@@ -48,6 +48,28 @@ public final class SignalChaining {
     return false;
   }
 
+  /**
+   * Takes libjsig out of a non-Java child's {@code LD_PRELOAD} (inherited from {@code
+   * tornado-run}): in a process without a JVM it only prints deprecation warnings when the program
+   * calls {@code signal()}, as git does.
+   */
+  public static ProcessBuilder withoutJsig(ProcessBuilder pb) {
+    java.util.Map<String, String> env = pb.environment();
+    String preload = env.get("LD_PRELOAD");
+    if (preload != null) {
+      String kept =
+          java.util.Arrays.stream(preload.split("[: ]"))
+              .filter(lib -> !lib.isEmpty() && !lib.endsWith("/libjsig.so"))
+              .collect(java.util.stream.Collectors.joining(":"));
+      if (kept.isEmpty()) {
+        env.remove("LD_PRELOAD");
+      } else {
+        env.put("LD_PRELOAD", kept);
+      }
+    }
+    return pb;
+  }
+
   /** How to preload it for this JVM. */
   public static String advice() {
     return "start the JVM with LD_PRELOAD="

@@ -67,6 +67,15 @@ class BenchPiecesTest {
   }
 
   @Test
+  void pointsThatWouldExhaustTheMachineAreNotRun() {
+    assertTrue(PeakMemory.machineAvailableBytes() > 2L << 30, "needs /proc/meminfo and 2 GiB");
+    MemoryCurve.Point huge = MemoryCurve.tooBigForMachine("mlp784", 4096, new double[] {0, 0, 1e9});
+    assertTrue(huge.status().startsWith("not run: predicted peak"), huge.status());
+    assertNull(MemoryCurve.tooBigForMachine("mlp784", 16, new double[] {1e6, 0, 1}));
+    assertNull(MemoryCurve.tooBigForMachine("mlp784", 4096, null));
+  }
+
+  @Test
   void benchCasesByNetworkName() {
     assertEquals("mlp784_n8", BenchCase.of("mlp784", 8).id());
     BenchCase conv = BenchCase.of("fmnist_2c2d", 2);

@@ -28,6 +28,15 @@ class SignalChainingTest {
   }
 
   @Test
+  void nonJavaChildrenDoNotInheritJsig() {
+    ProcessBuilder pb = new ProcessBuilder("true");
+    pb.environment().put("LD_PRELOAD", "/jdk/lib/libjsig.so:/opt/other.so");
+    assertEquals("/opt/other.so", SignalChaining.withoutJsig(pb).environment().get("LD_PRELOAD"));
+    pb.environment().put("LD_PRELOAD", "/jdk/lib/libjsig.so");
+    assertFalse(SignalChaining.withoutJsig(pb).environment().containsKey("LD_PRELOAD"));
+  }
+
+  @Test
   void theTestJvmPreloadsJsig() {
     assertTrue(
         SignalChaining.preloaded(),
