@@ -14,6 +14,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class BenchPlots {
   private BenchPlots() {}
 
+  /** Reference lines of the GFLOP/s plot (OPENCL-NOTES, numpy on these 2-core machines). */
+  public static final Map<String, Double> REFERENCE_GFLOPS =
+      Map.of(
+          "OpenBLAS dgemm via numpy, 2 threads (OPENCL-NOTES)", 138.0,
+          "OpenBLAS sgemm via numpy, 2 threads (OPENCL-NOTES)", 315.0);
+
   private static XYChart chart(String title, String x, String y, boolean logX, boolean logY) {
     XYChart c =
         new XYChartBuilder()
@@ -86,11 +92,17 @@ public final class BenchPlots {
     };
   }
 
-  /** Peak heap and time of one network's memory curve vs N. */
+  /**
+   * Peak heap, live heap after GC and time of one network's memory curve vs N, on log-log axes
+   * (sizes from tens to thousands; time and memory differ by orders of magnitude).
+   */
   public static void memoryVsN(
       String network, List<MemoryCurve.Point> points, long heapBytes, Path file)
       throws IOException {
-    List<MemoryCurve.Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
+    List<MemoryCurve.Point> ok =
+        points.stream()
+            .filter(p -> "ok".equals(p.status()) && p.peakHeapBytes() > 0 && p.seconds() > 0)
+            .toList();
     if (ok.isEmpty()) {
       return;
     }
@@ -99,23 +111,25 @@ public final class BenchPlots {
             MemoryCurve.title(network)
                 + ", exact top-10 directional derivatives (one cold run per JVM)",
             "N (batch size)",
-            "peak heap GiB  /  seconds",
-            false,
-            false);
+            "GiB  /  seconds",
+            true,
+            true);
+    double gib = 1L << 30;
     double[] n = ok.stream().mapToDouble(MemoryCurve.Point::n).toArray();
     c.addSeries(
-            "peak heap (GiB)",
-            n,
-            ok.stream().mapToDouble(p -> p.peakHeapBytes() / (double) (1L << 30)).toArray())
+            "peak heap (GiB)", n, ok.stream().mapToDouble(p -> p.peakHeapBytes() / gib).toArray())
         .setMarker(SeriesMarkers.CIRCLE);
-    c.addSeries(
-            "live heap after GC (GiB)",
-            n,
-            ok.stream().mapToDouble(p -> p.peakLiveBytes() / (double) (1L << 30)).toArray())
-        .setMarker(SeriesMarkers.DIAMOND);
+    List<MemoryCurve.Point> live = ok.stream().filter(p -> p.peakLiveBytes() > 0).toList();
+    if (!live.isEmpty()) {
+      c.addSeries(
+              "live heap after GC (GiB)",
+              live.stream().mapToDouble(MemoryCurve.Point::n).toArray(),
+              live.stream().mapToDouble(p -> p.peakLiveBytes() / gib).toArray())
+          .setMarker(SeriesMarkers.DIAMOND);
+    }
     c.addSeries("wall time (s)", n, ok.stream().mapToDouble(MemoryCurve.Point::seconds).toArray())
         .setMarker(SeriesMarkers.SQUARE);
-    double limit = heapBytes / (double) (1L << 30);
+    double limit = heapBytes / gib;
     c.addSeries(
             "heap limit (GiB)", new double[] {n[0], n[n.length - 1]}, new double[] {limit, limit})
         .setMarker(SeriesMarkers.NONE);

@@ -43,6 +43,56 @@ public final class BenchReport {
     return env.date() + "_" + env.commit() + "_" + device;
   }
 
+  private static void drawPlots(
+      Path dir,
+      List<EndToEndBench.Timing> timings,
+      List<OpsBench.OpTiming> ops,
+      Map<String, Double> peaks,
+      List<MemoryCurve.Point> memory,
+      long memoryHeapBytes)
+      throws IOException {
+    BenchPlots.timeVsN(timings, dir.resolve("time_vs_n.png"));
+    BenchPlots.opsGflops(ops, peaks, dir.resolve("ops_gflops.png"));
+    for (String network : MemoryCurve.NETWORKS) {
+      List<MemoryCurve.Point> points = MemoryCurve.of(memory, network);
+      if (!points.isEmpty()) {
+        BenchPlots.memoryVsN(
+            network, points, memoryHeapBytes, dir.resolve("memory_vs_n_" + network + ".png"));
+      }
+    }
+  }
+
+  /**
+   * Redraws the plots of a report folder from its {@code end_to_end.json}, {@code ops.json} and
+   * {@code memory.json} (the summary and data files stay as they are).
+   *
+   * @param memoryHeapBytes the memory curve's heap limit (drawn as a line)
+   */
+  public static void replot(Path dir, long memoryHeapBytes) throws IOException {
+    // the writer stores NaN (e.g. a not-run point's time) as a bare token
+    ObjectMapper json =
+        com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build()
+            .configure(
+                com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                false);
+    for (String f : List.of("end_to_end.json", "ops.json", "memory.json")) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        throw new org.vivit4j.model.InvalidInputException(
+            "--replot", dir + " has no " + f + " (not a bench report folder)");
+      }
+    }
+    List<EndToEndBench.Timing> timings =
+        List.of(
+            json.readValue(dir.resolve("end_to_end.json").toFile(), EndToEndBench.Timing[].class));
+    List<OpsBench.OpTiming> ops =
+        List.of(json.readValue(dir.resolve("ops.json").toFile(), OpsBench.OpTiming[].class));
+    List<MemoryCurve.Point> memory =
+        List.of(json.readValue(dir.resolve("memory.json").toFile(), MemoryCurve.Point[].class));
+    drawPlots(dir, timings, ops, BenchPlots.REFERENCE_GFLOPS, memory, memoryHeapBytes);
+  }
+
   /** Writes the folder under {@code results}; returns it. */
   public static Path write(Path results, Run run) throws IOException {
     Path dir = results.resolve(folderName(run.env()));
@@ -57,15 +107,7 @@ public final class BenchReport {
     Files.writeString(dir.resolve("memory.csv"), memoryCsv(run.memory()));
     List<String> plotNotes = new ArrayList<>();
     try {
-      BenchPlots.timeVsN(run.timings(), dir.resolve("time_vs_n.png"));
-      BenchPlots.opsGflops(run.ops(), run.peaks(), dir.resolve("ops_gflops.png"));
-      for (String network : MemoryCurve.NETWORKS) {
-        BenchPlots.memoryVsN(
-            network,
-            MemoryCurve.of(run.memory(), network),
-            run.memoryHeapBytes(),
-            dir.resolve("memory_vs_n_" + network + ".png"));
-      }
+      drawPlots(dir, run.timings(), run.ops(), run.peaks(), run.memory(), run.memoryHeapBytes());
     } catch (IOException | RuntimeException | LinkageError e) {
       // a runtime without java.desktop (the jlinked GPU bundle) cannot draw; say so
       plotNotes.add("plots not drawn: " + e);

@@ -19,6 +19,7 @@ import org.vivit4j.bench.Agreement;
 import org.vivit4j.bench.BenchCase;
 import org.vivit4j.bench.BenchConfig;
 import org.vivit4j.bench.BenchEnvironment;
+import org.vivit4j.bench.BenchPlots;
 import org.vivit4j.bench.BenchReport;
 import org.vivit4j.bench.EndToEndBench;
 import org.vivit4j.bench.MemoryCurve;
@@ -47,6 +48,13 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "fewer repeats, smaller sizes, no largest-N run")
   boolean quick;
+
+  @Option(
+      names = "--replot",
+      paramLabel = "DIR",
+      description =
+          "only redraw the PNG plots of an existing report folder from its JSON files, then exit")
+  Path replot;
 
   @Option(names = "--out", defaultValue = "results", description = "results folder")
   Path out;
@@ -104,6 +112,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (replot != null) {
+      BenchReport.replot(replot, parseHeap(memoryHeap));
+      log.println("redrew the plots in " + replot);
+      return 0;
+    }
     String command = "tornado-env/" + String.join(" ", CommandLineText.current(spec));
     BenchEnvironment env = BenchEnvironment.current(command);
     log.printf(
@@ -136,9 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    Map<String, Double> peaks = new LinkedHashMap<>();
-    peaks.put("OpenBLAS dgemm via numpy, 2 threads (OPENCL-NOTES)", 138.0);
-    peaks.put("OpenBLAS sgemm via numpy, 2 threads (OPENCL-NOTES)", 315.0);
+    Map<String, Double> peaks = BenchPlots.REFERENCE_GFLOPS;
 
     List<MemoryCurve.Point> memory = new ArrayList<>();
     long heapBytes = parseHeap(memoryHeap);

@@ -216,6 +216,17 @@ class BenchPiecesTest {
     String csv = Files.readString(dir.resolve("memory.csv"));
     assertTrue(csv.startsWith("network,n,status,"), csv);
     assertTrue(csv.contains("fmnist_2c2d,128,\"ok\",19.1000,"), csv);
+    // the plots can be redrawn from the JSON files alone
+    Files.delete(dir.resolve("memory_vs_n_fmnist_2c2d.png"));
+    Files.delete(dir.resolve("time_vs_n.png"));
+    BenchReport.replot(dir, 20L << 30);
+    assertTrue(Files.size(dir.resolve("memory_vs_n_fmnist_2c2d.png")) > 1000);
+    assertTrue(Files.size(dir.resolve("time_vs_n.png")) > 1000);
+    org.vivit4j.model.InvalidInputException notAReport =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.vivit4j.model.InvalidInputException.class,
+            () -> BenchReport.replot(results.resolve("missing"), 1L << 30));
+    assertTrue(notAReport.getMessage().contains("--replot"), notAReport.getMessage());
     String index = Files.readString(results.resolve("index.jsonl"));
     assertTrue(index.contains("\"mlp784_n128/float64\":35.5"), index);
     assertEquals(1, index.lines().count());
