@@ -40,8 +40,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Times the seed network and the 784-128-64-10 MLP (N = 32, 128, 512, top-10) on every",
-      "backend configuration after checking each result, measures the GEMM-shaped operations and",
-      "time/peak heap vs N up to the largest N in a 20 GiB heap, and writes",
+      "backend configuration and fmnist_2c2d (N = 128) on the BLAS and OpenCL ones, each after",
+      "checking its result; measures the GEMM-shaped operations and, for both networks, time and",
+      "peak heap vs N up to the largest N in a 20 GiB heap; writes",
       "results/<date>_<commit>_<device>/ (CSV, JSON, summary.md with the ViViT ratios, PNG plots)",
       "plus a line in results/index.jsonl."
     })
