@@ -233,8 +233,9 @@ public final class MemoryCurve {
   }
 
   /**
-   * The whole curve: the listed N, then the largest N whose fitted peak fits the heap limit, or the
-   * machine's available memory less 1 GiB when that is smaller (said through {@code note}),
+   * The whole curve: the listed N (each skipped when the fit so far says the machine cannot hold
+   * it), then, with {@code findLargest}, the largest N whose fitted peak fits the heap limit, or
+   * the machine's available memory less 1 GiB when that is smaller (said through {@code note}),
    * stepping down 10 % after an out-of-heap.
    */
   public static List<Point> run(
@@ -244,6 +245,7 @@ public final class MemoryCurve {
       long heapBytes,
       String dtype,
       long timeout,
+      boolean findLargest,
       Consumer<String> log,
       Consumer<String> note)
       throws IOException {
@@ -257,7 +259,7 @@ public final class MemoryCurve {
       points.add(p);
     }
     double[] fit = fit(points);
-    if (fit == null) {
+    if (!findLargest || fit == null) {
       return points;
     }
     long bound = heapBytes;

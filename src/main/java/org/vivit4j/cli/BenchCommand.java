@@ -150,8 +150,6 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    Map<String, Double> peaks = BenchPlots.REFERENCE_GFLOPS;
-
     List<MemoryCurve.Point> memory = new ArrayList<>();
     long heapBytes = parseHeap(memoryHeap);
     if (!noMemory) {
@@ -173,7 +171,16 @@ final class BenchCommand implements Callable<Integer> {
             + " warm JVM and still carry that noise; the ratios are against ViViT's own numbers"
             + " from a machine of the same kind, not a side-by-side run.");
     BenchReport.Run run =
-        new BenchReport.Run(env, quick, correctness, timings, ops, peaks, memory, heapBytes, notes);
+        new BenchReport.Run(
+            env,
+            quick,
+            correctness,
+            timings,
+            ops,
+            BenchPlots.REFERENCE_GFLOPS,
+            memory,
+            heapBytes,
+            notes);
     Path dir = BenchReport.write(out, run);
     log.println("wrote " + dir);
     log.println(
@@ -255,17 +262,20 @@ final class BenchCommand implements Callable<Integer> {
   private List<MemoryCurve.Point> memoryCurve(String network, int[] ns, long heapBytes)
       throws java.io.IOException {
     log.println("time and peak heap vs N, " + network + " (child JVMs, -Xmx" + memoryHeap + "):");
-    if (!quick) {
-      return MemoryCurve.run(
-          network, ns, memoryHeap, heapBytes, "float64", 3600, log::println, notes::add);
+    List<MemoryCurve.Point> points =
+        MemoryCurve.run(
+            network,
+            ns,
+            memoryHeap,
+            heapBytes,
+            "float64",
+            quick ? 1800 : 3600,
+            !quick,
+            log::println,
+            notes::add);
+    if (quick) {
+      notes.add("quick mode: no largest-N run for " + network);
     }
-    List<MemoryCurve.Point> points = new ArrayList<>();
-    for (int n : ns) {
-      MemoryCurve.Point p = MemoryCurve.runChild(network, n, memoryHeap, "float64", 1800, false);
-      log.println(MemoryCurve.describe(p));
-      points.add(p);
-    }
-    notes.add("quick mode: no largest-N run for " + network);
     return points;
   }
 

@@ -16,7 +16,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       err.println("error: " + bad.getMessage());
       return Main.EXIT_BAD_INPUT;
     }
-    if (ex.getClass().getSimpleName().equals("OpenClUnavailableException")
+    if (ex instanceof org.vivit4j.opencl.OpenClUnavailableException
         || ex instanceof org.vivit4j.backend.BlasUnavailableException) {
       err.println("error: " + ex.getMessage());
       return Main.EXIT_UNAVAILABLE;

@@ -28,12 +28,23 @@ public final class SignalChaining {
 
   private SignalChaining() {}
 
-  /** Whether libjsig is mapped into this process (read from {@code /proc/self/maps}). */
+  /**
+   * Whether libjsig is mapped into this process (read once from {@code /proc/self/maps}: a preload
+   * cannot change after the JVM started).
+   */
   public static boolean preloaded() {
-    try {
-      return mapsShowJsig(Files.readAllLines(Path.of("/proc/self/maps")));
-    } catch (IOException | RuntimeException e) {
-      return false; // no /proc (not Linux): cannot tell, so treat as absent
+    return Preloaded.VALUE;
+  }
+
+  private static final class Preloaded {
+    static final boolean VALUE = readMaps();
+
+    private static boolean readMaps() {
+      try {
+        return mapsShowJsig(Files.readAllLines(Path.of("/proc/self/maps")));
+      } catch (IOException | RuntimeException e) {
+        return false; // no /proc (not Linux): cannot tell, so treat as absent
+      }
     }
   }
 
