@@ -6,7 +6,9 @@ import org.vivit4j.model.Activation;
  * The kernel layer: the few dense operations the factor backpropagation and the Gram contractions
  * consist of. Implementations: {@code CpuBackend} (plain Java, float64 or float32) and {@code
  * OpenClBackend} (OpenCL C kernels through JOCL, float32). A TornadoVM backend would implement the
- * same interface.
+ * same interface and register a {@link BackendProvider}. An implementation computes every
+ * operation: the few default methods are computed from the others (a backend may override them to
+ * save memory or copies), none throws for want of an implementation.
  *
  * <p>All matrices are row-major. Factor matrices have one row per factor column {@code (n, c)}, row
  * index {@code n·C̃ + c} (sample outer), and one column per feature.
@@ -138,18 +140,10 @@ public interface Backend extends AutoCloseable {
 
   // ------------------------------------------------------------ convolution and pooling
   // Factor matrices of [C, H, W] activations hold each row as (c, h, w) row-major; output
-  // positions t = i·W_out + j. ConvGeometry states the window rules. Both backends implement
-  // every operation; the defaults only keep other implementations (test doubles) compiling.
-
-  /** The error of an operation this backend does not implement. */
-  private UnsupportedOperationException unsupported(String op) {
-    return new UnsupportedOperationException(name() + " backend does not implement " + op);
-  }
+  // positions t = i·W_out + j. ConvGeometry states the window rules.
 
   /** Rows {@code [from, to)} of {@code m} as a new matrix. */
-  default DeviceMatrix copyRows(DeviceMatrix m, int from, int to) {
-    throw unsupported("copyRows");
-  }
+  DeviceMatrix copyRows(DeviceMatrix m, int from, int to);
 
   /**
    * Unfolds input patches (im2col): {@code u[n·T + t, (c·k_h + a)·k_w + b] = x[n, c, i·s_h − p_h +
@@ -159,9 +153,7 @@ public interface Backend extends AutoCloseable {
    * @param x {@code [N × C·H·W]}
    * @return {@code [N·T × C·k_h·k_w]}
    */
-  default DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g) {
-    throw unsupported("convUnfold");
-  }
+  DeviceMatrix convUnfold(DeviceMatrix x, ConvGeometry g);
 
   /**
    * Transposed convolution, the Jacobian-transposed product of Conv2d applied to every row: {@code
@@ -172,9 +164,7 @@ public interface Backend extends AutoCloseable {
    * @param w {@code [O × C·k_h·k_w]}, PyTorch's weight {@code [O, C, k_h, k_w]} row-major
    * @return {@code [R × C·H·W]}
    */
-  default DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
-    throw unsupported("convTranspose");
-  }
+  DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g);
 
   /**
    * One matrix product per row of {@code a}: {@code c[r, i·q + j] = Σ_s a[r, i·t + s] · b[(r /
@@ -187,9 +177,7 @@ public interface Backend extends AutoCloseable {
    * @param b {@code [(R / block)·t × q]}
    * @return {@code [R × p·q]}
    */
-  default DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
-    throw unsupported("batchedMul");
-  }
+  DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p);
 
   /**
    * Sums of consecutive groups in each row: {@code c[r, i] = Σ_{s<t} a[r, i·t + s]} with {@code t =
@@ -198,18 +186,13 @@ public interface Backend extends AutoCloseable {
    * @param a {@code [R × p·t]}
    * @return {@code [R × p]}
    */
-  default DeviceMatrix sumGroups(DeviceMatrix a, int p) {
-    throw unsupported("sumGroups");
-  }
+  DeviceMatrix sumGroups(DeviceMatrix a, int p);
 
   /**
    * {@code acc[row0 + i, col0 + j] += p[i, j]}, or {@code += p[j, i]} when {@code transposed}: adds
    * a block computed for a pair of sample blocks into a Gram accumulator.
    */
-  default void accumulateBlock(
-      DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed) {
-    throw unsupported("accumulateBlock");
-  }
+  void accumulateBlock(DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed);
 
   /**
    * The structured Conv2d weight Gram (MATH.md §6) without forming {@code V_W}: {@code acc[i, j] +=
@@ -221,16 +204,14 @@ public interface Backend extends AutoCloseable {
    *     (R_r/rBlock)·T]}
    * @param acc {@code [R_l × R_r]}
    */
-  default void accumulateConvGramStructured(
+  void accumulateConvGramStructured(
       DeviceMatrix acc,
       DeviceMatrix l,
       DeviceMatrix r,
       DeviceMatrix q,
       int lBlock,
       int rBlock,
-      int positions) {
-    throw unsupported("accumulateConvGramStructured");
-  }
+      int positions);
 
   /**
    * MaxPool2d's Jacobian-transposed product: routes each entry to its window's arg-max, {@code x[r,
@@ -241,9 +222,7 @@ public interface Backend extends AutoCloseable {
    *     maximum (exact in float32 for {@code H·W < 2²⁴})
    * @return {@code [R × C·H·W]}
    */
-  default DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g) {
-    throw unsupported("maxPoolJacT");
-  }
+  DeviceMatrix maxPoolJacT(DeviceMatrix y, DeviceMatrix argmax, int block, ConvGeometry g);
 
   /**
    * AvgPool2d's Jacobian-transposed product ({@code count_include_pad = true}, dilation 1): {@code
@@ -253,9 +232,7 @@ public interface Backend extends AutoCloseable {
    * @param y {@code [R × C·T]}
    * @return {@code [R × C·H·W]}
    */
-  default DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g) {
-    throw unsupported("avgPoolJacT");
-  }
+  DeviceMatrix avgPoolJacT(DeviceMatrix y, ConvGeometry g);
 
   /** Releases backend resources (device context, queues, programs). */
   @Override

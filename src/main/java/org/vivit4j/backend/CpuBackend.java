@@ -1,6 +1,7 @@
 package org.vivit4j.backend;
 
 import dev.ludovic.netlib.blas.NativeBLAS;
+import org.vivit4j.blas.NativeBlas;
 import org.vivit4j.model.Activation;
 
 /**
@@ -31,12 +32,32 @@ public final class CpuBackend implements Backend {
   public CpuBackend(Precision precision, Gemm gemm) {
     this.precision = precision;
     this.gemm = gemm;
-    this.blas = gemm == Gemm.BLAS ? NativeBlas.get() : null;
+    this.blas = gemm == Gemm.BLAS ? requireNativeBlas() : null;
     int cores = Runtime.getRuntime().availableProcessors();
     this.deviceName =
         gemm == Gemm.BLAS
             ? "host CPU (" + NativeBlas.description() + ", " + cores + " cores)"
             : "host CPU (plain Java, " + cores + " cores)";
+  }
+
+  /**
+   * The native BLAS, asked for explicitly: its absence is an error saying how to install it, never
+   * a silent fall back to the loops.
+   */
+  private static NativeBLAS requireNativeBlas() {
+    NativeBLAS blas = NativeBlas.orNull();
+    if (blas == null) {
+      RuntimeException failure = NativeBlas.failure();
+      throw new BlasUnavailableException(
+          "the native BLAS ("
+              + NativeBlas.requestedLibrary()
+              + ") could not be loaded: "
+              + failure.getMessage()
+              + ". Install OpenBLAS (tornado-env/setup, or apt-get install libopenblas0) or use"
+              + " --gemm plain",
+          failure);
+    }
+    return blas;
   }
 
   /** How the matrix products are computed. */

@@ -1,5 +1,7 @@
 package org.vivit4j.backend;
 
+import org.vivit4j.blas.NativeBlas;
+
 /**
  * How {@link CpuBackend} computes its matrix products ({@code mul}, {@code mulTransB}).
  *

@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.vivit4j.backend.NativeBlas;
+import org.vivit4j.blas.NativeBlas;
 
 /**
  * Where and when a benchmark ran: commit, date, JDK, CPU, cores, BLAS, heap and the exact command.

@@ -2,7 +2,7 @@ package org.vivit4j.linalg;
 
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.stream.IntStream;
-import org.vivit4j.backend.NativeBlas;
+import org.vivit4j.blas.NativeBlas;
 
 /**
  * Row-major float64 products {@code c = α·a·op(b) + β·c} for the host-side linear algebra (the
@@ -13,7 +13,7 @@ import org.vivit4j.backend.NativeBlas;
 public final class HostProducts {
   private HostProducts() {}
 
-  private static final NativeBLAS BLAS = NativeBlas.isAvailable() ? NativeBlas.get() : null;
+  private static final NativeBLAS BLAS = NativeBlas.orNull();
 
   /** Smaller products run in the loops: a JNI call costs more than they do. */
   static final long BLAS_MIN_MULTIPLY_ADDS = 32 * 32 * 32;

@@ -7,8 +7,8 @@ import org.vivit4j.model.LossSpec;
  * The math of a per-sample loss {@code ℓ(f, y)} on one sample's outputs {@code f ∈ R^C}: value,
  * gradient {@code ∂ℓ/∂f} and a symmetric factor {@code S ∈ R^{C×C̃}} of the Hessian, {@code S Sᵀ =
  * ∂²ℓ/∂f²} (MATH.md §2), or a Monte-Carlo one with {@code E[S Sᵀ] = M·∂²ℓ/∂f²} for M columns. The
- * reduction over samples and the Monte-Carlo {@code 1/√M} are not applied here: see {@link
- * org.vivit4j.core.Scaling}.
+ * reduction over samples and the Monte-Carlo {@code 1/√M} are not applied here: the caller applies
+ * them ({@code Scaling} in the {@code core} package, which uses this one).
  */
 public abstract class Loss {
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.vivit4j.blas.NativeBlas;
 
 /**
  * A missing native BLAS: {@code --gemm blas} fails with one clear line and exit code 3, never a

@@ -1,4 +1,4 @@
-package org.vivit4j.backend;
+package org.vivit4j.blas;
 
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.io.IOException;
@@ -17,10 +17,18 @@ import java.util.logging.Logger;
  * dev.ludovic.netlib.blas.nativeLibPath} (a path) choose another library; without either, this
  * class asks for {@code libopenblas.so.0} rather than netlib's default {@code libblas.so.3}, which
  * may be the slow reference BLAS.
+ *
+ * <p>Used by the CPU backend's matrix products and by the host linear algebra ({@code linalg}); it
+ * depends on neither. Whether a missing library is an error is the caller's decision: this class
+ * only says whether it loaded and, if not, why.
  */
 public final class NativeBlas {
-  static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLib";
-  static final String PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
+  /** System property naming the library to load (a file name the dynamic linker resolves). */
+  public static final String LIB_PROPERTY = "dev.ludovic.netlib.blas.nativeLib";
+
+  /** System property giving the path of the library to load. */
+  public static final String PATH_PROPERTY = "dev.ludovic.netlib.blas.nativeLibPath";
+
   static final String DEFAULT_LIB = "libopenblas.so.0";
 
   // netlib logs every implementation it fails to load; this class reports failures itself. The
@@ -38,24 +46,17 @@ public final class NativeBlas {
     return load().blas != null;
   }
 
+  /** The native BLAS, or null when it cannot be loaded ({@link #failure()} says why). */
+  public static NativeBLAS orNull() {
+    return load().blas;
+  }
+
   /**
-   * The native BLAS.
-   *
-   * @throws BlasUnavailableException when it cannot be loaded, saying how to install it
+   * Why the native BLAS cannot be loaded: the loader's exception (its message names what is
+   * missing), or null when it loads.
    */
-  public static NativeBLAS get() {
-    Loaded l = load();
-    if (l.blas == null) {
-      throw new BlasUnavailableException(
-          "the native BLAS ("
-              + requestedLibrary()
-              + ") could not be loaded: "
-              + l.failure.getMessage()
-              + ". Install OpenBLAS (tornado-env/setup, or apt-get install libopenblas0) or use"
-              + " --gemm plain",
-          l.failure);
-    }
-    return l.blas;
+  public static RuntimeException failure() {
+    return load().failure;
   }
 
   /** Which library runs, e.g. {@code "OpenBLAS /usr/lib/…/libopenblasp-r0.3.21.so"}. */
@@ -64,7 +65,8 @@ public final class NativeBlas {
     return l.blas == null ? "unavailable" : l.description;
   }
 
-  private static String requestedLibrary() {
+  /** The library asked for: the path or name from the system properties, else OpenBLAS. */
+  public static String requestedLibrary() {
     String path = System.getProperty(PATH_PROPERTY);
     return path != null ? path : System.getProperty(LIB_PROPERTY, DEFAULT_LIB);
   }
