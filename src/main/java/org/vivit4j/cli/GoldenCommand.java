@@ -168,6 +168,8 @@ final class GoldenCommand implements Callable<Integer> {
         List<Path> found;
         try (Stream<Path> s = Files.list(p)) {
           found = s.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+          throw new InvalidInputException(where, "cannot list this folder: " + e.getMessage());
         }
         if (found.isEmpty()) {
           throw new InvalidInputException(

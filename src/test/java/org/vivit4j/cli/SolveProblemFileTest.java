@@ -98,7 +98,7 @@ class SolveProblemFileTest {
     }
     String line = assertRefused(big.toString(), "is ");
     assertTrue(
-        line.contains("needs about 4× its size of Java heap")
+        line.contains("reading it takes up to 6× its size of Java heap")
             || line.contains("larger than the 2 GiB a problem file may have"),
         "the line says why the size is refused: " + line);
   }
