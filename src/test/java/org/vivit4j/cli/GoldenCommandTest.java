@@ -130,6 +130,19 @@ class GoldenCommandTest {
   }
 
   @Test
+  void onlyUnsupportedCasesCheckNothingAndDoNotPass() throws IOException {
+    Path conv = Path.of("src/test/resources/golden/conv2d_relu_flatten_linear_ce_mean_top5.json");
+    ObjectNode c = (ObjectNode) JSON.readTree(conv.toFile());
+    ((ObjectNode) c.get("model").get(0)).put("groups", 2); // grouped convolutions: not yet
+    Path file = Files.writeString(dir.resolve("grouped.json"), JSON.writeValueAsString(c));
+    CliRun run = CliRun.of("golden", file.toString());
+    assertEquals(Main.EXIT_MISMATCH, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("not supported yet"), run.out());
+    assertTrue(run.out().contains("golden: 0 passed, 0 failed, 1 not supported yet"), run.out());
+    assertEquals("error: golden: none of the 1 cases could be checked", run.err().strip());
+  }
+
+  @Test
   void aGoodCaseStillPasses() throws IOException {
     Path folder = Files.createDirectory(dir.resolve("cases"));
     Files.copy(SEED, folder.resolve(SEED.getFileName()));
