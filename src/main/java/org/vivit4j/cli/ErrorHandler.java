@@ -5,7 +5,9 @@ import picocli.CommandLine;
 
 /**
  * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device (3),
- * anything else (1, with the exception's class so a bug is recognisable).
+ * an output file that could not be written (1, naming the option, e.g. {@code --out: cannot write
+ * r.json: No space left on device}), anything else (1, with the exception's class so a bug is
+ * recognisable).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
@@ -20,6 +22,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         || ex instanceof org.vivit4j.backend.BlasUnavailableException) {
       err.println("error: " + ex.getMessage());
       return Main.EXIT_UNAVAILABLE;
+    }
+    if (ex instanceof org.vivit4j.io.OutputWriteException failedWrite) {
+      // Not bad input but the run's end: the message names --out and the cause (a full disk).
+      err.println("error: " + failedWrite.getMessage());
+      return Main.EXIT_MISMATCH;
     }
     err.println("error: " + ex.getClass().getName() + ": " + ex.getMessage());
     return Main.EXIT_MISMATCH;

@@ -22,7 +22,11 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
 
-  /** Exit code for a run that completed but whose checks found a mismatch. */
+  /**
+   * Exit code for a run that did not succeed for a reason other than its input: checks that found a
+   * mismatch (or could check nothing), an output file that could not be written (a full disk), an
+   * internal error. README "Exit codes" lists them all, with 130/143 for SIGINT/SIGTERM.
+   */
   public static final int EXIT_MISMATCH = 1;
 
   /** Exit code for bad input (a field named in the message). */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vivit4j.data.Dataset;
 import org.vivit4j.data.FashionMnist;
+import org.vivit4j.io.OutputFile;
 import org.vivit4j.io.ProblemWriter;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.problems.DeepObsProblems;
@@ -47,7 +48,10 @@ final class MakeProblemCommand implements Callable<Integer> {
   @Option(names = "--random-data", description = "random pixels and labels even if data exists")
   boolean randomData;
 
-  @Option(names = "--out", required = true, description = "problem JSON to write")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "problem JSON to write: a new path or a writable regular file")
   Path out;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,6 +68,7 @@ final class MakeProblemCommand implements Callable<Integer> {
     if (k < 1 || k > 10 * n) {
       throw new InvalidInputException("--k", "must be in [1, 10·N], got " + k);
     }
+    OutputFile target = OutputFile.check("--out", out); // before the data is loaded
     Path dir = data != null ? data : FashionMnist.DEBIAN_DIR;
     Dataset samples = null;
     if (!randomData) {
@@ -72,7 +77,7 @@ final class MakeProblemCommand implements Callable<Integer> {
       }
     }
     DeepObsProblems.Generated gen = DeepObsProblems.fmnist2c2d(seed, n, k, samples);
-    ProblemWriter.write(out, gen.problem(), DeepObsProblems.PIXEL_SCALE);
+    ProblemWriter.write(target, gen.problem(), DeepObsProblems.PIXEL_SCALE);
     spec.commandLine()
         .getOut()
         .printf(

@@ -8,6 +8,8 @@ import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.io.InputFile;
+import org.vivit4j.io.OutputFile;
 import org.vivit4j.io.ProblemReader;
 import org.vivit4j.io.ResultWriter;
 import org.vivit4j.layers.ConvGramPolicy;
@@ -29,7 +31,12 @@ final class SolveCommand implements Callable<Integer> {
   @Option(names = "--problem", required = true, description = "problem JSON (golden schema)")
   Path problemFile;
 
-  @Option(names = "--out", required = true, description = "result JSON to write")
+  @Option(
+      names = "--out",
+      required = true,
+      description =
+          "result JSON to write: a new path or a writable regular file, not the problem file"
+              + " (devices, directories and symbolic links are refused)")
   Path outFile;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
@@ -78,8 +85,11 @@ final class SolveCommand implements Callable<Integer> {
     java.io.PrintWriter out = spec.commandLine().getOut();
     java.io.PrintWriter err = spec.commandLine().getErr();
     ConvGramPolicy policy = convGramPolicy();
+    // Both files are checked before anything is read or computed: a bad --out must not cost a run.
+    InputFile.check("--problem", problemFile);
+    OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
     long readStart = System.nanoTime();
-    Problem problem0 = ProblemReader.read(problemFile);
+    Problem problem0 = ProblemReader.parse(InputFile.readText("--problem", problemFile));
     Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();
@@ -88,7 +98,7 @@ final class SolveCommand implements Callable<Integer> {
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
-      ResultWriter.write(outFile, problem, CommandLineText.current(spec), result);
+      ResultWriter.write(target, problem, CommandLineText.current(spec), result);
       result.warnings().forEach(w -> err.println("warning: " + w));
       out.printf(
           Locale.ROOT,

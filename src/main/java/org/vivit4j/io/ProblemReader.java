@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.vivit4j.api.Problem;
@@ -48,13 +46,16 @@ public final class ProblemReader {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /**
-   * Reads and validates the problem file at {@code file} (UTF-8).
+   * Reads and validates the problem file at {@code file} (UTF-8). The file is checked first ({@link
+   * InputFile}): a missing path, a directory, a device or FIFO, an unreadable file or one too large
+   * for the heap is bad input naming {@code problem file}, and nothing is read.
    *
    * @throws IOException when the file cannot be read
-   * @throws InvalidInputException when its content is not a valid problem
+   * @throws InvalidInputException when it is not a readable regular file within {@link
+   *     InputFile#sizeLimit()}, or its content is not a valid problem
    */
   public static Problem read(Path file) throws IOException {
-    return parse(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+    return parse(InputFile.readText("problem file", file));
   }
 
   /**

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
@@ -33,7 +30,7 @@ import org.vivit4j.model.NetworkSpec;
  * reads back to the same values. Large arrays (more than {@value #INLINE_LIMIT} values) are encoded
  * as base64: {@code uint8} with a scale when every value is {@code code·scale} for the given input
  * scale, {@code float32} when every value is a float32, else {@code float64}; so the encoding is
- * exact. Written atomically (temporary file, then a move).
+ * exact. Written atomically ({@link OutputFile}: temporary file, then a move).
  */
 public final class ProblemWriter {
   private ProblemWriter() {}
@@ -44,22 +41,29 @@ public final class ProblemWriter {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /**
-   * @param target the file to create or replace
-   * @param inputScale when not null, {@code X} is tried as {@code uint8} codes times this scale
+   * Writes {@code problem} to {@code target} after {@link OutputFile#check(String, Path)} (the
+   * message names it {@code output file}); see {@link #write(OutputFile, Problem, Double)}.
    */
   public static void write(Path target, Problem problem, Double inputScale) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = ResultWriter.createTemp(dir, target.getFileName().toString());
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp);
-          JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-        g.useDefaultPrettyPrinter();
-        write(g, problem, inputScale);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    write(OutputFile.check("output file", target), problem, inputScale);
+  }
+
+  /**
+   * Writes {@code problem} atomically ({@link OutputFile#write}).
+   *
+   * @param target the checked file to create or replace
+   * @param inputScale when not null, {@code X} is tried as {@code uint8} codes times this scale
+   * @throws OutputWriteException when writing fails (the target is left as it was)
+   */
+  public static void write(OutputFile target, Problem problem, Double inputScale)
+      throws IOException {
+    target.write(
+        out -> {
+          try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.useDefaultPrettyPrinter();
+            write(g, problem, inputScale);
+          }
+        });
   }
 
   private static void write(JsonGenerator g, Problem p, Double inputScale) throws IOException {

@@ -3,13 +3,9 @@ package org.vivit4j.io;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 import org.vivit4j.api.BatchQuantities;
@@ -26,10 +22,11 @@ import org.vivit4j.api.SpectrumInfo;
  * Doubles are written in their shortest round-tripping form, so reading the file back gives
  * identical values.
  *
- * <p>Writing is atomic: the JSON goes to a temporary file in the target's directory, which is then
- * moved over the target; on any failure the temporary file is deleted, so a half-written result
- * never exists. NaN and infinities never leave the library: a result containing one is rejected
- * with an {@link IllegalStateException} naming the field before anything is written.
+ * <p>Writing is atomic ({@link OutputFile}): the JSON goes to a temporary file in the target's
+ * directory, which is then moved over the target; on any failure the temporary file is deleted, so
+ * a half-written result never exists. NaN and infinities never leave the library: a result
+ * containing one is rejected with an {@link IllegalStateException} naming the field before anything
+ * is written.
  */
 public final class ResultWriter {
   private ResultWriter() {}
@@ -37,9 +34,16 @@ public final class ResultWriter {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /**
-   * Writes {@code result} of {@code problem}; see {@link #write(Path, String, String, List,
+   * Writes {@code result} of {@code problem}; see {@link #write(OutputFile, String, String, List,
    * ComputationResult)}.
    */
+  public static void write(
+      OutputFile target, Problem problem, List<String> commandLine, ComputationResult result)
+      throws IOException {
+    write(target, problem.name(), problem.computationClass(), commandLine, result);
+  }
+
+  /** As {@link #write(OutputFile, Problem, List, ComputationResult)} to a path. */
   public static void write(
       Path target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
@@ -47,19 +51,33 @@ public final class ResultWriter {
   }
 
   /**
-   * Writes a result file atomically.
+   * Writes a result file to {@code target} after {@link OutputFile#check(String, Path)} (the
+   * message names it {@code output file}).
+   */
+  public static void write(
+      Path target,
+      String problemName,
+      String computation,
+      List<String> commandLine,
+      ComputationResult result)
+      throws IOException {
+    write(OutputFile.check("output file", target), problemName, computation, commandLine, result);
+  }
+
+  /**
+   * Writes a result file atomically ({@link OutputFile#write}).
    *
-   * @param target the file to create or replace
+   * @param target the checked file to create or replace
    * @param problemName the problem's {@code name}
    * @param computation the computation's short class name, e.g. {@code directional_derivatives}
    * @param commandLine the exact command-line arguments of the run, in order
    * @param result what the computation produced
    * @throws IllegalStateException when {@code result} contains NaN or an infinity (nothing is
    *     written)
-   * @throws IOException when writing or moving fails (the target is left as it was)
+   * @throws OutputWriteException when writing or moving fails (the target is left as it was)
    */
   public static void write(
-      Path target,
+      OutputFile target,
       String problemName,
       String computation,
       List<String> commandLine,
@@ -71,40 +89,7 @@ public final class ResultWriter {
     Objects.requireNonNull(result.runInfo(), "result.runInfo");
     Objects.requireNonNull(result.groups(), "result.groups");
     checkFinite(result);
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = createTemp(dir, abs.getFileName().toString());
-    try {
-      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-        writeJson(out, problemName, computation, commandLine, result);
-        out.getFD().sync(); // the rename must never expose content that is not on disk yet
-      }
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException | Error e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Creates the temporary file. Java's temporary files are private (0600) by default; the result
-   * file should get the permissions of any newly created file, so ask for 0666 and let the umask
-   * narrow it as usual.
-   */
-  static Path createTemp(Path dir, String name) throws IOException {
-    String prefix = "." + name + ".";
-    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      return Files.createTempFile(
-          dir,
-          prefix,
-          ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-")));
-    }
-    return Files.createTempFile(dir, prefix, ".tmp");
+    target.write(out -> writeJson(out, problemName, computation, commandLine, result));
   }
 
   private static void writeJson(

@@ -23,6 +23,7 @@ import org.vivit4j.api.Criterion;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.RunInfo;
+import org.vivit4j.model.InvalidInputException;
 
 /** Result files: exact round trip, the documented layout, and atomic writes. */
 class ResultWriterTest {
@@ -192,12 +193,16 @@ class ResultWriterTest {
   }
 
   @Test
-  void failedMoveLeavesNoTemporaryFile() throws IOException {
-    // A non-empty directory cannot be replaced by a file, so the final move fails.
+  void aDirectoryIsRefusedBeforeAnythingIsWritten() throws IOException {
     Path out = dir.resolve("result.json");
     Files.createDirectory(out);
     Files.writeString(out.resolve("keep"), "x");
-    assertThrows(IOException.class, () -> ResultWriter.write(out, "c", "eigh", ARGS, sample(0.0)));
+    InvalidInputException e =
+        assertThrows(
+            InvalidInputException.class,
+            () -> ResultWriter.write(out, "c", "eigh", ARGS, sample(0.0)));
+    assertEquals("output file", e.field());
+    assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
     assertEquals(List.of(out), listDir());
     assertEquals("x", Files.readString(out.resolve("keep")));
   }
