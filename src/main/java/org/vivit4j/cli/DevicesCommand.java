@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Backends;
 import org.vivit4j.backend.Gemm;
-import org.vivit4j.backend.NativeBlas;
+import org.vivit4j.blas.NativeBlas;
 import org.vivit4j.opencl.OpenClBackend;
 import picocli.CommandLine.Command;
 
