@@ -169,28 +169,21 @@ public final class Experiment {
                   perm, from, Math.min(from + config.batchSize(), train.size()));
           Batch batch = train.batch(idx);
           if (step % config.measureEvery() == 0 && idx.length >= config.curvatureBatch()) {
-            measure(
-                net,
-                loss,
-                train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch())),
-                groups,
-                trainer,
-                step,
-                epoch,
-                backend);
+            Batch curvatureBatch =
+                train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch()));
+            // Parameters can be finite and still overflow in the forward pass: caught here as
+            // divergence rather than as a non-finite matrix inside the curvature computation.
+            double curvatureLoss = trainer.loss(curvatureBatch);
+            if (!Double.isFinite(curvatureLoss)) {
+              throw diverged(step, epoch, "the loss of the curvature batch is " + curvatureLoss);
+            }
+            measure(net, loss, curvatureBatch, groups, trainer, step, epoch, backend);
           }
           double batchLoss;
           try {
             batchLoss = trainer.step(batch);
           } catch (TrainingDivergedException e) {
-            throw new TrainingDivergedException(
-                String.format(
-                    Locale.ROOT,
-                    "training diverged at step %d (epoch %d): %s; try a smaller lr (%g)",
-                    step + 1,
-                    epoch,
-                    e.getMessage(),
-                    config.lr()));
+            throw diverged(step, epoch, e.getMessage());
           }
           step++;
           training.row(null, step, epoch, batchLoss);
@@ -232,6 +225,17 @@ public final class Experiment {
         lastTest == null ? Double.NaN : lastTest.accuracy(),
         step,
         stopped);
+  }
+
+  private TrainingDivergedException diverged(long stepsDone, int epoch, String what) {
+    return new TrainingDivergedException(
+        String.format(
+            Locale.ROOT,
+            "training diverged at step %d (epoch %d): %s; try a smaller lr than %g",
+            stepsDone + 1,
+            epoch,
+            what,
+            config.lr()));
   }
 
   /**
