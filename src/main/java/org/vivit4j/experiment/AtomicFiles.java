@@ -5,6 +5,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Whole-file writes that readers never see half done: the bytes go to a temporary file next to the
@@ -12,14 +14,26 @@ import java.nio.file.StandardCopyOption;
  * over it.
  */
 final class AtomicFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
 
   /** Writes {@code bytes} to {@code file}, replacing it in one rename. */
   static void write(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: that makes the file owner-only (0600), the result would keep it.
+    // A plain new file gets the usual permissions of the umask.
+    Path tmp =
+        dir.resolve(
+            "."
+                + file.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "-"
+                + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                + ".tmp");
     try {
-      Files.write(tmp, bytes);
+      Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -93,6 +93,14 @@ class ExperimentCommandRunTest {
         "the old run's per-layer plots must go with it");
     assertTrue(Files.exists(out.resolve("eigenvalues_all.png")));
     assertEquals("mine", Files.readString(out.resolve("notes.txt")), "other files are kept");
+    // Written through a temporary file, yet with the permissions of any new file (not 0600).
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+    for (String written : List.of("loss.png", "config.json")) {
+      assertEquals(
+          Files.getPosixFilePermissions(plain),
+          Files.getPosixFilePermissions(out.resolve(written)),
+          written);
+    }
   }
 
   @Test
