@@ -34,13 +34,15 @@ import picocli.CommandLine.Option;
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains a network on Fashion-MNIST and measures, every few steps: top-k GGN eigenvalues per",
-      "group, SNR of γ and λ along them, the GGN trace, the overlap of a sub-sampled GGN's top-k",
-      "eigenspace with the exact one, and a damped Newton step's predicted vs measured loss change.",
-      "Options override the --config file, which overrides the defaults.",
-      "Ctrl-C (SIGINT) or SIGTERM stops after the current step, keeps the CSV files and draws the",
-      "plots, then exits 130 or 143. An output folder that holds an experiment is refused unless",
-      "--overwrite is given."
+      "Trains a network on Fashion-MNIST and measures, every few steps: top-k GGN",
+      "eigenvalues per group, SNR of γ and λ along them, the GGN trace, the overlap of",
+      "a sub-sampled GGN's top-k eigenspace with the exact one, and a damped Newton",
+      "step's predicted vs measured loss change.",
+      "Options override the --config file, which overrides the defaults; all are",
+      "checked before the data is read or the output folder made.",
+      "Ctrl-C (SIGINT) or SIGTERM stops after the current step, keeps the CSV files,",
+      "draws the plots and exits 130 or 143. An output folder that holds an experiment",
+      "is refused unless --overwrite is given."
     })
 final class ExperimentCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
