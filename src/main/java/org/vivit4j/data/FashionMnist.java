@@ -17,6 +17,25 @@ public final class FashionMnist {
 
   private FashionMnist() {}
 
+  /**
+   * Checks, without reading them, that {@code dir} is a folder holding the four IDX files (plain or
+   * {@code .gz}).
+   *
+   * @throws DataFormatException naming the folder or the first missing file
+   */
+  public static void checkFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new DataFormatException(
+          dir.toString(),
+          (Files.exists(dir) ? "is not a folder" : "no such folder")
+              + "; install Debian's dataset-fashion-mnist (tornado-env/setup) or pass --data DIR");
+    }
+    for (String prefix : new String[] {"train", "t10k"}) {
+      find(dir, prefix + "-images-idx3-ubyte");
+      find(dir, prefix + "-labels-idx1-ubyte");
+    }
+  }
+
   /** The training (60 000) or test (10 000) split, sample shape {@code [1, 28, 28]}. */
   public static Dataset load(Path dir, boolean train) throws IOException {
     String prefix = train ? "train" : "t10k";

@@ -10,6 +10,7 @@ import org.vivit4j.api.EighComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
@@ -17,10 +18,12 @@ import org.vivit4j.model.ParamTensor;
 
 /**
  * One curvature measurement on a mini-batch, per parameter group: the top-k GGN eigenvalues, the
- * signal-to-noise ratios of the per-sample directional derivatives γ and λ (MATH.md §5), the GGN
- * trace (the sum of the Gram eigenvalues), the overlaps of the top-k eigenspaces of a sub-sampled
- * and of a Monte-Carlo GGN with the exact one, and the loss change a damped Newton step along the
- * top-k directions (MATH.md §8) should give by the quadratic model against the one it gives.
+ * signal-to-noise ratios of the per-sample directional derivatives γ and λ (MATH.md §5, {@link
+ * DirectionStatistics#snr}), the GGN trace ({@link GroupResult#ggnTrace()}, read off the Gram
+ * matrix's diagonal: with Lanczos the computed Gram eigenvalues are only the top ones, so their sum
+ * is not the trace), the overlaps of the top-k eigenspaces of a sub-sampled and of a Monte-Carlo
+ * GGN with the exact one, and the loss change a damped Newton step along the top-k directions
+ * (MATH.md §8) should give by the quadratic model against the one it gives.
  */
 final class Curvature {
   private Curvature() {}
@@ -37,26 +40,6 @@ final class Curvature {
       double newtonPredicted,
       double newtonMeasured,
       double overlapMonteCarlo) {}
-
-  /** {@code mean² / var} with the unbiased variance (MATH.md §5); NaN-free: 0/0 gives 0. */
-  static double snr(double[] values) {
-    int n = values.length;
-    if (n < 2) {
-      return 0;
-    }
-    double mean = 0;
-    for (double v : values) {
-      mean += v / n;
-    }
-    double var = 0;
-    for (double v : values) {
-      var += (v - mean) * (v - mean) / (n - 1);
-    }
-    if (var == 0) {
-      return mean == 0 ? 0 : Double.MAX_VALUE;
-    }
-    return mean * mean / var;
-  }
 
   /**
    * {@code ‖E_aᵀ E_b‖_F² / k} for two sets of k orthonormal vectors: 1 when the spans agree, 0 when
@@ -116,19 +99,14 @@ final class Curvature {
       GroupResult d = dd.result(groups.get(g));
       int k = d.evals().length;
       List<Direction> dirs = new ArrayList<>();
-      double[] gammaBar = new double[k];
-      double[] lambdaBar = new double[k];
+      double[] gammaBar = DirectionStatistics.means(d.gammas());
+      double[] lambdaBar = DirectionStatistics.means(d.lambdas());
+      double[] snrGamma = DirectionStatistics.snr(d.gammas());
+      double[] snrLambda = DirectionStatistics.snr(d.lambdas());
       for (int j = 0; j < k; j++) {
-        double[] gam = column(d.gammas(), j);
-        double[] lam = column(d.lambdas(), j);
-        gammaBar[j] = mean(gam);
-        lambdaBar[j] = mean(lam);
-        dirs.add(new Direction(d.evals()[j], snr(gam), snr(lam)));
+        dirs.add(new Direction(d.evals()[j], snrGamma[j], snrLambda[j]));
       }
-      double trace = 0;
-      for (double v : e.gramEvals()) {
-        trace += v;
-      }
+      double trace = e.ggnTrace();
       double overlap =
           sub == null ? Double.NaN : overlap(e.evecs(), sub.group(groups.get(g)).evecs());
       // s = Σ_k c_k e_k with c_k = −γ̄_k / (λ̄_k + δ); the quadratic model predicts
@@ -164,21 +142,5 @@ final class Curvature {
   /** The mini-batch loss at parameters θ (the network is restored afterwards). */
   interface LossOfParams {
     double loss(double[] theta);
-  }
-
-  private static double[] column(double[][] m, int j) {
-    double[] c = new double[m.length];
-    for (int i = 0; i < m.length; i++) {
-      c[i] = m[i][j];
-    }
-    return c;
-  }
-
-  private static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v / a.length;
-    }
-    return s;
   }
 }

@@ -27,10 +27,13 @@ import org.vivit4j.train.Adam;
 import org.vivit4j.train.Optimizer;
 import org.vivit4j.train.Sgd;
 import org.vivit4j.train.Trainer;
+import org.vivit4j.train.TrainingDivergedException;
 
 /**
  * Trains a network on a data set and measures curvature along the way (see {@link Curvature}),
- * writing every row to CSV as it is measured and drawing the plots at the end, or when interrupted.
+ * writing every row to CSV as it is measured and drawing the plots at the end, also when a stop is
+ * requested (Ctrl-C, see {@link StopSignals}) or training diverges: the loop ends at the next step
+ * boundary, the CSV files are closed and the plots drawn from the rows logged so far.
  */
 public final class Experiment {
   private final ExperimentConfig config;
@@ -41,7 +44,6 @@ public final class Experiment {
   private CsvLog directions;
   private CsvLog groupLog;
   private List<String> groupNames;
-  private boolean plotted;
 
   public Experiment(ExperimentConfig config, Path dir, PrintWriter console) {
     this.config = config;
@@ -68,8 +70,29 @@ public final class Experiment {
         : new Sgd(config.lr(), config.momentum());
   }
 
-  /** Runs the experiment; returns the final test accuracy. */
+  /**
+   * Runs the experiment to the end; see {@link #run(Dataset, Dataset, Backend, Map, StopRequest)}.
+   */
   public Summary run(Dataset train, Dataset test, Backend backend, Map<String, Object> stamp)
+      throws IOException {
+    return run(train, test, backend, stamp, StopSignals.NEVER);
+  }
+
+  /**
+   * Runs the experiment until the last epoch or until {@code stop} is requested (polled before each
+   * step and each evaluation), writing into the output folder (created when missing).
+   *
+   * @return the losses, the accuracy and the number of steps; {@link Summary#stopped()} tells
+   *     whether the run was cut short
+   * @throws TrainingDivergedException when training produced a non-finite loss or parameters: the
+   *     rows logged up to then and the plots are kept
+   */
+  public Summary run(
+      Dataset train,
+      Dataset test,
+      Backend backend,
+      Map<String, Object> stamp,
+      StopSignals.StopRequest stop)
       throws IOException {
     Files.createDirectories(dir);
     NetworkSpec net = network(config);
@@ -106,7 +129,7 @@ public final class Experiment {
     meta.put("test_samples", test.size());
     meta.put("num_params", net.numParams());
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    json.writeValue(dir.resolve("config.json").toFile(), meta);
+    AtomicFiles.write(dir.resolve("config.json"), json.writeValueAsBytes(meta));
 
     training = new CsvLog(dir.resolve("training.csv"), "step,epoch,batch_loss");
     evaluation =
@@ -120,47 +143,57 @@ public final class Experiment {
         new CsvLog(
             dir.resolve("groups.csv"),
             "group,step,epoch,trace,overlap_subsampled,newton_predicted,newton_measured,overlap_mc");
-    Thread hook = new Thread(this::finish, "experiment-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-
     int stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
     long total = (long) stepsPerEpoch * config.epochs();
     Progress progress = new Progress(console, total);
     SplittableRandom shuffle = new SplittableRandom(config.seed() + 1);
+    Trainer.Evaluation before = null;
     Trainer.Evaluation lastTest = null;
+    long step = 0;
+    int epoch = 0;
     try (Trainer trainer = new Trainer(net, loss, optimizer())) {
-      Trainer.Evaluation before = trainer.evaluate(test, 500);
+      before = trainer.evaluate(test, 500);
       Trainer.Evaluation beforeTrain = trainer.evaluate(train.head(test.size()), 500);
       evaluation.row(
           null, 0, 0, beforeTrain.loss(), beforeTrain.accuracy(), before.loss(), before.accuracy());
-      long step = 0;
-      double lastLoss = Double.NaN;
-      for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+      training:
+      for (epoch = 1; epoch <= config.epochs(); epoch++) {
         int[] perm = Trainer.shuffled(train.size(), shuffle);
         for (int b = 0; b < stepsPerEpoch; b++) {
+          if (stop.requested()) {
+            break training;
+          }
           int from = b * config.batchSize();
           int[] idx =
               java.util.Arrays.copyOfRange(
                   perm, from, Math.min(from + config.batchSize(), train.size()));
           Batch batch = train.batch(idx);
           if (step % config.measureEvery() == 0 && idx.length >= config.curvatureBatch()) {
-            measure(
-                net,
-                loss,
-                train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch())),
-                groups,
-                trainer,
-                step,
-                epoch,
-                backend);
+            Batch curvatureBatch =
+                train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch()));
+            // Parameters can be finite and still overflow in the forward pass: caught here as
+            // divergence rather than as a non-finite matrix inside the curvature computation.
+            double curvatureLoss = trainer.loss(curvatureBatch);
+            if (!Double.isFinite(curvatureLoss)) {
+              throw diverged(step, epoch, "the loss of the curvature batch is " + curvatureLoss);
+            }
+            measure(net, loss, curvatureBatch, groups, trainer, step, epoch, backend);
           }
-          lastLoss = trainer.step(batch);
+          double batchLoss;
+          try {
+            batchLoss = trainer.step(batch);
+          } catch (TrainingDivergedException e) {
+            throw diverged(step, epoch, e.getMessage());
+          }
           step++;
-          training.row(null, step, epoch, lastLoss);
+          training.row(null, step, epoch, batchLoss);
           progress.update(
               step,
               String.format(
-                  Locale.ROOT, "epoch %d/%d loss %.4f", epoch, config.epochs(), lastLoss));
+                  Locale.ROOT, "epoch %d/%d loss %.4f", epoch, config.epochs(), batchLoss));
+        }
+        if (stop.requested()) {
+          break;
         }
         Trainer.Evaluation tr = trainer.evaluate(train.head(test.size()), 500);
         lastTest = trainer.evaluate(test, 500);
@@ -175,15 +208,47 @@ public final class Experiment {
             lastTest.loss(),
             lastTest.accuracy());
       }
-      finish();
-      Runtime.getRuntime().removeShutdownHook(hook);
-      return new Summary(before.loss(), lastTest.loss(), lastTest.accuracy(), step);
+    } catch (RuntimeException e) {
+      // Diverged (or failed): what was logged is kept and plotted before the error is reported.
+      try {
+        finish();
+      } catch (IOException | RuntimeException plotting) {
+        e.addSuppressed(plotting);
+      }
+      throw e;
     }
+    finish();
+    boolean stopped = stop.requested() && epoch <= config.epochs();
+    return new Summary(
+        before.loss(),
+        lastTest == null ? Double.NaN : lastTest.loss(),
+        lastTest == null ? Double.NaN : lastTest.accuracy(),
+        step,
+        stopped);
   }
 
-  /** Loss before and after training, final accuracy and number of steps. */
+  private TrainingDivergedException diverged(long stepsDone, int epoch, String what) {
+    return new TrainingDivergedException(
+        String.format(
+            Locale.ROOT,
+            "training diverged at step %d (epoch %d): %s; try a smaller lr than %g",
+            stepsDone + 1,
+            epoch,
+            what,
+            config.lr()));
+  }
+
+  /**
+   * Loss before and after training, final accuracy and number of steps; whether a stop request cut
+   * the run short (then the final loss and accuracy are those of the last finished epoch, NaN when
+   * none finished).
+   */
   public record Summary(
-      double initialTestLoss, double finalTestLoss, double finalTestAccuracy, long steps) {}
+      double initialTestLoss,
+      double finalTestLoss,
+      double finalTestAccuracy,
+      long steps,
+      boolean stopped) {}
 
   private void measure(
       NetworkSpec net,
@@ -234,21 +299,16 @@ public final class Experiment {
     }
   }
 
-  /** Closes the logs and draws the plots from what was logged; runs once (also on Ctrl-C). */
-  private synchronized void finish() {
-    if (plotted || training == null) {
-      return;
-    }
-    plotted = true;
+  /**
+   * Closes the logs and draws the plots from what was logged (each plot written atomically, so a
+   * plot is either complete or absent).
+   */
+  private void finish() throws IOException {
     training.close();
     evaluation.close();
     directions.close();
     groupLog.close();
-    try {
-      drawPlots();
-    } catch (IOException | RuntimeException e) {
-      console.println("plots could not be drawn: " + e.getMessage());
-    }
+    drawPlots();
     console.flush();
   }
 

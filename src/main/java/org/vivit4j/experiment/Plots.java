@@ -12,7 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG plots drawn from an experiment's logged rows (never by hand). */
+/** PNG plots drawn from an experiment's logged rows (never by hand), each written atomically. */
 final class Plots {
   private Plots() {}
 
@@ -67,7 +67,9 @@ final class Plots {
       any = true;
     }
     if (any) {
-      BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+      // Encoded in memory, then written to a temporary file and moved over the target: an
+      // interrupted run never leaves a 0-byte or half-written PNG.
+      AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
     }
   }
 }

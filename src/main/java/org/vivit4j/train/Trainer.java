@@ -33,13 +33,36 @@ public final class Trainer implements AutoCloseable {
   /** Loss and accuracy of a batch. */
   public record Evaluation(double loss, double accuracy) {}
 
-  /** One optimiser step on {@code batch}; returns the batch loss before the step. */
+  /**
+   * One optimiser step on {@code batch}; returns the batch loss before the step.
+   *
+   * @throws TrainingDivergedException when the loss or a gradient entry is not finite (the
+   *     parameters are then left as they were), or the step makes a parameter overflow
+   */
   public double step(Batch batch) {
     ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n()));
+    if (!Double.isFinite(fp.loss)) {
+      throw new TrainingDivergedException("the mini-batch loss is " + fp.loss);
+    }
+    if (!allFinite(fp.grad)) {
+      throw new TrainingDivergedException("the gradient is not finite");
+    }
     double[] theta = net.flatParams();
     optimizer.step(theta, fp.grad);
+    if (!allFinite(theta)) {
+      throw new TrainingDivergedException("the step made a parameter overflow");
+    }
     net.setFlatParams(theta);
     return fp.loss;
+  }
+
+  private static boolean allFinite(double[] a) {
+    for (double v : a) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Loss of {@code batch} at the current parameters. */

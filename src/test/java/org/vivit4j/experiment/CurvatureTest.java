@@ -1,17 +1,31 @@
 package org.vivit4j.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.ParamGroup;
+import org.vivit4j.backend.CpuBackend;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.core.DirectionStatistics;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomProblems;
 
 class CurvatureTest {
-  @Test
-  void snrIsTheSquaredMeanOverTheUnbiasedVariance() {
-    // mean 2, unbiased variance ((−1)² + 0 + 1²)/2 = 1
-    assertEquals(4.0, Curvature.snr(new double[] {1, 2, 3}), 1e-15);
-    assertEquals(0.0, Curvature.snr(new double[] {-1, 1}), 1e-15);
-    assertEquals(0.0, Curvature.snr(new double[] {5}), 0.0, "one sample has no variance estimate");
-  }
+  private static final LossSpec LOSS = new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN);
 
   @Test
   void overlapIsOneForTheSameSpanAndZeroForOrthogonalSpans() {
@@ -23,5 +37,113 @@ class CurvatureTest {
     assertEquals(0.0, Curvature.overlap(a, other), 1e-15);
     assertEquals(
         0.5, Curvature.overlap(new double[][] {{1, 0, 0}}, new double[][] {{s, s, 0}}), 1e-15);
+  }
+
+  /**
+   * Regression (issue 11, item 7): the trace column summed the computed Gram eigenvalues, which
+   * with Lanczos are only the top ones (the issue's 20-16-10 MLP at N = 32: 2.31 instead of 6.48).
+   * The trace must be the whole spectrum's sum, whichever eigensolver ran.
+   */
+  @Test
+  void traceIsTheWholeSpectrumsSumWhenLanczosSolvesTheGram() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    NetworkSpec net =
+        RandomProblems.mlpNetwork(
+            rnd, new int[] {20, 16, 10}, new Activation[] {Activation.RELU}, true);
+    int n = 32;
+    double[] x = new double[n * 20];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextGaussian();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = rnd.nextInt(10);
+    }
+    Batch batch = new Batch(n, x, null, y);
+    int[] all = {0, 1, 2, 3};
+    CpuBackend backend = new CpuBackend(Precision.FLOAT64);
+
+    ParamGroup dense = new ParamGroup("all", all, Criterion.topK(5));
+    GroupResult whole =
+        new EighComputation(new ComputationOptions(null, null, 0, 1e-4, 0L, EigenSolver.DENSE))
+            .run(net, LOSS, batch, List.of(dense), backend)
+            .group(dense);
+    assertEquals(n * 10, whole.gramEvals().length, "dense gives the whole spectrum");
+    double spectrumSum = 0;
+    for (double v : whole.gramEvals()) {
+      spectrumSum += v;
+    }
+    ParamGroup auto = new ParamGroup("all", all, Criterion.topK(5));
+    GroupResult top =
+        new EighComputation(ComputationOptions.defaults())
+            .run(net, LOSS, batch, List.of(auto), backend)
+            .group(auto);
+    assertEquals("lanczos", top.spectrum().eigensolver(), "the Gram 320 > 160 goes to Lanczos");
+    double topSum = 0;
+    for (double v : top.gramEvals()) {
+      topSum += v;
+    }
+    assertTrue(topSum < 0.9 * spectrumSum, "the case must tell the two sums apart: " + topSum);
+
+    List<Curvature.GroupMeasurement> m =
+        Curvature.measure(
+            net,
+            LOSS,
+            batch,
+            List.of(all),
+            List.of("all"),
+            5,
+            8,
+            1,
+            0,
+            1e-3,
+            backend,
+            theta -> 0.0);
+    assertEquals(spectrumSum, m.get(0).trace(), 1e-10 * spectrumSum);
+    assertEquals(whole.ggnTrace(), m.get(0).trace(), 1e-10 * spectrumSum);
+  }
+
+  /** The SNR columns are {@link DirectionStatistics#snr}'s, not a re-implementation's. */
+  @Test
+  void snrIsDirectionStatisticsSnr() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    NetworkSpec net =
+        RandomProblems.mlpNetwork(
+            rnd, new int[] {6, 5, 3}, new Activation[] {Activation.TANH}, true);
+    int n = 7;
+    double[] x = new double[n * 6];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextGaussian();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = rnd.nextInt(3);
+    }
+    Batch batch = new Batch(n, x, null, y);
+    CpuBackend backend = new CpuBackend(Precision.FLOAT64);
+    ParamGroup g = new ParamGroup("all", new int[] {0, 1, 2, 3}, Criterion.topK(3));
+    var dd = new org.vivit4j.api.DirectionalDerivativesComputation(ComputationOptions.defaults());
+    dd.run(net, LOSS, batch, List.of(g), backend);
+    GroupResult r = dd.result(g);
+    List<Curvature.Direction> dirs =
+        Curvature.measure(
+                net,
+                LOSS,
+                batch,
+                List.of(new int[] {0, 1, 2, 3}),
+                List.of("all"),
+                3,
+                0,
+                0,
+                0,
+                1e-3,
+                backend,
+                theta -> 0.0)
+            .get(0)
+            .directions();
+    double[] gamma = dirs.stream().mapToDouble(Curvature.Direction::snrGamma).toArray();
+    double[] lambda = dirs.stream().mapToDouble(Curvature.Direction::snrLambda).toArray();
+    assertArrayEquals(DirectionStatistics.snr(r.gammas()), gamma, 0.0);
+    assertArrayEquals(DirectionStatistics.snr(r.lambdas()), lambda, 0.0);
   }
 }
