@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.vivit4j.model.InvalidInputException;
 
 /**
@@ -14,10 +15,13 @@ import org.vivit4j.model.InvalidInputException;
  * encoded object {@code {"encoding": "base64", "dtype": "float32"|"float64"|"uint8", "byte_order":
  * "little", "shape": [...], "data": "...", "scale": s}}. Either way the result is flat in C order,
  * has exactly the expected shape and contains no NaN or infinity; errors name the element, e.g.
- * {@code X[4][2]}.
+ * {@code X[4][2]}. Whitespace in base64 {@code data} (line breaks included) is ignored.
  */
 final class JsonArrays {
   private JsonArrays() {}
+
+  /** Whitespace that may separate the characters of base64 data. */
+  private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\n\\r\\f]+");
 
   /**
    * Reads a float array of exactly {@code shape}.
@@ -46,8 +50,9 @@ final class JsonArrays {
   }
 
   /**
-   * Reads {@code n} class indices in {@code [0, numClasses)}. Nested lists must hold JSON integers;
-   * encoded arrays must decode to integral values.
+   * Reads {@code n} class indices in {@code [0, numClasses)}. One rule for both forms: every
+   * element must be an integral number, so {@code 1} and {@code 1.0} are class 1 whether written as
+   * JSON or decoded from a float array, and {@code 1.5} is an error naming the element.
    */
   static int[] readClassIndices(JsonNode node, String path, int n, int numClasses) {
     int[] shape = {n};
@@ -55,16 +60,17 @@ final class JsonArrays {
     if (node.isArray()) {
       checkLength(node, path, n, "[N] = [" + n + "]");
       for (int i = 0; i < n; i++) {
-        out[i] = JsonFields.intValue(node.get(i), at(path, i));
+        JsonNode v = node.get(i);
+        if (!v.isNumber()) {
+          throw new InvalidInputException(
+              at(path, i), "must be an integer class index, got " + describe(v));
+        }
+        out[i] = classIndex(v.doubleValue(), at(path, i));
       }
     } else if (node.isObject()) {
       double[] values = decode(node, path, shape, "[N]");
       for (int i = 0; i < n; i++) {
-        double v = values[i];
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-          throw new InvalidInputException(at(path, i), "must be an integer class index, got " + v);
-        }
-        out[i] = (int) v;
+        out[i] = classIndex(values[i], at(path, i));
       }
     } else {
       throw new InvalidInputException(
@@ -82,6 +88,14 @@ final class JsonArrays {
       }
     }
     return out;
+  }
+
+  /** {@code v} as a class index: an integral value in the {@code int} range. */
+  private static int classIndex(double v, String path) {
+    if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+      throw new InvalidInputException(path, "must be an integer class index, got " + v);
+    }
+    return (int) v;
   }
 
   private static void checkNested(JsonNode node, String path, int[] shape, int dim, String what) {
@@ -173,7 +187,8 @@ final class JsonArrays {
               + what
               + ")");
     }
-    String text = JsonFields.requiredString(node, path, "data");
+    // Line breaks and spaces are layout (the base64 tool wraps at 76 columns), not data.
+    String text = WHITESPACE.matcher(JsonFields.requiredString(node, path, "data")).replaceAll("");
     byte[] bytes;
     try {
       bytes = java.util.Base64.getDecoder().decode(text);

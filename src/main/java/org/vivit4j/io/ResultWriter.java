@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.vivit4j.api.BatchQuantities;
@@ -38,12 +39,32 @@ public final class ResultWriter {
 
   /**
    * Writes {@code result} of {@code problem}; see {@link #write(Path, String, String, List,
-   * ComputationResult)}.
+   * ComputationResult)}. The problem's {@link Problem#readWarnings() read warnings} come first in
+   * {@code notes}, so that the result records what its file said that was not used.
    */
   public static void write(
       Path target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
-    write(target, problem.name(), problem.computationClass(), commandLine, result);
+    write(
+        target,
+        problem.name(),
+        problem.computationClass(),
+        commandLine,
+        withNotesFirst(problem.readWarnings(), result));
+  }
+
+  private static ComputationResult withNotesFirst(List<String> first, ComputationResult result) {
+    if (first.isEmpty()) {
+      return result;
+    }
+    RunInfo run = result.runInfo();
+    List<String> notes = new ArrayList<>(first);
+    notes.addAll(run.notes());
+    return new ComputationResult(
+        result.batch(),
+        result.groups(),
+        new RunInfo(run.backend(), run.device(), run.dtype(), run.seconds(), notes),
+        result.warnings());
   }
 
   /**
