@@ -248,9 +248,12 @@ class SolveProblemContentTest {
 
   @Test
   void aThresholdThatSelectsNothingSaysSo() throws IOException {
-    for (String cls : List.of("directional_derivatives", "eigh", "eigvalsh")) {
+    for (String cls : List.of("directional_derivatives", "eigh", "eigvalsh", "damped_newton")) {
       ObjectNode root = seed();
       ((ObjectNode) root.get("computation")).put("class", cls);
+      if (cls.equals("damped_newton")) {
+        ((ObjectNode) root.get("computation")).put("damping", 0.5);
+      }
       ((ObjectNode) root.get("param_groups").get(0))
           .putObject("criterion")
           .put("type", "threshold")
@@ -264,6 +267,11 @@ class SolveProblemContentTest {
       assertEquals(1, g.get("warnings").size(), cls);
       assertTrue(g.get("warnings").get(0).asText().startsWith(expected), cls);
       assertTrue(s.run().out().contains("selected 0"), s.run().out());
+      if (cls.equals("damped_newton")) {
+        assertEquals(g.get("dim").asInt(), g.get("newton_step").size());
+        g.get("newton_step").forEach(v -> assertEquals(0.0, v.asDouble(), cls + ": no step"));
+        assertEquals(0, g.get("dampings").size());
+      }
     }
   }
 
