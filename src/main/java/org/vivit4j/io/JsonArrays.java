@@ -188,7 +188,9 @@ final class JsonArrays {
               + ")");
     }
     // Line breaks and spaces are layout (the base64 tool wraps at 76 columns), not data.
-    String text = WHITESPACE.matcher(JsonFields.requiredString(node, path, "data")).replaceAll("");
+    String data = JsonFields.requiredString(node, path, "data");
+    checkAlphabet(data, at(path, "data"));
+    String text = WHITESPACE.matcher(data).replaceAll("");
     byte[] bytes;
     try {
       bytes = java.util.Base64.getDecoder().decode(text);
@@ -221,8 +223,54 @@ final class JsonArrays {
           };
       // Multiplying only when a scale is given keeps -0.0 and exact values untouched otherwise.
       out[i] = scaleNode == null ? v : v * scale;
+      if (Double.isFinite(v) && !Double.isFinite(out[i])) {
+        throw new InvalidInputException(
+            elementPath(path, shape, i),
+            "is "
+                + v
+                + " · scale "
+                + scale
+                + " = "
+                + out[i]
+                + "; values must be finite (check "
+                + at(path, "scale")
+                + ")");
+      }
     }
     return out;
+  }
+
+  /**
+   * Names the first character of {@code data} that is neither in the base64 alphabet nor whitespace
+   * (the decoder's own message gives only its hexadecimal code).
+   */
+  private static void checkAlphabet(String data, String path) {
+    for (int i = 0; i < data.length(); i++) {
+      char c = data.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/'
+              || c == '='
+              || c == ' '
+              || c == '\t'
+              || c == '\n'
+              || c == '\r'
+              || c == '\f';
+      if (!ok) {
+        throw new InvalidInputException(
+            path,
+            String.format(
+                java.util.Locale.ROOT,
+                "is not valid base64: character '%c' (U+%04X) at position %d is not in the"
+                    + " base64 alphabet",
+                c,
+                (int) c,
+                i));
+      }
+    }
   }
 
   /** The number of elements of {@code shape}. */

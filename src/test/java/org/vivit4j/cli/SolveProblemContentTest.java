@@ -362,6 +362,9 @@ class SolveProblemContentTest {
     enc.putArray("shape").add(4).add(7);
     enc.put("data", "AAAA,AAAA");
     root.set("X", enc);
-    assertTrue(rejected(root, "X.data").contains("is not valid base64"));
+    assertEquals(
+        "error: X.data: is not valid base64: character ',' (U+002C) at position 4 is not in the"
+            + " base64 alphabet",
+        rejected(root, "X.data"));
   }
 }

@@ -192,7 +192,18 @@ class ProblemReaderContentTest {
     enc.put("data", data.substring(0, 8) + "\n" + data.substring(8, 16));
     assertInvalidArray(enc, "X.data", "decodes to 12 bytes but shape [2] of float64 needs 16");
     enc.put("data", data.substring(0, 8) + "\n-" + data.substring(8));
-    assertInvalidArray(enc, "X.data", "is not valid base64");
+    assertInvalidArray(
+        enc,
+        "X.data",
+        "is not valid base64: character '-' (U+002D) at position 9 is not in the base64 alphabet");
+  }
+
+  @Test
+  void aScaleThatOverflowsNamesTheElementAndTheScale() {
+    ObjectNode enc = encoded("uint8", 2, bytes(2).put((byte) 3).put((byte) 255));
+    enc.put("scale", 1e307);
+    assertInvalidArray(
+        enc, "X[1]", "is 255.0 · scale 1.0E307 = Infinity; values must be finite (check X.scale)");
   }
 
   private static void assertInvalidArray(ObjectNode enc, String field, String phrase) {
