@@ -195,13 +195,20 @@ class SolveProblemContentTest {
     ObjectNode root = seed();
     root.set("computaton", root.remove("computation"));
     root.put("my_own_metadata", "kept by the user");
+    root.put("odd\nkey\u001b[2J", 1);
     Solved s = solve(root);
     String misspelt = "unknown top-level key 'computaton' is ignored (did you mean 'computation'?)";
     String foreign = "unknown top-level key 'my_own_metadata' is ignored";
-    assertEquals(List.of("warning: " + misspelt, "warning: " + foreign), s.errLines());
+    String odd = "unknown top-level key 'odd\nkey\u001b[2J' is ignored";
+    assertEquals(
+        List.of(
+            "warning: " + misspelt,
+            "warning: " + foreign,
+            "warning: unknown top-level key 'odd\\nkey\\u001b[2J' is ignored"),
+        s.errLines());
     List<String> notes = new ArrayList<>();
     s.result().get("notes").forEach(n -> notes.add(n.asText()));
-    assertEquals(List.of(misspelt, foreign), notes);
+    assertEquals(List.of(misspelt, foreign, odd), notes, "the result keeps the raw key");
   }
 
   @Test
