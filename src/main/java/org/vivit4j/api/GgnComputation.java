@@ -120,6 +120,9 @@ public abstract class GgnComputation {
           sel[i] += w.space.offset();
         }
         w.warnings = new ArrayList<>();
+        if (sel.length == 0) {
+          w.warnings.add(selectsNothing(field, criterion, w.space));
+        }
         w.selected = w.space.checkSelection(sel, field, options.warnSmallEigvals(), w.warnings);
         clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
         warnings.addAll(w.warnings);
@@ -249,6 +252,26 @@ public abstract class GgnComputation {
       }
     }
     return d.clone();
+  }
+
+  /**
+   * The warning for a criterion that keeps no direction: the run is valid (every per-direction
+   * quantity is empty) but almost certainly not what was asked for, so it must not pass unseen.
+   */
+  static String selectsNothing(String field, Criterion criterion, GramSpace space) {
+    double[] evals = space.evals();
+    String largest =
+        evals.length == 0
+            ? ""
+            : " (the largest Gram eigenvalue is " + evals[evals.length - 1] + ")";
+    String why =
+        criterion instanceof Criterion.Threshold t
+            ? "threshold " + t.threshold() + " keeps no eigenvalue" + largest
+            : "the criterion keeps no eigenvalue" + largest;
+    return field
+        + ": selects no direction: "
+        + why
+        + "; evals, gammas and lambdas of this group are empty";
   }
 
   /**

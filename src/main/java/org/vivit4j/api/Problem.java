@@ -9,8 +9,11 @@ import org.vivit4j.model.NetworkSpec;
  * Everything a computation needs: network (with weights), loss, mini-batch, options and groups.
  * This is the input part of the problem/golden JSON schema.
  *
+ * @param name the problem's name, as given (it may hold any character: escape it for a terminal)
  * @param computationClass the requested computation, e.g. {@code "directional_derivatives"}
  * @param damping the damping rule of {@code damped_newton}, {@code null} for the others
+ * @param readWarnings what reading the problem file found worth a word without being an error (e.g.
+ *     an unknown top-level key), one line each; empty for a problem built in code
  */
 public record Problem(
     String name,
@@ -20,7 +23,25 @@ public record Problem(
     ComputationOptions options,
     List<ParamGroup> groups,
     String computationClass,
-    Damping damping) {
+    Damping damping,
+    List<String> readWarnings) {
+
+  public Problem {
+    readWarnings = List.copyOf(readWarnings);
+  }
+
+  /** A problem without read warnings. */
+  public Problem(
+      String name,
+      NetworkSpec network,
+      LossSpec loss,
+      Batch batch,
+      ComputationOptions options,
+      List<ParamGroup> groups,
+      String computationClass,
+      Damping damping) {
+    this(name, network, loss, batch, options, groups, computationClass, damping, List.of());
+  }
 
   /** A problem whose computation takes no damping. */
   public Problem(
@@ -31,12 +52,13 @@ public record Problem(
       ComputationOptions options,
       List<ParamGroup> groups,
       String computationClass) {
-    this(name, network, loss, batch, options, groups, computationClass, null);
+    this(name, network, loss, batch, options, groups, computationClass, null, List.of());
   }
 
   /** The same problem with other options (e.g. a command-line eigensolver choice). */
   public Problem withOptions(ComputationOptions newOptions) {
-    return new Problem(name, network, loss, batch, newOptions, groups, computationClass, damping);
+    return new Problem(
+        name, network, loss, batch, newOptions, groups, computationClass, damping, readWarnings);
   }
 
   /** A new computation object for this problem's class, options and damping. */

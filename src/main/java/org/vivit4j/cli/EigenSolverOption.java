@@ -14,7 +14,7 @@ final class EigenSolverOption {
               + " top of the spectrum the criterion needs) or auto (dense up to N·C̃ = "
               + EigenSolver.AUTO_DENSE_MAX_SIZE
               + " and for criteria that need the whole spectrum, lanczos above). Default: the"
-              + " problem's computation.eigensolver, else auto")
+              + " problem's computation.eigensolver, which is dense when not given")
   String eigensolver;
 
   /** The choice, or null when the option was not given. */

@@ -15,7 +15,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
     var err = cmd.getErr();
     if (ex instanceof InvalidInputException bad) {
-      err.println("error: " + bad.getMessage());
+      // the message may quote strings of the file: keep it one line and free of escapes
+      err.println("error: " + TerminalText.escape(bad.getMessage()));
       return Main.EXIT_BAD_INPUT;
     }
     if (ex instanceof org.vivit4j.opencl.OpenClUnavailableException

@@ -99,11 +99,13 @@ final class SolveCommand implements Callable<Integer> {
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
       ResultWriter.write(target, problem, CommandLineText.current(spec), result);
-      result.warnings().forEach(w -> err.println("warning: " + w));
+      // Printed only after a successful run: a failing run keeps its one-line error.
+      problem.readWarnings().forEach(w -> err.println("warning: " + TerminalText.escape(w)));
+      result.warnings().forEach(w -> err.println("warning: " + TerminalText.escape(w)));
       out.printf(
           Locale.ROOT,
           "%s: %s on %s (%s, %s), %.1f ms%n",
-          problem.name(),
+          TerminalText.escape(problem.name()),
           problem.computationClass(),
           result.runInfo().device(),
           result.runInfo().backend(),
@@ -114,7 +116,7 @@ final class SolveCommand implements Callable<Integer> {
             Locale.ROOT,
             "  group %s: dim %d, Gram %d, selected %d, largest Gram eigenvalue %.6e,"
                 + " GGN trace %.6e%s%n",
-            g.group().name(),
+            TerminalText.escape(g.group().name()),
             g.dim(),
             g.gramEvals().length + g.gramEvalsOffset(),
             g.evals().length,
@@ -130,7 +132,7 @@ final class SolveCommand implements Callable<Integer> {
                     g.spectrum().residual(),
                     g.spectrum().seconds() * 1e3));
       }
-      result.runInfo().notes().forEach(n -> out.println("  note: " + n));
+      result.runInfo().notes().forEach(n -> out.println("  note: " + TerminalText.escape(n)));
       out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
       out.println("  " + memory.describe());
       if (verbose) {

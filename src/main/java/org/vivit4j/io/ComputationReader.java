@@ -3,6 +3,7 @@ package org.vivit4j.io;
 import static org.vivit4j.io.JsonFields.at;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,13 +51,19 @@ final class ComputationReader {
   record Computation(String className, ComputationOptions options, Damping damping) {}
 
   /**
-   * Reads {@code computation}; {@code null} (absent) means directional derivatives with ViViT's
-   * defaults.
+   * The eigensolver of a problem file that does not name one: dense, so that {@code gram_evals}
+   * holds the whole spectrum as in the golden schema. (The API's {@link
+   * ComputationOptions#defaults()} chooses {@code auto}; files are read as the schema documents.)
+   */
+  static final EigenSolver FILE_DEFAULT_EIGENSOLVER = EigenSolver.DENSE;
+
+  /**
+   * Reads {@code computation}. An absent (or {@code null}) object reads exactly as {@code {}}:
+   * directional derivatives with ViViT's defaults and the {@link #FILE_DEFAULT_EIGENSOLVER}.
    */
   static Computation readComputation(JsonNode node, String path, int n) {
-    if (node == null) {
-      return new Computation(DIRECTIONAL_DERIVATIVES, ComputationOptions.defaults(), null);
-    }
+    // One code path for absent and empty, so that the two can never get different defaults.
+    node = node == null ? JsonNodeFactory.instance.objectNode() : node;
     JsonFields.object(node, path);
     JsonFields.onlyKeys(
         node,
@@ -107,7 +114,7 @@ final class ComputationReader {
   private static EigenSolver readEigenSolver(JsonNode node, String path) {
     JsonNode solverNode = JsonFields.optional(node, "eigensolver");
     if (solverNode == null) {
-      return EigenSolver.DENSE;
+      return FILE_DEFAULT_EIGENSOLVER;
     }
     String name = JsonFields.stringValue(solverNode, at(path, "eigensolver"));
     EigenSolver solver = EigenSolver.fromOptionName(name);

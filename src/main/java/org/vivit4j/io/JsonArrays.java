@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.vivit4j.model.InvalidInputException;
 
 /**
@@ -14,10 +15,13 @@ import org.vivit4j.model.InvalidInputException;
  * encoded object {@code {"encoding": "base64", "dtype": "float32"|"float64"|"uint8", "byte_order":
  * "little", "shape": [...], "data": "...", "scale": s}}. Either way the result is flat in C order,
  * has exactly the expected shape and contains no NaN or infinity; errors name the element, e.g.
- * {@code X[4][2]}.
+ * {@code X[4][2]}. Whitespace in base64 {@code data} (line breaks included) is ignored.
  */
 final class JsonArrays {
   private JsonArrays() {}
+
+  /** Whitespace that may separate the characters of base64 data. */
+  private static final Pattern WHITESPACE = Pattern.compile("[ \\t\\n\\r\\f]+");
 
   /**
    * Reads a float array of exactly {@code shape}.
@@ -46,8 +50,9 @@ final class JsonArrays {
   }
 
   /**
-   * Reads {@code n} class indices in {@code [0, numClasses)}. Nested lists must hold JSON integers;
-   * encoded arrays must decode to integral values.
+   * Reads {@code n} class indices in {@code [0, numClasses)}. One rule for both forms: every
+   * element must be an integral number, so {@code 1} and {@code 1.0} are class 1 whether written as
+   * JSON or decoded from a float array, and {@code 1.5} is an error naming the element.
    */
   static int[] readClassIndices(JsonNode node, String path, int n, int numClasses) {
     int[] shape = {n};
@@ -55,16 +60,17 @@ final class JsonArrays {
     if (node.isArray()) {
       checkLength(node, path, n, "[N] = [" + n + "]");
       for (int i = 0; i < n; i++) {
-        out[i] = JsonFields.intValue(node.get(i), at(path, i));
+        JsonNode v = node.get(i);
+        if (!v.isNumber()) {
+          throw new InvalidInputException(
+              at(path, i), "must be an integer class index, got " + describe(v));
+        }
+        out[i] = classIndex(v.doubleValue(), at(path, i));
       }
     } else if (node.isObject()) {
       double[] values = decode(node, path, shape, "[N]");
       for (int i = 0; i < n; i++) {
-        double v = values[i];
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-          throw new InvalidInputException(at(path, i), "must be an integer class index, got " + v);
-        }
-        out[i] = (int) v;
+        out[i] = classIndex(values[i], at(path, i));
       }
     } else {
       throw new InvalidInputException(
@@ -82,6 +88,14 @@ final class JsonArrays {
       }
     }
     return out;
+  }
+
+  /** {@code v} as a class index: an integral value in the {@code int} range. */
+  private static int classIndex(double v, String path) {
+    if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+      throw new InvalidInputException(path, "must be an integer class index, got " + v);
+    }
+    return (int) v;
   }
 
   private static void checkNested(JsonNode node, String path, int[] shape, int dim, String what) {
@@ -173,7 +187,10 @@ final class JsonArrays {
               + what
               + ")");
     }
-    String text = JsonFields.requiredString(node, path, "data");
+    // Line breaks and spaces are layout (the base64 tool wraps at 76 columns), not data.
+    String data = JsonFields.requiredString(node, path, "data");
+    checkAlphabet(data, at(path, "data"));
+    String text = WHITESPACE.matcher(data).replaceAll("");
     byte[] bytes;
     try {
       bytes = java.util.Base64.getDecoder().decode(text);
@@ -206,8 +223,54 @@ final class JsonArrays {
           };
       // Multiplying only when a scale is given keeps -0.0 and exact values untouched otherwise.
       out[i] = scaleNode == null ? v : v * scale;
+      if (Double.isFinite(v) && !Double.isFinite(out[i])) {
+        throw new InvalidInputException(
+            elementPath(path, shape, i),
+            "is "
+                + v
+                + " · scale "
+                + scale
+                + " = "
+                + out[i]
+                + "; values must be finite (check "
+                + at(path, "scale")
+                + ")");
+      }
     }
     return out;
+  }
+
+  /**
+   * Names the first character of {@code data} that is neither in the base64 alphabet nor whitespace
+   * (the decoder's own message gives only its hexadecimal code).
+   */
+  private static void checkAlphabet(String data, String path) {
+    for (int i = 0; i < data.length(); i++) {
+      char c = data.charAt(i);
+      boolean ok =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/'
+              || c == '='
+              || c == ' '
+              || c == '\t'
+              || c == '\n'
+              || c == '\r'
+              || c == '\f';
+      if (!ok) {
+        throw new InvalidInputException(
+            path,
+            String.format(
+                java.util.Locale.ROOT,
+                "is not valid base64: character '%c' (U+%04X) at position %d is not in the"
+                    + " base64 alphabet",
+                c,
+                (int) c,
+                i));
+      }
+    }
   }
 
   /** The number of elements of {@code shape}. */

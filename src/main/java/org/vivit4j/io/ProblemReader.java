@@ -5,6 +5,7 @@ import static org.vivit4j.io.JsonFields.at;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,10 +25,11 @@ import org.vivit4j.model.Reduction;
 
 /**
  * Reads a problem file (the input part of the golden JSON schema, {@code schema_version} 1) into a
- * validated {@link Problem}. Unknown top-level keys ({@code outputs}, {@code check}, ...) are
- * ignored, so golden files are valid problem files. Every bad input is reported as one {@link
- * InvalidInputException} naming the JSON path of the offending value; malformed JSON is reported
- * under the field {@code <json>} with Jackson's line and column.
+ * validated {@link Problem}. The golden files' metadata keys ({@code outputs}, {@code check}, ...)
+ * are skipped, so golden files are valid problem files; any other unknown top-level key is skipped
+ * with a warning in {@link Problem#readWarnings()} ({@link TopLevelKeys}). Every bad input is
+ * reported as one {@link InvalidInputException} naming the JSON path of the offending value;
+ * malformed JSON is reported under the field {@code <json>} with Jackson's line and column.
  */
 public final class ProblemReader {
   private ProblemReader() {}
@@ -36,14 +38,21 @@ public final class ProblemReader {
   public static final String JSON_FIELD = "<json>";
 
   // NaN/Infinity literals are accepted by the parser only so that they can be rejected by name;
-  // duplicate keys and trailing content are errors because they make the file ambiguous.
+  // duplicate keys and trailing content are errors because they make the file ambiguous. The
+  // whole text is in memory already, so one string (a base64 array) may be as long as the text:
+  // Jackson's default limit of 20 million characters would call a large valid file malformed.
   private static final ObjectMapper MAPPER =
       new ObjectMapper(
               JsonFactory.builder()
                   .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                   .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The byte order mark some editors put before the text; it is not part of the JSON. */
+  private static final char BYTE_ORDER_MARK = '\uFEFF';
 
   /**
    * Reads and validates the problem file at {@code file} (UTF-8). The file is checked first ({@link
@@ -65,6 +74,9 @@ public final class ProblemReader {
    */
   public static Problem parse(String json) {
     JsonNode root;
+    if (!json.isEmpty() && json.charAt(0) == BYTE_ORDER_MARK) {
+      json = json.substring(1);
+    }
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
@@ -85,6 +97,7 @@ public final class ProblemReader {
   }
 
   private static Problem fromTree(JsonNode root) {
+    List<String> warnings = TopLevelKeys.unknownKeyWarnings(root);
     JsonNode version = JsonFields.optional(root, "schema_version");
     if (version != null && JsonFields.intValue(version, "schema_version") != 1) {
       throw new InvalidInputException(
@@ -130,7 +143,15 @@ public final class ProblemReader {
             (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
     return new Problem(
-        name, network, loss, batch, comp.options(), groups, comp.className(), comp.damping());
+        name,
+        network,
+        loss,
+        batch,
+        comp.options(),
+        groups,
+        comp.className(),
+        comp.damping(),
+        warnings);
   }
 
   private static LossSpec readLoss(JsonNode node, String path) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.vivit4j.api.BatchQuantities;
@@ -35,19 +36,39 @@ public final class ResultWriter {
 
   /**
    * Writes {@code result} of {@code problem}; see {@link #write(OutputFile, String, String, List,
-   * ComputationResult)}.
+   * ComputationResult)}. The problem's {@link Problem#readWarnings() read warnings} come first in
+   * {@code notes}, so that the result records what its file said that was not used.
    */
   public static void write(
       OutputFile target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
-    write(target, problem.name(), problem.computationClass(), commandLine, result);
+    write(
+        target,
+        problem.name(),
+        problem.computationClass(),
+        commandLine,
+        withNotesFirst(problem.readWarnings(), result));
   }
 
   /** As {@link #write(OutputFile, Problem, List, ComputationResult)} to a path. */
   public static void write(
       Path target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
-    write(target, problem.name(), problem.computationClass(), commandLine, result);
+    write(OutputFile.check("output file", target), problem, commandLine, result);
+  }
+
+  private static ComputationResult withNotesFirst(List<String> first, ComputationResult result) {
+    if (first.isEmpty()) {
+      return result;
+    }
+    RunInfo run = result.runInfo();
+    List<String> notes = new ArrayList<>(first);
+    notes.addAll(run.notes());
+    return new ComputationResult(
+        result.batch(),
+        result.groups(),
+        new RunInfo(run.backend(), run.device(), run.dtype(), run.seconds(), notes),
+        result.warnings());
   }
 
   /**

@@ -21,6 +21,7 @@ import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
+import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -113,10 +114,17 @@ class ProblemReaderGoldenTest {
   void absentComputationMeansDirectionalDerivativesWithDefaults() {
     var root = ProblemFixtures.mlp("mse");
     root.remove("computation");
-    Problem p = ProblemReader.parse(ProblemFixtures.json(root));
-    assertEquals("directional_derivatives", p.computationClass());
-    assertEquals(ComputationOptions.defaults(), withoutArrays(p.options()));
-    assertNull(p.options().subsamplingGrad());
+    Problem absent = ProblemReader.parse(ProblemFixtures.json(root));
+    assertEquals("directional_derivatives", absent.computationClass());
+    // files default to the dense eigensolver (whole spectrum), the API to auto
+    assertEquals(
+        ComputationOptions.defaults().withEigenSolver(EigenSolver.DENSE),
+        withoutArrays(absent.options()));
+    assertNull(absent.options().subsamplingGrad());
+    root.putObject("computation");
+    Problem empty = ProblemReader.parse(ProblemFixtures.json(root));
+    assertEquals(withoutArrays(absent.options()), withoutArrays(empty.options()));
+    assertEquals(absent.computationClass(), empty.computationClass());
   }
 
   @Test
@@ -147,7 +155,8 @@ class ProblemReaderGoldenTest {
 
   // Records with arrays compare by identity; compare the scalar options only.
   private static ComputationOptions withoutArrays(ComputationOptions o) {
-    return new ComputationOptions(null, null, o.mcSamples(), o.warnSmallEigvals());
+    return new ComputationOptions(
+        null, null, o.mcSamples(), o.warnSmallEigvals(), o.seed(), o.eigenSolver());
   }
 
   static int[] ints(JsonNode list) {
