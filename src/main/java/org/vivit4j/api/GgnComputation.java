@@ -8,6 +8,7 @@ import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
+import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.layers.ConvGramPolicy;
@@ -15,6 +16,7 @@ import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * The shape shared by ViViT's computations: options in the constructor, {@link #run} with the
@@ -39,6 +41,36 @@ public abstract class GgnComputation {
   public GgnComputation withConvGramPolicy(ConvGramPolicy policy) {
     this.convGram = java.util.Objects.requireNonNull(policy, "policy");
     return this;
+  }
+
+  /**
+   * The sizes of a run of this computation on a batch of {@code n} with {@code groups}: its arrays
+   * are checked to fit ({@link MemoryEstimate#checkArraySizes}) and its peak heap estimated. {@link
+   * #run} compares the estimate with the heap limit before computing; the problem reader calls this
+   * for the array checks alone.
+   *
+   * @param factorOnHost whether the backend holds its matrices in the JVM heap (the CPU backend)
+   * @throws InvalidInputException naming the field that makes an array too large
+   */
+  public MemoryEstimate memoryEstimate(
+      NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
+    int[] ggn = options.subsamplingGgn();
+    int[] grad = options.subsamplingGrad();
+    return MemoryEstimate.of(
+        new MemoryEstimate.Run(
+            net,
+            n,
+            ggn == null ? n : ggn.length,
+            grad == null ? n : grad.length,
+            options.mcSamples(),
+            ggn != null,
+            grad != null,
+            groups.stream().map(ParamGroup::params).toList(),
+            groups.stream().map(g -> g.criterion().need()).toList(),
+            options.eigenSolver(),
+            output() == Output.DIRECTIONAL || output() == Output.NEWTON,
+            convGram,
+            factorOnHost));
   }
 
   /** What a concrete computation produces beyond the Gram spectrum. */
@@ -88,6 +120,9 @@ public abstract class GgnComputation {
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
+      MemoryEstimate estimate = memoryEstimate(net, n, groups, "cpu".equals(backend.name()));
+      estimate.checkConvBudget();
+      estimate.checkFits(Runtime.getRuntime().maxMemory());
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
@@ -103,6 +138,24 @@ public abstract class GgnComputation {
         Work w = new Work();
         String field = "param_groups[" + j + "].criterion";
         Criterion criterion = groups.get(j).criterion();
+        // an infinite Gram entry is an overflow of the backend's dtype, not a bad criterion
+        String dtype = backend.precision().typeName();
+        NumericalOverflowException.checkFinite(
+            grams.get(j).gram(),
+            grams.get(j).size(),
+            "row",
+            "param_groups[" + j + "]",
+            dtype,
+            "the group's Gram matrix");
+        if (grams.get(j).cross() != null) {
+          NumericalOverflowException.checkFinite(
+              grams.get(j).cross(),
+              grams.get(j).size(),
+              "gradient sample",
+              "param_groups[" + j + "]",
+              dtype,
+              "the group's gradient cross terms");
+        }
         int[] sel;
         try {
           w.space =

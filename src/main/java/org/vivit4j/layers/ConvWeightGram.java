@@ -167,6 +167,31 @@ final class ConvWeightGram {
         policy.mode() != ConvGramPolicy.Mode.AUTO);
   }
 
+  /**
+   * The smallest budget (entries) under which the contraction of sides of {@code nL, nR} samples
+   * with {@code cL, cR} rows each stays within its budget: the structured {@code Q} with the
+   * unfolded inputs, or one-sample blocks of {@code V} with their unfolded inputs and Gram block,
+   * the smaller of the two that {@code mode} allows.
+   */
+  static long smallestBudget(
+      int nL, int cL, int nR, int cR, ConvGeometry g, int o, ConvGramPolicy.Mode mode) {
+    long structured = structuredElements(nL, nR, g);
+    long explicit = elements(1, cL, 1, cR, o, g);
+    return switch (mode) {
+      case STRUCTURED -> structured;
+      case EXPLICIT -> explicit;
+      case AUTO -> Math.min(structured, explicit);
+    };
+  }
+
+  /** {@code Q [n_L·T × n_R·T]} with the unfolded inputs of both sides, saturating. */
+  private static long structuredElements(int nL, int nR, ConvGeometry g) {
+    double t = g.positions();
+    double k = g.patchSize();
+    double e = nL * t * nR * t + (nL + nR) * t * k;
+    return e >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) e;
+  }
+
   /** One V of all samples, its unfolded inputs and its Gram. */
   private static long singleBlockElements(int n, int c, int o, ConvGeometry g) {
     long rows = (long) n * c;
