@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.Precision;
 import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
@@ -218,6 +219,11 @@ public abstract class GgnComputation {
       }
 
       List<GroupResult> results = new ArrayList<>();
+      // γ and λ carry the round-off of the backend's dtype (the Gram and cross terms)
+      double epsilon =
+          backend.precision() == Precision.FLOAT32
+              ? DirectionStatistics.FLOAT32_EPSILON
+              : DirectionStatistics.FLOAT64_EPSILON;
       for (int j = 0; j < groups.size(); j++) {
         Work w = work.get(j);
         int dim = IntStream.of(tensors.get(j)).map(t -> net.params().get(t).numel()).sum();
@@ -234,8 +240,8 @@ public abstract class GgnComputation {
                 List.copyOf(w.warnings),
                 w.space.trace(),
                 w.space.frobeniusNorm(),
-                w.gammas == null ? null : DirectionStatistics.snr(w.gammas),
-                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas),
+                w.gammas == null ? null : DirectionStatistics.snr(w.gammas, epsilon),
+                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas, epsilon),
                 w.dampings,
                 w.step,
                 new SpectrumInfo(

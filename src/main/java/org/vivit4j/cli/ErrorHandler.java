@@ -1,5 +1,6 @@
 package org.vivit4j.cli;
 
+import java.util.List;
 import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine;
 
@@ -12,6 +13,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(
       Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
     var err = cmd.getErr();
+    if (ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof OutOfMemoryError) {
+      err.println("error: memory: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+      return Main.EXIT_BAD_INPUT;
+    }
     if (ex instanceof InvalidInputException bad) {
       err.println("error: " + bad.getMessage());
       return Main.EXIT_BAD_INPUT;
@@ -23,5 +28,35 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
     err.println("error: " + ex.getClass().getName() + ": " + ex.getMessage());
     return Main.EXIT_MISMATCH;
+  }
+
+  /** The line for a run that ran out of heap despite the up-front estimate (a last resort). */
+  static String outOfMemory(long heapLimitBytes) {
+    long gib = Math.max(1, Math.round(heapLimitBytes / (1024.0 * 1024 * 1024)));
+    return "the Java heap ran out (limit "
+        + String.format(java.util.Locale.ROOT, "%.1f GiB", heapLimitBytes / (1024.0 * 1024 * 1024))
+        + "); run with a larger heap, e.g. -Xmx"
+        + 2 * gib
+        + "g (tornado-run: JDK_JAVA_OPTIONS=-Xmx"
+        + 2 * gib
+        + "g tornado-env/tornado-run ...)";
+  }
+
+  /**
+   * Runs commands as picocli's {@link CommandLine.RunLast} does, but hands an {@link
+   * OutOfMemoryError} (which picocli lets through as an {@link Error}) to this handler as an {@link
+   * CommandLine.ExecutionException}: one line, no stack trace. The error has unwound the command's
+   * stack by then, so its large arrays are unreachable and the line can be printed.
+   */
+  static CommandLine.IExecutionStrategy catchingOutOfMemory() {
+    CommandLine.RunLast runLast = new CommandLine.RunLast();
+    return parseResult -> {
+      try {
+        return runLast.execute(parseResult);
+      } catch (OutOfMemoryError e) {
+        List<CommandLine> cls = parseResult.asCommandLineList();
+        throw new CommandLine.ExecutionException(cls.get(cls.size() - 1), "out of memory", e);
+      }
+    };
   }
 }

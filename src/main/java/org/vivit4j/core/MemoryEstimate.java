@@ -242,7 +242,7 @@ public final class MemoryEstimate {
           "--conv-gram-memory",
           "is "
               + policy.memoryElements()
-              + " entries, but the "
+              + " matrix entries, but the "
               + policy.mode().typeName()
               + " weight Gram of model["
               + layer
