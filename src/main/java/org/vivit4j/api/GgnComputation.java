@@ -123,7 +123,7 @@ public abstract class GgnComputation {
       InputChecks.check(net, loss, batch, options, groups, ct);
       MemoryEstimate estimate = memoryEstimate(net, n, groups, "cpu".equals(backend.name()));
       estimate.checkConvBudget();
-      estimate.checkFits(Runtime.getRuntime().maxMemory());
+      estimate.checkFitsHeap();
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());

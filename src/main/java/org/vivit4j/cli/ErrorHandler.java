@@ -34,7 +34,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   static String outOfMemory(long heapLimitBytes) {
     long gib = Math.max(1, Math.round(heapLimitBytes / (1024.0 * 1024 * 1024)));
     return "the Java heap ran out (limit "
-        + String.format(java.util.Locale.ROOT, "%.1f GiB", heapLimitBytes / (1024.0 * 1024 * 1024))
+        + org.vivit4j.core.MemoryEstimate.gib(heapLimitBytes)
         + "); run with a larger heap, e.g. -Xmx"
         + 2 * gib
         + "g (tornado-run: JDK_JAVA_OPTIONS=-Xmx"

@@ -343,6 +343,23 @@ public final class MemoryEstimate {
   }
 
   /**
+   * The system property that turns the heap check off when set to {@code off} ({@code
+   * -Dvivit4j.memoryCheck=off}, e.g. through {@code JDK_JAVA_OPTIONS}): for a run the estimate is
+   * known to overrate, and for the test that checks the estimate against a heap that is too small.
+   */
+  public static final String CHECK_PROPERTY = "vivit4j.memoryCheck";
+
+  /**
+   * {@link #checkFits} against this JVM's heap limit ({@code Runtime.maxMemory()}), unless {@link
+   * #CHECK_PROPERTY} is {@code off}.
+   */
+  public void checkFitsHeap() {
+    if (!"off".equals(System.getProperty(CHECK_PROPERTY))) {
+      checkFits(Runtime.getRuntime().maxMemory());
+    }
+  }
+
+  /**
    * Refuses the run when its estimated peak exceeds {@code heapLimitBytes} (the JVM's {@code
    * Runtime.maxMemory()}), with one line naming the estimate, the limit and the {@code -Xmx} to
    * use.
@@ -381,7 +398,7 @@ public final class MemoryEstimate {
   private static final double GIB = 1024.0 * 1024 * 1024;
 
   /** Bytes in GiB with one decimal (MiB below 1 GiB). */
-  static String gib(long bytes) {
+  public static String gib(long bytes) {
     if (bytes < GIB) {
       return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
