@@ -206,6 +206,17 @@ public final class MemoryEstimate {
                 + c.outChannels()
                 + "·"
                 + geo.patchSize());
+        if (run.convGram().mode() == ConvGramPolicy.Mode.STRUCTURED && holdsWeight(run, i)) {
+          long nt = ArraySizes.times(run.nGgn(), geo.positions());
+          ArraySizes.checked(
+              ArraySizes.times(nt, nt),
+              "--conv-gram",
+              "structured needs the patch products Q of model["
+                  + i
+                  + "], (N_ggn·T)² = "
+                  + nt
+                  + "²");
+        }
       }
     }
   }

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.model.ArraySizes;
 
 /**
  * The Gram contribution and gradient cross terms of a Conv2d weight {@code W [O, C, k_h, k_w]}
@@ -130,7 +131,8 @@ final class ConvWeightGram {
     double k = g.patchSize();
     double structuredMacs = nL * t * nR * t * k + (double) nL * cL * nR * cR * t * t * (o + 1);
     long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
-    long budget = policy.memoryElements();
+    // no single held matrix may exceed a Java array, whatever budget the policy allows
+    long budget = Math.min(policy.memoryElements(), ArraySizes.MAX_ARRAY_LENGTH);
     int bL = nL;
     int bR = nR;
     if (symmetric) {
