@@ -279,7 +279,9 @@ public final class MemoryEstimate {
     resident.add(new Part("batch and activations", values(activations)));
     resident.add(new Part("output gradients", values(deltas)));
     resident.add(new Part("parameters and gradient", values(4L * net.numParams())));
-    resident.add(new Part(groups + " Gram matrix(es)", values(groups * g * g)));
+    resident.add(
+        new Part(
+            groups == 1 ? "the Gram matrix" : groups + " Gram matrices", values(groups * g * g)));
     if (run.crossTerms()) {
       resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
     }
