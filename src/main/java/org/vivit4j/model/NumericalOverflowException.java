@@ -43,7 +43,10 @@ public final class NumericalOverflowException extends InvalidInputException {
       double[] values, int width, String rowName, String field, String dtype, String what) {
     for (int i = 0; i < values.length; i++) {
       if (!Double.isFinite(values[i])) {
-        String at = width > 0 ? rowName + " " + i / width + ", column " + i % width : "entry " + i;
+        String at =
+            width > 1
+                ? rowName + " " + i / width + ", column " + i % width
+                : (width == 1 ? rowName : "entry") + " " + i;
         throw new NumericalOverflowException(field, dtype, what, values[i], at);
       }
     }
