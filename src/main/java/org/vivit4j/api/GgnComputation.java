@@ -70,6 +70,7 @@ public abstract class GgnComputation {
             groups.stream().map(g -> g.criterion().need()).toList(),
             options.eigenSolver(),
             output() == Output.DIRECTIONAL || output() == Output.NEWTON,
+            output() != Output.EVALS,
             convGram,
             factorOnHost));
   }

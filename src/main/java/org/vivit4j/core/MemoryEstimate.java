@@ -29,14 +29,20 @@ import org.vivit4j.model.NetworkSpec;
  *   <li>during the eigensolve: dense EJML works on {@value #DENSE_TRANSIENT_GRAMS} matrices of
  *       {@code G²} (its symmetrised copy, the tridiagonal form, the accumulated rotations and the
  *       eigenvectors read out) and keeps {@code G²} of eigenvectors per group; Lanczos holds its
- *       basis and {@code A·Q}, {@code 2·m·G} with {@code m} basis vectors, and {@code k·G} vectors.
+ *       basis and {@code A·Q}, {@code 2·m·G} with {@code m} basis vectors, and {@code k·G} vectors;
+ *   <li>during the {@code V·w} pass (eigenvectors, directional derivatives, Newton steps): the
+ *       Gram-space eigenvectors, K parameter-space vectors per group, the factor again, each
+ *       parameter layer's output factor downloaded to the host, and a Conv2d layer's {@code U_w}
+ *       blocks sized to the policy's budget.
  * </ul>
  *
- * The peak is the batch, forward pass, Grams and cross terms plus the larger of the backward and
- * the eigensolve phases. Values are counted as 8-byte doubles: both backends hold host arrays in
- * float64 (the CPU backend rounds float32 results but stores doubles). Object headers, the parsed
- * JSON and the result text are left out: they are small next to the {@code G²} terms that decide
- * whether a run fits.
+ * The peak is the batch, forward pass, Grams and cross terms plus the largest of the backward, the
+ * eigensolve and the {@code V·w} phases. Values are counted as 8-byte doubles: both backends hold
+ * host arrays in float64 (the CPU backend rounds float32 results but stores doubles). Object
+ * headers, small per-layer buffers and the parsed problem (garbage once read; the result is
+ * streamed) are left out. {@code MemoryEstimateTest} measures how close this comes. A new large
+ * intermediate (a chunked factor, a new layer's workspace) belongs here too, so that the check
+ * before a run stays the one place that knows.
  */
 public final class MemoryEstimate {
   /** Matrices of {@code G²} doubles the dense eigensolver holds at once, besides the Gram. */
@@ -59,6 +65,8 @@ public final class MemoryEstimate {
    * @param needs per group, the part of the spectrum its criterion needs
    * @param solver the eigensolver asked for
    * @param crossTerms whether the gradient cross terms are formed (directional derivatives)
+   * @param appliesFactor whether {@code V·w} maps Gram-space vectors to parameter space (all but
+   *     eigenvalues alone)
    * @param convGram the Conv2d Gram policy
    * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
    *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
@@ -75,6 +83,7 @@ public final class MemoryEstimate {
       List<SpectrumNeed> needs,
       EigenSolver solver,
       boolean crossTerms,
+      boolean appliesFactor,
       ConvGramPolicy convGram,
       boolean factorOnHost) {
 
@@ -121,6 +130,7 @@ public final class MemoryEstimate {
   private final List<Part> resident = new ArrayList<>();
   private final List<Part> backward = new ArrayList<>();
   private final List<Part> eigensolve = new ArrayList<>();
+  private final List<Part> apply = new ArrayList<>();
 
   private MemoryEstimate(Run run) {
     this.run = run;
@@ -242,6 +252,15 @@ public final class MemoryEstimate {
                 run.nGgn(),
                 run.factorColumns(),
                 run.crossTerms() ? run.nGrad() : 0);
+        if (run.appliesFactor()) {
+          // V·w forms U_w for at least one sample: T·(K·O + C·k_h·k_w) entries
+          ConvGeometry geo = geometry(net, i, c);
+          long k = 1;
+          for (SpectrumNeed n : run.needs()) {
+            k = Math.max(k, directions(n));
+          }
+          need = Math.max(need, (long) geo.positions() * (k * c.outChannels() + geo.patchSize()));
+        }
         if (need > smallest) {
           smallest = need;
           layer = i;
@@ -255,11 +274,11 @@ public final class MemoryEstimate {
               + policy.memoryElements()
               + " matrix entries, but the "
               + policy.mode().typeName()
-              + " weight Gram of model["
+              + " Conv2d contractions of model["
               + layer
-              + "] needs at least "
+              + "] (weight Gram, cross terms, V·w) need at least "
               + smallest
-              + " at once (one-sample blocks); use --conv-gram-memory "
+              + " at once in one-sample blocks; use --conv-gram-memory "
               + smallest
               + " or more");
     }
@@ -286,21 +305,28 @@ public final class MemoryEstimate {
       resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
     }
 
-    int lowest = lowestLayer(run);
-    long factor = 0;
-    long conv = 0;
-    for (int i = Math.max(lowest, 0); i < depth; i++) {
-      factor = Math.max(factor, g * (net.sizeBefore(i) + net.sizeBefore(i + 1)));
-      if (net.layers().get(i) instanceof Conv2dSpec c && holdsWeight(run, i)) {
-        ConvGeometry geo = geometry(net, i, c);
-        long held =
-            run.convGram().gramEntriesHeld(geo, c.outChannels(), run.nGgn(), run.factorColumns());
-        conv = Math.max(conv, held);
+    int lowest = Math.max(lowestLayer(run), 0);
+    // per layer on the way back: the factor at its output, then either its weight-Gram
+    // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
+    long worst = -1;
+    int worstLayer = lowest;
+    for (int i = lowest; i < depth; i++) {
+      long conv = convGramEntries(i);
+      long host = run.factorOnHost() ? g * net.sizeBefore(i + 1) : 0;
+      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long layer = host + Math.max(in, conv);
+      if (layer > worst) {
+        worst = layer;
+        worstLayer = i;
       }
     }
+    long out = run.factorOnHost() ? g * net.sizeBefore(worstLayer + 1) : 0;
+    backward.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(out)));
+    backward.add(
+        new Part(
+            "its input factor or Conv2d weight-Gram blocks (model[" + worstLayer + "])",
+            values(worst - out)));
     if (run.factorOnHost()) {
-      backward.add(new Part("GGN factor at one layer", values(factor)));
-      backward.add(new Part("Conv2d weight-Gram blocks", values(conv)));
       long inputGrams = (long) run.nGgn() * run.nGgn() + (long) run.nGrad() * run.nGgn();
       backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * g)));
     }
@@ -312,8 +338,7 @@ public final class MemoryEstimate {
         retained += g * g;
         transient_ = Math.max(transient_, DENSE_TRANSIENT_GRAMS * g * g);
       } else {
-        long k =
-            need.kind() == SpectrumNeed.Kind.TOP ? need.count() : GramSpace.THRESHOLD_FIRST_COUNT;
+        long k = directions(need);
         long basis = Math.min(g, Math.max(2 * k + 4 * Math.min(Math.max(k, 8), 64), 96));
         retained += k * g;
         transient_ = Math.max(transient_, 2 * basis * g + basis * basis);
@@ -321,6 +346,114 @@ public final class MemoryEstimate {
     }
     eigensolve.add(new Part("eigenvectors kept", values(retained)));
     eigensolve.add(new Part("eigensolver workspace", values(transient_)));
+    if (run.appliesFactor()) {
+      estimateApply(retained, lowest);
+    }
+  }
+
+  /**
+   * The {@code V·w} pass ({@link FactorEngine#applyFactor}): the Gram-space eigenvectors stay, each
+   * group's K parameter-space vectors are filled from each layer's product (held twice: the product
+   * and its split into K vectors), the factor is backpropagated again and each parameter layer
+   * downloads its output factor to the host; a Conv2d layer forms {@code U_w [K·O × b·T]} (and the
+   * backend's copy of it) for blocks of b samples sized to the policy's budget.
+   */
+  private void estimateApply(long retained, int lowest) {
+    NetworkSpec net = run.net();
+    long g = (long) run.factorColumns() * run.nGgn();
+    long outputs = 0;
+    long kMax = 1;
+    for (int j = 0; j < run.groupTensors().size(); j++) {
+      long k = directions(run.needs().get(j));
+      kMax = Math.max(kMax, k);
+      long dim = 0;
+      for (int t : run.groupTensors().get(j)) {
+        dim += net.params().get(t).numel();
+      }
+      outputs += k * dim;
+    }
+    apply.add(new Part("eigenvectors kept", values(retained)));
+    apply.add(new Part("parameter-space directions", values(outputs)));
+    // per layer: the factor at its output (and its host copy where it holds a tensor), then either
+    // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
+    // input; the worst layer
+    long worst = -1;
+    int worstLayer = lowest;
+    long worstHost = 0;
+    for (int i = lowest; i < net.layers().size(); i++) {
+      long out = g * net.sizeBefore(i + 1);
+      long host = run.factorOnHost() ? out : 0;
+      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long directions = 0;
+      long conv = 0;
+      long download = 0;
+      if (holdsAny(run, i)) {
+        download = out;
+        for (var p : net.params()) {
+          if (p.layer() == i) {
+            directions = Math.max(directions, 2 * kMax * p.numel());
+          }
+        }
+        if (net.layers().get(i) instanceof Conv2dSpec c && holdsWeight(run, i)) {
+          conv = convApplyEntries(geometry(net, i, c), c.outChannels(), kMax);
+        }
+      }
+      long layer = host + Math.max(in, download + directions + conv);
+      if (layer > worst) {
+        worst = layer;
+        worstLayer = i;
+        worstHost = host;
+      }
+    }
+    apply.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(worstHost)));
+    apply.add(
+        new Part(
+            "its V·w work (factor copy, directions, Conv2d blocks) or input factor (model["
+                + worstLayer
+                + "])",
+            values(worst - worstHost)));
+  }
+
+  /** {@code U_w [K·O × b·T]} (and the backend's copy) with the unfolded inputs of b samples. */
+  private long convApplyEntries(ConvGeometry geo, int outChannels, long k) {
+    long t = geo.positions();
+    long perSample = t * (k * outChannels + geo.patchSize());
+    long block = Math.max(1, Math.min(run.nGgn(), run.convGram().memoryElements() / perSample));
+    return block * t * (2 * k * outChannels + geo.patchSize());
+  }
+
+  /** Entries layer {@code i}'s weight-Gram (and cross-term) contraction holds; 0 if none. */
+  private long convGramEntries(int i) {
+    if (!(run.net().layers().get(i) instanceof Conv2dSpec c) || !holdsWeight(run, i)) {
+      return 0;
+    }
+    ConvGeometry geo = geometry(run.net(), i, c);
+    ConvGramPolicy policy = run.convGram();
+    int rows = run.factorColumns();
+    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows);
+    if (run.crossTerms()) {
+      held =
+          Math.max(
+              held, policy.crossEntriesHeld(geo, c.outChannels(), run.nGrad(), run.nGgn(), rows));
+    }
+    return held;
+  }
+
+  /** Directions a criterion selects, as far as known before the spectrum: k, or a guess of 16. */
+  private static long directions(SpectrumNeed need) {
+    return need.kind() == SpectrumNeed.Kind.TOP ? need.count() : GramSpace.THRESHOLD_FIRST_COUNT;
+  }
+
+  /** Whether some group holds a tensor of layer {@code i}. */
+  private static boolean holdsAny(Run run, int i) {
+    for (int[] tensors : run.groupTensors()) {
+      for (int t : tensors) {
+        if (run.net().params().get(t).layer() == i) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private boolean denseSolve(SpectrumNeed need, long g) {
@@ -344,7 +477,7 @@ public final class MemoryEstimate {
 
   /** The estimated peak heap of the run in bytes. */
   public long peakBytes() {
-    return sum(resident) + Math.max(sum(backward), sum(eigensolve));
+    return sum(resident) + Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
   }
 
   /** Every term, resident ones first. */
@@ -352,6 +485,7 @@ public final class MemoryEstimate {
     List<Part> all = new ArrayList<>(resident);
     all.addAll(backward);
     all.addAll(eigensolve);
+    all.addAll(apply);
     return all;
   }
 

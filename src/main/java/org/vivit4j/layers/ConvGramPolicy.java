@@ -80,6 +80,16 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
   }
 
   /**
+   * Matrix entries the gradient cross-term contraction of a Conv2d layer holds at once: {@code
+   * nGrad} gradient samples of one row against {@code nGgn} GGN samples of {@code rows} rows.
+   */
+  public long crossEntriesHeld(ConvGeometry g, int outChannels, int nGrad, int nGgn, int rows) {
+    ConvWeightGram.Plan p =
+        ConvWeightGram.plan(nGrad, 1, nGgn, rows, false, false, g, outChannels, this);
+    return p.explicit() ? p.explicitElements() : p.structuredElements();
+  }
+
+  /**
    * The smallest {@link #memoryElements} this policy's mode can honour for a Conv2d layer: its
    * weight Gram of {@code nGgn} samples with {@code rows} factor rows each and, when {@code nGrad >
    * 0}, its gradient cross terms ({@code nGrad} samples of one row against the GGN side). Below it
