@@ -11,6 +11,7 @@ import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
+import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Batch;
@@ -46,9 +47,9 @@ public abstract class GgnComputation {
 
   /**
    * The sizes of a run of this computation on a batch of {@code n} with {@code groups}: its arrays
-   * are checked to fit ({@link MemoryEstimate#checkArraySizes}) and its peak heap estimated. {@link
-   * #run} compares the estimate with the heap limit before computing; the problem reader calls this
-   * for the array checks alone.
+   * are checked to fit (the size limits of {@link MemoryEstimate#of}) and its peak heap estimated.
+   * {@link #run} compares the estimate with the heap limit before computing; the problem reader
+   * calls this for the array checks alone.
    *
    * @param factorOnHost whether the backend holds its matrices in the JVM heap (the CPU backend)
    * @throws InvalidInputException naming the field that makes an array too large
@@ -58,7 +59,7 @@ public abstract class GgnComputation {
     int[] ggn = options.subsamplingGgn();
     int[] grad = options.subsamplingGrad();
     return MemoryEstimate.of(
-        new MemoryEstimate.Run(
+        new RunSizes(
             net,
             n,
             ggn == null ? n : ggn.length,

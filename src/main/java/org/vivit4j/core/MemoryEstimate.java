@@ -13,9 +13,9 @@ import org.vivit4j.model.NetworkSpec;
 
 /**
  * The sizes of one run, worked out before anything is allocated: the arrays it needs (each must fit
- * a Java array: {@link #checkArraySizes}) and its peak host heap in bytes ({@link #peakBytes},
- * compared with the JVM's heap limit by {@link #checkFits}). This is the one place that knows what
- * a run holds; it follows {@link FactorEngine}, {@link GramSpace} and the layers:
+ * a Java array: {@code SizeLimits}) and its peak host heap in bytes ({@link #peakBytes}, compared
+ * with the JVM's heap limit by {@link #checkFits}). This is the one place that knows what a run
+ * holds; it follows {@link FactorEngine}, {@link GramSpace} and the layers:
  *
  * <ul>
  *   <li>batch and forward pass: {@code X}, every layer's output and output gradient {@code δ}
@@ -51,88 +51,16 @@ public final class MemoryEstimate {
   /** Bytes per value held on the host. */
   static final long VALUE_BYTES = 8;
 
-  /**
-   * What a run is asked to do, in the terms that size it.
-   *
-   * @param net the network
-   * @param n batch size N
-   * @param nGgn samples defining the GGN ({@code N_ggn})
-   * @param nGrad samples with first-order derivatives ({@code N_grad})
-   * @param mcSamples 0 (exact GGN) or M (Monte-Carlo)
-   * @param ggnSubsampled whether {@code computation.subsampling_ggn} chose the GGN samples
-   * @param gradSubsampled whether {@code computation.subsampling_grad} chose the gradient samples
-   * @param groupTensors per group, its parameter-tensor indices
-   * @param needs per group, the part of the spectrum its criterion needs
-   * @param solver the eigensolver asked for
-   * @param crossTerms whether the gradient cross terms are formed (directional derivatives)
-   * @param appliesFactor whether {@code V·w} maps Gram-space vectors to parameter space (all but
-   *     eigenvalues alone)
-   * @param convGram the Conv2d Gram policy
-   * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
-   *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
-   */
-  public record Run(
-      NetworkSpec net,
-      int n,
-      int nGgn,
-      int nGrad,
-      int mcSamples,
-      boolean ggnSubsampled,
-      boolean gradSubsampled,
-      List<int[]> groupTensors,
-      List<SpectrumNeed> needs,
-      EigenSolver solver,
-      boolean crossTerms,
-      boolean appliesFactor,
-      ConvGramPolicy convGram,
-      boolean factorOnHost) {
-
-    /** {@code C̃}: factor columns per sample. */
-    int factorColumns() {
-      return mcSamples == 0 ? net.outputSize() : mcSamples;
-    }
-
-    /** The field that sets the Gram size: the Monte-Carlo samples, the GGN subset or N. */
-    String gramField() {
-      if (mcSamples > 0) {
-        return "computation.mc_samples_ggn";
-      }
-      return ggnSubsampled ? "computation.subsampling_ggn" : "N";
-    }
-
-    /** How the Gram field's value reads in a message: "is 20000", "has 12 samples". */
-    String gramFieldValue() {
-      if (mcSamples > 0) {
-        return "is " + mcSamples;
-      }
-      return ggnSubsampled ? "has " + nGgn + " samples" : "is " + n;
-    }
-
-    String gradField() {
-      return gradSubsampled ? "computation.subsampling_grad" : "N";
-    }
-
-    /** {@code C̃·N_ggn = …} for messages. */
-    String gramWhat() {
-      return (mcSamples == 0 ? "C·N_ggn = " : "M·N_ggn = ")
-          + factorColumns()
-          + "·"
-          + nGgn
-          + " = "
-          + ArraySizes.times(factorColumns(), nGgn);
-    }
-  }
-
   /** One term of the estimate. */
   public record Part(String what, long bytes) {}
 
-  private final Run run;
+  private final RunSizes run;
   private final List<Part> resident = new ArrayList<>();
   private final List<Part> backward = new ArrayList<>();
   private final List<Part> eigensolve = new ArrayList<>();
   private final List<Part> apply = new ArrayList<>();
 
-  private MemoryEstimate(Run run) {
+  private MemoryEstimate(RunSizes run) {
     this.run = run;
   }
 
@@ -141,147 +69,11 @@ public final class MemoryEstimate {
    *
    * @throws InvalidInputException naming the field responsible for an array too large
    */
-  public static MemoryEstimate of(Run run) {
-    checkArraySizes(run);
+  public static MemoryEstimate of(RunSizes run) {
+    SizeLimits.checkArraySizes(run);
     MemoryEstimate e = new MemoryEstimate(run);
     e.estimate();
     return e;
-  }
-
-  /**
-   * Refuses every array of the run whose length does not fit a Java array, naming the field that
-   * sets it: the Gram ({@code (C̃·N_ggn)²}), the activations ({@code N × size}), the factor ({@code
-   * C̃·N_ggn × size}), the cross terms ({@code N_grad × C̃·N_ggn}) and a Conv2d layer's unfolded
-   * input and one-sample {@code V_W}.
-   */
-  public static void checkArraySizes(Run run) {
-    NetworkSpec net = run.net();
-    long g = ArraySizes.times(run.factorColumns(), run.nGgn());
-    String gramField = run.gramField();
-    if (!ArraySizes.fits(ArraySizes.times(g, g))) {
-      throw new InvalidInputException(
-          gramField,
-          run.gramFieldValue()
-              + ": the Gram matrix has "
-              + run.gramWhat()
-              + " rows, "
-              + ArraySizes.count(g)
-              + "² = "
-              + ArraySizes.count(ArraySizes.times(g, g))
-              + ArraySizes.tooLarge());
-    }
-    int depth = net.layers().size();
-    int lowest = lowestLayer(run);
-    for (int i = 0; i <= depth; i++) {
-      long size = net.sizeBefore(i);
-      String where = i == 0 ? "X" : "the output of model[" + (i - 1) + "]";
-      ArraySizes.checked(
-          ArraySizes.times(run.n(), size), "N", "is " + run.n() + ": " + where + " has N·" + size);
-      if (i >= lowest) {
-        ArraySizes.checked(
-            ArraySizes.times(g, size),
-            gramField,
-            run.gramFieldValue()
-                + ": the GGN factor has "
-                + run.gramWhat()
-                + " rows; at "
-                + where
-                + " it has "
-                + g
-                + "·"
-                + size);
-      }
-    }
-    if (run.crossTerms()) {
-      ArraySizes.checked(
-          ArraySizes.times(run.nGrad(), g),
-          run.gradField(),
-          "gives gradient cross terms of N_grad·" + run.gramWhat() + " = " + run.nGrad() + "·" + g);
-    }
-    for (int i = Math.max(lowest, 0); i < depth; i++) {
-      if (net.layers().get(i) instanceof Conv2dSpec c) {
-        ConvGeometry geo = geometry(net, i, c);
-        String field = "model[" + i + "]";
-        ArraySizes.checked(
-            ArraySizes.times(geo.positions(), geo.patchSize()),
-            field,
-            "unfolds one sample into T·K = " + geo.positions() + "·" + geo.patchSize());
-        ArraySizes.checked(
-            ArraySizes.times(
-                run.factorColumns(), ArraySizes.times(c.outChannels(), geo.patchSize())),
-            run.mcSamples() > 0 ? gramField : field,
-            "forms V_W of one sample, C̃·O·K = "
-                + run.factorColumns()
-                + "·"
-                + c.outChannels()
-                + "·"
-                + geo.patchSize());
-        if (run.convGram().mode() == ConvGramPolicy.Mode.STRUCTURED && holdsWeight(run, i)) {
-          long nt = ArraySizes.times(run.nGgn(), geo.positions());
-          ArraySizes.checked(
-              ArraySizes.times(nt, nt),
-              "--conv-gram",
-              "structured needs the patch products Q of model["
-                  + i
-                  + "], (N_ggn·T)² = "
-                  + nt
-                  + "²");
-        }
-      }
-    }
-  }
-
-  /**
-   * Refuses a Conv2d Gram budget given as a hard limit ({@link ConvGramPolicy#hardLimit}) that is
-   * below what one-sample blocks need, naming {@code --conv-gram-memory} and the smallest value.
-   */
-  public void checkConvBudget() {
-    ConvGramPolicy policy = run.convGram();
-    if (!policy.hardLimit()) {
-      return;
-    }
-    long smallest = 0;
-    int layer = -1;
-    NetworkSpec net = run.net();
-    for (int i = Math.max(lowestLayer(run), 0); i < net.layers().size(); i++) {
-      if (net.layers().get(i) instanceof Conv2dSpec c && holdsWeight(run, i)) {
-        long need =
-            policy.smallestBudget(
-                geometry(net, i, c),
-                c.outChannels(),
-                run.nGgn(),
-                run.factorColumns(),
-                run.crossTerms() ? run.nGrad() : 0);
-        if (run.appliesFactor()) {
-          // V·w forms U_w for at least one sample: T·(K·O + C·k_h·k_w) entries
-          ConvGeometry geo = geometry(net, i, c);
-          long k = 1;
-          for (SpectrumNeed n : run.needs()) {
-            k = Math.max(k, directions(n));
-          }
-          need = Math.max(need, (long) geo.positions() * (k * c.outChannels() + geo.patchSize()));
-        }
-        if (need > smallest) {
-          smallest = need;
-          layer = i;
-        }
-      }
-    }
-    if (smallest > policy.memoryElements()) {
-      throw new InvalidInputException(
-          "--conv-gram-memory",
-          "is "
-              + policy.memoryElements()
-              + " matrix entries, but the "
-              + policy.mode().typeName()
-              + " Conv2d contractions of model["
-              + layer
-              + "] (weight Gram, cross terms, V·w) need at least "
-              + smallest
-              + " at once in one-sample blocks; use --conv-gram-memory "
-              + smallest
-              + " or more");
-    }
   }
 
   private void estimate() {
@@ -305,7 +97,7 @@ public final class MemoryEstimate {
       resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
     }
 
-    int lowest = Math.max(lowestLayer(run), 0);
+    int lowest = Math.max(run.lowestLayer(), 0);
     // per layer on the way back: the factor at its output, then either its weight-Gram
     // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
     long worst = -1;
@@ -338,7 +130,7 @@ public final class MemoryEstimate {
         retained += g * g;
         transient_ = Math.max(transient_, DENSE_TRANSIENT_GRAMS * g * g);
       } else {
-        long k = directions(need);
+        long k = RunSizes.directions(need);
         long basis = Math.min(g, Math.max(2 * k + 4 * Math.min(Math.max(k, 8), 64), 96));
         retained += k * g;
         transient_ = Math.max(transient_, 2 * basis * g + basis * basis);
@@ -364,7 +156,7 @@ public final class MemoryEstimate {
     long outputs = 0;
     long kMax = 1;
     for (int j = 0; j < run.groupTensors().size(); j++) {
-      long k = directions(run.needs().get(j));
+      long k = RunSizes.directions(run.needs().get(j));
       kMax = Math.max(kMax, k);
       long dim = 0;
       for (int t : run.groupTensors().get(j)) {
@@ -387,15 +179,15 @@ public final class MemoryEstimate {
       long directions = 0;
       long conv = 0;
       long download = 0;
-      if (holdsAny(run, i)) {
+      if (run.holdsAny(i)) {
         download = out;
         for (var p : net.params()) {
           if (p.layer() == i) {
             directions = Math.max(directions, 2 * kMax * p.numel());
           }
         }
-        if (net.layers().get(i) instanceof Conv2dSpec c && holdsWeight(run, i)) {
-          conv = convApplyEntries(geometry(net, i, c), c.outChannels(), kMax);
+        if (net.layers().get(i) instanceof Conv2dSpec c && run.holdsWeight(i)) {
+          conv = convApplyEntries(run.geometry(i, c), c.outChannels(), kMax);
         }
       }
       long layer = host + Math.max(in, download + directions + conv);
@@ -424,10 +216,10 @@ public final class MemoryEstimate {
 
   /** Entries layer {@code i}'s weight-Gram (and cross-term) contraction holds; 0 if none. */
   private long convGramEntries(int i) {
-    if (!(run.net().layers().get(i) instanceof Conv2dSpec c) || !holdsWeight(run, i)) {
+    if (!(run.net().layers().get(i) instanceof Conv2dSpec c) || !run.holdsWeight(i)) {
       return 0;
     }
-    ConvGeometry geo = geometry(run.net(), i, c);
+    ConvGeometry geo = run.geometry(i, c);
     ConvGramPolicy policy = run.convGram();
     int rows = run.factorColumns();
     long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows);
@@ -437,23 +229,6 @@ public final class MemoryEstimate {
               held, policy.crossEntriesHeld(geo, c.outChannels(), run.nGrad(), run.nGgn(), rows));
     }
     return held;
-  }
-
-  /** Directions a criterion selects, as far as known before the spectrum: k, or a guess of 16. */
-  private static long directions(SpectrumNeed need) {
-    return need.kind() == SpectrumNeed.Kind.TOP ? need.count() : GramSpace.THRESHOLD_FIRST_COUNT;
-  }
-
-  /** Whether some group holds a tensor of layer {@code i}. */
-  private static boolean holdsAny(Run run, int i) {
-    for (int[] tensors : run.groupTensors()) {
-      for (int t : tensors) {
-        if (run.net().params().get(t).layer() == i) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private boolean denseSolve(SpectrumNeed need, long g) {
@@ -473,6 +248,14 @@ public final class MemoryEstimate {
       s += p.bytes();
     }
     return s;
+  }
+
+  /**
+   * Refuses a Conv2d Gram budget given as a hard limit ({@link ConvGramPolicy#hardLimit}) that is
+   * below what one-sample blocks need, naming {@code --conv-gram-memory} and the smallest value.
+   */
+  public void checkConvBudget() {
+    SizeLimits.checkConvBudget(run);
   }
 
   /** The estimated peak heap of the run in bytes. */
@@ -550,37 +333,5 @@ public final class MemoryEstimate {
       return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }
     return String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
-  }
-
-  private static ConvGeometry geometry(NetworkSpec net, int i, Conv2dSpec c) {
-    return ConvGeometry.of(
-        net.shapeBefore(i), c.kernelSize(), c.stride(), c.padding(), c.dilation());
-  }
-
-  /** Whether some group holds layer {@code i}'s weight (tensor 0 of the layer). */
-  private static boolean holdsWeight(Run run, int i) {
-    for (int[] tensors : run.groupTensors()) {
-      for (int t : tensors) {
-        var p = run.net().params().get(t);
-        if (p.layer() == i && "weight".equals(p.name())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Lowest layer holding a tensor of a group: the backward pass stops there. */
-  private static int lowestLayer(Run run) {
-    NetworkSpec net = run.net();
-    int lowest = net.layers().size() - 1;
-    for (int[] tensors : run.groupTensors()) {
-      for (int t : tensors) {
-        if (t >= 0 && t < net.params().size()) {
-          lowest = Math.min(lowest, net.params().get(t).layer());
-        }
-      }
-    }
-    return lowest;
   }
 }
