@@ -63,7 +63,11 @@ final class SizeLimits {
       ArraySizes.checked(
           ArraySizes.times(run.nGrad(), g),
           run.gradField(),
-          "gives gradient cross terms of N_grad·" + run.gramWhat() + " = " + run.nGrad() + "·" + g);
+          (run.gradSubsampled() ? "has " + run.nGrad() + " samples" : "is " + run.n())
+              + ": the gradient cross terms have N_grad × Gram rows = "
+              + run.nGrad()
+              + "·"
+              + g);
     }
     for (int i = Math.max(lowest, 0); i < depth; i++) {
       if (net.layers().get(i) instanceof Conv2dSpec c) {

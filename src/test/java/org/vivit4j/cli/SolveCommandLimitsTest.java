@@ -153,6 +153,30 @@ class SolveCommandLimitsTest {
   }
 
   @Test
+  void poolWindowWhoseSpanOverflowsAnIntIsRefusedByItsKernel() throws IOException {
+    // dilation·(kernel − 1) + 1 = 65536·65536 + 1 wrapped to 1 in int arithmetic before
+    ObjectNode p = conv();
+    ObjectNode pool = ((ArrayNode) p.get("model")).insertObject(2);
+    pool.put("type", "maxpool2d");
+    pool.putArray("kernel_size").add(65537).add(65537);
+    pool.putArray("stride").add(1).add(1);
+    pool.putArray("padding").add(32768).add(32768);
+    pool.putArray("dilation").add(65536).add(65536);
+    assertRejected(p, "model[2].kernel_size", "does not fit the padded input");
+  }
+
+  @Test
+  void subsampledGgnWhoseGramDoesNotFitIsBlamedOnTheSubsampling() throws IOException {
+    ObjectNode p = mlp(5000, 10, true, 7);
+    ArrayNode rows = p.putObject("computation").putArray("subsampling_ggn");
+    for (int i = 0; i < 4700; i++) {
+      rows.add(i);
+    }
+    String line = assertRejected(p, "computation.subsampling_ggn", "more than a Java array holds");
+    assertTrue(line.contains("has 4700 samples"), line);
+  }
+
+  @Test
   void runLargerThanTheHeapIsRefusedUpFront() throws IOException {
     // the case is N = 3000 with 10 classes in the default heap; the test sizes the Gram
     // G = 10·N (up to 40000, within the array limit) and the number of groups (one Gram each) so
