@@ -200,8 +200,10 @@ class SolveCommandLimitsTest {
     assertTrue(line.contains("JDK_JAVA_OPTIONS=-Xmx"), line);
   }
 
-  @Test
-  void float32OverflowInTheGramIsNamedWithTheDtype() throws IOException {
+  /** The Gram check lives in the shared computation: both backends that run float32. */
+  @ParameterizedTest
+  @ValueSource(strings = {"cpu", "opencl"})
+  void float32OverflowInTheGramIsNamedWithTheDtype(String backend) throws IOException {
     ObjectNode p = mlp(4, 3, false, 4);
     ArrayNode w = (ArrayNode) p.get("model").get(0).get("weight");
     for (JsonNode row : w) {
@@ -210,7 +212,14 @@ class SolveCommandLimitsTest {
       }
     }
     String line =
-        assertRejected(p, "param_groups[0]", "numerical overflow in float32", "--dtype", "float32");
+        assertRejected(
+            p,
+            "param_groups[0]",
+            "numerical overflow in float32",
+            "--dtype",
+            "float32",
+            "--backend",
+            backend);
     assertTrue(line.contains("--dtype float64"), line);
     assertFalse(line.contains("criterion"), line);
   }
