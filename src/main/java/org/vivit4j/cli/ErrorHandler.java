@@ -5,7 +5,8 @@ import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device (3),
+ * Turns exceptions into one clear line and an exit code: bad input (2), a heap that ran out despite
+ * the up-front memory estimate (2, with the {@code -Xmx} to try), an unavailable device (3),
  * anything else (1, with the exception's class so a bug is recognisable).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
