@@ -4,17 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.Precision;
 import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
+import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
+import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * The shape shared by ViViT's computations: options in the constructor, {@link #run} with the
@@ -39,6 +43,37 @@ public abstract class GgnComputation {
   public GgnComputation withConvGramPolicy(ConvGramPolicy policy) {
     this.convGram = java.util.Objects.requireNonNull(policy, "policy");
     return this;
+  }
+
+  /**
+   * The sizes of a run of this computation on a batch of {@code n} with {@code groups}: its arrays
+   * are checked to fit (the size limits of {@link MemoryEstimate#of}) and its peak heap estimated.
+   * {@link #run} compares the estimate with the heap limit before computing; the problem reader
+   * calls this for the array checks alone.
+   *
+   * @param factorOnHost whether the backend holds its matrices in the JVM heap (the CPU backend)
+   * @throws InvalidInputException naming the field that makes an array too large
+   */
+  public MemoryEstimate memoryEstimate(
+      NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
+    int[] ggn = options.subsamplingGgn();
+    int[] grad = options.subsamplingGrad();
+    return MemoryEstimate.of(
+        new RunSizes(
+            net,
+            n,
+            ggn == null ? n : ggn.length,
+            grad == null ? n : grad.length,
+            options.mcSamples(),
+            ggn != null,
+            grad != null,
+            groups.stream().map(ParamGroup::params).toList(),
+            groups.stream().map(g -> g.criterion().need()).toList(),
+            options.eigenSolver(),
+            output() == Output.DIRECTIONAL || output() == Output.NEWTON,
+            output() != Output.EVALS,
+            convGram,
+            factorOnHost));
   }
 
   /** What a concrete computation produces beyond the Gram spectrum. */
@@ -88,6 +123,9 @@ public abstract class GgnComputation {
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
+      MemoryEstimate estimate = memoryEstimate(net, n, groups, "cpu".equals(backend.name()));
+      estimate.checkConvBudget();
+      estimate.checkFitsHeap();
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
@@ -103,6 +141,24 @@ public abstract class GgnComputation {
         Work w = new Work();
         String field = "param_groups[" + j + "].criterion";
         Criterion criterion = groups.get(j).criterion();
+        // an infinite Gram entry is an overflow of the backend's dtype, not a bad criterion
+        String dtype = backend.precision().typeName();
+        NumericalOverflowException.checkFinite(
+            grams.get(j).gram(),
+            grams.get(j).size(),
+            "row",
+            "param_groups[" + j + "]",
+            dtype,
+            "the group's Gram matrix");
+        if (grams.get(j).cross() != null) {
+          NumericalOverflowException.checkFinite(
+              grams.get(j).cross(),
+              grams.get(j).size(),
+              "gradient sample",
+              "param_groups[" + j + "]",
+              dtype,
+              "the group's gradient cross terms");
+        }
         int[] sel;
         try {
           w.space =
@@ -168,6 +224,11 @@ public abstract class GgnComputation {
       }
 
       List<GroupResult> results = new ArrayList<>();
+      // γ and λ carry the round-off of the backend's dtype (the Gram and cross terms)
+      double epsilon =
+          backend.precision() == Precision.FLOAT32
+              ? DirectionStatistics.FLOAT32_EPSILON
+              : DirectionStatistics.FLOAT64_EPSILON;
       for (int j = 0; j < groups.size(); j++) {
         Work w = work.get(j);
         int dim = IntStream.of(tensors.get(j)).map(t -> net.params().get(t).numel()).sum();
@@ -184,8 +245,8 @@ public abstract class GgnComputation {
                 List.copyOf(w.warnings),
                 w.space.trace(),
                 w.space.frobeniusNorm(),
-                w.gammas == null ? null : DirectionStatistics.snr(w.gammas),
-                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas),
+                w.gammas == null ? null : DirectionStatistics.snr(w.gammas, epsilon),
+                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas, epsilon),
                 w.dampings,
                 w.step,
                 new SpectrumInfo(

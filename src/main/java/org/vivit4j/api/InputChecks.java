@@ -85,7 +85,7 @@ final class InputChecks {
       throw new InvalidInputException("param_groups", "must contain at least one group");
     }
     int nGgn = options.subsamplingGgn() == null ? n : options.subsamplingGgn().length;
-    int gramSize = nGgn * factorColumnsPerSample;
+    long gramSize = (long) nGgn * factorColumnsPerSample; // long: C̃·N_ggn may not fit an int
     Set<String> names = new HashSet<>();
     for (int j = 0; j < groups.size(); j++) {
       ParamGroup g = groups.get(j);

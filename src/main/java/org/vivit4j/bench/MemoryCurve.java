@@ -80,6 +80,8 @@ public final class MemoryCurve {
         List.of(
             java.toString(),
             "-Xmx" + heap,
+            // the curve measures where a run really runs out of heap, not where the estimate says
+            "-D" + org.vivit4j.core.MemoryEstimate.CHECK_PROPERTY + "=off",
             "-cp",
             System.getProperty("java.class.path"),
             "org.vivit4j.cli.Main",

@@ -1,11 +1,13 @@
 package org.vivit4j.cli;
 
+import java.util.List;
 import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into one clear line and an exit code: bad input (2), an unavailable device (3),
- * an output file that could not be written (1, naming the option, e.g. {@code --out: cannot write
+ * Turns exceptions into one clear line and an exit code: bad input (2), a heap that ran out despite
+ * the up-front memory estimate (2, with the {@code -Xmx} to try), an unavailable device (3), an
+ * output file that could not be written (1, naming the option, e.g. {@code --out: cannot write
  * r.json: No space left on device}), anything else (1, with the exception's class so a bug is
  * recognisable).
  */
@@ -14,6 +16,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(
       Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
     var err = cmd.getErr();
+    if (ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof OutOfMemoryError) {
+      err.println("error: memory: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+      return Main.EXIT_BAD_INPUT;
+    }
     if (ex instanceof InvalidInputException bad) {
       // the message may quote strings of the file: keep it one line and free of escapes
       err.println("error: " + TerminalText.escape(bad.getMessage()));
@@ -31,5 +37,35 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
     err.println("error: " + ex.getClass().getName() + ": " + ex.getMessage());
     return Main.EXIT_MISMATCH;
+  }
+
+  /** The line for a run that ran out of heap despite the up-front estimate (a last resort). */
+  static String outOfMemory(long heapLimitBytes) {
+    long gib = Math.max(1, Math.round(heapLimitBytes / (1024.0 * 1024 * 1024)));
+    return "the Java heap ran out (limit "
+        + org.vivit4j.core.MemoryEstimate.gib(heapLimitBytes)
+        + "); run with a larger heap, e.g. -Xmx"
+        + 2 * gib
+        + "g (tornado-run: JDK_JAVA_OPTIONS=-Xmx"
+        + 2 * gib
+        + "g tornado-env/tornado-run ...)";
+  }
+
+  /**
+   * Runs commands as picocli's {@link CommandLine.RunLast} does, but hands an {@link
+   * OutOfMemoryError} (which picocli lets through as an {@link Error}) to this handler as an {@link
+   * CommandLine.ExecutionException}: one line, no stack trace. The error has unwound the command's
+   * stack by then, so its large arrays are unreachable and the line can be printed.
+   */
+  static CommandLine.IExecutionStrategy catchingOutOfMemory() {
+    CommandLine.RunLast runLast = new CommandLine.RunLast();
+    return parseResult -> {
+      try {
+        return runLast.execute(parseResult);
+      } catch (OutOfMemoryError e) {
+        List<CommandLine> cls = parseResult.asCommandLineList();
+        throw new CommandLine.ExecutionException(cls.get(cls.size() - 1), "out of memory", e);
+      }
+    };
   }
 }

@@ -68,7 +68,9 @@ final class SolveCommand implements Callable<Integer> {
       throw new org.vivit4j.model.InvalidInputException(
           "--conv-gram-memory", "must be at least 1, got " + memory);
     }
-    return new ConvGramPolicy(mode, memory);
+    // a budget the user gave is a limit: refused up front when even one-sample blocks exceed it
+    ConvGramPolicy policy = new ConvGramPolicy(mode, memory);
+    return convGramMemory == null ? policy : policy.asHardLimit();
   }
 
   @Option(

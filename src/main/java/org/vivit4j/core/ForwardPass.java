@@ -5,6 +5,7 @@ import org.vivit4j.layers.Layer;
 import org.vivit4j.loss.Loss;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.NumericalOverflowException;
 import org.vivit4j.model.ParamTensor;
 
 /**
@@ -25,15 +26,31 @@ public final class ForwardPass {
   public final int n;
   public final int outputs;
 
-  /** Runs the pass. {@code scaling} must be built for the whole batch N. */
+  /** The host pass computes in float64 on every backend. */
+  private static final String DTYPE = "float64";
+
+  /**
+   * Runs the pass. {@code scaling} must be built for the whole batch N.
+   *
+   * @throws NumericalOverflowException when a layer's output, the loss or a gradient is not finite
+   */
   public ForwardPass(NetworkSpec net, List<Layer> layers, Loss loss, Batch batch, Scaling scaling) {
     this.n = batch.n();
     int depth = layers.size();
     this.activations = new double[depth + 1][];
     this.deltas = new double[depth][];
     activations[0] = batch.x();
+    // finiteness is checked where it is cheap (O(N·size) per layer) so that an overflow is named
+    // where it happened rather than surfacing as a non-finite Gram entry
     for (int i = 0; i < depth; i++) {
       activations[i + 1] = layers.get(i).forward(activations[i], n);
+      NumericalOverflowException.checkFinite(
+          activations[i + 1],
+          net.sizeBefore(i + 1),
+          "sample",
+          "model[" + i + "]",
+          DTYPE,
+          "its output");
     }
     this.outputs = net.outputSize();
     double[] f = activations[depth];
@@ -53,6 +70,11 @@ public final class ForwardPass {
       }
     }
     this.loss = scaling.reductionFactor() * sum;
+    NumericalOverflowException.checkFinite(perSampleLosses, 1, "sample", "loss", DTYPE, "the loss");
+    NumericalOverflowException.checkFinite(
+        new double[] {this.loss}, 0, "", "loss", DTYPE, "the loss");
+    NumericalOverflowException.checkFinite(
+        deltaOut, outputs, "sample", "loss", DTYPE, "the loss's gradient");
     this.grad = new double[net.numParams()];
     for (int i = depth - 1; i >= 0; i--) {
       deltas[i] = deltaOut;
@@ -64,8 +86,19 @@ public final class ForwardPass {
           System.arraycopy(pg[t++], 0, grad, p.offset(), p.numel());
         }
       }
+      for (int t2 = 0; t2 < pg.length; t2++) {
+        NumericalOverflowException.checkFinite(
+            pg[t2], 0, "", "model[" + i + "]", DTYPE, "the gradient of its parameter " + t2);
+      }
       if (i > 0) {
         deltaOut = layer.backpropGradient(activations[i], deltaOut, n);
+        NumericalOverflowException.checkFinite(
+            deltaOut,
+            net.sizeBefore(i),
+            "sample",
+            "model[" + i + "]",
+            DTYPE,
+            "the loss gradient at its input");
       }
     }
   }

@@ -97,7 +97,10 @@ public final class GramSpace {
     return Math.sqrt(s);
   }
 
-  private static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
+  /**
+   * The solver a Gram of {@code size} gets for {@code need} (also sizes {@link MemoryEstimate}).
+   */
+  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
     boolean all = need.kind() == SpectrumNeed.Kind.ALL;
     return switch (solver) {
       case DENSE -> EigenSolver.DENSE;

@@ -142,16 +142,20 @@ public final class ProblemReader {
             network.params().size(),
             (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
-    return new Problem(
-        name,
-        network,
-        loss,
-        batch,
-        comp.options(),
-        groups,
-        comp.className(),
-        comp.damping(),
-        warnings);
+    Problem problem =
+        new Problem(
+            name,
+            network,
+            loss,
+            batch,
+            comp.options(),
+            groups,
+            comp.className(),
+            comp.damping(),
+            warnings);
+    // every array the run needs must fit a Java array: refused here, naming the field, in long
+    problem.computation().memoryEstimate(network, n, groups, true);
+    return problem;
   }
 
   private static LossSpec readLoss(JsonNode node, String path) {

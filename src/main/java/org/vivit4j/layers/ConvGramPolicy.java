@@ -1,6 +1,7 @@
 package org.vivit4j.layers;
 
 import java.util.Locale;
+import org.vivit4j.backend.ConvGeometry;
 
 /**
  * How a Conv2d layer contracts its weight's Gram matrix (and gradient cross terms), MATH.md §6.
@@ -20,8 +21,11 @@ import java.util.Locale;
  * @param memoryElements largest number of matrix entries the strategy's intermediates may hold at
  *     once (the structured {@code Q}, or two blocks of {@code V_W} with their unfolded inputs and
  *     one Gram block); sample blocks are sized to it
+ * @param hardLimit whether a budget below what one-sample blocks need is an error ({@link
+ *     #smallestBudget}; the command line's {@code --conv-gram-memory}) rather than a request for
+ *     the smallest blocks, which then exceed it
  */
-public record ConvGramPolicy(Mode mode, long memoryElements) {
+public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) {
 
   /** Which contraction to use. */
   public enum Mode {
@@ -52,6 +56,50 @@ public record ConvGramPolicy(Mode mode, long memoryElements) {
     if (mode == null || memoryElements < 1) {
       throw new IllegalArgumentException("need a mode and a positive memory budget");
     }
+  }
+
+  /** A soft budget: below what one-sample blocks need, the smallest blocks are used. */
+  public ConvGramPolicy(Mode mode, long memoryElements) {
+    this(mode, memoryElements, false);
+  }
+
+  /** This policy with its budget as a hard limit. */
+  public ConvGramPolicy asHardLimit() {
+    return new ConvGramPolicy(mode, memoryElements, true);
+  }
+
+  /**
+   * Matrix entries the weight-Gram contraction of a Conv2d layer with geometry {@code g} and {@code
+   * outChannels} holds at once under this policy, for {@code n} GGN samples of {@code rows} factor
+   * rows each (the plan {@link ConvWeightGram#plan} makes; for {@code MemoryEstimate}).
+   */
+  public long gramEntriesHeld(ConvGeometry g, int outChannels, int n, int rows) {
+    ConvWeightGram.Plan p =
+        ConvWeightGram.plan(n, rows, n, rows, true, false, g, outChannels, this);
+    return p.explicit() ? p.explicitElements() : p.structuredElements();
+  }
+
+  /**
+   * Matrix entries the gradient cross-term contraction of a Conv2d layer holds at once: {@code
+   * nGrad} gradient samples of one row against {@code nGgn} GGN samples of {@code rows} rows.
+   */
+  public long crossEntriesHeld(ConvGeometry g, int outChannels, int nGrad, int nGgn, int rows) {
+    ConvWeightGram.Plan p =
+        ConvWeightGram.plan(nGrad, 1, nGgn, rows, false, false, g, outChannels, this);
+    return p.explicit() ? p.explicitElements() : p.structuredElements();
+  }
+
+  /**
+   * The smallest {@link #memoryElements} this policy's mode can honour for a Conv2d layer: its
+   * weight Gram of {@code nGgn} samples with {@code rows} factor rows each and, when {@code nGrad >
+   * 0}, its gradient cross terms ({@code nGrad} samples of one row against the GGN side). Below it
+   * even one-sample blocks would exceed the budget.
+   */
+  public long smallestBudget(ConvGeometry g, int outChannels, int nGgn, int rows, int nGrad) {
+    long gram = ConvWeightGram.smallestBudget(nGgn, rows, nGgn, rows, g, outChannels, mode);
+    long cross =
+        nGrad == 0 ? 0 : ConvWeightGram.smallestBudget(nGrad, 1, nGgn, rows, g, outChannels, mode);
+    return Math.max(gram, cross);
   }
 
   /** AUTO with the default budget. */

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.model.ArraySizes;
 
 /**
  * The Gram contribution and gradient cross terms of a Conv2d weight {@code W [O, C, k_h, k_w]}
@@ -130,7 +131,8 @@ final class ConvWeightGram {
     double k = g.patchSize();
     double structuredMacs = nL * t * nR * t * k + (double) nL * cL * nR * cR * t * t * (o + 1);
     long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
-    long budget = policy.memoryElements();
+    // no single held matrix may exceed a Java array, whatever budget the policy allows
+    long budget = Math.min(policy.memoryElements(), ArraySizes.MAX_ARRAY_LENGTH);
     int bL = nL;
     int bR = nR;
     if (symmetric) {
@@ -165,6 +167,31 @@ final class ConvWeightGram {
         structuredElements,
         symmetric && bL >= nL ? singleBlockElements(nL, cL, o, g) : elements(bL, cL, bR, cR, o, g),
         policy.mode() != ConvGramPolicy.Mode.AUTO);
+  }
+
+  /**
+   * The smallest budget (entries) under which the contraction of sides of {@code nL, nR} samples
+   * with {@code cL, cR} rows each stays within its budget: the structured {@code Q} with the
+   * unfolded inputs, or one-sample blocks of {@code V} with their unfolded inputs and Gram block,
+   * the smaller of the two that {@code mode} allows.
+   */
+  static long smallestBudget(
+      int nL, int cL, int nR, int cR, ConvGeometry g, int o, ConvGramPolicy.Mode mode) {
+    long structured = structuredElements(nL, nR, g);
+    long explicit = elements(1, cL, 1, cR, o, g);
+    return switch (mode) {
+      case STRUCTURED -> structured;
+      case EXPLICIT -> explicit;
+      case AUTO -> Math.min(structured, explicit);
+    };
+  }
+
+  /** {@code Q [n_L·T × n_R·T]} with the unfolded inputs of both sides, saturating. */
+  private static long structuredElements(int nL, int nR, ConvGeometry g) {
+    double t = g.positions();
+    double k = g.patchSize();
+    double e = nL * t * nR * t + (nL + nR) * t * k;
+    return e >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) e;
   }
 
   /** One V of all samples, its unfolded inputs and its Gram. */

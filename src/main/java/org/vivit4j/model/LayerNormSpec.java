@@ -30,11 +30,16 @@ public record LayerNormSpec(int[] normalizedShape, double eps, double[] weight, 
     return (weight == null ? 0 : 1) + (bias == null ? 0 : 1);
   }
 
-  /** M, the number of entries normalised together. */
+  /**
+   * M, the number of entries normalised together. {@link NetworkSpec} checks that {@code
+   * normalized_shape} is the trailing part of a shape whose product fits an int.
+   *
+   * @throws ArithmeticException when the product does not fit an int (a spec no network accepts)
+   */
   public int groupSize() {
     int m = 1;
     for (int s : normalizedShape) {
-      m *= s;
+      m = Math.multiplyExact(m, s);
     }
     return m;
   }

@@ -29,21 +29,30 @@ public final class NetworkSpec {
     this.inputShape = inputShape.clone();
     this.shapes = new ArrayList<>();
     int[] shape = inputShape.clone();
+    // every shape's product is checked to fit an int, so sizeBefore and its prefixes cannot wrap
+    ArraySizes.checked(
+        ArraySizes.product(shape), "input_shape", "one sample of " + Arrays.toString(shape));
     shapes.add(shape);
     List<ParamTensor> table = new ArrayList<>();
-    int offset = 0;
+    long offset = 0;
     for (int i = 0; i < layers.size(); i++) {
       LayerSpec layer = layers.get(i);
-      shape = outputShape(layer, shape, "model[" + i + "]");
+      String where = "model[" + i + "]";
+      shape = outputShape(layer, shape, where);
       shapes.add(shape);
       for (ParamShape ps : paramShapes(layer)) {
-        int numel = Arrays.stream(ps.shape).reduce(1, (a, b) -> a * b);
-        table.add(new ParamTensor(table.size(), i, ps.name, ps.shape, offset, numel));
+        int numel =
+            ArraySizes.checked(
+                ArraySizes.product(ps.shape),
+                where,
+                "its " + ps.name + " " + Arrays.toString(ps.shape));
+        table.add(new ParamTensor(table.size(), i, ps.name, ps.shape, (int) offset, numel));
         offset += numel;
+        ArraySizes.checked(offset, where, "the parameter count D up to this layer");
       }
     }
     this.params = List.copyOf(table);
-    this.numParams = offset;
+    this.numParams = (int) offset;
   }
 
   private record ParamShape(String name, int[] shape) {}
@@ -117,19 +126,7 @@ public final class NetworkSpec {
                 + Arrays.toString(in)
                 + " (expected [C, H, W])");
       }
-      int[] out = new int[3];
-      out[0] = c.outChannels();
-      for (int d = 0; d < 2; d++) {
-        int eff = c.dilation()[d] * (c.kernelSize()[d] - 1) + 1;
-        int size = (in[d + 1] + 2 * c.padding()[d] - eff) / c.stride()[d] + 1;
-        if (in[d + 1] + 2 * c.padding()[d] < eff || size < 1) {
-          throw new InvalidInputException(
-              where + ".kernel_size",
-              "does not fit the padded input of shape " + Arrays.toString(in));
-        }
-        out[d + 1] = size;
-      }
-      return out;
+      return convOutputShape(c, in, where);
     }
     if (layer instanceof MaxPool2dSpec m) {
       return PoolShapes.outputShape(
@@ -140,6 +137,47 @@ public final class NetworkSpec {
           in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1}, where);
     }
     throw new IllegalStateException("unhandled layer " + layer);
+  }
+
+  /**
+   * {@code [O, H_out, W_out]} with {@code H_out = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1}, in {@code
+   * long}: an output too large for an array is refused here, naming this layer's padding when the
+   * padding makes it so and its {@code out_channels} otherwise (the input already fits).
+   */
+  private static int[] convOutputShape(Conv2dSpec c, int[] in, String where) {
+    long[] size = new long[2];
+    long[] unpadded = new long[2];
+    for (int d = 0; d < 2; d++) {
+      long eff = (long) c.dilation()[d] * (c.kernelSize()[d] - 1) + 1;
+      long padded = in[d + 1] + 2L * c.padding()[d];
+      if (padded < eff) {
+        throw new InvalidInputException(
+            where + ".kernel_size",
+            "does not fit the padded input of shape " + Arrays.toString(in));
+      }
+      size[d] = (padded - eff) / c.stride()[d] + 1;
+      unpadded[d] = Math.max(1, (in[d + 1] - eff) / c.stride()[d] + 1);
+    }
+    long perSample = ArraySizes.times(ArraySizes.times(c.outChannels(), size[0]), size[1]);
+    if (!ArraySizes.fits(perSample)) {
+      long withoutPadding =
+          ArraySizes.times(ArraySizes.times(c.outChannels(), unpadded[0]), unpadded[1]);
+      boolean padding = ArraySizes.fits(withoutPadding);
+      throw new InvalidInputException(
+          where + (padding ? ".padding" : ".out_channels"),
+          "is "
+              + (padding ? Arrays.toString(c.padding()) : Integer.toString(c.outChannels()))
+              + ", which makes the layer's output per sample ["
+              + c.outChannels()
+              + ", "
+              + size[0]
+              + ", "
+              + size[1]
+              + "] = "
+              + ArraySizes.count(perSample)
+              + ArraySizes.tooLarge());
+    }
+    return new int[] {c.outChannels(), (int) size[0], (int) size[1]};
   }
 
   public List<LayerSpec> layers() {

@@ -30,14 +30,16 @@ final class PoolShapes {
                 + kernel[d]
                 + " (PyTorch's rule)");
       }
-      int span = dilation[d] * (kernel[d] - 1) + 1;
-      int padded = in[d + 1] + 2 * padding[d];
+      // long: kernel, dilation and padding are read as ints and their products may not fit one
+      long span = (long) dilation[d] * (kernel[d] - 1) + 1;
+      long padded = in[d + 1] + 2L * padding[d];
       if (padded < span) {
         throw new InvalidInputException(
             where + ".kernel_size",
             "does not fit the padded input of shape " + Arrays.toString(in));
       }
-      out[d + 1] = (padded - span) / stride[d] + 1;
+      // at most the padded input, and padding ≤ k/2 ≤ padded/2: fits an int
+      out[d + 1] = (int) ((padded - span) / stride[d] + 1);
       for (int i = 0; i < out[d + 1]; i++) {
         if (!windowReachesInput(i, in[d + 1], kernel[d], stride[d], padding[d], dilation[d])) {
           throw new InvalidInputException(
@@ -53,13 +55,14 @@ final class PoolShapes {
     return out;
   }
 
+  /**
+   * Whether some tap {@code a ∈ [0, k)} of window {@code i} reads {@code pos = i·s − p + a·d ∈ [0,
+   * size)}: the first tap at {@code pos ≥ 0} is the only candidate (taps ascend), found in closed
+   * form so that a huge kernel costs nothing.
+   */
   private static boolean windowReachesInput(int i, int size, int k, int s, int p, int d) {
-    for (int a = 0; a < k; a++) {
-      int pos = i * s - p + a * d;
-      if (pos >= 0 && pos < size) {
-        return true;
-      }
-    }
-    return false;
+    long start = (long) i * s - p;
+    long first = start >= 0 ? 0 : (-start + d - 1) / d;
+    return first < k && start + first * d < size;
   }
 }

@@ -12,6 +12,30 @@ import org.vivit4j.linalg.SymmetricEigen;
 /** Per-direction statistics, Gram-space trace and norm, and the Newton step's weights. */
 class DirectionStatisticsTest {
   @Test
+  void varianceZeroUpToRoundOffGivesInfiniteSnrInBothDtypes() {
+    // equal in exact arithmetic, a few float64 ulps apart after rounding: SNR ~1e31 without the
+    // rule
+    double m = 0.3;
+    double[][] x = {{m}, {Math.nextUp(m)}, {Math.nextDown(m)}, {Math.nextUp(Math.nextUp(m))}};
+    assertTrue(0.3 * 0.3 / DirectionStatistics.variances(x)[0] > 1e29, "the case of the issue");
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        DirectionStatistics.snr(x, DirectionStatistics.FLOAT64_EPSILON)[0]);
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        DirectionStatistics.snr(x, DirectionStatistics.FLOAT32_EPSILON)[0]);
+    // a relative spread of 1e-9 is resolved by float64 (SNR ~1e18) but is round-off in float32
+    double[][] y = {{1 + 1e-9}, {1 - 1e-9}, {1 + 1e-9}, {1 - 1e-9}};
+    double snr64 = DirectionStatistics.snr(y, DirectionStatistics.FLOAT64_EPSILON)[0];
+    assertTrue(Double.isFinite(snr64) && snr64 > 1e17, "float64 resolves it: " + snr64);
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        DirectionStatistics.snr(y, DirectionStatistics.FLOAT32_EPSILON)[0]);
+    // a zero mean never triggers the rule: SNR 0 stays 0
+    assertEquals(0.0, DirectionStatistics.snr(new double[][] {{1e-30}, {-1e-30}}, 1e-7)[0]);
+  }
+
+  @Test
   void unbiasedVarianceAndSnrOfKnownColumns() {
     // column 0: 1, 2, 3, 6 → mean 3, Σ(x − 3)² = 14, s² = 14/3, SNR = 9/(14/3) = 27/14
     // column 1: constant 2 → s² = 0, SNR = +∞; column 2: ±1 around 0 → SNR = 0

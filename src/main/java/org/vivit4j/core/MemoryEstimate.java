@@ -1,0 +1,337 @@
+package org.vivit4j.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.model.ArraySizes;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * The sizes of one run, worked out before anything is allocated: the arrays it needs (each must fit
+ * a Java array: {@code SizeLimits}) and its peak host heap in bytes ({@link #peakBytes}, compared
+ * with the JVM's heap limit by {@link #checkFits}). This is the one place that knows what a run
+ * holds; it follows {@link FactorEngine}, {@link GramSpace} and the layers:
+ *
+ * <ul>
+ *   <li>batch and forward pass: {@code X}, every layer's output and output gradient {@code δ}
+ *       ({@code N·Σ_i size_i} each) and a few copies of θ;
+ *   <li>one Gram accumulator per group, {@code G² = (C̃·N_ggn)²}, kept to the end, and the cross
+ *       terms {@code N_grad·G} per group for directional derivatives;
+ *   <li>during the backward pass: the factor {@code B} at a layer's output and input ({@code G ×
+ *       (size_out + size_in)}), the input Grams ({@code N_ggn²}, {@code N_grad·N_ggn}), a row block
+ *       of {@code B Bᵀ}, and a Conv2d layer's weight-Gram intermediates as its {@link
+ *       ConvGramPolicy} plans them;
+ *   <li>during the eigensolve: dense EJML works on {@value #DENSE_TRANSIENT_GRAMS} matrices of
+ *       {@code G²} (its symmetrised copy, the tridiagonal form, the accumulated rotations and the
+ *       eigenvectors read out) and keeps {@code G²} of eigenvectors per group; Lanczos holds its
+ *       basis and {@code A·Q}, {@code 2·m·G} with {@code m} basis vectors, and {@code k·G} vectors;
+ *   <li>during the {@code V·w} pass (eigenvectors, directional derivatives, Newton steps): the
+ *       Gram-space eigenvectors, K parameter-space vectors per group, the factor again, each
+ *       parameter layer's output factor downloaded to the host, and a Conv2d layer's {@code U_w}
+ *       blocks sized to the policy's budget.
+ * </ul>
+ *
+ * The peak is the batch, forward pass, Grams and cross terms plus the largest of the backward, the
+ * eigensolve and the {@code V·w} phases. Values are counted as 8-byte doubles: both backends hold
+ * host arrays in float64 (the CPU backend rounds float32 results but stores doubles). Object
+ * headers, small per-layer buffers and the parsed problem (garbage once read; the result is
+ * streamed) are left out. {@code MemoryEstimateTest} measures how close this comes. A new large
+ * intermediate (a chunked factor, a new layer's workspace) belongs here too, so that the check
+ * before a run stays the one place that knows.
+ */
+public final class MemoryEstimate {
+  /** Matrices of {@code G²} doubles the dense eigensolver holds at once, besides the Gram. */
+  static final int DENSE_TRANSIENT_GRAMS = 4;
+
+  /** Bytes per value held on the host. */
+  static final long VALUE_BYTES = 8;
+
+  /** One term of the estimate. */
+  public record Part(String what, long bytes) {}
+
+  private final RunSizes run;
+  private final List<Part> resident = new ArrayList<>();
+  private final List<Part> backward = new ArrayList<>();
+  private final List<Part> eigensolve = new ArrayList<>();
+  private final List<Part> apply = new ArrayList<>();
+
+  private MemoryEstimate(RunSizes run) {
+    this.run = run;
+  }
+
+  /**
+   * Checks that every array of the run fits a Java array and estimates its peak heap.
+   *
+   * @throws InvalidInputException naming the field responsible for an array too large
+   */
+  public static MemoryEstimate of(RunSizes run) {
+    SizeLimits.checkArraySizes(run);
+    MemoryEstimate e = new MemoryEstimate(run);
+    e.estimate();
+    return e;
+  }
+
+  private void estimate() {
+    NetworkSpec net = run.net();
+    int depth = net.layers().size();
+    long n = run.n();
+    long g = (long) run.factorColumns() * run.nGgn();
+    int groups = run.groupTensors().size();
+    long activations = 0;
+    for (int i = 0; i <= depth; i++) {
+      activations += n * net.sizeBefore(i);
+    }
+    long deltas = activations - n * net.sizeBefore(0);
+    resident.add(new Part("batch and activations", values(activations)));
+    resident.add(new Part("output gradients", values(deltas)));
+    resident.add(new Part("parameters and gradient", values(4L * net.numParams())));
+    resident.add(
+        new Part(
+            groups == 1 ? "the Gram matrix" : groups + " Gram matrices", values(groups * g * g)));
+    if (run.crossTerms()) {
+      resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
+    }
+
+    int lowest = Math.max(run.lowestLayer(), 0);
+    // per layer on the way back: the factor at its output, then either its weight-Gram
+    // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
+    long worst = -1;
+    int worstLayer = lowest;
+    for (int i = lowest; i < depth; i++) {
+      long conv = convGramEntries(i);
+      long host = run.factorOnHost() ? g * net.sizeBefore(i + 1) : 0;
+      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long layer = host + Math.max(in, conv);
+      if (layer > worst) {
+        worst = layer;
+        worstLayer = i;
+      }
+    }
+    long out = run.factorOnHost() ? g * net.sizeBefore(worstLayer + 1) : 0;
+    backward.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(out)));
+    backward.add(
+        new Part(
+            "its input factor or Conv2d weight-Gram blocks (model[" + worstLayer + "])",
+            values(worst - out)));
+    if (run.factorOnHost()) {
+      long inputGrams = (long) run.nGgn() * run.nGgn() + (long) run.nGrad() * run.nGgn();
+      backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * g)));
+    }
+
+    long retained = 0;
+    long transient_ = 0;
+    for (SpectrumNeed need : run.needs()) {
+      if (denseSolve(need, g)) {
+        retained += g * g;
+        transient_ = Math.max(transient_, DENSE_TRANSIENT_GRAMS * g * g);
+      } else {
+        long k = RunSizes.directions(need);
+        long basis = Math.min(g, Math.max(2 * k + 4 * Math.min(Math.max(k, 8), 64), 96));
+        retained += k * g;
+        transient_ = Math.max(transient_, 2 * basis * g + basis * basis);
+      }
+    }
+    eigensolve.add(new Part("eigenvectors kept", values(retained)));
+    eigensolve.add(new Part("eigensolver workspace", values(transient_)));
+    if (run.appliesFactor()) {
+      estimateApply(retained, lowest);
+    }
+  }
+
+  /**
+   * The {@code V·w} pass ({@link FactorEngine#applyFactor}): the Gram-space eigenvectors stay, each
+   * group's K parameter-space vectors are filled from each layer's product (held twice: the product
+   * and its split into K vectors), the factor is backpropagated again and each parameter layer
+   * downloads its output factor to the host; a Conv2d layer forms {@code U_w [K·O × b·T]} (and the
+   * backend's copy of it) for blocks of b samples sized to the policy's budget.
+   */
+  private void estimateApply(long retained, int lowest) {
+    NetworkSpec net = run.net();
+    long g = (long) run.factorColumns() * run.nGgn();
+    long outputs = 0;
+    long kMax = 1;
+    for (int j = 0; j < run.groupTensors().size(); j++) {
+      long k = RunSizes.directions(run.needs().get(j));
+      kMax = Math.max(kMax, k);
+      long dim = 0;
+      for (int t : run.groupTensors().get(j)) {
+        dim += net.params().get(t).numel();
+      }
+      outputs += k * dim;
+    }
+    apply.add(new Part("eigenvectors kept", values(retained)));
+    apply.add(new Part("parameter-space directions", values(outputs)));
+    // per layer: the factor at its output (and its host copy where it holds a tensor), then either
+    // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
+    // input; the worst layer
+    long worst = -1;
+    int worstLayer = lowest;
+    long worstHost = 0;
+    for (int i = lowest; i < net.layers().size(); i++) {
+      long out = g * net.sizeBefore(i + 1);
+      long host = run.factorOnHost() ? out : 0;
+      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long directions = 0;
+      long conv = 0;
+      long download = 0;
+      if (run.holdsAny(i)) {
+        download = out;
+        for (var p : net.params()) {
+          if (p.layer() == i) {
+            directions = Math.max(directions, 2 * kMax * p.numel());
+          }
+        }
+        if (net.layers().get(i) instanceof Conv2dSpec c && run.holdsWeight(i)) {
+          conv = convApplyEntries(run.geometry(i, c), c.outChannels(), kMax);
+        }
+      }
+      long layer = host + Math.max(in, download + directions + conv);
+      if (layer > worst) {
+        worst = layer;
+        worstLayer = i;
+        worstHost = host;
+      }
+    }
+    apply.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(worstHost)));
+    apply.add(
+        new Part(
+            "its V·w work (factor copy, directions, Conv2d blocks) or input factor (model["
+                + worstLayer
+                + "])",
+            values(worst - worstHost)));
+  }
+
+  /** {@code U_w [K·O × b·T]} (and the backend's copy) with the unfolded inputs of b samples. */
+  private long convApplyEntries(ConvGeometry geo, int outChannels, long k) {
+    long t = geo.positions();
+    long perSample = t * (k * outChannels + geo.patchSize());
+    long block = Math.max(1, Math.min(run.nGgn(), run.convGram().memoryElements() / perSample));
+    return block * t * (2 * k * outChannels + geo.patchSize());
+  }
+
+  /** Entries layer {@code i}'s weight-Gram (and cross-term) contraction holds; 0 if none. */
+  private long convGramEntries(int i) {
+    if (!(run.net().layers().get(i) instanceof Conv2dSpec c) || !run.holdsWeight(i)) {
+      return 0;
+    }
+    ConvGeometry geo = run.geometry(i, c);
+    ConvGramPolicy policy = run.convGram();
+    int rows = run.factorColumns();
+    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows);
+    if (run.crossTerms()) {
+      held =
+          Math.max(
+              held, policy.crossEntriesHeld(geo, c.outChannels(), run.nGrad(), run.nGgn(), rows));
+    }
+    return held;
+  }
+
+  private boolean denseSolve(SpectrumNeed need, long g) {
+    if (g > Integer.MAX_VALUE) {
+      return true;
+    }
+    return GramSpace.choose(run.solver(), need, (int) g) == EigenSolver.DENSE;
+  }
+
+  private static long values(long count) {
+    return ArraySizes.times(count, VALUE_BYTES);
+  }
+
+  private static long sum(List<Part> parts) {
+    long s = 0;
+    for (Part p : parts) {
+      s += p.bytes();
+    }
+    return s;
+  }
+
+  /**
+   * Refuses a Conv2d Gram budget given as a hard limit ({@link ConvGramPolicy#hardLimit}) that is
+   * below what one-sample blocks need, naming {@code --conv-gram-memory} and the smallest value.
+   */
+  public void checkConvBudget() {
+    SizeLimits.checkConvBudget(run);
+  }
+
+  /** The estimated peak heap of the run in bytes. */
+  public long peakBytes() {
+    return sum(resident) + Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
+  }
+
+  /** Every term, resident ones first. */
+  public List<Part> parts() {
+    List<Part> all = new ArrayList<>(resident);
+    all.addAll(backward);
+    all.addAll(eigensolve);
+    all.addAll(apply);
+    return all;
+  }
+
+  /**
+   * The system property that turns the heap check off when set to {@code off} ({@code
+   * -Dvivit4j.memoryCheck=off}, e.g. through {@code JDK_JAVA_OPTIONS}): for a run the estimate is
+   * known to overrate, and for the test that checks the estimate against a heap that is too small.
+   */
+  public static final String CHECK_PROPERTY = "vivit4j.memoryCheck";
+
+  /**
+   * {@link #checkFits} against this JVM's heap limit ({@code Runtime.maxMemory()}), unless {@link
+   * #CHECK_PROPERTY} is {@code off}.
+   */
+  public void checkFitsHeap() {
+    if (!"off".equals(System.getProperty(CHECK_PROPERTY))) {
+      checkFits(Runtime.getRuntime().maxMemory());
+    }
+  }
+
+  /**
+   * Refuses the run when its estimated peak exceeds {@code heapLimitBytes} (the JVM's {@code
+   * Runtime.maxMemory()}), with one line naming the estimate, the limit and the {@code -Xmx} to
+   * use.
+   */
+  public void checkFits(long heapLimitBytes) {
+    long need = peakBytes();
+    if (need <= heapLimitBytes) {
+      return;
+    }
+    // headroom for what the estimate leaves out (the parsed file, the result, the collector's
+    // slack)
+    long xmxGib = (long) Math.ceil(need * 1.25 / GIB) + 1;
+    throw new InvalidInputException(
+        "memory",
+        String.format(
+            Locale.ROOT,
+            "this run needs about %s but the heap limit is %s (the largest term: %s); run with"
+                + " -Xmx%dg (tornado-run: JDK_JAVA_OPTIONS=-Xmx%dg tornado-env/tornado-run ...)",
+            gib(need),
+            gib(heapLimitBytes),
+            largest(),
+            xmxGib,
+            xmxGib));
+  }
+
+  private String largest() {
+    Part best = parts().get(0);
+    for (Part p : parts()) {
+      if (p.bytes() > best.bytes()) {
+        best = p;
+      }
+    }
+    return best.what() + ", " + gib(best.bytes());
+  }
+
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  /** Bytes in GiB with one decimal (MiB below 1 GiB). */
+  public static String gib(long bytes) {
+    if (bytes < GIB) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
+  }
+}

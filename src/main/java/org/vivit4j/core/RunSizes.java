@@ -1,0 +1,131 @@
+package org.vivit4j.core;
+
+import java.util.List;
+import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.model.ArraySizes;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * What a run is asked to do, in the terms that size it: the input of {@link MemoryEstimate} and
+ * {@link SizeLimits}.
+ *
+ * @param net the network
+ * @param n batch size N
+ * @param nGgn samples defining the GGN ({@code N_ggn})
+ * @param nGrad samples with first-order derivatives ({@code N_grad})
+ * @param mcSamples 0 (exact GGN) or M (Monte-Carlo)
+ * @param ggnSubsampled whether {@code computation.subsampling_ggn} chose the GGN samples
+ * @param gradSubsampled whether {@code computation.subsampling_grad} chose the gradient samples
+ * @param groupTensors per group, its parameter-tensor indices
+ * @param needs per group, the part of the spectrum its criterion needs
+ * @param solver the eigensolver asked for
+ * @param crossTerms whether the gradient cross terms are formed (directional derivatives)
+ * @param appliesFactor whether {@code V·w} maps Gram-space vectors to parameter space (all but
+ *     eigenvalues alone)
+ * @param convGram the Conv2d Gram policy
+ * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
+ *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
+ */
+public record RunSizes(
+    NetworkSpec net,
+    int n,
+    int nGgn,
+    int nGrad,
+    int mcSamples,
+    boolean ggnSubsampled,
+    boolean gradSubsampled,
+    List<int[]> groupTensors,
+    List<SpectrumNeed> needs,
+    EigenSolver solver,
+    boolean crossTerms,
+    boolean appliesFactor,
+    ConvGramPolicy convGram,
+    boolean factorOnHost) {
+
+  /** {@code C̃}: factor columns per sample. */
+  int factorColumns() {
+    return mcSamples == 0 ? net.outputSize() : mcSamples;
+  }
+
+  /** The field that sets the Gram size: the Monte-Carlo samples, the GGN subset or N. */
+  String gramField() {
+    if (mcSamples > 0) {
+      return "computation.mc_samples_ggn";
+    }
+    return ggnSubsampled ? "computation.subsampling_ggn" : "N";
+  }
+
+  /** How the Gram field's value reads in a message: "is 20000", "has 12 samples". */
+  String gramFieldValue() {
+    if (mcSamples > 0) {
+      return "is " + mcSamples;
+    }
+    return ggnSubsampled ? "has " + nGgn + " samples" : "is " + n;
+  }
+
+  String gradField() {
+    return gradSubsampled ? "computation.subsampling_grad" : "N";
+  }
+
+  /** {@code C̃·N_ggn = …} for messages. */
+  String gramWhat() {
+    return (mcSamples == 0 ? "C·N_ggn = " : "M·N_ggn = ")
+        + factorColumns()
+        + "·"
+        + nGgn
+        + " = "
+        + ArraySizes.times(factorColumns(), nGgn);
+  }
+
+  /** Directions a criterion selects, as far as known before the spectrum: k, or a guess of 16. */
+  static long directions(SpectrumNeed need) {
+    return need.kind() == SpectrumNeed.Kind.TOP ? need.count() : GramSpace.THRESHOLD_FIRST_COUNT;
+  }
+
+  /** Whether some group holds a tensor of layer {@code i}. */
+  boolean holdsAny(int i) {
+    for (int[] tensors : groupTensors) {
+      for (int t : tensors) {
+        if (net.params().get(t).layer() == i) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether some group holds layer {@code i}'s weight (tensor 0 of the layer). */
+  boolean holdsWeight(int i) {
+    for (int[] tensors : groupTensors) {
+      for (int t : tensors) {
+        var p = net.params().get(t);
+        if (p.layer() == i && "weight".equals(p.name())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Lowest layer holding a tensor of a group: the backward pass stops there. */
+  int lowestLayer() {
+    int lowest = net.layers().size() - 1;
+    for (int[] tensors : groupTensors) {
+      for (int t : tensors) {
+        if (t >= 0 && t < net.params().size()) {
+          lowest = Math.min(lowest, net.params().get(t).layer());
+        }
+      }
+    }
+    return lowest;
+  }
+
+  /** The geometry of the Conv2d layer {@code i}. */
+  ConvGeometry geometry(int i, Conv2dSpec c) {
+    return ConvGeometry.of(
+        net.shapeBefore(i), c.kernelSize(), c.stride(), c.padding(), c.dilation());
+  }
+}

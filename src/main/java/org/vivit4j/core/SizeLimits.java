@@ -1,0 +1,157 @@
+package org.vivit4j.core;
+
+import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.model.ArraySizes;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * The refusals by size, before anything is allocated: arrays a run needs that no Java array can
+ * hold, and a Conv2d Gram budget given as a limit that one-sample blocks would exceed. Each names
+ * the field that makes it so and the numbers. {@link MemoryEstimate#of} runs them.
+ */
+final class SizeLimits {
+  private SizeLimits() {}
+
+  /**
+   * Refuses every array of the run whose length does not fit a Java array, naming the field that
+   * sets it: the Gram ({@code (C̃·N_ggn)²}), the activations ({@code N × size}), the factor ({@code
+   * C̃·N_ggn × size}), the cross terms ({@code N_grad × C̃·N_ggn}) and a Conv2d layer's unfolded
+   * input and one-sample {@code V_W}.
+   */
+  static void checkArraySizes(RunSizes run) {
+    NetworkSpec net = run.net();
+    long g = ArraySizes.times(run.factorColumns(), run.nGgn());
+    String gramField = run.gramField();
+    if (!ArraySizes.fits(ArraySizes.times(g, g))) {
+      throw new InvalidInputException(
+          gramField,
+          run.gramFieldValue()
+              + ": the Gram matrix has "
+              + run.gramWhat()
+              + " rows, "
+              + ArraySizes.count(g)
+              + "² = "
+              + ArraySizes.count(ArraySizes.times(g, g))
+              + ArraySizes.tooLarge());
+    }
+    int depth = net.layers().size();
+    int lowest = run.lowestLayer();
+    for (int i = 0; i <= depth; i++) {
+      long size = net.sizeBefore(i);
+      String where = i == 0 ? "X" : "the output of model[" + (i - 1) + "]";
+      ArraySizes.checked(
+          ArraySizes.times(run.n(), size), "N", "is " + run.n() + ": " + where + " has N·" + size);
+      if (i >= lowest) {
+        ArraySizes.checked(
+            ArraySizes.times(g, size),
+            gramField,
+            run.gramFieldValue()
+                + ": the GGN factor has "
+                + run.gramWhat()
+                + " rows; at "
+                + where
+                + " it has "
+                + g
+                + "·"
+                + size);
+      }
+    }
+    if (run.crossTerms()) {
+      ArraySizes.checked(
+          ArraySizes.times(run.nGrad(), g),
+          run.gradField(),
+          (run.gradSubsampled() ? "has " + run.nGrad() + " samples" : "is " + run.n())
+              + ": the gradient cross terms have N_grad × Gram rows = "
+              + run.nGrad()
+              + "·"
+              + g);
+    }
+    for (int i = Math.max(lowest, 0); i < depth; i++) {
+      if (net.layers().get(i) instanceof Conv2dSpec c) {
+        ConvGeometry geo = run.geometry(i, c);
+        String field = "model[" + i + "]";
+        ArraySizes.checked(
+            ArraySizes.times(geo.positions(), geo.patchSize()),
+            field,
+            "unfolds one sample into T·K = " + geo.positions() + "·" + geo.patchSize());
+        ArraySizes.checked(
+            ArraySizes.times(
+                run.factorColumns(), ArraySizes.times(c.outChannels(), geo.patchSize())),
+            run.mcSamples() > 0 ? gramField : field,
+            "forms V_W of one sample, C̃·O·K = "
+                + run.factorColumns()
+                + "·"
+                + c.outChannels()
+                + "·"
+                + geo.patchSize());
+        if (run.convGram().mode() == ConvGramPolicy.Mode.STRUCTURED && run.holdsWeight(i)) {
+          long nt = ArraySizes.times(run.nGgn(), geo.positions());
+          ArraySizes.checked(
+              ArraySizes.times(nt, nt),
+              "--conv-gram",
+              "structured needs the patch products Q of model["
+                  + i
+                  + "], (N_ggn·T)² = "
+                  + nt
+                  + "²");
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses a Conv2d Gram budget given as a hard limit ({@link ConvGramPolicy#hardLimit}) that is
+   * below what one-sample blocks need, naming {@code --conv-gram-memory} and the smallest value.
+   */
+  static void checkConvBudget(RunSizes run) {
+    ConvGramPolicy policy = run.convGram();
+    if (!policy.hardLimit()) {
+      return;
+    }
+    long smallest = 0;
+    int layer = -1;
+    NetworkSpec net = run.net();
+    for (int i = Math.max(run.lowestLayer(), 0); i < net.layers().size(); i++) {
+      if (net.layers().get(i) instanceof Conv2dSpec c && run.holdsWeight(i)) {
+        long need =
+            policy.smallestBudget(
+                run.geometry(i, c),
+                c.outChannels(),
+                run.nGgn(),
+                run.factorColumns(),
+                run.crossTerms() ? run.nGrad() : 0);
+        if (run.appliesFactor()) {
+          // V·w forms U_w for at least one sample: T·(K·O + C·k_h·k_w) entries
+          ConvGeometry geo = run.geometry(i, c);
+          long k = 1;
+          for (SpectrumNeed n : run.needs()) {
+            k = Math.max(k, RunSizes.directions(n));
+          }
+          need = Math.max(need, (long) geo.positions() * (k * c.outChannels() + geo.patchSize()));
+        }
+        if (need > smallest) {
+          smallest = need;
+          layer = i;
+        }
+      }
+    }
+    if (smallest > policy.memoryElements()) {
+      throw new InvalidInputException(
+          "--conv-gram-memory",
+          "is "
+              + policy.memoryElements()
+              + " matrix entries, but the "
+              + policy.mode().typeName()
+              + " Conv2d contractions of model["
+              + layer
+              + "] (weight Gram, cross terms, V·w) need at least "
+              + smallest
+              + " at once in one-sample blocks; use --conv-gram-memory "
+              + smallest
+              + " or more");
+    }
+  }
+}

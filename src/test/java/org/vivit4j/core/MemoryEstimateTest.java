@@ -1,0 +1,161 @@
+package org.vivit4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.api.Problem;
+import org.vivit4j.io.ProblemReader;
+
+/**
+ * The memory estimate against the heap a real run needs, measured by running it: a medium MLP (a
+ * dense 1200 × 1200 Gram eigensolve) and fmnist_2c2d on 16 samples each complete in a child JVM
+ * whose heap is {@link #HEAP_FACTOR} times the estimate plus the JVM's own baseline, and runs out
+ * of heap (with the up-front check turned off) in one of the estimate divided by {@link
+ * #HEAP_FACTOR}: the peak lies between the two.
+ */
+class MemoryEstimateTest {
+  /**
+   * How far the estimate may be from the heap the run needs, either way. The estimate counts the
+   * large arrays only (Grams, the eigensolver's workspace, activations, factors, directions) and
+   * leaves out object headers, small buffers and the collector's slack (G1 does not move the
+   * humongous regions of large arrays, so a heap close to full fragments: measured, fmnist_2c2d
+   * needs 1.0–1.3× its estimate, the MLP 0.85–0.95×); EJML's workspace is counted as {@link
+   * MemoryEstimate#DENSE_TRANSIENT_GRAMS} whole matrices. A factor 2 either way bounds these
+   * without letting a missing large term (each is a third or more of these runs) pass.
+   */
+  static final double HEAP_FACTOR = 2.0;
+
+  /** The JVM, picocli, Jackson and the problem text: allowed on top of the larger heap. */
+  static final long BASELINE_BYTES = 48L << 20;
+
+  @TempDir Path dir;
+
+  @Test
+  void aMediumMlpNeedsBetweenHalfAndTwiceItsEstimate() throws Exception {
+    Path problemFile = dir.resolve("mlp.json");
+    Files.writeString(problemFile, MlpProblem.json(120, 10, 7));
+    assertNeedsBetweenHalfAndTwiceTheEstimate(problemFile, 50L << 20);
+  }
+
+  /**
+   * fmnist_2c2d (3.27 M parameters) on 16 samples: dominated by the Conv2d factors, the {@code V·w}
+   * blocks of the first convolution and the parameter-space directions rather than the Gram.
+   */
+  @Test
+  void fmnist2c2dNeedsBetweenHalfAndTwiceItsEstimate() throws Exception {
+    Path problemFile = dir.resolve("fmnist.json");
+    java.io.StringWriter sink = new java.io.StringWriter();
+    var cl = org.vivit4j.cli.Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(sink, true));
+    cl.setErr(new java.io.PrintWriter(sink, true));
+    int code =
+        cl.execute(
+            "make-problem",
+            "fmnist_2c2d",
+            "--n",
+            "16",
+            "--random-data",
+            "--out",
+            problemFile.toString());
+    assertEquals(0, code, sink.toString());
+    assertNeedsBetweenHalfAndTwiceTheEstimate(problemFile, 400L << 20);
+  }
+
+  /**
+   * Runs the problem in a child JVM with twice its estimate (plus the JVM's baseline): it must
+   * finish; and with half of it: it must run out of heap.
+   */
+  private void assertNeedsBetweenHalfAndTwiceTheEstimate(Path problemFile, long atLeast)
+      throws Exception {
+    Problem problem = ProblemReader.read(problemFile);
+    long estimate =
+        problem
+            .computation()
+            .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true)
+            .peakBytes();
+    assertTrue(estimate > atLeast, "the case must be dominated by its large arrays: " + estimate);
+    long large = (long) (HEAP_FACTOR * estimate) + BASELINE_BYTES;
+    Child fits = solve(problemFile, large);
+    assertEquals(0, fits.exitCode(), "the run must fit twice its estimate: " + fits.output());
+    // no baseline here: the JVM's own heap is part of what the run needs
+    long small = (long) (estimate / HEAP_FACTOR);
+    Child short_ = solve(problemFile, small);
+    assertEquals(2, short_.exitCode(), "half the estimate must be too small: " + short_.output());
+    assertTrue(short_.output().contains("error: memory: the Java heap ran out"), short_.output());
+  }
+
+  record Child(int exitCode, String output) {}
+
+  /** {@code solve} in a child JVM with {@code heapBytes} of heap and the up-front check off. */
+  private Child solve(Path problemFile, long heapBytes) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx" + (heapBytes >> 20) + "m");
+    cmd.add("-D" + MemoryEstimate.CHECK_PROPERTY + "=off");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.vivit4j.cli.Main");
+    cmd.add("solve");
+    cmd.add("--problem");
+    cmd.add(problemFile.toString());
+    cmd.add("--out");
+    cmd.add(dir.resolve("result.json").toString());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM timed out");
+    return new Child(p.exitValue(), out);
+  }
+
+  /** A 4-8-C MLP problem text with a dense eigensolve of its {@code C·N} Gram. */
+  static final class MlpProblem {
+    static String json(int n, int classes, long seed) throws IOException {
+      java.util.Random r = new java.util.Random(seed);
+      StringBuilder s = new StringBuilder();
+      s.append("{\"name\":\"mlp\",\"N\":").append(n).append(",\"input_shape\":[4],");
+      s.append("\"loss\":{\"type\":\"cross_entropy\",\"reduction\":\"mean\"},\"model\":[");
+      s.append(linear(4, 8, r)).append(",{\"type\":\"relu\"},").append(linear(8, classes, r));
+      s.append("],\"X\":[");
+      for (int i = 0; i < n; i++) {
+        s.append(i == 0 ? "[" : ",[");
+        for (int d = 0; d < 4; d++) {
+          s.append(d == 0 ? "" : ",").append(r.nextGaussian());
+        }
+        s.append(']');
+      }
+      s.append("],\"y\":[");
+      for (int i = 0; i < n; i++) {
+        s.append(i == 0 ? "" : ",").append(r.nextInt(classes));
+      }
+      s.append("],\"computation\":{\"eigensolver\":\"dense\"},");
+      s.append(
+          "\"param_groups\":[{\"params\":[0,1,2,3],\"criterion\":{\"type\":\"top_k\",\"k\":3}}]}");
+      return s.toString();
+    }
+
+    private static String linear(int in, int out, java.util.Random r) {
+      StringBuilder s = new StringBuilder("{\"type\":\"linear\",\"in\":" + in + ",\"out\":" + out);
+      s.append(",\"weight\":[");
+      for (int o = 0; o < out; o++) {
+        s.append(o == 0 ? "[" : ",[");
+        for (int i = 0; i < in; i++) {
+          s.append(i == 0 ? "" : ",").append(0.3 * r.nextGaussian());
+        }
+        s.append(']');
+      }
+      s.append("],\"bias\":[");
+      for (int o = 0; o < out; o++) {
+        s.append(o == 0 ? "0" : ",0");
+      }
+      return s.append("]}").toString();
+    }
+  }
+}
