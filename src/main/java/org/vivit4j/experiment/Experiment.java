@@ -173,7 +173,12 @@ public final class Experiment {
                 train.batch(java.util.Arrays.copyOf(idx, config.curvatureBatch()));
             // Parameters can be finite and still overflow in the forward pass: caught here as
             // divergence rather than as a non-finite matrix inside the curvature computation.
-            double curvatureLoss = trainer.loss(curvatureBatch);
+            double curvatureLoss;
+            try {
+              curvatureLoss = trainer.loss(curvatureBatch);
+            } catch (TrainingDivergedException e) {
+              throw diverged(step, epoch, e.getMessage());
+            }
             if (!Double.isFinite(curvatureLoss)) {
               throw diverged(step, epoch, "the loss of the curvature batch is " + curvatureLoss);
             }
@@ -195,8 +200,13 @@ public final class Experiment {
         if (stop.requested()) {
           break;
         }
-        Trainer.Evaluation tr = trainer.evaluate(train.head(test.size()), 500);
-        lastTest = trainer.evaluate(test, 500);
+        Trainer.Evaluation tr;
+        try {
+          tr = trainer.evaluate(train.head(test.size()), 500);
+          lastTest = trainer.evaluate(test, 500);
+        } catch (TrainingDivergedException e) {
+          throw diverged(step - 1, epoch, e.getMessage());
+        }
         evaluation.row(
             null, epoch, step, tr.loss(), tr.accuracy(), lastTest.loss(), lastTest.accuracy());
         console.printf(

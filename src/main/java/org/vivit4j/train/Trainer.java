@@ -10,6 +10,7 @@ import org.vivit4j.data.Dataset;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * Mini-batch training of a network on a data set, in float64 on the host: the loss and gradient
@@ -40,7 +41,7 @@ public final class Trainer implements AutoCloseable {
    *     parameters are then left as they were), or the step makes a parameter overflow
    */
   public double step(Batch batch) {
-    ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n()));
+    ForwardPass fp = forward(batch);
     if (!Double.isFinite(fp.loss)) {
       throw new TrainingDivergedException("the mini-batch loss is " + fp.loss);
     }
@@ -65,9 +66,26 @@ public final class Trainer implements AutoCloseable {
     return true;
   }
 
-  /** Loss of {@code batch} at the current parameters. */
+  /**
+   * Loss of {@code batch} at the current parameters.
+   *
+   * @throws TrainingDivergedException when the forward pass overflows
+   */
   public double loss(Batch batch) {
-    return engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n())).loss;
+    return forward(batch).loss;
+  }
+
+  /**
+   * The forward pass at the current parameters. The pass itself refuses to go on past a layer whose
+   * output overflowed; during training that is divergence, not bad input, so it is reported as
+   * such.
+   */
+  private ForwardPass forward(Batch batch) {
+    try {
+      return engine.forward(batch, new Scaling(loss.reduction(), batch.n(), batch.n()));
+    } catch (NumericalOverflowException e) {
+      throw new TrainingDivergedException(e.getMessage());
+    }
   }
 
   /** Mean loss and accuracy over {@code data}, in chunks of {@code chunk} samples. */
@@ -81,7 +99,7 @@ public final class Trainer implements AutoCloseable {
         idx[i] = start + i;
       }
       Batch b = data.batch(idx);
-      ForwardPass fp = engine.forward(b, new Scaling(loss.reduction(), n, n));
+      ForwardPass fp = forward(b);
       lossSum += fp.loss * (loss.reduction() == org.vivit4j.model.Reduction.MEAN ? n : 1);
       double[] f = fp.outputs();
       int c = net.outputSize();
