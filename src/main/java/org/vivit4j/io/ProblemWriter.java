@@ -21,7 +21,6 @@ import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
-import org.vivit4j.model.LossType;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
 
@@ -95,7 +94,7 @@ public final class ProblemWriter {
     g.writeFieldName("X");
     writeArray(g, p.batch().x(), xShape, inputScale);
     g.writeFieldName("y");
-    if (p.loss().type() == LossType.MSE) {
+    if (p.loss().type().realTargets()) { // MSE and BCE-with-logits targets are [N, C] reals
       writeArray(g, p.batch().yReal(), new int[] {n, net.outputSize()}, null);
     } else {
       g.writeArray(p.batch().yClass(), 0, n);

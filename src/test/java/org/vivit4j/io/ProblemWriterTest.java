@@ -106,6 +106,29 @@ class ProblemWriterTest {
   }
 
   @Test
+  void bceWithLogitsTargetsRoundTrip(@TempDir Path dir) throws IOException {
+    // BCE targets are real [N, C] values like MSE's; they were once written as class indices.
+    NetworkSpec net =
+        new NetworkSpec(
+            List.of(new LinearSpec(2, 3, new double[] {1, -2, 0.5, 3, 0.25, -1}, null)),
+            new int[] {2});
+    Problem p =
+        new Problem(
+            "bce",
+            net,
+            new LossSpec(LossType.BCE_WITH_LOGITS, Reduction.MEAN),
+            new Batch(2, new double[] {1, 2, 3, 4}, new double[] {0, 0.5, 1, 1, 0.25, 0}, null),
+            ComputationOptions.defaults(),
+            List.of(new ParamGroup("all", new int[] {0}, Criterion.topK(2))),
+            "eigvalsh");
+    Path out = dir.resolve("bce.json");
+    ProblemWriter.write(out, p, null);
+    Problem back = ProblemReader.read(out);
+    assertSameProblem(p, back);
+    assertArrayEquals(new double[] {0, 0.5, 1, 1, 0.25, 0}, back.batch().yReal(), 0.0);
+  }
+
+  @Test
   void fmnist2c2dRoundTripsWithCompactExactEncodings(@TempDir Path dir) throws IOException {
     Problem p = DeepObsProblems.fmnist2c2d(3, 4, 10, null).problem();
     assertEquals(3_274_634, p.network().numParams());
