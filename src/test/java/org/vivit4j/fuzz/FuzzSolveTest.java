@@ -1,0 +1,185 @@
+package org.vivit4j.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The fuzzing suite of issue 11: mutants of the golden and generated problem files through {@code
+ * solve}, each of which must end as a valid result or a clean bad-input error ({@link
+ * SolveContract}). Mutant {@code i} has seed {@code base + i}.
+ *
+ * <p>CI runs {@value #CI_COUNT} mutants from the fixed base seed {@value #CI_BASE_SEED}. To vary
+ * it: {@code mvn -o test -Dtest=FuzzSolveTest -Dfuzz.seed=S -Dfuzz.count=N} runs mutants {@code S …
+ * S+N−1}; a failure message names each failing mutant's seed, so {@code -Dfuzz.seed=SEED
+ * -Dfuzz.count=1} reruns exactly that mutant. {@code -Dfuzz.report=FILE} writes every failure (one
+ * per line: seed, class, detail, mutations) for triage; {@code -Dfuzz.timings=FILE} every mutant's
+ * base, milliseconds, outcome, first stderr line and mutations. The base seed and the counts are
+ * published as the test's report entry and named in the test's display name and failure message.
+ */
+class FuzzSolveTest {
+  /** The base seed of the CI run (fixed, so CI is deterministic). */
+  static final long CI_BASE_SEED = 1_100_000L;
+
+  /**
+   * Mutants per CI run: at least 1000 (issue 11); measured 20–32 s on the two-core build machine
+   * while other builds ran (about 25 ms per mutant, most of it parsing the golden files).
+   */
+  static final int CI_COUNT = 1000;
+
+  /**
+   * A mutant running longer than this is a failure (a hang, or an allocation the input limits
+   * should have refused): the largest valid base problem solves in well under a second.
+   */
+  static final int SECONDS_PER_MUTANT = 30;
+
+  /**
+   * With many mutants, at least this fraction must reach a valid result, so that the result
+   * identities are exercised and not only the error path (a fuzzer that only breaks files checks
+   * little of the computation).
+   */
+  static final double MIN_VALID_FRACTION = 0.1;
+
+  /** Failures of one class listed in the message with their seeds (all in the report file). */
+  private static final int SEEDS_SHOWN = 5;
+
+  @TempDir Path scratch;
+
+  static Stream<Arguments> run() {
+    return Stream.of(
+        Arguments.of(
+            Long.getLong("fuzz.seed", CI_BASE_SEED), Integer.getInteger("fuzz.count", CI_COUNT)));
+  }
+
+  @ParameterizedTest(name = "{1} mutants from base seed {0} (vary with -Dfuzz.seed, -Dfuzz.count)")
+  @MethodSource("run")
+  void everyMutantEndsAsAValidResultOrACleanBadInputError(
+      long baseSeed, int count, TestReporter reporter) throws Exception {
+    Mutator mutator = new Mutator(BaseProblems.load(scratch));
+    Map<String, List<String>> failures = new TreeMap<>();
+    List<String> report = new ArrayList<>();
+    int valid = 0;
+    int rejected = 0;
+    int ran = 0;
+    String timingFile = System.getProperty("fuzz.timings");
+    List<String> timings = timingFile == null ? null : new ArrayList<>();
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-solve");
+              t.setDaemon(true); // an abandoned hung mutant must not keep the JVM alive
+              return t;
+            });
+    try {
+      for (int i = 0; i < count; i++) {
+        long seed = baseSeed + i;
+        long start = System.nanoTime();
+        Mutant m = mutator.mutant(seed);
+        Future<SolveContract.Verdict> f =
+            worker.submit(() -> SolveContract.run(m, scratch.resolve("mutant" + seed)));
+        SolveContract.Verdict v;
+        boolean hung = false;
+        try {
+          v = f.get(SECONDS_PER_MUTANT, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          v =
+              SolveContract.Verdict.bad(
+                  "slower than " + SECONDS_PER_MUTANT + " s", "abandoned; later mutants not run");
+          hung = true;
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          v = SolveContract.Verdict.bad("escaped " + c.getClass().getName(), c.getMessage());
+        }
+        ran++;
+        if (timings != null) {
+          timings.add(
+              seed
+                  + "\t"
+                  + m.base()
+                  + "\t"
+                  + (System.nanoTime() - start) / 1_000_000
+                  + "\t"
+                  + (v.failureClass() == null ? (v.valid() ? "valid" : "rejected") : "failure")
+                  + "\t"
+                  + String.valueOf(v.detail()).replace('\n', ' ')
+                  + "\t"
+                  + m.mutations());
+        }
+        if (v.failureClass() == null) {
+          if (v.valid()) {
+            valid++;
+          } else {
+            rejected++;
+          }
+        } else {
+          failures
+              .computeIfAbsent(v.failureClass(), k -> new ArrayList<>())
+              .add(m.describe() + "\n      " + v.detail());
+          report.add(seed + "\t" + v.failureClass() + "\t" + v.detail() + "\t" + m.mutations());
+        }
+        if (hung) {
+          break; // the JVM now runs an abandoned computation: what follows would be unreliable
+        }
+      }
+    } finally {
+      worker.shutdownNow();
+    }
+    String summary =
+        String.format(
+            "base seed %d: %d mutants, %d valid results, %d clean bad-input errors, %d failures",
+            baseSeed, ran, valid, rejected, report.size());
+    reporter.publishEntry("fuzz", summary);
+    String reportFile = System.getProperty("fuzz.report");
+    if (reportFile != null) {
+      writeReport(Path.of(reportFile), summary, report);
+    }
+    if (timings != null) {
+      Files.write(Path.of(timingFile), timings);
+    }
+    if (!failures.isEmpty()) {
+      fail(message(summary, failures));
+    }
+    if (count >= 100) {
+      assertTrue(
+          valid >= MIN_VALID_FRACTION * ran,
+          summary + ": too few valid results to exercise the result identities");
+    }
+  }
+
+  private static String message(String summary, Map<String, List<String>> failures) {
+    StringBuilder sb = new StringBuilder(summary).append('\n');
+    failures.forEach(
+        (k, list) -> {
+          sb.append(list.size()).append(" × ").append(k).append('\n');
+          list.stream().limit(SEEDS_SHOWN).forEach(s -> sb.append("    ").append(s).append('\n'));
+        });
+    return sb.toString();
+  }
+
+  private static void writeReport(Path file, String summary, List<String> lines)
+      throws IOException {
+    List<String> all = new ArrayList<>();
+    all.add("# " + summary);
+    all.addAll(lines);
+    Files.write(file, all);
+  }
+}

@@ -1,0 +1,99 @@
+package org.vivit4j.fuzz;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Makes mutant {@code seed}: a base problem drawn by the seed with 1–3 composed mutations (1 with
+ * probability 1/2, 2 with 3/10, 3 with 1/5), each drawn from {@link TreeMutations} (on the JSON
+ * tree) or {@link TextMutations} (on the written text, applied last because they break the tree).
+ * Everything depends on the seed alone.
+ */
+final class Mutator {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One in this many mutations works on the text rather than the tree. */
+  private static final int TEXT_ODDS = 8;
+
+  private final List<BaseProblems.Base> bases;
+
+  Mutator(List<BaseProblems.Base> bases) {
+    this.bases = bases;
+  }
+
+  Mutant mutant(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    BaseProblems.Base base = bases.get(rnd.nextInt(bases.size()));
+    ObjectNode tree = BaseProblems.copy(base);
+    RawTokens raw = new RawTokens();
+    List<String> done = new ArrayList<>();
+    int draw = rnd.nextInt(10);
+    int count =
+        draw < 5 ? 1 : draw < 8 ? 2 : 3; // one mutation half the time: more reach the solver
+    List<TextMutations.Kind> textual = new ArrayList<>();
+    for (int m = 0; m < count; m++) {
+      if (rnd.nextInt(TEXT_ODDS) == 0) {
+        textual.add(TextMutations.Kind.values()[rnd.nextInt(TextMutations.Kind.values().length)]);
+        continue;
+      }
+      String d = null;
+      for (int attempt = 0; d == null && attempt < 20; attempt++) {
+        TreeMutations.Kind kind =
+            TreeMutations.Kind.values()[rnd.nextInt(TreeMutations.Kind.values().length)];
+        d = TreeMutations.apply(kind, tree, rnd, raw);
+        if (d != null) {
+          d = kind + " " + d;
+        }
+      }
+      if (d != null) {
+        done.add(d);
+      }
+    }
+    byte[] bytes = raw.substitute(write(tree)).getBytes(StandardCharsets.UTF_8);
+    for (TextMutations.Kind kind : textual) {
+      TextMutations.Applied a = TextMutations.apply(kind, bytes, rnd);
+      bytes = a.bytes();
+      done.add(kind + " " + a.description());
+    }
+    return new Mutant(seed, base.name(), List.copyOf(done), bytes);
+  }
+
+  private static String write(JsonNode tree) {
+    try {
+      return JSON.writeValueAsString(tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Text a JSON tree cannot hold (a duplicate key, a bare {@code NaN}, a number beyond double
+   * range, deep nesting): the tree holds a unique marker string that is replaced after writing.
+   */
+  static final class RawTokens {
+    private final Map<String, String> replacements = new LinkedHashMap<>();
+
+    /** A string to put in the tree; written, its quoted form becomes {@code raw}. */
+    String marker(String raw) {
+      String m = "@@fuzz" + replacements.size() + "@@";
+      replacements.put("\"" + m + "\"", raw);
+      return m;
+    }
+
+    String substitute(String text) {
+      for (Map.Entry<String, String> e : replacements.entrySet()) {
+        text = text.replace(e.getKey(), e.getValue());
+      }
+      return text;
+    }
+  }
+}
