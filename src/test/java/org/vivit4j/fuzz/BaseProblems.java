@@ -129,7 +129,7 @@ final class BaseProblems {
             b,
             "directional_derivatives",
             new ComputationOptions(null, new int[] {3, 1, 2}, 2, 1e-4, 77),
-            new int[][] {{0, 1, 2}, {3, 4, 5, 6, 7}},
+            new int[][] {{0, 1, 2}, {3, 4, 5, 6}}, // LayerNorm without bias: 7 tensors
             new Criterion[] {Criterion.topK(2), Criterion.topK(1)}));
     // A convolution with pooling on uint8-coded inputs, MSE sum, eigvalsh with a threshold.
     SplittableRandom rnd = new SplittableRandom(13);

@@ -51,7 +51,11 @@ final class SampleMutations {
         what = "last sample dropped (N = " + (n - 1) + ")";
       }
       default -> {
-        int times = 2 + rnd.nextInt(2);
+        // 16 times: N·C̃ beyond 160, where the automatic eigensolver switches to Lanczos
+        int times = TreeMutations.oneOf(rnd, List.of(2, 3, 16));
+        if (n * times > 100) {
+          return null;
+        }
         for (int t = 0; t < times; t++) {
           for (int i = 0; i < n; i++) {
             rows.add(i);

@@ -104,8 +104,13 @@ final class SolveContract {
       Mutant m, int code, String stdout, String stderr, List<String> files, Path out)
       throws IOException {
     List<String> lines = stderr.isBlank() ? List.of() : List.of(stderr.strip().split("\\R"));
+    List<String> echoed = ConsoleContract.echo(stdout, stderr);
+    if (!echoed.isEmpty()) {
+      return Verdict.bad("console: " + echoed.get(0), "exit " + code);
+    }
+    String text = new String(m.bytes(), StandardCharsets.UTF_8); // as ProblemReader.read
     if (code == Main.EXIT_BAD_INPUT) {
-      return judgeError(lines, stdout, files);
+      return judgeError(lines, stdout, files, text);
     }
     if (code != 0) {
       String first = lines.isEmpty() ? "(no stderr)" : lines.get(0);
@@ -125,10 +130,13 @@ final class SolveContract {
     } catch (IOException e) {
       return Verdict.bad("result is not strict JSON", e.getMessage());
     }
-    String text = new String(m.bytes(), StandardCharsets.UTF_8); // as ProblemReader.read
     Problem problem = ProblemReader.parse(text);
     JsonNode problemTree = LENIENT.readTree(text);
     List<String> violations = ResultIdentities.check(problem, problemTree, result);
+    List<String> console = ConsoleContract.success(problemTree, result, stdout, lines);
+    if (!console.isEmpty()) {
+      return Verdict.bad("console: " + console.get(0).replaceAll(":.*", ""), console.toString());
+    }
     if (!violations.isEmpty()) {
       String first = violations.get(0);
       return Verdict.bad(
@@ -137,7 +145,8 @@ final class SolveContract {
     return Verdict.ok(true, lines.isEmpty() ? "" : lines.get(0));
   }
 
-  private static Verdict judgeError(List<String> lines, String stdout, List<String> files) {
+  private static Verdict judgeError(
+      List<String> lines, String stdout, List<String> files, String text) {
     List<String> errors = lines.stream().filter(l -> !l.startsWith("warning: ")).toList();
     if (errors.size() != 1) {
       return Verdict.bad(
@@ -154,10 +163,26 @@ final class SolveContract {
     if (!files.equals(List.of("problem.json"))) {
       return Verdict.bad("exit 2 leaving files " + files, line);
     }
+    JsonNode tree = lenientTree(text);
+    if (tree != null) {
+      List<String> blame = ConsoleContract.blame(matcher.group(1), line, tree);
+      if (!blame.isEmpty()) {
+        return Verdict.bad(blame.get(0), line);
+      }
+    }
     if (stdout.contains("wrote")) {
       return Verdict.bad("exit 2 after reporting a written result", stdout);
     }
     return Verdict.ok(false, line);
+  }
+
+  /** The problem's tree when the text is JSON, else null. */
+  private static JsonNode lenientTree(String text) {
+    try {
+      return LENIENT.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** {@code java.lang.Foo} from "error: java.lang.Foo: message", else the line's shape. */
