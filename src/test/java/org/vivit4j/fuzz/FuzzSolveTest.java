@@ -33,8 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * S+N−1}; a failure message names each failing mutant's seed, so {@code -Dfuzz.seed=SEED
  * -Dfuzz.count=1} reruns exactly that mutant. {@code -Dfuzz.report=FILE} writes every failure (one
  * per line: seed, class, detail, mutations) for triage; {@code -Dfuzz.timings=FILE} every mutant's
- * base, milliseconds, outcome, first stderr line and mutations. The base seed and the counts are
- * published as the test's report entry and named in the test's display name and failure message.
+ * base, milliseconds, outcome, first stderr line and mutations; {@code -Dfuzz.dump=DIR} the failing
+ * mutants as files {@code DIR/SEED.json}, to run through the real command line. The base seed and
+ * the counts are published as the test's report entry and named in the test's display name and
+ * failure message.
  */
 class FuzzSolveTest {
   /** The base seed of the CI run (fixed, so CI is deterministic). */
@@ -81,6 +83,8 @@ class FuzzSolveTest {
     int rejected = 0;
     int ran = 0;
     String timingFile = System.getProperty("fuzz.timings");
+    Path dump =
+        System.getProperty("fuzz.dump") == null ? null : Path.of(System.getProperty("fuzz.dump"));
     List<String> timings = timingFile == null ? null : new ArrayList<>();
     ExecutorService worker =
         Executors.newSingleThreadExecutor(
@@ -135,6 +139,10 @@ class FuzzSolveTest {
               .computeIfAbsent(v.failureClass(), k -> new ArrayList<>())
               .add(m.describe() + "\n      " + v.detail());
           report.add(seed + "\t" + v.failureClass() + "\t" + v.detail() + "\t" + m.mutations());
+          if (dump != null) {
+            Files.createDirectories(dump);
+            Files.write(dump.resolve(seed + ".json"), m.bytes());
+          }
         }
         if (hung) {
           break; // the JVM now runs an abandoned computation: what follows would be unreliable
