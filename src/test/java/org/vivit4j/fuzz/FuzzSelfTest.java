@@ -45,7 +45,7 @@ class FuzzSelfTest {
     List<BaseProblems.Base> bases = BaseProblems.load(dir);
     for (BaseProblems.Base base : bases) {
       byte[] text = BaseProblems.text(base.tree()).getBytes(StandardCharsets.UTF_8);
-      Mutant m = new Mutant(0, base.name(), List.of(), text);
+      Mutant m = new Mutant(0, base.name(), List.of(), text, List.of());
       SolveContract.Verdict v = SolveContract.run(m, dir.resolve("base"));
       assertNull(v.failureClass(), base.name() + ": " + v.detail());
       assertTrue(v.valid(), base.name() + " must solve, got " + v.detail());
@@ -54,7 +54,8 @@ class FuzzSelfTest {
 
   @Test
   void aMalformedFileIsACleanError() {
-    Mutant m = new Mutant(0, "text", List.of(), "{\"name\": ".getBytes(StandardCharsets.UTF_8));
+    Mutant m =
+        new Mutant(0, "text", List.of(), "{\"name\": ".getBytes(StandardCharsets.UTF_8), List.of());
     SolveContract.Verdict v = SolveContract.run(m, dir.resolve("bad"));
     assertNull(v.failureClass(), v.detail());
     assertFalse(v.valid());
@@ -80,10 +81,10 @@ class FuzzSelfTest {
   }
 
   private void assertCaught(Solved s, String identity, Consumer<ObjectNode> corrupt) {
-    assertEquals(List.of(), ResultIdentities.check(s.problem(), s.tree(), s.result()));
+    assertEquals(List.of(), ResultIdentities.check(s.problem(), s.tree(), List.of(), s.result()));
     ObjectNode bad = s.result().deepCopy();
     corrupt.accept((ObjectNode) bad.get("groups").get(0));
-    List<String> v = ResultIdentities.check(s.problem(), s.tree(), bad);
+    List<String> v = ResultIdentities.check(s.problem(), s.tree(), List.of(), bad);
     assertTrue(v.stream().anyMatch(x -> x.contains(identity)), identity + " not caught: " + v);
   }
 

@@ -126,7 +126,8 @@ class FuzzSolveTest {
                   + "\t"
                   + String.valueOf(v.detail()).replace('\n', ' ')
                   + "\t"
-                  + m.mutations());
+                  + m.mutations()
+                  + (m.flags().isEmpty() ? "" : " flags " + m.flags()));
         }
         if (v.failureClass() == null) {
           if (v.valid()) {
@@ -138,7 +139,15 @@ class FuzzSolveTest {
           failures
               .computeIfAbsent(v.failureClass(), k -> new ArrayList<>())
               .add(m.describe() + "\n      " + v.detail());
-          report.add(seed + "\t" + v.failureClass() + "\t" + v.detail() + "\t" + m.mutations());
+          report.add(
+              seed
+                  + "\t"
+                  + v.failureClass()
+                  + "\t"
+                  + v.detail()
+                  + "\t"
+                  + m.mutations()
+                  + (m.flags().isEmpty() ? "" : " flags " + m.flags()));
           if (dump != null) {
             Files.createDirectories(dump);
             Files.write(dump.resolve(seed + ".json"), m.bytes());

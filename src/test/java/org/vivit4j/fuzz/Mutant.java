@@ -9,8 +9,9 @@ import java.util.List;
  * @param base the valid problem it was made from
  * @param mutations what was done, in order, each naming the path it touched
  * @param bytes the file's content (not necessarily UTF-8, not necessarily JSON)
+ * @param flags extra {@code solve} options after {@code --problem P --out R}
  */
-record Mutant(long seed, String base, List<String> mutations, byte[] bytes) {
+record Mutant(long seed, String base, List<String> mutations, byte[] bytes, List<String> flags) {
   /** The reproduction line printed with every failure. */
   String describe() {
     return "seed "
@@ -20,6 +21,7 @@ record Mutant(long seed, String base, List<String> mutations, byte[] bytes) {
         + " -Dfuzz.count=1), base "
         + base
         + ", mutations "
-        + mutations;
+        + mutations
+        + (flags.isEmpty() ? "" : ", flags " + flags);
   }
 }

@@ -24,6 +24,22 @@ final class Mutator {
   /** One in this many mutations works on the text rather than the tree. */
   private static final int TEXT_ODDS = 8;
 
+  /** One in this many mutants also gets a command-line option. */
+  private static final int FLAG_ODDS = 5;
+
+  /**
+   * {@code solve} options with valid and invalid values. Float32 is left out (the result identities
+   * use float64 tolerances), and so is {@code --gemm blas}, which is an unavailable device (exit 3)
+   * on a machine without OpenBLAS.
+   */
+  private static final List<String[]> FLAGS =
+      List.of(
+          new String[] {"--eigensolver", "dense", "lanczos", "auto", "LANCZOS", ""},
+          new String[] {"--conv-gram", "auto", "structured", "explicit", "fastest"},
+          new String[] {"--conv-gram-memory", "1", "64", "0", "-5", "99999999999999999999"},
+          new String[] {"--gemm", "plain", "auto", "fast"},
+          new String[] {"--dtype", "float64", "float16"});
+
   private final List<BaseProblems.Base> bases;
 
   Mutator(List<BaseProblems.Base> bases) {
@@ -64,7 +80,14 @@ final class Mutator {
       bytes = a.bytes();
       done.add(kind + " " + a.description());
     }
-    return new Mutant(seed, base.name(), List.copyOf(done), bytes);
+    // Drawn last, so that adding flags left every earlier mutant's file unchanged.
+    List<String> flags = new ArrayList<>();
+    if (rnd.nextInt(FLAG_ODDS) == 0) {
+      String[] f = FLAGS.get(rnd.nextInt(FLAGS.size()));
+      flags.add(f[0]);
+      flags.add(f[1 + rnd.nextInt(f.length - 1)]);
+    }
+    return new Mutant(seed, base.name(), List.copyOf(done), bytes, List.copyOf(flags));
   }
 
   private static String write(JsonNode tree) {

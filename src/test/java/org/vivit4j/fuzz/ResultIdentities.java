@@ -23,17 +23,24 @@ import org.vivit4j.testing.Tolerances;
 final class ResultIdentities {
   private final Problem problem;
   private final JsonNode problemTree;
+  private final List<String> flags;
   private final JsonNode result;
   private final List<String> violations = new ArrayList<>();
 
-  private ResultIdentities(Problem problem, JsonNode problemTree, JsonNode result) {
+  private ResultIdentities(
+      Problem problem, JsonNode problemTree, List<String> flags, JsonNode result) {
     this.problem = problem;
     this.problemTree = problemTree;
+    this.flags = flags;
     this.result = result;
   }
 
-  static List<String> check(Problem problem, JsonNode problemTree, JsonNode result) {
-    ResultIdentities r = new ResultIdentities(problem, problemTree, result);
+  /**
+   * @param flags the {@code solve} options of the run ({@code --eigensolver} overrides the file)
+   */
+  static List<String> check(
+      Problem problem, JsonNode problemTree, List<String> flags, JsonNode result) {
+    ResultIdentities r = new ResultIdentities(problem, problemTree, flags, result);
     r.finite(result, "");
     if (r.violations.isEmpty()) {
       r.batchQuantities();
@@ -192,10 +199,14 @@ final class ResultIdentities {
       dampedNewton(k, dim);
     }
 
-    /** SCHEMA.md: problem files default to the dense eigensolver; an explicit choice is kept. */
+    /**
+     * SCHEMA.md: problem files default to the dense eigensolver; an explicit choice is kept, and
+     * the command line's {@code --eigensolver} overrides the file's.
+     */
     private void expectedSolver(String solver) {
       JsonNode c = outer.problemTree.path("computation");
-      String asked = c.path("eigensolver").asText("dense");
+      int flag = outer.flags.indexOf("--eigensolver");
+      String asked = flag >= 0 ? outer.flags.get(flag + 1) : c.path("eigensolver").asText("dense");
       if (!asked.equals("auto") && !asked.equals(solver)) {
         fail(
             "eigensolver",

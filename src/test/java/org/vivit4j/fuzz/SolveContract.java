@@ -87,7 +87,11 @@ final class SolveContract {
         var cl = Main.commandLine();
         cl.setOut(new PrintWriter(so, true));
         cl.setErr(new PrintWriter(se, true));
-        code = cl.execute("solve", "--problem", problem.toString(), "--out", out.toString());
+        List<String> args =
+            new ArrayList<>(
+                List.of("solve", "--problem", problem.toString(), "--out", out.toString()));
+        args.addAll(m.flags());
+        code = cl.execute(args.toArray(String[]::new));
       } catch (Throwable t) { // an Error (OutOfMemoryError, StackOverflowError) escaping picocli
         return Verdict.bad("escaped " + t.getClass().getName(), String.valueOf(t.getMessage()));
       }
@@ -132,7 +136,7 @@ final class SolveContract {
     }
     Problem problem = ProblemReader.parse(text);
     JsonNode problemTree = LENIENT.readTree(text);
-    List<String> violations = ResultIdentities.check(problem, problemTree, result);
+    List<String> violations = ResultIdentities.check(problem, problemTree, m.flags(), result);
     List<String> console = ConsoleContract.success(problemTree, result, stdout, lines);
     if (!console.isEmpty()) {
       return Verdict.bad("console: " + console.get(0).replaceAll(":.*", ""), console.toString());
