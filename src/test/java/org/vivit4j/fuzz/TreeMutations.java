@@ -138,6 +138,9 @@ final class TreeMutations {
 
   private static String changeType(ObjectNode root, SplittableRandom rnd) {
     Slot s = Slot.walk(root, rnd);
+    if (s == null) {
+      return null; // every key dropped already
+    }
     JsonNode v = s.value();
     List<JsonNode> others = new ArrayList<>();
     others.add(F.textNode(v.isValueNode() ? v.asText() : "3"));
@@ -378,6 +381,9 @@ final class TreeMutations {
 
   private static String deepNesting(ObjectNode root, SplittableRandom rnd, Mutator.RawTokens r) {
     Slot s = Slot.walk(root, rnd);
+    if (s == null) {
+      return null;
+    }
     int depth = oneOf(rnd, List.of(10, 200, 999, 1001, 5000, 100_000));
     boolean objects = rnd.nextBoolean();
     StringBuilder sb = new StringBuilder();
@@ -406,7 +412,7 @@ final class TreeMutations {
   private static String hostileName(ObjectNode root, SplittableRandom rnd) {
     List<Slot> names =
         Slot.all(root).stream()
-            .filter(x -> "name".equals(x.key()) && x.parent() != root.get("params"))
+            .filter(x -> "name".equals(x.key()))
             .filter(x -> x.path().equals("name") || x.path().startsWith("param_groups"))
             .toList();
     if (names.isEmpty()) {
