@@ -31,12 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>CI runs {@value #CI_COUNT} mutants from the fixed base seed {@value #CI_BASE_SEED}. To vary
  * it: {@code mvn -o test -Dtest=FuzzSolveTest -Dfuzz.seed=S -Dfuzz.count=N} runs mutants {@code S …
  * S+N−1}; a failure message names each failing mutant's seed, so {@code -Dfuzz.seed=SEED
- * -Dfuzz.count=1} reruns exactly that mutant. {@code -Dfuzz.report=FILE} writes every failure (one
- * per line: seed, class, detail, mutations) for triage; {@code -Dfuzz.timings=FILE} every mutant's
- * base, milliseconds, outcome, first stderr line and mutations; {@code -Dfuzz.dump=DIR} the failing
- * mutants as files {@code DIR/SEED.json}, to run through the real command line. The base seed and
- * the counts are published as the test's report entry and named in the test's display name and
- * failure message.
+ * -Dfuzz.count=1} reruns exactly that mutant ({@code -Dfuzz.seeds=S1,S2,...} a list of them).
+ * {@code -Dfuzz.report=FILE} writes every failure (one per line: seed, class, detail, mutations)
+ * for triage; {@code -Dfuzz.timings=FILE} every mutant's base, milliseconds, outcome, first stderr
+ * line and mutations; {@code -Dfuzz.dump=DIR} the failing mutants as files {@code DIR/SEED.json},
+ * to run through the real command line. The base seed and the counts are published as the test's
+ * report entry and named in the test's display name and failure message.
  */
 class FuzzSolveTest {
   /** The base seed of the CI run (fixed, so CI is deterministic). */
@@ -94,8 +94,8 @@ class FuzzSolveTest {
               return t;
             });
     try {
-      for (int i = 0; i < count; i++) {
-        long seed = baseSeed + i;
+      long[] seeds = seeds(baseSeed, count);
+      for (long seed : seeds) {
         long start = System.nanoTime();
         Mutant m = mutator.mutant(seed);
         Future<SolveContract.Verdict> f =
@@ -175,11 +175,22 @@ class FuzzSolveTest {
     if (!failures.isEmpty()) {
       fail(message(summary, failures));
     }
-    if (count >= 100) {
+    if (ran >= 100) {
       assertTrue(
           valid >= MIN_VALID_FRACTION * ran,
           summary + ": too few valid results to exercise the result identities");
     }
+  }
+
+  /** {@code base … base+count−1}, or the list {@code -Dfuzz.seeds=S1,S2,...} when given. */
+  private static long[] seeds(long base, int count) {
+    String list = System.getProperty("fuzz.seeds");
+    if (list != null) {
+      return java.util.Arrays.stream(list.split(","))
+          .mapToLong(x -> Long.parseLong(x.strip()))
+          .toArray();
+    }
+    return java.util.stream.LongStream.range(base, base + count).toArray();
   }
 
   private static String message(String summary, Map<String, List<String>> failures) {
