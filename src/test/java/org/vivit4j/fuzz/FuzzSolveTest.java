@@ -162,8 +162,12 @@ class FuzzSolveTest {
     }
     String summary =
         String.format(
-            "base seed %d: %d mutants, %d valid results, %d clean bad-input errors, %d failures",
-            baseSeed, ran, valid, rejected, report.size());
+            "%s: %d mutants, %d valid results, %d clean bad-input errors, %d failures",
+            System.getProperty("fuzz.seeds") == null ? "base seed " + baseSeed : "listed seeds",
+            ran,
+            valid,
+            rejected,
+            report.size());
     reporter.publishEntry("fuzz", summary);
     String reportFile = System.getProperty("fuzz.report");
     if (reportFile != null) {
