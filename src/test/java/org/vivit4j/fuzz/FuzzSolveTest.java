@@ -97,21 +97,32 @@ class FuzzSolveTest {
       long[] seeds = seeds(baseSeed, count);
       for (long seed : seeds) {
         long start = System.nanoTime();
-        Mutant m = mutator.mutant(seed);
-        Future<SolveContract.Verdict> f =
-            worker.submit(() -> SolveContract.run(m, scratch.resolve("mutant" + seed)));
-        SolveContract.Verdict v;
-        boolean hung = false;
-        try {
-          v = f.get(SECONDS_PER_MUTANT, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
+        Mutant mutant = mutator.mutant(seed);
+        Mutant m = mutant; // the one reported: the twin when the twin is what failed
+        SolveContract.Verdict v = runLimited(worker, mutant, scratch.resolve("mutant" + seed));
+        boolean hung = v == null;
+        if (hung) {
           v =
               SolveContract.Verdict.bad(
                   "slower than " + SECONDS_PER_MUTANT + " s", "abandoned; later mutants not run");
-          hung = true;
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          v = SolveContract.Verdict.bad("escaped " + c.getClass().getName(), c.getMessage());
+        } else if (v.failureClass() == null && mutant.twin() != null) {
+          Mutant t = mutant.twinMutant();
+          SolveContract.Verdict vt = runLimited(worker, t, scratch.resolve("twin" + seed));
+          hung = vt == null;
+          if (hung || vt.failureClass() != null) {
+            m = t;
+            v =
+                hung
+                    ? SolveContract.Verdict.bad(
+                        "slower than " + SECONDS_PER_MUTANT + " s", "abandoned (twin)")
+                    : vt;
+          } else {
+            String differs = TwinComparison.differs(v, vt);
+            if (differs != null) {
+              m = t;
+              v = SolveContract.Verdict.bad(differs, v.detail() + " / twin: " + vt.detail());
+            }
+          }
         }
         ran++;
         if (timings != null) {
@@ -127,7 +138,8 @@ class FuzzSolveTest {
                   + String.valueOf(v.detail()).replace('\n', ' ')
                   + "\t"
                   + m.mutations()
-                  + (m.flags().isEmpty() ? "" : " flags " + m.flags()));
+                  + (m.flags().isEmpty() ? "" : " flags " + m.flags())
+                  + (mutant.twin() == null ? "" : " twin " + mutant.twin().reencoded()));
         }
         if (v.failureClass() == null) {
           if (v.valid()) {
@@ -183,6 +195,20 @@ class FuzzSolveTest {
       assertTrue(
           valid >= MIN_VALID_FRACTION * ran,
           summary + ": too few valid results to exercise the result identities");
+    }
+  }
+
+  /** The mutant's verdict, or null when it ran longer than {@link #SECONDS_PER_MUTANT}. */
+  private static SolveContract.Verdict runLimited(ExecutorService worker, Mutant m, Path dir)
+      throws InterruptedException {
+    Future<SolveContract.Verdict> f = worker.submit(() -> SolveContract.run(m, dir));
+    try {
+      return f.get(SECONDS_PER_MUTANT, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      return SolveContract.Verdict.bad("escaped " + c.getClass().getName(), c.getMessage());
     }
   }
 

@@ -24,6 +24,12 @@ final class Mutator {
   /** One in this many mutations works on the text rather than the tree. */
   private static final int TEXT_ODDS = 8;
 
+  /**
+   * One in this many mutants (without text mutations) is also run as a twin with one array
+   * re-encoded as base64 float64: the outcome must not depend on the encoding.
+   */
+  private static final int TWIN_ODDS = 4;
+
   /** One in this many mutants also gets a command-line option. */
   private static final int FLAG_ODDS = 5;
 
@@ -87,7 +93,16 @@ final class Mutator {
       flags.add(f[0]);
       flags.add(f[1 + rnd.nextInt(f.length - 1)]);
     }
-    return new Mutant(seed, base.name(), List.copyOf(done), bytes, List.copyOf(flags));
+    // Drawn after the flags, for the same reason.
+    Mutant.Twin twin = null;
+    if (textual.isEmpty() && rnd.nextInt(TWIN_ODDS) == 0) {
+      ObjectNode copy = tree.deepCopy();
+      String which = Reencode.oneArray(copy, rnd);
+      if (which != null) {
+        twin = new Mutant.Twin(which, raw.substitute(write(copy)).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return new Mutant(seed, base.name(), List.copyOf(done), bytes, List.copyOf(flags), twin);
   }
 
   private static String write(JsonNode tree) {

@@ -63,14 +63,21 @@ final class SolveContract {
    *
    * @param failureClass null when the contract held; else a short key grouping like failures
    * @param detail what was observed
+   * @param exitCode the run's exit code (-1 when it did not return one)
+   * @param result the result file's tree, null when none was written or readable
    */
-  record Verdict(boolean valid, String failureClass, String detail) {
+  record Verdict(boolean valid, String failureClass, String detail, int exitCode, JsonNode result) {
     static Verdict ok(boolean valid, String detail) {
-      return new Verdict(valid, null, detail);
+      return new Verdict(valid, null, detail, -1, null);
     }
 
     static Verdict bad(String failureClass, String detail) {
-      return new Verdict(false, failureClass, detail);
+      return new Verdict(false, failureClass, detail, -1, null);
+    }
+
+    /** This verdict with the run's exit code and result file (null when none was written). */
+    Verdict of(int code, JsonNode resultFile) {
+      return new Verdict(valid, failureClass, detail, code, resultFile);
     }
   }
 
@@ -97,8 +104,16 @@ final class SolveContract {
       }
       List<String> files = listing(dir);
       Verdict v = judge(m, code, so.toString(), se.toString(), files, out);
+      JsonNode resultFile = null;
+      if (Files.isRegularFile(out)) {
+        try {
+          resultFile = STRICT.readTree(Files.readAllBytes(out));
+        } catch (IOException e) {
+          // judged above: not strict JSON
+        }
+      }
       deleteTree(dir);
-      return v;
+      return v.of(code, resultFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
