@@ -97,7 +97,7 @@ final class Mutator {
     Mutant.Twin twin = null;
     if (textual.isEmpty() && rnd.nextInt(TWIN_ODDS) == 0) {
       ObjectNode copy = tree.deepCopy();
-      String which = Reencode.oneArray(copy, rnd);
+      String which = Reencode.oneArray(copy, done, rnd);
       if (which != null) {
         twin = new Mutant.Twin(which, raw.substitute(write(copy)).getBytes(StandardCharsets.UTF_8));
       }

@@ -19,8 +19,14 @@ import java.util.SplittableRandom;
 final class Reencode {
   private Reencode() {}
 
-  /** Replaces one eligible array in {@code root}; its path, or null when none is eligible. */
-  static String oneArray(ObjectNode root, SplittableRandom rnd) {
+  /**
+   * Replaces one eligible array in {@code root}, preferring one that holds a path the mutations
+   * touched (a changed label is where the two notations' rules can differ); its path, or null when
+   * none is eligible.
+   *
+   * @param mutations the mutant's mutation descriptions ({@code "KIND path ..."})
+   */
+  static String oneArray(ObjectNode root, List<String> mutations, SplittableRandom rnd) {
     List<Slot> eligible = new ArrayList<>();
     for (Slot s : Slot.all(root)) {
       boolean named =
@@ -34,9 +40,16 @@ final class Reencode {
     if (eligible.isEmpty()) {
       return null;
     }
-    // y half the time when eligible: labels are where literal and encoded rules can differ
-    Slot y = eligible.stream().filter(x -> x.path().equals("y")).findFirst().orElse(null);
-    Slot s = y != null && rnd.nextBoolean() ? y : eligible.get(rnd.nextInt(eligible.size()));
+    List<Slot> touched =
+        eligible.stream()
+            .filter(
+                x ->
+                    mutations.stream()
+                        .map(d -> d.split(" ").length > 1 ? d.split(" ")[1] : "")
+                        .anyMatch(p -> p.equals(x.path()) || p.startsWith(x.path() + "[")))
+            .toList();
+    List<Slot> from = touched.isEmpty() ? eligible : touched;
+    Slot s = from.get(rnd.nextInt(from.size()));
     List<Integer> shape = shape(s.value());
     List<Double> values = new ArrayList<>();
     flatten(s.value(), values);
