@@ -112,19 +112,19 @@ class FuzzSolveTest {
           Mutant t = mutant.twinMutant();
           SolveContract.Verdict vt = runLimited(worker, t, scratch.resolve("twin" + seed));
           hung = vt == null;
-          if (hung || vt.failureClass() != null) {
+          // an outcome that depends on the encoding is the more specific finding: reported first
+          String differs = hung ? null : TwinComparison.differs(v, vt);
+          if (hung) {
             m = t;
             v =
-                hung
-                    ? SolveContract.Verdict.bad(
-                        "slower than " + SECONDS_PER_MUTANT + " s", "abandoned (twin)")
-                    : vt;
-          } else {
-            String differs = TwinComparison.differs(v, vt);
-            if (differs != null) {
-              m = t;
-              v = SolveContract.Verdict.bad(differs, v.detail() + " / twin: " + vt.detail());
-            }
+                SolveContract.Verdict.bad(
+                    "slower than " + SECONDS_PER_MUTANT + " s", "abandoned (twin)");
+          } else if (differs != null) {
+            m = t;
+            v = SolveContract.Verdict.bad(differs, v.detail() + " / twin: " + vt.detail());
+          } else if (vt.failureClass() != null) {
+            m = t;
+            v = vt;
           }
         }
         ran++;
