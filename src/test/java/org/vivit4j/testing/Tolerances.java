@@ -65,4 +65,37 @@ public final class Tolerances {
    * λ_k)} and the eligible {@code λ_k} are at least {@code 1e-3·λ_max}.
    */
   public static final double F32_ZERO_GAMMA = 1e-4;
+
+  /**
+   * Relative residual {@code ‖Ĝv − λv‖} a result may report (fuzzing suite): Lanczos returns only
+   * pairs below 1e-12 of {@code ‖Ĝ‖₂}; the dense solver's backward error is a few {@code eps·n} for
+   * the Gram sizes of the fuzzed problems (n ≤ a few hundred), about 1e-13 at most.
+   */
+  public static final double FUZZ_EIGEN_RESIDUAL = 1e-10;
+
+  /**
+   * Directions whose eigenvalue is above this times the largest are checked by the fuzzing suite's
+   * identities ({@code mean_n λ_nk = λ_k}, orthonormality, {@code mean_n γ_nk = ∇L·e_k}): their
+   * eigenvector error is about {@code eps·λ_max/λ_k ≤ 1e-10}, within {@link #F64_DIRECTIONAL}.
+   * Smaller selected eigenvalues are numerical zeros the result must warn about instead.
+   */
+  public static final double FUZZ_RESOLVED_EVAL = 1e-6;
+
+  /**
+   * {@code |e_jᵀe_k − δ_jk|} for resolved directions (see {@link #FUZZ_RESOLVED_EVAL}): the error
+   * {@code eps·λ_max/λ_k} is at most about 1e-10, plus the rounding of a dot product of length
+   * {@code dim ≤ 1e4}.
+   */
+  public static final double FUZZ_ORTHONORMAL = 1e-9;
+
+  /**
+   * An SNR is compared with its definition only where the mean and the standard deviation of the
+   * written rows exceed this times their largest magnitude: the library and the check sum the same
+   * doubles in a different order, which changes {@code s²} by about {@code n·eps·max²}, i.e. by
+   * {@code n·1e-8} relative at this level.
+   */
+  public static final double FUZZ_SNR_RESOLVED = 1e-4;
+
+  /** Relative agreement of a resolved SNR with its definition (see {@link #FUZZ_SNR_RESOLVED}). */
+  public static final double FUZZ_SNR = 1e-6;
 }
