@@ -150,7 +150,7 @@ final class SolveContract {
       return Verdict.bad("result is not strict JSON", e.getMessage());
     }
     Problem problem = ProblemReader.parse(text);
-    JsonNode problemTree = LENIENT.readTree(text);
+    JsonNode problemTree = LENIENT.readTree(withoutByteOrderMark(text));
     List<String> violations = ResultIdentities.check(problem, problemTree, m.flags(), result);
     List<String> console = ConsoleContract.success(problemTree, result, stdout, lines);
     if (!console.isEmpty()) {
@@ -198,10 +198,17 @@ final class SolveContract {
   /** The problem's tree when the text is JSON, else null. */
   private static JsonNode lenientTree(String text) {
     try {
-      return LENIENT.readTree(text);
+      return LENIENT.readTree(withoutByteOrderMark(text));
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * The reader skips a leading byte order mark (docs/SCHEMA.md); the suite's own parser must too.
+   */
+  private static String withoutByteOrderMark(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** {@code java.lang.Foo} from "error: java.lang.Foo: message", else the line's shape. */
