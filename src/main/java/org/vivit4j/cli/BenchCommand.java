@@ -118,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
       log.println("redrew the plots in " + replot);
       return 0;
     }
+    // Everything the options can get wrong is refused before minutes of timing, not after.
+    checkResultsRoot(out);
+    long heapBytes = parseHeap(memoryHeap);
     String command = "tornado-env/" + String.join(" ", CommandLineText.current(spec));
     BenchEnvironment env = BenchEnvironment.current(command);
     log.printf(
@@ -151,7 +154,6 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     List<MemoryCurve.Point> memory = new ArrayList<>();
-    long heapBytes = parseHeap(memoryHeap);
     if (!noMemory) {
       int[] mlpNs =
           memoryNs != null
@@ -211,7 +213,17 @@ final class BenchCommand implements Callable<Integer> {
       unit = 1L << 10;
     }
     String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
-    return Long.parseLong(digits) * unit;
+    long value;
+    try {
+      value = Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      value = -1;
+    }
+    if (value < (1L << 20)) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--memory-heap", "'" + s + "' is not a heap size of at least 1m (e.g. 20g, 512m)");
+    }
+    return value;
   }
 
   /** ViViT's seed example (the embedded golden case), checked by {@link SeedCheck} first. */
@@ -395,6 +407,35 @@ final class BenchCommand implements Callable<Integer> {
     log.println("check " + line);
     if (!passed) {
       failures++;
+    }
+  }
+
+  /**
+   * The report goes into a new folder inside {@code --out}: that must be a writable folder, or a
+   * path whose parent is one (it is then created). A file, a device or a missing parent is refused
+   * up front, naming {@code --out}.
+   */
+  static void checkResultsRoot(Path root) {
+    Path abs = root.toAbsolutePath().normalize();
+    if (java.nio.file.Files.exists(abs)) {
+      if (!java.nio.file.Files.isDirectory(abs)) {
+        throw new org.vivit4j.model.InvalidInputException(
+            "--out", root + ": is not a folder (bench writes its report folder inside --out)");
+      }
+      if (!java.nio.file.Files.isWritable(abs)) {
+        throw new org.vivit4j.model.InvalidInputException(
+            "--out", root + ": folder is not writable");
+      }
+      return;
+    }
+    Path parent = abs.getParent();
+    if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--out", root + ": folder " + parent + " does not exist");
+    }
+    if (!java.nio.file.Files.isWritable(parent)) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--out", root + ": folder " + parent + " is not writable");
     }
   }
 }
