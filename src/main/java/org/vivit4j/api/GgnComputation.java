@@ -257,6 +257,9 @@ public abstract class GgnComputation {
                     w.space.products(),
                     w.space.seconds())));
       }
+      for (int j = 0; j < results.size(); j++) {
+        checkFinite(results.get(j), j, backend.precision().typeName());
+      }
       double seconds = (System.nanoTime() - start) * 1e-9;
       RunInfo info =
           new RunInfo(
@@ -269,6 +272,45 @@ public abstract class GgnComputation {
           new ComputationResult(
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
+    }
+  }
+
+  /**
+   * A finite Gram can still give non-finite derived numbers (its trace or Frobenius norm, γ from
+   * huge cross terms): an overflow of the dtype, reported naming the group and the quantity. The
+   * SNRs are left out: NaN is their documented "undefined" (zero variance).
+   */
+  private static void checkFinite(GroupResult g, int j, String dtype) {
+    String field = "param_groups[" + j + "]";
+    double[] scalars = {g.ggnTrace(), g.ggnFrobeniusNorm()};
+    String[] names = {"the GGN's trace", "the GGN's Frobenius norm"};
+    for (int i = 0; i < scalars.length; i++) {
+      if (!Double.isFinite(scalars[i])) {
+        throw new NumericalOverflowException(field, dtype, names[i], scalars[i], "the group");
+      }
+    }
+    NumericalOverflowException.checkFinite(
+        g.gramEvals(), 0, "", field, dtype, "the Gram's eigenvalues");
+    NumericalOverflowException.checkFinite(
+        g.evals(), 0, "", field, dtype, "the selected eigenvalues");
+    checkRows(g.gammas(), field, dtype, "γ (first-order directional derivatives)");
+    checkRows(g.lambdas(), field, dtype, "λ (second-order directional derivatives)");
+    checkRows(g.evecs(), field, dtype, "the eigenvectors");
+    if (g.dampings() != null) {
+      NumericalOverflowException.checkFinite(g.dampings(), 0, "", field, dtype, "the dampings");
+    }
+    if (g.newtonStep() != null) {
+      NumericalOverflowException.checkFinite(
+          g.newtonStep(), 0, "", field, dtype, "the damped Newton step");
+    }
+  }
+
+  private static void checkRows(double[][] rows, String field, String dtype, String what) {
+    if (rows == null) {
+      return;
+    }
+    for (int r = 0; r < rows.length; r++) {
+      NumericalOverflowException.checkFinite(rows[r], 0, "", field, dtype, what + " row " + r);
     }
   }
 

@@ -90,11 +90,21 @@ public final class GramSpace {
    * (equivalently {@code tr(VVᵀVVᵀ) = tr(VᵀVVᵀV)}).
    */
   public double frobeniusNorm() {
+    // Scaled by the largest entry, as BLAS's nrm2: squaring entries above ~1e154 would overflow
+    // although the norm itself is finite.
+    double max = 0;
+    for (double v : gram) {
+      max = Math.max(max, Math.abs(v));
+    }
+    if (max == 0 || !Double.isFinite(max)) {
+      return max;
+    }
     double s = 0;
     for (double v : gram) {
-      s += v * v;
+      double t = v / max;
+      s += t * t;
     }
-    return Math.sqrt(s);
+    return max * Math.sqrt(s);
   }
 
   /**

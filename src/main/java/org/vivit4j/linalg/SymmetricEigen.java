@@ -44,20 +44,30 @@ public final class SymmetricEigen {
       throw new IllegalArgumentException("expected a " + n + "×" + n + " matrix, got " + a.length);
     }
     double maxAbs = 0;
+    for (int i = 0; i < a.length; i++) {
+      double v = a[i];
+      if (!Double.isFinite(v)) {
+        throw new IllegalArgumentException(
+            "matrix entry (" + i / n + ", " + i % n + ") is " + v + "; cannot eigendecompose");
+      }
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    // A matrix with entries beyond ~1e150 (or below ~1e-150) is decomposed as A·2^-e: squares and
+    // sums inside the solver would overflow (underflow) although the spectrum is representable.
+    // A power of two scales exactly; ordinary matrices (e = 0) are decomposed as they are.
+    int e = maxAbs > 0x1p500 || (maxAbs > 0 && maxAbs < 0x1p-500) ? Math.getExponent(maxAbs) : 0;
+    double down = Math.scalb(1.0, -e);
     double maxAsym = 0;
     DMatrixRMaj m = new DMatrixRMaj(n, n);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
-        double v = a[i * n + j];
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException(
-              "matrix entry (" + i + ", " + j + ") is " + v + "; cannot eigendecompose");
-        }
-        maxAbs = Math.max(maxAbs, Math.abs(v));
-        maxAsym = Math.max(maxAsym, Math.abs(v - a[j * n + i]));
-        m.set(i, j, 0.5 * (v + a[j * n + i]));
+        double v = a[i * n + j] * down;
+        double w = a[j * n + i] * down;
+        maxAsym = Math.max(maxAsym, Math.abs(v - w));
+        m.set(i, j, 0.5 * (v + w));
       }
     }
+    double maxScaled = maxAbs * down;
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
     if (eig instanceof SymmetricQRAlgorithmDecomposition_DDRM qr) {
       // EJML's default iteration cap of the symmetric QR algorithm is too small for Gram spectra
@@ -93,19 +103,23 @@ public final class SymmetricEigen {
       }
       vectors[k] = vec;
     }
-    double scale = Math.max(maxAbs, Double.MIN_NORMAL);
+    // measured on the (scaled) input, relative to its largest entry: the same number unscaled
+    double scale = Math.max(maxScaled, Double.MIN_NORMAL);
     double residual = 0;
     for (int k = Math.max(0, n - RESIDUAL_PAIRS); k < n; k++) {
       double r2 = 0;
       for (int i = 0; i < n; i++) {
         double s = -values[k] * vectors[k][i];
         for (int j = 0; j < n; j++) {
-          s += a[i * n + j] * vectors[k][j];
+          s += a[i * n + j] * down * vectors[k][j];
         }
         r2 += s * s;
       }
       residual = Math.max(residual, Math.sqrt(r2) / scale);
     }
-    return new Decomposition(values, vectors, residual, maxAbs == 0 ? 0 : maxAsym / maxAbs);
+    for (int k = 0; k < n; k++) {
+      values[k] = Math.scalb(values[k], e);
+    }
+    return new Decomposition(values, vectors, residual, maxAbs == 0 ? 0 : maxAsym / maxScaled);
   }
 }

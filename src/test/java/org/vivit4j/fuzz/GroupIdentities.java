@@ -124,17 +124,22 @@ record GroupIdentities(ResultIdentities outer, int j, ParamGroup group, JsonNode
 
   /** {@code tr G = Σ λ}, {@code ‖G‖_F² = Σ λ²} (MATH.md §5); bounds with a partial spectrum. */
   private void traceAndNorm(double[] evals, boolean whole, int gramSize) {
-    double trace = g.path("ggn_trace").asDouble();
-    double frob = g.path("ggn_frobenius_norm").asDouble();
-    double sum = 0;
-    double sq = 0;
     double max = 0;
     for (double v : evals) {
-      sum += v;
-      sq += v * v;
       max = Math.max(max, Math.abs(v));
     }
-    double tol = Tolerances.F64_EVALS * gramSize * max;
+    // Everything in units of the largest eigenvalue: Σλ² overflows for eigenvalues near 1e154
+    // although the norm is finite (the library scales the same way).
+    double unit = max == 0 ? 1 : max;
+    double trace = g.path("ggn_trace").asDouble() / unit;
+    double frob = g.path("ggn_frobenius_norm").asDouble() / unit;
+    double sum = 0;
+    double sq = 0;
+    for (double v : evals) {
+      sum += v / unit;
+      sq += (v / unit) * (v / unit);
+    }
+    double tol = Tolerances.F64_EVALS * gramSize * (max == 0 ? 0 : 1);
     double norm = Math.sqrt(sq);
     if (whole) {
       if (Math.abs(trace - sum) > tol) {

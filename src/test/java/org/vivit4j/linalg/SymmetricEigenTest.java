@@ -82,4 +82,24 @@ class SymmetricEigenTest {
         () -> SymmetricEigen.decompose(new double[] {1, Double.NaN, Double.NaN, 1}, 2));
     assertThrows(IllegalArgumentException.class, () -> SymmetricEigen.decompose(new double[3], 2));
   }
+
+  @Test
+  void hugeAndTinyMatricesDecomposeAsTheirScaledCopies() {
+    // Entries near 1e300 overflowed the residual (∞) and squares inside the solver; the
+    // decomposition must be that of the ordinary matrix, scaled by the same power of two.
+    double[] a = withSpectrum(new double[] {0.5, 1, 2, 3, 7}, 11);
+    SymmetricEigen.Decomposition plain = SymmetricEigen.decompose(a, 5);
+    for (int e : new int[] {1000, -1000}) {
+      double[] scaled = a.clone();
+      for (int i = 0; i < scaled.length; i++) {
+        scaled[i] = Math.scalb(scaled[i], e);
+      }
+      SymmetricEigen.Decomposition d = SymmetricEigen.decompose(scaled, 5);
+      for (int k = 0; k < 5; k++) {
+        assertEquals(Math.scalb(plain.values()[k], e), d.values()[k], 0.0, "eigenvalue " + k);
+        assertArrayEquals(plain.vectors()[k], d.vectors()[k], 0.0, "eigenvector " + k);
+      }
+      assertTrue(Double.isFinite(d.residual()) && d.residual() < 1e-13, "residual " + d.residual());
+    }
+  }
 }
