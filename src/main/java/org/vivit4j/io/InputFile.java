@@ -110,7 +110,7 @@ public final class InputFile {
     return String.format(
         Locale.ROOT,
         "is %s; reading it takes up to %d× its size of Java heap (%s), more than the maximum heap %s"
-            + " (a larger one: JAVA_TOOL_OPTIONS=-Xmx…)",
+            + " (a larger one: JDK_JAVA_OPTIONS=-Xmx…)",
         bytes(size),
         HEAP_PER_FILE_BYTE,
         bytes(size * HEAP_PER_FILE_BYTE),
