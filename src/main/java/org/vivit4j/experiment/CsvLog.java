@@ -40,11 +40,7 @@ final class CsvLog implements AutoCloseable {
       if (label != null || i > 0) {
         sb.append(',');
       }
-      double v = values[i];
-      sb.append(
-          v == Math.rint(v) && Math.abs(v) < 1e15
-              ? String.valueOf((long) v)
-              : String.format(Locale.ROOT, "%.10g", v));
+      sb.append(cell(values[i]));
     }
     try {
       out.write(sb.toString());
@@ -55,6 +51,24 @@ final class CsvLog implements AutoCloseable {
     }
     rows.add(values.clone());
     labels.add(label);
+  }
+
+  /**
+   * One number as a CSV cell: whole numbers without a fraction, others with 10 significant digits;
+   * a value that is not defined (NaN: a measurement switched off, an SNR of a constant) is an empty
+   * cell, which pandas, R and spreadsheets read as missing, so "NaN" never appears in a result.
+   * Infinite values are not expected here (divergence stops the run first) and are refused.
+   */
+  static String cell(double v) {
+    if (Double.isNaN(v)) {
+      return "";
+    }
+    if (Double.isInfinite(v)) {
+      throw new IllegalArgumentException("a CSV cell would be " + v);
+    }
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? String.valueOf((long) v)
+        : String.format(Locale.ROOT, "%.10g", v);
   }
 
   synchronized List<double[]> rows() {
