@@ -176,49 +176,52 @@ final class ExperimentCommand implements Callable<Integer> {
       if (test.size() == 0) {
         throw new InvalidInputException("--data", "the test set " + data + " has no samples");
       }
-      OutputFolder.prepare(dir, overwrite);
-      console.printf(
-          Locale.ROOT,
-          "experiment %s: %s on %d training / %d test samples, %s backend on %s -> %s%n",
-          config.name(),
-          config.network(),
-          train.size(),
-          test.size(),
-          b.name(),
-          b.deviceName(),
-          dir);
-      console.flush();
-      Experiment.Summary s;
-      try (StopSignals signals = StopSignals.install(err)) {
-        try {
-          s = new Experiment(config, dir, console).run(train, test, b, stamp, signals.request());
-        } catch (TrainingDivergedException e) {
-          err.println(
-              "error: "
-                  + e.getMessage()
-                  + "; the rows logged before it and their plots are in "
-                  + dir);
-          return Main.EXIT_MISMATCH;
+      // Held until the run ends: no second experiment writes into this folder meanwhile.
+      OutputFolder.Lock folderLock = OutputFolder.prepare(dir, overwrite, "--out");
+      try (folderLock) {
+        console.printf(
+            Locale.ROOT,
+            "experiment %s: %s on %d training / %d test samples, %s backend on %s -> %s%n",
+            config.name(),
+            config.network(),
+            train.size(),
+            test.size(),
+            b.name(),
+            b.deviceName(),
+            dir);
+        console.flush();
+        Experiment.Summary s;
+        try (StopSignals signals = StopSignals.install(err)) {
+          try {
+            s = new Experiment(config, dir, console).run(train, test, b, stamp, signals.request());
+          } catch (TrainingDivergedException e) {
+            err.println(
+                "error: "
+                    + e.getMessage()
+                    + "; the rows logged before it and their plots are in "
+                    + dir);
+            return Main.EXIT_MISMATCH;
+          }
+          if (signals.received() != null) {
+            console.flush();
+            err.printf(
+                Locale.ROOT,
+                "stopped by %s after %d steps: CSV files and plots of the steps done are in %s%n",
+                signals.received(),
+                s.steps(),
+                dir);
+            return signals.exitCode();
+          }
         }
-        if (signals.received() != null) {
-          console.flush();
-          err.printf(
-              Locale.ROOT,
-              "stopped by %s after %d steps: CSV files and plots of the steps done are in %s%n",
-              signals.received(),
-              s.steps(),
-              dir);
-          return signals.exitCode();
-        }
+        console.printf(
+            Locale.ROOT,
+            "done: %d steps, test loss %.4f -> %.4f, test accuracy %.3f; results in %s%n",
+            s.steps(),
+            s.initialTestLoss(),
+            s.finalTestLoss(),
+            s.finalTestAccuracy(),
+            dir);
       }
-      console.printf(
-          Locale.ROOT,
-          "done: %d steps, test loss %.4f -> %.4f, test accuracy %.3f; results in %s%n",
-          s.steps(),
-          s.initialTestLoss(),
-          s.finalTestLoss(),
-          s.finalTestAccuracy(),
-          dir);
     }
     return 0;
   }

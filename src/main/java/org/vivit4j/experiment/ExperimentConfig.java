@@ -68,7 +68,7 @@ public record ExperimentConfig(
 
   private static Map<String, Object> defaultValues() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", "fmnist-mlp");
+    m.put("name", null); // fmnist-<network>, see build
     m.put("network", "mlp");
     m.put("optimizer", "sgd");
     m.put("lr", 0.05);
@@ -179,6 +179,10 @@ public record ExperimentConfig(
   private static ExperimentConfig build(Map<String, Object> m, FieldNames names) {
     Values v = new Values(m, names);
     int curvatureBatch = v.integer("curvature_batch");
+    if (m.get("name") == null && m.get("network") instanceof String network) {
+      // A run of another network must not default into the MLP's folder.
+      m.put("name", "fmnist-" + network);
+    }
     if (m.get("subsample_ggn") == null) {
       m.put("subsample_ggn", Math.min(DEFAULT_SUBSAMPLE_MAX, curvatureBatch / 2));
     }

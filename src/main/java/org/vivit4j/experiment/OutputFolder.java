@@ -1,10 +1,14 @@
 package org.vivit4j.experiment;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,6 +32,9 @@ public final class OutputFolder {
       Pattern.compile(
           "(loss|trace|newton|overlap.*|eigenvalues_.*|snr_gamma_.*|snr_lambda_.*)\\.png"
               + "|\\..*\\.tmp");
+
+  /** The file whose OS lock marks a folder as being written by a running experiment. */
+  static final String LOCK_FILE = ".experiment.lock";
 
   private OutputFolder() {}
 
@@ -79,14 +86,73 @@ public final class OutputFolder {
   }
 
   /**
-   * Creates {@code dir} if needed; with {@code overwrite}, first deletes the files an earlier
-   * experiment wrote there (and only those).
+   * Creates {@code dir} if needed and takes its lock; with {@code overwrite}, then deletes the
+   * files an earlier experiment wrote there (and only those). The lock (an OS file lock on {@value
+   * #LOCK_FILE}, released when the returned handle is closed or the process ends, even by a kill)
+   * keeps two experiments from writing into one folder at once: the check before loading the data
+   * cannot see a run that started a moment earlier, and {@code --overwrite} would delete a running
+   * experiment's files. The lock file itself is left in place: deleting it would let a third run
+   * lock a new file while a second still holds the old one.
+   *
+   * @param option how errors name the folder ({@code --out})
+   * @throws InvalidInputException naming {@code option} when another process holds the lock
    */
-  public static void prepare(Path dir, boolean overwrite) throws IOException {
+  public static Lock prepare(Path dir, boolean overwrite, String option) throws IOException {
     Files.createDirectories(dir);
-    if (!overwrite) {
-      return;
+    Lock lock = Lock.take(dir, option);
+    try {
+      if (overwrite) {
+        removeEarlierRun(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
+    return lock;
+  }
+
+  /** The held lock of an output folder. */
+  public static final class Lock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private Lock(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    static Lock take(Path dir, String option) throws IOException {
+      FileChannel channel =
+          FileChannel.open(
+              dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // held by this JVM (another experiment in the same process)
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new InvalidInputException(
+            option, dir + " is in use by another experiment that is still running");
+      }
+      return new Lock(channel, lock);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        lock.release();
+      } finally {
+        channel.close();
+      }
+    }
+  }
+
+  private static void removeEarlierRun(Path dir) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         String name = f.getFileName().toString();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.data.SyntheticFashionMnist;
+import org.vivit4j.experiment.OutputFolder;
 
 /**
  * Whole {@code experiment} runs through the command line on a tiny synthetic data set: an earlier
@@ -101,6 +102,27 @@ class ExperimentCommandRunTest {
           Files.getPosixFilePermissions(out.resolve(written)),
           written);
     }
+  }
+
+  @Test
+  void aFolderARunningExperimentWritesIsRefusedEvenWithOverwrite() throws IOException {
+    Path out = dir.resolve("busy");
+    CliRun first = run(out, "--groups", "all");
+    assertEquals(0, first.exitCode(), first.err());
+    byte[] training = Files.readAllBytes(out.resolve("training.csv"));
+    // Another experiment holds the folder's lock while this one starts.
+    OutputFolder.Lock running = OutputFolder.prepare(out, false, "--out");
+    try (running) {
+      CliRun second = run(out, "--groups", "all", "--lr", "0.01", "--overwrite");
+      assertEquals(Main.EXIT_BAD_INPUT, second.exitCode(), second.err());
+      assertEquals(
+          "error: --out: " + out + " is in use by another experiment that is still running",
+          second.err().strip());
+      assertArrayEquals(
+          training, Files.readAllBytes(out.resolve("training.csv")), "the running one's CSV kept");
+    }
+    CliRun third = run(out, "--groups", "all", "--lr", "0.01", "--overwrite");
+    assertEquals(0, third.exitCode(), "the lock is released with the run: " + third.err());
   }
 
   @Test
