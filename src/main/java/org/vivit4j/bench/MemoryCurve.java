@@ -67,8 +67,8 @@ public final class MemoryCurve {
   public static final String MARKER = "BENCH-POINT ";
 
   /**
-   * Runs {@code tornado-run bench-point --network network --n N} in a child JVM with {@code -Xmx
-   * heap}.
+   * Runs {@link BenchPoint} for {@code network} at batch size {@code n} in a child JVM with {@code
+   * -Xmx heap}.
    *
    * @param timeoutSeconds the child is killed after this long (status {@code failed: timeout})
    */
@@ -84,13 +84,9 @@ public final class MemoryCurve {
             "-D" + org.vivit4j.core.MemoryEstimate.CHECK_PROPERTY + "=off",
             "-cp",
             System.getProperty("java.class.path"),
-            "org.vivit4j.cli.Main",
-            "bench-point",
-            "--network",
+            BenchPoint.class.getName(),
             network,
-            "--n",
             Integer.toString(n),
-            "--dtype",
             dtype);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out;

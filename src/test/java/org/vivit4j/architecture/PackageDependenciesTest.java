@@ -54,4 +54,17 @@ class PackageDependenciesTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.vivit4j.opencl..");
+
+  /**
+   * The command line is the top: no other package depends on it (the bench's child JVMs start
+   * {@code bench} classes, named by class literal, not the CLI by a class-name string).
+   */
+  @ArchTest
+  static final ArchRule nothingDependsOnTheCommandLine =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.vivit4j.cli..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("org.vivit4j.cli..");
 }
