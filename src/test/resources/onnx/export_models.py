@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""Exports the small PyTorch models vivit4j's ONNX import is tested on, with inputs and outputs.
+
+Run with Debian's PyTorch (apt-get install python3-torch python3-onnx):
+    /usr/bin/python3 src/test/resources/onnx/export_models.py
+It rewrites, for every model M in this folder: M.onnx (float32 weights, a dynamic batch axis),
+M.x.npy (inputs, float32 or int64), M.y.npy (int64 class labels) and M.out.npy (the model's output
+computed by PyTorch in float64 from the same float32 weights, the exact value vivit4j's float64
+forward pass must reproduce). Seeds are fixed; the files are deterministic for one PyTorch version.
+
+Export recipe (what a user should do): torch.onnx.export(model.eval(), x, path,
+training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False). PRESERVE keeps BatchNorm
+as BatchNormalization with its own weight and bias; the default EVAL export with constant folding
+folds BatchNorm into the preceding Conv, which changes the parametrisation.
+"""
+import os
+
+import numpy as np
+import torch
+from torch import nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+N = 4
+
+
+class BasicBlock(nn.Module):
+    """A ResNet basic block: conv-bn-relu-conv-bn, plus an identity or 1x1-conv-bn shortcut."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + self.shortcut(x))
+
+
+class ResNetTiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU())
+        self.layer1 = BasicBlock(4, 4, 1)
+        self.layer2 = BasicBlock(4, 8, 2)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.stem(x)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+def fmnist_2c2d():
+    """DeepOBS's fmnist_2c2d (3 274 634 parameters) as its PyTorch version defines it."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Flatten(), nn.Linear(3136, 1024), nn.ReLU(), nn.Linear(1024, 10))
+
+
+def models():
+    torch.manual_seed(0)
+    yield "mlp", nn.Sequential(
+        nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 12), nn.Sigmoid(),
+        nn.Linear(12, 10)), (1, 28, 28), 13
+    yield "fmnist_2c2d", fmnist_2c2d(), (1, 28, 28), 13
+    yield "layernorm_gelu", nn.Sequential(
+        nn.Flatten(), nn.Linear(64, 24), nn.LayerNorm(24), nn.GELU(), nn.Linear(24, 5)), (1, 8, 8), 17
+    yield "layernorm_gelu_opset13", nn.Sequential(
+        nn.Flatten(), nn.Linear(64, 24), nn.LayerNorm(24), nn.GELU(), nn.Linear(24, 5)), (1, 8, 8), 13
+    yield "zeropad_conv", nn.Sequential(
+        nn.ZeroPad2d((1, 2, 0, 1)), nn.Conv2d(2, 3, 3), nn.Tanh(), nn.AvgPool2d(2),
+        nn.Flatten(), nn.Linear(3 * 2 * 4, 4)), (2, 6, 7), 13
+    resnet = ResNetTiny()
+    # BatchNorm with non-trivial running statistics and affine parameters (eval mode uses them)
+    with torch.no_grad():
+        for m in resnet.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+    yield "resnet_tiny", resnet, (1, 12, 12), 13
+
+
+def main():
+    for name, model, shape, opset in models():
+        model.eval()
+        g = torch.Generator().manual_seed(1)
+        x = torch.randn((N,) + shape, generator=g)
+        classes = 5 if name.startswith("layernorm") else 10
+        y = torch.randint(0, classes, (N,), generator=g)
+        path = os.path.join(HERE, name + ".onnx")
+        torch.onnx.export(
+            model, x, path, training=torch.onnx.TrainingMode.PRESERVE,
+            do_constant_folding=False, opset_version=opset, input_names=["x"],
+            output_names=["logits"], dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+        with torch.no_grad():
+            out = model.double()(x.double())
+        np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
+        np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
+        np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
+        print(name, "opset", opset, os.path.getsize(path), "bytes")
+
+
+if __name__ == "__main__":
+    main()
