@@ -60,6 +60,20 @@ public final class OnnxAttributes {
     return a.getF();
   }
 
+  /**
+   * A FLOAT attribute as the decimal it was written from: ONNX stores {@code float}, so PyTorch's
+   * {@code eps = 1e-5} arrives as {@code 9.99999974738e-06}; the shortest decimal that rounds to
+   * that float ({@code 1.0E-5}) is what the user wrote and what PyTorch computes with in float64.
+   */
+  public double decimal(String name, double fallback) {
+    AttributeProto a = byName.get(name);
+    if (a == null) {
+      return fallback;
+    }
+    expect(a, AttributeType.FLOAT);
+    return Double.parseDouble(Float.toString(a.getF()));
+  }
+
   public String text(String name, String fallback) {
     AttributeProto a = byName.get(name);
     if (a == null) {

@@ -30,9 +30,11 @@ public final class StaticValues {
   private final long opset;
   private final Map<String, Known> known = new HashMap<>();
   private final Map<String, int[]> perSampleShapes = new HashMap<>();
+  private final java.util.Set<String> initializers;
 
   public StaticValues(OnnxModel model) {
     this.opset = model.opset();
+    this.initializers = java.util.Set.copyOf(model.initializers().keySet());
     for (var e : model.initializers().entrySet()) {
       known.put(e.getKey(), new Known(e.getValue(), e.getValue()));
     }
@@ -47,6 +49,11 @@ public final class StaticValues {
   public int[] dataShape(String value) {
     int[] s = perSampleShapes.get(value);
     return s == null ? null : s.clone();
+  }
+
+  /** Whether {@code value} is one of the model's initializers (not a computed constant). */
+  public boolean isInitializer(String value) {
+    return initializers.contains(value);
   }
 
   public boolean isKnown(String value) {

@@ -14,6 +14,13 @@ public final class Tolerances {
   public static final double F64_FIRST_ORDER = 1e-12;
 
   /**
+   * An imported ONNX model's float64 forward pass against PyTorch's float64 outputs of the same
+   * float32 weights, relative to max(1, |value|): both sum the same products in different orders
+   * (BLAS blocking against PyTorch's kernels), a few ulps per layer over a handful of layers.
+   */
+  public static final double F64_ONNX_FORWARD = 1e-12;
+
+  /**
    * Gram eigenvalues in float64 (golden README: 1e-10): the eigensolver's backward error is ~1e-16
    * of the largest eigenvalue; long reductions over the Gram contractions add a few ulps.
    */

@@ -1,0 +1,217 @@
+package org.vivit4j.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * Maps an ONNX model onto a vivit4j network: data-independent sub-graphs are folded ({@link
+ * StaticValues}), every other node becomes a layer ({@link OnnxLayers}), and the initializers a
+ * layer uses as weight and bias become its parameters, named as the exporter named them (for
+ * PyTorch, the {@code state_dict} names). Parameters are ordered by first use in the graph. The
+ * model must be a chain: each layer reads the previous one's output (residual graphs wait for graph
+ * support). Anything that cannot be mapped exactly is an {@link OnnxImportException} naming the
+ * node, its op type and the reason; nothing is approximated.
+ */
+public final class OnnxImporter {
+  /**
+   * The imported network.
+   *
+   * @param network the layers and per-sample input shape
+   * @param paramNames one name per parameter tensor, in {@link NetworkSpec#params()} order
+   * @param input the graph input's name
+   * @param output the graph output's name (the loss input)
+   * @param opset the model's default-domain opset
+   */
+  public record Imported(
+      NetworkSpec network, List<String> paramNames, String input, String output, long opset) {}
+
+  private final OnnxModel model;
+  private final StaticValues values;
+  private final Map<String, Integer> consumers = new HashMap<>();
+  private final List<LayerSpec> layers = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private int[] inputShape;
+  private String current;
+
+  private OnnxImporter(OnnxModel model) {
+    this.model = model;
+    this.values = new StaticValues(model);
+    for (NodeProto n : model.nodes()) {
+      for (String in : n.getInputList()) {
+        consumers.merge(in, 1, Integer::sum);
+      }
+    }
+    for (String out : model.outputs()) {
+      consumers.merge(out, 1, Integer::sum);
+    }
+  }
+
+  /** Imports {@code model} (see the class comment). */
+  public static Imported importModel(OnnxModel model) {
+    return new OnnxImporter(model).run();
+  }
+
+  private Imported run() {
+    if (model.inputs().size() != 1) {
+      throw new OnnxImportException(
+          "the graph has "
+              + model.inputs().size()
+              + " data inputs "
+              + model.inputs().stream().map(OnnxModel.Input::name).toList()
+              + "; vivit4j imports models with one");
+    }
+    if (model.outputs().size() != 1) {
+      throw new OnnxImportException(
+          "the graph has " + model.outputs().size() + " outputs; the loss needs exactly one");
+    }
+    OnnxModel.Input in = model.inputs().get(0);
+    if (!in.elementType().equals("FLOAT") && !in.elementType().equals("DOUBLE")) {
+      throw new OnnxImportException(
+          "graph input '" + in.name() + "' is " + in.elementType() + "; float inputs are imported");
+    }
+    inputShape = perSampleShape(in);
+    current = in.name();
+    values.dataShape(current, inputShape);
+    List<NodeProto> nodes = model.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      NodeProto n = nodes.get(i);
+      if (values.tryFold(n)) {
+        continue;
+      }
+      i = mapNode(nodes, i);
+    }
+    String output = model.outputs().get(0);
+    if (!output.equals(current)) {
+      throw new OnnxImportException(
+          "graph output '" + output + "' is not the output of the last layer ('" + current + "')");
+    }
+    return new Imported(network(null), List.copyOf(names), in.name(), output, model.opset());
+  }
+
+  private static int[] perSampleShape(OnnxModel.Input in) {
+    List<Object> dims = in.dims();
+    if (dims.size() < 2) {
+      throw new OnnxImportException(
+          "graph input '" + in.name() + "' has shape " + dims + "; expected [N, features...]");
+    }
+    int[] shape = new int[dims.size() - 1];
+    for (int d = 1; d < dims.size(); d++) {
+      if (!(dims.get(d) instanceof Long v) || v <= 0 || v > Integer.MAX_VALUE) {
+        throw new OnnxImportException(
+            "graph input '"
+                + in.name()
+                + "' has dimension "
+                + d
+                + " = "
+                + dims.get(d)
+                + "; only the batch axis (0) may be dynamic");
+      }
+      shape[d - 1] = (int) (long) v;
+    }
+    return shape;
+  }
+
+  /** Maps the node at {@code i} (and any it fuses with); returns the index of the last used. */
+  private int mapNode(List<NodeProto> nodes, int i) {
+    NodeProto n = nodes.get(i);
+    String data = n.getInputCount() > 0 ? n.getInput(0) : "";
+    if (!data.equals(current)) {
+      String why =
+          n.getInputList().contains(current)
+              ? "reads the previous layer's output as its input "
+                  + n.getInputList().indexOf(current)
+                  + ", not as its data input 0"
+              : "does not read the previous layer's output '"
+                  + current
+                  + "'; vivit4j imports chains of layers (residual graphs are not supported yet)";
+      throw new OnnxImportException(OnnxModel.describe(n) + " " + why);
+    }
+    for (int k = 1; k < n.getInputCount(); k++) {
+      if (n.getInput(k).equals(current)) {
+        throw new OnnxImportException(
+            OnnxModel.describe(n)
+                + " reads the data twice (as inputs 0 and "
+                + k
+                + "); not a layer vivit4j has");
+      }
+    }
+    if (consumers.getOrDefault(current, 0) > 1) {
+      throw new OnnxImportException(
+          OnnxModel.describe(n)
+              + ": '"
+              + current
+              + "' is read by more than one node (a branch); vivit4j imports chains of layers"
+              + " (residual graphs are not supported yet)");
+    }
+    OnnxLayers.Mapped m = OnnxLayers.map(n, nodes, i, values, shapeNow(), this::unusedOutput);
+    for (OnnxLayers.Layer layer : m.layers()) {
+      add(layer, m.last());
+    }
+    current = m.last().getOutput(0);
+    values.dataShape(current, shapeNow());
+    return nodes.indexOf(m.last());
+  }
+
+  private boolean unusedOutput(String value) {
+    return value.isEmpty() || consumers.getOrDefault(value, 0) == 0;
+  }
+
+  private void add(OnnxLayers.Layer layer, NodeProto node) {
+    layers.add(layer.spec());
+    network(node); // checks the layer against the shape it receives
+    names.addAll(layer.paramNames());
+  }
+
+  private int[] shapeNow() {
+    NetworkSpec net = network(null);
+    return net.shapeBefore(net.layers().size());
+  }
+
+  private NetworkSpec network(NodeProto node) {
+    List<LayerSpec> list = layers.isEmpty() ? List.of(new IdentitySpec()) : layers;
+    try {
+      return new NetworkSpec(List.copyOf(list), inputShape);
+    } catch (InvalidInputException e) {
+      throw new OnnxImportException(
+          (node == null ? "" : OnnxModel.describe(node) + ": ")
+              + "the mapped layer does not fit: "
+              + e.getMessage());
+    }
+  }
+
+  /** Activations by ONNX op type, with the attribute that carries their parameter. */
+  static final Map<String, Activation> ACTIVATIONS =
+      Map.of(
+          "Relu", Activation.RELU,
+          "Sigmoid", Activation.SIGMOID,
+          "Tanh", Activation.TANH,
+          "LeakyRelu", Activation.LEAKY_RELU,
+          "Elu", Activation.ELU,
+          "Selu", Activation.SELU);
+
+  static final Set<String> IDENTITIES = Set.of("Identity", "Dropout");
+
+  static LayerSpec flatten() {
+    return new FlattenSpec(1, -1);
+  }
+
+  static ActivationSpec activation(Activation a, double param) {
+    return new ActivationSpec(a, param);
+  }
+
+  static String shape(int[] s) {
+    return Arrays.toString(s);
+  }
+}

@@ -1,0 +1,543 @@
+package org.vivit4j.onnx;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.MaxPool2dSpec;
+
+/**
+ * One ONNX node (or a short fused run: MatMul + Add, a zero Pad + the Conv or AveragePool it feeds)
+ * as vivit4j layers. Every attribute is checked against what the layer computes; a value that would
+ * change the math (a grouped convolution, {@code ceil_mode}, an asymmetric pad, Gemm's {@code
+ * alpha}) is refused naming the node.
+ */
+final class OnnxLayers {
+  private OnnxLayers() {}
+
+  /** A layer and the names of its parameter tensors (weight, then bias). */
+  record Layer(LayerSpec spec, List<String> paramNames) {}
+
+  /** The layers of a node and the last node they cover (the node itself unless fused). */
+  record Mapped(List<Layer> layers, NodeProto last) {}
+
+  static final String SUPPORTED =
+      "Gemm, MatMul (+ Add), Conv (2-D), Pad (zero, before Conv or AveragePool), MaxPool,"
+          + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
+          + " Selu, Sigmoid, Tanh, Identity, Dropout, LayerNormalization";
+
+  static Mapped map(
+      NodeProto n,
+      List<NodeProto> nodes,
+      int i,
+      StaticValues values,
+      int[] shape,
+      Predicate<String> unused) {
+    for (int k = 1; k < n.getOutputCount(); k++) {
+      if (!unused.test(n.getOutput(k))) {
+        throw new OnnxImportException(
+            OnnxModel.describe(n) + ": its output " + k + " is used; vivit4j maps output 0 only");
+      }
+    }
+    String op = n.getOpType();
+    Activation act = OnnxImporter.ACTIVATIONS.get(op);
+    if (act != null) {
+      return one(n, activation(n, act));
+    }
+    return switch (op) {
+      case "Identity" -> one(n, new Layer(new IdentitySpec(), List.of()));
+      case "Dropout" -> one(n, dropout(n, values));
+      case "Flatten" -> one(n, flatten(n, shape));
+      case "Reshape" -> one(n, reshape(n, values, shape));
+      case "Gemm" -> one(n, gemm(n, values, shape));
+      case "MatMul" -> matMul(n, nodes, i, values, shape, unused);
+      case "Conv" -> one(n, conv(n, values, shape, new int[2]));
+      case "Pad" -> pad(n, nodes, i, values, shape, unused);
+      case "MaxPool" -> one(n, maxPool(n, shape));
+      case "AveragePool" -> one(n, avgPool(n, shape, new int[2]));
+      case "GlobalAveragePool" -> one(n, globalAveragePool(n, shape));
+      case "LayerNormalization" -> one(n, layerNorm(n, values, shape));
+      default ->
+          throw new OnnxImportException(
+              OnnxModel.describe(n)
+                  + ": op type "
+                  + op
+                  + " is not supported on data (supported: "
+                  + SUPPORTED
+                  + ")");
+    };
+  }
+
+  private static Mapped one(NodeProto n, Layer layer) {
+    return new Mapped(List.of(layer), n);
+  }
+
+  private static OnnxImportException refuse(NodeProto n, String why) {
+    return new OnnxImportException(OnnxModel.describe(n) + ": " + why);
+  }
+
+  private static Layer activation(NodeProto n, Activation a) {
+    OnnxAttributes at = new OnnxAttributes(n);
+    double param = a.defaultParam();
+    switch (a) {
+      case LEAKY_RELU -> {
+        at.only(Set.of("alpha"));
+        param = at.decimal("alpha", 0.01);
+      }
+      case ELU -> {
+        at.only(Set.of("alpha"));
+        param = at.decimal("alpha", 1.0);
+      }
+      case SELU -> {
+        at.only(Set.of("alpha", "gamma"));
+        // ONNX's defaults are PyTorch's constants rounded to float; other values change the math
+        if (Math.abs(at.real("alpha", 1.67326319217681884765625) - 1.6732632423543772) > 1e-6
+            || Math.abs(at.real("gamma", 1.05070102214813232421875) - 1.0507009873554805) > 1e-6) {
+          throw refuse(n, "Selu with alpha or gamma other than PyTorch's is not supported");
+        }
+      }
+      default -> at.only(Set.of());
+    }
+    return new Layer(OnnxImporter.activation(a, param), List.of());
+  }
+
+  private static Layer dropout(NodeProto n, StaticValues values) {
+    new OnnxAttributes(n).only(Set.of("seed", "ratio"));
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      OnnxTensor training = values.constant(n.getInput(2), n, "training_mode");
+      if (training.real(0) != 0) {
+        throw refuse(n, "Dropout in training mode is random; export the model in eval mode");
+      }
+    }
+    return new Layer(new IdentitySpec(), List.of());
+  }
+
+  private static Layer flatten(NodeProto n, int[] shape) {
+    long axis = new OnnxAttributes(n).only(Set.of("axis")).integer("axis", 1);
+    int rank = shape.length + 1;
+    if ((axis < 0 ? axis + rank : axis) != 1) {
+      throw refuse(n, "Flatten with axis " + axis + " (only axis 1 keeps the batch axis apart)");
+    }
+    return new Layer(OnnxImporter.flatten(), List.of());
+  }
+
+  private static Layer reshape(NodeProto n, StaticValues values, int[] shape) {
+    new OnnxAttributes(n).only(Set.of("allowzero"));
+    StaticValues.Known target = values.get(n.getInput(1));
+    if (target == null) {
+      throw refuse(n, "its target shape depends on the data");
+    }
+    long per = OnnxTensor.size(shape);
+    long[] a = target.a().integers();
+    long[] b = target.b().integers();
+    boolean flat =
+        a.length == 2
+            && ((a[0] == StaticValues.PROBE_A && b[0] == StaticValues.PROBE_B)
+                || a[0] == -1
+                || a[0] == 0)
+            && a[1] == b[1]
+            && (a[1] == -1 || a[1] == per)
+            && !(a[0] == -1 && a[1] == -1);
+    if (!flat) {
+      throw refuse(
+          n,
+          "Reshape to "
+              + target.a()
+              + " (for N = "
+              + StaticValues.PROBE_A
+              + ") is not a flattening [N, "
+              + per
+              + "] of per-sample shape "
+              + OnnxImporter.shape(shape));
+    }
+    return new Layer(OnnxImporter.flatten(), List.of());
+  }
+
+  /** An initializer used as a parameter: its value, checked to have {@code dims}. */
+  private static OnnxTensor parameter(
+      NodeProto n, StaticValues values, String name, String role, int... dims) {
+    if (!values.isInitializer(name)) {
+      throw refuse(
+          n,
+          "its "
+              + role
+              + " '"
+              + name
+              + "' is not an initializer (computed in the graph); vivit4j trains initializers"
+              + " only");
+    }
+    OnnxTensor t = values.get(name).a();
+    if (t.isInteger() || !java.util.Arrays.equals(t.shape(), dims)) {
+      throw refuse(
+          n,
+          "its "
+              + role
+              + " '"
+              + name
+              + "' is "
+              + t
+              + ", expected a real tensor of shape "
+              + OnnxImporter.shape(dims));
+    }
+    return t;
+  }
+
+  private static int features(NodeProto n, int[] shape) {
+    if (shape.length != 1) {
+      throw refuse(
+          n,
+          "a linear layer on per-sample shape "
+              + OnnxImporter.shape(shape)
+              + "; flatten first (vivit4j's Linear takes [N, features])");
+    }
+    return shape[0];
+  }
+
+  private static Layer gemm(NodeProto n, StaticValues values, int[] shape) {
+    OnnxAttributes at = new OnnxAttributes(n).only(Set.of("alpha", "beta", "transA", "transB"));
+    if (at.integer("transA", 0) != 0) {
+      throw refuse(n, "transA = 1 transposes the batch; not a linear layer");
+    }
+    if (at.real("alpha", 1) != 1 || at.real("beta", 1) != 1) {
+      throw refuse(
+          n,
+          "alpha = "
+              + at.real("alpha", 1)
+              + ", beta = "
+              + at.real("beta", 1)
+              + " scale the parameters, which changes the GGN's coordinates; only 1 is imported");
+    }
+    boolean transB = at.integer("transB", 0) != 0;
+    int in = features(n, shape);
+    String wName = n.getInput(1);
+    if (!values.isInitializer(wName)) {
+      throw refuse(n, "its weight '" + wName + "' is not an initializer");
+    }
+    int[] wShape = values.get(wName).a().shape();
+    if (wShape.length != 2) {
+      throw refuse(n, "its weight '" + wName + "' has shape " + OnnxImporter.shape(wShape));
+    }
+    int out = transB ? wShape[0] : wShape[1];
+    OnnxTensor w = parameter(n, values, wName, "weight", transB ? out : in, transB ? in : out);
+    double[] weight = transB ? w.reals().clone() : transpose(w.reals(), in, out);
+    List<String> names = new ArrayList<>(List.of(wName));
+    double[] bias = null;
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      String bName = n.getInput(2);
+      bias = parameter(n, values, bName, "bias", out).reals().clone();
+      names.add(bName);
+    }
+    return new Layer(new LinearSpec(in, out, weight, bias), names);
+  }
+
+  /** {@code [rows, cols]} row-major to {@code [cols, rows]}. */
+  private static double[] transpose(double[] m, int rows, int cols) {
+    double[] t = new double[m.length];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = m[r * cols + c];
+      }
+    }
+    return t;
+  }
+
+  private static Mapped matMul(
+      NodeProto n,
+      List<NodeProto> nodes,
+      int i,
+      StaticValues values,
+      int[] shape,
+      Predicate<String> unused) {
+    new OnnxAttributes(n).only(Set.of());
+    int in = features(n, shape);
+    String wName = n.getInput(1);
+    if (!values.isInitializer(wName) || values.get(wName).a().rank() != 2) {
+      throw refuse(n, "its second input '" + wName + "' is not a [in, out] initializer");
+    }
+    int out = values.get(wName).a().shape()[1];
+    OnnxTensor w = parameter(n, values, wName, "weight", in, out);
+    List<String> names = new ArrayList<>(List.of(wName));
+    double[] bias = null;
+    NodeProto last = n;
+    if (i + 1 < nodes.size()) {
+      NodeProto next = nodes.get(i + 1);
+      String y = n.getOutput(0);
+      if (next.getOpType().equals("Add")
+          && next.getInputCount() == 2
+          && next.getInputList().contains(y)) {
+        String other = next.getInput(0).equals(y) ? next.getInput(1) : next.getInput(0);
+        if (values.isInitializer(other)) {
+          bias = parameter(next, values, other, "bias", out).reals().clone();
+          names.add(other);
+          last = next;
+        }
+      }
+    }
+    return new Mapped(
+        List.of(new Layer(new LinearSpec(in, out, transpose(w.reals(), in, out), bias), names)),
+        last);
+  }
+
+  private static int[] pair(NodeProto n, long[] v, String name, int fallback) {
+    if (v == null) {
+      return new int[] {fallback, fallback};
+    }
+    if (v.length != 2) {
+      throw refuse(n, name + " " + java.util.Arrays.toString(v) + " is not 2-D");
+    }
+    return new int[] {Math.toIntExact(v[0]), Math.toIntExact(v[1])};
+  }
+
+  /** Symmetric 2-D pads {@code [top, left, bottom, right]} as {@code [p_h, p_w]}. */
+  private static int[] symmetricPads(NodeProto n, long[] pads) {
+    if (pads == null) {
+      return new int[2];
+    }
+    if (pads.length != 4 || pads[0] != pads[2] || pads[1] != pads[3]) {
+      throw refuse(
+          n,
+          "pads "
+              + java.util.Arrays.toString(pads)
+              + " are not symmetric 2-D pads; vivit4j pads both sides equally");
+    }
+    return new int[] {Math.toIntExact(pads[0]), Math.toIntExact(pads[1])};
+  }
+
+  private static void noAutoPad(NodeProto n, OnnxAttributes at) {
+    String autoPad = at.text("auto_pad", "NOTSET");
+    if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+      throw refuse(n, "auto_pad " + autoPad + " is not supported; export explicit pads");
+    }
+  }
+
+  private static Layer conv(NodeProto n, StaticValues values, int[] shape, int[] extraPad) {
+    OnnxAttributes at =
+        new OnnxAttributes(n)
+            .only(Set.of("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"));
+    if (shape.length != 3) {
+      throw refuse(
+          n,
+          "a convolution on per-sample shape "
+              + OnnxImporter.shape(shape)
+              + "; only 2-D convolutions ([C, H, W]) are supported");
+    }
+    noAutoPad(n, at);
+    if (at.integer("group", 1) != 1) {
+      throw refuse(n, "group = " + at.integer("group", 1) + "; only group 1 is supported");
+    }
+    String wName = n.getInput(1);
+    if (!values.isInitializer(wName) || values.get(wName).a().rank() != 4) {
+      throw refuse(n, "its weight '" + wName + "' is not a [O, C, kh, kw] initializer");
+    }
+    int[] ws = values.get(wName).a().shape();
+    int[] kernel = pair(n, at.integers("kernel_shape"), "kernel_shape", 0);
+    if (at.has("kernel_shape") && (kernel[0] != ws[2] || kernel[1] != ws[3])) {
+      throw refuse(n, "kernel_shape does not match the weight's shape");
+    }
+    kernel = new int[] {ws[2], ws[3]};
+    OnnxTensor w = parameter(n, values, wName, "weight", ws[0], shape[0], ws[2], ws[3]);
+    List<String> names = new ArrayList<>(List.of(wName));
+    double[] bias = null;
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      bias = parameter(n, values, n.getInput(2), "bias", ws[0]).reals().clone();
+      names.add(n.getInput(2));
+    }
+    int[] pads = symmetricPads(n, at.integers("pads"));
+    pads[0] += extraPad[0];
+    pads[1] += extraPad[1];
+    return new Layer(
+        new Conv2dSpec(
+            shape[0],
+            ws[0],
+            kernel,
+            pair(n, at.integers("strides"), "strides", 1),
+            pads,
+            pair(n, at.integers("dilations"), "dilations", 1),
+            w.reals().clone(),
+            bias),
+        names);
+  }
+
+  private static Mapped pad(
+      NodeProto n,
+      List<NodeProto> nodes,
+      int i,
+      StaticValues values,
+      int[] shape,
+      Predicate<String> unused) {
+    String mode = new OnnxAttributes(n).only(Set.of("mode")).text("mode", "constant");
+    if (!mode.equals("constant")) {
+      throw refuse(n, "mode '" + mode + "'; only zero (constant) padding is supported");
+    }
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      OnnxTensor value = values.constant(n.getInput(2), n, "constant_value");
+      if (value.real(0) != 0) {
+        throw refuse(n, "pads with " + value.real(0) + "; only zero padding is supported");
+      }
+    }
+    if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
+      throw refuse(n, "the axes input is not supported");
+    }
+    long[] pads = values.constant(n.getInput(1), n, "pads").integers();
+    if (shape.length != 3 || pads.length != 8) {
+      throw refuse(n, "pads " + java.util.Arrays.toString(pads) + " on a non-image input");
+    }
+    if (pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+      throw refuse(n, "pads the batch or channel axis");
+    }
+    for (long p : pads) {
+      if (p < 0) {
+        throw refuse(n, "negative pads (cropping) are not supported");
+      }
+    }
+    if (pads[2] != pads[6] || pads[3] != pads[7]) {
+      throw refuse(
+          n,
+          "pads H by ("
+              + pads[2]
+              + ", "
+              + pads[6]
+              + ") and W by ("
+              + pads[3]
+              + ", "
+              + pads[7]
+              + "); asymmetric padding (ZeroPad2d) is not supported yet");
+    }
+    int[] extra = {Math.toIntExact(pads[2]), Math.toIntExact(pads[3])};
+    NodeProto next = i + 1 < nodes.size() ? nodes.get(i + 1) : null;
+    if (next == null
+        || next.getInputCount() == 0
+        || !next.getInput(0).equals(n.getOutput(0))
+        || !(next.getOpType().equals("Conv") || next.getOpType().equals("AveragePool"))) {
+      if (extra[0] == 0 && extra[1] == 0) {
+        return one(n, new Layer(new IdentitySpec(), List.of()));
+      }
+      throw refuse(n, "a zero Pad is imported only right before a Conv or AveragePool");
+    }
+    Layer layer =
+        next.getOpType().equals("Conv")
+            ? conv(next, values, shape, extra)
+            : avgPool(next, shape, extra);
+    return new Mapped(List.of(layer), next);
+  }
+
+  private static Layer maxPool(NodeProto n, int[] shape) {
+    OnnxAttributes at =
+        new OnnxAttributes(n)
+            .only(
+                Set.of(
+                    "auto_pad",
+                    "ceil_mode",
+                    "dilations",
+                    "kernel_shape",
+                    "pads",
+                    "storage_order",
+                    "strides"));
+    image(n, shape);
+    noAutoPad(n, at);
+    if (at.integer("ceil_mode", 0) != 0) {
+      throw refuse(n, "ceil_mode = 1 is not supported");
+    }
+    if (at.integer("storage_order", 0) != 0) {
+      throw refuse(n, "storage_order = 1 is not supported");
+    }
+    int[] kernel = pair(n, required(n, at, "kernel_shape"), "kernel_shape", -1);
+    return new Layer(
+        new MaxPool2dSpec(
+            kernel,
+            pair(n, at.integers("strides"), "strides", 1),
+            symmetricPads(n, at.integers("pads")),
+            pair(n, at.integers("dilations"), "dilations", 1)),
+        List.of());
+  }
+
+  private static long[] required(NodeProto n, OnnxAttributes at, String name) {
+    long[] v = at.integers(name);
+    if (v == null) {
+      throw refuse(n, "attribute '" + name + "' is missing");
+    }
+    return v;
+  }
+
+  private static void image(NodeProto n, int[] shape) {
+    if (shape.length != 3) {
+      throw refuse(
+          n,
+          "a pooling on per-sample shape "
+              + OnnxImporter.shape(shape)
+              + "; only 2-D pooling ([C, H, W]) is supported");
+    }
+  }
+
+  private static Layer avgPool(NodeProto n, int[] shape, int[] extraPad) {
+    OnnxAttributes at =
+        new OnnxAttributes(n)
+            .only(
+                Set.of(
+                    "auto_pad",
+                    "ceil_mode",
+                    "count_include_pad",
+                    "dilations",
+                    "kernel_shape",
+                    "pads",
+                    "strides"));
+    image(n, shape);
+    noAutoPad(n, at);
+    if (at.integer("ceil_mode", 0) != 0) {
+      throw refuse(n, "ceil_mode = 1 is not supported");
+    }
+    long[] dil = at.integers("dilations");
+    if (dil != null && (dil.length != 2 || dil[0] != 1 || dil[1] != 1)) {
+      throw refuse(n, "dilations other than 1 are not supported");
+    }
+    int[] pads = symmetricPads(n, at.integers("pads"));
+    if ((pads[0] != 0 || pads[1] != 0) && at.integer("count_include_pad", 0) == 0) {
+      throw refuse(n, "pads with count_include_pad = 0 (vivit4j averages over the padded window)");
+    }
+    pads[0] += extraPad[0];
+    pads[1] += extraPad[1];
+    return new Layer(
+        new AvgPool2dSpec(
+            pair(n, required(n, at, "kernel_shape"), "kernel_shape", -1),
+            pair(n, at.integers("strides"), "strides", 1),
+            pads),
+        List.of());
+  }
+
+  private static Layer globalAveragePool(NodeProto n, int[] shape) {
+    new OnnxAttributes(n).only(Set.of());
+    image(n, shape);
+    int[] window = {shape[1], shape[2]};
+    return new Layer(new AvgPool2dSpec(window, window.clone(), new int[2]), List.of());
+  }
+
+  private static Layer layerNorm(NodeProto n, StaticValues values, int[] shape) {
+    OnnxAttributes at = new OnnxAttributes(n).only(Set.of("axis", "epsilon", "stash_type"));
+    long axis = at.integer("axis", -1);
+    int rank = shape.length + 1;
+    long a = axis < 0 ? axis + rank : axis;
+    if (a < 1 || a >= rank) {
+      throw refuse(n, "axis " + axis + " normalises over the batch axis");
+    }
+    int[] normalized = java.util.Arrays.copyOfRange(shape, (int) a - 1, shape.length);
+    List<String> names = new ArrayList<>();
+    String sName = n.getInput(1);
+    double[] weight = parameter(n, values, sName, "scale", normalized).reals().clone();
+    names.add(sName);
+    double[] bias = null;
+    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+      bias = parameter(n, values, n.getInput(2), "bias", normalized).reals().clone();
+      names.add(n.getInput(2));
+    }
+    return new Layer(
+        new LayerNormSpec(normalized, at.decimal("epsilon", 1e-5), weight, bias), names);
+  }
+}

@@ -1,0 +1,87 @@
+package org.vivit4j.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.core.FactorEngine;
+import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.Scaling;
+import org.vivit4j.data.NpyReader;
+import org.vivit4j.model.Batch;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.testing.TestBackends;
+import org.vivit4j.testing.Tolerances;
+
+/** PyTorch exports imported: the forward pass equals PyTorch's float64 outputs. */
+class OnnxImporterTest {
+  static double[] forward(OnnxImporter.Imported imp, String name) throws Exception {
+    Path dir = OnnxModelTest.DIR;
+    NpyReader.NpyArray x = NpyReader.read(dir.resolve(name + ".x.npy"));
+    NpyReader.NpyArray y = NpyReader.read(dir.resolve(name + ".y.npy"));
+    int n = x.shape()[0];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = (int) y.ints()[i];
+    }
+    Backend cpu = TestBackends.get("cpu-float64");
+    LossSpec loss = new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN);
+    try (FactorEngine engine = new FactorEngine(imp.network(), loss, cpu)) {
+      ForwardPass fp =
+          engine.forward(new Batch(n, x.reals(), null, labels), new Scaling(Reduction.MEAN, n, n));
+      return fp.outputs();
+    }
+  }
+
+  static void assertMatchesPyTorch(OnnxImporter.Imported imp, String name) throws Exception {
+    double[] out = forward(imp, name);
+    double[] expected = NpyReader.read(OnnxModelTest.DIR.resolve(name + ".out.npy")).reals();
+    assertEquals(expected.length, out.length);
+    for (int i = 0; i < out.length; i++) {
+      assertEquals(
+          expected[i],
+          out[i],
+          Tolerances.F64_ONNX_FORWARD * Math.max(1, Math.abs(expected[i])),
+          name + " output " + i);
+    }
+  }
+
+  @Test
+  void anMlpImportsWithItsStateDictNamesAndPyTorchsOutputs() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("mlp"));
+    assertEquals(
+        List.of("1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"),
+        imp.paramNames());
+    assertArrayEquals(new int[] {1, 28, 28}, imp.network().inputShape());
+    assertEquals(6, imp.network().layers().size(), imp.network().layers().toString());
+    LinearSpec first = (LinearSpec) imp.network().layers().get(1);
+    assertEquals(784, first.in());
+    assertEquals(16, first.out());
+    assertEquals("x", imp.input());
+    assertEquals("logits", imp.output());
+    assertMatchesPyTorch(imp, "mlp");
+  }
+
+  private static String refusal(String name) throws Exception {
+    OnnxModel m = OnnxModelTest.shipped(name);
+    return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
+  }
+
+  @Test
+  void whatCannotBeMappedYetIsNamedNode() throws Exception {
+    String pad = refusal("zeropad_conv");
+    assertTrue(pad.startsWith("model: node "), pad);
+    assertTrue(pad.contains("(Pad): pads H by (0, 1) and W by (1, 2); asymmetric padding"), pad);
+    String bn = refusal("resnet_tiny");
+    assertTrue(
+        bn.contains("(BatchNormalization): op type BatchNormalization is not supported"), bn);
+  }
+}
