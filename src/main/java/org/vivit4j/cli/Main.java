@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       BenchCommand.class,
       BenchPointCommand.class,
-      DevicesCommand.class
+      DevicesCommand.class,
+      InspectCommand.class
     })
 public final class Main implements Runnable {
 

@@ -137,7 +137,19 @@ public final class InputFile {
     return readText(field, file, sizeLimit());
   }
 
+  /**
+   * Reads {@code file} whole as bytes (a binary model file), after the checks of {@link
+   * #check(String, Path)}.
+   */
+  public static byte[] readBytes(String field, Path file) {
+    return readBytes(field, file, sizeLimit());
+  }
+
   static String readText(String field, Path file, long limit) {
+    return new String(readBytes(field, file, limit), StandardCharsets.UTF_8);
+  }
+
+  static byte[] readBytes(String field, Path file, long limit) {
     check(field, file, limit);
     byte[] bytes;
     // Bounded read: a file that grows while it is read (a log, /proc) still cannot exhaust the
@@ -150,6 +162,6 @@ public final class InputFile {
     if (bytes.length > limit) {
       throw refused(field, file, "grew past " + bytes(limit) + " while it was read");
     }
-    return new String(bytes, StandardCharsets.UTF_8);
+    return bytes;
   }
 }
