@@ -3,7 +3,7 @@ package org.vivit4j.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,7 +39,8 @@ public final class OnnxImporter {
 
   private final OnnxModel model;
   private final StaticValues values;
-  private final Map<String, Integer> consumers = new HashMap<>();
+  private final OnnxGraph graph;
+  private final Set<NodeProto> covered = new HashSet<>();
   private final List<LayerSpec> layers = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
   private int[] inputShape;
@@ -48,14 +49,7 @@ public final class OnnxImporter {
   private OnnxImporter(OnnxModel model) {
     this.model = model;
     this.values = new StaticValues(model);
-    for (NodeProto n : model.nodes()) {
-      for (String in : n.getInputList()) {
-        consumers.merge(in, 1, Integer::sum);
-      }
-    }
-    for (String out : model.outputs()) {
-      consumers.merge(out, 1, Integer::sum);
-    }
+    this.graph = new OnnxGraph(model);
   }
 
   /** Imports {@code model} (see the class comment). */
@@ -84,13 +78,19 @@ public final class OnnxImporter {
     inputShape = perSampleShape(in);
     current = in.name();
     values.dataShape(current, inputShape);
-    List<NodeProto> nodes = model.nodes();
-    for (int i = 0; i < nodes.size(); i++) {
-      NodeProto n = nodes.get(i);
+    // Constants first, wherever they stand: a fused pattern reads constants defined after its
+    // first node (PyTorch writes GELU's 0.5 between the two Mul nodes).
+    for (NodeProto n : model.nodes()) {
+      values.tryFold(n);
+    }
+    for (NodeProto n : model.nodes()) {
+      if (covered.contains(n) || (n.getOutputCount() == 1 && values.isKnown(n.getOutput(0)))) {
+        continue;
+      }
       if (values.tryFold(n)) {
         continue;
       }
-      i = mapNode(nodes, i);
+      mapNode(n);
     }
     String output = model.outputs().get(0);
     if (!output.equals(current)) {
@@ -123,10 +123,24 @@ public final class OnnxImporter {
     return shape;
   }
 
-  /** Maps the node at {@code i} (and any it fuses with); returns the index of the last used. */
-  private int mapNode(List<NodeProto> nodes, int i) {
-    NodeProto n = nodes.get(i);
+  /** Maps {@code n} (and the nodes it fuses with) onto layers. */
+  private void mapNode(NodeProto n) {
     String data = n.getInputCount() > 0 ? n.getInput(0) : "";
+    OnnxLayers.Mapped m = OnnxPatterns.match(n, current, graph, values, shapeNow());
+    if (m == null) {
+      checkChain(n, data);
+      m = OnnxLayers.map(n, graph, values, shapeNow());
+    }
+    NodeProto last = m.covered().get(m.covered().size() - 1);
+    for (OnnxLayers.Layer layer : m.layers()) {
+      add(layer, last);
+    }
+    covered.addAll(m.covered());
+    current = m.output();
+    values.dataShape(current, shapeNow());
+  }
+
+  private void checkChain(NodeProto n, String data) {
     if (!data.equals(current)) {
       String why =
           n.getInputList().contains(current)
@@ -147,7 +161,7 @@ public final class OnnxImporter {
                 + "); not a layer vivit4j has");
       }
     }
-    if (consumers.getOrDefault(current, 0) > 1) {
+    if (graph.uses(current) > 1) {
       throw new OnnxImportException(
           OnnxModel.describe(n)
               + ": '"
@@ -155,17 +169,6 @@ public final class OnnxImporter {
               + "' is read by more than one node (a branch); vivit4j imports chains of layers"
               + " (residual graphs are not supported yet)");
     }
-    OnnxLayers.Mapped m = OnnxLayers.map(n, nodes, i, values, shapeNow(), this::unusedOutput);
-    for (OnnxLayers.Layer layer : m.layers()) {
-      add(layer, m.last());
-    }
-    current = m.last().getOutput(0);
-    values.dataShape(current, shapeNow());
-    return nodes.indexOf(m.last());
-  }
-
-  private boolean unusedOutput(String value) {
-    return value.isEmpty() || consumers.getOrDefault(value, 0) == 0;
   }
 
   private void add(OnnxLayers.Layer layer, NodeProto node) {

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Conv2dSpec;
@@ -26,23 +25,24 @@ final class OnnxLayers {
   /** A layer and the names of its parameter tensors (weight, then bias). */
   record Layer(LayerSpec spec, List<String> paramNames) {}
 
-  /** The layers of a node and the last node they cover (the node itself unless fused). */
-  record Mapped(List<Layer> layers, NodeProto last) {}
+  /**
+   * The layers of a node, the nodes they cover (the node itself unless fused) and the value that
+   * carries their output.
+   */
+  record Mapped(List<Layer> layers, List<NodeProto> covered, String output) {
+    Mapped(List<Layer> layers, NodeProto first, NodeProto last) {
+      this(layers, first == last ? List.of(first) : List.of(first, last), last.getOutput(0));
+    }
+  }
 
   static final String SUPPORTED =
       "Gemm, MatMul (+ Add), Conv (2-D), Pad (zero, before Conv or AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
           + " Selu, Sigmoid, Tanh, Identity, Dropout, LayerNormalization";
 
-  static Mapped map(
-      NodeProto n,
-      List<NodeProto> nodes,
-      int i,
-      StaticValues values,
-      int[] shape,
-      Predicate<String> unused) {
+  static Mapped map(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     for (int k = 1; k < n.getOutputCount(); k++) {
-      if (!unused.test(n.getOutput(k))) {
+      if (!n.getOutput(k).isEmpty() && graph.uses(n.getOutput(k)) > 0) {
         throw new OnnxImportException(
             OnnxModel.describe(n) + ": its output " + k + " is used; vivit4j maps output 0 only");
       }
@@ -58,9 +58,9 @@ final class OnnxLayers {
       case "Flatten" -> one(n, flatten(n, shape));
       case "Reshape" -> one(n, reshape(n, values, shape));
       case "Gemm" -> one(n, gemm(n, values, shape));
-      case "MatMul" -> matMul(n, nodes, i, values, shape, unused);
+      case "MatMul" -> matMul(n, graph, values, shape);
       case "Conv" -> one(n, conv(n, values, shape, new int[2]));
-      case "Pad" -> pad(n, nodes, i, values, shape, unused);
+      case "Pad" -> pad(n, graph, values, shape);
       case "MaxPool" -> one(n, maxPool(n, shape));
       case "AveragePool" -> one(n, avgPool(n, shape, new int[2]));
       case "GlobalAveragePool" -> one(n, globalAveragePool(n, shape));
@@ -77,7 +77,7 @@ final class OnnxLayers {
   }
 
   private static Mapped one(NodeProto n, Layer layer) {
-    return new Mapped(List.of(layer), n);
+    return new Mapped(List.of(layer), n, n);
   }
 
   private static OnnxImportException refuse(NodeProto n, String why) {
@@ -249,13 +249,7 @@ final class OnnxLayers {
     return t;
   }
 
-  private static Mapped matMul(
-      NodeProto n,
-      List<NodeProto> nodes,
-      int i,
-      StaticValues values,
-      int[] shape,
-      Predicate<String> unused) {
+  private static Mapped matMul(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     new OnnxAttributes(n).only(Set.of());
     int in = features(n, shape);
     String wName = n.getInput(1);
@@ -267,9 +261,9 @@ final class OnnxLayers {
     List<String> names = new ArrayList<>(List.of(wName));
     double[] bias = null;
     NodeProto last = n;
-    if (i + 1 < nodes.size()) {
-      NodeProto next = nodes.get(i + 1);
-      String y = n.getOutput(0);
+    String y = n.getOutput(0);
+    NodeProto next = graph.soleConsumer(y);
+    if (next != null) {
       if (next.getOpType().equals("Add")
           && next.getInputCount() == 2
           && next.getInputList().contains(y)) {
@@ -283,6 +277,7 @@ final class OnnxLayers {
     }
     return new Mapped(
         List.of(new Layer(new LinearSpec(in, out, transpose(w.reals(), in, out), bias), names)),
+        n,
         last);
   }
 
@@ -366,13 +361,7 @@ final class OnnxLayers {
         names);
   }
 
-  private static Mapped pad(
-      NodeProto n,
-      List<NodeProto> nodes,
-      int i,
-      StaticValues values,
-      int[] shape,
-      Predicate<String> unused) {
+  private static Mapped pad(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     String mode = new OnnxAttributes(n).only(Set.of("mode")).text("mode", "constant");
     if (!mode.equals("constant")) {
       throw refuse(n, "mode '" + mode + "'; only zero (constant) padding is supported");
@@ -412,7 +401,7 @@ final class OnnxLayers {
               + "); asymmetric padding (ZeroPad2d) is not supported yet");
     }
     int[] extra = {Math.toIntExact(pads[2]), Math.toIntExact(pads[3])};
-    NodeProto next = i + 1 < nodes.size() ? nodes.get(i + 1) : null;
+    NodeProto next = graph.soleConsumer(n.getOutput(0));
     if (next == null
         || next.getInputCount() == 0
         || !next.getInput(0).equals(n.getOutput(0))
@@ -426,7 +415,7 @@ final class OnnxLayers {
         next.getOpType().equals("Conv")
             ? conv(next, values, shape, extra)
             : avgPool(next, shape, extra);
-    return new Mapped(List.of(layer), next);
+    return new Mapped(List.of(layer), n, next);
   }
 
   private static Layer maxPool(NodeProto n, int[] shape) {
