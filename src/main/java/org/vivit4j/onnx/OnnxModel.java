@@ -119,12 +119,16 @@ public final class OnnxModel {
       }
       for (String in : n.getInputList()) {
         if (!defined.contains(in)) {
+          boolean later =
+              g.getNodeList().stream().skip(i + 1L).anyMatch(m -> m.getOutputList().contains(in));
           throw new OnnxImportException(
               describe(n)
                   + " reads '"
                   + in
-                  + "', which no earlier node, input or initializer defines"
-                  + " (the nodes must be in topological order)");
+                  + (later
+                      ? "', which only a later node defines (the nodes must be in topological"
+                          + " order)"
+                      : "', which nothing in the model defines (a missing initializer or input)"));
         }
       }
       defined.addAll(n.getOutputList());

@@ -82,13 +82,26 @@ class OnnxModelTest {
     String order =
         assertThrows(OnnxImportException.class, () -> OnnxModel.read(cyclic)).getMessage();
     assertTrue(
-        order.contains("node 'late' (Relu) reads 't', which no earlier node, input or initializer"),
-        order);
+        order.contains("node 'late' (Relu) reads 't', which only a later node defines"), order);
 
     NodeProto custom = node("Relu", "mine", List.of(), "y").toBuilder().setDomain("com.me").build();
     byte[] domain = model(13, custom).build().toByteArray();
     String d = assertThrows(OnnxImportException.class, () -> OnnxModel.read(domain)).getMessage();
     assertTrue(d.contains("node 'mine' (Relu) is in operator domain 'com.me'"), d);
+  }
+
+  @Test
+  void aMissingInitializerIsNamed() throws Exception {
+    ModelProto m = ModelProto.parseFrom(Files.readAllBytes(DIR.resolve("mlp.onnx")));
+    ModelProto.Builder b = m.toBuilder();
+    b.getGraphBuilder().removeInitializer(2);
+    byte[] bytes = b.build().toByteArray();
+    String e = assertThrows(OnnxImportException.class, () -> OnnxModel.read(bytes)).getMessage();
+    assertTrue(
+        e.endsWith(
+            "(Gemm) reads '3.weight', which nothing in the model defines (a missing initializer"
+                + " or input)"),
+        e);
   }
 
   @Test

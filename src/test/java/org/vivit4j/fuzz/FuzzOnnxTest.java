@@ -1,0 +1,208 @@
+package org.vivit4j.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.cli.Main;
+
+/**
+ * Bad ONNX models through {@code tornado-run inspect}, which reads, folds and maps a model as a
+ * problem file's ONNX model is: seeded mutants of the shipped PyTorch exports (truncated or
+ * corrupted bytes, a missing initializer, an unknown operator, a wrong input rank, an old or absurd
+ * opset, a dangling input, a wrong attribute type, a bad dimension). Each must end as a mapped
+ * model (exit 0) or one error line naming what is wrong (exit 2), never a Java exception. {@code
+ * -Dfuzz.onnx.seed=S -Dfuzz.onnx.count=N} varies the run; a failure names the mutant's seed and
+ * mutation.
+ */
+class FuzzOnnxTest {
+  static final long CI_BASE_SEED = 2_200_000L;
+  static final int CI_COUNT = 400;
+  static final List<String> BASES =
+      List.of("mlp", "zeropad_conv", "resnet_tiny", "layernorm_gelu", "layernorm_gelu_opset13");
+
+  @TempDir Path dir;
+
+  @Test
+  void everyMutantMapsOrFailsWithOneLine() throws Exception {
+    long base = Long.getLong("fuzz.onnx.seed", CI_BASE_SEED);
+    int count = Integer.getInteger("fuzz.onnx.count", CI_COUNT);
+    List<byte[]> models = new ArrayList<>();
+    for (String b : BASES) {
+      models.add(Files.readAllBytes(Path.of("src/test/resources/onnx", b + ".onnx")));
+    }
+    List<String> failures = new ArrayList<>();
+    int ok = 0;
+    int refused = 0;
+    for (long seed = base; seed < base + count; seed++) {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      int which = rnd.nextInt(models.size());
+      StringBuilder what = new StringBuilder(BASES.get(which));
+      byte[] mutant = mutate(models.get(which), rnd, what);
+      Path file = Files.write(dir.resolve(seed + ".onnx"), mutant);
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      var cl = Main.commandLine();
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      int code;
+      try {
+        code = cl.execute("inspect", file.toString());
+      } catch (RuntimeException e) {
+        failures.add(seed + " " + what + ": threw " + e);
+        continue;
+      }
+      String e = err.toString().strip();
+      boolean clean =
+          (code == 0 && e.isEmpty() && out.toString().contains("parameters:"))
+              || (code == Main.EXIT_BAD_INPUT
+                  && e.startsWith("error: " + file)
+                  && !e.contains("\n")
+                  && !e.contains("Exception"));
+      if (!clean) {
+        failures.add(seed + " " + what + ": exit " + code + ", stderr: " + e);
+      } else if (code == 0) {
+        ok++;
+      } else {
+        refused++;
+      }
+      Files.delete(file);
+    }
+    assertTrue(
+        failures.isEmpty(),
+        failures.size()
+            + " of "
+            + count
+            + " mutants (base seed "
+            + base
+            + ") broke the contract:\n"
+            + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+    assertTrue(refused > count / 4, "the mutations must mostly produce bad models: " + refused);
+    assertTrue(ok > 0, "some mutants stay importable (harmless mutations): " + ok);
+  }
+
+  private static byte[] mutate(byte[] bytes, SplittableRandom rnd, StringBuilder what) {
+    int kind = rnd.nextInt(12);
+    if (kind < 3) {
+      byte[] b = bytes.clone();
+      switch (kind) {
+        case 0 -> {
+          int at = rnd.nextInt(b.length);
+          what.append(" truncated at ").append(at);
+          return java.util.Arrays.copyOf(b, at);
+        }
+        case 1 -> {
+          int flips = 1 + rnd.nextInt(8);
+          what.append(" ").append(flips).append(" random bytes");
+          for (int i = 0; i < flips; i++) {
+            b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+          }
+          return b;
+        }
+        default -> {
+          int at = rnd.nextInt(b.length);
+          what.append(" byte ").append(at).append(" flipped");
+          b[at] ^= (byte) (1 << rnd.nextInt(8));
+          return b;
+        }
+      }
+    }
+    ModelProto m;
+    try {
+      m = ModelProto.parseFrom(bytes);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    ModelProto.Builder mb = m.toBuilder();
+    GraphProto.Builder g = mb.getGraphBuilder();
+    int nodes = g.getNodeCount();
+    switch (kind) {
+      case 3 -> {
+        int i = rnd.nextInt(g.getInitializerCount());
+        what.append(" initializer ").append(g.getInitializer(i).getName()).append(" removed");
+        g.removeInitializer(i);
+      }
+      case 4 -> {
+        int i = rnd.nextInt(nodes);
+        what.append(" node ").append(i).append(" op type unknown");
+        g.setNode(i, g.getNode(i).toBuilder().setOpType("FancyOp"));
+      }
+      case 5 -> {
+        TensorShapeProto.Builder s =
+            g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+        if (rnd.nextBoolean() && s.getDimCount() > 1) {
+          what.append(" input rank reduced");
+          s.removeDim(s.getDimCount() - 1);
+        } else {
+          what.append(" input rank increased");
+          s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(1 + rnd.nextInt(3)));
+        }
+      }
+      case 6 -> {
+        long v = rnd.nextInt(3) == 0 ? rnd.nextLong() : rnd.nextInt(30) - 2;
+        what.append(" opset ").append(v);
+        mb.setOpsetImport(0, mb.getOpsetImport(0).toBuilder().setVersion(v));
+      }
+      case 7 -> {
+        int i = rnd.nextInt(nodes);
+        NodeProto n = g.getNode(i);
+        if (n.getInputCount() == 0) {
+          what.append(" nothing (node without inputs)");
+          break;
+        }
+        what.append(" node ").append(i).append(" input dangling");
+        g.setNode(i, n.toBuilder().setInput(rnd.nextInt(n.getInputCount()), "nowhere"));
+      }
+      case 8 -> {
+        int i = rnd.nextInt(nodes);
+        NodeProto n = g.getNode(i);
+        if (n.getAttributeCount() == 0) {
+          what.append(" nothing (node without attributes)");
+          break;
+        }
+        int a = rnd.nextInt(n.getAttributeCount());
+        what.append(" node ").append(i).append(" attribute type changed");
+        AttributeProto attr =
+            n.getAttribute(a).toBuilder().setType(AttributeProto.AttributeType.STRING).build();
+        g.setNode(i, n.toBuilder().setAttribute(a, attr));
+      }
+      case 9 -> {
+        int i = rnd.nextInt(g.getInitializerCount());
+        var t = g.getInitializerBuilder(i);
+        if (t.getDimsCount() == 0) {
+          what.append(" nothing (scalar initializer)");
+          break;
+        }
+        long d = rnd.nextBoolean() ? -1 : t.getDims(0) + 1 + rnd.nextInt(3);
+        what.append(" initializer ").append(t.getName()).append(" dim 0 = ").append(d);
+        t.setDims(0, d);
+      }
+      case 10 -> {
+        int i = rnd.nextInt(nodes);
+        what.append(" node ").append(i).append(" removed");
+        g.removeNode(i);
+      }
+      default -> {
+        int i = rnd.nextInt(nodes);
+        int j = rnd.nextInt(nodes);
+        what.append(" nodes ").append(i).append(" and ").append(j).append(" swapped");
+        NodeProto a = g.getNode(i);
+        g.setNode(i, g.getNode(j));
+        g.setNode(j, a);
+      }
+    }
+    return mb.build().toByteArray();
+  }
+}
