@@ -1,6 +1,7 @@
 package org.vivit4j.api;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A parameter group: a subset of the network's parameter tensors (indices into {@link
@@ -11,10 +12,25 @@ import java.util.Arrays;
  * @param name a label for reports and look-ups, unique within a computation
  * @param params parameter-tensor indices, ascending and unique
  * @param criterion selects the kept eigen-directions
+ * @param paramNames the tensors' names, one per entry of {@code params} (PyTorch's {@code
+ *     state_dict} names, see {@link org.vivit4j.model.ParamNames}), or {@code null} when the group
+ *     was built without them
  */
-public record ParamGroup(String name, int[] params, Criterion criterion) {
+public record ParamGroup(String name, int[] params, Criterion criterion, List<String> paramNames) {
   public ParamGroup {
     params = params.clone();
+    if (paramNames != null) {
+      paramNames = List.copyOf(paramNames);
+      if (paramNames.size() != params.length) {
+        throw new IllegalArgumentException(
+            paramNames.size() + " names for " + params.length + " parameter tensors");
+      }
+    }
+  }
+
+  /** A group without parameter names. */
+  public ParamGroup(String name, int[] params, Criterion criterion) {
+    this(name, params, criterion, null);
   }
 
   @Override

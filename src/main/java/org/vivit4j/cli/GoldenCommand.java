@@ -128,7 +128,7 @@ final class GoldenCommand implements Callable<Integer> {
     Problem problem = null;
     String unsupported = null;
     try {
-      problem = ProblemReader.parse(json);
+      problem = ProblemReader.parse(json, file.toAbsolutePath().getParent());
     } catch (UnsupportedFeatureException e) {
       unsupported = e.getMessage();
     } catch (InvalidInputException e) {

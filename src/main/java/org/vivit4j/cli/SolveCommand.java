@@ -91,7 +91,9 @@ final class SolveCommand implements Callable<Integer> {
     InputFile.check("--problem", problemFile);
     OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
     long readStart = System.nanoTime();
-    Problem problem0 = ProblemReader.parse(InputFile.readText("--problem", problemFile));
+    Problem problem0 =
+        ProblemReader.parse(
+            InputFile.readText("--problem", problemFile), problemFile.toAbsolutePath().getParent());
     Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();

@@ -256,8 +256,14 @@ final class ComputationReader {
    * numParamTensors)}, and a criterion whose {@code k} fits the Gram size {@code gramSize = C ·
    * N_ggn}. Names default to {@code group0, group1, ...} and must be unique.
    */
+  /**
+   * Reads {@code param_groups}.
+   *
+   * @param paramNames the name of every parameter tensor, in parameter order: a group's {@code
+   *     params} entries are indices into it or names from it
+   */
   static List<ParamGroup> readGroups(
-      JsonNode node, String path, int numParamTensors, int gramSize, String gramWhat) {
+      JsonNode node, String path, List<String> paramNames, int gramSize, String gramWhat) {
     JsonFields.list(node, path);
     if (node.isEmpty()) {
       throw new InvalidInputException(path, "must contain at least one group");
@@ -269,7 +275,7 @@ final class ComputationReader {
       String p = at(path, j);
       JsonNode g = JsonFields.object(node.get(j), p);
       JsonFields.onlyKeys(g, p, "a parameter group", "params", "criterion", "name");
-      int[] params = readGroupParams(g, p, numParamTensors, owner, j, path);
+      int[] params = readGroupParams(g, p, paramNames, owner, j, path);
       Criterion criterion =
           readCriterion(
               JsonFields.required(g, p, "criterion"), at(p, "criterion"), gramSize, gramWhat);
@@ -281,25 +287,52 @@ final class ComputationReader {
         throw new InvalidInputException(
             at(p, "name"), "'" + name + "' is already the name of " + at(path, clash));
       }
-      groups.add(new ParamGroup(name, params, criterion));
+      List<String> groupNames = new ArrayList<>();
+      for (int t : params) {
+        groupNames.add(paramNames.get(t));
+      }
+      groups.add(new ParamGroup(name, params, criterion, groupNames));
     }
     return groups;
   }
 
   private static int[] readGroupParams(
-      JsonNode g, String p, int numParamTensors, Map<Integer, Integer> owner, int j, String path) {
+      JsonNode g,
+      String p,
+      List<String> paramNames,
+      Map<Integer, Integer> owner,
+      int j,
+      String path) {
     String pp = at(p, "params");
-    int[] params = JsonFields.intList(JsonFields.required(g, p, "params"), pp);
+    JsonNode list = JsonFields.list(JsonFields.required(g, p, "params"), pp);
+    int numParamTensors = paramNames.size();
+    int[] params = new int[list.size()];
     if (params.length == 0) {
       throw new InvalidInputException(pp, "must not be empty: a group needs a parameter");
     }
     for (int i = 0; i < params.length; i++) {
-      int t = params[i];
-      if (t < 0 || t >= numParamTensors) {
-        throw new InvalidInputException(
-            at(pp, i),
-            "is " + t + " but must be a parameter index in [0, " + numParamTensors + ")");
+      JsonNode e = list.get(i);
+      int t;
+      if (e.isTextual()) {
+        // a parameter by its name: PyTorch's state_dict name (see ParamNames)
+        t = paramNames.indexOf(e.textValue());
+        if (t < 0) {
+          throw new InvalidInputException(
+              at(pp, i),
+              "'"
+                  + e.textValue()
+                  + "' is not a parameter name; the names are "
+                  + namesForMessage(paramNames));
+        }
+      } else {
+        t = JsonFields.intValue(e, at(pp, i));
+        if (t < 0 || t >= numParamTensors) {
+          throw new InvalidInputException(
+              at(pp, i),
+              "is " + t + " but must be a parameter index in [0, " + numParamTensors + ")");
+        }
       }
+      params[i] = t;
       for (int k = 0; k < i; k++) {
         if (params[k] == t) {
           throw new InvalidInputException(
@@ -308,7 +341,17 @@ final class ComputationReader {
       }
       // The group's flat vector follows the listed order; the schema fixes it to ascending.
       if (i > 0 && t < params[i - 1]) {
-        throw new InvalidInputException(at(pp, i), "is " + t + "; params must be ascending");
+        throw new InvalidInputException(
+            at(pp, i),
+            e.isTextual()
+                ? "'"
+                    + e.textValue()
+                    + "' (parameter "
+                    + t
+                    + ") comes after parameter "
+                    + params[i - 1]
+                    + "; list params in parameter order"
+                : "is " + t + "; params must be ascending");
       }
       Integer other = owner.putIfAbsent(t, j);
       if (other != null) {
@@ -318,6 +361,13 @@ final class ComputationReader {
       }
     }
     return params;
+  }
+
+  /** The names for an error message: all of them, or the first 12 and a count. */
+  private static String namesForMessage(List<String> names) {
+    int shown = Math.min(12, names.size());
+    String list = String.join(", ", names.subList(0, shown));
+    return names.size() > shown ? list + ", … (" + names.size() + " in all)" : list;
   }
 
   private static Criterion readCriterion(JsonNode node, String p, int gramSize, String gramWhat) {

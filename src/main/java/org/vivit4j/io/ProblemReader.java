@@ -21,7 +21,9 @@ import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.ParamNames;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.onnx.OnnxImporter;
 
 /**
  * Reads a problem file (the input part of the golden JSON schema, {@code schema_version} 1) into a
@@ -64,7 +66,7 @@ public final class ProblemReader {
    *     InputFile#sizeLimit()}, or its content is not a valid problem
    */
   public static Problem read(Path file) throws IOException {
-    return parse(InputFile.readText("problem file", file));
+    return parse(InputFile.readText("problem file", file), file.toAbsolutePath().getParent());
   }
 
   /**
@@ -73,6 +75,16 @@ public final class ProblemReader {
    * @throws InvalidInputException when the text is not a valid problem
    */
   public static Problem parse(String json) {
+    return parse(json, null);
+  }
+
+  /**
+   * Parses and validates a problem given as JSON text read from a file in {@code baseDir}, against
+   * which a model reference's relative path is resolved ({@code null}: relative paths are refused).
+   *
+   * @throws InvalidInputException when the text is not a valid problem
+   */
+  public static Problem parse(String json, Path baseDir) {
     JsonNode root;
     if (!json.isEmpty() && json.charAt(0) == BYTE_ORDER_MARK) {
       json = json.substring(1);
@@ -93,10 +105,10 @@ public final class ProblemReader {
       throw new InvalidInputException(
           JSON_FIELD, "must be a JSON object at the top level, got " + JsonFields.describe(root));
     }
-    return fromTree(root);
+    return fromTree(root, baseDir);
   }
 
-  private static Problem fromTree(JsonNode root) {
+  private static Problem fromTree(JsonNode root, Path baseDir) {
     List<String> warnings = TopLevelKeys.unknownKeyWarnings(root);
     JsonNode version = JsonFields.optional(root, "schema_version");
     if (version != null && JsonFields.intValue(version, "schema_version") != 1) {
@@ -114,9 +126,29 @@ public final class ProblemReader {
       JsonFields.atLeast(inputShape[d], 1, at("input_shape", d));
     }
     LossSpec loss = readLoss(JsonFields.required(root, "", "loss"), "loss");
-    List<LayerSpec> layers =
-        ModelReader.readLayers(JsonFields.required(root, "", "model"), "model");
-    NetworkSpec network = new NetworkSpec(layers, inputShape); // checks that the shapes chain
+    JsonNode modelNode = JsonFields.required(root, "", "model");
+    NetworkSpec network;
+    List<String> paramNames;
+    if (OnnxModelFile.isModelReference(modelNode)) {
+      OnnxImporter.Imported imported = OnnxModelFile.read(modelNode, "model", baseDir);
+      network = imported.network();
+      paramNames = imported.paramNames();
+      if (!java.util.Arrays.equals(network.inputShape(), inputShape)) {
+        throw new InvalidInputException(
+            "input_shape",
+            "is "
+                + java.util.Arrays.toString(inputShape)
+                + " but the ONNX model's input '"
+                + imported.input()
+                + "' takes "
+                + java.util.Arrays.toString(network.inputShape())
+                + " per sample");
+      }
+    } else {
+      List<LayerSpec> layers = ModelReader.readLayers(modelNode, "model");
+      network = new NetworkSpec(layers, inputShape); // checks that the shapes chain
+      paramNames = ParamNames.sequential(network);
+    }
     int c = network.outputSize();
     checkDerived(root, "num_outputs", c, "the model's output size");
     checkDerived(root, "num_params", network.numParams(), "the model's parameter count");
@@ -139,7 +171,7 @@ public final class ProblemReader {
         ComputationReader.readGroups(
             JsonFields.required(root, "", "param_groups"),
             "param_groups",
-            network.params().size(),
+            paramNames,
             (int) Math.min(Integer.MAX_VALUE, (long) (mc == 0 ? c : mc) * nGgn),
             gramWhat);
     Problem problem =

@@ -164,6 +164,9 @@ public final class ResultWriter {
     int[] params = r.group().params();
     g.writeFieldName("params");
     g.writeArray(params, 0, params.length);
+    if (r.group().paramNames() != null) {
+      writeStrings(g, "param_names", r.group().paramNames());
+    }
     writeCriterion(g, r.group().criterion());
     g.writeNumberField("dim", r.dim());
     writeDoubles(g, "gram_evals", r.gramEvals());

@@ -1,0 +1,184 @@
+package org.vivit4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.api.Problem;
+import org.vivit4j.data.NpyReader;
+import org.vivit4j.io.ProblemReader;
+import org.vivit4j.io.ProblemWriter;
+
+/**
+ * A problem file whose model is an ONNX file beside it, with parameter groups named by PyTorch's
+ * state_dict names: solved, its results equal those of the same network written as a JSON problem
+ * (indices instead of names), and its result lists the names.
+ */
+class OnnxProblemTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private ObjectNode onnxProblem(String model) throws Exception {
+    Path src = Path.of("src/test/resources/onnx");
+    Files.copy(
+        src.resolve(model + ".onnx"),
+        dir.resolve("net.onnx"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    NpyReader.NpyArray x = NpyReader.read(src.resolve(model + ".x.npy"));
+    NpyReader.NpyArray y = NpyReader.read(src.resolve(model + ".y.npy"));
+    ObjectNode p = JSON.createObjectNode();
+    p.put("name", "onnx " + model);
+    p.put("N", x.shape()[0]);
+    ArrayNode shape = p.putArray("input_shape");
+    for (int d = 1; d < x.shape().length; d++) {
+      shape.add(x.shape()[d]);
+    }
+    p.putObject("loss").put("type", "cross_entropy").put("reduction", "mean");
+    p.putObject("model").put("format", "onnx").put("path", "net.onnx");
+    // X as a flat list reshaped by the reader: nested per sample
+    ArrayNode xs = p.putArray("X");
+    int per = x.reals().length / x.shape()[0];
+    for (int n = 0; n < x.shape()[0]; n++) {
+      ArrayNode row = xs.addArray();
+      for (int c = 0; c < x.shape()[1]; c++) {
+        ArrayNode plane = row.addArray();
+        int hw = per / x.shape()[1];
+        for (int h = 0; h < x.shape()[2]; h++) {
+          ArrayNode line = plane.addArray();
+          for (int w = 0; w < x.shape()[3]; w++) {
+            line.add(x.reals()[n * per + c * hw + h * x.shape()[3] + w]);
+          }
+        }
+      }
+    }
+    ArrayNode ys = p.putArray("y");
+    for (long v : y.ints()) {
+      ys.add(v);
+    }
+    ArrayNode groups = p.putArray("param_groups");
+    ObjectNode g0 = groups.addObject();
+    g0.putArray("params").add("1.weight").add("1.bias");
+    g0.putObject("criterion").put("type", "top_k").put("k", 3);
+    ObjectNode g1 = groups.addObject();
+    g1.putArray("params").add("3.bias").add("5.weight");
+    g1.putObject("criterion").put("type", "top_k").put("k", 2);
+    p.putObject("computation").put("class", "directional_derivatives");
+    return p;
+  }
+
+  private JsonNode solve(Path problem) throws Exception {
+    Path out = problem.resolveSibling(problem.getFileName() + ".result.json");
+    CliRun r = CliRun.of("solve", "--problem", problem.toString(), "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    return JSON.readTree(out.toFile());
+  }
+
+  @Test
+  void anOnnxModelBesideTheProblemSolvesAsTheSameNetworkInJson() throws Exception {
+    ObjectNode p = onnxProblem("mlp");
+    Path onnxFile = dir.resolve("onnx-problem.json");
+    JSON.writeValue(onnxFile.toFile(), p);
+    JsonNode fromOnnx = solve(onnxFile);
+
+    // The same network written out by ProblemWriter as a layer list, groups by index.
+    Problem imported = ProblemReader.read(onnxFile);
+    Path jsonFile = dir.resolve("json-problem.json");
+    ProblemWriter.write(jsonFile, imported, null);
+    ObjectNode written = (ObjectNode) JSON.readTree(jsonFile.toFile());
+    assertTrue(written.get("model").isArray(), "written as layers");
+    ((ObjectNode) written.get("param_groups").get(0)).putArray("params").add(0).add(1);
+    ((ObjectNode) written.get("param_groups").get(1)).putArray("params").add(3).add(4);
+    JSON.writeValue(jsonFile.toFile(), written);
+    JsonNode fromJson = solve(jsonFile);
+
+    assertEquals(fromJson.get("loss").doubleValue(), fromOnnx.get("loss").doubleValue());
+    assertEquals(fromJson.get("grad"), fromOnnx.get("grad"));
+    for (int j = 0; j < 2; j++) {
+      JsonNode a = fromOnnx.get("groups").get(j);
+      JsonNode b = fromJson.get("groups").get(j);
+      assertEquals(b.get("params"), a.get("params"));
+      for (String key : List.of("evals", "gammas", "lambdas", "gram_evals")) {
+        assertEquals(b.get(key), a.get(key), key + " of group " + j);
+      }
+    }
+    assertEquals(
+        "[\"1.weight\",\"1.bias\"]", fromOnnx.get("groups").get(0).get("param_names").toString());
+    assertEquals(
+        "[\"3.bias\",\"5.weight\"]", fromOnnx.get("groups").get(1).get("param_names").toString());
+    // a JSON model's tensors are named as an nn.Sequential's: the layer index and weight/bias
+    assertEquals(
+        "[\"1.weight\",\"1.bias\"]", fromJson.get("groups").get(0).get("param_names").toString());
+  }
+
+  @Test
+  void theModelMayBeInlineAsBase64() throws Exception {
+    ObjectNode p = onnxProblem("mlp");
+    byte[] bytes = Files.readAllBytes(dir.resolve("net.onnx"));
+    p.putObject("model")
+        .put("format", "onnx")
+        .put("base64", Base64.getMimeEncoder().encodeToString(bytes));
+    Path file = dir.resolve("inline.json");
+    JSON.writeValue(file.toFile(), p);
+    Files.delete(dir.resolve("net.onnx"));
+    JsonNode r = solve(file);
+    assertEquals(3, r.get("groups").get(0).get("evals").size());
+  }
+
+  private String refused(ObjectNode p) throws Exception {
+    Path file = dir.resolve("bad.json");
+    JSON.writeValue(file.toFile(), p);
+    CliRun r =
+        CliRun.of("solve", "--problem", file.toString(), "--out", dir.resolve("r.json").toString());
+    assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
+    assertEquals(1, r.err().strip().split("\n").length, r.err());
+    assertTrue(Files.notExists(dir.resolve("r.json")));
+    return r.err().strip();
+  }
+
+  @Test
+  void badReferencesAndNamesAreOneLineNamingTheField() throws Exception {
+    ObjectNode p = onnxProblem("mlp");
+    ((ObjectNode) p.get("model")).put("path", "missing.onnx");
+    assertTrue(refused(p).startsWith("error: model.path: "), refused(p));
+
+    p = onnxProblem("mlp");
+    ((ObjectNode) p.get("model")).put("format", "tflite");
+    assertEquals(
+        "error: model.format: is 'tflite'; the one model format read is 'onnx'", refused(p));
+
+    p = onnxProblem("mlp");
+    ((ArrayNode) p.get("input_shape")).set(1, 27);
+    assertTrue(
+        refused(p).contains("input_shape: is [1, 27, 28] but the ONNX model's input 'x' takes"),
+        refused(p));
+
+    p = onnxProblem("mlp");
+    ((ArrayNode) p.get("param_groups").get(0).get("params")).set(1, "1.bais");
+    String e = refused(p);
+    assertTrue(
+        e.startsWith(
+            "error: param_groups[0].params[1]: '1.bais' is not a parameter name; the names are"
+                + " 1.weight, 1.bias, 3.weight"),
+        e);
+
+    p = onnxProblem("mlp");
+    ArrayNode swapped = ((ObjectNode) p.get("param_groups").get(0)).putArray("params");
+    swapped.add("1.bias").add("1.weight");
+    assertTrue(
+        refused(p).contains("'1.weight' (parameter 0) comes after parameter 1; list params in"),
+        refused(p));
+
+    p = onnxProblem("resnet_tiny");
+    assertTrue(
+        refused(p).contains("model.path: node '/stem/stem.1/BatchNormalization'"), refused(p));
+  }
+}
