@@ -56,16 +56,30 @@ public final class ProblemWriter {
    */
   public static void write(OutputFile target, Problem problem, Double inputScale)
       throws IOException {
+    write(target, problem, inputScale, null);
+  }
+
+  /**
+   * Writes {@code problem} atomically with its model as a reference to an ONNX file instead of a
+   * layer list ({@code "model": {"format": "onnx", "path": onnxPath}}), and its groups' parameters
+   * by name.
+   *
+   * @param onnxPath the model file as the problem file should name it (relative to its folder), or
+   *     {@code null} to write the layers
+   */
+  public static void write(OutputFile target, Problem problem, Double inputScale, String onnxPath)
+      throws IOException {
     target.write(
         out -> {
           try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.useDefaultPrettyPrinter();
-            write(g, problem, inputScale);
+            write(g, problem, inputScale, onnxPath);
           }
         });
   }
 
-  private static void write(JsonGenerator g, Problem p, Double inputScale) throws IOException {
+  private static void write(JsonGenerator g, Problem p, Double inputScale, String onnxPath)
+      throws IOException {
     if (p.damping() != null) {
       throw new IllegalArgumentException("a damped_newton problem's damping cannot be written yet");
     }
@@ -83,11 +97,18 @@ public final class ProblemWriter {
     g.writeStringField("type", p.loss().type().typeName());
     g.writeStringField("reduction", p.loss().reduction().typeName());
     g.writeEndObject();
-    g.writeArrayFieldStart("model");
-    for (LayerSpec layer : net.layers()) {
-      writeLayer(g, layer);
+    if (onnxPath != null) {
+      g.writeObjectFieldStart("model");
+      g.writeStringField("format", "onnx");
+      g.writeStringField("path", onnxPath);
+      g.writeEndObject();
+    } else {
+      g.writeArrayFieldStart("model");
+      for (LayerSpec layer : net.layers()) {
+        writeLayer(g, layer);
+      }
+      g.writeEndArray();
     }
-    g.writeEndArray();
     int[] xShape = new int[net.inputShape().length + 1];
     xShape[0] = n;
     System.arraycopy(net.inputShape(), 0, xShape, 1, net.inputShape().length);
@@ -104,8 +125,16 @@ public final class ProblemWriter {
     for (ParamGroup group : p.groups()) {
       g.writeStartObject();
       g.writeStringField("name", group.name());
-      g.writeFieldName("params");
-      g.writeArray(group.params(), 0, group.params().length);
+      if (onnxPath != null && group.paramNames() != null) {
+        g.writeArrayFieldStart("params");
+        for (String name : group.paramNames()) {
+          g.writeString(name);
+        }
+        g.writeEndArray();
+      } else {
+        g.writeFieldName("params");
+        g.writeArray(group.params(), 0, group.params().length);
+      }
       g.writeFieldName("criterion");
       writeCriterion(g, group.criterion());
       g.writeEndObject();
