@@ -87,18 +87,19 @@ class CurvatureTest {
 
     List<Curvature.GroupMeasurement> m =
         Curvature.measure(
-            net,
-            LOSS,
-            batch,
-            List.of(all),
-            List.of("all"),
-            5,
-            8,
-            1,
-            0,
-            1e-3,
-            backend,
-            theta -> 0.0);
+                net,
+                LOSS,
+                batch,
+                List.of(all),
+                List.of("all"),
+                5,
+                8,
+                1,
+                0,
+                1e-3,
+                backend,
+                theta -> 0.0)
+            .groups();
     assertEquals(spectrumSum, m.get(0).trace(), 1e-10 * spectrumSum);
     assertEquals(whole.ggnTrace(), m.get(0).trace(), 1e-10 * spectrumSum);
   }
@@ -139,6 +140,7 @@ class CurvatureTest {
                 1e-3,
                 backend,
                 theta -> 0.0)
+            .groups()
             .get(0)
             .directions();
     double[] gamma = dirs.stream().mapToDouble(Curvature.Direction::snrGamma).toArray();
