@@ -28,7 +28,9 @@ import org.vivit4j.model.ParamTensor;
  * matrix's diagonal: with Lanczos the computed Gram eigenvalues are only the top ones, so their sum
  * is not the trace), the overlaps of the top-k eigenspaces of a sub-sampled and of a Monte-Carlo
  * GGN with the exact one, and the loss change a damped Newton step along the top-k directions
- * (MATH.md §8) should give by the quadratic model against the one it gives.
+ * (MATH.md §8) should give by the quadratic model against the one it gives. The exact GGN's
+ * eigenpairs, γ and λ come from one {@link OutputsComputation} (one factor pass, one eigensolve per
+ * group); the sub-sampled and Monte-Carlo GGNs are other matrices, each its own run.
  */
 final class Curvature {
   private Curvature() {}

@@ -219,6 +219,21 @@ class OutputsComputationTest {
             .memoryEstimate(p.network(), p.batch().n(), groups, true)
             .peakBytes();
     assertTrue(withKept > without, "kept factors must cost memory: " + withKept + " " + without);
+    // the kept factors: G·size_out doubles for every layer holding a tensor (G = C·N)
+    long expected = 0;
+    for (int layer : p.network().params().stream().mapToInt(t -> t.layer()).distinct().toArray()) {
+      expected += 8L * 3 * p.batch().n() * p.network().sizeBefore(layer + 1);
+    }
+    assertEquals(
+        expected,
+        new OutputsComputation(cs.o(), asked)
+                .withFactorReuse(FactorReuse.KEEP)
+                .memoryEstimate(p.network(), p.batch().n(), groups, true)
+                .parts()
+                .stream()
+                .filter(part -> part.what().equals("kept factors for V·w"))
+                .mapToLong(part -> part.bytes())
+                .sum());
 
     var tight =
         new OutputsComputation(cs.o(), asked).withHeapLimitForReuse((withKept + without) / 2);

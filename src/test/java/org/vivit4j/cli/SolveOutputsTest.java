@@ -204,4 +204,40 @@ class SolveOutputsTest {
         reuse.run().err());
     assertFalse(Files.exists(reuse.out()), "no output file");
   }
+
+  /** {@code make-problem --outputs} writes {@code computation.outputs} instead of the class. */
+  @Test
+  void makeProblemWritesTheListedOutputs() throws Exception {
+    Path out = dir.resolve("made.json");
+    CliRun bad =
+        CliRun.of(
+            "make-problem",
+            "fmnist_2c2d",
+            "--n",
+            "1",
+            "--random-data",
+            "--outputs",
+            "eigenvectors,newton_step",
+            "--out",
+            out.toString());
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.err().startsWith("error: --outputs: newton_step needs a damping"), bad.err());
+    assertFalse(Files.exists(out), "no output file");
+    CliRun made =
+        CliRun.of(
+            "make-problem",
+            "fmnist_2c2d",
+            "--n",
+            "1",
+            "--random-data",
+            "--outputs",
+            "lambdas,eigenvectors",
+            "--out",
+            out.toString());
+    assertEquals(0, made.exitCode(), made.err());
+    JsonNode computation = JSON.readTree(out.toFile()).get("computation");
+    assertEquals(
+        "[\"eigenvalues\",\"eigenvectors\",\"lambdas\"]", computation.get("outputs").toString());
+    assertFalse(computation.has("class"), computation.toString());
+  }
 }
