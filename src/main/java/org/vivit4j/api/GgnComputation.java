@@ -93,9 +93,16 @@ public abstract class GgnComputation {
   }
 
   /**
+   * How much more heap than the estimate with kept factors {@link FactorReuse#AUTO} asks for before
+   * keeping them: a run needs up to 1.3 times its estimate (MemoryEstimateTest), and the second
+   * pass that the factors save is cheaper than a run that runs out of heap.
+   */
+  static final double KEEP_HEADROOM = 1.25;
+
+  /**
    * Whether a run with the estimate {@code withKept} (kept factors) keeps them under the heap limit
    * {@code heapLimit}: never without a {@code V·w}, always with {@link FactorReuse#KEEP}, with
-   * {@link FactorReuse#AUTO} when the estimate fits.
+   * {@link FactorReuse#AUTO} when the estimate times {@link #KEEP_HEADROOM} fits.
    */
   private boolean keepsFactors(MemoryEstimate withKept, long heapLimit) {
     if (!appliesFactor()) {
@@ -104,7 +111,7 @@ public abstract class GgnComputation {
     return switch (factorReuse) {
       case KEEP -> true;
       case RERUN -> false;
-      case AUTO -> withKept.fits(heapLimit);
+      case AUTO -> withKept.fits((long) (heapLimit / KEEP_HEADROOM));
     };
   }
 
@@ -211,8 +218,11 @@ public abstract class GgnComputation {
                 + MemoryEstimate.gib(withKept.keptFactorBytes())
                 + ") would make the run's estimated peak "
                 + MemoryEstimate.gib(withKept.peakBytes())
-                + ", above the heap limit "
-                + MemoryEstimate.gib(heapLimit));
+                + ", too close to the heap limit "
+                + MemoryEstimate.gib(heapLimit)
+                + " (keeping them needs "
+                + KEEP_HEADROOM
+                + "× the estimate)");
       }
       KeptFactors kept = keep ? new KeptFactors() : null;
       int eigensolves = 0;

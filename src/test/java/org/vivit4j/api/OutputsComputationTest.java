@@ -235,15 +235,16 @@ class OutputsComputationTest {
                 .mapToLong(part -> part.bytes())
                 .sum());
 
-    var tight =
-        new OutputsComputation(cs.o(), asked).withHeapLimitForReuse((withKept + without) / 2);
+    // just below what keeping needs with its headroom
+    long needed = (long) Math.ceil(withKept * GgnComputation.KEEP_HEADROOM);
+    var tight = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed - 1024);
     ComputationResult rerun = run(tight, cs, groups, b);
     assertEquals(new PassCounts(2, groups.size(), false), tight.lastPassCounts());
     assertTrue(
         rerun.runInfo().notes().stream().anyMatch(n -> n.contains("backpropagated again")),
         rerun.runInfo().notes().toString());
 
-    var roomy = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(withKept);
+    var roomy = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed + 1024);
     ComputationResult kept = run(roomy, cs, groups, b);
     assertEquals(new PassCounts(1, groups.size(), true), roomy.lastPassCounts());
     assertFalse(
