@@ -1,6 +1,9 @@
 package org.vivit4j.api;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A damped Newton step restricted to the selected GGN eigen-directions of each group (ViViT's
@@ -15,6 +18,12 @@ import java.util.Objects;
  * dampings, γ, λ and their signal-to-noise ratios.
  */
 public final class DirectionalDampedNewtonComputation extends GgnComputation {
+  /** What this computation returns. */
+  public static final Set<GgnOutput> OUTPUTS =
+      Collections.unmodifiableSet(
+          EnumSet.of(
+              GgnOutput.EIGENVALUES, GgnOutput.GAMMAS, GgnOutput.LAMBDAS, GgnOutput.NEWTON_STEP));
+
   private final Damping damping;
 
   public DirectionalDampedNewtonComputation(ComputationOptions options, Damping damping) {
@@ -27,9 +36,10 @@ public final class DirectionalDampedNewtonComputation extends GgnComputation {
     this(ComputationOptions.defaults(), damping);
   }
 
+  /** The outputs of ViViT's class: {@link #OUTPUTS}. */
   @Override
-  protected Output output() {
-    return Output.NEWTON;
+  public Set<GgnOutput> outputs() {
+    return OUTPUTS;
   }
 
   @Override

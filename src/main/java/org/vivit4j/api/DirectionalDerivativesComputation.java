@@ -1,5 +1,9 @@
 package org.vivit4j.api;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Per-sample first- and second-order directional derivatives along the leading GGN eigenvectors
  * (ViViT's {@code DirectionalDerivativesComputation}, MATH.md §5): per group {@code γ [N_grad ×
@@ -8,6 +12,11 @@ package org.vivit4j.api;
  * deterministic.
  */
 public final class DirectionalDerivativesComputation extends GgnComputation {
+  /** What this computation returns. */
+  public static final Set<GgnOutput> OUTPUTS =
+      Collections.unmodifiableSet(
+          EnumSet.of(GgnOutput.EIGENVALUES, GgnOutput.GAMMAS, GgnOutput.LAMBDAS));
+
   public DirectionalDerivativesComputation(ComputationOptions options) {
     super(options);
   }
@@ -16,8 +25,9 @@ public final class DirectionalDerivativesComputation extends GgnComputation {
     this(ComputationOptions.defaults());
   }
 
+  /** The outputs of ViViT's class: {@link #OUTPUTS}. */
   @Override
-  protected Output output() {
-    return Output.DIRECTIONAL;
+  public Set<GgnOutput> outputs() {
+    return OUTPUTS;
   }
 }

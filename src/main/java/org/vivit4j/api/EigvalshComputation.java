@@ -1,10 +1,18 @@
 package org.vivit4j.api;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * GGN eigenvalues from the Gram matrix (ViViT's {@code EigvalshComputation}): per group the whole
  * Gram spectrum and the eigenvalues the criterion selects.
  */
 public final class EigvalshComputation extends GgnComputation {
+  /** What this computation returns. */
+  public static final Set<GgnOutput> OUTPUTS =
+      Collections.unmodifiableSet(EnumSet.of(GgnOutput.EIGENVALUES));
+
   public EigvalshComputation(ComputationOptions options) {
     super(options);
   }
@@ -13,8 +21,9 @@ public final class EigvalshComputation extends GgnComputation {
     this(ComputationOptions.defaults());
   }
 
+  /** The outputs of ViViT's class: {@link #OUTPUTS}. */
   @Override
-  protected Output output() {
-    return Output.EVALS;
+  public Set<GgnOutput> outputs() {
+    return OUTPUTS;
   }
 }

@@ -2,6 +2,7 @@ package org.vivit4j.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
@@ -9,6 +10,7 @@ import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
+import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.RunSizes;
@@ -22,15 +24,22 @@ import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * The shape shared by ViViT's computations: options in the constructor, {@link #run} with the
- * network, loss, batch, parameter groups and backend, then {@link #result} per group. All groups
- * are computed in one backward pass of the GGN factor (plus one {@code V·w} pass for eigenvectors
- * and directional derivatives, and one for Newton steps). Every computation also reports each
+ * network, loss, batch, parameter groups and backend, then {@link #result} per group. A computation
+ * returns a set of {@link GgnOutput}s ({@link #outputs()}; ViViT's computations are fixed sets,
+ * {@link OutputsComputation} any set), all of them from one backward pass of the GGN factor and one
+ * eigensolve per group: the products {@code V·w} (eigenvectors, the canonical signs of γ, Newton
+ * steps) use the factors kept from that pass ({@link #withFactorReuse}), or backpropagate the
+ * factor again when keeping them would not fit the heap. Every computation also reports each
  * group's GGN trace and Frobenius norm, read off the Gram matrix.
  */
 public abstract class GgnComputation {
   protected final ComputationOptions options;
   private ComputationResult last;
   private ConvGramPolicy convGram = ConvGramPolicy.defaults();
+  private FactorReuse factorReuse = FactorReuse.AUTO;
+  private PassCounts lastPasses;
+  // the heap limit FactorReuse.AUTO compares with; tests set one to see the fall-back
+  private long heapLimitForReuse = -1;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -46,6 +55,28 @@ public abstract class GgnComputation {
   }
 
   /**
+   * Whether {@code V·w} reuses the factors of the Gram pass (default {@link FactorReuse#AUTO}: when
+   * the memory estimate with them fits the heap limit). Returns this.
+   */
+  public GgnComputation withFactorReuse(FactorReuse reuse) {
+    this.factorReuse = java.util.Objects.requireNonNull(reuse, "reuse");
+    return this;
+  }
+
+  /**
+   * {@link FactorReuse#AUTO} decides against {@code bytes} instead of the JVM's heap limit (tests:
+   * a fall-back without a child JVM). Returns this.
+   */
+  GgnComputation withHeapLimitForReuse(long bytes) {
+    this.heapLimitForReuse = bytes;
+    return this;
+  }
+
+  private long heapLimitForReuse() {
+    return heapLimitForReuse >= 0 ? heapLimitForReuse : Runtime.getRuntime().maxMemory();
+  }
+
+  /**
    * The sizes of a run of this computation on a batch of {@code n} with {@code groups}: its arrays
    * are checked to fit (the size limits of {@link MemoryEstimate#of}) and its peak heap estimated.
    * {@link #run} compares the estimate with the heap limit before computing; the problem reader
@@ -56,44 +87,93 @@ public abstract class GgnComputation {
    */
   public MemoryEstimate memoryEstimate(
       NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
+    RunSizes sizes = runSizes(net, n, groups, factorOnHost);
+    MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
+    return keepsFactors(kept, heapLimitForReuse()) ? kept : MemoryEstimate.of(sizes);
+  }
+
+  /**
+   * How much more heap than the estimate with kept factors {@link FactorReuse#AUTO} asks for before
+   * keeping them: a run needs up to 1.3 times its estimate (MemoryEstimateTest), and the second
+   * pass that the factors save is cheaper than a run that runs out of heap.
+   */
+  static final double KEEP_HEADROOM = 1.25;
+
+  /**
+   * Whether a run with the estimate {@code withKept} (kept factors) keeps them under the heap limit
+   * {@code heapLimit}: never without a {@code V·w}, always with {@link FactorReuse#KEEP}, with
+   * {@link FactorReuse#AUTO} when the estimate times {@link #KEEP_HEADROOM} fits.
+   */
+  private boolean keepsFactors(MemoryEstimate withKept, long heapLimit) {
+    if (!appliesFactor()) {
+      return false;
+    }
+    return switch (factorReuse) {
+      case KEEP -> true;
+      case RERUN -> false;
+      case AUTO -> withKept.fits((long) (heapLimit / KEEP_HEADROOM));
+    };
+  }
+
+  private RunSizes runSizes(NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
     int[] ggn = options.subsamplingGgn();
     int[] grad = options.subsamplingGrad();
-    return MemoryEstimate.of(
-        new RunSizes(
-            net,
-            n,
-            ggn == null ? n : ggn.length,
-            grad == null ? n : grad.length,
-            options.mcSamples(),
-            ggn != null,
-            grad != null,
-            groups.stream().map(ParamGroup::params).toList(),
-            groups.stream().map(g -> g.criterion().need()).toList(),
-            options.eigenSolver(),
-            output() == Output.DIRECTIONAL || output() == Output.NEWTON,
-            output() != Output.EVALS,
-            convGram,
-            factorOnHost));
+    return new RunSizes(
+        net,
+        n,
+        ggn == null ? n : ggn.length,
+        grad == null ? n : grad.length,
+        options.mcSamples(),
+        ggn != null,
+        grad != null,
+        groups.stream().map(ParamGroup::params).toList(),
+        groups.stream().map(g -> g.criterion().need()).toList(),
+        options.eigenSolver(),
+        needsGammas(),
+        appliesFactor(),
+        convGram,
+        factorOnHost,
+        false);
   }
 
-  /** What a concrete computation produces beyond the Gram spectrum. */
-  protected enum Output {
-    EVALS,
-    EVECS,
-    DIRECTIONAL,
-    NEWTON
-  }
+  /**
+   * What this computation returns per group: an unmodifiable set that always holds {@link
+   * GgnOutput#EIGENVALUES}.
+   */
+  public abstract Set<GgnOutput> outputs();
 
-  protected abstract Output output();
-
-  /** The damping rule of a Newton computation; {@code null} for the others. */
+  /** The damping rule of a computation with {@link GgnOutput#NEWTON_STEP}; {@code null} else. */
   protected Damping damping() {
     return null;
   }
 
-  /** Whether parameter-space eigenvectors are returned in the results. */
-  protected boolean returnsEigenvectors() {
-    return output() == Output.EVECS;
+  /** The work and the pass counts of the last {@link #run}. */
+  public PassCounts lastPassCounts() {
+    if (lastPasses == null) {
+      throw new IllegalStateException("run() has not been called");
+    }
+    return lastPasses;
+  }
+
+  private boolean newton() {
+    return outputs().contains(GgnOutput.NEWTON_STEP);
+  }
+
+  /** γ (and so the gradient cross terms): asked for, or the Newton step's means. */
+  private boolean needsGammas() {
+    return outputs().contains(GgnOutput.GAMMAS) || newton();
+  }
+
+  private boolean needsLambdas() {
+    return outputs().contains(GgnOutput.LAMBDAS) || newton();
+  }
+
+  /**
+   * Whether the eigenvectors are formed ({@code V·w}): asked for, or for γ (whose columns carry the
+   * canonical eigenvector's sign) and the Newton step (the damping rule sees them).
+   */
+  private boolean appliesFactor() {
+    return outputs().contains(GgnOutput.EIGENVECTORS) || needsGammas();
   }
 
   /** One group's quantities on the way to its {@link GroupResult}. */
@@ -117,23 +197,43 @@ public abstract class GgnComputation {
   public ComputationResult run(
       NetworkSpec net, LossSpec loss, Batch batch, List<ParamGroup> groups, Backend backend) {
     long start = System.nanoTime();
+    lastPasses = null;
     int n = batch.n();
     InputChecks.checkLayers(net);
     try (FactorEngine engine =
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
-      MemoryEstimate estimate = memoryEstimate(net, n, groups, "cpu".equals(backend.name()));
+      RunSizes sizes = runSizes(net, n, groups, "cpu".equals(backend.name()));
+      MemoryEstimate withKept = MemoryEstimate.of(sizes.withKeptFactors(true));
+      long heapLimit = heapLimitForReuse();
+      boolean keep = keepsFactors(withKept, heapLimit);
+      MemoryEstimate estimate = keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
       estimate.checkFitsHeap();
+      List<String> reuseNotes = new ArrayList<>();
+      if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
+        reuseNotes.add(
+            "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
+                + MemoryEstimate.gib(withKept.keptFactorBytes())
+                + ") would make the run's estimated peak "
+                + MemoryEstimate.gib(withKept.peakBytes())
+                + ", too close to the heap limit "
+                + MemoryEstimate.gib(heapLimit)
+                + " (keeping them needs "
+                + KEEP_HEADROOM
+                + "× the estimate)");
+      }
+      KeptFactors kept = keep ? new KeptFactors() : null;
+      int eigensolves = 0;
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
       ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), n, n));
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
-      boolean directional = output() == Output.DIRECTIONAL || output() == Output.NEWTON;
+      boolean crossTerms = needsGammas();
       List<FactorEngine.GroupGram> grams =
-          engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, directional);
+          engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept);
 
       List<String> warnings = new ArrayList<>();
       List<Work> work = new ArrayList<>();
@@ -167,6 +267,7 @@ public abstract class GgnComputation {
                   grams.get(j).size(),
                   options.eigenSolver(),
                   criterion.need());
+          eigensolves++;
           sel = criterion.select(w.space.evals());
         } catch (IllegalArgumentException e) {
           throw new InvalidInputException(field, e.getMessage());
@@ -186,25 +287,33 @@ public abstract class GgnComputation {
         work.add(w);
       }
       List<double[][]> evecs =
-          output() == Output.EVALS
-              ? null
-              : engine.applyFactor(
-                  fp, batch, scaling, ggnRows, tensors, work.stream().map(w -> w.weights).toList());
+          appliesFactor()
+              ? engine.applyFactor(
+                  fp,
+                  batch,
+                  scaling,
+                  ggnRows,
+                  tensors,
+                  work.stream().map(w -> w.weights).toList(),
+                  kept)
+              : null;
       List<double[][]> stepWeights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
         Work w = work.get(j);
         w.evecs = evecs == null ? null : evecs.get(j);
         double[] signs = w.evecs == null ? null : canonicalise(w.evecs);
-        if (directional) {
+        if (needsGammas()) {
           w.gammas = w.space.gammas(grams.get(j).cross(), gradRows.length, w.selected);
-          w.lambdas = w.space.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
           for (double[] row : w.gammas) {
             for (int k = 0; k < row.length; k++) {
               row[k] *= signs[k];
             }
           }
         }
-        if (output() == Output.NEWTON) {
+        if (needsLambdas()) {
+          w.lambdas = w.space.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
+        }
+        if (newton()) {
           w.dampings = checkedDampings(w, j);
           double[] c =
               NewtonStep.coefficients(
@@ -215,9 +324,9 @@ public abstract class GgnComputation {
               new double[][] {NewtonStep.weights(c, w.weights, signs, grams.get(j).size())});
         }
       }
-      if (output() == Output.NEWTON) {
+      if (newton()) {
         List<double[][]> steps =
-            engine.applyFactor(fp, batch, scaling, ggnRows, tensors, stepWeights);
+            engine.applyFactor(fp, batch, scaling, ggnRows, tensors, stepWeights, kept);
         for (int j = 0; j < groups.size(); j++) {
           work.get(j).step = steps.get(j)[0];
         }
@@ -229,6 +338,8 @@ public abstract class GgnComputation {
           backend.precision() == Precision.FLOAT32
               ? DirectionStatistics.FLOAT32_EPSILON
               : DirectionStatistics.FLOAT64_EPSILON;
+      boolean returnsGammas = outputs().contains(GgnOutput.GAMMAS);
+      boolean returnsLambdas = outputs().contains(GgnOutput.LAMBDAS);
       for (int j = 0; j < groups.size(); j++) {
         Work w = work.get(j);
         int dim = IntStream.of(tensors.get(j)).map(t -> net.params().get(t).numel()).sum();
@@ -239,14 +350,14 @@ public abstract class GgnComputation {
                 w.space.evals(),
                 w.selected,
                 w.space.selectedEvals(w.selected),
-                w.gammas,
-                w.lambdas,
-                returnsEigenvectors() ? w.evecs : null,
+                returnsGammas ? w.gammas : null,
+                returnsLambdas ? w.lambdas : null,
+                outputs().contains(GgnOutput.EIGENVECTORS) ? w.evecs : null,
                 List.copyOf(w.warnings),
                 w.space.trace(),
                 w.space.frobeniusNorm(),
-                w.gammas == null ? null : DirectionStatistics.snr(w.gammas, epsilon),
-                w.lambdas == null ? null : DirectionStatistics.snr(w.lambdas, epsilon),
+                returnsGammas ? DirectionStatistics.snr(w.gammas, epsilon) : null,
+                returnsLambdas ? DirectionStatistics.snr(w.lambdas, epsilon) : null,
                 w.dampings,
                 w.step,
                 new SpectrumInfo(
@@ -261,13 +372,12 @@ public abstract class GgnComputation {
         checkFinite(results.get(j), j, backend.precision().typeName());
       }
       double seconds = (System.nanoTime() - start) * 1e-9;
+      List<String> notes = new ArrayList<>(engine.notes());
+      notes.addAll(reuseNotes);
       RunInfo info =
           new RunInfo(
-              backend.name(),
-              backend.deviceName(),
-              backend.precision().typeName(),
-              seconds,
-              engine.notes());
+              backend.name(), backend.deviceName(), backend.precision().typeName(), seconds, notes);
+      lastPasses = new PassCounts(engine.factorPasses(), eigensolves, keep);
       last =
           new ComputationResult(
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);

@@ -2,8 +2,13 @@ package org.vivit4j.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.vivit4j.api.GgnOutput;
+import org.vivit4j.api.Problem;
 import org.vivit4j.data.Dataset;
 import org.vivit4j.data.FashionMnist;
 import org.vivit4j.io.OutputFile;
@@ -49,6 +54,14 @@ final class MakeProblemCommand implements Callable<Integer> {
   boolean randomData;
 
   @Option(
+      names = "--outputs",
+      split = ",",
+      description =
+          "computation.outputs of the problem, e.g. eigenvalues,eigenvectors,gammas,lambdas"
+              + " (default: the directional_derivatives class)")
+  List<String> outputs;
+
+  @Option(
       names = "--out",
       required = true,
       description = "problem JSON to write: a new path or a writable regular file")
@@ -68,6 +81,7 @@ final class MakeProblemCommand implements Callable<Integer> {
     if (k < 1 || k > 10 * n) {
       throw new InvalidInputException("--k", "must be in [1, 10·N], got " + k);
     }
+    Set<GgnOutput> listed = listedOutputs();
     OutputFile target = OutputFile.check("--out", out); // before the data is loaded
     Path dir = data != null ? data : FashionMnist.DEBIAN_DIR;
     Dataset samples = null;
@@ -77,7 +91,20 @@ final class MakeProblemCommand implements Callable<Integer> {
       }
     }
     DeepObsProblems.Generated gen = DeepObsProblems.fmnist2c2d(seed, n, k, samples);
-    ProblemWriter.write(target, gen.problem(), DeepObsProblems.PIXEL_SCALE);
+    Problem problem = gen.problem();
+    if (listed != null) {
+      problem =
+          Problem.withOutputs(
+              problem.name(),
+              problem.network(),
+              problem.loss(),
+              problem.batch(),
+              problem.options(),
+              problem.groups(),
+              listed,
+              null);
+    }
+    ProblemWriter.write(target, problem, DeepObsProblems.PIXEL_SCALE);
     spec.commandLine()
         .getOut()
         .printf(
@@ -91,5 +118,26 @@ final class MakeProblemCommand implements Callable<Integer> {
             gen.dataSource(),
             out);
     return 0;
+  }
+
+  /** {@code --outputs} as a set, or null when not given. */
+  private Set<GgnOutput> listedOutputs() {
+    if (outputs == null) {
+      return null;
+    }
+    EnumSet<GgnOutput> set = EnumSet.noneOf(GgnOutput.class);
+    for (String name : outputs) {
+      GgnOutput o = GgnOutput.fromFileName(name);
+      if (o == null) {
+        throw new InvalidInputException(
+            "--outputs", "unknown output '" + name + "' (" + GgnOutput.fileNames() + ")");
+      }
+      if (o == GgnOutput.NEWTON_STEP) {
+        throw new InvalidInputException(
+            "--outputs", "newton_step needs a damping, which make-problem does not write");
+      }
+      set.add(o);
+    }
+    return set;
   }
 }

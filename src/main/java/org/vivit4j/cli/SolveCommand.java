@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.FactorReuse;
 import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the computation a problem file asks for (directional_derivatives, eigvalsh, eigh,",
-      "damped_newton; exact or Monte-Carlo GGN)",
+      "damped_newton, or a list of outputs from one factor pass; exact or Monte-Carlo GGN)",
       "and writes the result JSON atomically. Bad input: one line naming the field, exit 2,",
       "no output file."
     })
@@ -80,6 +81,25 @@ final class SolveCommand implements Callable<Integer> {
 
   @Mixin EigenSolverOption eigenSolverOption = new EigenSolverOption();
 
+  @Option(
+      names = "--factor-reuse",
+      defaultValue = "auto",
+      description =
+          "V·w (eigenvectors, signs of γ, Newton steps) from the factors kept from the Gram pass"
+              + " (keep), by backpropagating again (rerun), or keep when the memory estimate fits"
+              + " the heap (auto). Default: ${DEFAULT-VALUE}")
+  String factorReuse;
+
+  /** The {@code --factor-reuse} choice. */
+  FactorReuse factorReuse() {
+    FactorReuse r = FactorReuse.fromOptionName(factorReuse);
+    if (r == null) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--factor-reuse", "unknown choice '" + factorReuse + "' (auto, keep, rerun)");
+    }
+    return r;
+  }
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -87,6 +107,7 @@ final class SolveCommand implements Callable<Integer> {
     java.io.PrintWriter out = spec.commandLine().getOut();
     java.io.PrintWriter err = spec.commandLine().getErr();
     ConvGramPolicy policy = convGramPolicy();
+    FactorReuse reuse = factorReuse();
     // Both files are checked before anything is read or computed: a bad --out must not cost a run.
     InputFile.check("--problem", problemFile);
     OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
@@ -98,7 +119,8 @@ final class SolveCommand implements Callable<Integer> {
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
-      GgnComputation computation = problem.computation().withConvGramPolicy(policy);
+      GgnComputation computation =
+          problem.computation().withConvGramPolicy(policy).withFactorReuse(reuse);
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -110,7 +132,11 @@ final class SolveCommand implements Callable<Integer> {
           Locale.ROOT,
           "%s: %s on %s (%s, %s), %.1f ms%n",
           TerminalText.escape(problem.name()),
-          problem.computationClass(),
+          problem.outputs() == null
+              ? problem.computationClass()
+              : problem.outputs().stream()
+                  .map(org.vivit4j.api.GgnOutput::fileName)
+                  .collect(java.util.stream.Collectors.joining(", ", "outputs [", "]")),
           result.runInfo().device(),
           result.runInfo().backend(),
           result.runInfo().dtype(),
@@ -137,6 +163,7 @@ final class SolveCommand implements Callable<Integer> {
                     g.spectrum().seconds() * 1e3));
       }
       result.runInfo().notes().forEach(n -> out.println("  note: " + TerminalText.escape(n)));
+      out.println("  passes: " + computation.lastPassCounts().describe());
       out.printf(Locale.ROOT, "  problem file read in %.1f s%n", readSeconds);
       out.println("  " + memory.describe());
       if (verbose) {

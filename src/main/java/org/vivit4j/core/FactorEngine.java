@@ -28,6 +28,7 @@ public final class FactorEngine implements AutoCloseable {
   private final HessianFactor hessianFactor;
   private final Backend backend;
   private final List<String> notes = new ArrayList<>();
+  private int passes;
 
   /** The exact GGN. */
   public FactorEngine(NetworkSpec net, LossSpec lossSpec, Backend backend) {
@@ -65,6 +66,13 @@ public final class FactorEngine implements AutoCloseable {
 
   public Backend backend() {
     return backend;
+  }
+
+  /**
+   * Backward passes of the factor through the layers so far ({@link #grams}, {@link #applyFactor}).
+   */
+  public int factorPasses() {
+    return passes;
   }
 
   /** {@code C̃}: factor columns per sample ({@code C}, or M for the Monte-Carlo GGN). */
@@ -117,6 +125,7 @@ public final class FactorEngine implements AutoCloseable {
       boolean withDeltas,
       int lowestLayer,
       LayerVisitor visitor) {
+    passes++;
     DeviceMatrix b = outputFactor(fp, batch, scaling, ggnRows);
     try {
       for (int i = layers.size() - 1; i >= lowestLayer; i--) {
@@ -176,6 +185,22 @@ public final class FactorEngine implements AutoCloseable {
       int[] gradRows,
       List<int[]> groupTensors,
       boolean crossTerms) {
+    return grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms, null);
+  }
+
+  /**
+   * As above; when {@code keep} is not null, it receives a host copy of the factor at the output of
+   * every layer holding a group tensor, for {@link #applyFactor} without a second pass.
+   */
+  public List<GroupGram> grams(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      KeptFactors keep) {
     int size = ggnRows.length * factorColumns();
     List<DeviceMatrix> gramAcc = new ArrayList<>();
     List<DeviceMatrix> crossAcc = new ArrayList<>();
@@ -193,6 +218,10 @@ public final class FactorEngine implements AutoCloseable {
           crossTerms,
           lowestLayer(groupTensors),
           (i, ctx) -> {
+            // copied before any contraction, so that it is exactly the factor a rerun would see
+            if (keep != null && holdsAny(groupTensors, i)) {
+              keep.put(i, backend.download(ctx.factorOut()));
+            }
             for (int g = 0; g < groupTensors.size(); g++) {
               // this layer's tensors of the group, in the group's order, added in one call
               int[] local =
@@ -229,7 +258,8 @@ public final class FactorEngine implements AutoCloseable {
 
   /**
    * {@code V w} for every group: maps Gram-space vectors {@code w[g] [K][|S|C̃]} to the group's
-   * parameter layout (its tensors concatenated in the listed order), {@code [K][dim_g]}.
+   * parameter layout (its tensors concatenated in the listed order), {@code [K][dim_g]}, by
+   * backpropagating the factor again.
    */
   public List<double[][]> applyFactor(
       ForwardPass fp,
@@ -238,6 +268,21 @@ public final class FactorEngine implements AutoCloseable {
       int[] ggnRows,
       List<int[]> groupTensors,
       List<double[][]> w) {
+    return applyFactor(fp, batch, scaling, ggnRows, groupTensors, w, null);
+  }
+
+  /**
+   * As above; with {@code kept} factors from {@link #grams} (not null and filled for these groups)
+   * the products use them and no factor is backpropagated: the same numbers, one pass fewer.
+   */
+  public List<double[][]> applyFactor(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      KeptFactors kept) {
     List<double[][]> out = new ArrayList<>();
     for (int g = 0; g < groupTensors.size(); g++) {
       int dim = 0;
@@ -245,6 +290,29 @@ public final class FactorEngine implements AutoCloseable {
         dim += net.params().get(t).numel();
       }
       out.add(new double[w.get(g).length][dim]);
+    }
+    if (kept != null && !kept.isEmpty()) {
+      for (int i = layers.size() - 1; i >= lowestLayer(groupTensors); i--) {
+        if (!holdsAny(groupTensors, i)) {
+          continue;
+        }
+        Layer layer = layers.get(i);
+        // only the layer's input and sample rows are read: its factor comes from the kept copy
+        try (LayerContext ctx =
+            new LayerContext(
+                backend,
+                factorColumns(),
+                fp.activations[i],
+                layer.inSize(),
+                null,
+                layer.outSize(),
+                ggnRows,
+                new int[0],
+                null)) {
+          applyLayer(i, ctx, kept.at(i), groupTensors, w, out);
+        }
+      }
+      return out;
     }
     backward(
         fp,
@@ -255,26 +323,46 @@ public final class FactorEngine implements AutoCloseable {
         false,
         lowestLayer(groupTensors),
         (i, ctx) -> {
-          double[] factorHost = null;
-          for (int g = 0; g < groupTensors.size(); g++) {
-            int offset = 0;
-            for (int t : groupTensors.get(g)) {
-              ParamTensor p = net.params().get(t);
-              if (p.layer() == i) {
-                if (factorHost == null) {
-                  factorHost = backend.download(ctx.factorOut());
-                }
-                double[][] part =
-                    layers.get(i).applyFactor(ctx, factorHost, localIndex(p), w.get(g));
-                for (int k = 0; k < part.length; k++) {
-                  System.arraycopy(part[k], 0, out.get(g)[k], offset, p.numel());
-                }
-              }
-              offset += p.numel();
-            }
+          if (holdsAny(groupTensors, i)) {
+            applyLayer(i, ctx, backend.download(ctx.factorOut()), groupTensors, w, out);
           }
         });
     return out;
+  }
+
+  /** Layer {@code i}'s part of every group's {@code V w}, from its output factor on the host. */
+  private void applyLayer(
+      int i,
+      LayerContext ctx,
+      double[] factorHost,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      List<double[][]> out) {
+    for (int g = 0; g < groupTensors.size(); g++) {
+      int offset = 0;
+      for (int t : groupTensors.get(g)) {
+        ParamTensor p = net.params().get(t);
+        if (p.layer() == i) {
+          double[][] part = layers.get(i).applyFactor(ctx, factorHost, localIndex(p), w.get(g));
+          for (int k = 0; k < part.length; k++) {
+            System.arraycopy(part[k], 0, out.get(g)[k], offset, p.numel());
+          }
+        }
+        offset += p.numel();
+      }
+    }
+  }
+
+  /** Whether some group holds a tensor of layer {@code i}. */
+  private boolean holdsAny(List<int[]> groupTensors, int i) {
+    for (int[] g : groupTensors) {
+      for (int t : g) {
+        if (net.params().get(t).layer() == i) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   @Override

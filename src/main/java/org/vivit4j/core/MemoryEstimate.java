@@ -33,7 +33,9 @@ import org.vivit4j.model.NetworkSpec;
  *   <li>during the {@code V·w} pass (eigenvectors, directional derivatives, Newton steps): the
  *       Gram-space eigenvectors, K parameter-space vectors per group, the factor again, each
  *       parameter layer's output factor downloaded to the host, and a Conv2d layer's {@code U_w}
- *       blocks sized to the policy's budget.
+ *       blocks sized to the policy's budget;
+ *   <li>with kept factors ({@link KeptFactors}): each parameter layer's output factor on the host
+ *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass.
  * </ul>
  *
  * The peak is the batch, forward pass, Grams and cross terms plus the largest of the backward, the
@@ -95,6 +97,9 @@ public final class MemoryEstimate {
             groups == 1 ? "the Gram matrix" : groups + " Gram matrices", values(groups * g * g)));
     if (run.crossTerms()) {
       resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
+    }
+    if (run.keptFactors()) {
+      resident.add(new Part("kept factors for V·w", values(keptFactorValues())));
     }
 
     int lowest = Math.max(run.lowestLayer(), 0);
@@ -173,14 +178,16 @@ public final class MemoryEstimate {
     int worstLayer = lowest;
     long worstHost = 0;
     for (int i = lowest; i < net.layers().size(); i++) {
+      // kept factors: no factor is backpropagated and the host copies are already counted
+      boolean pass = !run.keptFactors();
       long out = g * net.sizeBefore(i + 1);
-      long host = run.factorOnHost() ? out : 0;
-      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long host = run.factorOnHost() && pass ? out : 0;
+      long in = run.factorOnHost() && pass ? g * net.sizeBefore(i) : 0;
       long directions = 0;
       long conv = 0;
       long download = 0;
       if (run.holdsAny(i)) {
-        download = out;
+        download = pass ? out : 0;
         for (var p : net.params()) {
           if (p.layer() == i) {
             directions = Math.max(directions, 2 * kMax * p.numel());
@@ -204,6 +211,28 @@ public final class MemoryEstimate {
                 + worstLayer
                 + "])",
             values(worst - worstHost)));
+  }
+
+  /** Values of the kept factors: {@code G·size_out} for every layer holding a group tensor. */
+  private long keptFactorValues() {
+    long g = (long) run.factorColumns() * run.nGgn();
+    long sum = 0;
+    for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
+      if (run.holdsAny(i)) {
+        sum += g * run.net().sizeBefore(i + 1);
+      }
+    }
+    return sum;
+  }
+
+  /** The bytes of the kept factors (0 when the run does not keep them). */
+  public long keptFactorBytes() {
+    return run.keptFactors() ? values(keptFactorValues()) : 0;
+  }
+
+  /** Whether {@link #peakBytes} fits {@code heapLimitBytes}. */
+  public boolean fits(long heapLimitBytes) {
+    return peakBytes() <= heapLimitBytes;
   }
 
   /** {@code U_w [K·O × b·T]} (and the backend's copy) with the unfolded inputs of b samples. */

@@ -28,6 +28,8 @@ import org.vivit4j.model.NetworkSpec;
  * @param convGram the Conv2d Gram policy
  * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
  *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
+ * @param keptFactors whether the Gram pass keeps host copies of the parameter layers' output
+ *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
  */
 public record RunSizes(
     NetworkSpec net,
@@ -43,7 +45,28 @@ public record RunSizes(
     boolean crossTerms,
     boolean appliesFactor,
     ConvGramPolicy convGram,
-    boolean factorOnHost) {
+    boolean factorOnHost,
+    boolean keptFactors) {
+
+  /** The same run with or without kept factors. */
+  public RunSizes withKeptFactors(boolean keep) {
+    return new RunSizes(
+        net,
+        n,
+        nGgn,
+        nGrad,
+        mcSamples,
+        ggnSubsampled,
+        gradSubsampled,
+        groupTensors,
+        needs,
+        solver,
+        crossTerms,
+        appliesFactor,
+        convGram,
+        factorOnHost,
+        keep);
+  }
 
   /** {@code C̃}: factor columns per sample. */
   int factorColumns() {

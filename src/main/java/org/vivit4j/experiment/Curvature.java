@@ -1,14 +1,19 @@
 package org.vivit4j.experiment;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.ComputationResult;
 import org.vivit4j.api.Criterion;
-import org.vivit4j.api.DirectionalDerivativesComputation;
 import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.GgnComputation;
+import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.GroupResult;
+import org.vivit4j.api.OutputsComputation;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.api.PassCounts;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.model.Batch;
@@ -23,7 +28,9 @@ import org.vivit4j.model.ParamTensor;
  * matrix's diagonal: with Lanczos the computed Gram eigenvalues are only the top ones, so their sum
  * is not the trace), the overlaps of the top-k eigenspaces of a sub-sampled and of a Monte-Carlo
  * GGN with the exact one, and the loss change a damped Newton step along the top-k directions
- * (MATH.md §8) should give by the quadratic model against the one it gives.
+ * (MATH.md §8) should give by the quadratic model against the one it gives. The exact GGN's
+ * eigenpairs, γ and λ come from one {@link OutputsComputation} (one factor pass, one eigensolve per
+ * group); the sub-sampled and Monte-Carlo GGNs are other matrices, each its own run.
  */
 final class Curvature {
   private Curvature() {}
@@ -59,7 +66,22 @@ final class Curvature {
     return s / Math.max(1, Math.min(a.length, b.length));
   }
 
-  static List<GroupMeasurement> measure(
+  /** Everything a measurement needs of the exact GGN: eigenpairs, γ and λ. */
+  static final Set<GgnOutput> EXACT_OUTPUTS =
+      EnumSet.of(
+          GgnOutput.EIGENVALUES, GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS, GgnOutput.LAMBDAS);
+
+  static GgnComputation exactComputation() {
+    return new OutputsComputation(ComputationOptions.defaults(), EXACT_OUTPUTS);
+  }
+
+  /**
+   * One measurement: per group, and the work of its exact-GGN computation (one factor pass, one
+   * eigensolve per group).
+   */
+  record Measurement(List<GroupMeasurement> groups, PassCounts exactPasses) {}
+
+  static Measurement measure(
       NetworkSpec net,
       LossSpec loss,
       Batch batch,
@@ -76,10 +98,9 @@ final class Curvature {
     for (int g = 0; g < groupTensors.size(); g++) {
       groups.add(new ParamGroup(groupNames.get(g), groupTensors.get(g), Criterion.topK(topK)));
     }
-    var eigh = new EighComputation(ComputationOptions.defaults());
-    ComputationResult exact = eigh.run(net, loss, batch, groups, backend);
-    var dd = new DirectionalDerivativesComputation(ComputationOptions.defaults());
-    dd.run(net, loss, batch, groups, backend);
+    // eigenpairs, γ and λ of the exact GGN from one factor pass and one eigensolve
+    GgnComputation exactComputation = exactComputation();
+    ComputationResult exact = exactComputation.run(net, loss, batch, groups, backend);
     ComputationResult sub = null;
     if (subsampleGgn > 0) {
       int[] rows = java.util.stream.IntStream.range(0, subsampleGgn).toArray();
@@ -96,15 +117,14 @@ final class Curvature {
     List<GroupMeasurement> out = new ArrayList<>();
     for (int g = 0; g < groups.size(); g++) {
       GroupResult e = exact.group(groups.get(g));
-      GroupResult d = dd.result(groups.get(g));
-      int k = d.evals().length;
+      int k = e.evals().length;
       List<Direction> dirs = new ArrayList<>();
-      double[] gammaBar = DirectionStatistics.means(d.gammas());
-      double[] lambdaBar = DirectionStatistics.means(d.lambdas());
-      double[] snrGamma = DirectionStatistics.snr(d.gammas());
-      double[] snrLambda = DirectionStatistics.snr(d.lambdas());
+      double[] gammaBar = DirectionStatistics.means(e.gammas());
+      double[] lambdaBar = DirectionStatistics.means(e.lambdas());
+      double[] snrGamma = DirectionStatistics.snr(e.gammas());
+      double[] snrLambda = DirectionStatistics.snr(e.lambdas());
       for (int j = 0; j < k; j++) {
-        dirs.add(new Direction(d.evals()[j], snrGamma[j], snrLambda[j]));
+        dirs.add(new Direction(e.evals()[j], snrGamma[j], snrLambda[j]));
       }
       double trace = e.ggnTrace();
       double overlap =
@@ -136,7 +156,7 @@ final class Curvature {
           new GroupMeasurement(
               groupNames.get(g), dirs, trace, overlap, predicted, measured, overlapMc));
     }
-    return out;
+    return new Measurement(out, exactComputation.lastPassCounts());
   }
 
   /** The mini-batch loss at parameters θ (the network is restored afterwards). */

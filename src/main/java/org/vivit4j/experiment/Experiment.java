@@ -279,18 +279,19 @@ public final class Experiment {
         };
     for (Curvature.GroupMeasurement m :
         Curvature.measure(
-            net,
-            loss,
-            batch,
-            groups,
-            groupNames,
-            config.topK(),
-            config.subsampleGgn(),
-            config.mcSamples(),
-            step,
-            config.damping(),
-            backend,
-            lossAt)) {
+                net,
+                loss,
+                batch,
+                groups,
+                groupNames,
+                config.topK(),
+                config.subsampleGgn(),
+                config.mcSamples(),
+                step,
+                config.damping(),
+                backend,
+                lossAt)
+            .groups()) {
       int k = m.directions().size();
       for (int j = 0; j < k; j++) {
         Curvature.Direction d = m.directions().get(j);

@@ -5,13 +5,17 @@ import static org.vivit4j.io.JsonFields.at;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.Damping;
+import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.api.Problem;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
 
@@ -45,10 +49,12 @@ final class ComputationReader {
           DAMPED_NEWTON);
 
   /**
-   * The computation's options, its short class name and, for {@code damped_newton}, its damping
-   * rule ({@code null} otherwise).
+   * The computation's options, its short class name ({@link Problem#OUTPUTS_CLASS} when the file
+   * lists {@code outputs}), its damping rule when it computes a Newton step ({@code null}
+   * otherwise) and the listed outputs ({@code null} when the class fixes them).
    */
-  record Computation(String className, ComputationOptions options, Damping damping) {}
+  record Computation(
+      String className, ComputationOptions options, Damping damping, Set<GgnOutput> outputs) {}
 
   /**
    * The eigensolver of a problem file that does not name one: dense, so that {@code gram_evals}
@@ -76,11 +82,13 @@ final class ComputationReader {
         "seed",
         "warn_small_eigvals",
         "damping",
+        "outputs",
         "eigensolver",
         "verbose",
         "N_grad",
         "N_ggn");
-    String className = readClass(node, path);
+    Set<GgnOutput> outputs = readOutputs(node, path);
+    String className = outputs == null ? readClass(node, path) : Problem.OUTPUTS_CLASS;
     int[] grad = readSubsampling(node, path, "subsampling_grad", n);
     int[] ggn = readSubsampling(node, path, "subsampling_ggn", n);
     JsonNode mcNode = JsonFields.optional(node, "mc_samples_ggn");
@@ -100,10 +108,50 @@ final class ComputationReader {
     // N_grad / N_ggn are derived row counts in golden files; when given they must agree.
     checkCount(node, path, "N_grad", grad == null ? n : grad.length);
     checkCount(node, path, "N_ggn", ggn == null ? n : ggn.length);
-    Damping damping = readDamping(node, path, className);
+    boolean newton =
+        outputs == null ? DAMPED_NEWTON.equals(className) : outputs.contains(GgnOutput.NEWTON_STEP);
+    String user =
+        outputs == null
+            ? className
+            : newton ? "the newton_step output" : "outputs without newton_step";
+    Damping damping = readDamping(node, path, newton, user);
     EigenSolver solver = readEigenSolver(node, path);
     return new Computation(
-        className, new ComputationOptions(grad, ggn, mc, warn, seed, solver), damping);
+        className, new ComputationOptions(grad, ggn, mc, warn, seed, solver), damping, outputs);
+  }
+
+  /**
+   * {@code outputs}: a non-empty list of distinct output names ({@link GgnOutput#fileName()}), all
+   * computed from one factor pass; {@code null} when absent (the class decides). A file gives
+   * either {@code class} or {@code outputs}.
+   */
+  private static Set<GgnOutput> readOutputs(JsonNode node, String path) {
+    JsonNode v = JsonFields.optional(node, "outputs");
+    if (v == null) {
+      return null;
+    }
+    String p = at(path, "outputs");
+    if (JsonFields.optional(node, "class") != null) {
+      throw new InvalidInputException(
+          p, "give either computation.class or computation.outputs, not both");
+    }
+    JsonFields.list(v, p);
+    if (v.isEmpty()) {
+      throw new InvalidInputException(p, "must not be empty (" + GgnOutput.fileNames() + ")");
+    }
+    EnumSet<GgnOutput> out = EnumSet.noneOf(GgnOutput.class);
+    for (int i = 0; i < v.size(); i++) {
+      String name = JsonFields.stringValue(v.get(i), at(p, i));
+      GgnOutput o = GgnOutput.fromFileName(name);
+      if (o == null) {
+        throw new InvalidInputException(
+            at(p, i), "unknown output '" + name + "' (" + GgnOutput.fileNames() + ")");
+      }
+      if (!out.add(o)) {
+        throw new InvalidInputException(at(p, i), "'" + name + "' is listed twice");
+      }
+    }
+    return out;
   }
 
   /**
@@ -126,23 +174,24 @@ final class ComputationReader {
   }
 
   /**
-   * {@code damping}: required by {@code damped_newton} and an error elsewhere. A number is a
-   * constant damping; an object is {@code {"type": "constant", "value": δ}} or {@code {"type":
-   * "lambda_standard_error", "scale": κ}} ({@link Damping.LambdaStandardError}).
+   * {@code damping}: required by a Newton step ({@code damped_newton}, or {@code newton_step} in
+   * {@code outputs}) and an error elsewhere ({@code user} names the computation in the message). A
+   * number is a constant damping; an object is {@code {"type": "constant", "value": δ}} or {@code
+   * {"type": "lambda_standard_error", "scale": κ}} ({@link Damping.LambdaStandardError}).
    */
-  private static Damping readDamping(JsonNode node, String path, String className) {
+  private static Damping readDamping(JsonNode node, String path, boolean newton, String user) {
     String p = at(path, "damping");
     JsonNode v = JsonFields.optional(node, "damping");
-    if (!DAMPED_NEWTON.equals(className)) {
+    if (!newton) {
       if (v != null) {
         throw new InvalidInputException(
-            p, "is only used by the damped_newton computation, not by " + className);
+            p, "is only used by the damped_newton computation, not by " + user);
       }
       return null;
     }
     if (v == null) {
       throw new InvalidInputException(
-          p, "required field is missing: damped_newton needs a damping (a number or a rule)");
+          p, "required field is missing: " + user + " needs a damping (a number or a rule)");
     }
     if (v.isNumber()) {
       return Damping.constant(nonNegative(JsonFields.finiteValue(v, p), p));

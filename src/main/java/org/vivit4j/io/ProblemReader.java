@@ -184,7 +184,8 @@ public final class ProblemReader {
             groups,
             comp.className(),
             comp.damping(),
-            warnings);
+            warnings,
+            comp.outputs());
     // every array the run needs must fit a Java array: refused here, naming the field, in long
     problem.computation().memoryEstimate(network, n, groups, true);
     return problem;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
+import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.ActivationSpec;
@@ -120,7 +121,7 @@ public final class ProblemWriter {
     } else {
       g.writeArray(p.batch().yClass(), 0, n);
     }
-    writeComputation(g, p.computationClass(), p.options());
+    writeComputation(g, p, p.options());
     g.writeArrayFieldStart("param_groups");
     for (ParamGroup group : p.groups()) {
       g.writeStartObject();
@@ -143,10 +144,21 @@ public final class ProblemWriter {
     g.writeEndObject();
   }
 
-  private static void writeComputation(JsonGenerator g, String cls, ComputationOptions o)
+  /**
+   * {@code class}, or {@code outputs} for a problem that lists them (the two exclude each other).
+   */
+  private static void writeComputation(JsonGenerator g, Problem p, ComputationOptions o)
       throws IOException {
     g.writeObjectFieldStart("computation");
-    g.writeStringField("class", cls);
+    if (p.outputs() == null) {
+      g.writeStringField("class", p.computationClass());
+    } else {
+      g.writeArrayFieldStart("outputs");
+      for (GgnOutput out : p.outputs()) {
+        g.writeString(out.fileName());
+      }
+      g.writeEndArray();
+    }
     g.writeFieldName("subsampling_grad");
     writeIndices(g, o.subsamplingGrad());
     g.writeFieldName("subsampling_ggn");

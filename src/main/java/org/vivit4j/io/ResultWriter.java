@@ -12,6 +12,7 @@ import java.util.Objects;
 import org.vivit4j.api.BatchQuantities;
 import org.vivit4j.api.ComputationResult;
 import org.vivit4j.api.Criterion;
+import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
 import org.vivit4j.api.RunInfo;
@@ -42,10 +43,15 @@ public final class ResultWriter {
   public static void write(
       OutputFile target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
-    write(
+    List<String> outputs =
+        problem.outputs() == null
+            ? null
+            : problem.outputs().stream().map(GgnOutput::fileName).toList();
+    writeChecked(
         target,
         problem.name(),
         problem.computationClass(),
+        outputs,
         commandLine,
         withNotesFirst(problem.readWarnings(), result));
   }
@@ -104,19 +110,35 @@ public final class ResultWriter {
       List<String> commandLine,
       ComputationResult result)
       throws IOException {
+    writeChecked(target, problemName, computation, null, commandLine, result);
+  }
+
+  /** As above, with the problem's listed {@code outputs} (written after the class) or null. */
+  private static void writeChecked(
+      OutputFile target,
+      String problemName,
+      String computation,
+      List<String> outputs,
+      List<String> commandLine,
+      ComputationResult result)
+      throws IOException {
     Objects.requireNonNull(problemName, "problemName");
     Objects.requireNonNull(computation, "computation");
     Objects.requireNonNull(commandLine, "commandLine");
     Objects.requireNonNull(result.runInfo(), "result.runInfo");
     Objects.requireNonNull(result.groups(), "result.groups");
     checkFinite(result);
-    target.write(out -> writeJson(out, problemName, computation, commandLine, result));
+    target.write(out -> writeJson(out, problemName, computation, outputs, commandLine, result));
   }
 
+  /**
+   * @param outputs the problem's listed outputs ({@code computation.outputs}), or null
+   */
   private static void writeJson(
       OutputStream out,
       String problemName,
       String computation,
+      List<String> outputs,
       List<String> commandLine,
       ComputationResult result)
       throws IOException {
@@ -133,6 +155,9 @@ public final class ResultWriter {
       }
       g.writeEndArray();
       g.writeStringField("computation", computation);
+      if (outputs != null) {
+        writeStrings(g, "outputs", outputs);
+      }
       g.writeStringField("backend", run.backend());
       g.writeStringField("device", run.device());
       g.writeStringField("dtype", run.dtype());

@@ -9,9 +9,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
+import org.vivit4j.api.DirectionalDerivativesComputation;
 import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.FactorReuse;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.ParamGroup;
+import org.vivit4j.api.PassCounts;
 import org.vivit4j.backend.CpuBackend;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.core.DirectionStatistics;
@@ -87,18 +90,19 @@ class CurvatureTest {
 
     List<Curvature.GroupMeasurement> m =
         Curvature.measure(
-            net,
-            LOSS,
-            batch,
-            List.of(all),
-            List.of("all"),
-            5,
-            8,
-            1,
-            0,
-            1e-3,
-            backend,
-            theta -> 0.0);
+                net,
+                LOSS,
+                batch,
+                List.of(all),
+                List.of("all"),
+                5,
+                8,
+                1,
+                0,
+                1e-3,
+                backend,
+                theta -> 0.0)
+            .groups();
     assertEquals(spectrumSum, m.get(0).trace(), 1e-10 * spectrumSum);
     assertEquals(whole.ggnTrace(), m.get(0).trace(), 1e-10 * spectrumSum);
   }
@@ -139,11 +143,99 @@ class CurvatureTest {
                 1e-3,
                 backend,
                 theta -> 0.0)
+            .groups()
             .get(0)
             .directions();
     double[] gamma = dirs.stream().mapToDouble(Curvature.Direction::snrGamma).toArray();
     double[] lambda = dirs.stream().mapToDouble(Curvature.Direction::snrLambda).toArray();
     assertArrayEquals(DirectionStatistics.snr(r.gammas()), gamma, 0.0);
     assertArrayEquals(DirectionStatistics.snr(r.lambdas()), lambda, 0.0);
+  }
+
+  /**
+   * Issue 9: a measurement ran an {@code EighComputation} and a {@code
+   * DirectionalDerivativesComputation} on the same batch (four backward passes, two eigensolves).
+   * Now one computation gives both from one pass and one eigensolve per group, and every column is
+   * what the two separate computations (rerunning the factor for {@code V·w}, as before) give, bit
+   * for bit.
+   */
+  @Test
+  void oneFactorPassGivesTheColumnsOfTheTwoSeparateComputations() {
+    SplittableRandom rnd = new SplittableRandom(21);
+    NetworkSpec net =
+        RandomProblems.mlpNetwork(
+            rnd, new int[] {8, 7, 5}, new Activation[] {Activation.RELU}, true);
+    int n = 9;
+    double[] x = new double[n * 8];
+    int[] y = new int[n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextGaussian();
+    }
+    for (int i = 0; i < n; i++) {
+      y[i] = rnd.nextInt(5);
+    }
+    Batch batch = new Batch(n, x, null, y);
+    CpuBackend backend = new CpuBackend(Precision.FLOAT64);
+    List<int[]> tensors = List.of(new int[] {0, 1}, new int[] {2, 3});
+    double damping = 1e-2;
+    Curvature.Measurement m =
+        Curvature.measure(
+            net,
+            LOSS,
+            batch,
+            tensors,
+            List.of("first", "last"),
+            4,
+            5,
+            0,
+            0,
+            damping,
+            backend,
+            theta -> 0.0);
+    assertEquals(new PassCounts(1, 2, true), m.exactPasses());
+
+    List<ParamGroup> groups =
+        List.of(
+            new ParamGroup("first", tensors.get(0), Criterion.topK(4)),
+            new ParamGroup("last", tensors.get(1), Criterion.topK(4)));
+    var eigh =
+        new EighComputation(ComputationOptions.defaults()).withFactorReuse(FactorReuse.RERUN);
+    var dd =
+        new DirectionalDerivativesComputation(ComputationOptions.defaults())
+            .withFactorReuse(FactorReuse.RERUN);
+    eigh.run(net, LOSS, batch, groups, backend);
+    dd.run(net, LOSS, batch, groups, backend);
+    assertEquals(4, eigh.lastPassCounts().factorPasses() + dd.lastPassCounts().factorPasses());
+    for (int g = 0; g < groups.size(); g++) {
+      GroupResult e = eigh.result(groups.get(g));
+      GroupResult d = dd.result(groups.get(g));
+      Curvature.GroupMeasurement gm = m.groups().get(g);
+      double[] gammaBar = DirectionStatistics.means(d.gammas());
+      double[] lambdaBar = DirectionStatistics.means(d.lambdas());
+      double predicted = 0;
+      for (int j = 0; j < e.evals().length; j++) {
+        double c = -gammaBar[j] / (lambdaBar[j] + damping);
+        predicted += gammaBar[j] * c + 0.5 * e.evals()[j] * c * c;
+      }
+      assertEquals(predicted, gm.newtonPredicted(), 0.0, "newton_predicted");
+      assertEquals(e.ggnTrace(), gm.trace(), 0.0, "trace");
+      double[] snrGamma = DirectionStatistics.snr(d.gammas());
+      double[] snrLambda = DirectionStatistics.snr(d.lambdas());
+      for (int j = 0; j < d.evals().length; j++) {
+        Curvature.Direction dir = gm.directions().get(j);
+        assertEquals(d.evals()[j], dir.eigenvalue(), 0.0);
+        assertEquals(snrGamma[j], dir.snrGamma(), 0.0);
+        assertEquals(snrLambda[j], dir.snrLambda(), 0.0);
+      }
+      int[] rows = {0, 1, 2, 3, 4};
+      var sub =
+          new EighComputation(ComputationOptions.defaults().withSubsampling(null, rows))
+              .withFactorReuse(FactorReuse.RERUN);
+      sub.run(net, LOSS, batch, groups, backend);
+      assertEquals(
+          Curvature.overlap(e.evecs(), sub.result(groups.get(g)).evecs()),
+          gm.overlapSubsampled(),
+          0.0);
+    }
   }
 }

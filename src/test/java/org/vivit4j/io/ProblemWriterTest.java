@@ -2,16 +2,21 @@ package org.vivit4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
+import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.Activation;
@@ -51,6 +56,7 @@ class ProblemWriterTest {
       assertArrayEquals(a.batch().yReal(), b.batch().yReal(), 0.0);
     }
     assertEquals(a.computationClass(), b.computationClass());
+    assertEquals(a.outputs(), b.outputs());
     assertArrayEquals(a.options().subsamplingGrad(), b.options().subsamplingGrad());
     assertArrayEquals(a.options().subsamplingGgn(), b.options().subsamplingGgn());
     assertEquals(a.options().warnSmallEigvals(), b.options().warnSmallEigvals());
@@ -103,6 +109,37 @@ class ProblemWriterTest {
     assertEquals(0.25, ((ActivationSpec) back.network().layers().get(1)).param());
     assertEquals(0.3, ((DropoutSpec) back.network().layers().get(3)).p());
     assertEquals(1e-3, ((LayerNormSpec) back.network().layers().get(2)).eps());
+  }
+
+  /** A problem made with several outputs is written with {@code computation.outputs}, no class. */
+  @Test
+  void aProblemWithOutputsRoundTripsThem(@TempDir Path dir) throws IOException {
+    NetworkSpec net =
+        new NetworkSpec(
+            List.of(new LinearSpec(2, 3, new double[] {1, -2, 0.5, 3, 0.25, -1}, null)),
+            new int[] {2});
+    Problem p =
+        Problem.withOutputs(
+            "outputs",
+            net,
+            new LossSpec(LossType.CROSS_ENTROPY, Reduction.SUM),
+            new Batch(2, new double[] {1, 2, 3, 4}, null, new int[] {2, 0}),
+            ComputationOptions.defaults(),
+            List.of(new ParamGroup("all", new int[] {0}, Criterion.topK(2))),
+            EnumSet.of(GgnOutput.GAMMAS, GgnOutput.EIGENVECTORS),
+            null);
+    Path out = dir.resolve("outputs.json");
+    ProblemWriter.write(out, p, null);
+    JsonNode computation = new ObjectMapper().readTree(out.toFile()).get("computation");
+    assertEquals(
+        "[\"eigenvalues\",\"eigenvectors\",\"gammas\"]", computation.get("outputs").toString());
+    assertFalse(computation.has("class"), computation.toString());
+    Problem back = ProblemReader.read(out);
+    assertSameProblem(p, back);
+    assertEquals(Problem.OUTPUTS_CLASS, back.computationClass());
+    assertEquals(
+        EnumSet.of(GgnOutput.EIGENVALUES, GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS),
+        back.computation().outputs());
   }
 
   @Test

@@ -1,0 +1,285 @@
+package org.vivit4j.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.model.Activation;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.LossType;
+import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.RandomConvNets;
+import org.vivit4j.problems.RandomProblems;
+import org.vivit4j.testing.TestBackends;
+
+/**
+ * One computation asking for several outputs gives, bit for bit, what the separate computations
+ * give (the same Gram, eigensolve and {@code V·w} products), from one backward pass of the factor
+ * and one eigensolve per group; the separate ones, run as before (the factor backpropagated again
+ * for every {@code V·w}), need two (eigenvectors, directional derivatives) or three (Newton)
+ * passes.
+ */
+class OutputsComputationTest {
+  private static final Damping DAMPING = Damping.constant(0.1);
+
+  private static final Set<GgnOutput> EVERYTHING = EnumSet.allOf(GgnOutput.class);
+
+  /** A case: a network and batch, its groups, the options. */
+  record Case(
+      String id, RandomProblems.Instance problem, List<int[]> groups, ComputationOptions o) {
+    @Override
+    public String toString() {
+      return id;
+    }
+
+    List<ParamGroup> paramGroups(int k) {
+      List<ParamGroup> out = new ArrayList<>();
+      for (int j = 0; j < groups.size(); j++) {
+        out.add(new ParamGroup("g" + j, groups.get(j), Criterion.topK(k)));
+      }
+      return out;
+    }
+  }
+
+  /** An MLP with a LayerNorm, two groups, both sample subsets. */
+  static Case mlp() {
+    RandomProblems.Instance p =
+        RandomProblems.mlp(
+            7,
+            new int[] {5, 6, 4, 3},
+            new Activation[] {Activation.TANH, Activation.RELU},
+            new RandomProblems.Extra[] {RandomProblems.Extra.LAYER_NORM, RandomProblems.Extra.NONE},
+            new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN),
+            6,
+            true);
+    int tensors = p.network().params().size();
+    return new Case(
+        "mlp-layernorm-subsampled",
+        p,
+        List.of(new int[] {0, 1}, IntStream.range(2, tensors).toArray()),
+        ComputationOptions.defaults().withSubsampling(new int[] {4, 0, 2}, new int[] {1, 3, 5, 0}));
+  }
+
+  /** A random Conv2d network (convolution, pooling, Linear), its conv and Linear tensors apart. */
+  static Case conv(boolean monteCarlo) {
+    RandomConvNets.Arch arch = RandomConvNets.drawArch(new SplittableRandom(5), 3);
+    RandomProblems.Instance p =
+        RandomConvNets.instance(17, arch, new LossSpec(LossType.MSE, Reduction.SUM), 5);
+    int tensors = p.network().params().size();
+    ComputationOptions o = ComputationOptions.defaults();
+    return new Case(
+        "conv-" + arch + (monteCarlo ? "-mc2" : ""),
+        p,
+        List.of(IntStream.range(0, tensors - 2).toArray(), new int[] {tensors - 2, tensors - 1}),
+        monteCarlo ? o.withMonteCarlo(2, 9) : o);
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String backend : TestBackends.names()) {
+      for (Case c : List.of(mlp(), conv(false), conv(true))) {
+        out.add(Arguments.of(backend, c));
+      }
+    }
+    return out.stream();
+  }
+
+  private static ComputationResult run(
+      GgnComputation c, Case cs, List<ParamGroup> groups, Backend b) {
+    RandomProblems.Instance p = cs.problem();
+    return c.run(p.network(), p.loss(), p.batch(), groups, b);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void everyOutputFromOnePassEqualsTheSeparateComputationsBitForBit(String backend, Case cs) {
+    Backend b = TestBackends.get(backend);
+    List<ParamGroup> groups = cs.paramGroups(3);
+    var all = new OutputsComputation(cs.o(), EVERYTHING, DAMPING).withFactorReuse(FactorReuse.KEEP);
+    ComputationResult one = run(all, cs, groups, b);
+    var eigh = new EighComputation(cs.o()).withFactorReuse(FactorReuse.RERUN);
+    ComputationResult e = run(eigh, cs, groups, b);
+    var dd = new DirectionalDerivativesComputation(cs.o()).withFactorReuse(FactorReuse.RERUN);
+    ComputationResult d = run(dd, cs, groups, b);
+    var newton =
+        new DirectionalDampedNewtonComputation(cs.o(), DAMPING).withFactorReuse(FactorReuse.RERUN);
+    ComputationResult s = run(newton, cs, groups, b);
+
+    int g = groups.size();
+    assertEquals(new PassCounts(1, g, true), all.lastPassCounts());
+    assertEquals(new PassCounts(2, g, false), eigh.lastPassCounts());
+    assertEquals(new PassCounts(2, g, false), dd.lastPassCounts());
+    assertEquals(new PassCounts(3, g, false), newton.lastPassCounts());
+    for (ParamGroup group : groups) {
+      GroupResult r = one.group(group);
+      assertSameSpectrum(e.group(group), r);
+      assertSameSpectrum(d.group(group), r);
+      assertSameSpectrum(s.group(group), r);
+      assertRowsEqual(e.group(group).evecs(), r.evecs(), "evecs");
+      assertRowsEqual(d.group(group).gammas(), r.gammas(), "gammas");
+      assertRowsEqual(d.group(group).lambdas(), r.lambdas(), "lambdas");
+      assertArrayEquals(d.group(group).gammaSnr(), r.gammaSnr(), 0.0, "gamma_snr");
+      assertArrayEquals(d.group(group).lambdaSnr(), r.lambdaSnr(), 0.0, "lambda_snr");
+      assertArrayEquals(s.group(group).dampings(), r.dampings(), 0.0, "dampings");
+      assertArrayEquals(s.group(group).newtonStep(), r.newtonStep(), 0.0, "newton_step");
+    }
+    assertArrayEquals(e.batch().grad(), one.batch().grad(), 0.0);
+  }
+
+  /** The Gram spectrum, selection, trace and norm: the same Gram and the same eigensolve. */
+  private static void assertSameSpectrum(GroupResult expected, GroupResult actual) {
+    assertArrayEquals(expected.gramEvals(), actual.gramEvals(), 0.0, "gram_evals");
+    assertArrayEquals(expected.selectedIndices(), actual.selectedIndices(), "selected_indices");
+    assertArrayEquals(expected.evals(), actual.evals(), 0.0, "evals");
+    assertEquals(expected.ggnTrace(), actual.ggnTrace(), 0.0, "trace");
+    assertEquals(expected.ggnFrobeniusNorm(), actual.ggnFrobeniusNorm(), 0.0, "norm");
+    assertEquals(expected.warnings(), actual.warnings());
+  }
+
+  private static void assertRowsEqual(double[][] expected, double[][] actual, String what) {
+    assertNotNull(expected, what);
+    assertNotNull(actual, what);
+    assertEquals(expected.length, actual.length, what + " rows");
+    for (int i = 0; i < expected.length; i++) {
+      assertArrayEquals(expected[i], actual[i], 0.0, what + " row " + i);
+    }
+  }
+
+  /**
+   * A result holds exactly what was asked for (and the spectrum), and each set costs one factor
+   * pass: λ alone needs no {@code V·w}, γ needs one for the eigenvectors' signs.
+   */
+  @Test
+  void eachSetReturnsExactlyItsOutputsFromOnePass() {
+    Backend b = TestBackends.get("cpu-float64");
+    Case cs = mlp();
+    List<ParamGroup> groups = cs.paramGroups(2);
+    record Expect(Set<GgnOutput> asked, boolean evecs, boolean gammas, boolean lambdas) {}
+    for (Expect x :
+        List.of(
+            new Expect(EnumSet.of(GgnOutput.EIGENVALUES), false, false, false),
+            new Expect(EnumSet.of(GgnOutput.LAMBDAS), false, false, true),
+            new Expect(EnumSet.of(GgnOutput.GAMMAS), false, true, false),
+            new Expect(EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.LAMBDAS), true, false, true),
+            new Expect(EnumSet.of(GgnOutput.NEWTON_STEP), false, false, false))) {
+      boolean newton = x.asked().contains(GgnOutput.NEWTON_STEP);
+      var c = new OutputsComputation(cs.o(), x.asked(), newton ? DAMPING : null);
+      ComputationResult r = run(c, cs, groups, b);
+      String id = x.asked().toString();
+      assertTrue(c.outputs().contains(GgnOutput.EIGENVALUES), id);
+      boolean appliesFactor = x.evecs() || x.gammas() || newton;
+      assertEquals(new PassCounts(1, groups.size(), appliesFactor), c.lastPassCounts(), id);
+      for (GroupResult g : r.groups()) {
+        assertEquals(2, g.evals().length, id);
+        assertEquals(x.evecs(), g.evecs() != null, id + " evecs");
+        assertEquals(x.gammas(), g.gammas() != null, id + " gammas");
+        assertEquals(x.gammas(), g.gammaSnr() != null, id + " gamma_snr");
+        assertEquals(x.lambdas(), g.lambdas() != null, id + " lambdas");
+        assertEquals(x.lambdas(), g.lambdaSnr() != null, id + " lambda_snr");
+        assertEquals(newton, g.newtonStep() != null, id + " newton_step");
+        assertEquals(newton, g.dampings() != null, id + " dampings");
+      }
+    }
+  }
+
+  /**
+   * {@link FactorReuse#AUTO} keeps the factors when the estimate with them fits the heap limit, and
+   * otherwise backpropagates again, says so in the notes, and gives the same numbers.
+   */
+  @Test
+  void autoRerunsThePassWhenKeptFactorsWouldNotFitAndSaysSo() {
+    Backend b = TestBackends.get("cpu-float64");
+    Case cs = conv(false);
+    List<ParamGroup> groups = cs.paramGroups(3);
+    RandomProblems.Instance p = cs.problem();
+    Set<GgnOutput> asked = EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS);
+    long withKept =
+        new OutputsComputation(cs.o(), asked)
+            .withFactorReuse(FactorReuse.KEEP)
+            .memoryEstimate(p.network(), p.batch().n(), groups, true)
+            .peakBytes();
+    long without =
+        new OutputsComputation(cs.o(), asked)
+            .withFactorReuse(FactorReuse.RERUN)
+            .memoryEstimate(p.network(), p.batch().n(), groups, true)
+            .peakBytes();
+    assertTrue(withKept > without, "kept factors must cost memory: " + withKept + " " + without);
+    // the kept factors: G·size_out doubles for every layer holding a tensor (G = C·N)
+    long expected = 0;
+    for (int layer : p.network().params().stream().mapToInt(t -> t.layer()).distinct().toArray()) {
+      expected += 8L * 3 * p.batch().n() * p.network().sizeBefore(layer + 1);
+    }
+    assertEquals(
+        expected,
+        new OutputsComputation(cs.o(), asked)
+                .withFactorReuse(FactorReuse.KEEP)
+                .memoryEstimate(p.network(), p.batch().n(), groups, true)
+                .parts()
+                .stream()
+                .filter(part -> part.what().equals("kept factors for V·w"))
+                .mapToLong(part -> part.bytes())
+                .sum());
+
+    // just below what keeping needs with its headroom
+    long needed = (long) Math.ceil(withKept * GgnComputation.KEEP_HEADROOM);
+    var tight = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed - 1024);
+    ComputationResult rerun = run(tight, cs, groups, b);
+    assertEquals(new PassCounts(2, groups.size(), false), tight.lastPassCounts());
+    assertTrue(
+        rerun.runInfo().notes().stream().anyMatch(n -> n.contains("backpropagated again")),
+        rerun.runInfo().notes().toString());
+
+    var roomy = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed + 1024);
+    ComputationResult kept = run(roomy, cs, groups, b);
+    assertEquals(new PassCounts(1, groups.size(), true), roomy.lastPassCounts());
+    assertFalse(
+        kept.runInfo().notes().stream().anyMatch(n -> n.contains("backpropagated again")),
+        kept.runInfo().notes().toString());
+    for (ParamGroup g : groups) {
+      assertRowsEqual(rerun.group(g).evecs(), kept.group(g).evecs(), "evecs");
+      assertRowsEqual(rerun.group(g).gammas(), kept.group(g).gammas(), "gammas");
+    }
+  }
+
+  @Test
+  void aNewtonStepNeedsADampingRuleAndNothingElseTakesOne() {
+    ComputationOptions o = ComputationOptions.defaults();
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new OutputsComputation(o, EnumSet.of(GgnOutput.NEWTON_STEP)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new OutputsComputation(o, EnumSet.of(GgnOutput.GAMMAS), DAMPING));
+    assertThrows(IllegalStateException.class, () -> new EighComputation().lastPassCounts());
+  }
+
+  /** ViViT's computations are the fixed sets of outputs they always returned. */
+  @Test
+  void vivitsComputationsArePresetSets() {
+    assertEquals(EnumSet.of(GgnOutput.EIGENVALUES), new EigvalshComputation().outputs());
+    assertEquals(
+        EnumSet.of(GgnOutput.EIGENVALUES, GgnOutput.EIGENVECTORS), new EighComputation().outputs());
+    assertEquals(
+        EnumSet.of(GgnOutput.EIGENVALUES, GgnOutput.GAMMAS, GgnOutput.LAMBDAS),
+        new DirectionalDerivativesComputation().outputs());
+    assertEquals(
+        EnumSet.of(
+            GgnOutput.EIGENVALUES, GgnOutput.GAMMAS, GgnOutput.LAMBDAS, GgnOutput.NEWTON_STEP),
+        new DirectionalDampedNewtonComputation(DAMPING).outputs());
+  }
+}
