@@ -14,6 +14,7 @@ import org.vivit4j.data.FashionMnist;
 import org.vivit4j.io.OutputFile;
 import org.vivit4j.io.ProblemWriter;
 import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.onnx.OnnxImporter;
 import org.vivit4j.problems.DeepObsProblems;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,8 +33,28 @@ import picocli.CommandLine.Parameters;
       "exact top-k directional derivatives over all parameters."
     })
 final class MakeProblemCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "the problem: fmnist_2c2d")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      description = "the problem: fmnist_2c2d (none with --onnx)")
   String problem;
+
+  @Option(
+      names = "--onnx",
+      description = "an ONNX model: the problem is this model on --data (see README)")
+  Path onnx;
+
+  @Option(
+      names = "--labels",
+      description = "with --onnx and --data FILE.npy: the targets (.npy, class indices or reals)")
+  Path labels;
+
+  @Option(
+      names = "--loss",
+      defaultValue = "cross_entropy",
+      description =
+          "with --onnx: cross_entropy, mse or bce_with_logits (mean). Default: ${DEFAULT-VALUE}")
+  String loss;
 
   @Option(names = "--n", defaultValue = "128", description = "batch size N (default 128)")
   int n;
@@ -47,8 +68,9 @@ final class MakeProblemCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       description =
-          "folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist when installed)")
-  Path data;
+          "folder with Fashion-MNIST's IDX files (default: /usr/share/datasets/fashion-mnist when"
+              + " installed); with --onnx also 'fashion-mnist' or a FILE.npy of inputs")
+  String data;
 
   @Option(names = "--random-data", description = "random pixels and labels even if data exists")
   boolean randomData;
@@ -71,6 +93,15 @@ final class MakeProblemCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (onnx != null) {
+      return callOnnx();
+    }
+    if (labels != null) {
+      throw new InvalidInputException("--labels", "is only for --onnx");
+    }
+    if (problem == null) {
+      throw new InvalidInputException("problem", "missing: give fmnist_2c2d, or --onnx FILE");
+    }
     if (!"fmnist_2c2d".equals(problem)) {
       throw new InvalidInputException(
           "problem", "unknown problem '" + problem + "' (known: fmnist_2c2d)");
@@ -83,7 +114,7 @@ final class MakeProblemCommand implements Callable<Integer> {
     }
     Set<GgnOutput> listed = listedOutputs();
     OutputFile target = OutputFile.check("--out", out); // before the data is loaded
-    Path dir = data != null ? data : FashionMnist.DEBIAN_DIR;
+    Path dir = data != null ? Path.of(data) : FashionMnist.DEBIAN_DIR;
     Dataset samples = null;
     if (!randomData) {
       if (data != null || Files.isDirectory(dir)) {
@@ -116,6 +147,56 @@ final class MakeProblemCommand implements Callable<Integer> {
             10 * n,
             10 * n,
             gen.dataSource(),
+            out);
+    return 0;
+  }
+
+  private Integer callOnnx() throws Exception {
+    if (problem != null) {
+      throw new InvalidInputException("problem", "'" + problem + "' and --onnx: give one of them");
+    }
+    if (n < 1) {
+      throw new InvalidInputException("--n", "must be at least 1, got " + n);
+    }
+    Set<GgnOutput> listed = listedOutputs();
+    OutputFile target = OutputFile.check("--out", out, "--onnx", onnx);
+    OnnxImporter.Imported imported = OnnxProblemMaker.importModel(onnx);
+    String stem = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
+    OnnxProblemMaker.Made made =
+        OnnxProblemMaker.make(
+            imported,
+            stem + "_n" + n + "_top" + k,
+            data == null ? "fashion-mnist" : data,
+            labels,
+            n,
+            k,
+            loss);
+    Problem problem = made.problem();
+    if (listed != null) {
+      problem =
+          Problem.withOutputs(
+              problem.name(),
+              problem.network(),
+              problem.loss(),
+              problem.batch(),
+              problem.options(),
+              problem.groups(),
+              listed,
+              null);
+    }
+    ProblemWriter.write(target, problem, null, OnnxProblemMaker.pathFrom(out, onnx));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s: %d parameters in %d tensors, N = %d, Gram %d×%d, data: %s%nwrote %s%n",
+            problem.name(),
+            problem.network().numParams(),
+            problem.network().params().size(),
+            n,
+            (long) problem.network().outputSize() * n,
+            (long) problem.network().outputSize() * n,
+            made.dataSource(),
             out);
     return 0;
   }

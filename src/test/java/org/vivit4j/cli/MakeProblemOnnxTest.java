@@ -1,0 +1,103 @@
+package org.vivit4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.data.NpyReader;
+
+/**
+ * {@code make-problem --onnx} then {@code solve}: the loss of the exported MLP on its saved inputs
+ * equals the cross-entropy of PyTorch's saved float64 logits.
+ */
+class MakeProblemOnnxTest {
+  static final Path SRC = Path.of("src/test/resources/onnx");
+  @TempDir Path dir;
+
+  @Test
+  void aProblemFromAnExportSolvesToPyTorchsLoss() throws Exception {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    Files.copy(
+        SRC.resolve("mlp.onnx"), models.resolve("mlp.onnx"), StandardCopyOption.REPLACE_EXISTING);
+    Path problem = dir.resolve("p.json");
+    CliRun made =
+        CliRun.of(
+            "make-problem",
+            "--onnx",
+            models.resolve("mlp.onnx").toString(),
+            "--data",
+            SRC.resolve("mlp.x.npy").toString(),
+            "--labels",
+            SRC.resolve("mlp.y.npy").toString(),
+            "--n",
+            "4",
+            "--k",
+            "3",
+            "--out",
+            problem.toString());
+    assertEquals(0, made.exitCode(), made.err());
+    JsonNode p = new ObjectMapper().readTree(problem.toFile());
+    assertEquals("models/mlp.onnx", p.get("model").get("path").textValue(), "relative path");
+    Path result = dir.resolve("r.json");
+    CliRun solved = CliRun.of("solve", "--problem", problem.toString(), "--out", result.toString());
+    assertEquals(0, solved.exitCode(), solved.err());
+    JsonNode r = new ObjectMapper().readTree(result.toFile());
+
+    double[] logits = NpyReader.read(SRC.resolve("mlp.out.npy")).reals();
+    long[] y = NpyReader.read(SRC.resolve("mlp.y.npy")).ints();
+    double loss = 0;
+    for (int n = 0; n < 4; n++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < 10; c++) {
+        max = Math.max(max, logits[n * 10 + c]);
+      }
+      double sum = 0;
+      for (int c = 0; c < 10; c++) {
+        sum += Math.exp(logits[n * 10 + c] - max);
+      }
+      loss += max + Math.log(sum) - logits[n * 10 + (int) y[n]];
+    }
+    loss /= 4;
+    assertEquals(loss, r.get("loss").doubleValue(), 1e-12 * loss);
+    assertEquals(3, r.get("groups").get(0).get("evals").size());
+    assertEquals(6, r.get("groups").get(0).get("param_names").size());
+  }
+
+  @Test
+  void badCombinationsAreOneLine() {
+    String onnx = SRC.resolve("mlp.onnx").toString();
+    String x = SRC.resolve("mlp.x.npy").toString();
+    String out = dir.resolve("p.json").toString();
+    String[][] cases = {
+      {"make-problem", "--onnx", onnx, "--data", x, "--out", out},
+      {"make-problem", "fmnist_2c2d", "--onnx", onnx, "--out", out},
+      {"make-problem", "--onnx", onnx, "--data", x, "--labels", x, "--n", "2", "--out", out},
+      {"make-problem", "--onnx", onnx, "--data", x, "--labels", x, "--n", "9", "--out", out},
+      {"make-problem", "--onnx", SRC.resolve("resnet_tiny.onnx").toString(), "--out", out},
+      {"make-problem", "--onnx", onnx, "--out", onnx},
+      {"make-problem", "--onnx", onnx, "--loss", "hinge", "--data", x, "--labels", x, "--out", out}
+    };
+    String[] starts = {
+      "error: --labels: is required",
+      "error: problem: 'fmnist_2c2d' and --onnx",
+      "error: --labels: ",
+      "error: --n: is 9 but",
+      "error: --onnx: node '/stem/stem.1/BatchNormalization'",
+      "error: --out: ",
+      "error: --loss: unknown loss 'hinge'"
+    };
+    for (int i = 0; i < cases.length; i++) {
+      CliRun r = CliRun.of(cases[i]);
+      assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), String.join(" ", cases[i]) + ": " + r.err());
+      assertTrue(r.err().startsWith(starts[i]), r.err());
+      assertEquals(1, r.err().strip().split("\n").length, r.err());
+      assertTrue(Files.notExists(dir.resolve("p.json")));
+    }
+  }
+}
