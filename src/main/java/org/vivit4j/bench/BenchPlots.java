@@ -41,7 +41,8 @@ public final class BenchPlots {
   }
 
   /** Median time vs N of the MLP cases, one series per configuration, with ViViT's numbers. */
-  public static void timeVsN(List<EndToEndBench.Timing> timings, Path file) throws IOException {
+  public static void timeVsN(List<EndToEndBench.Timing> timings, ViVitTimings vivit, Path file)
+      throws IOException {
     XYChart c =
         chart(
             "784-128-64-10 MLP, top-10 directional derivatives: median time vs N",
@@ -65,7 +66,7 @@ public final class BenchPlots {
       }
     }
     for (String dtype : List.of("float64", "float32")) {
-      double[][] v = vivit(dtype);
+      double[][] v = vivit(vivit, dtype);
       if (v[0].length > 0) {
         series.put("ViViT+PyTorch " + dtype + " (their measurement)", v);
       }
@@ -78,11 +79,11 @@ public final class BenchPlots {
     save(c, file);
   }
 
-  private static double[][] vivit(String dtype) {
+  private static double[][] vivit(ViVitTimings vivit, String dtype) {
     int[] ns = {32, 128, 512};
     java.util.List<double[]> xy = new java.util.ArrayList<>();
     for (int n : ns) {
-      Double s = ViVitTimings.seconds("mlp784_n" + n, dtype);
+      Double s = vivit.seconds("mlp784_n" + n, dtype);
       if (s != null) {
         xy.add(new double[] {n, s});
       }

@@ -30,7 +30,8 @@ public final class BenchReport {
       Map<String, Double> peaks,
       List<MemoryCurve.Point> memory,
       long memoryHeapBytes,
-      List<String> notes) {}
+      List<String> notes,
+      ViVitTimings vivit) {}
 
   /** {@code <date>_<commit>_<device>}, with the device as a file-name slug. */
   public static String folderName(BenchEnvironment env) {
@@ -49,9 +50,10 @@ public final class BenchReport {
       List<OpsBench.OpTiming> ops,
       Map<String, Double> peaks,
       List<MemoryCurve.Point> memory,
-      long memoryHeapBytes)
+      long memoryHeapBytes,
+      ViVitTimings vivit)
       throws IOException {
-    BenchPlots.timeVsN(timings, dir.resolve("time_vs_n.png"));
+    BenchPlots.timeVsN(timings, vivit, dir.resolve("time_vs_n.png"));
     BenchPlots.opsGflops(ops, peaks, dir.resolve("ops_gflops.png"));
     for (String network : MemoryCurve.NETWORKS) {
       List<MemoryCurve.Point> points = MemoryCurve.of(memory, network);
@@ -90,7 +92,12 @@ public final class BenchReport {
         List.of(json.readValue(dir.resolve("ops.json").toFile(), OpsBench.OpTiming[].class));
     List<MemoryCurve.Point> memory =
         List.of(json.readValue(dir.resolve("memory.json").toFile(), MemoryCurve.Point[].class));
-    drawPlots(dir, timings, ops, BenchPlots.REFERENCE_GFLOPS, memory, memoryHeapBytes);
+    Path vivitFile = dir.resolve("vivit_timings.json");
+    ViVitTimings vivit =
+        Files.isRegularFile(vivitFile)
+            ? json.readValue(vivitFile.toFile(), ViVitTimings.class)
+            : ViVitTimings.quoted(); // reports written before the file existed used these
+    drawPlots(dir, timings, ops, BenchPlots.REFERENCE_GFLOPS, memory, memoryHeapBytes, vivit);
   }
 
   /** Writes the folder under {@code results}; returns it. */
@@ -102,12 +109,20 @@ public final class BenchReport {
     json.writeValue(dir.resolve("end_to_end.json").toFile(), run.timings());
     json.writeValue(dir.resolve("ops.json").toFile(), run.ops());
     json.writeValue(dir.resolve("memory.json").toFile(), run.memory());
-    Files.writeString(dir.resolve("end_to_end.csv"), endToEndCsv(run.timings()));
+    Files.writeString(dir.resolve("end_to_end.csv"), endToEndCsv(run.timings(), run.vivit()));
+    json.writeValue(dir.resolve("vivit_timings.json").toFile(), run.vivit());
     Files.writeString(dir.resolve("ops.csv"), opsCsv(run.ops()));
     Files.writeString(dir.resolve("memory.csv"), memoryCsv(run.memory()));
     List<String> plotNotes = new ArrayList<>();
     try {
-      drawPlots(dir, run.timings(), run.ops(), run.peaks(), run.memory(), run.memoryHeapBytes());
+      drawPlots(
+          dir,
+          run.timings(),
+          run.ops(),
+          run.peaks(),
+          run.memory(),
+          run.memoryHeapBytes(),
+          run.vivit());
     } catch (IOException | RuntimeException | LinkageError e) {
       // a runtime without java.desktop (the jlinked GPU bundle) cannot draw; say so
       plotNotes.add("plots not drawn: " + e);
@@ -124,7 +139,7 @@ public final class BenchReport {
     index.put("folder", results.relativize(dir).toString());
     index.put("command", run.env().command());
     index.put("quick", run.quick());
-    index.put("ratios_vs_vivit", BenchSummary.headlineRatios(run.timings()));
+    index.put("ratios_vs_vivit", BenchSummary.headlineRatios(run.timings(), run.vivit()));
     Files.writeString(
         results.resolve("index.jsonl"),
         new ObjectMapper().writeValueAsString(index) + "\n",
@@ -134,13 +149,13 @@ public final class BenchReport {
     return dir;
   }
 
-  static String endToEndCsv(List<EndToEndBench.Timing> ts) {
+  static String endToEndCsv(List<EndToEndBench.Timing> ts, ViVitTimings vivit) {
     StringBuilder sb =
         new StringBuilder(
             "case,n,config,dtype,eigensolver,warmups,repeats,median_s,min_s,eigensolve_median_s,"
                 + "lanczos_products,eig_residual,vivit_s,speedup_vs_vivit,check,device\n");
     for (EndToEndBench.Timing t : ts) {
-      Double v = ViVitTimings.seconds(t.caseId(), t.dtype());
+      Double v = vivit.seconds(t.caseId(), t.dtype());
       sb.append(
           String.format(
               Locale.ROOT,

@@ -12,16 +12,18 @@ final class BenchSummary {
   /** The configurations whose numbers are compared with ViViT: the default CPU backend. */
   static final List<String> HEADLINE_CONFIGS = List.of("cpu-blas-float64", "cpu-blas-float32");
 
-  static final List<String> CASES = List.of("seed_n4", "mlp784_n32", "mlp784_n128", "mlp784_n512");
+  static final List<String> CASES =
+      List.of("seed_n4", "mlp784_n32", "mlp784_n128", "mlp784_n512", "fmnist_2c2d_n128");
 
   /** {@code "<case>/<dtype>" → ViViT seconds / vivit4j median seconds} for the default backend. */
-  static Map<String, Double> headlineRatios(List<EndToEndBench.Timing> timings) {
+  static Map<String, Double> headlineRatios(
+      List<EndToEndBench.Timing> timings, ViVitTimings vivit) {
     Map<String, Double> out = new LinkedHashMap<>();
     for (String c : CASES) {
       for (String config : HEADLINE_CONFIGS) {
         EndToEndBench.Timing t = find(timings, c, config);
         if (t != null) {
-          Double v = ViVitTimings.seconds(c, t.dtype());
+          Double v = vivit.seconds(c, t.dtype());
           if (v != null) {
             out.put(c + "/" + t.dtype(), Math.round(v / t.median() * 10) / 10.0);
           }
@@ -77,9 +79,13 @@ final class BenchSummary {
             "Median wall time of the whole `DirectionalDerivativesComputation` (forward + factor"
                 + " backpropagation + Gram eigensolve + γ/λ), after warm-up, in one warm JVM, on the"
                 + " default CPU backend (`cpu`, `--gemm auto` = native OpenBLAS, `--eigensolver"
-                + " auto`). ViViT's numbers are constants: ")
-        .append(ViVitTimings.SOURCE)
-        .append(". They were not re-measured here. Ratio = ViViT time / vivit4j time.\n\n");
+                + " auto`). ViViT's numbers: ")
+        .append(run.vivit().source())
+        .append(
+            run.vivit().measuredHere()
+                ? ", the same machine, just before this run."
+                : ". They were not measured side by side with this run.")
+        .append(" Ratio = ViViT time / vivit4j time.\n\n");
     sb.append(
         "| case | ViViT float64 | vivit4j float64 | ratio | ViViT float32 | vivit4j float32 |"
             + " ratio | goal | eigensolve: ViViT (f64 / f32) vs vivit4j (f64 / f32) |\n");
@@ -87,7 +93,13 @@ final class BenchSummary {
     for (String c : CASES) {
       EndToEndBench.Timing t64 = find(run.timings(), c, HEADLINE_CONFIGS.get(0));
       EndToEndBench.Timing t32 = find(run.timings(), c, HEADLINE_CONFIGS.get(1));
-      ViVitTimings.Entry v = ViVitTimings.TABLE.get(c);
+      ViVitTimings.Entry v = run.vivit().entry(c);
+      if (v == null && t64 == null && t32 == null) {
+        continue;
+      }
+      if (v == null) {
+        v = new ViVitTimings.Entry(null, null, "–");
+      }
       String label = t64 != null ? t64.caseLabel() : t32 != null ? t32.caseLabel() : c;
       sb.append("| ").append(label).append(" | ");
       sb.append(v.float64() == null ? "–" : seconds(v.float64())).append(" | ");

@@ -192,7 +192,8 @@ class BenchPiecesTest {
             java.util.Map.of(),
             memory,
             20L << 30,
-            List.of("note"));
+            List.of("note"),
+            ViVitTimings.quoted());
     Path dir = BenchReport.write(results, run);
     assertEquals("2026-01-02_abc1234_intel-xeon-processor-2c", dir.getFileName().toString());
     for (String f :
