@@ -11,6 +11,7 @@ import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.DeepObsCifar;
 import org.vivit4j.problems.DeepObsProblems;
 import org.vivit4j.problems.RandomProblems;
 
@@ -68,14 +69,36 @@ public record BenchCase(
         10);
   }
 
-  /** A case by network name ({@code mlp784} or {@code fmnist_2c2d}) and batch size. */
+  /**
+   * DeepOBS's cifar10_3c3d or cifar100_allcnnc ({@link DeepObsCifar}) on random data (seed 0),
+   * cross-entropy (mean), exact GGN, top-10.
+   */
+  public static BenchCase cifar(String network, int n) {
+    Problem p = DeepObsCifar.problem(network, 0, n, 10);
+    return new BenchCase(
+        network + "_n" + n,
+        network + " (DeepOBS, random data), CE mean, N=" + n + ", top-10",
+        p.network(),
+        p.loss(),
+        p.batch(),
+        10);
+  }
+
+  /**
+   * A case by network name ({@code mlp784}, {@code fmnist_2c2d}, {@code cifar10_3c3d}, {@code
+   * cifar100_allcnnc}) and batch size.
+   */
   public static BenchCase of(String network, int n) {
     return switch (network) {
       case "mlp784" -> mlp784(n);
       case "fmnist_2c2d" -> fmnist2c2d(n);
+      case "cifar10_3c3d", "cifar100_allcnnc" -> cifar(network, n);
       default ->
           throw new org.vivit4j.model.InvalidInputException(
-              "--network", "unknown network '" + network + "' (mlp784 or fmnist_2c2d)");
+              "--network",
+              "unknown network '"
+                  + network
+                  + "' (mlp784, fmnist_2c2d, cifar10_3c3d or cifar100_allcnnc)");
     };
   }
 }

@@ -15,6 +15,7 @@ import org.vivit4j.io.OutputFile;
 import org.vivit4j.io.ProblemWriter;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.onnx.OnnxImporter;
+import org.vivit4j.problems.DeepObsCifar;
 import org.vivit4j.problems.DeepObsProblems;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,13 +31,14 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Writes a DeepOBS problem file: fmnist_2c2d (2 conv + 2 linear layers, 3.27 M parameters),",
-      "exact top-k directional derivatives over all parameters."
+      "cifar10_3c3d (895 k), cifar100_allcnnc (1.39 M; both on random data), or one for an ONNX",
+      "model (--onnx); exact top-k directional derivatives over all parameters."
     })
 final class MakeProblemCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       arity = "0..1",
-      description = "the problem: fmnist_2c2d (none with --onnx)")
+      description = "fmnist_2c2d, cifar10_3c3d or cifar100_allcnnc (none with --onnx)")
   String problem;
 
   @Option(
@@ -102,18 +104,24 @@ final class MakeProblemCommand implements Callable<Integer> {
     if (problem == null) {
       throw new InvalidInputException("problem", "missing: give fmnist_2c2d, or --onnx FILE");
     }
-    if (!"fmnist_2c2d".equals(problem)) {
+    if (!List.of("fmnist_2c2d", "cifar10_3c3d", "cifar100_allcnnc").contains(problem)) {
       throw new InvalidInputException(
-          "problem", "unknown problem '" + problem + "' (known: fmnist_2c2d)");
+          "problem",
+          "unknown problem '" + problem + "' (known: fmnist_2c2d, cifar10_3c3d, cifar100_allcnnc)");
     }
     if (n < 1 || n > 60000) {
       throw new InvalidInputException("--n", "must be in [1, 60000], got " + n);
     }
-    if (k < 1 || k > 10 * n) {
-      throw new InvalidInputException("--k", "must be in [1, 10·N], got " + k);
+    int classes = problem.equals("cifar100_allcnnc") ? 100 : 10;
+    if (k < 1 || (long) k > (long) classes * n) {
+      throw new InvalidInputException(
+          "--k", "must be in [1, C·N] = [1, " + classes * n + "], got " + k);
     }
     Set<GgnOutput> listed = listedOutputs();
     OutputFile target = OutputFile.check("--out", out); // before the data is loaded
+    if (!problem.equals("fmnist_2c2d")) {
+      return writeCifar(target, listed);
+    }
     Path dir = data != null ? Path.of(data) : FashionMnist.DEBIAN_DIR;
     Dataset samples = null;
     if (!randomData) {
@@ -147,6 +155,37 @@ final class MakeProblemCommand implements Callable<Integer> {
             10 * n,
             10 * n,
             gen.dataSource(),
+            out);
+    return 0;
+  }
+
+  /** A DeepOBS CIFAR network on random data (the CIFAR sets are not packaged). */
+  private Integer writeCifar(OutputFile target, Set<GgnOutput> listed) throws Exception {
+    if (data != null || randomData) {
+      throw new InvalidInputException(
+          data != null ? "--data" : "--random-data",
+          problem + " always uses random inputs and labels (CIFAR is not packaged here)");
+    }
+    Problem p = DeepObsCifar.problem(problem, seed, n, k);
+    if (listed != null) {
+      p =
+          Problem.withOutputs(
+              p.name(), p.network(), p.loss(), p.batch(), p.options(), p.groups(), listed, null);
+    }
+    ProblemWriter.write(target, p, null);
+    long gram = (long) p.network().outputSize() * n;
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s: %d parameters, N = %d, Gram %d×%d, data: random N(0, 1) inputs and labels (seed"
+                + " %d; CIFAR is not packaged)%nwrote %s%n",
+            p.name(),
+            p.network().numParams(),
+            n,
+            gram,
+            gram,
+            seed,
             out);
     return 0;
   }
