@@ -3,7 +3,6 @@ package org.vivit4j.io;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -34,13 +33,7 @@ import org.vivit4j.api.SpectrumInfo;
 public final class ResultWriter {
   private ResultWriter() {}
 
-  /**
-   * Jackson's fast double writer (Schubfach: the shortest decimal that reads back to the same
-   * double) formats a value several times faster than {@code Double.toString} of JDK 17, which took
-   * most of the time of writing a 3.27 M-entry gradient as text.
-   */
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+  private static final JsonFactory FACTORY = new JsonFactory();
 
   /**
    * Writes {@code result} of {@code problem}; see {@link #write(OutputFile, String, String, List,
@@ -163,7 +156,6 @@ public final class ResultWriter {
       throws IOException {
     JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8);
     json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-    json.useDefaultPrettyPrinter();
     try (JsonGenerator g = new EncodedArrays.Generator(json, encoding)) {
       RunInfo run = result.runInfo();
       g.writeStartObject();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -131,11 +132,45 @@ class EncodedArraysTest {
     // Not always the shortest: Jackson's writer gives 1e23 as 9.999999999999999E22, which reads
     // back to the same double (bothEncodingsReadBackBitForBit has it among the awkward values).
     assertEquals(
-        "{\"values\":[1.0,-0.0,0.002,4.9E-324,1.0E-7,1.0E7],\"matrix\":[[0.5],[]]}",
+        "{\n  \"values\" : [ 1.0, -0.0, 0.002, 4.9E-324, 1.0E-7, 1.0E7 ],\n"
+            + "  \"matrix\" : [ [ 0.5 ], [ ] ]\n}",
         text(
             ArrayEncoding.TEXT,
             new double[] {1.0, -0.0, 2e-3, Double.MIN_VALUE, 1e-7, 1e7},
             new double[][] {{0.5}, {}}));
+  }
+
+  @Test
+  void longListsFormattedInParallelAreWhatJacksonWrites() throws IOException {
+    double[] values = awkwardAndRandom(2 * LongTextArrays.MIN_LENGTH + 5);
+    StringWriter parallel = new StringWriter();
+    try (JsonGenerator g =
+        new EncodedArrays.Generator(
+            JSON.getFactory().createGenerator(parallel), ArrayEncoding.TEXT)) {
+      g.writeStartObject();
+      g.writeFieldName("values");
+      LongTextArrays.write(g, values);
+      g.writeFieldName("matrix");
+      EncodedArrays.writeMatrix(g, new double[0][]);
+      g.writeEndObject();
+    }
+    String ours = parallel.toString();
+    assertEquals(ours, text(ArrayEncoding.TEXT, values, new double[0][]), "the path it takes");
+    StringWriter plain = new StringWriter();
+    try (JsonGenerator g = JSON.getFactory().createGenerator(plain)) {
+      g.useDefaultPrettyPrinter();
+      g.enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER.mappedFeature());
+      g.writeStartObject();
+      g.writeFieldName("values");
+      g.writeArray(values, 0, values.length);
+      g.writeFieldName("matrix");
+      g.writeStartArray();
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    assertEquals(plain.toString(), ours);
+    assertBitIdentical(
+        values, EncodedArrays.readDoubles(JSON.readTree(ours).get("values"), "values"), "parallel");
   }
 
   @Test
