@@ -85,8 +85,8 @@ final class SolveCommand implements Callable<Integer> {
       names = "--encode",
       defaultValue = "text",
       description =
-          "How the result's float arrays are written: text (JSON lists of shortest round-trip"
-              + " decimals) or base64 (the schema's encoded float64 arrays: exact, about half the"
+          "How the result's float arrays are written: text (JSON lists of decimals that read"
+              + " back to the same doubles) or base64 (the schema's encoded float64 arrays: exact, about half the"
               + " size and much faster to write). Default: ${DEFAULT-VALUE}")
   String encode;
 

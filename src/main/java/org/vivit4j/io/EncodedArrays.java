@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
+import java.io.InputStream;
 import java.util.Arrays;
 import org.vivit4j.model.InvalidInputException;
 
@@ -57,9 +55,7 @@ public final class EncodedArrays {
       }
       return;
     }
-    ByteBuffer bytes = littleEndian(values.length);
-    bytes.asDoubleBuffer().put(values);
-    writeObject(g, bytes.array(), values.length);
+    writeObject(g, new LittleEndianDoubles(new double[][] {values}), values.length);
   }
 
   /**
@@ -72,30 +68,23 @@ public final class EncodedArrays {
     if (encodingOf(g) == ArrayEncoding.TEXT) {
       g.writeStartArray();
       for (double[] row : rows) {
-        g.writeArray(row, 0, row.length);
+        writeDoubles(g, row); // eigenvectors are rows of millions of values
       }
       g.writeEndArray();
       return;
     }
     int columns = rows.length == 0 ? 0 : rows[0].length;
-    ByteBuffer bytes = littleEndian(Math.multiplyExact(rows.length, columns));
-    DoubleBuffer doubles = bytes.asDoubleBuffer();
     for (double[] row : rows) {
       if (row.length != columns) {
         throw new IllegalStateException(
             "a matrix with rows of " + columns + " and " + row.length + " values has no shape");
       }
-      doubles.put(row);
     }
-    writeObject(g, bytes.array(), rows.length, columns);
+    writeObject(g, new LittleEndianDoubles(rows), rows.length, columns);
   }
 
-  private static ByteBuffer littleEndian(int values) {
-    return ByteBuffer.allocate(Math.multiplyExact(values, Double.BYTES))
-        .order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static void writeObject(JsonGenerator g, byte[] data, int... shape) throws IOException {
+  private static void writeObject(JsonGenerator g, InputStream data, int... shape)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("encoding", "base64");
     g.writeStringField("dtype", "float64");
@@ -104,9 +93,54 @@ public final class EncodedArrays {
     g.writeArray(shape, 0, shape.length);
     g.writeFieldName("data");
     // Jackson's default variant is the standard alphabet with padding and no line breaks, which
-    // the schema's readers (java.util.Base64, Python's base64) decode as they are.
-    g.writeBinary(data);
+    // the schema's readers (java.util.Base64, Python's base64) decode as they are. The bytes are
+    // streamed (length -1: until the end), so no copy of an array is held, whatever its size.
+    g.writeBinary(data, -1);
     g.writeEndObject();
+  }
+
+  /**
+   * The IEEE-754 bits of the values of {@code rows}, row after row, little-endian, produced as they
+   * are read.
+   */
+  private static final class LittleEndianDoubles extends InputStream {
+    private final double[][] rows;
+    private int row;
+    private int column;
+    private long bits;
+    private int byteOfValue = Double.BYTES; // all bytes of the current value are out
+
+    LittleEndianDoubles(double[][] rows) {
+      this.rows = rows;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      int n = 0;
+      while (n < len && (byteOfValue < Double.BYTES || nextValue())) {
+        b[off + n++] = (byte) (bits >>> (8 * byteOfValue++));
+      }
+      return n == 0 && len > 0 ? -1 : n;
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    private boolean nextValue() {
+      while (row < rows.length && column == rows[row].length) {
+        row++;
+        column = 0;
+      }
+      if (row == rows.length) {
+        return false;
+      }
+      bits = Double.doubleToRawLongBits(rows[row][column++]);
+      byteOfValue = 0;
+      return true;
+    }
   }
 
   /**

@@ -20,9 +20,10 @@ import org.vivit4j.api.SpectrumInfo;
 /**
  * Writes a {@link ComputationResult} as a result file ({@code schema_version} 1, see {@code
  * docs/SCHEMA.md}). The layout of each group follows the golden files' {@code outputs.groups}.
- * Doubles are written in their shortest round-tripping form, so reading the file back gives
- * identical values; with {@link ArrayEncoding#BASE64} the float arrays are written as the schema's
- * base64 objects instead (exact by construction, and cheaper to write: see {@link ArrayEncoding}).
+ * Doubles are written as decimals that read back to the same doubles, bit for bit (Jackson's
+ * Schubfach writer, long lists formatted on every core: {@link LongTextArrays}); with {@link
+ * ArrayEncoding#BASE64} the float arrays are written as the schema's base64 objects instead (exact
+ * by construction, and cheaper to write: see {@link ArrayEncoding}).
  *
  * <p>Writing is atomic ({@link OutputFile}): the JSON goes to a temporary file in the target's
  * directory, which is then moved over the target; on any failure the temporary file is deleted, so
