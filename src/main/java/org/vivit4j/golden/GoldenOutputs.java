@@ -6,13 +6,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.vivit4j.io.EncodedArrays;
 import org.vivit4j.model.InvalidInputException;
 
 /**
  * The {@code outputs} part of a golden case (numbers computed by the real ViViT + BackPACK +
  * PyTorch in float64; schema in docs/SCHEMA.md), parsed for comparisons by the seed job and the
- * tests. A case that lacks a needed field, or has one of the wrong type or shape, is an {@link
- * InvalidInputException} naming the field, never a {@code NullPointerException}.
+ * tests. Every float array may be a list or the schema's base64 object ({@link EncodedArrays}), as
+ * in result files written with {@code --encode base64}. A case that lacks a needed field, or has
+ * one of the wrong type or shape, is an {@link InvalidInputException} naming the field, never a
+ * {@code NullPointerException}.
  */
 public record GoldenOutputs(
     double loss, double[] perSampleLosses, double[] grad, List<Group> groups, JsonNode root) {
@@ -132,6 +135,9 @@ public record GoldenOutputs(
   }
 
   private static double[] numbers(JsonNode a, String path) {
+    if (a.isObject()) {
+      return EncodedArrays.readDoubles(a, path);
+    }
     if (!a.isArray()) {
       throw new InvalidInputException(path, "must be an array of numbers");
     }
@@ -154,6 +160,9 @@ public record GoldenOutputs(
   }
 
   private static double[][] strictMatrix(JsonNode a, String path) {
+    if (a.isObject()) {
+      return EncodedArrays.readMatrix(a, path);
+    }
     if (!a.isArray()) {
       throw new InvalidInputException(path, "must be an array of rows");
     }
@@ -191,7 +200,14 @@ public record GoldenOutputs(
     return m;
   }
 
+  /**
+   * A float array of a golden or result file, as a list or an encoded object; a list's entries are
+   * read leniently ({@link JsonNode#asDouble()}).
+   */
   public static double[] doubles(JsonNode a) {
+    if (a.isObject()) {
+      return EncodedArrays.readDoubles(a, "");
+    }
     double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).asDouble();
@@ -207,7 +223,11 @@ public record GoldenOutputs(
     return out;
   }
 
+  /** A float matrix of a golden or result file, as a list of rows or an encoded object. */
   public static double[][] matrix(JsonNode a) {
+    if (a.isObject()) {
+      return EncodedArrays.readMatrix(a, "");
+    }
     double[][] out = new double[a.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = doubles(a.get(i));

@@ -21,8 +21,10 @@ import org.vivit4j.api.SpectrumInfo;
 /**
  * Writes a {@link ComputationResult} as a result file ({@code schema_version} 1, see {@code
  * docs/SCHEMA.md}). The layout of each group follows the golden files' {@code outputs.groups}.
- * Doubles are written in their shortest round-tripping form, so reading the file back gives
- * identical values.
+ * Doubles are written as decimals that read back to the same doubles, bit for bit (Jackson's
+ * Schubfach writer, long lists formatted on every core: {@link LongTextArrays}); with {@link
+ * ArrayEncoding#BASE64} the float arrays are written as the schema's base64 objects instead (exact
+ * by construction, and cheaper to write: see {@link ArrayEncoding}).
  *
  * <p>Writing is atomic ({@link OutputFile}): the JSON goes to a temporary file in the target's
  * directory, which is then moved over the target; on any failure the temporary file is deleted, so
@@ -43,6 +45,20 @@ public final class ResultWriter {
   public static void write(
       OutputFile target, Problem problem, List<String> commandLine, ComputationResult result)
       throws IOException {
+    write(target, problem, commandLine, result, ArrayEncoding.TEXT);
+  }
+
+  /**
+   * As {@link #write(OutputFile, Problem, List, ComputationResult)}, with the float arrays in
+   * {@code encoding}.
+   */
+  public static void write(
+      OutputFile target,
+      Problem problem,
+      List<String> commandLine,
+      ComputationResult result,
+      ArrayEncoding encoding)
+      throws IOException {
     List<String> outputs =
         problem.outputs() == null
             ? null
@@ -53,7 +69,8 @@ public final class ResultWriter {
         problem.computationClass(),
         outputs,
         commandLine,
-        withNotesFirst(problem.readWarnings(), result));
+        withNotesFirst(problem.readWarnings(), result),
+        encoding);
   }
 
   /** As {@link #write(OutputFile, Problem, List, ComputationResult)} to a path. */
@@ -110,7 +127,23 @@ public final class ResultWriter {
       List<String> commandLine,
       ComputationResult result)
       throws IOException {
-    writeChecked(target, problemName, computation, null, commandLine, result);
+    write(target, problemName, computation, commandLine, result, ArrayEncoding.TEXT);
+  }
+
+  /**
+   * As {@link #write(OutputFile, String, String, List, ComputationResult)}, with the float arrays
+   * ({@code per_sample_losses}, {@code grad} and every float list or matrix of a group, but not the
+   * signal-to-noise ratios, which may hold {@code null}) written in {@code encoding}.
+   */
+  public static void write(
+      OutputFile target,
+      String problemName,
+      String computation,
+      List<String> commandLine,
+      ComputationResult result,
+      ArrayEncoding encoding)
+      throws IOException {
+    writeChecked(target, problemName, computation, null, commandLine, result, encoding);
   }
 
   /** As above, with the problem's listed {@code outputs} (written after the class) or null. */
@@ -120,15 +153,18 @@ public final class ResultWriter {
       String computation,
       List<String> outputs,
       List<String> commandLine,
-      ComputationResult result)
+      ComputationResult result,
+      ArrayEncoding encoding)
       throws IOException {
+    Objects.requireNonNull(encoding, "encoding");
     Objects.requireNonNull(problemName, "problemName");
     Objects.requireNonNull(computation, "computation");
     Objects.requireNonNull(commandLine, "commandLine");
     Objects.requireNonNull(result.runInfo(), "result.runInfo");
     Objects.requireNonNull(result.groups(), "result.groups");
     checkFinite(result);
-    target.write(out -> writeJson(out, problemName, computation, outputs, commandLine, result));
+    target.write(
+        out -> writeJson(out, problemName, computation, outputs, commandLine, result, encoding));
   }
 
   /**
@@ -140,11 +176,12 @@ public final class ResultWriter {
       String computation,
       List<String> outputs,
       List<String> commandLine,
-      ComputationResult result)
+      ComputationResult result,
+      ArrayEncoding encoding)
       throws IOException {
-    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.useDefaultPrettyPrinter();
+    JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+    json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    try (JsonGenerator g = new EncodedArrays.Generator(json, encoding)) {
       RunInfo run = result.runInfo();
       g.writeStartObject();
       g.writeNumberField("schema_version", 1);
@@ -246,7 +283,7 @@ public final class ResultWriter {
   private static void writeDoubles(JsonGenerator g, String name, double[] values)
       throws IOException {
     g.writeFieldName(name);
-    g.writeArray(values, 0, values.length);
+    EncodedArrays.writeDoubles(g, values);
   }
 
   /**
@@ -275,11 +312,8 @@ public final class ResultWriter {
     if (rows == null) {
       return;
     }
-    g.writeArrayFieldStart(name);
-    for (double[] row : rows) {
-      g.writeArray(row, 0, row.length);
-    }
-    g.writeEndArray();
+    g.writeFieldName(name);
+    EncodedArrays.writeMatrix(g, rows);
   }
 
   private static void writeStrings(JsonGenerator g, String name, List<String> values)
@@ -340,7 +374,10 @@ public final class ResultWriter {
 
   private static void check(double[] values, String field) {
     for (int i = 0; i < values.length; i++) {
-      check(values[i], field + "[" + i + "]");
+      // the element's name is built only for a bad value: millions of names cost a second
+      if (!Double.isFinite(values[i])) {
+        check(values[i], field + "[" + i + "]");
+      }
     }
   }
 

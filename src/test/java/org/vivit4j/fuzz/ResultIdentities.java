@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.api.Problem;
+import org.vivit4j.io.EncodedArrays;
 import org.vivit4j.testing.Tolerances;
 
 /**
@@ -109,6 +110,9 @@ final class ResultIdentities {
   }
 
   static double[] doubles(JsonNode a) {
+    if (a.isObject()) { // a result written with --encode base64
+      return EncodedArrays.readDoubles(a, "");
+    }
     double[] out = new double[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).asDouble();
@@ -127,6 +131,9 @@ final class ResultIdentities {
   static double[][] matrix(JsonNode a) {
     if (a == null) {
       return null;
+    }
+    if (a.isObject()) {
+      return EncodedArrays.readMatrix(a, "");
     }
     double[][] out = new double[a.size()][];
     for (int i = 0; i < out.length; i++) {
