@@ -199,6 +199,13 @@ final class MakeProblemCommand implements Callable<Integer> {
     }
     Set<GgnOutput> listed = listedOutputs();
     OutputFile target = OutputFile.check("--out", out, "--onnx", onnx);
+    // nor may it replace the data it is made from
+    if (data != null && !data.equals("fashion-mnist")) {
+      OutputFile.check("--out", out, "--data", Path.of(data));
+    }
+    if (labels != null) {
+      OutputFile.check("--out", out, "--labels", labels);
+    }
     OnnxImporter.Imported imported = OnnxProblemMaker.importModel(onnx);
     String stem = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
     OnnxProblemMaker.Made made =

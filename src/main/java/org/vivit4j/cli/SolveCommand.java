@@ -133,9 +133,14 @@ final class SolveCommand implements Callable<Integer> {
     InputFile.check("--problem", problemFile);
     OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
     long readStart = System.nanoTime();
-    Problem problem0 =
-        ProblemReader.parse(
-            InputFile.readText("--problem", problemFile), problemFile.toAbsolutePath().getParent());
+    String text = InputFile.readText("--problem", problemFile);
+    Path problemDir = problemFile.toAbsolutePath().getParent();
+    Path modelFile = ProblemReader.referencedModelFile(text, problemDir);
+    if (modelFile != null) {
+      // the result must not replace the model the problem reads (checked before any work)
+      OutputFile.check("--out", outFile, "the problem's model.path", modelFile);
+    }
+    Problem problem0 = ProblemReader.parse(text, problemDir);
     Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     try (Backend backend = backendOptions.create();

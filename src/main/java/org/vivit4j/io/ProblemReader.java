@@ -79,6 +79,41 @@ public final class ProblemReader {
   }
 
   /**
+   * The file a problem's {@code model} names ({@code {"format": "onnx", "path": ...}}, resolved
+   * against {@code baseDir}), or {@code null} when the model is inline or the text is not such a
+   * problem. Found by streaming over the top-level keys without building the tree, so a command can
+   * refuse an output path onto it before the problem is read and computed.
+   */
+  public static Path referencedModelFile(String json, Path baseDir) {
+    try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+        if (key.equals("model") && value == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+          // streamed too (the mapper refuses trailing tokens after a tree it reads)
+          while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String k = p.currentName();
+            com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+            if (k.equals("path") && v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+              Path file = Path.of(p.getText());
+              return file.isAbsolute() || baseDir == null ? file : baseDir.resolve(file);
+            }
+            p.skipChildren();
+          }
+          return null;
+        }
+        p.skipChildren();
+      }
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      return null; // the reader reports what is wrong with the file
+    }
+    return null;
+  }
+
+  /**
    * Parses and validates a problem given as JSON text read from a file in {@code baseDir}, against
    * which a model reference's relative path is resolved ({@code null}: relative paths are refused).
    *

@@ -70,17 +70,25 @@ class MakeProblemOnnxTest {
   }
 
   @Test
-  void badCombinationsAreOneLine() {
-    String onnx = SRC.resolve("mlp.onnx").toString();
-    String x = SRC.resolve("mlp.x.npy").toString();
+  void badCombinationsAreOneLine() throws Exception {
+    // copies: a regression that wrote onto an input must not destroy the shipped files
+    Path in = Files.createDirectories(dir.resolve("in"));
+    for (String f : new String[] {"mlp.onnx", "mlp.x.npy", "mlp.y.npy", "resnet_tiny.onnx"}) {
+      Files.copy(SRC.resolve(f), in.resolve(f));
+    }
+    String onnx = in.resolve("mlp.onnx").toString();
+    String x = in.resolve("mlp.x.npy").toString();
     String out = dir.resolve("p.json").toString();
+    String y = in.resolve("mlp.y.npy").toString();
     String[][] cases = {
       {"make-problem", "--onnx", onnx, "--data", x, "--out", out},
       {"make-problem", "fmnist_2c2d", "--onnx", onnx, "--out", out},
       {"make-problem", "--onnx", onnx, "--data", x, "--labels", x, "--n", "2", "--out", out},
       {"make-problem", "--onnx", onnx, "--data", x, "--labels", x, "--n", "9", "--out", out},
-      {"make-problem", "--onnx", SRC.resolve("resnet_tiny.onnx").toString(), "--out", out},
+      {"make-problem", "--onnx", in.resolve("resnet_tiny.onnx").toString(), "--out", out},
       {"make-problem", "--onnx", onnx, "--out", onnx},
+      {"make-problem", "--onnx", onnx, "--data", x, "--labels", y, "--n", "2", "--out", x},
+      {"make-problem", "--onnx", onnx, "--data", x, "--labels", y, "--n", "2", "--out", y},
       {"make-problem", "--onnx", onnx, "--loss", "hinge", "--data", x, "--labels", x, "--out", out}
     };
     String[] starts = {
@@ -90,6 +98,8 @@ class MakeProblemOnnxTest {
       "error: --n: is 9 but",
       "error: --onnx: node '/stem/stem.1/BatchNormalization'",
       "error: --out: ",
+      "error: --out: " + x + ": is the input file (--data)",
+      "error: --out: " + y + ": is the input file (--labels)",
       "error: --loss: unknown loss 'hinge'"
     };
     for (int i = 0; i < cases.length; i++) {
@@ -98,6 +108,12 @@ class MakeProblemOnnxTest {
       assertTrue(r.err().startsWith(starts[i]), r.err());
       assertEquals(1, r.err().strip().split("\n").length, r.err());
       assertTrue(Files.notExists(dir.resolve("p.json")));
+    }
+    for (String f : new String[] {"mlp.onnx", "mlp.x.npy", "mlp.y.npy"}) {
+      assertTrue(
+          java.util.Arrays.equals(
+              Files.readAllBytes(SRC.resolve(f)), Files.readAllBytes(in.resolve(f))),
+          f + " untouched");
     }
   }
 }

@@ -120,6 +120,27 @@ class OnnxProblemTest {
   }
 
   @Test
+  void theResultMayNotReplaceTheModelFile() throws Exception {
+    ObjectNode p = onnxProblem("mlp");
+    Path file = dir.resolve("p.json");
+    JSON.writeValue(file.toFile(), p);
+    byte[] model = Files.readAllBytes(dir.resolve("net.onnx"));
+    CliRun r =
+        CliRun.of(
+            "solve", "--problem", file.toString(), "--out", dir.resolve("net.onnx").toString());
+    assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "error: --out: "
+                    + dir.resolve("net.onnx")
+                    + ": is the input file (the"
+                    + " problem's model.path)"),
+        r.err());
+    assertTrue(java.util.Arrays.equals(model, Files.readAllBytes(dir.resolve("net.onnx"))));
+  }
+
+  @Test
   void theModelMayBeInlineAsBase64() throws Exception {
     ObjectNode p = onnxProblem("mlp");
     byte[] bytes = Files.readAllBytes(dir.resolve("net.onnx"));
