@@ -126,10 +126,10 @@ final class InputChecks {
     for (int i = 0; i < net.layers().size(); i++) {
       LayerSpec layer = net.layers().get(i);
       String at = "model[" + i + "].";
-      if (layer instanceof ActivationSpec a && a.activation().paramName() != null) {
-        if (!Double.isFinite(a.param())) {
-          throw new InvalidInputException(
-              at + a.activation().paramName(), "is " + a.param() + "; it must be finite");
+      if (layer instanceof ActivationSpec a) {
+        String problem = a.activation().paramProblem(a.param());
+        if (problem != null) {
+          throw new InvalidInputException(at + a.activation().paramName(), problem);
         }
       } else if (layer instanceof DropoutSpec d && !(d.p() >= 0 && d.p() <= 1)) {
         throw new InvalidInputException(at + "p", "is " + d.p() + " but must lie in [0, 1]");

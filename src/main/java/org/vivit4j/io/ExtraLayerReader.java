@@ -3,6 +3,7 @@ package org.vivit4j.io;
 import static org.vivit4j.io.JsonFields.at;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.DropoutSpec;
@@ -24,7 +25,11 @@ final class ExtraLayerReader {
     return new IdentitySpec();
   }
 
-  /** An activation; leaky_relu takes {@code negative_slope}, elu {@code alpha} (PyTorch's). */
+  /**
+   * An activation with its hyper-parameter as {@link Activation#param()} names it (leaky_relu's
+   * {@code negative_slope}, elu's {@code alpha}: PyTorch's): a finite number, or one of the named
+   * choices; absent means PyTorch's default.
+   */
   static ActivationSpec readActivation(JsonNode node, String path, Activation activation) {
     String key = activation.paramName();
     String what = "a " + activation.typeName() + " layer";
@@ -34,8 +39,19 @@ final class ExtraLayerReader {
     }
     JsonFields.onlyKeys(node, path, what, "type", key);
     JsonNode v = JsonFields.optional(node, key);
-    double param = v == null ? activation.defaultParam() : JsonFields.finiteValue(v, at(path, key));
-    return new ActivationSpec(activation, param);
+    if (v == null) {
+      return new ActivationSpec(activation);
+    }
+    List<String> choices = activation.param().choices();
+    if (choices.isEmpty()) {
+      return new ActivationSpec(activation, JsonFields.finiteValue(v, at(path, key)));
+    }
+    String choice = JsonFields.stringValue(v, at(path, key));
+    if (!choices.contains(choice)) {
+      throw new InvalidInputException(
+          at(path, key), "is '" + choice + "'; expected one of " + String.join(", ", choices));
+    }
+    return new ActivationSpec(activation, choices.indexOf(choice));
   }
 
   /** Dropout: {@code p} in [0, 1] (default 0.5); the identity at evaluation. */

@@ -51,9 +51,19 @@ final class ModelReader {
               at(path, "type"),
               "unknown layer type '"
                   + type
-                  + "'; expected one of linear, conv2d, maxpool2d, avgpool2d, relu, sigmoid, tanh,"
-                  + " leaky_relu, elu, selu, identity, dropout, layernorm, flatten");
+                  + "'; expected one of linear, conv2d, maxpool2d, avgpool2d, "
+                  + activationNames()
+                  + ", identity, dropout, layernorm, flatten");
     };
+  }
+
+  /** {@code relu, sigmoid, …}: every activation's type name, in declaration order. */
+  private static String activationNames() {
+    List<String> names = new ArrayList<>();
+    for (Activation a : Activation.values()) {
+      names.add(a.typeName());
+    }
+    return String.join(", ", names);
   }
 
   private static LinearSpec readLinear(JsonNode node, String path) {

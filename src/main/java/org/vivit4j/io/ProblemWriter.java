@@ -187,7 +187,11 @@ public final class ProblemWriter {
       g.writeNumberField("end_dim", f.endDim());
     } else if (layer instanceof ActivationSpec a) {
       if (a.activation().paramName() != null) {
-        g.writeNumberField(a.activation().paramName(), a.param());
+        if (a.activation().param().choices().isEmpty()) {
+          g.writeNumberField(a.activation().paramName(), a.param());
+        } else {
+          g.writeStringField(a.activation().paramName(), a.activation().paramText(a.param()));
+        }
       }
     } else if (layer instanceof DropoutSpec d) {
       g.writeNumberField("p", d.p());

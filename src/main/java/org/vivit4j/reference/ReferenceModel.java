@@ -28,12 +28,6 @@ import org.vivit4j.model.Reduction;
 final class ReferenceModel {
   private ReferenceModel() {}
 
-  /** SELU's {@code α}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_ALPHA = 1.6732632423543772848170429916717;
-
-  /** SELU's scale {@code λ}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_SCALE = 1.0507009873554804934193349852946;
-
   /**
    * Checks that every layer and the loss are supported and consistent with the batch.
    *
@@ -114,8 +108,9 @@ final class ReferenceModel {
       if (a.activation() == null) {
         throw new IllegalArgumentException(where + ": activation must be set");
       }
-      if (!Double.isFinite(a.param())) {
-        throw new IllegalArgumentException(where + ": the activation parameter must be finite");
+      String problem = a.activation().paramProblem(a.param());
+      if (problem != null) {
+        throw new IllegalArgumentException(where + ": the activation parameter " + problem);
       }
     } else if (layer instanceof IdentitySpec) {
       // nothing to check
@@ -236,15 +231,7 @@ final class ReferenceModel {
           a = ConvOps.addChannelBias(a, params.get(p++));
         }
       } else if (layer instanceof ActivationSpec act) {
-        a =
-            switch (act.activation()) {
-              case RELU -> Ops.relu(a);
-              case SIGMOID -> Ops.sigmoid(a);
-              case TANH -> Ops.tanh(a);
-              case LEAKY_RELU -> Ops.leakyRelu(a, act.param());
-              case ELU -> Ops.elu(a, act.param(), 1.0);
-              case SELU -> Ops.elu(a, SELU_ALPHA, SELU_SCALE);
-            };
+        a = ReferenceActivations.apply(act, a);
       } else if (layer instanceof FlattenSpec) {
         a = Ops.reshape(a, a.numel());
       } else if (layer instanceof IdentitySpec || layer instanceof DropoutSpec) {
