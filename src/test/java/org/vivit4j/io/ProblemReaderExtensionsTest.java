@@ -189,7 +189,8 @@ class ProblemReaderExtensionsTest {
 
   @Test
   void unknownLayerTypeListsTheNewOnes() {
-    var e = assertInvalid(withHidden(node("gelu")), "model[1].type", "unknown layer type 'gelu'");
+    var e =
+        assertInvalid(withHidden(node("swiglu")), "model[1].type", "unknown layer type 'swiglu'");
     assertInstanceOf(org.vivit4j.model.InvalidInputException.class, e);
     assertEquals(true, e.getMessage().contains("layernorm"));
   }
