@@ -12,6 +12,7 @@ import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.UnflattenSpec;
 
 /**
  * The reference's registry of layer types, one entry per spec class: its own checks of the spec
@@ -61,6 +62,15 @@ final class ReferenceLayers {
               ReferenceLayers::checkFlatten,
               (f, a, p) -> Ops.reshape(a, a.numel())),
           new Entry<>(IdentitySpec.class, (s, in, where) -> {}, (s, a, p) -> a),
+          new Entry<>(
+              UnflattenSpec.class,
+              (u, in, where) -> {
+                if (in.length != 1 || Node.numel(u.unflattenedSize()) != in[0]) {
+                  throw new IllegalArgumentException(
+                      where + ": unflattened_size must hold the values of the flat input");
+                }
+              },
+              (u, a, p) -> Ops.reshape(a, u.unflattenedSize())),
           // dropout is the identity in evaluation mode
           new Entry<>(DropoutSpec.class, ReferenceLayers::checkDropout, (d, a, p) -> a),
           new Entry<>(

@@ -25,7 +25,8 @@ public final class LayerTypes {
           new IdentityType(),
           new DropoutType(),
           new LayerNormType(),
-          new FlattenType());
+          new FlattenType(),
+          new UnflattenType());
 
   /** The type reading problem-file name {@code name}, or {@code null}. */
   public static LayerType<?> named(String name) {
