@@ -6,29 +6,17 @@
  *   The Jacobian-transposed product of an element-wise activation, in place on the factor
  *   rows (n · C̃ + c) of sample n = i / block, with z the activation's input.
  *
- *   act = 0: ReLU       φ'(z) = 1 if z > 0 else 0  (φ'(0) = 0, as PyTorch)
- *   act = 1: sigmoid    φ'(z) = σ(z) (1 − σ(z)) = e / (1 + e)²  with e = exp(−|z|)
- *   act = 2: tanh       φ'(z) = 1 − tanh²(z)    = 4e / (1 + e)²  with e = exp(−2|z|)
- *   act = 3: LeakyReLU  φ'(z) = 1 if z > 0 else param            (param = negative_slope)
- *   act = 4: ELU        φ'(z) = 1 if z > 0 else param · exp(z)   (param = alpha)
- *   act = 5: SELU       φ'(z) = λ if z > 0 else λα · exp(z)      (PyTorch's fixed λ, α)
+ *   act = the ordinal of org.vivit4j.model.Activation; φ' of each activation is defined once
+ *   there (Activation.openClDerivative: statements assigning d from x and param) and filled in
+ *   below by org.vivit4j.opencl.ActivationKernelSource before the program is built, one branch
+ *   per activation. param is the activation's hyper-parameter as a float (negative_slope, alpha).
  * At z = 0 the z ≤ 0 branch is taken, as in PyTorch's backward.
- * The exp(−|z|) forms avoid the cancellation of 1 − σ and 1 − tanh² in float32 when |z| is
- * large, so the result keeps a small relative error.
+ * The definitions keep a small relative error where φ' is tiny (sigmoid as e / (1 + e)² with
+ * e = exp(−|z|), not σ (1 − σ), which cancels in float32 when |z| is large).
  *
  * Launch grid (1-D): one work item per element of b, id = i · cols + f;
  *   global = rows · cols rounded up to a multiple of the local size; ids past the end return.
  */
-#define ACT_RELU 0
-#define ACT_SIGMOID 1
-#define ACT_TANH 2
-#define ACT_LEAKY_RELU 3
-#define ACT_ELU 4
-#define ACT_SELU 5
-
-#define SELU_SCALE 1.0507009873554804934f
-#define SELU_SCALE_ALPHA 1.7580993408473768599f
-
 __kernel void scale_by_activation_derivative(const int rows, const int cols, const int block,
                                              const int act, const float param,
                                              __global float *b, __global const float *z) {
@@ -40,22 +28,6 @@ __kernel void scale_by_activation_derivative(const int rows, const int cols, con
   const int f = id - i * cols;
   const float x = z[(i / block) * cols + f];
   float d;
-  if (act == ACT_RELU) {
-    d = x > 0.0f ? 1.0f : 0.0f;
-  } else if (act == ACT_SIGMOID) {
-    const float e = exp(-fabs(x));
-    const float s = 1.0f + e;
-    d = e / (s * s);
-  } else if (act == ACT_TANH) {
-    const float e = exp(-2.0f * fabs(x));
-    const float s = 1.0f + e;
-    d = 4.0f * e / (s * s);
-  } else if (act == ACT_LEAKY_RELU) {
-    d = x > 0.0f ? 1.0f : param;
-  } else if (act == ACT_ELU) {
-    d = x > 0.0f ? 1.0f : param * exp(x);
-  } else {
-    d = x > 0.0f ? SELU_SCALE : SELU_SCALE_ALPHA * exp(x);
-  }
+  /* ACTIVATION_DERIVATIVES: one `if (act == k) { ... }` branch per activation */
   b[id] *= d;
 }

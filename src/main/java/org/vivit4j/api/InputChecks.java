@@ -3,12 +3,8 @@ package org.vivit4j.api;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.InvalidInputException;
-import org.vivit4j.model.LayerNormSpec;
-import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -118,38 +114,14 @@ final class InputChecks {
   }
 
   /**
-   * Hyper-parameters of layers built through the API (the problem reader checks the same): finite
-   * activation parameters, dropout {@code p ∈ [0, 1]}, LayerNorm {@code eps > 0} and parameters of
-   * {@code prod(normalized_shape)} values, a bias only with a weight.
+   * Hyper-parameters of layers built through the API (the problem reader checks the same), each
+   * spec's own {@link org.vivit4j.model.LayerSpec#checkHyperParameters}: finite activation
+   * parameters, dropout {@code p ∈ [0, 1]}, LayerNorm {@code eps > 0} and parameters of {@code
+   * prod(normalized_shape)} values, a bias only with a weight.
    */
   static void checkLayers(NetworkSpec net) {
     for (int i = 0; i < net.layers().size(); i++) {
-      LayerSpec layer = net.layers().get(i);
-      String at = "model[" + i + "].";
-      if (layer instanceof ActivationSpec a && a.activation().paramName() != null) {
-        if (!Double.isFinite(a.param())) {
-          throw new InvalidInputException(
-              at + a.activation().paramName(), "is " + a.param() + "; it must be finite");
-        }
-      } else if (layer instanceof DropoutSpec d && !(d.p() >= 0 && d.p() <= 1)) {
-        throw new InvalidInputException(at + "p", "is " + d.p() + " but must lie in [0, 1]");
-      } else if (layer instanceof LayerNormSpec ln) {
-        if (!(ln.eps() > 0) || Double.isInfinite(ln.eps())) {
-          throw new InvalidInputException(at + "eps", "is " + ln.eps() + " but must be > 0");
-        }
-        int m = ln.groupSize();
-        if (ln.weight() != null && ln.weight().length != m) {
-          throw new InvalidInputException(
-              at + "weight", "has " + ln.weight().length + " values, expected " + m);
-        }
-        if (ln.bias() != null && (ln.weight() == null || ln.bias().length != m)) {
-          throw new InvalidInputException(
-              at + "bias",
-              ln.weight() == null
-                  ? "needs a weight (elementwise_affine)"
-                  : "has " + ln.bias().length + " values, expected " + m);
-        }
-      }
+      net.layers().get(i).checkHyperParameters("model[" + i + "]");
     }
   }
 

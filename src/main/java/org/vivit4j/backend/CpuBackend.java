@@ -533,6 +533,7 @@ public final class CpuBackend implements Backend {
       throw new IllegalArgumentException("scaleByActivationDerivative: shapes do not match");
     }
     boolean f32 = f32();
+    float paramF32 = (float) param;
     int cols = b.cols;
     // φ'(z) of a sample is evaluated once and applied to its `block` factor rows.
     Rows.forEach(
@@ -541,7 +542,8 @@ public final class CpuBackend implements Backend {
         s -> {
           double[] d = new double[cols];
           for (int f = 0; f < cols; f++) {
-            d[f] = ActivationMath.derivative(act, param, z.data[s * cols + f], f32);
+            double x = z.data[s * cols + f];
+            d[f] = f32 ? act.derivativeF32((float) x, paramF32) : act.derivative(x, param);
           }
           for (int i = s * block; i < (s + 1) * block; i++) {
             int row = i * cols;

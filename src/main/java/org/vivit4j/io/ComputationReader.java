@@ -1,6 +1,6 @@
 package org.vivit4j.io;
 
-import static org.vivit4j.io.JsonFields.at;
+import static org.vivit4j.json.JsonFields.at;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,6 +16,7 @@ import org.vivit4j.api.Damping;
 import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
+import org.vivit4j.json.JsonFields;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import org.vivit4j.json.JsonArrays;
+import org.vivit4j.json.JsonFields;
 import org.vivit4j.model.InvalidInputException;
 
 /**

@@ -3,6 +3,7 @@ package org.vivit4j.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Base64;
+import org.vivit4j.json.JsonFields;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.onnx.OnnxImportException;
 import org.vivit4j.onnx.OnnxImporter;

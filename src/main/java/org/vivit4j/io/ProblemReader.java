@@ -1,6 +1,6 @@
 package org.vivit4j.io;
 
-import static org.vivit4j.io.JsonFields.at;
+import static org.vivit4j.json.JsonFields.at;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.vivit4j.api.Problem;
+import org.vivit4j.json.JsonArrays;
+import org.vivit4j.json.JsonFields;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;

@@ -13,16 +13,8 @@ import org.vivit4j.api.Criterion;
 import org.vivit4j.api.GgnOutput;
 import org.vivit4j.api.ParamGroup;
 import org.vivit4j.api.Problem;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AvgPool2dSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.DropoutSpec;
-import org.vivit4j.model.FlattenSpec;
-import org.vivit4j.model.IdentitySpec;
-import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.layers.types.LayerTypes;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
-import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
 
 /**
@@ -194,77 +186,7 @@ public final class ProblemWriter {
   }
 
   private static void writeLayer(JsonGenerator g, LayerSpec layer) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("type", layer.type());
-    if (layer instanceof LinearSpec l) {
-      g.writeNumberField("in", l.in());
-      g.writeNumberField("out", l.out());
-      g.writeFieldName("weight");
-      writeArray(g, l.weight(), new int[] {l.out(), l.in()}, null);
-      writeBias(g, l.bias());
-    } else if (layer instanceof Conv2dSpec c) {
-      g.writeNumberField("in_channels", c.inChannels());
-      g.writeNumberField("out_channels", c.outChannels());
-      writePair(g, "kernel_size", c.kernelSize());
-      writePair(g, "stride", c.stride());
-      writePair(g, "padding", c.padding());
-      writePair(g, "dilation", c.dilation());
-      g.writeNumberField("groups", 1);
-      g.writeFieldName("weight");
-      int[] shape = {c.outChannels(), c.inChannels(), c.kernelSize()[0], c.kernelSize()[1]};
-      writeArray(g, c.weight(), shape, null);
-      writeBias(g, c.bias());
-    } else if (layer instanceof MaxPool2dSpec m) {
-      writePair(g, "kernel_size", m.kernelSize());
-      writePair(g, "stride", m.stride());
-      writePair(g, "padding", m.padding());
-      writePair(g, "dilation", m.dilation());
-    } else if (layer instanceof AvgPool2dSpec a) {
-      writePair(g, "kernel_size", a.kernelSize());
-      writePair(g, "stride", a.stride());
-      writePair(g, "padding", a.padding());
-    } else if (layer instanceof FlattenSpec f) {
-      g.writeNumberField("start_dim", f.startDim());
-      g.writeNumberField("end_dim", f.endDim());
-    } else if (layer instanceof ActivationSpec a) {
-      if (a.activation().paramName() != null) {
-        g.writeNumberField(a.activation().paramName(), a.param());
-      }
-    } else if (layer instanceof DropoutSpec d) {
-      g.writeNumberField("p", d.p());
-    } else if (layer instanceof LayerNormSpec ln) {
-      g.writeFieldName("normalized_shape");
-      g.writeArray(ln.normalizedShape(), 0, ln.normalizedShape().length);
-      g.writeNumberField("eps", ln.eps());
-      g.writeBooleanField("elementwise_affine", ln.weight() != null);
-      if (ln.weight() != null) {
-        g.writeFieldName("weight");
-        writeArray(g, ln.weight(), ln.normalizedShape(), null);
-        g.writeFieldName("bias");
-        if (ln.bias() == null) {
-          g.writeNull();
-        } else {
-          writeArray(g, ln.bias(), ln.normalizedShape(), null);
-        }
-      }
-    } else if (!(layer instanceof IdentitySpec)) {
-      throw new IllegalArgumentException("cannot write a layer of type " + layer.type());
-    }
-    g.writeEndObject();
-  }
-
-  private static void writeBias(JsonGenerator g, double[] bias) throws IOException {
-    g.writeFieldName("bias");
-    if (bias == null) {
-      g.writeNull();
-    } else {
-      writeArray(g, bias, new int[] {bias.length}, null);
-    }
-  }
-
-  private static void writePair(JsonGenerator g, String key, int[] pair) throws IOException {
-    g.writeFieldName(key);
-    g.writeArray(pair, 0, 2);
+    LayerTypes.write(g, layer, (gen, values, shape) -> writeArray(gen, values, shape, null));
   }
 
   /** Nested lists for small arrays, else the narrowest exact base64 encoding. */

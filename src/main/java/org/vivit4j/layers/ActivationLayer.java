@@ -1,6 +1,5 @@
 package org.vivit4j.layers;
 
-import org.vivit4j.backend.ActivationMath;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.model.Activation;
 
@@ -32,7 +31,7 @@ public final class ActivationLayer extends Layer {
   protected double[] forwardImpl(double[] in, int n) {
     double[] out = new double[in.length];
     for (int i = 0; i < in.length; i++) {
-      out[i] = ActivationMath.value(activation, param, in[i]);
+      out[i] = activation.value(in[i], param);
     }
     return out;
   }
@@ -41,7 +40,7 @@ public final class ActivationLayer extends Layer {
   protected double[] backpropGradientImpl(double[] in, double[] deltaOut, int n) {
     double[] out = new double[in.length];
     for (int i = 0; i < in.length; i++) {
-      out[i] = deltaOut[i] * ActivationMath.derivative(activation, param, in[i], false);
+      out[i] = deltaOut[i] * activation.derivative(in[i], param);
     }
     return out;
   }
@@ -57,7 +56,10 @@ public final class ActivationLayer extends Layer {
 
   @Override
   public String toString() {
-    String p = activation.paramName() == null ? "" : ", " + activation.paramName() + "=" + param;
+    String p =
+        activation.paramName() == null
+            ? ""
+            : ", " + activation.paramName() + "=" + activation.paramText(param);
     return activation.typeName() + "(" + inSize + p + ")";
   }
 }

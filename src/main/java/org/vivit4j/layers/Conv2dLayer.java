@@ -110,6 +110,22 @@ public final class Conv2dLayer extends Layer {
     return ctx.cached("biasFactor", () -> ctx.backend().sumGroups(ctx.factorOut(), o));
   }
 
+  /**
+   * Weight: row r is {@code Σ_t b_r[:, t] ⊗ u_{s,t}} with {@code u} the unfolded input patches
+   * ({@code convUnfold} + {@code batchedMul}), {@code [O·C·kh·kw]}; bias: {@code Σ_t b_r[:, t]}.
+   * The fused Gram ({@link ConvWeightGram}), cross terms and {@code V·w} below are preferred.
+   */
+  @Override
+  protected DeviceMatrix paramJacTImpl(
+      LayerContext ctx, DeviceMatrix b, int[] samples, int block, int tensor) {
+    if (tensor == 1) {
+      return ctx.backend().sumGroups(b, o);
+    }
+    try (DeviceMatrix u = ConvWeightGram.unfold(ctx, samples, 0, samples.length, g)) {
+      return ctx.backend().batchedMul(b, u, block, o);
+    }
+  }
+
   @Override
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
     Backend be = ctx.backend();

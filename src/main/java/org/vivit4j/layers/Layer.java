@@ -151,6 +151,92 @@ public abstract class Layer implements AutoCloseable {
     return applyFactorImpl(ctx, factorOut, tensor, w);
   }
 
+  /**
+   * Jᵀ for the parameters: row {@code r} of the result is {@code J_{p, s}ᵀ b_r}, the
+   * Jacobian-transposed product of local tensor {@code tensor} for sample {@code s = samples[r /
+   * block]} applied to the output-side row {@code b_r}; {@code [rows(b) × paramSize(tensor)]},
+   * PyTorch's layout, a new matrix the caller owns. With {@code b = B_out}, {@code samples = S},
+   * {@code block = C̃} this is the tensor's factor {@code V_p}; with {@code b = Δ_T}, {@code
+   * samples = T}, {@code block = 1} the per-sample gradients {@code G_p}. The Gram contribution,
+   * cross terms and {@code V·w} follow from it generically ({@link #accumulateGramGeneric}, {@link
+   * #accumulateCrossTermsGeneric}, {@link #applyFactorGeneric}); a layer may override those with
+   * fused contractions that never form {@code V_p}.
+   */
+  public final DeviceMatrix paramJacT(
+      LayerContext ctx, DeviceMatrix b, int[] samples, int block, int tensor) {
+    checkTensor(tensor);
+    if (b.cols() != outSize || block < 1 || (long) samples.length * block != b.rows()) {
+      throw new IllegalArgumentException(
+          "paramJacT: b is "
+              + b.rows()
+              + "×"
+              + b.cols()
+              + ", "
+              + samples.length
+              + " samples × "
+              + block);
+    }
+    return paramJacTImpl(ctx, b, samples, block, tensor);
+  }
+
+  /** See {@link #paramJacT}; layers with parameters define it. */
+  protected DeviceMatrix paramJacTImpl(
+      LayerContext ctx, DeviceMatrix b, int[] samples, int block, int tensor) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " defines no paramJacT");
+  }
+
+  /** {@code V_p} of the GGN samples, made once per context. */
+  private DeviceMatrix paramFactorGeneric(LayerContext ctx, int tensor) {
+    return ctx.cached(
+        "generic.paramFactor" + tensor,
+        () -> paramJacT(ctx, ctx.factorOut(), ctx.ggnRows(), ctx.factorColumns(), tensor));
+  }
+
+  /** {@code acc += V_p V_pᵀ} from {@link #paramJacT}. */
+  protected final void accumulateGramGeneric(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    DeviceMatrix v = paramFactorGeneric(ctx, tensor);
+    try (DeviceMatrix gram = ctx.backend().mulTransB(v, v)) {
+      ctx.backend().accumulateHadamardExpanded(acc, gram, null, 1, 1);
+    }
+  }
+
+  /** {@code acc += G_p V_pᵀ} from {@link #paramJacT} of {@code Δ_T} and of {@code B_out}. */
+  protected final void accumulateCrossTermsGeneric(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    DeviceMatrix v = paramFactorGeneric(ctx, tensor);
+    try (DeviceMatrix g = paramJacT(ctx, ctx.deltaGrad(), ctx.gradRows(), 1, tensor);
+        DeviceMatrix cross = ctx.backend().mulTransB(g, v)) {
+      ctx.backend().accumulateHadamardExpanded(acc, cross, null, 1, 1);
+    }
+  }
+
+  /**
+   * {@code w_k V_p} for each row {@code w_k}, with {@code V_p} from {@link #paramJacT} of the host
+   * factor (uploaded, formed on the backend, downloaded; summed in float64 on the host).
+   */
+  protected final double[][] applyFactorGeneric(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
+    int rows = ctx.ggnRows().length * ctx.factorColumns();
+    int size = paramSize(tensor);
+    double[] v;
+    try (DeviceMatrix b = ctx.backend().upload(factorOut, rows, outSize);
+        DeviceMatrix vd = paramJacT(ctx, b, ctx.ggnRows(), ctx.factorColumns(), tensor)) {
+      v = ctx.backend().download(vd);
+    }
+    double[][] out = new double[w.length][size];
+    for (int k = 0; k < w.length; k++) {
+      for (int r = 0; r < rows; r++) {
+        double wk = w[k][r];
+        if (wk == 0) {
+          continue;
+        }
+        for (int j = 0; j < size; j++) {
+          out[k][j] += wk * v[r * size + j];
+        }
+      }
+    }
+    return out;
+  }
+
   protected abstract double[] forwardImpl(double[] in, int n);
 
   protected abstract double[] backpropGradientImpl(double[] in, double[] deltaOut, int n);
@@ -161,8 +247,9 @@ public abstract class Layer implements AutoCloseable {
 
   protected abstract DeviceMatrix jacTImpl(LayerContext ctx);
 
+  /** By default {@link #accumulateGramGeneric}. */
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
-    throw new IllegalStateException("unreachable: no parameters");
+    accumulateGramGeneric(ctx, tensor, acc);
   }
 
   /** Several tensors' Gram contributions; the default adds them one at a time, in order. */
@@ -172,13 +259,15 @@ public abstract class Layer implements AutoCloseable {
     }
   }
 
+  /** By default {@link #accumulateCrossTermsGeneric}. */
   protected void accumulateCrossTermsImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
-    throw new IllegalStateException("unreachable: no parameters");
+    accumulateCrossTermsGeneric(ctx, tensor, acc);
   }
 
+  /** By default {@link #applyFactorGeneric}. */
   protected double[][] applyFactorImpl(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
-    throw new IllegalStateException("unreachable: no parameters");
+    return applyFactorGeneric(ctx, factorOut, tensor, w);
   }
 
   /** Frees device copies of parameters. */

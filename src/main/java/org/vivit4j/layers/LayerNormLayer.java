@@ -198,6 +198,31 @@ public final class LayerNormLayer extends Layer {
     return ctx.factorOut();
   }
 
+  /**
+   * {@code P_γ} (tensor 0: {@code Σ_g b_r[g, :] ⊙ x̂_s[g, :]}) or {@code P_β} (tensor 1: {@code Σ_g
+   * b_r[g, :]}), {@code [rows(b) × M]}.
+   */
+  @Override
+  protected DeviceMatrix paramJacTImpl(
+      LayerContext ctx, DeviceMatrix b, int[] samples, int block, int tensor) {
+    int n = ctx.input().length / inSize;
+    try (DeviceMatrix xhat =
+        tensor == 0
+            ? ctx.backend()
+                .upload(rowsOf(stats(ctx.input(), n).xhat(), samples), samples.length, inSize)
+            : null) {
+      return ctx.backend().layerNormParamJacT(b, xhat, groupSize, block);
+    }
+  }
+
+  private double[] rowsOf(double[] src, int[] samples) {
+    double[] out = new double[samples.length * inSize];
+    for (int r = 0; r < samples.length; r++) {
+      System.arraycopy(src, samples[r] * inSize, out, r * inSize, inSize);
+    }
+    return out;
+  }
+
   /** {@code P_γ} (tensor 0) or {@code P_β} (tensor 1), {@code [|S|C̃ × M]}. */
   private DeviceMatrix paramFactor(LayerContext ctx, int tensor) {
     return ctx.cached(

@@ -95,6 +95,30 @@ public final class LinearLayer extends Layer {
     return ctx.backend().mul(ctx.factorOut(), weightOn(ctx.backend()));
   }
 
+  /**
+   * Weight: row r is {@code b_r ⊗ a_s} ({@code [out·in]}, {@code batchedMul} with {@code t = 1});
+   * bias: {@code b_r}. The fused Gram, cross terms and {@code V·w} below never form it.
+   */
+  @Override
+  protected DeviceMatrix paramJacTImpl(
+      LayerContext ctx, DeviceMatrix b, int[] samples, int block, int tensor) {
+    if (tensor == 1) {
+      return ctx.backend().copyRows(b, 0, b.rows());
+    }
+    try (DeviceMatrix a =
+        ctx.backend().upload(rowsOf(ctx.input(), samples), samples.length, inSize)) {
+      return ctx.backend().batchedMul(b, a, block, outSize);
+    }
+  }
+
+  private double[] rowsOf(double[] src, int[] samples) {
+    double[] out = new double[samples.length * inSize];
+    for (int r = 0; r < samples.length; r++) {
+      System.arraycopy(src, samples[r] * inSize, out, r * inSize, inSize);
+    }
+    return out;
+  }
+
   @Override
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
     accumulateGramImpl(ctx, new int[] {tensor}, acc);

@@ -18,4 +18,19 @@ public record ActivationSpec(Activation activation, double param) implements Lay
   public String type() {
     return activation.typeName();
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  public int[] outputShape(int[] in, String where) {
+    return in.clone();
+  }
+
+  /** The hyper-parameter is finite, or the index of one of its named choices. */
+  @Override
+  public void checkHyperParameters(String where) {
+    String problem = activation.paramProblem(param);
+    if (problem != null) {
+      throw new InvalidInputException(where + "." + activation.paramName(), problem);
+    }
+  }
 }

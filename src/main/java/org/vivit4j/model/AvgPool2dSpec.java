@@ -14,4 +14,9 @@ public record AvgPool2dSpec(int[] kernelSize, int[] stride, int[] padding) imple
   public String type() {
     return "avgpool2d";
   }
+
+  @Override
+  public int[] outputShape(int[] in, String where) {
+    return PoolShapes.outputShape(in, kernelSize, stride, padding, new int[] {1, 1}, where);
+  }
 }

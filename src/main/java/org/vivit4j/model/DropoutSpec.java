@@ -11,4 +11,17 @@ public record DropoutSpec(double p) implements LayerSpec {
   public String type() {
     return "dropout";
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  public int[] outputShape(int[] in, String where) {
+    return in.clone();
+  }
+
+  @Override
+  public void checkHyperParameters(String where) {
+    if (!(p >= 0 && p <= 1)) {
+      throw new InvalidInputException(where + ".p", "is " + p + " but must lie in [0, 1]");
+    }
+  }
 }

@@ -6,4 +6,10 @@ public record IdentitySpec() implements LayerSpec {
   public String type() {
     return "identity";
   }
+
+  /** Element-wise: the output has the input's shape. */
+  @Override
+  public int[] outputShape(int[] in, String where) {
+    return in.clone();
+  }
 }

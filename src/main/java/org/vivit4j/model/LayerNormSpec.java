@@ -1,5 +1,9 @@
 package org.vivit4j.model;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * PyTorch's {@code nn.LayerNorm(normalized_shape, eps, elementwise_affine)}: each sample's trailing
  * dimensions {@code normalized_shape} (M entries) are normalised to zero mean and unit (biased)
@@ -25,9 +29,57 @@ public record LayerNormSpec(int[] normalizedShape, double eps, double[] weight, 
     return "layernorm";
   }
 
+  /** The input's shape, whose trailing dimensions must equal {@code normalized_shape}. */
   @Override
-  public int numParamTensors() {
-    return (weight == null ? 0 : 1) + (bias == null ? 0 : 1);
+  public int[] outputShape(int[] in, String where) {
+    int[] ns = normalizedShape;
+    boolean suffix = ns.length >= 1 && ns.length <= in.length;
+    for (int d = 0; suffix && d < ns.length; d++) {
+      suffix = ns[d] == in[in.length - ns.length + d];
+    }
+    if (!suffix) {
+      throw new InvalidInputException(
+          where + ".normalized_shape",
+          "is "
+              + Arrays.toString(ns)
+              + " but must equal the trailing dimensions of the layer's input "
+              + Arrays.toString(in));
+    }
+    return in.clone();
+  }
+
+  @Override
+  public List<LayerParam> params() {
+    List<LayerParam> out = new ArrayList<>();
+    if (weight != null) {
+      out.add(new LayerParam("weight", normalizedShape.clone(), weight));
+    }
+    if (bias != null) {
+      out.add(new LayerParam("bias", normalizedShape.clone(), bias));
+    }
+    return out;
+  }
+
+  /**
+   * {@code eps > 0} and finite, γ and β of {@code prod(normalized_shape)} values, β only with γ.
+   */
+  @Override
+  public void checkHyperParameters(String where) {
+    if (!(eps > 0) || Double.isInfinite(eps)) {
+      throw new InvalidInputException(where + ".eps", "is " + eps + " but must be > 0");
+    }
+    int m = groupSize();
+    if (weight != null && weight.length != m) {
+      throw new InvalidInputException(
+          where + ".weight", "has " + weight.length + " values, expected " + m);
+    }
+    if (bias != null && (weight == null || bias.length != m)) {
+      throw new InvalidInputException(
+          where + ".bias",
+          weight == null
+              ? "needs a weight (elementwise_affine)"
+              : "has " + bias.length + " values, expected " + m);
+    }
   }
 
   /**

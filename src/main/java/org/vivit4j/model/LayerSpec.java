@@ -1,27 +1,43 @@
 package org.vivit4j.model;
 
+import java.util.List;
+
 /**
  * The plain description of one layer of a sequential network: its type, hyper-parameters and
- * parameters in PyTorch's layout. Specs hold data only; the math lives in {@code
+ * parameters in PyTorch's layout, and what follows from them alone: the output shape for an input
+ * shape, the parameter tensors and the checks of the hyper-parameters. The math lives in {@code
  * org.vivit4j.layers} (fast path) and {@code org.vivit4j.reference} (autograd reference), which
  * share no code.
  */
-public sealed interface LayerSpec
-    permits LinearSpec,
-        ActivationSpec,
-        FlattenSpec,
-        Conv2dSpec,
-        IdentitySpec,
-        DropoutSpec,
-        LayerNormSpec,
-        MaxPool2dSpec,
-        AvgPool2dSpec {
+public interface LayerSpec {
 
   /** The type name used in problem files, e.g. {@code "linear"}. */
   String type();
 
+  /**
+   * The per-sample output shape for input shape {@code in}.
+   *
+   * @param where the layer's field path, {@code model[i]}, for errors
+   * @throws InvalidInputException naming the field when the layer does not accept {@code in}
+   */
+  int[] outputShape(int[] in, String where);
+
+  /** The parameter tensors in PyTorch's order (weight before bias); none by default. */
+  default List<LayerParam> params() {
+    return List.of();
+  }
+
   /** Number of parameter tensors this layer owns (weight before bias). */
   default int numParamTensors() {
-    return 0;
+    return params().size();
   }
+
+  /**
+   * Checks the hyper-parameters of a layer built through the API (the problem reader checks the
+   * same while reading); nothing by default.
+   *
+   * @param where the layer's field path, {@code model[i]}
+   * @throws InvalidInputException naming the field
+   */
+  default void checkHyperParameters(String where) {}
 }

@@ -17,4 +17,9 @@ public record MaxPool2dSpec(int[] kernelSize, int[] stride, int[] padding, int[]
   public String type() {
     return "maxpool2d";
   }
+
+  @Override
+  public int[] outputShape(int[] in, String where) {
+    return PoolShapes.outputShape(in, kernelSize, stride, padding, dilation, where);
+  }
 }

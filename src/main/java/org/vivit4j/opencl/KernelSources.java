@@ -18,12 +18,17 @@ final class KernelSources {
 
   private KernelSources() {}
 
-  /** The source of {@code kernels/<program>.cl}. */
+  /**
+   * The source of {@code kernels/<program>.cl}, ready to build (a template completed by {@link
+   * ActivationKernelSource}).
+   */
   static String load(String program) {
     String dir = System.getProperty(DIRECTORY_PROPERTY);
-    return dir == null || dir.isBlank()
-        ? fromClasspath(program)
-        : fromDirectory(Path.of(dir), program);
+    String raw =
+        dir == null || dir.isBlank()
+            ? fromClasspath(program)
+            : fromDirectory(Path.of(dir), program);
+    return ActivationKernelSource.complete(program, raw);
   }
 
   static String fromDirectory(Path dir, String program) {

@@ -385,22 +385,10 @@ public final class OpenClBackend implements Backend {
         b.rows(),
         b.cols(),
         block,
-        activationCode(act),
+        ActivationKernelSource.code(act),
         (float) param,
         b,
         z);
-  }
-
-  /** The {@code act} argument of scale_by_activation_derivative.cl. */
-  static int activationCode(Activation act) {
-    return switch (act) {
-      case RELU -> 0;
-      case SIGMOID -> 1;
-      case TANH -> 2;
-      case LEAKY_RELU -> 3;
-      case ELU -> 4;
-      case SELU -> 5;
-    };
   }
 
   @Override

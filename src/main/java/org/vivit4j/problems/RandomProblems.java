@@ -117,13 +117,7 @@ public final class RandomProblems {
           layers.add(new LayerNormSpec(new int[] {out}, 1e-5, gamma, beta));
         }
         Activation act = activations[l];
-        double param =
-            switch (act) {
-              case LEAKY_RELU -> rnd.nextDouble(0.01, 0.5);
-              case ELU -> rnd.nextDouble(0.5, 2.0);
-              default -> act.defaultParam();
-            };
-        layers.add(new ActivationSpec(act, param));
+        layers.add(new ActivationSpec(act, act.drawParam(rnd)));
         if (extra == Extra.IDENTITY) {
           layers.add(new IdentitySpec());
         } else if (extra == Extra.DROPOUT) {

@@ -2,20 +2,12 @@ package org.vivit4j.reference;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.DropoutSpec;
-import org.vivit4j.model.FlattenSpec;
-import org.vivit4j.model.IdentitySpec;
-import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
-import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.ParamTensor;
 import org.vivit4j.model.Reduction;
@@ -27,12 +19,6 @@ import org.vivit4j.model.Reduction;
  */
 final class ReferenceModel {
   private ReferenceModel() {}
-
-  /** SELU's {@code α}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_ALPHA = 1.6732632423543772848170429916717;
-
-  /** SELU's scale {@code λ}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
   /**
    * Checks that every layer and the loss are supported and consistent with the batch.
@@ -48,7 +34,7 @@ final class ReferenceModel {
     }
     List<LayerSpec> layers = net.layers();
     for (int i = 0; i < layers.size(); i++) {
-      validateLayer(layers.get(i), net.shapeBefore(i), "model[" + i + "]");
+      ReferenceLayers.validate(layers.get(i), net.shapeBefore(i), "model[" + i + "]");
     }
     for (ParamTensor p : net.params()) {
       double[] d = NetworkSpec.paramData(layers.get(p.layer()), p.name());
@@ -102,86 +88,6 @@ final class ReferenceModel {
     }
   }
 
-  private static void validateLayer(LayerSpec layer, int[] in, String where) {
-    if (layer instanceof LinearSpec l) {
-      if (l.weight() == null || l.weight().length != l.in() * l.out()) {
-        throw new IllegalArgumentException(where + ": weight must hold out * in values");
-      }
-      if (l.bias() != null && l.bias().length != l.out()) {
-        throw new IllegalArgumentException(where + ": bias must hold out values");
-      }
-    } else if (layer instanceof ActivationSpec a) {
-      if (a.activation() == null) {
-        throw new IllegalArgumentException(where + ": activation must be set");
-      }
-      if (!Double.isFinite(a.param())) {
-        throw new IllegalArgumentException(where + ": the activation parameter must be finite");
-      }
-    } else if (layer instanceof IdentitySpec) {
-      // nothing to check
-    } else if (layer instanceof DropoutSpec d) {
-      if (!(d.p() >= 0.0 && d.p() <= 1.0)) {
-        throw new IllegalArgumentException(where + ": dropout p must lie in [0, 1]");
-      }
-    } else if (layer instanceof LayerNormSpec ln) {
-      int[] ns = ln.normalizedShape();
-      if (ns == null || ns.length == 0 || ns.length > in.length) {
-        throw new IllegalArgumentException(
-            where + ": normalized_shape must be a suffix of the input");
-      }
-      int m = 1;
-      for (int d = 0; d < ns.length; d++) {
-        if (ns[d] != in[in.length - ns.length + d]) {
-          throw new IllegalArgumentException(
-              where + ": normalized_shape must be a suffix of the input");
-        }
-        m *= ns[d];
-      }
-      if (!(ln.eps() > 0.0) || Double.isInfinite(ln.eps())) {
-        throw new IllegalArgumentException(where + ": eps must be positive and finite");
-      }
-      if ((ln.weight() != null && ln.weight().length != m)
-          || (ln.bias() != null && ln.bias().length != m)
-          || (ln.weight() == null && ln.bias() != null)) {
-        throw new IllegalArgumentException(
-            where + ": weight and bias must hold prod(normalized_shape) values, bias needs weight");
-      }
-    } else if (layer instanceof FlattenSpec f) {
-      boolean endOk = f.endDim() == -1 || f.endDim() == in.length;
-      if (f.startDim() != 1 || !endOk) {
-        throw new IllegalArgumentException(
-            where + ": only flatten(start_dim=1, end_dim=-1) is supported");
-      }
-    } else if (layer instanceof Conv2dSpec c) {
-      for (int[] pair : new int[][] {c.kernelSize(), c.stride(), c.padding(), c.dilation()}) {
-        if (pair == null || pair.length != 2) {
-          throw new IllegalArgumentException(
-              where + ": kernel_size, stride, padding and dilation must be pairs");
-        }
-      }
-      int numel = c.outChannels() * c.inChannels() * c.kernelSize()[0] * c.kernelSize()[1];
-      if (c.weight() == null || c.weight().length != numel) {
-        throw new IllegalArgumentException(where + ": weight must hold O*C*kh*kw values");
-      }
-      if (c.bias() != null && c.bias().length != c.outChannels()) {
-        throw new IllegalArgumentException(where + ": bias must hold out_channels values");
-      }
-      // Throws IllegalArgumentException for invalid hyper-parameters.
-      new ConvOps.Geometry(
-          in,
-          new int[] {c.outChannels(), c.inChannels(), c.kernelSize()[0], c.kernelSize()[1]},
-          c.stride(),
-          c.padding(),
-          c.dilation());
-    } else if (layer instanceof MaxPool2dSpec m) {
-      PoolOps.outputShape(in, m.kernelSize(), m.stride(), m.padding(), m.dilation());
-    } else if (layer instanceof AvgPool2dSpec a) {
-      PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
-    } else {
-      throw new IllegalArgumentException(where + ": unsupported layer " + layer.type());
-    }
-  }
-
   private static void requireFinite(double[] a, String what) {
     for (double v : a) {
       if (!Double.isFinite(v)) {
@@ -223,43 +129,9 @@ final class ReferenceModel {
    */
   static Node forward(NetworkSpec net, Node x, List<Node> params) {
     Node a = x;
-    int p = 0;
+    Iterator<Node> p = params.iterator();
     for (LayerSpec layer : net.layers()) {
-      if (layer instanceof LinearSpec l) {
-        a = Ops.matvec(params.get(p++), a);
-        if (l.bias() != null) {
-          a = Ops.add(a, params.get(p++));
-        }
-      } else if (layer instanceof Conv2dSpec c) {
-        a = ConvOps.conv2d(a, params.get(p++), c.stride(), c.padding(), c.dilation());
-        if (c.bias() != null) {
-          a = ConvOps.addChannelBias(a, params.get(p++));
-        }
-      } else if (layer instanceof ActivationSpec act) {
-        a =
-            switch (act.activation()) {
-              case RELU -> Ops.relu(a);
-              case SIGMOID -> Ops.sigmoid(a);
-              case TANH -> Ops.tanh(a);
-              case LEAKY_RELU -> Ops.leakyRelu(a, act.param());
-              case ELU -> Ops.elu(a, act.param(), 1.0);
-              case SELU -> Ops.elu(a, SELU_ALPHA, SELU_SCALE);
-            };
-      } else if (layer instanceof FlattenSpec) {
-        a = Ops.reshape(a, a.numel());
-      } else if (layer instanceof IdentitySpec || layer instanceof DropoutSpec) {
-        // identity; dropout is the identity in evaluation mode
-      } else if (layer instanceof LayerNormSpec ln) {
-        Node w = ln.weight() != null ? params.get(p++) : null;
-        Node b = ln.bias() != null ? params.get(p++) : null;
-        a = LayerNormOps.layerNorm(a, ln, w, b);
-      } else if (layer instanceof MaxPool2dSpec m) {
-        a = PoolOps.maxPool2d(a, m.kernelSize(), m.stride(), m.padding(), m.dilation());
-      } else if (layer instanceof AvgPool2dSpec ap) {
-        a = PoolOps.avgPool2d(a, ap.kernelSize(), ap.stride(), ap.padding());
-      } else {
-        throw new IllegalArgumentException("unsupported layer " + layer.type());
-      }
+      a = ReferenceLayers.forward(layer, a, p);
     }
     return a.shapeRef().length == 1 ? a : Ops.reshape(a, a.numel());
   }

@@ -84,7 +84,9 @@ class CpuElementwiseTest {
       double[] want = bm.clone();
       for (int i = 0; i < samples * block; i++) {
         for (int f = 0; f < features; f++) {
-          double d = ActivationMath.derivative(act, z[(i / block) * features + f], f32);
+          double x = z[(i / block) * features + f];
+          double dp = act.defaultParam();
+          double d = f32 ? act.derivativeF32((float) x, (float) dp) : act.derivative(x, dp);
           double v = want[i * features + f] * d;
           want[i * features + f] = f32 ? (float) v : v;
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
+import org.vivit4j.json.JsonArrays;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LinearSpec;
 

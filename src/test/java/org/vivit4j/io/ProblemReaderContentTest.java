@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
+import org.vivit4j.json.JsonArrays;
 
 /**
  * What the reader makes of a file's content beyond the nested checks: warnings for unknown

@@ -9,7 +9,10 @@ import static org.vivit4j.io.ProblemFixtures.mlp;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
@@ -17,6 +20,7 @@ import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LossType;
+import org.vivit4j.model.UnflattenSpec;
 
 /**
  * The layers, loss and Monte-Carlo options of issue 4 in problem files: what is read, and one test
@@ -49,6 +53,43 @@ class ProblemReaderExtensionsTest {
 
   private static ObjectNode node(String type) {
     return ProblemFixtures.MAPPER.createObjectNode().put("type", type);
+  }
+
+  /** The fixture with layer 1 (width 4) an unflatten followed by a flatten. */
+  private static ObjectNode withUnflatten(ObjectNode unflatten) {
+    ObjectNode root = withHidden(unflatten);
+    ((ArrayNode) root.get("model")).insert(2, node("flatten"));
+    return root;
+  }
+
+  private static ObjectNode unflatten(int dim, int... size) {
+    ObjectNode u = node("unflatten").put("dim", dim);
+    ArrayNode s = u.putArray("unflattened_size");
+    for (int v : size) {
+      s.add(v);
+    }
+    return u;
+  }
+
+  @Test
+  void unflattenReadsWritesAndChecksItsSize(@TempDir Path dir) throws IOException {
+    Problem p = parse(withUnflatten(unflatten(1, 2, 2)));
+    Path file = dir.resolve("unflatten.json");
+    ProblemWriter.write(file, p, null);
+    Problem back = ProblemReader.read(file);
+    ProblemWriterTest.assertSameProblem(p, back);
+    assertEquals(1, ((UnflattenSpec) back.network().layers().get(1)).dim());
+    assertEquals(new UnflattenSpec(1, new int[] {2, 2}).type(), p.network().layers().get(1).type());
+    assertArrayEquals(new int[] {2, 2}, p.network().shapeBefore(2));
+    assertArrayEquals(
+        new int[] {2, 2}, ((UnflattenSpec) p.network().layers().get(1)).unflattenedSize());
+    assertInvalid(
+        withUnflatten(unflatten(1, 3)), "model[1].unflattened_size", "but the layer receives 4");
+    assertInvalid(withUnflatten(unflatten(2, 2, 2)), "model[1].dim", "is not supported yet");
+    assertInvalid(
+        withUnflatten(unflatten(1, 4, 0)), "model[1].unflattened_size[1]", "must be >= 1");
+    ObjectNode missing = node("unflatten").put("dim", 1);
+    assertInvalid(withUnflatten(missing), "model[1].unflattened_size", "is missing");
   }
 
   @Test
@@ -189,7 +230,8 @@ class ProblemReaderExtensionsTest {
 
   @Test
   void unknownLayerTypeListsTheNewOnes() {
-    var e = assertInvalid(withHidden(node("gelu")), "model[1].type", "unknown layer type 'gelu'");
+    var e =
+        assertInvalid(withHidden(node("swiglu")), "model[1].type", "unknown layer type 'swiglu'");
     assertInstanceOf(org.vivit4j.model.InvalidInputException.class, e);
     assertEquals(true, e.getMessage().contains("layernorm"));
   }

@@ -115,8 +115,8 @@ class ProblemReaderValidationTest {
   @Test
   void unknownLayerType() {
     ObjectNode root = mse();
-    layer(root, 1).put("type", "gelu");
-    assertInvalid(root, "model[1].type", "unknown layer type 'gelu'");
+    layer(root, 1).put("type", "swiglu");
+    assertInvalid(root, "model[1].type", "unknown layer type 'swiglu'");
   }
 
   @Test

@@ -142,6 +142,41 @@ class ProblemWriterTest {
         back.computation().outputs());
   }
 
+  /** Every activation, with each of its named choices or a non-default number, reads back. */
+  @Test
+  void everyActivationAndHyperParameterRoundTrips(@TempDir Path dir) throws IOException {
+    List<ActivationSpec> specs = new java.util.ArrayList<>();
+    for (Activation act : Activation.values()) {
+      if (act.param() == null) {
+        specs.add(new ActivationSpec(act));
+      } else if (act.param().choices().isEmpty()) {
+        specs.add(new ActivationSpec(act, act.defaultParam() + 0.375));
+      } else {
+        for (int c = 0; c < act.param().choices().size(); c++) {
+          specs.add(new ActivationSpec(act, c));
+        }
+      }
+    }
+    for (ActivationSpec spec : specs) {
+      NetworkSpec net =
+          new NetworkSpec(
+              List.of(new LinearSpec(2, 2, new double[] {1, 2, 3, 4}, null), spec), new int[] {2});
+      Problem p =
+          new Problem(
+              spec.type(),
+              net,
+              new LossSpec(LossType.MSE, Reduction.MEAN),
+              new Batch(1, new double[] {0.5, -1}, new double[2], null),
+              ComputationOptions.defaults(),
+              List.of(new ParamGroup("all", new int[] {0}, Criterion.topK(1))),
+              "eigh");
+      Path out = dir.resolve(spec.type() + "-" + spec.param() + ".json");
+      ProblemWriter.write(out, p, null);
+      ActivationSpec back = (ActivationSpec) ProblemReader.read(out).network().layers().get(1);
+      assertEquals(spec, back, spec.type());
+    }
+  }
+
   @Test
   void bceWithLogitsTargetsRoundTrip(@TempDir Path dir) throws IOException {
     // BCE targets are real [N, C] values like MSE's; they were once written as class indices.

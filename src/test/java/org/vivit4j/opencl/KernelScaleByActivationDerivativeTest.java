@@ -36,13 +36,21 @@ class KernelScaleByActivationDerivativeTest {
   record Case(Activation act, double param, int samples, int block, int features) {
     @Override
     public String toString() {
-      String p = act.paramName() == null ? "" : " " + act.paramName() + "=" + param;
+      String p = act.paramName() == null ? "" : " " + act.paramName() + "=" + act.paramText(param);
       return act.typeName() + p + " N=" + samples + " block=" + block + " F=" + features;
     }
   }
 
-  /** Hyper-parameters tried per activation: PyTorch's default, a typical value, a negative one. */
+  /**
+   * Hyper-parameters tried per activation: PyTorch's default, a typical value, a negative one; or
+   * every choice.
+   */
   private static double[] params(Activation act) {
+    if (act.param() != null && !act.param().choices().isEmpty()) {
+      return java.util.stream.IntStream.range(0, act.param().choices().size())
+          .asDoubleStream()
+          .toArray();
+    }
     return act.paramName() == null
         ? new double[] {act.defaultParam()}
         : new double[] {act.defaultParam(), (float) 0.2, (float) -0.7};
@@ -110,20 +118,26 @@ class KernelScaleByActivationDerivativeTest {
   }
 
   @Test
-  void activationCodesMatchTheKernelSource() {
-    assertEquals(0, OpenClBackend.activationCode(Activation.RELU));
-    assertEquals(1, OpenClBackend.activationCode(Activation.SIGMOID));
-    assertEquals(2, OpenClBackend.activationCode(Activation.TANH));
-    assertEquals(3, OpenClBackend.activationCode(Activation.LEAKY_RELU));
-    assertEquals(4, OpenClBackend.activationCode(Activation.ELU));
-    assertEquals(5, OpenClBackend.activationCode(Activation.SELU));
-    String source = KernelSources.load("scale_by_activation_derivative");
-    assertEquals(true, source.contains("#define ACT_RELU 0"), "ACT_RELU");
-    assertEquals(true, source.contains("#define ACT_SIGMOID 1"), "ACT_SIGMOID");
-    assertEquals(true, source.contains("#define ACT_TANH 2"), "ACT_TANH");
-    assertEquals(true, source.contains("#define ACT_LEAKY_RELU 3"), "ACT_LEAKY_RELU");
-    assertEquals(true, source.contains("#define ACT_ELU 4"), "ACT_ELU");
-    assertEquals(true, source.contains("#define ACT_SELU 5"), "ACT_SELU");
+  void theTemplateIsCompletedWithOneBranchPerActivation() {
+    String template =
+        KernelSources.fromDirectory(
+            java.nio.file.Path.of(System.getProperty(KernelSources.DIRECTORY_PROPERTY)),
+            ActivationKernelSource.PROGRAM);
+    assertEquals(true, template.contains(ActivationKernelSource.MARKER), "the template's marker");
+    String source = KernelSources.load(ActivationKernelSource.PROGRAM);
+    assertEquals(false, source.contains(ActivationKernelSource.MARKER), "marker replaced");
+    for (Activation act : Activation.values()) {
+      String branch = "if (act == " + ActivationKernelSource.code(act) + ") { /* " + act.typeName();
+      assertEquals(true, source.contains(branch), act + ": " + branch);
+      assertEquals(true, source.contains(act.openClDerivative()), act + "'s derivative");
+    }
+    assertEquals(
+        Activation.values().length,
+        java.util.Set.of(Activation.values()).stream()
+            .mapToInt(ActivationKernelSource::code)
+            .distinct()
+            .count(),
+        "distinct codes");
   }
 
   @Test

@@ -34,4 +34,12 @@ final class KernelTolerances {
    * the error of reading z or b from a wrong row. ReLU is exact.
    */
   static final double ACTIVATION = 32 * U;
+
+  /**
+   * Absolute error allowed in {@code b · φ'(z)} on top of {@link #ACTIVATION}: the smallest normal
+   * float32, {@code 2⁻¹²⁶}. OpenCL may flush subnormal results to zero, and a φ' below the float32
+   * range (GELU's far negative tail) is 0 on the device; such values carry no relative accuracy.
+   * Far below every φ' of the other activations at the tested inputs (≥ 10⁻¹¹).
+   */
+  static final double ACTIVATION_UNDERFLOW = 0x1p-126;
 }

@@ -81,7 +81,11 @@ final class KernelTwins {
   }
 
   /**
-   * {@code b[i,f]·φ'(z[i/block, f])}, b [rows×cols], z [rows/block × cols]; magnitude = |value|.
+   * {@code b[i,f]·φ'(z[i/block, f])}, b [rows×cols], z [rows/block × cols], with φ' the float64
+   * definition {@link Activation#derivative} (the kernel's float32 statements come from the same
+   * enum; the reference autograd checks the definition). Magnitude: {@code |b|·}{@link
+   * Activation#derivativeMagnitude} plus the underflow allowance {@link
+   * KernelTolerances#ACTIVATION_UNDERFLOW}, in units of {@link KernelTolerances#ACTIVATION}.
    */
   static Twin scaleByActivationDerivative(
       double[] b, double[] z, Activation act, int rows, int cols, int block) {
@@ -97,37 +101,15 @@ final class KernelTwins {
     double[] mag = new double[rows * cols];
     for (int i = 0; i < rows; i++) {
       for (int f = 0; f < cols; f++) {
-        double v = b[i * cols + f] * derivative(act, param, z[(i / block) * cols + f]);
+        double x = z[(i / block) * cols + f];
+        double v = b[i * cols + f] * act.derivative(x, param);
         out[i * cols + f] = v;
-        mag[i * cols + f] = Math.abs(v);
+        mag[i * cols + f] =
+            Math.abs(b[i * cols + f]) * act.derivativeMagnitude(x, param)
+                + KernelTolerances.ACTIVATION_UNDERFLOW / KernelTolerances.ACTIVATION;
       }
     }
     return new Twin(out, mag);
-  }
-
-  /** SELU's α and λ as PyTorch documents them. */
-  private static final double SELU_A = 1.6732632423543772848170429916717;
-
-  private static final double SELU_L = 1.0507009873554804934193349852946;
-
-  /**
-   * {@code φ'(x)} in double; ReLU has {@code φ'(0) = 0}, the piecewise ones take their {@code x ≤
-   * 0} branch at 0. Written as {@code σ(x)·σ(−x)} and {@code 1 / cosh²(x)}, which keep full
-   * relative accuracy for large |x| where {@code σ(1 − σ)} and {@code 1 − tanh²} cancel (at x = 25,
-   * {@code 1 − tanh²} is exactly 0 in double).
-   */
-  static double derivative(Activation act, double param, double x) {
-    return switch (act) {
-      case RELU -> x > 0 ? 1.0 : 0.0;
-      case SIGMOID -> 1.0 / ((1.0 + Math.exp(-x)) * (1.0 + Math.exp(x)));
-      case TANH -> {
-        double c = Math.cosh(x);
-        yield 1.0 / (c * c);
-      }
-      case LEAKY_RELU -> x > 0 ? 1.0 : param;
-      case ELU -> x > 0 ? 1.0 : param * Math.exp(x);
-      case SELU -> x > 0 ? SELU_L : SELU_L * SELU_A * Math.exp(x);
-    };
   }
 
   /**

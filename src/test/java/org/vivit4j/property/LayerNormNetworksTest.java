@@ -19,6 +19,7 @@ import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.model.UnflattenSpec;
 import org.vivit4j.problems.RandomProblems;
 import org.vivit4j.testing.ProblemSetting;
 import org.vivit4j.testing.ReferenceCheck;
@@ -27,8 +28,8 @@ import org.vivit4j.testing.TestBackends;
 /**
  * LayerNorm over trailing dimensions of image-shaped samples {@code [2, 3, 4]}, where a sample is
  * normalised in several groups ({@code normalized_shape} [4]: G = 6, [3, 4]: G = 2, [2, 3, 4]: G =
- * 1), against the reference on every backend, exact and Monte-Carlo, with per-layer and joint
- * groups and sub-sampling.
+ * 1), and of a flat hidden layer unflattened to {@code [3, 4]} (network 3), against the reference
+ * on every backend, exact and Monte-Carlo, with per-layer and joint groups and sub-sampling.
  */
 class LayerNormNetworksTest {
   private static final int[] IMAGE = {2, 3, 4};
@@ -67,6 +68,16 @@ class LayerNormNetworksTest {
         l.add(new ActivationSpec(Activation.LEAKY_RELU, 0.2));
         l.add(new FlattenSpec(1, -1));
         l.add(linear(rnd, 24, classes));
+      }
+      case 3 -> {
+        // a flat hidden layer unflattened to [3, 4], normalised per row of 4 (G = 3)
+        l.add(new FlattenSpec(1, -1));
+        l.add(linear(rnd, 24, 12));
+        l.add(new UnflattenSpec(1, new int[] {3, 4}));
+        l.add(layerNorm(rnd, new int[] {4}, true));
+        l.add(new ActivationSpec(Activation.TANH));
+        l.add(new FlattenSpec(1, -1));
+        l.add(linear(rnd, 12, classes));
       }
       default -> {
         l.add(layerNorm(rnd, IMAGE, false));
@@ -117,7 +128,7 @@ class LayerNormNetworksTest {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (String backend : TestBackends.names()) {
-      for (int which = 0; which < 3; which++) {
+      for (int which = 0; which < 4; which++) {
         for (LossType type : LossType.values()) {
           for (int variant = 0; variant < 2; variant++) {
             boolean perLayer = variant == 0;

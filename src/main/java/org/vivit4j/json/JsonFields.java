@@ -1,38 +1,41 @@
-package org.vivit4j.io;
+package org.vivit4j.json;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
 import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * Typed access to the fields of a parsed JSON tree. Every failure is an {@link
  * InvalidInputException} whose field is the JSON path of the offending value, e.g. {@code
  * model[2].weight} or {@code param_groups[1].criterion.k}.
  */
-final class JsonFields {
+public final class JsonFields {
   private JsonFields() {}
 
   /** The path of member {@code key} of the object at {@code path} ({@code ""} is the root). */
-  static String at(String path, String key) {
+  public static String at(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
   /** The path of element {@code index} of the list at {@code path}. */
-  static String at(String path, int index) {
+  public static String at(String path, int index) {
     return path + "[" + index + "]";
   }
 
   /** Member {@code key} of {@code obj}, or {@code null} when it is absent or JSON {@code null}. */
-  static JsonNode optional(JsonNode obj, String key) {
+  public static JsonNode optional(JsonNode obj, String key) {
     JsonNode v = obj.get(key);
     return v == null || v.isNull() ? null : v;
   }
 
   /** Member {@code key} of {@code obj}; an error when it is absent or JSON {@code null}. */
-  static JsonNode required(JsonNode obj, String path, String key) {
+  public static JsonNode required(JsonNode obj, String path, String key) {
     JsonNode v = optional(obj, key);
     if (v == null) {
       throw new InvalidInputException(at(path, key), "required field is missing");
@@ -41,7 +44,7 @@ final class JsonFields {
   }
 
   /** Checks that {@code node} is a JSON object. */
-  static JsonNode object(JsonNode node, String path) {
+  public static JsonNode object(JsonNode node, String path) {
     if (!node.isObject()) {
       throw new InvalidInputException(path, "must be an object, got " + describe(node));
     }
@@ -49,7 +52,7 @@ final class JsonFields {
   }
 
   /** Checks that {@code node} is a JSON list. */
-  static JsonNode list(JsonNode node, String path) {
+  public static JsonNode list(JsonNode node, String path) {
     if (!node.isArray()) {
       throw new InvalidInputException(path, "must be a list, got " + describe(node));
     }
@@ -61,7 +64,7 @@ final class JsonFields {
    * strictly because a misspelt optional key (say {@code "bais"}) would otherwise silently change
    * the problem.
    */
-  static void onlyKeys(JsonNode obj, String path, String what, String... allowed) {
+  public static void onlyKeys(JsonNode obj, String path, String what, String... allowed) {
     Set<String> ok = Set.of(allowed);
     for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -74,7 +77,7 @@ final class JsonFields {
   }
 
   /** A JSON integer that fits in an {@code int}. */
-  static int intValue(JsonNode node, String path) {
+  public static int intValue(JsonNode node, String path) {
     if (!node.isIntegralNumber()) {
       throw new InvalidInputException(path, "must be an integer, got " + describe(node));
     }
@@ -84,12 +87,12 @@ final class JsonFields {
     return node.intValue();
   }
 
-  static int requiredInt(JsonNode obj, String path, String key) {
+  public static int requiredInt(JsonNode obj, String path, String key) {
     return intValue(required(obj, path, key), at(path, key));
   }
 
   /** A finite JSON number. */
-  static double finiteValue(JsonNode node, String path) {
+  public static double finiteValue(JsonNode node, String path) {
     if (!node.isNumber()) {
       throw new InvalidInputException(path, "must be a number, got " + describe(node));
     }
@@ -99,25 +102,25 @@ final class JsonFields {
   }
 
   /** Rejects NaN and ±Infinity. */
-  static void checkFinite(double v, String path) {
+  public static void checkFinite(double v, String path) {
     if (!Double.isFinite(v)) {
       throw new InvalidInputException(path, "is " + v + "; values must be finite");
     }
   }
 
-  static String stringValue(JsonNode node, String path) {
+  public static String stringValue(JsonNode node, String path) {
     if (!node.isTextual()) {
       throw new InvalidInputException(path, "must be a string, got " + describe(node));
     }
     return node.textValue();
   }
 
-  static String requiredString(JsonNode obj, String path, String key) {
+  public static String requiredString(JsonNode obj, String path, String key) {
     return stringValue(required(obj, path, key), at(path, key));
   }
 
   /** A list of integers. */
-  static int[] intList(JsonNode node, String path) {
+  public static int[] intList(JsonNode node, String path) {
     list(node, path);
     int[] out = new int[node.size()];
     for (int i = 0; i < out.length; i++) {
@@ -127,7 +130,7 @@ final class JsonFields {
   }
 
   /** Checks {@code value >= min}. */
-  static int atLeast(int value, int min, String path) {
+  public static int atLeast(int value, int min, String path) {
     if (value < min) {
       throw new InvalidInputException(path, "is " + value + " but must be >= " + min);
     }
@@ -135,7 +138,7 @@ final class JsonFields {
   }
 
   /** A short description of a value for messages, e.g. {@code string "abc"} or {@code list}. */
-  static String describe(JsonNode node) {
+  public static String describe(JsonNode node) {
     String text = node.isContainerNode() ? "" : node.toString();
     if (text.length() > 40) {
       text = text.substring(0, 37) + "...";
@@ -154,7 +157,63 @@ final class JsonFields {
   }
 
   /** {@code [a, b, c]} as used in messages. */
-  static String shape(int[] shape) {
+  public static String shape(int[] shape) {
     return Arrays.toString(shape);
+  }
+
+  /** The int at {@code key}, or {@code dflt} when it is absent or {@code null}. */
+  public static int intOr(JsonNode node, String path, String key, int dflt) {
+    JsonNode v = optional(node, key);
+    return v == null ? dflt : intValue(v, at(path, key));
+  }
+
+  /** {@link #pair} at {@code key}, or {@code [dflt, dflt]} when it is absent or {@code null}. */
+  public static int[] pairOr(JsonNode node, String path, String key, int dflt, int min) {
+    JsonNode v = optional(node, key);
+    return v == null ? new int[] {dflt, dflt} : pair(v, at(path, key), min);
+  }
+
+  /** An int or an {@code [h, w]} pair, each {@code >= min}. */
+  public static int[] pair(JsonNode node, String path, int min) {
+    int[] p;
+    if (node.isArray()) {
+      p = intList(node, path);
+      if (p.length != 2) {
+        throw new InvalidInputException(
+            path, "must be an integer or a pair [h, w], got a list of " + p.length);
+      }
+    } else {
+      int v = intValue(node, path);
+      p = new int[] {v, v};
+    }
+    for (int d = 0; d < 2; d++) {
+      atLeast(p[d], min, node.isArray() ? at(path, d) : path);
+    }
+    return p;
+  }
+
+  /** A JSON boolean. */
+  public static boolean bool(JsonNode v, String path) {
+    if (!v.isBoolean()) {
+      throw new InvalidInputException(path, "must be true or false, got " + v);
+    }
+    return v.booleanValue();
+  }
+
+  /**
+   * An option vivit4j supports only as {@code false} (or absent): {@code true} is an {@link
+   * UnsupportedFeatureException} saying {@code what}.
+   */
+  public static void onlyFalse(JsonNode node, String path, String key, String what) {
+    JsonNode v = optional(node, key);
+    if (v != null && bool(v, at(path, key))) {
+      throw new UnsupportedFeatureException(at(path, key), what);
+    }
+  }
+
+  /** {@code "key": [h, w]}. */
+  public static void writePair(JsonGenerator g, String key, int[] pair) throws IOException {
+    g.writeFieldName(key);
+    g.writeArray(pair, 0, 2);
   }
 }

@@ -1,7 +1,7 @@
-package org.vivit4j.io;
+package org.vivit4j.json;
 
-import static org.vivit4j.io.JsonFields.at;
-import static org.vivit4j.io.JsonFields.describe;
+import static org.vivit4j.json.JsonFields.at;
+import static org.vivit4j.json.JsonFields.describe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import org.vivit4j.model.InvalidInputException;
  * has exactly the expected shape and contains no NaN or infinity; errors name the element, e.g.
  * {@code X[4][2]}. Whitespace in base64 {@code data} (line breaks included) is ignored.
  */
-final class JsonArrays {
+public final class JsonArrays {
   private JsonArrays() {}
 
   /** Whitespace that may separate the characters of base64 data. */
@@ -28,7 +28,7 @@ final class JsonArrays {
    *
    * @param what describes the expected shape for messages, e.g. {@code "[out, in]"}
    */
-  static double[] readDoubles(JsonNode node, String path, int[] shape, String what) {
+  public static double[] readDoubles(JsonNode node, String path, int[] shape, String what) {
     double[] out;
     if (node.isObject()) {
       out = decode(node, path, shape, what);
@@ -54,7 +54,7 @@ final class JsonArrays {
    * element must be an integral number, so {@code 1} and {@code 1.0} are class 1 whether written as
    * JSON or decoded from a float array, and {@code 1.5} is an error naming the element.
    */
-  static int[] readClassIndices(JsonNode node, String path, int n, int numClasses) {
+  public static int[] readClassIndices(JsonNode node, String path, int n, int numClasses) {
     int[] shape = {n};
     int[] out = new int[n];
     if (node.isArray()) {
@@ -142,7 +142,7 @@ final class JsonArrays {
   }
 
   /** Decodes an encoded array object and checks its shape against {@code shape}. */
-  static double[] decode(JsonNode node, String path, int[] shape, String what) {
+  public static double[] decode(JsonNode node, String path, int[] shape, String what) {
     JsonFields.onlyKeys(
         node,
         path,
@@ -274,7 +274,7 @@ final class JsonArrays {
   }
 
   /** The number of elements of {@code shape}. */
-  static int numel(int[] shape, String path) {
+  public static int numel(int[] shape, String path) {
     long n = 1;
     for (int s : shape) {
       n *= s;
@@ -287,7 +287,7 @@ final class JsonArrays {
   }
 
   /** The JSON path of flat (C-order) element {@code flat} of an array of {@code shape}. */
-  static String elementPath(String path, int[] shape, int flat) {
+  public static String elementPath(String path, int[] shape, int flat) {
     int[] idx = new int[shape.length];
     for (int d = shape.length - 1; d >= 0; d--) {
       idx[d] = flat % shape[d];
@@ -298,5 +298,14 @@ final class JsonArrays {
       sb.append('[').append(i).append(']');
     }
     return sb.toString();
+  }
+
+  /**
+   * The array at {@code key} ({@link #readDoubles}), or {@code null} when it is absent or JSON
+   * {@code null} (a layer without bias).
+   */
+  public static double[] optional(JsonNode obj, String path, String key, int[] shape, String what) {
+    JsonNode v = JsonFields.optional(obj, key);
+    return v == null ? null : readDoubles(v, at(path, key), shape, what);
   }
 }

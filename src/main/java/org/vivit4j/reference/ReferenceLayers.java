@@ -1,0 +1,209 @@
+package org.vivit4j.reference;
+
+import java.util.Iterator;
+import java.util.List;
+import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.IdentitySpec;
+import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.UnflattenSpec;
+
+/**
+ * The reference's registry of layer types, one entry per spec class: its own checks of the spec
+ * against the input shape and its forward pass on the tape (the ops of {@link Ops}, {@link
+ * ConvOps}, {@link PoolOps}, {@link LayerNormOps}, {@link ReferenceActivations}), derived by the
+ * tape, not by the fast path's layer math.
+ */
+final class ReferenceLayers {
+  private ReferenceLayers() {}
+
+  /** Checks a spec against its per-sample input shape {@code in}; IllegalArgumentException. */
+  @FunctionalInterface
+  interface Check<S extends LayerSpec> {
+    void check(S spec, int[] in, String where);
+  }
+
+  /** {@code f(a)} on the tape, taking the layer's parameter leaves from {@code params} in order. */
+  @FunctionalInterface
+  interface Forward<S extends LayerSpec> {
+    Node forward(S spec, Node a, Iterator<Node> params);
+  }
+
+  record Entry<S extends LayerSpec>(Class<S> spec, Check<S> check, Forward<S> forward) {}
+
+  static final List<Entry<?>> ALL =
+      List.of(
+          new Entry<>(
+              LinearSpec.class,
+              ReferenceLayers::checkLinear,
+              (l, a, p) -> {
+                Node z = Ops.matvec(p.next(), a);
+                return l.bias() != null ? Ops.add(z, p.next()) : z;
+              }),
+          new Entry<>(
+              Conv2dSpec.class,
+              ReferenceLayers::checkConv2d,
+              (c, a, p) -> {
+                Node z = ConvOps.conv2d(a, p.next(), c.stride(), c.padding(), c.dilation());
+                return c.bias() != null ? ConvOps.addChannelBias(z, p.next()) : z;
+              }),
+          new Entry<>(
+              ActivationSpec.class,
+              ReferenceLayers::checkActivation,
+              (act, a, p) -> ReferenceActivations.apply(act, a)),
+          new Entry<>(
+              FlattenSpec.class,
+              ReferenceLayers::checkFlatten,
+              (f, a, p) -> Ops.reshape(a, a.numel())),
+          new Entry<>(IdentitySpec.class, (s, in, where) -> {}, (s, a, p) -> a),
+          new Entry<>(
+              UnflattenSpec.class,
+              (u, in, where) -> {
+                if (in.length != 1 || Node.numel(u.unflattenedSize()) != in[0]) {
+                  throw new IllegalArgumentException(
+                      where + ": unflattened_size must hold the values of the flat input");
+                }
+              },
+              (u, a, p) -> Ops.reshape(a, u.unflattenedSize())),
+          // dropout is the identity in evaluation mode
+          new Entry<>(DropoutSpec.class, ReferenceLayers::checkDropout, (d, a, p) -> a),
+          new Entry<>(
+              LayerNormSpec.class,
+              ReferenceLayers::checkLayerNorm,
+              (ln, a, p) -> {
+                Node w = ln.weight() != null ? p.next() : null;
+                Node b = ln.bias() != null ? p.next() : null;
+                return LayerNormOps.layerNorm(a, ln, w, b);
+              }),
+          new Entry<>(
+              MaxPool2dSpec.class,
+              ReferenceLayers::checkMaxPool2d,
+              (m, a, p) ->
+                  PoolOps.maxPool2d(a, m.kernelSize(), m.stride(), m.padding(), m.dilation())),
+          new Entry<>(
+              AvgPool2dSpec.class,
+              ReferenceLayers::checkAvgPool2d,
+              (ap, a, p) -> PoolOps.avgPool2d(a, ap.kernelSize(), ap.stride(), ap.padding())));
+
+  static void validate(LayerSpec spec, int[] in, String where) {
+    check(entry(spec, where), spec, in, where);
+  }
+
+  static Node forward(LayerSpec spec, Node a, Iterator<Node> params) {
+    return forward(entry(spec, "a layer"), spec, a, params);
+  }
+
+  private static Entry<?> entry(LayerSpec spec, String where) {
+    for (Entry<?> e : ALL) {
+      if (e.spec().isInstance(spec)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(where + ": unsupported layer " + spec.type());
+  }
+
+  private static <S extends LayerSpec> void check(
+      Entry<S> e, LayerSpec spec, int[] in, String where) {
+    e.check().check(e.spec().cast(spec), in, where);
+  }
+
+  private static <S extends LayerSpec> Node forward(
+      Entry<S> e, LayerSpec spec, Node a, Iterator<Node> params) {
+    return e.forward().forward(e.spec().cast(spec), a, params);
+  }
+
+  private static void checkLinear(LinearSpec l, int[] in, String where) {
+    if (l.weight() == null || l.weight().length != l.in() * l.out()) {
+      throw new IllegalArgumentException(where + ": weight must hold out * in values");
+    }
+    if (l.bias() != null && l.bias().length != l.out()) {
+      throw new IllegalArgumentException(where + ": bias must hold out values");
+    }
+  }
+
+  private static void checkActivation(ActivationSpec a, int[] in, String where) {
+    if (a.activation() == null) {
+      throw new IllegalArgumentException(where + ": activation must be set");
+    }
+    String problem = a.activation().paramProblem(a.param());
+    if (problem != null) {
+      throw new IllegalArgumentException(where + ": the activation parameter " + problem);
+    }
+  }
+
+  private static void checkDropout(DropoutSpec d, int[] in, String where) {
+    if (!(d.p() >= 0.0 && d.p() <= 1.0)) {
+      throw new IllegalArgumentException(where + ": dropout p must lie in [0, 1]");
+    }
+  }
+
+  private static void checkLayerNorm(LayerNormSpec ln, int[] in, String where) {
+    int[] ns = ln.normalizedShape();
+    if (ns == null || ns.length == 0 || ns.length > in.length) {
+      throw new IllegalArgumentException(
+          where + ": normalized_shape must be a suffix of the input");
+    }
+    int m = 1;
+    for (int d = 0; d < ns.length; d++) {
+      if (ns[d] != in[in.length - ns.length + d]) {
+        throw new IllegalArgumentException(
+            where + ": normalized_shape must be a suffix of the input");
+      }
+      m *= ns[d];
+    }
+    if (!(ln.eps() > 0.0) || Double.isInfinite(ln.eps())) {
+      throw new IllegalArgumentException(where + ": eps must be positive and finite");
+    }
+    if ((ln.weight() != null && ln.weight().length != m)
+        || (ln.bias() != null && ln.bias().length != m)
+        || (ln.weight() == null && ln.bias() != null)) {
+      throw new IllegalArgumentException(
+          where + ": weight and bias must hold prod(normalized_shape) values, bias needs weight");
+    }
+  }
+
+  private static void checkFlatten(FlattenSpec f, int[] in, String where) {
+    boolean endOk = f.endDim() == -1 || f.endDim() == in.length;
+    if (f.startDim() != 1 || !endOk) {
+      throw new IllegalArgumentException(
+          where + ": only flatten(start_dim=1, end_dim=-1) is supported");
+    }
+  }
+
+  private static void checkConv2d(Conv2dSpec c, int[] in, String where) {
+    for (int[] pair : new int[][] {c.kernelSize(), c.stride(), c.padding(), c.dilation()}) {
+      if (pair == null || pair.length != 2) {
+        throw new IllegalArgumentException(
+            where + ": kernel_size, stride, padding and dilation must be pairs");
+      }
+    }
+    int numel = c.outChannels() * c.inChannels() * c.kernelSize()[0] * c.kernelSize()[1];
+    if (c.weight() == null || c.weight().length != numel) {
+      throw new IllegalArgumentException(where + ": weight must hold O*C*kh*kw values");
+    }
+    if (c.bias() != null && c.bias().length != c.outChannels()) {
+      throw new IllegalArgumentException(where + ": bias must hold out_channels values");
+    }
+    // Throws IllegalArgumentException for invalid hyper-parameters.
+    new ConvOps.Geometry(
+        in,
+        new int[] {c.outChannels(), c.inChannels(), c.kernelSize()[0], c.kernelSize()[1]},
+        c.stride(),
+        c.padding(),
+        c.dilation());
+  }
+
+  private static void checkMaxPool2d(MaxPool2dSpec m, int[] in, String where) {
+    PoolOps.outputShape(in, m.kernelSize(), m.stride(), m.padding(), m.dilation());
+  }
+
+  private static void checkAvgPool2d(AvgPool2dSpec a, int[] in, String where) {
+    PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
+  }
+}
