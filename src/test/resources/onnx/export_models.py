@@ -89,6 +89,10 @@ def models():
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.2, 0.2)
     yield "resnet_tiny", resnet, (1, 12, 12), 13
+    # symmetric zero padding in front of a conv (folded into the conv's padding), avg-pool, ELU
+    yield "pad_conv_pool", nn.Sequential(
+        nn.ZeroPad2d(1), nn.Conv2d(2, 3, 3, stride=2), nn.ELU(alpha=0.7), nn.MaxPool2d(2),
+        nn.Conv2d(3, 4, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(4 * 2 * 2, 6)), (2, 9, 10), 11
 
 
 def main():
@@ -96,7 +100,7 @@ def main():
         model.eval()
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
-        classes = 5 if name.startswith("layernorm") else 10
+        classes = 5 if name.startswith("layernorm") else 6 if name == "pad_conv_pool" else 10
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")
         torch.onnx.export(

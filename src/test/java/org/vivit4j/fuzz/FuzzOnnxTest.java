@@ -31,7 +31,13 @@ class FuzzOnnxTest {
   static final long CI_BASE_SEED = 2_200_000L;
   static final int CI_COUNT = 400;
   static final List<String> BASES =
-      List.of("mlp", "zeropad_conv", "resnet_tiny", "layernorm_gelu", "layernorm_gelu_opset13");
+      List.of(
+          "mlp",
+          "zeropad_conv",
+          "resnet_tiny",
+          "layernorm_gelu",
+          "layernorm_gelu_opset13",
+          "pad_conv_pool");
 
   @TempDir Path dir;
 

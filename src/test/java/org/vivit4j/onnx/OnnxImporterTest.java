@@ -70,6 +70,47 @@ class OnnxImporterTest {
     assertMatchesPyTorch(imp, "mlp");
   }
 
+  @Test
+  void layerNormAndGeluImportAtOpset17AndAsTheirOpset13Decompositions() throws Exception {
+    for (String name : List.of("layernorm_gelu", "layernorm_gelu_opset13")) {
+      OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped(name));
+      List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+      assertEquals(List.of("flatten", "linear", "layernorm", "gelu", "linear"), types, name);
+      assertEquals(
+          List.of("1.weight", "1.bias", "2.weight", "2.bias", "4.weight", "4.bias"),
+          imp.paramNames(),
+          name);
+      org.vivit4j.model.LayerNormSpec ln =
+          (org.vivit4j.model.LayerNormSpec) imp.network().layers().get(2);
+      assertEquals(1e-5, ln.eps(), 0.0, "the decimal PyTorch was given, not the float32");
+      assertMatchesPyTorch(imp, name);
+    }
+  }
+
+  @Test
+  void deepObsFmnist2c2dImportsWithItsStateDictNames() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("fmnist_2c2d"));
+    assertEquals(3_274_634, imp.network().numParams());
+    assertEquals(
+        List.of(
+            "0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias"),
+        imp.paramNames());
+    assertMatchesPyTorch(imp, "fmnist_2c2d");
+  }
+
+  @Test
+  void aSymmetricZeroPadFoldsIntoTheConvAtOpset11() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("pad_conv_pool"));
+    List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+    assertEquals(
+        List.of("conv2d", "elu", "maxpool2d", "conv2d", "leaky_relu", "flatten", "linear"), types);
+    org.vivit4j.model.Conv2dSpec conv =
+        (org.vivit4j.model.Conv2dSpec) imp.network().layers().get(0);
+    assertArrayEquals(new int[] {1, 1}, conv.padding());
+    assertEquals(11, imp.opset());
+    assertMatchesPyTorch(imp, "pad_conv_pool");
+  }
+
   private static String refusal(String name) throws Exception {
     OnnxModel m = OnnxModelTest.shipped(name);
     return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
