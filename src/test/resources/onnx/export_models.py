@@ -95,7 +95,20 @@ def models():
         nn.Conv2d(3, 4, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(4 * 2 * 2, 6)), (2, 9, 10), 11
 
 
+def export_folded():
+    """What the default export does to BatchNorm: folded into the conv before it (EVAL, folding on)."""
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(),
+                          nn.Linear(2 * 4 * 4, 3)).eval()
+    x = torch.randn(2, 1, 6, 6)
+    path = os.path.join(HERE, "folded_batchnorm.onnx")
+    torch.onnx.export(model, x, path, input_names=["x"], output_names=["logits"],
+                      dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+    print("folded_batchnorm (default export)", os.path.getsize(path), "bytes")
+
+
 def main():
+    export_folded()
     for name, model, shape, opset in models():
         model.eval()
         g = torch.Generator().manual_seed(1)

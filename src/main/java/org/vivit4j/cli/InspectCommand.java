@@ -74,6 +74,9 @@ final class InspectCommand implements Callable<Integer> {
       out.flush();
       throw e.as(file.toString());
     }
+    for (String w : imported.warnings()) {
+      out.println("warning: " + TerminalText.escape(w));
+    }
     NetworkSpec net = imported.network();
     out.printf(Locale.ROOT, "layers (%d):%n", net.layers().size());
     List<List<String>> paramsOf = new ArrayList<>();

@@ -207,6 +207,9 @@ final class MakeProblemCommand implements Callable<Integer> {
       OutputFile.check("--out", out, "--labels", labels);
     }
     OnnxImporter.Imported imported = OnnxProblemMaker.importModel(onnx);
+    for (String w : imported.warnings()) {
+      spec.commandLine().getErr().println("warning: " + w);
+    }
     String stem = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
     OnnxProblemMaker.Made made =
         OnnxProblemMaker.make(

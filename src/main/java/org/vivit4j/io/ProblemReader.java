@@ -168,6 +168,8 @@ public final class ProblemReader {
     List<String> paramNames;
     if (OnnxModelFile.isModelReference(modelNode)) {
       OnnxImporter.Imported imported = OnnxModelFile.read(modelNode, "model", baseDir);
+      warnings = new java.util.ArrayList<>(warnings);
+      warnings.addAll(imported.warnings());
       network = imported.network();
       paramNames = imported.paramNames();
       if (!java.util.Arrays.equals(network.inputShape(), inputShape)) {

@@ -35,7 +35,16 @@ public final class OnnxImporter {
    * @param opset the model's default-domain opset
    */
   public record Imported(
-      NetworkSpec network, List<String> paramNames, String input, String output, long opset) {}
+      NetworkSpec network,
+      List<String> paramNames,
+      String input,
+      String output,
+      long opset,
+      List<String> warnings) {
+    public Imported {
+      warnings = List.copyOf(warnings);
+    }
+  }
 
   private final OnnxModel model;
   private final StaticValues values;
@@ -97,7 +106,27 @@ public final class OnnxImporter {
       throw new OnnxImportException(
           "graph output '" + output + "' is not the output of the last layer ('" + current + "')");
     }
-    return new Imported(network(null), List.copyOf(names), in.name(), output, model.opset());
+    return new Imported(
+        network(null), List.copyOf(names), in.name(), output, model.opset(), warnings());
+  }
+
+  /**
+   * PyTorch names a parameter {@code onnx::Conv_16} when constant folding computed it: the default
+   * {@code torch.onnx.export} (eval mode, folding on) folds a BatchNorm into the convolution before
+   * it, so that convolution's weight and bias are no longer the model's parameters.
+   */
+  private List<String> warnings() {
+    List<String> generated = names.stream().filter(n -> n.startsWith("onnx::")).toList();
+    if (generated.isEmpty()) {
+      return List.of();
+    }
+    return List.of(
+        "the ONNX model's parameters "
+            + generated
+            + " have exporter-generated names: it was probably exported with constant folding,"
+            + " which folds a BatchNorm into the convolution before it and changes the"
+            + " parametrisation; export with training=torch.onnx.TrainingMode.PRESERVE,"
+            + " do_constant_folding=False to keep PyTorch's parameters");
   }
 
   private static int[] perSampleShape(OnnxModel.Input in) {

@@ -39,6 +39,16 @@ class InspectCommandTest {
   }
 
   @Test
+  void aDefaultExportWithBatchNormFoldedIsWarnedAbout() {
+    CliRun r = CliRun.of("inspect", DIR + "folded_batchnorm.onnx");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("warning: the ONNX model's parameters [onnx::Conv_"), r.out());
+    assertTrue(r.out().contains("do_constant_folding=False"), r.out());
+    CliRun plain = CliRun.of("inspect", DIR + "mlp.onnx");
+    assertTrue(!plain.out().contains("warning:"), plain.out());
+  }
+
+  @Test
   void badFilesAreOneLine(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("net.onnx"), "{\"not\": \"onnx\"}");
     for (String arg : new String[] {text.toString(), dir.toString(), dir + "/missing.onnx"}) {
