@@ -44,7 +44,15 @@ final class ModelReader {
   }
 
   /** Checks a {@code params} table in the file against the one the network derives. */
-  static void checkParamTable(JsonNode table, String path, NetworkSpec network) {
+  /**
+   * Checks a problem's optional {@code params} table against the parameters the model defines: the
+   * same count, indices, shapes, offsets and sizes; {@code name} either the tensor's own name
+   * ({@code weight}, {@code bias}) or its full name ({@code paramNames}, PyTorch's {@code
+   * state_dict} name). {@code layer} is compared for a layer list; for an imported model it counts
+   * the exporter's modules, not vivit4j's layers, and is only required to be an integer when given.
+   */
+  static void checkParamTable(
+      JsonNode table, String path, NetworkSpec network, List<String> paramNames, boolean imported) {
     JsonFields.list(table, path);
     List<ParamTensor> expected = network.params();
     if (table.size() != expected.size()) {
@@ -59,11 +67,22 @@ final class ModelReader {
       JsonFields.onlyKeys(
           entry, p, "a params entry", "index", "layer", "name", "shape", "offset", "numel");
       same(JsonFields.requiredInt(entry, p, "index"), t.index(), at(p, "index"));
-      same(JsonFields.requiredInt(entry, p, "layer"), t.layer(), at(p, "layer"));
+      if (!imported) {
+        same(JsonFields.requiredInt(entry, p, "layer"), t.layer(), at(p, "layer"));
+      } else if (JsonFields.optional(entry, "layer") != null) {
+        JsonFields.intValue(entry.get("layer"), at(p, "layer"));
+      }
       String name = JsonFields.requiredString(entry, p, "name");
-      if (!name.equals(t.name())) {
+      if (!name.equals(t.name()) && !name.equals(paramNames.get(i))) {
         throw new InvalidInputException(
-            at(p, "name"), "is '" + name + "' but the model defines '" + t.name() + "'");
+            at(p, "name"),
+            "is '"
+                + name
+                + "' but the model defines '"
+                + paramNames.get(i)
+                + "' ('"
+                + t.name()
+                + "')");
       }
       int[] shape = JsonFields.intList(JsonFields.required(entry, p, "shape"), at(p, "shape"));
       if (!Arrays.equals(shape, t.shape())) {

@@ -193,7 +193,8 @@ public final class ProblemReader {
     checkDerived(root, "num_params", network.numParams(), "the model's parameter count");
     JsonNode table = JsonFields.optional(root, "params");
     if (table != null) {
-      ModelReader.checkParamTable(table, "params", network);
+      ModelReader.checkParamTable(
+          table, "params", network, paramNames, OnnxModelFile.isModelReference(modelNode));
     }
     // X is read before anything sized by N is allocated: its N rows bound N by the file size.
     Batch batch = readBatch(root, n, inputShape, loss, c);

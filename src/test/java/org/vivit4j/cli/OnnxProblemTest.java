@@ -140,6 +140,40 @@ class OnnxProblemTest {
     assertTrue(java.util.Arrays.equals(model, Files.readAllBytes(dir.resolve("net.onnx"))));
   }
 
+  /** A params table as a golden file of an exported model writes it: state_dict names. */
+  private static void addParamsTable(ObjectNode p, String firstName) {
+    ArrayNode table = p.putArray("params");
+    String[] names = {firstName, "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"};
+    int[][] shapes = {{16, 784}, {16}, {12, 16}, {12}, {10, 12}, {10}};
+    int offset = 0;
+    for (int i = 0; i < names.length; i++) {
+      int numel = 1;
+      ObjectNode e = table.addObject().put("index", i).put("layer", 7 * i).put("name", names[i]);
+      ArrayNode shape = e.putArray("shape");
+      for (int d : shapes[i]) {
+        shape.add(d);
+        numel *= d;
+      }
+      e.put("offset", offset).put("numel", numel);
+      offset += numel;
+    }
+  }
+
+  @Test
+  void aParamsTableWithStateDictNamesIsChecked() throws Exception {
+    ObjectNode p = onnxProblem("mlp");
+    addParamsTable(p, "1.weight");
+    Path file = dir.resolve("table.json");
+    JSON.writeValue(file.toFile(), p);
+    solve(file);
+    addParamsTable(p, "fc1.weight");
+    String e = refused(p);
+    assertTrue(
+        e.startsWith(
+            "error: params[0].name: is 'fc1.weight' but the model defines '1.weight' ('weight')"),
+        e);
+  }
+
   @Test
   void theModelMayBeInlineAsBase64() throws Exception {
     ObjectNode p = onnxProblem("mlp");
