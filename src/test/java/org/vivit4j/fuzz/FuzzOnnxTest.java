@@ -52,6 +52,26 @@ class FuzzOnnxTest {
     List<String> failures = new ArrayList<>();
     int ok = 0;
     int refused = 0;
+    int solved = 0;
+    // a problem file naming m.onnx beside it: the mlp mutants also go through solve
+    Path src = Path.of("src/test/resources/onnx");
+    Files.write(dir.resolve("m.onnx"), models.get(0));
+    String[] make = {
+      "make-problem",
+      "--onnx",
+      dir.resolve("m.onnx").toString(),
+      "--data",
+      src.resolve("mlp.x.npy").toString(),
+      "--labels",
+      src.resolve("mlp.y.npy").toString(),
+      "--n",
+      "4",
+      "--k",
+      "2",
+      "--out",
+      dir.resolve("p.json").toString()
+    };
+    assertTrue(run(make)[0].equals("0"), "the template problem");
     for (long seed = base; seed < base + count; seed++) {
       SplittableRandom rnd = new SplittableRandom(seed);
       int which = rnd.nextInt(models.size());
@@ -85,7 +105,28 @@ class FuzzOnnxTest {
         refused++;
       }
       Files.delete(file);
+      if (which == 0) {
+        Files.write(dir.resolve("m.onnx"), mutant);
+        Path result = dir.resolve("r.json");
+        String[] r =
+            run("solve", "--problem", dir.resolve("p.json").toString(), "--out", result.toString());
+        String se = r[2].strip();
+        boolean solveClean =
+            r[0].equals("0") && Files.exists(result) && !se.contains("error")
+                || r[0].equals(String.valueOf(Main.EXIT_BAD_INPUT))
+                    && se.startsWith("error: ")
+                    && !se.contains("\n")
+                    && !se.contains("Exception")
+                    && Files.notExists(result)
+                || r[0].equals("1") && se.contains("overflow") && Files.notExists(result);
+        if (!solveClean) {
+          failures.add(seed + " " + what + " (solve): exit " + r[0] + ", stderr: " + se);
+        }
+        solved++;
+        Files.deleteIfExists(result);
+      }
     }
+    assertTrue(solved > count / 10, "mlp mutants through solve: " + solved);
     assertTrue(
         failures.isEmpty(),
         failures.size()
@@ -97,6 +138,17 @@ class FuzzOnnxTest {
             + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
     assertTrue(refused > count / 4, "the mutations must mostly produce bad models: " + refused);
     assertTrue(ok > 0, "some mutants stay importable (harmless mutations): " + ok);
+  }
+
+  /** Runs the command line in this JVM: exit code, stdout, stderr. */
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new String[] {String.valueOf(code), out.toString(), err.toString()};
   }
 
   private static byte[] mutate(byte[] bytes, SplittableRandom rnd, StringBuilder what) {
