@@ -58,6 +58,16 @@ class ResNetTiny(nn.Module):
         return self.fc(torch.flatten(self.pool(x), 1))
 
 
+class ViewMlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(12, 5, bias=False)
+        self.fc2 = nn.Linear(5, 10)
+
+    def forward(self, x):
+        return self.fc2(torch.selu(self.fc1(x.view(x.size(0), -1))))
+
+
 def fmnist_2c2d():
     """DeepOBS's fmnist_2c2d (3 274 634 parameters) as its PyTorch version defines it."""
     return nn.Sequential(
@@ -93,6 +103,9 @@ def models():
     yield "pad_conv_pool", nn.Sequential(
         nn.ZeroPad2d(1), nn.Conv2d(2, 3, 3, stride=2), nn.ELU(alpha=0.7), nn.MaxPool2d(2),
         nn.Conv2d(3, 4, 1), nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(4 * 2 * 2, 6)), (2, 9, 10), 11
+    # nn.Linear(bias=False) is exported as MatMul(x, Transpose(weight)); x.view(N, -1) as a
+    # Shape/Gather/Unsqueeze/Concat/Reshape chain
+    yield "linear_nobias_view", ViewMlp(), (3, 4), 13
 
 
 def export_folded():

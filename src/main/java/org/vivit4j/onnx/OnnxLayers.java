@@ -252,12 +252,25 @@ final class OnnxLayers {
   private static Mapped matMul(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     new OnnxAttributes(n).only(Set.of());
     int in = features(n, shape);
-    String wName = n.getInput(1);
-    if (!values.isInitializer(wName) || values.get(wName).a().rank() != 2) {
-      throw refuse(n, "its second input '" + wName + "' is not a [in, out] initializer");
+    String wValue = n.getInput(1);
+    String wName;
+    double[] weight; // [out, in], PyTorch's layout
+    int out;
+    NodeProto transpose = graph.producer(wValue);
+    if (values.isInitializer(wValue) && values.get(wValue).a().rank() == 2) {
+      // x·W with W [in, out] stored as it is
+      wName = wValue;
+      out = values.get(wValue).a().shape()[1];
+      weight = transpose(parameter(n, values, wName, "weight", in, out).reals(), in, out);
+    } else if (is2dTransposeOfInitializer(transpose, values)) {
+      // x·Wᵀ as PyTorch writes nn.Linear(bias=False) without constant folding: Transpose(W)
+      wName = transpose.getInput(0);
+      out = values.get(wName).a().shape()[0];
+      weight = parameter(n, values, wName, "weight", out, in).reals().clone();
+    } else {
+      throw refuse(
+          n, "its second input '" + wValue + "' is not an [in, out] initializer or its transpose");
     }
-    int out = values.get(wName).a().shape()[1];
-    OnnxTensor w = parameter(n, values, wName, "weight", in, out);
     List<String> names = new ArrayList<>(List.of(wName));
     double[] bias = null;
     NodeProto last = n;
@@ -275,10 +288,16 @@ final class OnnxLayers {
         }
       }
     }
-    return new Mapped(
-        List.of(new Layer(new LinearSpec(in, out, transpose(w.reals(), in, out), bias), names)),
-        n,
-        last);
+    return new Mapped(List.of(new Layer(new LinearSpec(in, out, weight, bias), names)), n, last);
+  }
+
+  private static boolean is2dTransposeOfInitializer(NodeProto t, StaticValues values) {
+    if (t == null || !t.getOpType().equals("Transpose") || !values.isInitializer(t.getInput(0))) {
+      return false;
+    }
+    long[] perm = new OnnxAttributes(t).integers("perm");
+    return values.get(t.getInput(0)).a().rank() == 2
+        && (perm == null || (perm.length == 2 && perm[0] == 1 && perm[1] == 0));
   }
 
   private static int[] pair(NodeProto n, long[] v, String name, int fallback) {

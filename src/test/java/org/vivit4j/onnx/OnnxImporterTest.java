@@ -111,6 +111,16 @@ class OnnxImporterTest {
     assertMatchesPyTorch(imp, "pad_conv_pool");
   }
 
+  @Test
+  void linearWithoutBiasAndAViewToNByMinusOneImport() throws Exception {
+    OnnxImporter.Imported imp =
+        OnnxImporter.importModel(OnnxModelTest.shipped("linear_nobias_view"));
+    List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+    assertEquals(List.of("flatten", "linear", "selu", "linear"), types);
+    assertEquals(List.of("fc1.weight", "fc2.weight", "fc2.bias"), imp.paramNames());
+    assertMatchesPyTorch(imp, "linear_nobias_view");
+  }
+
   private static String refusal(String name) throws Exception {
     OnnxModel m = OnnxModelTest.shipped(name);
     return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
