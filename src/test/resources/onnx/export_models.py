@@ -120,8 +120,35 @@ def export_folded():
     print("folded_batchnorm (default export)", os.path.getsize(path), "bytes")
 
 
+def export_fixed_batch():
+    """The default export of a model with x.view(x.size(0), -1) and no dynamic axes: the reshape
+    target is folded to the constant [4, -1] of the example batch."""
+    torch.manual_seed(3)
+    model = ConvView().eval()
+    x = torch.randn(4, 1, 6, 6)
+    path = os.path.join(HERE, "fixed_batch.onnx")
+    torch.onnx.export(model, x, path, input_names=["x"], output_names=["logits"])
+    with torch.no_grad():
+        out = model.double()(x.double())
+    np.save(os.path.join(HERE, "fixed_batch.x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "fixed_batch.out.npy"), out.numpy())
+    np.save(os.path.join(HERE, "fixed_batch.y.npy"), np.zeros(4, dtype=np.int64))
+    print("fixed_batch (default export, fixed batch 4)", os.path.getsize(path), "bytes")
+
+
+class ConvView(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3)
+        self.fc = nn.Linear(2 * 4 * 4, 3)
+
+    def forward(self, x):
+        return self.fc(torch.relu(self.conv(x)).view(x.size(0), -1))
+
+
 def main():
     export_folded()
+    export_fixed_batch()
     for name, model, shape, opset in models():
         model.eval()
         g = torch.Generator().manual_seed(1)

@@ -87,6 +87,9 @@ public final class OnnxImporter {
     inputShape = perSampleShape(in);
     current = in.name();
     values.dataShape(current, inputShape);
+    if (in.dims().get(0) instanceof Long fixed) {
+      values.fixedBatch(fixed);
+    }
     // Constants first, wherever they stand: a fused pattern reads constants defined after its
     // first node (PyTorch writes GELU's 0.5 between the two Mul nodes).
     for (NodeProto n : model.nodes()) {

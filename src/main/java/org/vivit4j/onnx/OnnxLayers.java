@@ -142,7 +142,8 @@ final class OnnxLayers {
         a.length == 2
             && ((a[0] == StaticValues.PROBE_A && b[0] == StaticValues.PROBE_B)
                 || a[0] == -1
-                || a[0] == 0)
+                || a[0] == 0
+                || (a[0] == b[0] && a[0] == values.fixedBatch()))
             && a[1] == b[1]
             && (a[1] == -1 || a[1] == per)
             && !(a[0] == -1 && a[1] == -1);

@@ -40,6 +40,21 @@ public final class StaticValues {
     }
   }
 
+  private long fixedBatch = -1;
+
+  /**
+   * Records that the model was exported with a fixed batch size (no dynamic batch axis): a reshape
+   * target may then name the batch by that number.
+   */
+  public void fixedBatch(long n) {
+    fixedBatch = n;
+  }
+
+  /** The batch size the model was exported with when its batch axis is fixed, else -1. */
+  public long fixedBatch() {
+    return fixedBatch;
+  }
+
   /** Records the per-sample shape of a value that carries data (its batch axis first). */
   public void dataShape(String value, int[] perSample) {
     perSampleShapes.put(value, perSample.clone());

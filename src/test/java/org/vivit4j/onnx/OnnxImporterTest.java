@@ -121,6 +121,14 @@ class OnnxImporterTest {
     assertMatchesPyTorch(imp, "linear_nobias_view");
   }
 
+  @Test
+  void aFixedBatchExportWithItsReshapeTargetFoldedToTheExampleBatch() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("fixed_batch"));
+    List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+    assertEquals(List.of("conv2d", "relu", "flatten", "linear"), types);
+    assertMatchesPyTorch(imp, "fixed_batch");
+  }
+
   private static String refusal(String name) throws Exception {
     OnnxModel m = OnnxModelTest.shipped(name);
     return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
