@@ -106,6 +106,18 @@ def models():
     # nn.Linear(bias=False) is exported as MatMul(x, Transpose(weight)); x.view(N, -1) as a
     # Shape/Gather/Unsqueeze/Concat/Reshape chain
     yield "linear_nobias_view", ViewMlp(), (3, 4), 13
+    bn = nn.Sequential(
+        nn.Conv2d(1, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.Flatten(), nn.Linear(3 * 4 * 4, 8),
+        nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 4), nn.BatchNorm1d(4, affine=False))
+    with torch.no_grad():
+        for m in bn.modules():
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                if m.affine:
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.uniform_(-0.2, 0.2)
+    yield "batchnorm_chain", bn, (1, 6, 6), 13
 
 
 def export_folded():
@@ -153,7 +165,8 @@ def main():
         model.eval()
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
-        classes = 5 if name.startswith("layernorm") else 6 if name == "pad_conv_pool" else 10
+        classes = {"pad_conv_pool": 6, "batchnorm_chain": 4}.get(
+            name, 5 if name.startswith("layernorm") else 10)
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")
         torch.onnx.export(
