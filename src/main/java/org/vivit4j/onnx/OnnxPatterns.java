@@ -31,21 +31,48 @@ final class OnnxPatterns {
     if (m == null) {
       m = layerNorm(n, x, g, values, shape);
     }
+    if (m == null) {
+      m = siluOrLogSigmoid(n, x, g);
+    }
     return m;
   }
 
-  private static OnnxLayers.Mapped gelu(List<NodeProto> covered, String approximate) {
-    Activation gelu = Activation.fromTypeName("gelu");
-    if (gelu == null) {
+  /** An activation by its problem-file name, covering {@code covered}. */
+  private static OnnxLayers.Mapped activation(
+      String typeName, double param, List<NodeProto> covered) {
+    Activation a = Activation.fromTypeName(typeName);
+    if (a == null) {
       throw new OnnxImportException(
-          OnnxModel.describe(covered.get(0)) + ": GELU is not available in this build");
+          OnnxModel.describe(covered.get(0)) + ": " + typeName + " is not available in this build");
     }
-    double param = approximate.equals("tanh") ? 1 : 0; // index of the choice: none, tanh
     NodeProto last = covered.get(covered.size() - 1);
     return new OnnxLayers.Mapped(
-        List.of(new OnnxLayers.Layer(new ActivationSpec(gelu, param), List.of())),
+        List.of(new OnnxLayers.Layer(new ActivationSpec(a, param), List.of())),
         covered,
         last.getOutput(0));
+  }
+
+  private static OnnxLayers.Mapped gelu(List<NodeProto> covered, String approximate) {
+    // the hyper-parameter is the index of the choice: none, tanh
+    return activation("gelu", approximate.equals("tanh") ? 1 : 0, covered);
+  }
+
+  /**
+   * SiLU as PyTorch writes it, {@code Mul(x, Sigmoid(x))}, and LogSigmoid, {@code Log(Sigmoid(x))};
+   * starting at the Sigmoid.
+   */
+  private static OnnxLayers.Mapped siluOrLogSigmoid(NodeProto sig, String x, OnnxGraph g) {
+    if (!is(sig, "Sigmoid") || !sig.getInput(0).equals(x)) {
+      return null;
+    }
+    NodeProto next = g.soleConsumer(sig.getOutput(0));
+    if (is(next, "Log") && g.consumers(x).size() == 1) {
+      return activation("logsigmoid", 0, List.of(sig, next));
+    }
+    if (is(next, "Mul") && g.consumers(x).size() == 2 && x.equals(other(next, sig.getOutput(0)))) {
+      return activation("silu", 0, List.of(sig, next));
+    }
+    return null;
   }
 
   private static OnnxLayers.Mapped geluNode(NodeProto n, String x) {
