@@ -21,6 +21,16 @@ public final class Tolerances {
   public static final double F64_ONNX_FORWARD = 1e-12;
 
   /**
+   * Packed symmetric storage against dense, per unit of n (the length of each dot product, entries
+   * and vector components of magnitude ≤ 1): float64 sums in another order differ by a few ulps per
+   * term; float32 storage rounds every entry by at most 2⁻²⁴ relative before the double
+   * accumulation.
+   */
+  public static final double PACKED_F64_PER_TERM = 4 * Math.ulp(1.0);
+
+  public static final double PACKED_F32_PER_TERM = 0x1p-24;
+
+  /**
    * Gram eigenvalues in float64 (golden README: 1e-10): the eigensolver's backward error is ~1e-16
    * of the largest eigenvalue; long reductions over the Gram contractions add a few ulps.
    */
