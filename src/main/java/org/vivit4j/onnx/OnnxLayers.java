@@ -38,7 +38,8 @@ final class OnnxLayers {
   static final String SUPPORTED =
       "Gemm, MatMul (+ Add), Conv (2-D), Pad (zero, before Conv or AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
-          + " Selu, Sigmoid, Tanh, Identity, Dropout, LayerNormalization";
+          + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, GELU, SiLU and"
+          + " LogSigmoid as PyTorch writes them";
 
   static Mapped map(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     for (int k = 1; k < n.getOutputCount(); k++) {
@@ -54,6 +55,7 @@ final class OnnxLayers {
     }
     return switch (op) {
       case "Identity" -> one(n, new Layer(new IdentitySpec(), List.of()));
+      case "Softplus" -> one(n, softplus(n));
       case "Dropout" -> one(n, dropout(n, values));
       case "Flatten" -> one(n, flatten(n, shape));
       case "Reshape" -> one(n, reshape(n, values, shape));
@@ -107,6 +109,19 @@ final class OnnxLayers {
       default -> at.only(Set.of());
     }
     return new Layer(OnnxImporter.activation(a, param), List.of());
+  }
+
+  /**
+   * ONNX's {@code Softplus} is {@code log(1 + e^x)}: PyTorch's {@code nn.Softplus(beta=1)}, whose
+   * threshold (linear above 20) the exporter drops; the layer keeps PyTorch's forward.
+   */
+  private static Layer softplus(NodeProto n) {
+    new OnnxAttributes(n).only(Set.of());
+    Activation a = Activation.fromTypeName("softplus");
+    if (a == null) {
+      throw refuse(n, "softplus is not available in this build");
+    }
+    return new Layer(OnnxImporter.activation(a, 1.0), List.of());
   }
 
   private static Layer dropout(NodeProto n, StaticValues values) {

@@ -30,7 +30,14 @@ public final class OnnxSupport {
           "Tanh",
           "Identity",
           "Dropout",
-          "LayerNormalization");
+          "LayerNormalization",
+          "Softplus",
+          // inside recognised patterns: GELU's erf form, SiLU, LogSigmoid, LayerNorm below opset 17
+          "Gelu",
+          "Erf",
+          "Log",
+          "ReduceMean",
+          "Pow");
 
   /**
    * The nodes whose operator is neither folded on constants nor mapped onto a layer: what stands

@@ -49,6 +49,14 @@ class InspectCommandTest {
   }
 
   @Test
+  void nodesOfRecognisedPatternsAreNotListedAsUnsupported() {
+    CliRun r = CliRun.of("inspect", DIR + "layernorm_gelu_opset13.onnx");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(!r.out().contains("unsupported:"), r.out());
+    assertTrue(r.out().contains(" gelu "), r.out());
+  }
+
+  @Test
   void badFilesAreOneLine(@TempDir Path dir) throws Exception {
     Path text = Files.writeString(dir.resolve("net.onnx"), "{\"not\": \"onnx\"}");
     for (String arg : new String[] {text.toString(), dir.toString(), dir + "/missing.onnx"}) {
