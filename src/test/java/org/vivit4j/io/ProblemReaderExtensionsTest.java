@@ -123,6 +123,28 @@ class ProblemReaderExtensionsTest {
   }
 
   @Test
+  void softplusTakesBetaAndOnlyTheDefaultThreshold() {
+    ObjectNode sp = node("softplus").put("beta", 2.0).put("threshold", 20);
+    assertEquals(
+        new ActivationSpec(Activation.SOFTPLUS, 2.0),
+        parse(withHidden(sp)).network().layers().get(1));
+    assertEquals(
+        new ActivationSpec(Activation.SOFTPLUS, 1.0),
+        parse(withHidden(node("softplus"))).network().layers().get(1));
+    var e =
+        assertInvalid(
+            withHidden(node("softplus").put("threshold", 5)),
+            "model[1].threshold",
+            "softplus with threshold = 5.0 (only PyTorch's default 20.0) is not supported yet");
+    assertInstanceOf(org.vivit4j.model.UnsupportedFeatureException.class, e);
+    assertInvalid(
+        withHidden(node("softplus").put("beta", 0)),
+        "model[1].beta",
+        "must be a finite number > 0");
+    assertInvalid(withHidden(node("silu").put("beta", 1)), "model[1].beta", "not a known field");
+  }
+
+  @Test
   void identityAndDropout() {
     assertEquals(new IdentitySpec(), parse(withHidden(node("identity"))).network().layers().get(1));
     assertEquals(
