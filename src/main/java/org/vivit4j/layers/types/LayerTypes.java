@@ -25,6 +25,7 @@ public final class LayerTypes {
           new IdentityType(),
           new DropoutType(),
           new LayerNormType(),
+          new BatchNormType(),
           new FlattenType(),
           new UnflattenType());
 
