@@ -13,6 +13,7 @@ import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.Pad2dSpec;
 import org.vivit4j.model.UnflattenSpec;
 
 /**
@@ -90,6 +91,26 @@ final class ReferenceLayers {
                 Node b = bn.bias() != null ? p.next() : null;
                 return batchNormEval(a, bn, w, b);
               }),
+          new Entry<>(
+              Pad2dSpec.class,
+              (pad, in, where) -> {
+                if (in.length != 3 || pad.padding().length != 4) {
+                  throw new IllegalArgumentException(where + ": pad2d needs [C, H, W] and 4 sides");
+                }
+                for (int side : pad.padding()) {
+                  if (side < 0) {
+                    throw new IllegalArgumentException(where + ": padding must be >= 0");
+                  }
+                }
+              },
+              (pad, a, p) ->
+                  PadOps.pad2d(
+                      a,
+                      pad.padding()[0],
+                      pad.padding()[1],
+                      pad.padding()[2],
+                      pad.padding()[3],
+                      pad.value())),
           new Entry<>(
               MaxPool2dSpec.class,
               ReferenceLayers::checkMaxPool2d,

@@ -26,6 +26,7 @@ public final class LayerTypes {
           new DropoutType(),
           new LayerNormType(),
           new BatchNormType(),
+          new Pad2dType(),
           new FlattenType(),
           new UnflattenType());
 
