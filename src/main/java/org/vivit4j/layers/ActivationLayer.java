@@ -4,10 +4,10 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.model.Activation;
 
 /**
- * Element-wise activation {@code z = φ(a)} (relu, sigmoid, tanh, leaky_relu, elu, selu; formulas in
- * {@link Activation}); Jacobian {@code diag(φ'(a))}, so {@code B_in = φ'(a) ⊙ B_out} (each factor
- * row scaled by its sample's derivative, kernel {@code scale_by_activation_derivative}) and {@code
- * δ_in = φ'(a) ⊙ δ_out}.
+ * Element-wise activation {@code z = φ(a)} (relu, sigmoid, tanh, leaky_relu, elu, selu, gelu,
+ * softplus, silu, logsigmoid; formulas in {@link Activation}); Jacobian {@code diag(φ'(a))}, so
+ * {@code B_in = φ'(a) ⊙ B_out} (each factor row scaled by its sample's derivative, kernel {@code
+ * scale_by_activation_derivative}) and {@code δ_in = φ'(a) ⊙ δ_out}.
  */
 public final class ActivationLayer extends Layer {
   private final Activation activation;

@@ -21,6 +21,9 @@ import java.util.SplittableRandom;
  *       1.0507}.
  *   <li>{@code gelu}: {@code a·Φ(a)} with Φ the standard normal CDF ({@code approximate = "none"},
  *       the default), or {@code ½a(1 + tanh(√(2/π)(a + 0.044715a³)))} ({@code "tanh"}).
+ *   <li>{@code softplus}: {@code log(1 + e^{βa})/β}, {@code β = beta} (default 1), and {@code a}
+ *       where {@code βa > threshold} (only PyTorch's default 20).
+ *   <li>{@code silu}: {@code a·σ(a)}; {@code logsigmoid}: {@code log σ(a)}.
  * </ul>
  *
  * At {@code a = 0} the derivative is that of the {@code a ≤ 0} branch, as PyTorch's backward.
@@ -218,7 +221,119 @@ public enum Activation {
           + " d = s + (s * sm == 0.0f ? 0.0f"
           + " : 1.5957691216057308f * x * (1.0f + 0.134145f * x * x) * s * sm); }";
     }
+  },
+  SOFTPLUS(Param.number("beta", 1.0)) {
+    /**
+     * {@code log(1 + e^{βz})/β}, or {@code z} where {@code βz > threshold} (PyTorch's linear
+     * branch); {@code max(βz, 0) + log1p(e^{−|βz|})} keeps the small values of the left tail.
+     */
+    @Override
+    public double value(double z, double p) {
+      double u = p * z;
+      if (u > SOFTPLUS_THRESHOLD) {
+        return z;
+      }
+      return (Math.max(u, 0.0) + Math.log1p(Math.exp(-Math.abs(u)))) / p;
+    }
+
+    /** {@code σ(βz)} ({@code 1/(1 + e^{−βz})}, no cancellation), 1 on the linear branch. */
+    @Override
+    public double derivative(double z, double p) {
+      double u = p * z;
+      return u > SOFTPLUS_THRESHOLD ? 1.0 : 1.0 / (1.0 + Math.exp(-u));
+    }
+
+    /**
+     * {@code |φ'|·(1 + |βz|)}: the float32 kernel rounds {@code βz} once, and σ amplifies that
+     * relative error by about {@code |βz|} in the left tail.
+     */
+    @Override
+    public double derivativeMagnitude(double z, double p) {
+      return Math.abs(derivative(z, p)) * (1 + Math.abs(p * z));
+    }
+
+    /** {@code σ(u)} from {@code e = exp(−|u|)}: {@code 1/(1 + e)} or {@code e/(1 + e)}. */
+    @Override
+    public String openClDerivative() {
+      return "const float u = param * x; const float e = exp(-fabs(u));"
+          + " d = u > 20.0f ? 1.0f : (u >= 0.0f ? 1.0f : e) / (1.0f + e);";
+    }
+
+    @Override
+    public List<Param> fixedParams() {
+      return List.of(Param.number("threshold", SOFTPLUS_THRESHOLD));
+    }
+
+    /** β must be positive: {@code log(1 + e^{βz})/β} is undefined at 0. */
+    @Override
+    public String paramProblem(double p) {
+      return Double.isFinite(p) && p > 0 ? null : "is " + p + "; it must be a finite number > 0";
+    }
+
+    @Override
+    public double drawParam(SplittableRandom rnd) {
+      return rnd.nextDouble(0.5, 2.0);
+    }
+  },
+  SILU(null) {
+    /** {@code z·σ(z)}. */
+    @Override
+    public double value(double z, double p) {
+      return z / (1.0 + Math.exp(-z));
+    }
+
+    /**
+     * {@code σ(z)·(1 + z·σ(−z))}, each σ as {@code 1/(1 + e^{∓z})}: no {@code 1 − σ} that cancels
+     * in the right tail.
+     */
+    @Override
+    public double derivative(double z, double p) {
+      double s = 1.0 / (1.0 + Math.exp(-z));
+      double sm = 1.0 / (1.0 + Math.exp(z));
+      return s == 0 ? 0.0 : s * (1.0 + z * sm);
+    }
+
+    /**
+     * {@code σ(z)·(1 + |z|·σ(−z))}: the two terms cancel near the minimum of φ ({@code z ≈ −1.28}).
+     */
+    @Override
+    public double derivativeMagnitude(double z, double p) {
+      double s = 1.0 / (1.0 + Math.exp(-z));
+      double sm = 1.0 / (1.0 + Math.exp(z));
+      return s == 0 ? 0.0 : s * (1.0 + Math.abs(z) * sm);
+    }
+
+    /** σ(±x) from {@code e = exp(−|x|)}. */
+    @Override
+    public String openClDerivative() {
+      return "const float e = exp(-fabs(x));"
+          + " const float s = (x >= 0.0f ? 1.0f : e) / (1.0f + e);"
+          + " const float sm = (x >= 0.0f ? e : 1.0f) / (1.0f + e);"
+          + " d = s * (1.0f + x * sm);";
+    }
+  },
+  LOGSIGMOID(null) {
+    /** {@code log σ(z) = min(z, 0) − log1p(e^{−|z|})}, as PyTorch. */
+    @Override
+    public double value(double z, double p) {
+      return Math.min(z, 0.0) - Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    /** {@code σ(−z) = 1/(1 + e^{z})}: relative accuracy in the right tail. */
+    @Override
+    public double derivative(double z, double p) {
+      return 1.0 / (1.0 + Math.exp(z));
+    }
+
+    /** {@code σ(−x)} from {@code e = exp(−|x|)}. */
+    @Override
+    public String openClDerivative() {
+      return "const float e = exp(-fabs(x)); d = (x >= 0.0f ? e : 1.0f) / (1.0f + e);";
+    }
   };
+
+  /** Softplus's {@code threshold} (PyTorch's default 20), the only value supported. */
+  public static final double SOFTPLUS_THRESHOLD = 20.0;
 
   /** SELU's fixed {@code α} (PyTorch's value). */
   public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -269,6 +384,14 @@ public enum Activation {
    */
   public double derivativeMagnitude(double z, double p) {
     return Math.abs(derivative(z, p));
+  }
+
+  /**
+   * PyTorch hyper-parameters that vivit4j computes only at their default ({@code threshold} of
+   * softplus): the reader accepts them at that value and refuses any other as unsupported.
+   */
+  public List<Param> fixedParams() {
+    return List.of();
   }
 
   /** OpenCL C statements assigning {@code d = φ'(x)} from {@code x} and {@code param} (floats). */

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
+import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
@@ -44,7 +45,12 @@ public final class RandomProblems {
     /** Identity after the activation. */
     IDENTITY,
     /** Dropout (the identity at evaluation) after the activation. */
-    DROPOUT;
+    DROPOUT,
+    /**
+     * BatchNorm1d in evaluation mode over the block's width (random γ, β and running statistics),
+     * before the activation.
+     */
+    BATCH_NORM;
 
     public boolean isLayerNorm() {
       return this == LAYER_NORM || this == LAYER_NORM_PLAIN || this == LAYER_NORM_NO_BIAS;
@@ -115,6 +121,16 @@ public final class RandomProblems {
           double[] gamma = extra == Extra.LAYER_NORM_PLAIN ? null : shifted(rnd, out, 1.0);
           double[] beta = extra == Extra.LAYER_NORM ? uniform(rnd, out, 0.5) : null;
           layers.add(new LayerNormSpec(new int[] {out}, 1e-5, gamma, beta));
+        } else if (extra == Extra.BATCH_NORM) {
+          layers.add(
+              new BatchNormSpec(
+                  1,
+                  out,
+                  1e-5,
+                  shifted(rnd, out, 1.0),
+                  uniform(rnd, out, 0.5),
+                  uniform(rnd, out, 0.5),
+                  shifted(rnd, out, 1.0)));
         }
         Activation act = activations[l];
         layers.add(new ActivationSpec(act, act.drawParam(rnd)));

@@ -27,7 +27,62 @@ final class ReferenceActivations {
       case ELU -> Ops.elu(a, act.param(), 1.0);
       case SELU -> Ops.elu(a, SELU_ALPHA, SELU_SCALE);
       case GELU -> act.param() == 0 ? Ops.mul(a, normalCdf(a)) : geluTanh(a);
+      case SOFTPLUS -> softplus(a, act.param(), SOFTPLUS_THRESHOLD);
+      case SILU -> Ops.mul(a, Ops.sigmoid(a));
+      case LOGSIGMOID -> logSigmoid(a);
     };
+  }
+
+  /** PyTorch's default {@code threshold} of {@code torch.nn.Softplus}. */
+  static final double SOFTPLUS_THRESHOLD = 20.0;
+
+  /**
+   * PyTorch's {@code softplus(a, beta, threshold)}: {@code a} where {@code βa > threshold}, else
+   * {@code log(1 + e^{βa})/β}. VJP: {@code ū ⊙ (1[βa > t] + 1[βa ≤ t] ⊙ σ(βa))}, with tape
+   * operations.
+   */
+  static Node softplus(Node a, double beta, double threshold) {
+    double[] r = new double[a.numel()];
+    double[] lin = new double[a.numel()];
+    double[] curved = new double[a.numel()];
+    for (int i = 0; i < r.length; i++) {
+      double x = a.data()[i];
+      boolean linear = beta * x > threshold;
+      lin[i] = linear ? 1.0 : 0.0;
+      curved[i] = linear ? 0.0 : 1.0;
+      // log(1 + e^{u}) = max(u, 0) + log(1 + e^{−|u|}): no overflow of e^{u}
+      double u = beta * x;
+      r[i] = linear ? x : (Math.max(u, 0) + Math.log1p(Math.exp(-Math.abs(u)))) / beta;
+    }
+    Node l = a.tape().constant(lin, a.shapeRef());
+    Node c = a.tape().constant(curved, a.shapeRef());
+    return a.tape()
+        .record(
+            r,
+            a.shapeRef(),
+            new Node[] {a},
+            u ->
+                new Node[] {
+                  Ops.mul(u, Ops.add(l, Ops.mul(c, Ops.sigmoid(Ops.affine(a, beta, 0)))))
+                });
+  }
+
+  /**
+   * {@code log σ(a) = −log(1 + e^{−a})}, entry by entry. VJP: {@code ū ⊙ σ(−a)}, with tape
+   * operations.
+   */
+  static Node logSigmoid(Node a) {
+    double[] r = new double[a.numel()];
+    for (int i = 0; i < r.length; i++) {
+      double x = a.data()[i];
+      r[i] = x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+    }
+    return a.tape()
+        .record(
+            r,
+            a.shapeRef(),
+            new Node[] {a},
+            u -> new Node[] {Ops.mul(u, Ops.sigmoid(Ops.affine(a, -1.0, 0.0)))});
   }
 
   /**

@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
@@ -12,6 +13,7 @@ import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.Pad2dSpec;
 import org.vivit4j.model.UnflattenSpec;
 
 /**
@@ -82,6 +84,34 @@ final class ReferenceLayers {
                 return LayerNormOps.layerNorm(a, ln, w, b);
               }),
           new Entry<>(
+              BatchNormSpec.class,
+              ReferenceLayers::checkBatchNorm,
+              (bn, a, p) -> {
+                Node w = bn.weight() != null ? p.next() : null;
+                Node b = bn.bias() != null ? p.next() : null;
+                return batchNormEval(a, bn, w, b);
+              }),
+          new Entry<>(
+              Pad2dSpec.class,
+              (pad, in, where) -> {
+                if (in.length != 3 || pad.padding().length != 4) {
+                  throw new IllegalArgumentException(where + ": pad2d needs [C, H, W] and 4 sides");
+                }
+                for (int side : pad.padding()) {
+                  if (side < 0) {
+                    throw new IllegalArgumentException(where + ": padding must be >= 0");
+                  }
+                }
+              },
+              (pad, a, p) ->
+                  PadOps.pad2d(
+                      a,
+                      pad.padding()[0],
+                      pad.padding()[1],
+                      pad.padding()[2],
+                      pad.padding()[3],
+                      pad.value())),
+          new Entry<>(
               MaxPool2dSpec.class,
               ReferenceLayers::checkMaxPool2d,
               (m, a, p) ->
@@ -135,6 +165,47 @@ final class ReferenceLayers {
     if (problem != null) {
       throw new IllegalArgumentException(where + ": the activation parameter " + problem);
     }
+  }
+
+  private static void checkBatchNorm(BatchNormSpec bn, int[] in, String where) {
+    int rank = bn.spatialDims() == 1 ? (in.length == 1 || in.length == 2 ? in.length : -1) : 3;
+    if (in.length != rank || in[0] != bn.numFeatures()) {
+      throw new IllegalArgumentException(
+          where + ": " + bn.type() + " of " + bn.numFeatures() + " channels cannot take its input");
+    }
+    for (double[] v : new double[][] {bn.runningMean(), bn.runningVar()}) {
+      if (v == null || v.length != bn.numFeatures()) {
+        throw new IllegalArgumentException(where + ": running statistics must hold C values");
+      }
+    }
+    if (!(bn.eps() > 0)) {
+      throw new IllegalArgumentException(where + ": eps must be > 0");
+    }
+  }
+
+  /**
+   * PyTorch's {@code batch_norm(a, running_mean, running_var, weight, bias, training=False, eps)}
+   * on one sample {@code [C, …]}: {@code (a − μ_c)/√(σ²_c + eps) · γ_c + β_c}, with μ, σ² constants
+   * and γ, β repeated over each channel's positions ({@link Ops#expandRows}).
+   */
+  private static Node batchNormEval(Node a, BatchNormSpec bn, Node weight, Node bias) {
+    int[] shape = a.shape();
+    int c = bn.numFeatures();
+    int positions = a.numel() / c;
+    double[] mu = new double[a.numel()];
+    double[] r = new double[a.numel()];
+    for (int i = 0; i < a.numel(); i++) {
+      mu[i] = bn.runningMean()[i / positions];
+      r[i] = 1 / Math.sqrt(bn.runningVar()[i / positions] + bn.eps());
+    }
+    Node x = Ops.mul(Ops.sub(a, a.tape().constant(mu, shape)), a.tape().constant(r, shape));
+    if (weight != null) {
+      x = Ops.mul(x, Ops.reshape(Ops.expandRows(weight, positions), shape));
+    }
+    if (bias != null) {
+      x = Ops.add(x, Ops.reshape(Ops.expandRows(bias, positions), shape));
+    }
+    return x;
   }
 
   private static void checkDropout(DropoutSpec d, int[] in, String where) {

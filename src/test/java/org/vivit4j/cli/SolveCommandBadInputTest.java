@@ -64,9 +64,7 @@ class SolveCommandBadInputTest {
   @Test
   void unknownLayerType() throws IOException {
     assertRejected(
-        p -> ((ObjectNode) p.get("model").get(1)).put("type", "softplus"),
-        "model[1].type",
-        "softplus");
+        p -> ((ObjectNode) p.get("model").get(1)).put("type", "swiglu"), "model[1].type", "swiglu");
   }
 
   @Test

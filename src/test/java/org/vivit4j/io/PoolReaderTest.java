@@ -11,6 +11,7 @@ import org.vivit4j.api.Problem;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.Pad2dSpec;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
@@ -160,5 +161,65 @@ class PoolReaderTest {
     ObjectNode p = ProblemFixtures.MAPPER.createObjectNode().put("type", "avgpool2d");
     assertInvalid(pooled(p), "model[0].kernel_size", "required");
     assertInvalid(pooled(pool("avgpool2d").put("kernel_size", 0)), "model[0].kernel_size", ">= 1");
+  }
+
+  /**
+   * {@code pad → maxpool2d [3, 4] → flatten}: {@code [1, 3, 9]} padded by 3 columns to width 12.
+   */
+  private static ObjectNode padded(ObjectNode pad) {
+    ObjectNode p = pool("maxpool2d");
+    p.putArray("kernel_size").add(3).add(4);
+    ObjectNode root = pooled(p);
+    root.withArray("model").insert(0, pad);
+    return root;
+  }
+
+  private static ObjectNode pad(String type, int... padding) {
+    ObjectNode p = ProblemFixtures.MAPPER.createObjectNode().put("type", type);
+    ArrayNode a = p.putArray("padding");
+    for (int v : padding) {
+      a.add(v);
+    }
+    return p;
+  }
+
+  @Test
+  void padsTakePyTorchsLeftRightTopBottomAndAreChecked(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    Problem problem =
+        ProblemReader.parse(ProblemFixtures.json(padded(pad("zeropad2d", 1, 2, 0, 0))));
+    Pad2dSpec spec = (Pad2dSpec) problem.network().layers().get(0);
+    assertArrayEquals(new int[] {1, 2, 0, 0}, spec.padding());
+    assertArrayEquals(new int[] {1, 3, 12}, problem.network().shapeBefore(1));
+    java.nio.file.Path file = dir.resolve("pad.json");
+    ProblemWriter.write(file, problem, null);
+    ProblemWriterTest.assertSameProblem(problem, ProblemReader.read(file));
+    ObjectNode constant = pad("constantpad2d", 0, 3, 0, 0).put("value", -0.5);
+    Pad2dSpec c =
+        (Pad2dSpec)
+            ProblemReader.parse(ProblemFixtures.json(padded(constant))).network().layers().get(0);
+    org.junit.jupiter.api.Assertions.assertEquals(-0.5, c.value());
+    org.junit.jupiter.api.Assertions.assertEquals("constantpad2d", c.type());
+    ObjectNode all =
+        ProblemFixtures.MAPPER.createObjectNode().put("type", "zeropad2d").put("padding", 1);
+    ObjectNode root = padded(all);
+    // [1, 5, 11] pooled by [3, 4] is [1, 1, 2]: the first linear layer takes 2
+    ObjectNode lin = (ObjectNode) root.get("model").get(3);
+    lin.put("in", 2);
+    lin.set("weight", ProblemFixtures.matrix(4, 2, 0.1));
+    assertArrayEquals(
+        new int[] {1, 1, 1, 1},
+        ((Pad2dSpec) ProblemReader.parse(ProblemFixtures.json(root)).network().layers().get(0))
+            .padding());
+    assertInvalid(padded(pad("zeropad2d", 1, 2, 0)), "model[0].padding", "has 3 values");
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(
+            padded(pad("zeropad2d", 1, 2, -1, 1)), "model[0].padding[2]", "negative padding"));
+    assertInvalid(padded(pad("constantpad2d", 1, 2, 0, 0)), "model[0].value", "is missing");
+    assertInvalid(
+        padded(pad("zeropad2d", 1, 2, 0, 0).put("value", 1)),
+        "model[0].value",
+        "not a known field");
   }
 }

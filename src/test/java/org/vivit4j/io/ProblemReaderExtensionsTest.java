@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
@@ -92,6 +94,62 @@ class ProblemReaderExtensionsTest {
     assertInvalid(withUnflatten(missing), "model[1].unflattened_size", "is missing");
   }
 
+  /** A batchnorm1d of the fixture's hidden width 4, PyTorch's keys, with affine parameters. */
+  private static ObjectNode batchNorm1d() {
+    ObjectNode bn = node("batchnorm1d").put("num_features", 4).put("momentum", 0.1);
+    for (String key : new String[] {"weight", "bias", "running_mean", "running_var"}) {
+      ArrayNode a = bn.putArray(key);
+      for (int c = 0; c < 4; c++) {
+        a.add(key.equals("running_var") ? 0.5 + c : 0.25 * c - 0.3);
+      }
+    }
+    return bn.put("num_batches_tracked", 7);
+  }
+
+  @Test
+  void batchNormReadsWritesAndChecksItsFields(@TempDir Path dir) throws IOException {
+    Problem p = parse(withHidden(batchNorm1d()));
+    Path file = dir.resolve("batchnorm.json");
+    ProblemWriter.write(file, p, null);
+    Problem back = ProblemReader.read(file);
+    ProblemWriterTest.assertSameProblem(p, back);
+    BatchNormSpec bn = (BatchNormSpec) back.network().layers().get(1);
+    assertEquals("batchnorm1d", bn.type());
+    assertEquals(1e-5, bn.eps());
+    assertArrayEquals(new double[] {0.5, 1.5, 2.5, 3.5}, bn.runningVar());
+    assertEquals(
+        List.of("weight", "bias"),
+        back.network().params().stream().filter(t -> t.layer() == 1).map(t -> t.name()).toList());
+    assertInvalid(
+        withHidden(batchNorm1d().put("training", true)),
+        "model[1].training",
+        "batch statistics, which couple the samples");
+    assertInvalid(
+        withHidden(batchNorm1d().put("track_running_stats", false)),
+        "model[1].track_running_stats",
+        "couple the samples");
+    assertInvalid(
+        withHidden(batchNorm1d().put("num_features", 3)),
+        "model[1].weight",
+        "has 4 elements but expected 3");
+    ObjectNode negative = batchNorm1d();
+    ((ArrayNode) negative.get("running_var")).set(2, -1.0);
+    assertInvalid(withHidden(negative), "model[1].running_var[2]", "a variance is >= 0");
+    ObjectNode plain = batchNorm1d().put("affine", false);
+    assertInvalid(withHidden(plain), "model[1].weight", "must be absent when affine is false");
+    plain.remove("weight");
+    plain.remove("bias");
+    assertEquals(0, parse(withHidden(plain)).network().layers().get(1).params().size());
+    ObjectNode missing = batchNorm1d();
+    missing.remove("running_mean");
+    assertInvalid(withHidden(missing), "model[1].running_mean", "is missing");
+    assertInvalid(
+        withHidden(batchNorm1d().put("type", "batchnorm2d")),
+        "model[1]",
+        "batchnorm2d needs a [C, H, W] input but receives [4]");
+    assertInvalid(withHidden(batchNorm1d().put("eps", 0)), "model[1].eps", "must be > 0");
+  }
+
   @Test
   void activationsWithParametersTakePyTorchsNamesAndDefaults() {
     ActivationSpec leaky =
@@ -120,6 +178,28 @@ class ProblemReaderExtensionsTest {
         withHidden(node("leaky_relu").put("negative_slope", "x")),
         "model[1].negative_slope",
         "must be a number");
+  }
+
+  @Test
+  void softplusTakesBetaAndOnlyTheDefaultThreshold() {
+    ObjectNode sp = node("softplus").put("beta", 2.0).put("threshold", 20);
+    assertEquals(
+        new ActivationSpec(Activation.SOFTPLUS, 2.0),
+        parse(withHidden(sp)).network().layers().get(1));
+    assertEquals(
+        new ActivationSpec(Activation.SOFTPLUS, 1.0),
+        parse(withHidden(node("softplus"))).network().layers().get(1));
+    var e =
+        assertInvalid(
+            withHidden(node("softplus").put("threshold", 5)),
+            "model[1].threshold",
+            "softplus with threshold = 5.0 (only PyTorch's default 20.0) is not supported yet");
+    assertInstanceOf(org.vivit4j.model.UnsupportedFeatureException.class, e);
+    assertInvalid(
+        withHidden(node("softplus").put("beta", 0)),
+        "model[1].beta",
+        "must be a finite number > 0");
+    assertInvalid(withHidden(node("silu").put("beta", 1)), "model[1].beta", "not a known field");
   }
 
   @Test

@@ -51,7 +51,25 @@ class ActivationTest {
           new Known(Activation.GELU, 1, 1, 0.8411919906082767, 1.0829640838457826),
           new Known(Activation.GELU, 1, -0.5, -0.15428599017485608, 0.13263009646535769),
           new Known(Activation.GELU, 1, 2.5, 2.4849157339100014, 1.0379515762126662),
-          new Known(Activation.GELU, 1, -10, -1.204092348209806e-37, -2.7576380638540316e-36));
+          new Known(Activation.GELU, 1, -10, -1.204092348209806e-37, -2.7576380638540316e-36),
+          // softplus (param = beta, threshold 20): the linear branch above βz = 20
+          new Known(Activation.SOFTPLUS, 1, 0, 0.6931471805599453, 0.5),
+          new Known(Activation.SOFTPLUS, 1, 1, 1.3132616875182228, 0.7310585786300049),
+          new Known(Activation.SOFTPLUS, 1, -30, 9.357622968839737e-14, 9.357622968839299e-14),
+          new Known(Activation.SOFTPLUS, 1, 25, 25, 1),
+          new Known(Activation.SOFTPLUS, 2, 0.7, 0.8102087049592255, 0.8021838885585817),
+          new Known(Activation.SOFTPLUS, 2, 12, 12, 1),
+          new Known(Activation.SOFTPLUS, 0.5, -3, 0.4028265559655048, 0.18242552380635635),
+          new Known(Activation.SILU, 0, 0, 0, 0.5),
+          new Known(Activation.SILU, 0, 1, 0.7310585786300049, 0.9276705118714867),
+          new Known(Activation.SILU, 0, -1.5, -0.2736382857095345, -0.041294154299142946),
+          new Known(Activation.SILU, 0, -4, -0.07194483984836623, -0.05266461489107291),
+          new Known(Activation.SILU, 0, -30, -2.8072868906517896e-12, -2.713710660963134e-12),
+          new Known(Activation.SILU, 0, 20, 19.99999995877693, 1.0000000391619186),
+          new Known(Activation.LOGSIGMOID, 0, 0, -0.6931471805599453, 0.5),
+          new Known(Activation.LOGSIGMOID, 0, 1, -0.3132616875182228, 0.2689414213699951),
+          new Known(Activation.LOGSIGMOID, 0, -30, -30.000000000000092, 0.9999999999999064),
+          new Known(Activation.LOGSIGMOID, 0, 40, -4.248354255291589e-18, 4.248354255291589e-18));
 
   @Test
   void everyActivationHasKnownValues() {

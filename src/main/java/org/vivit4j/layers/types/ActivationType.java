@@ -16,6 +16,7 @@ import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * The element-wise activations of {@link Activation}, one name each, with the hyper-parameter as
@@ -37,18 +38,28 @@ final class ActivationType extends LayerType<ActivationSpec> {
     Activation activation = Activation.fromTypeName(name);
     String key = activation.paramName();
     String what = "a " + activation.typeName() + " layer";
+    List<String> keys = new ArrayList<>(List.of("type"));
+    if (key != null) {
+      keys.add(key);
+    }
+    for (Activation.Param fixed : activation.fixedParams()) {
+      keys.add(fixed.name());
+    }
+    JsonFields.onlyKeys(node, path, what, keys.toArray(new String[0]));
+    readFixedParams(node, path, activation);
     if (key == null) {
-      JsonFields.onlyKeys(node, path, what, "type");
       return new ActivationSpec(activation);
     }
-    JsonFields.onlyKeys(node, path, what, "type", key);
     JsonNode v = JsonFields.optional(node, key);
     if (v == null) {
       return new ActivationSpec(activation);
     }
     List<String> choices = activation.param().choices();
     if (choices.isEmpty()) {
-      return new ActivationSpec(activation, JsonFields.finiteValue(v, at(path, key)));
+      ActivationSpec spec =
+          new ActivationSpec(activation, JsonFields.finiteValue(v, at(path, key)));
+      spec.checkHyperParameters(path); // a range of its own (softplus: beta > 0)
+      return spec;
     }
     String choice = JsonFields.stringValue(v, at(path, key));
     if (!choices.contains(choice)) {
@@ -56,6 +67,32 @@ final class ActivationType extends LayerType<ActivationSpec> {
           at(path, key), "is '" + choice + "'; expected one of " + String.join(", ", choices));
     }
     return new ActivationSpec(activation, choices.indexOf(choice));
+  }
+
+  /**
+   * A hyper-parameter computed only at PyTorch's default: absent or that value, else an {@link
+   * UnsupportedFeatureException} naming it.
+   */
+  private static void readFixedParams(JsonNode node, String path, Activation activation) {
+    for (Activation.Param fixed : activation.fixedParams()) {
+      JsonNode v = JsonFields.optional(node, fixed.name());
+      if (v == null) {
+        continue;
+      }
+      double value = JsonFields.finiteValue(v, at(path, fixed.name()));
+      if (value != fixed.defaultValue()) {
+        throw new UnsupportedFeatureException(
+            at(path, fixed.name()),
+            activation.typeName()
+                + " with "
+                + fixed.name()
+                + " = "
+                + value
+                + " (only PyTorch's default "
+                + fixed.defaultValue()
+                + ")");
+      }
+    }
   }
 
   @Override

@@ -25,6 +25,8 @@ public final class LayerTypes {
           new IdentityType(),
           new DropoutType(),
           new LayerNormType(),
+          new BatchNormType(),
+          new Pad2dType(),
           new FlattenType(),
           new UnflattenType());
 
