@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
@@ -38,7 +39,7 @@ final class OnnxLayers {
   static final String SUPPORTED =
       "Gemm, MatMul (+ Add), Conv (2-D), Pad (zero, before Conv or AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
-          + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, GELU, SiLU and"
+          + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, BatchNormalization, GELU, SiLU and"
           + " LogSigmoid as PyTorch writes them";
 
   static Mapped map(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
@@ -67,6 +68,7 @@ final class OnnxLayers {
       case "AveragePool" -> one(n, avgPool(n, shape, new int[2]));
       case "GlobalAveragePool" -> one(n, globalAveragePool(n, shape));
       case "LayerNormalization" -> one(n, layerNorm(n, values, shape));
+      case "BatchNormalization" -> one(n, batchNorm(n, values, shape));
       default ->
           throw new OnnxImportException(
               OnnxModel.describe(n)
@@ -541,6 +543,75 @@ final class OnnxLayers {
     image(n, shape);
     int[] window = {shape[1], shape[2]};
     return new Layer(new AvgPool2dSpec(window, window.clone(), new int[2]), List.of());
+  }
+
+  /**
+   * BatchNormalization in inference mode: scale and B are the parameters (PyTorch's weight and
+   * bias), the mean and variance are constants. PyTorch writes {@code affine=False} as constant
+   * ones and zeros with generated names; those are not parameters.
+   */
+  private static Layer batchNorm(NodeProto n, StaticValues values, int[] shape) {
+    OnnxAttributes at =
+        new OnnxAttributes(n).only(Set.of("epsilon", "momentum", "training_mode", "spatial"));
+    if (at.integer("training_mode", 0) != 0) {
+      throw refuse(
+          n,
+          "training_mode = 1 normalises with batch statistics, which couple the samples; export"
+              + " the model in eval mode (running statistics)");
+    }
+    if (at.integer("spatial", 1) != 1) {
+      throw refuse(n, "spatial = 0 is not supported");
+    }
+    if (shape.length < 1 || shape.length > 3) {
+      throw refuse(n, "BatchNorm on per-sample shape " + OnnxImporter.shape(shape));
+    }
+    int c = shape[0];
+    int dims = shape.length == 3 ? 2 : 1;
+    OnnxTensor mean = values.constant(n.getInput(3), n, "mean");
+    OnnxTensor var = values.constant(n.getInput(4), n, "var");
+    if (mean.length() != c || var.length() != c || mean.isInteger() || var.isInteger()) {
+      throw refuse(n, "its mean and var must hold " + c + " reals, one per channel");
+    }
+    String sName = n.getInput(1);
+    String bName = n.getInput(2);
+    double[] weight = null;
+    double[] bias = null;
+    List<String> names = new ArrayList<>();
+    boolean generated =
+        !values.isInitializer(sName)
+            || !values.isInitializer(bName)
+            || (sName.startsWith("onnx::") && bName.startsWith("onnx::"));
+    if (generated && isConstant(values, sName, 1.0, c) && isConstant(values, bName, 0.0, c)) {
+      // affine=False: γ = 1 and β = 0 are constants of the graph, not parameters
+    } else {
+      weight = parameter(n, values, sName, "scale", c).reals().clone();
+      bias = parameter(n, values, bName, "B", c).reals().clone();
+      names.add(sName);
+      names.add(bName);
+    }
+    return new Layer(
+        new BatchNormSpec(
+            dims,
+            c,
+            at.decimal("epsilon", 1e-5),
+            weight,
+            bias,
+            mean.reals().clone(),
+            var.reals().clone()),
+        names);
+  }
+
+  private static boolean isConstant(StaticValues values, String name, double v, int length) {
+    StaticValues.Known k = values.get(name);
+    if (k == null || !k.batchFree() || k.a().length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (k.a().real(i) != v) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Layer layerNorm(NodeProto n, StaticValues values, int[] shape) {

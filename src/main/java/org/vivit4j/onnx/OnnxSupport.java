@@ -31,6 +31,7 @@ public final class OnnxSupport {
           "Identity",
           "Dropout",
           "LayerNormalization",
+          "BatchNormalization",
           "Softplus",
           // inside recognised patterns: GELU's erf form, SiLU, LogSigmoid, LayerNorm below opset 17
           "Gelu",

@@ -129,6 +129,51 @@ class OnnxImporterTest {
     assertMatchesPyTorch(imp, "fixed_batch");
   }
 
+  @Test
+  void batchNormInEvalModeImportsWithWeightAndBiasAsParameters() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("batchnorm_chain"));
+    List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+    assertEquals(
+        List.of(
+            "conv2d",
+            "batchnorm2d",
+            "relu",
+            "flatten",
+            "linear",
+            "batchnorm1d",
+            "tanh",
+            "linear",
+            "batchnorm1d"),
+        types);
+    // running statistics are constants; affine=False has no parameters
+    assertEquals(
+        List.of(
+            "0.weight",
+            "0.bias",
+            "1.weight",
+            "1.bias",
+            "4.weight",
+            "4.bias",
+            "5.weight",
+            "5.bias",
+            "7.weight",
+            "7.bias"),
+        imp.paramNames());
+    assertMatchesPyTorch(imp, "batchnorm_chain");
+  }
+
+  @Test
+  void siluLogSigmoidAndSoftplusImportAsPyTorchWritesThem() throws Exception {
+    OnnxImporter.Imported imp =
+        OnnxImporter.importModel(OnnxModelTest.shipped("silu_logsigmoid_softplus"));
+    List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
+    assertEquals(
+        List.of(
+            "flatten", "linear", "silu", "linear", "logsigmoid", "linear", "softplus", "linear"),
+        types);
+    assertMatchesPyTorch(imp, "silu_logsigmoid_softplus");
+  }
+
   private static String refusal(String name) throws Exception {
     OnnxModel m = OnnxModelTest.shipped(name);
     return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
@@ -139,8 +184,7 @@ class OnnxImporterTest {
     String pad = refusal("zeropad_conv");
     assertTrue(pad.startsWith("model: node "), pad);
     assertTrue(pad.contains("(Pad): pads H by (0, 1) and W by (1, 2); asymmetric padding"), pad);
-    String bn = refusal("resnet_tiny");
-    assertTrue(
-        bn.contains("(BatchNormalization): op type BatchNormalization is not supported"), bn);
+    String residual = refusal("resnet_tiny");
+    assertTrue(residual.contains("is read by more than one node (a branch)"), residual);
   }
 }
