@@ -14,6 +14,7 @@ import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.Pad2dSpec;
+import org.vivit4j.model.Pool1dSpec;
 import org.vivit4j.model.UnflattenSpec;
 
 /**
@@ -112,6 +113,14 @@ final class ReferenceLayers {
                       pad.padding()[3],
                       pad.value())),
           new Entry<>(
+              Pool1dSpec.class,
+              (pool, in, where) -> {
+                if (in.length != 2 || pool.kernel() < 1 || pool.stride() < 1) {
+                  throw new IllegalArgumentException(where + ": a 1-d pool needs [C, L]");
+                }
+              },
+              (pool, a, p) -> pool1d(pool, a)),
+          new Entry<>(
               MaxPool2dSpec.class,
               ReferenceLayers::checkMaxPool2d,
               (m, a, p) ->
@@ -165,6 +174,24 @@ final class ReferenceLayers {
     if (problem != null) {
       throw new IllegalArgumentException(where + ": the activation parameter " + problem);
     }
+  }
+
+  /**
+   * PyTorch's {@code max_pool1d} / {@code avg_pool1d} of {@code [C, L]}: the 2-d pool of the {@code
+   * [C, 1, L]} view with a {@code 1 × k} window, reshaped back to {@code [C, L_out]}.
+   */
+  private static Node pool1d(Pool1dSpec pool, Node a) {
+    int[] s = a.shape();
+    Node view = Ops.reshape(a, s[0], 1, s[1]);
+    int[] k = {1, pool.kernel()};
+    int[] st = {1, pool.stride()};
+    int[] pad = {0, pool.padding()};
+    Node y =
+        pool.max()
+            ? PoolOps.maxPool2d(view, k, st, pad, new int[] {1, pool.dilation()})
+            : PoolOps.avgPool2d(view, k, st, pad);
+    int[] ys = y.shape();
+    return Ops.reshape(y, ys[0], ys[2]);
   }
 
   private static void checkBatchNorm(BatchNormSpec bn, int[] in, String where) {

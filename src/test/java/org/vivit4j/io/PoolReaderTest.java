@@ -1,6 +1,7 @@
 package org.vivit4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.vivit4j.io.ProblemFixtures.assertInvalid;
 
@@ -12,6 +13,7 @@ import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.Pad2dSpec;
+import org.vivit4j.model.Pool1dSpec;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
@@ -221,5 +223,54 @@ class PoolReaderTest {
         padded(pad("zeropad2d", 1, 2, 0, 0).put("value", 1)),
         "model[0].value",
         "not a known field");
+  }
+
+  /** {@code flatten → unflatten [3, 9] → pool → flatten} on the {@code [1, 3, 9]} inputs. */
+  private static ObjectNode pooled1d(ObjectNode pool) {
+    ObjectNode root = pooled(pool);
+    ArrayNode model = root.withArray("model");
+    model.insert(0, ProblemFixtures.MAPPER.createObjectNode().put("type", "flatten"));
+    ObjectNode unflatten = ProblemFixtures.MAPPER.createObjectNode().put("type", "unflatten");
+    unflatten.put("dim", 1).putArray("unflattened_size").add(3).add(9);
+    model.insert(1, unflatten);
+    return root;
+  }
+
+  @Test
+  void pools1dTakePyTorchsDefaultsAndAreChecked(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    // [3, 9] max-pooled by 9 → [3, 1] → flatten 3
+    ObjectNode max = pool("maxpool1d").put("kernel_size", 9);
+    max.putNull("stride");
+    max.put("ceil_mode", false).put("return_indices", false);
+    Problem problem = ProblemReader.parse(ProblemFixtures.json(pooled1d(max)));
+    assertEquals(new Pool1dSpec(true, 9, 9, 0, 1), problem.network().layers().get(2));
+    assertArrayEquals(new int[] {3, 1}, problem.network().shapeBefore(3));
+    java.nio.file.Path file = dir.resolve("pool1d.json");
+    ProblemWriter.write(file, problem, null);
+    ProblemWriterTest.assertSameProblem(problem, ProblemReader.read(file));
+    ObjectNode avg = pool("avgpool1d").put("padding", 1).put("count_include_pad", true);
+    avg.putArray("kernel_size").add(3);
+    avg.put("stride", 5); // (9 + 2 − 3)/5 + 1 = 2 per channel: flatten 6
+    ObjectNode root = pooled1d(avg);
+    ObjectNode lin = (ObjectNode) root.get("model").get(4);
+    lin.put("in", 6);
+    lin.set("weight", ProblemFixtures.matrix(4, 6, 0.1));
+    assertEquals(
+        new Pool1dSpec(false, 3, 5, 1, 1),
+        ProblemReader.parse(ProblemFixtures.json(root)).network().layers().get(2));
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(
+            pooled1d(pool("avgpool1d").put("count_include_pad", false)),
+            "model[2].count_include_pad",
+            "is not supported yet"));
+    assertInvalid(
+        pooled1d(pool("avgpool1d").put("dilation", 2)), "model[2].dilation", "not a known field");
+    assertInvalid(
+        pooled1d(pool("maxpool1d").put("padding", 2)),
+        "model[2].padding",
+        "must lie in [0, kernel_size / 2]");
+    assertInvalid(pooled(pool("maxpool1d")), "model[0]", "maxpool1d needs a [C, L] input");
   }
 }

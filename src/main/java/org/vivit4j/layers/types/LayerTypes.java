@@ -27,6 +27,7 @@ public final class LayerTypes {
           new LayerNormType(),
           new BatchNormType(),
           new Pad2dType(),
+          new Pool1dType(),
           new FlattenType(),
           new UnflattenType());
 
