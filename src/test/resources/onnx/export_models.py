@@ -118,6 +118,9 @@ def models():
                     m.weight.uniform_(0.5, 1.5)
                     m.bias.uniform_(-0.2, 0.2)
     yield "batchnorm_chain", bn, (1, 6, 6), 13
+    yield "pool1d", nn.Sequential(
+        nn.MaxPool1d(3, 2, padding=1), nn.Tanh(), nn.AvgPool1d(2), nn.Flatten(),
+        nn.Linear(2 * 3, 4)), (2, 12), 13
     yield "silu_logsigmoid_softplus", nn.Sequential(
         nn.Flatten(), nn.Linear(10, 8), nn.SiLU(), nn.Linear(8, 8), nn.LogSigmoid(),
         nn.Linear(8, 6), nn.Softplus(), nn.Linear(6, 3)), (10,), 13
@@ -168,7 +171,8 @@ def main():
         model.eval()
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
-        classes = {"pad_conv_pool": 6, "batchnorm_chain": 4, "silu_logsigmoid_softplus": 3}.get(
+        classes = {"pad_conv_pool": 6, "batchnorm_chain": 4, "silu_logsigmoid_softplus": 3, "zeropad_conv": 4,
+                   "pool1d": 4}.get(
             name, 5 if name.startswith("layernorm") else 10)
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")

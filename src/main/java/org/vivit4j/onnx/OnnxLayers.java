@@ -13,6 +13,8 @@ import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.model.Pad2dSpec;
+import org.vivit4j.model.Pool1dSpec;
 
 /**
  * One ONNX node (or a short fused run: MatMul + Add, a zero Pad + the Conv or AveragePool it feeds)
@@ -398,21 +400,28 @@ final class OnnxLayers {
         names);
   }
 
+  /**
+   * A constant Pad of H and W: folded into the Conv (or AveragePool, whose padded window counts the
+   * zeros as PyTorch's {@code count_include_pad}) it feeds when it pads zeros symmetrically, else a
+   * {@code zeropad2d} / {@code constantpad2d} layer (PyTorch's ZeroPad2d, ConstantPad2d).
+   */
   private static Mapped pad(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     String mode = new OnnxAttributes(n).only(Set.of("mode")).text("mode", "constant");
     if (!mode.equals("constant")) {
-      throw refuse(n, "mode '" + mode + "'; only zero (constant) padding is supported");
+      throw refuse(n, "mode '" + mode + "'; only constant padding is supported");
     }
+    double value = 0;
     if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
-      OnnxTensor value = values.constant(n.getInput(2), n, "constant_value");
-      if (value.real(0) != 0) {
-        throw refuse(n, "pads with " + value.real(0) + "; only zero padding is supported");
-      }
+      value = values.constant(n.getInput(2), n, "constant_value").real(0);
     }
     if (n.getInputCount() > 3 && !n.getInput(3).isEmpty()) {
       throw refuse(n, "the axes input is not supported");
     }
     long[] pads = values.constant(n.getInput(1), n, "pads").integers();
+    if (java.util.Arrays.stream(pads).allMatch(p -> p == 0)) {
+      // PyTorch writes a zero Pad in front of every AveragePool: nothing to do
+      return one(n, new Layer(new IdentitySpec(), List.of()));
+    }
     if (shape.length != 3 || pads.length != 8) {
       throw refuse(n, "pads " + java.util.Arrays.toString(pads) + " on a non-image input");
     }
@@ -424,35 +433,35 @@ final class OnnxLayers {
         throw refuse(n, "negative pads (cropping) are not supported");
       }
     }
-    if (pads[2] != pads[6] || pads[3] != pads[7]) {
-      throw refuse(
-          n,
-          "pads H by ("
-              + pads[2]
-              + ", "
-              + pads[6]
-              + ") and W by ("
-              + pads[3]
-              + ", "
-              + pads[7]
-              + "); asymmetric padding (ZeroPad2d) is not supported yet");
+    int top = Math.toIntExact(pads[2]);
+    int left = Math.toIntExact(pads[3]);
+    int bottom = Math.toIntExact(pads[6]);
+    int right = Math.toIntExact(pads[7]);
+    if (top == 0 && left == 0 && bottom == 0 && right == 0) {
+      return one(n, new Layer(new IdentitySpec(), List.of()));
     }
-    int[] extra = {Math.toIntExact(pads[2]), Math.toIntExact(pads[3])};
     NodeProto next = graph.soleConsumer(n.getOutput(0));
-    if (next == null
-        || next.getInputCount() == 0
-        || !next.getInput(0).equals(n.getOutput(0))
-        || !(next.getOpType().equals("Conv") || next.getOpType().equals("AveragePool"))) {
-      if (extra[0] == 0 && extra[1] == 0) {
-        return one(n, new Layer(new IdentitySpec(), List.of()));
+    boolean feeds =
+        next != null && next.getInputCount() > 0 && next.getInput(0).equals(n.getOutput(0));
+    if (value == 0 && top == bottom && left == right && feeds) {
+      int[] extra = {top, left};
+      if (next.getOpType().equals("Conv")) {
+        return new Mapped(List.of(conv(next, values, shape, extra)), n, next);
       }
-      throw refuse(n, "a zero Pad is imported only right before a Conv or AveragePool");
+      long[] k = new OnnxAttributes(next).integers("kernel_shape");
+      if (next.getOpType().equals("AveragePool")
+          && k != null
+          && k.length == 2
+          && 2L * top <= k[0]
+          && 2L * left <= k[1]) {
+        return new Mapped(List.of(avgPool(next, shape, extra)), n, next);
+      }
     }
-    Layer layer =
-        next.getOpType().equals("Conv")
-            ? conv(next, values, shape, extra)
-            : avgPool(next, shape, extra);
-    return new Mapped(List.of(layer), n, next);
+    Pad2dSpec spec =
+        value == 0
+            ? Pad2dSpec.zeros(left, right, top, bottom)
+            : new Pad2dSpec(new int[] {left, right, top, bottom}, value, true);
+    return one(n, new Layer(spec, List.of()));
   }
 
   private static Layer maxPool(NodeProto n, int[] shape) {
@@ -467,6 +476,12 @@ final class OnnxLayers {
                     "pads",
                     "storage_order",
                     "strides"));
+    if (shape.length == 2) {
+      if (at.integer("storage_order", 0) != 0) {
+        throw refuse(n, "storage_order = 1 is not supported");
+      }
+      return pool1d(n, at, true, shape);
+    }
     image(n, shape);
     noAutoPad(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
@@ -493,6 +508,42 @@ final class OnnxLayers {
     return v;
   }
 
+  /** MaxPool or AveragePool over a {@code [C, L]} sample (PyTorch's MaxPool1d, AvgPool1d). */
+  private static Layer pool1d(NodeProto n, OnnxAttributes at, boolean max, int[] shape) {
+    noAutoPad(n, at);
+    if (at.integer("ceil_mode", 0) != 0) {
+      throw refuse(n, "ceil_mode = 1 is not supported");
+    }
+    long[] k = required(n, at, "kernel_shape");
+    long[] s = at.integers("strides");
+    long[] p = at.integers("pads");
+    long[] d = at.integers("dilations");
+    if (k.length != 1
+        || (s != null && s.length != 1)
+        || (p != null && p.length != 2)
+        || (d != null && d.length != 1)) {
+      throw refuse(n, "attributes of a 1-D pooling must have one entry per axis (two for pads)");
+    }
+    if (p != null && p[0] != p[1]) {
+      throw refuse(n, "pads " + java.util.Arrays.toString(p) + " are not symmetric");
+    }
+    int pad = p == null ? 0 : Math.toIntExact(p[0]);
+    if (!max && pad != 0 && at.integer("count_include_pad", 0) == 0) {
+      throw refuse(n, "pads with count_include_pad = 0 (vivit4j averages over the padded window)");
+    }
+    if (!max && d != null && d[0] != 1) {
+      throw refuse(n, "dilations other than 1 are not supported");
+    }
+    return new Layer(
+        new Pool1dSpec(
+            max,
+            Math.toIntExact(k[0]),
+            s == null ? 1 : Math.toIntExact(s[0]),
+            pad,
+            d == null ? 1 : Math.toIntExact(d[0])),
+        List.of());
+  }
+
   private static void image(NodeProto n, int[] shape) {
     if (shape.length != 3) {
       throw refuse(
@@ -515,6 +566,9 @@ final class OnnxLayers {
                     "kernel_shape",
                     "pads",
                     "strides"));
+    if (shape.length == 2 && extraPad[0] == 0 && extraPad[1] == 0) {
+      return pool1d(n, at, false, shape);
+    }
     image(n, shape);
     noAutoPad(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
