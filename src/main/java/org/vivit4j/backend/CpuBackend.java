@@ -644,12 +644,12 @@ public final class CpuBackend implements Backend {
 
   @Override
   public DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
-    return CpuConvOps.convTranspose(host(y), host(w), g, f32());
+    return CpuConvOps.convTranspose(host(y), host(w), g, f32(), blas, ConvLowering.CHUNK_ENTRIES);
   }
 
   @Override
   public DeviceMatrix batchedMul(DeviceMatrix a, DeviceMatrix b, int block, int p) {
-    return CpuConvOps.batchedMul(host(a), host(b), block, p, f32());
+    return CpuConvOps.batchedMul(host(a), host(b), block, p, f32(), blas);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.vivit4j.backend;
 
+import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.CpuBackend.HostMatrix;
 
@@ -64,7 +65,13 @@ final class CpuConvOps {
     return new HostMatrix(x.rows * t, k, u);
   }
 
-  static HostMatrix convTranspose(HostMatrix y, HostMatrix w, ConvGeometry g, boolean f32) {
+  /**
+   * The transposed convolution of every row, lowered ({@link ConvLowering}): for a chunk of rows,
+   * {@code U = Wᵀ·Y} ({@code [K × b·T]}, one product) and {@link ConvLowering#col2im}; the chunk is
+   * sized to {@code chunkEntries}.
+   */
+  static HostMatrix convTranspose(
+      HostMatrix y, HostMatrix w, ConvGeometry g, boolean f32, NativeBLAS blas, int chunkEntries) {
     int t = g.positions();
     int o = w.rows;
     if (w.cols != g.patchSize() || y.cols != o * t) {
@@ -84,66 +91,40 @@ final class CpuConvOps {
               + "]");
     }
     int in = g.inputSize();
+    int k = g.patchSize();
+    int chunk = Math.min(Math.max(1, y.rows), ConvLowering.chunkSamples(g, o, chunkEntries));
+    if (f32) {
+      float[] x = new float[size(y.rows, in, 1)];
+      float[] wf = toFloat(w.data);
+      float[] yc = new float[size(chunk, o, t)];
+      float[] u = new float[size(chunk, k, t)];
+      for (int r0 = 0; r0 < y.rows; r0 += chunk) {
+        int rows = Math.min(chunk, y.rows - r0);
+        ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
+        CpuConvGemm.mul(blas, true, wf, 0, yc, 0, u, 0, k, o, rows * t);
+        ConvLowering.col2im(u, r0, rows, g, x);
+      }
+      return new HostMatrix(y.rows, in, toDouble(x));
+    }
     double[] x = new double[size(y.rows, in, 1)];
-    IntStream.range(0, y.rows)
-        .parallel()
-        .forEach(
-            r -> {
-              double[] acc = new double[in];
-              float[] accF = f32 ? new float[in] : null;
-              for (int oc = 0; oc < o; oc++) {
-                int yo = r * y.cols + oc * t;
-                for (int c = 0; c < g.channels(); c++) {
-                  for (int a = 0; a < g.kernelH(); a++) {
-                    for (int b = 0; b < g.kernelW(); b++) {
-                      double wv = w.data[oc * w.cols + (c * g.kernelH() + a) * g.kernelW() + b];
-                      scatterTap(y.data, yo, wv, acc, accF, c, a, b, g);
-                    }
-                  }
-                }
-              }
-              for (int q = 0; q < in; q++) {
-                x[r * in + q] = f32 ? accF[q] : acc[q];
-              }
-            });
+    double[] yc = new double[size(chunk, o, t)];
+    double[] u = new double[size(chunk, k, t)];
+    for (int r0 = 0; r0 < y.rows; r0 += chunk) {
+      int rows = Math.min(chunk, y.rows - r0);
+      ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
+      CpuConvGemm.mul(blas, true, w.data, 0, yc, 0, u, 0, k, o, rows * t);
+      ConvLowering.col2im(u, r0, rows, g, x);
+    }
     return new HostMatrix(y.rows, in, x);
   }
 
-  /** {@code acc[c, h, w] += wv · y[yo + i·W_out + j]} over the output grid for tap (a, b). */
-  private static void scatterTap(
-      double[] y,
-      int yo,
-      double wv,
-      double[] acc,
-      float[] accF,
-      int c,
-      int a,
-      int b,
-      ConvGeometry g) {
-    float wf = (float) wv;
-    for (int i = 0; i < g.outH(); i++) {
-      int h = i * g.strideH() - g.padH() + a * g.dilH();
-      if (h < 0 || h >= g.height()) {
-        continue;
-      }
-      int rowBase = (c * g.height() + h) * g.width() - g.padW() + b * g.dilW();
-      int yi = yo + i * g.outW();
-      for (int j = 0; j < g.outW(); j++) {
-        int col = j * g.strideW() - g.padW() + b * g.dilW();
-        if (col < 0 || col >= g.width()) {
-          continue;
-        }
-        int dst = rowBase + j * g.strideW();
-        if (accF != null) {
-          accF[dst] += wf * (float) y[yi + j];
-        } else {
-          acc[dst] += wv * y[yi + j];
-        }
-      }
-    }
-  }
-
-  static HostMatrix batchedMul(HostMatrix a, HostMatrix b, int block, int p, boolean f32) {
+  /**
+   * {@code c[r, i·q + j] = Σ_s a[r, i·t + s] b[(r / block)·t + s, j]}: for each group of {@code
+   * block} rows, its rows read as one {@code [block·p × t]} matrix times the group's {@code [t ×
+   * q]} rows of {@code b}, one product per group.
+   */
+  static HostMatrix batchedMul(
+      HostMatrix a, HostMatrix b, int block, int p, boolean f32, NativeBLAS blas) {
     if (block < 1 || p < 1 || a.cols % p != 0 || a.rows % block != 0) {
       throw new IllegalArgumentException(
           "batchedMul: a is " + a.rows + "×" + a.cols + ", block " + block + ", p " + p);
@@ -155,43 +136,37 @@ final class CpuConvOps {
           "batchedMul: b has " + b.rows + " rows, expected (R / block)·t = " + groups * t);
     }
     int q = b.cols;
+    int m = block * p;
+    if (f32) {
+      float[] af = toFloat(a.data);
+      float[] bf = toFloat(b.data);
+      float[] c = new float[size(a.rows, p, q)];
+      for (int gi = 0; gi < groups; gi++) {
+        CpuConvGemm.mul(blas, false, af, gi * m * t, bf, gi * t * q, c, gi * m * q, m, t, q);
+      }
+      return new HostMatrix(a.rows, p * q, toDouble(c));
+    }
     double[] c = new double[size(a.rows, p, q)];
-    IntStream.range(0, a.rows)
-        .parallel()
-        .forEach(
-            r -> {
-              int bo = (r / block) * t * q;
-              double[] row = new double[q];
-              float[] rowF = f32 ? new float[q] : null;
-              for (int i = 0; i < p; i++) {
-                java.util.Arrays.fill(row, 0);
-                if (f32) {
-                  java.util.Arrays.fill(rowF, 0f);
-                }
-                for (int s = 0; s < t; s++) {
-                  double av = a.data[r * a.cols + i * t + s];
-                  if (av == 0) {
-                    continue;
-                  }
-                  int bs = bo + s * q;
-                  if (f32) {
-                    float af = (float) av;
-                    for (int j = 0; j < q; j++) {
-                      rowF[j] += af * (float) b.data[bs + j];
-                    }
-                  } else {
-                    for (int j = 0; j < q; j++) {
-                      row[j] += av * b.data[bs + j];
-                    }
-                  }
-                }
-                int co = (r * p + i) * q;
-                for (int j = 0; j < q; j++) {
-                  c[co + j] = f32 ? rowF[j] : row[j];
-                }
-              }
-            });
+    for (int gi = 0; gi < groups; gi++) {
+      CpuConvGemm.mul(blas, false, a.data, gi * m * t, b.data, gi * t * q, c, gi * m * q, m, t, q);
+    }
     return new HostMatrix(a.rows, p * q, c);
+  }
+
+  private static float[] toFloat(double[] x) {
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) x[i];
+    }
+    return out;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] out = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = x[i];
+    }
+    return out;
   }
 
   static HostMatrix sumGroups(HostMatrix a, int p, boolean f32) {

@@ -146,7 +146,7 @@ public final class LinearLayer extends Layer {
 
   /**
    * {@code V_b w_k = Σ_m U_k[m]} and {@code V_W w_k = U_kᵀ A_S} with {@code U_k[m] = Σ_c w_k[m,c]
-   * B_out[m,c]}; the weight part of all K vectors is one GEMM {@code [U_1, …, U_K]ᵀ · A_S}.
+   * B_out[m,c]}; one GEMM per vector, written straight into its result (no K·O·I temporary).
    */
   @Override
   protected double[][] applyFactorImpl(
@@ -155,17 +155,17 @@ public final class LinearLayer extends Layer {
     int[] rows = ctx.ggnRows();
     int s = rows.length;
     int kk = w.length;
-    int width = kk * outSize;
-    // u[m][k·O + o] = U_k[m][o], written row by row
-    double[] u = new double[s * width];
+    // u[k][m·O + o] = U_k[m][o] = Σ_c w_k[m, c] · B[m, c, o]
+    double[][] u = new double[kk][s * outSize];
     for (int m = 0; m < s; m++) {
       for (int c = 0; c < ct; c++) {
         int bo = (m * ct + c) * outSize;
         for (int k = 0; k < kk; k++) {
           double wk = w[k][m * ct + c];
-          int uo = m * width + k * outSize;
+          double[] uk = u[k];
+          int uo = m * outSize;
           for (int o = 0; o < outSize; o++) {
-            u[uo + o] += wk * factorOut[bo + o];
+            uk[uo + o] += wk * factorOut[bo + o];
           }
         }
       }
@@ -174,11 +174,9 @@ public final class LinearLayer extends Layer {
     if (tensor == 1) {
       for (int k = 0; k < kk; k++) {
         out[k] = new double[outSize];
-      }
-      for (int m = 0; m < s; m++) {
-        for (int k = 0; k < kk; k++) {
+        for (int m = 0; m < s; m++) {
           for (int o = 0; o < outSize; o++) {
-            out[k][o] += u[m * width + k * outSize + o];
+            out[k][o] += u[k][m * outSize + o];
           }
         }
       }
@@ -189,10 +187,10 @@ public final class LinearLayer extends Layer {
     for (int m = 0; m < s; m++) {
       System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
     }
-    double[] all = new double[width * inSize];
-    HostProducts.mulTransA(1, u, aS, 0, all, width, s, inSize);
+    // V_W w_k = U_kᵀ · A_S [O × I], one product per vector straight into its result
     for (int k = 0; k < kk; k++) {
-      out[k] = java.util.Arrays.copyOfRange(all, k * outSize * inSize, (k + 1) * outSize * inSize);
+      out[k] = new double[outSize * inSize];
+      HostProducts.mulTransA(1, u[k], aS, 0, out[k], outSize, s, inSize);
     }
     return out;
   }

@@ -16,6 +16,7 @@ import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.CpuBackend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.backend.Gemm;
 import org.vivit4j.backend.Precision;
 
 /**
@@ -30,6 +31,9 @@ class KernelConvTest {
   private static OpenClBackend opencl;
   private static final Backend CPU32 = new CpuBackend(Precision.FLOAT32);
   private static final Backend CPU64 = new CpuBackend(Precision.FLOAT64);
+  // the lowered convolutions run their products on BLAS or in loops: both are tested
+  private static final Backend BLAS32 = new CpuBackend(Precision.FLOAT32, Gemm.BLAS);
+  private static final Backend BLAS64 = new CpuBackend(Precision.FLOAT64, Gemm.BLAS);
 
   @BeforeAll
   static void open() {
@@ -45,20 +49,23 @@ class KernelConvTest {
     return switch (name) {
       case "opencl" -> opencl;
       case "cpu-float32" -> CPU32;
+      case "cpu-blas-float32" -> BLAS32;
+      case "cpu-blas-float64" -> BLAS64;
       default -> CPU64;
     };
   }
 
   /** Relative bound of a length-k sum: float32 for the device and CPU float32, else float64. */
   private static double dot(String backend, int k) {
-    if (backend.equals("cpu-float64")) {
+    if (backend.endsWith("float64")) {
       double u = 0x1p-53;
       return k * u / (1 - k * u);
     }
     return KernelTolerances.dot(k);
   }
 
-  private static final List<String> BACKENDS = List.of("opencl", "cpu-float32", "cpu-float64");
+  private static final List<String> BACKENDS =
+      List.of("opencl", "cpu-float32", "cpu-float64", "cpu-blas-float32", "cpu-blas-float64");
 
   /** Convolution geometries: {C, H, W, kh, kw, sh, sw, ph, pw, dh, dw}. */
   private static final int[][] CONV = {
@@ -239,7 +246,7 @@ class KernelConvTest {
             ConvKernelTwins.accumulateBlock(acc, accCols, pm, p, q, row0, col0, transposed),
             be.download(da),
             accCols,
-            name.equals("cpu-float64") ? 0x1p-52 : KernelTolerances.ACCUMULATE,
+            name.endsWith("float64") ? 0x1p-52 : KernelTolerances.ACCUMULATE,
             "accumulate_block transposed=" + transposed);
       }
     }

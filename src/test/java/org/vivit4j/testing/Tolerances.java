@@ -115,4 +115,16 @@ public final class Tolerances {
 
   /** Relative agreement of a resolved SNR with its definition (see {@link #FUZZ_SNR_RESOLVED}). */
   public static final double FUZZ_SNR = 1e-6;
+
+  /**
+   * Bound on {@code |a − b|} for two float64 sums of the same {@code n} products in different
+   * orders (a lowered, BLAS-blocked convolution against its direct loop), relative to {@code
+   * Σ|products|}: each side is within {@code γ_n = n·u/(1 − n·u)} of the exact sum ({@code u =
+   * 2⁻⁵³}), so twice that. The bound is rigorous, not a fudge: a wrong index breaks it by orders of
+   * magnitude.
+   */
+  public static double f64ReorderedSum(long n) {
+    double nu = n * 0x1p-53;
+    return 2 * nu / (1 - nu);
+  }
 }

@@ -1,0 +1,219 @@
+package org.vivit4j.backend;
+
+import java.util.stream.IntStream;
+
+/**
+ * The copies that turn a Conv2d into matrix products ("lowering", im2col/col2im) for a chunk of
+ * {@code b} consecutive samples, in the column layout {@code [K × b·T]} with {@code K = C·k_h·k_w}
+ * (order {@code (c, a, b)}) and {@code T = H_out·W_out}: column {@code s·T + t} holds the input
+ * patch {@code u_{s,t}} that output position {@code t} of sample {@code s} reads. With it
+ *
+ * <ul>
+ *   <li>forward: {@code Z [O × b·T] = W [O × K] · U}, one product for the whole chunk;
+ *   <li>transposed convolution (input gradient, factor Jᵀ): {@code U' = Wᵀ · Y}, then {@link
+ *       #col2im} adds each column back onto the input positions it was read from;
+ *   <li>weight gradient: {@code gW += Δ · Uᵀ}.
+ * </ul>
+ *
+ * <p>The copies cost {@code O(b·T·K)}, a factor {@code O} (the output channels) less than the
+ * products; rows of the {@code [O × b·T]} side are gathered from and scattered to the per-sample
+ * layout {@code [O·T]} by {@link #gatherChannels} / {@link #scatterChannels}. Every method splits
+ * its work over the cores so that no two threads write the same entry.
+ */
+public final class ConvLowering {
+  private ConvLowering() {}
+
+  /** Largest {@code K·b·T} a chunk may hold (32 MiB of float64): the chunk size's budget. */
+  public static final int CHUNK_ENTRIES = 1 << 22;
+
+  /**
+   * Samples per chunk so that {@code [K × b·T]} and {@code [O × b·T]} stay within {@code entries}
+   * (at least 1).
+   */
+  public static int chunkSamples(ConvGeometry g, int o, int entries) {
+    long perSample = (long) Math.max(g.patchSize(), o) * g.positions();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, entries / Math.max(1, perSample)));
+  }
+
+  /** Input row of tap {@code a} at output row {@code i}, or −1 outside the input. */
+  private static int inputRow(ConvGeometry g, int i, int a) {
+    int h = i * g.strideH() - g.padH() + a * g.dilH();
+    return h >= 0 && h < g.height() ? h : -1;
+  }
+
+  /** First output column {@code j} whose tap {@code b} lies in the input ({@code ≥ 0}). */
+  private static int firstColumn(ConvGeometry g, int b) {
+    int off = b * g.dilW() - g.padW();
+    return off >= 0 ? 0 : Math.min(g.outW(), (-off + g.strideW() - 1) / g.strideW());
+  }
+
+  /** One past the last output column whose tap {@code b} lies in the input. */
+  private static int endColumn(ConvGeometry g, int b) {
+    int off = b * g.dilW() - g.padW();
+    if (g.width() - 1 - off < 0) {
+      return 0;
+    }
+    return Math.min(g.outW(), (g.width() - 1 - off) / g.strideW() + 1);
+  }
+
+  /**
+   * {@code u[k, s·T + t] = x[(s0 + s)·inputSize + (c, h, w)]} for the tap {@code k = (c, a, b)} of
+   * output {@code t} (0 outside the input), {@code s < b}; {@code u} holds at least {@code K·b·T}
+   * entries.
+   */
+  public static void im2col(double[] x, int s0, int samples, ConvGeometry g, double[] u) {
+    int t = g.positions();
+    int ld = samples * t;
+    int kk = g.kernelH() * g.kernelW();
+    IntStream.range(0, g.patchSize())
+        .parallel()
+        .forEach(
+            k -> {
+              int c = k / kk;
+              int a = (k % kk) / g.kernelW();
+              int b = k % g.kernelW();
+              int j0 = firstColumn(g, b);
+              int j1 = Math.max(j0, endColumn(g, b));
+              int col0 = b * g.dilW() - g.padW();
+              for (int s = 0; s < samples; s++) {
+                int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
+                for (int i = 0; i < g.outH(); i++) {
+                  int dst = k * ld + s * t + i * g.outW();
+                  int h = inputRow(g, i, a);
+                  if (h < 0) {
+                    java.util.Arrays.fill(u, dst, dst + g.outW(), 0.0);
+                    continue;
+                  }
+                  java.util.Arrays.fill(u, dst, dst + j0, 0.0);
+                  int src = xs + h * g.width() + col0;
+                  for (int j = j0; j < j1; j++) {
+                    u[dst + j] = x[src + j * g.strideW()];
+                  }
+                  java.util.Arrays.fill(u, dst + j1, dst + g.outW(), 0.0);
+                }
+              }
+            });
+  }
+
+  /**
+   * {@code x[(s0 + s)·inputSize + (c, h, w)] += u[k, s·T + t]} over every tap {@code k} and output
+   * {@code t} that reads input {@code (c, h, w)}: the adjoint of {@link #im2col}.
+   */
+  public static void col2im(double[] u, int s0, int samples, ConvGeometry g, double[] x) {
+    int t = g.positions();
+    int ld = samples * t;
+    int kk = g.kernelH() * g.kernelW();
+    IntStream.range(0, samples)
+        .parallel()
+        .forEach(
+            s -> {
+              for (int k = 0; k < g.patchSize(); k++) {
+                int c = k / kk;
+                int a = (k % kk) / g.kernelW();
+                int b = k % g.kernelW();
+                int j0 = firstColumn(g, b);
+                int j1 = endColumn(g, b);
+                int col0 = b * g.dilW() - g.padW();
+                int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
+                for (int i = 0; i < g.outH(); i++) {
+                  int h = inputRow(g, i, a);
+                  if (h < 0) {
+                    continue;
+                  }
+                  int src = k * ld + s * t + i * g.outW();
+                  int dst = xs + h * g.width() + col0;
+                  for (int j = j0; j < j1; j++) {
+                    x[dst + j * g.strideW()] += u[src + j];
+                  }
+                }
+              }
+            });
+  }
+
+  /** {@link #col2im} in float32: every sum rounded to float32. */
+  static void col2im(float[] u, int s0, int samples, ConvGeometry g, float[] x) {
+    int t = g.positions();
+    int ld = samples * t;
+    int kk = g.kernelH() * g.kernelW();
+    IntStream.range(0, samples)
+        .parallel()
+        .forEach(
+            s -> {
+              for (int k = 0; k < g.patchSize(); k++) {
+                int c = k / kk;
+                int a = (k % kk) / g.kernelW();
+                int b = k % g.kernelW();
+                int j0 = firstColumn(g, b);
+                int j1 = endColumn(g, b);
+                int col0 = b * g.dilW() - g.padW();
+                int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
+                for (int i = 0; i < g.outH(); i++) {
+                  int h = inputRow(g, i, a);
+                  if (h < 0) {
+                    continue;
+                  }
+                  int src = k * ld + s * t + i * g.outW();
+                  int dst = xs + h * g.width() + col0;
+                  for (int j = j0; j < j1; j++) {
+                    x[dst + j * g.strideW()] += u[src + j];
+                  }
+                }
+              }
+            });
+  }
+
+  /**
+   * {@code y[o, s·T + t] = z[(s0 + s)·O·T + o·T + t]}: rows {@code s0 … s0 + b − 1} of the
+   * per-sample layout {@code [N × O·T]} as one {@code [O × b·T]} matrix.
+   */
+  public static void gatherChannels(double[] z, int s0, int samples, int o, int t, double[] y) {
+    int ld = samples * t;
+    IntStream.range(0, o)
+        .parallel()
+        .forEach(
+            oc -> {
+              for (int s = 0; s < samples; s++) {
+                System.arraycopy(z, (s0 + s) * o * t + oc * t, y, oc * ld + s * t, t);
+              }
+            });
+  }
+
+  /** {@link #gatherChannels} rounding each value to float32. */
+  static void gatherChannels(double[] z, int s0, int samples, int o, int t, float[] y) {
+    int ld = samples * t;
+    IntStream.range(0, o)
+        .parallel()
+        .forEach(
+            oc -> {
+              for (int s = 0; s < samples; s++) {
+                int src = (s0 + s) * o * t + oc * t;
+                int dst = oc * ld + s * t;
+                for (int p = 0; p < t; p++) {
+                  y[dst + p] = (float) z[src + p];
+                }
+              }
+            });
+  }
+
+  /**
+   * {@code z[(s0 + s)·O·T + o·T + t] = y[o, s·T + t] + bias[o]} (bias may be null): the inverse of
+   * {@link #gatherChannels}.
+   */
+  public static void scatterChannels(
+      double[] y, int s0, int samples, int o, int t, double[] bias, double[] z) {
+    int ld = samples * t;
+    IntStream.range(0, o)
+        .parallel()
+        .forEach(
+            oc -> {
+              double add = bias == null ? 0.0 : bias[oc];
+              for (int s = 0; s < samples; s++) {
+                int src = oc * ld + s * t;
+                int dst = (s0 + s) * o * t + oc * t;
+                for (int p = 0; p < t; p++) {
+                  z[dst + p] = y[src + p] + add;
+                }
+              }
+            });
+  }
+}
