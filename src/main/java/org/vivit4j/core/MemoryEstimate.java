@@ -193,7 +193,8 @@ public final class MemoryEstimate {
             directions = Math.max(directions, 2 * kMax * p.numel());
           }
         }
-        if (net.layers().get(i) instanceof Conv2dSpec c && run.holdsWeight(i)) {
+        Conv2dSpec c = run.conv2d(i);
+        if (c != null && run.holdsWeight(i)) {
           conv = convApplyEntries(run.geometry(i, c), c.outChannels(), kMax);
         }
       }
@@ -245,7 +246,8 @@ public final class MemoryEstimate {
 
   /** Entries layer {@code i}'s weight-Gram (and cross-term) contraction holds; 0 if none. */
   private long convGramEntries(int i) {
-    if (!(run.net().layers().get(i) instanceof Conv2dSpec c) || !run.holdsWeight(i)) {
+    Conv2dSpec c = run.conv2d(i);
+    if (c == null || !run.holdsWeight(i)) {
       return 0;
     }
     ConvGeometry geo = run.geometry(i, c);

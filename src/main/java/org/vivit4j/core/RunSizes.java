@@ -5,7 +5,9 @@ import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
+import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
 
 /**
@@ -146,9 +148,22 @@ public record RunSizes(
     return lowest;
   }
 
-  /** The geometry of the Conv2d layer {@code i}. */
+  /**
+   * Layer {@code i} as the Conv2d its fast path runs (a Conv1d is one over a {@code [C, 1, L]}
+   * view), or {@code null} for any other layer.
+   */
+  Conv2dSpec conv2d(int i) {
+    LayerSpec layer = net.layers().get(i);
+    if (layer instanceof Conv1dSpec c) {
+      return c.as2d();
+    }
+    return layer instanceof Conv2dSpec c ? c : null;
+  }
+
+  /** The geometry of the Conv2d layer {@code i} ({@link #conv2d}), on the view of a Conv1d. */
   ConvGeometry geometry(int i, Conv2dSpec c) {
-    return ConvGeometry.of(
-        net.shapeBefore(i), c.kernelSize(), c.stride(), c.padding(), c.dilation());
+    int[] in = net.shapeBefore(i);
+    int[] view = in.length == 2 ? new int[] {in[0], 1, in[1]} : in;
+    return ConvGeometry.of(view, c.kernelSize(), c.stride(), c.padding(), c.dilation());
   }
 }

@@ -70,7 +70,8 @@ final class SizeLimits {
               + g);
     }
     for (int i = Math.max(lowest, 0); i < depth; i++) {
-      if (net.layers().get(i) instanceof Conv2dSpec c) {
+      Conv2dSpec c = run.conv2d(i);
+      if (c != null) {
         ConvGeometry geo = run.geometry(i, c);
         String field = "model[" + i + "]";
         ArraySizes.checked(
@@ -115,7 +116,8 @@ final class SizeLimits {
     int layer = -1;
     NetworkSpec net = run.net();
     for (int i = Math.max(run.lowestLayer(), 0); i < net.layers().size(); i++) {
-      if (net.layers().get(i) instanceof Conv2dSpec c && run.holdsWeight(i)) {
+      Conv2dSpec c = run.conv2d(i);
+      if (c != null && run.holdsWeight(i)) {
         long need =
             policy.smallestBudget(
                 run.geometry(i, c),

@@ -7,6 +7,7 @@ import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
+import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
@@ -16,15 +17,25 @@ import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.Pool1dSpec;
 
 /**
  * Seeded random small convolutional networks {@code Conv2d → activation → [MaxPool2d | AvgPool2d] →
  * Flatten → Linear} with random non-square kernels, strides, paddings and dilations, for property
- * tests against the dense reference (sizes stay tiny so the reference GGN is small). Weights follow
- * PyTorch's default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are standard normal.
+ * tests against the dense reference (sizes stay tiny so the reference GGN is small); or the same
+ * with a Conv1d and 1-d pools on {@code [C, L]} inputs ({@link Kind}). Weights follow PyTorch's
+ * default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are standard normal.
  */
 public final class RandomConvNets {
   private RandomConvNets() {}
+
+  /** The convolution layer first in the network. */
+  public enum Kind {
+    /** Conv2d on {@code [C, H, W]}, 2-d pools. */
+    CONV2D,
+    /** Conv1d on {@code [C, L]}, 1-d pools (every pair's first entry is the trivial one). */
+    CONV1D
+  }
 
   /** Pooling after the activation. */
   public enum Pool {
@@ -36,10 +47,12 @@ public final class RandomConvNets {
   /**
    * The hyper-parameters of one drawn network (every pair is {@code [h, w]}).
    *
-   * @param input {@code [C, H, W]}
+   * @param kind the convolution's type
+   * @param input {@code [C, H, W]}, or {@code [C, L]} for Conv1d
    * @param outputs size of the final Linear layer
    */
   public record Arch(
+      Kind kind,
       int[] input,
       int outChannels,
       int[] kernel,
@@ -61,22 +74,36 @@ public final class RandomConvNets {
     List<LayerSpec> layers(SplittableRandom rnd) {
       int fanIn = input[0] * kernel[0] * kernel[1];
       double bound = 1 / Math.sqrt(fanIn);
+      double[] weight = RandomProblems.uniform(rnd, outChannels * fanIn, bound);
+      double[] bias = convBias ? RandomProblems.uniform(rnd, outChannels, bound) : null;
       List<LayerSpec> layers = new ArrayList<>();
       layers.add(
-          new Conv2dSpec(
-              input[0],
-              outChannels,
-              kernel,
-              stride,
-              padding,
-              dilation,
-              RandomProblems.uniform(rnd, outChannels * fanIn, bound),
-              convBias ? RandomProblems.uniform(rnd, outChannels, bound) : null));
+          kind == Kind.CONV1D
+              ? new Conv1dSpec(
+                  input[0],
+                  outChannels,
+                  kernel[1],
+                  stride[1],
+                  padding[1],
+                  dilation[1],
+                  weight,
+                  bias)
+              : new Conv2dSpec(
+                  input[0], outChannels, kernel, stride, padding, dilation, weight, bias));
       layers.add(new ActivationSpec(activation));
+      boolean oneD = kind == Kind.CONV1D;
       switch (pool) {
         case MAX ->
-            layers.add(new MaxPool2dSpec(poolKernel, poolStride, poolPadding, poolDilation));
-        case AVG -> layers.add(new AvgPool2dSpec(poolKernel, poolStride, poolPadding));
+            layers.add(
+                oneD
+                    ? new Pool1dSpec(
+                        true, poolKernel[1], poolStride[1], poolPadding[1], poolDilation[1])
+                    : new MaxPool2dSpec(poolKernel, poolStride, poolPadding, poolDilation));
+        case AVG ->
+            layers.add(
+                oneD
+                    ? new Pool1dSpec(false, poolKernel[1], poolStride[1], poolPadding[1], 1)
+                    : new AvgPool2dSpec(poolKernel, poolStride, poolPadding));
         case NONE -> {}
       }
       layers.add(new FlattenSpec(1, -1));
@@ -85,48 +112,57 @@ public final class RandomConvNets {
 
     @Override
     public String toString() {
-      return String.format(
-          "in%dx%dx%d-conv%d-k%dx%d-s%dx%d-p%dx%d-d%dx%d%s-%s-%s-out%d",
-          input[0],
-          input[1],
-          input[2],
-          outChannels,
-          kernel[0],
-          kernel[1],
-          stride[0],
-          stride[1],
-          padding[0],
-          padding[1],
-          dilation[0],
-          dilation[1],
-          convBias ? "" : "-nobias",
-          activation.typeName(),
-          pool == Pool.NONE
-              ? "nopool"
-              : pool.name().toLowerCase()
-                  + "pool-k"
-                  + poolKernel[0]
-                  + "x"
-                  + poolKernel[1]
-                  + "-s"
-                  + poolStride[0]
-                  + "x"
-                  + poolStride[1]
-                  + "-p"
-                  + poolPadding[0]
-                  + "x"
-                  + poolPadding[1]
-                  + (pool == Pool.MAX ? "-d" + poolDilation[0] + "x" + poolDilation[1] : ""),
-          outputs);
+      return (kind == Kind.CONV2D ? "" : kind.name().toLowerCase() + "-")
+          + String.format(
+              "in%dx%dx%d-conv%d-k%dx%d-s%dx%d-p%dx%d-d%dx%d%s-%s-%s-out%d",
+              input[0],
+              input.length > 2 ? input[1] : 1,
+              input[input.length - 1],
+              outChannels,
+              kernel[0],
+              kernel[1],
+              stride[0],
+              stride[1],
+              padding[0],
+              padding[1],
+              dilation[0],
+              dilation[1],
+              convBias ? "" : "-nobias",
+              activation.typeName(),
+              pool == Pool.NONE
+                  ? "nopool"
+                  : pool.name().toLowerCase()
+                      + "pool-k"
+                      + poolKernel[0]
+                      + "x"
+                      + poolKernel[1]
+                      + "-s"
+                      + poolStride[0]
+                      + "x"
+                      + poolStride[1]
+                      + "-p"
+                      + poolPadding[0]
+                      + "x"
+                      + poolPadding[1]
+                      + (pool == Pool.MAX ? "-d" + poolDilation[0] + "x" + poolDilation[1] : ""),
+              outputs);
     }
   }
 
   /**
-   * Draws an architecture whose shapes chain (redrawing until they do).
+   * Draws a Conv2d architecture whose shapes chain (redrawing until they do).
    *
    * @param outputs size of the final Linear layer
    */
   public static Arch drawArch(SplittableRandom rnd, int outputs) {
+    return drawArch(rnd, outputs, Kind.CONV2D);
+  }
+
+  /**
+   * Draws an architecture of {@code kind} whose shapes chain: a Conv1d takes the width's draws (the
+   * height's are drawn too and dropped, so a seed draws the same widths for both kinds).
+   */
+  public static Arch drawArch(SplittableRandom rnd, int outputs, Kind kind) {
     while (true) {
       int[] input = {1 + rnd.nextInt(2), 3 + rnd.nextInt(5), 3 + rnd.nextInt(5)};
       int[] kernel = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
@@ -140,8 +176,14 @@ public final class RandomConvNets {
       int[] pp = {rnd.nextInt(pk[0] / 2 + 1), rnd.nextInt(pk[1] / 2 + 1)};
       int[] pd =
           pool == Pool.MAX ? new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)} : new int[] {1, 1};
+      if (kind == Kind.CONV1D) {
+        input = new int[] {input[0], input[2]};
+        kernel[0] = stride[0] = dilation[0] = pk[0] = ps[0] = pd[0] = 1;
+        padding[0] = pp[0] = 0;
+      }
       Arch arch =
           new Arch(
+              kind,
               input,
               1 + rnd.nextInt(3),
               kernel,

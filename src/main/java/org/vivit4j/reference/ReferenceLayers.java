@@ -5,6 +5,7 @@ import java.util.List;
 import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.BatchNormSpec;
+import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.FlattenSpec;
@@ -56,6 +57,7 @@ final class ReferenceLayers {
                 Node z = ConvOps.conv2d(a, p.next(), c.stride(), c.padding(), c.dilation());
                 return c.bias() != null ? ConvOps.addChannelBias(z, p.next()) : z;
               }),
+          new Entry<>(Conv1dSpec.class, ReferenceLayers::checkConv1d, ReferenceLayers::conv1d),
           new Entry<>(
               ActivationSpec.class,
               ReferenceLayers::checkActivation,
@@ -295,6 +297,50 @@ final class ReferenceLayers {
         c.stride(),
         c.padding(),
         c.dilation());
+  }
+
+  private static void checkConv1d(Conv1dSpec c, int[] in, String where) {
+    if (in.length != 2 || in[0] != c.inChannels()) {
+      throw new IllegalArgumentException(where + ": conv1d needs a [in_channels, L] input");
+    }
+    if (c.weight() == null
+        || c.weight().length != c.outChannels() * c.inChannels() * c.kernelSize()) {
+      throw new IllegalArgumentException(where + ": weight must hold O*C*k values");
+    }
+    if (c.bias() != null && c.bias().length != c.outChannels()) {
+      throw new IllegalArgumentException(where + ": bias must hold out_channels values");
+    }
+    // Throws IllegalArgumentException for invalid hyper-parameters.
+    new ConvOps.Geometry(
+        new int[] {in[0], 1, in[1]},
+        new int[] {c.outChannels(), c.inChannels(), 1, c.kernelSize()},
+        new int[] {1, c.stride()},
+        new int[] {0, c.padding()},
+        new int[] {1, c.dilation()});
+  }
+
+  /**
+   * PyTorch's {@code conv1d} of {@code [C, L]}: the 2-d convolution of the {@code [C, 1, L]} view
+   * with the weight {@code [O, C, k]} viewed as {@code [O, C, 1, k]}, reshaped back to {@code [O,
+   * L_out]}, plus the bias per channel.
+   */
+  private static Node conv1d(Conv1dSpec c, Node a, Iterator<Node> params) {
+    int[] s = a.shape();
+    Node w = params.next();
+    Node view = Ops.reshape(a, s[0], 1, s[1]);
+    Node w4 = Ops.reshape(w, c.outChannels(), c.inChannels(), 1, c.kernelSize());
+    Node z =
+        ConvOps.conv2d(
+            view,
+            w4,
+            new int[] {1, c.stride()},
+            new int[] {0, c.padding()},
+            new int[] {1, c.dilation()});
+    if (c.bias() != null) {
+      z = ConvOps.addChannelBias(z, params.next());
+    }
+    int[] zs = z.shape();
+    return Ops.reshape(z, zs[0], zs[2]);
   }
 
   private static void checkMaxPool2d(MaxPool2dSpec m, int[] in, String where) {

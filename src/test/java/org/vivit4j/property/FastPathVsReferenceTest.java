@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.testing.NewtonCheck;
 import org.vivit4j.testing.ProblemSetting;
 import org.vivit4j.testing.ReferenceCheck;
@@ -15,7 +16,8 @@ import org.vivit4j.testing.TestBackends;
  * The fast path against the autograd-style reference: the settings grid (activation × loss ×
  * reduction × grouping × criterion × sub-sampling, then LayerNorm / Identity / Dropout), at least
  * 200 seeded random networks, random networks with the Monte-Carlo GGN, and 120 random small conv
- * nets (with pooling and every Conv2d Gram strategy), on every test backend.
+ * nets (with pooling and every Conv2d Gram strategy), and random nets for each other convolution
+ * type ({@link RandomConvNets.Kind}), on every test backend.
  */
 class FastPathVsReferenceTest {
   /** Random networks per backend and run (the issue asks for at least 200). */
@@ -160,5 +162,39 @@ class FastPathVsReferenceTest {
   void convDampedNewtonSteps(
       ProblemSetting setting, String backend, int mcSamples, NewtonCheck.DampingKind kind) {
     NewtonCheck.check(setting, backend, mcSamples, 37L * setting.seed(), kind);
+  }
+
+  /** Random nets per backend for each convolution type other than Conv2d. */
+  static final int CONV_KIND_NETWORKS = 40;
+
+  /**
+   * Random nets of each other convolution type ({@link RandomConvNets.Kind}): every fourth with the
+   * Monte-Carlo GGN, every fifth also for the damped Newton step ({@code V·w}).
+   */
+  static Stream<Arguments> convKindNetworks() {
+    return TestBackends.names().stream()
+        .flatMap(
+            b ->
+                java.util.Arrays.stream(RandomConvNets.Kind.values())
+                    .filter(k -> k != RandomConvNets.Kind.CONV2D)
+                    .flatMap(
+                        kind ->
+                            LongStream.range(7000, 7000 + CONV_KIND_NETWORKS)
+                                .mapToObj(
+                                    seed ->
+                                        Arguments.of(
+                                            ProblemSetting.randomConv(seed, kind),
+                                            b,
+                                            seed % 4 == 0 ? 1 + (int) (seed % 3) : 0))));
+  }
+
+  @ParameterizedTest(name = "{0} on {1}, M = {2}")
+  @MethodSource("convKindNetworks")
+  void convKindNetworks(ProblemSetting setting, String backend, int mcSamples) {
+    ReferenceCheck.check(setting, backend, mcSamples, 29L * setting.seed());
+    if (setting.seed() % 5 == 0) {
+      NewtonCheck.check(
+          setting, backend, mcSamples, 41L * setting.seed(), NewtonCheck.DampingKind.CONSTANT);
+    }
   }
 }

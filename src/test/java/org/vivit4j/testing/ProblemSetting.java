@@ -196,10 +196,15 @@ public record ProblemSetting(
    * policy drawn from auto, structured, explicit and explicit in one-sample blocks.
    */
   public static ProblemSetting randomConv(long seed) {
+    return randomConv(seed, RandomConvNets.Kind.CONV2D);
+  }
+
+  /** As {@link #randomConv(long)} with a first layer of {@code kind} (Conv1d: 1-d pools). */
+  public static ProblemSetting randomConv(long seed, RandomConvNets.Kind kind) {
     SplittableRandom rnd = new SplittableRandom(seed * 0x2545F4914F6CDD1DL + 91);
     LossType loss = rnd.nextBoolean() ? LossType.MSE : LossType.CROSS_ENTROPY;
     int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
-    RandomConvNets.Arch arch = RandomConvNets.drawArch(rnd, outputs);
+    RandomConvNets.Arch arch = RandomConvNets.drawArch(rnd, outputs, kind);
     ConvGramPolicy policy =
         switch (rnd.nextInt(4)) {
           case 0 -> ConvGramPolicy.defaults();

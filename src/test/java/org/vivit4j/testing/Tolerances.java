@@ -21,6 +21,13 @@ public final class Tolerances {
   public static final double F64_ONNX_FORWARD = 1e-12;
 
   /**
+   * One layer's float64 forward pass (fast path or reference) against PyTorch's float64 output of
+   * the same weights ({@code src/test/resources/layers}), relative to max(1, |value|): the same
+   * products summed in another order, a few ulps over at most a few dozen terms.
+   */
+  public static final double F64_LAYER_FORWARD = 1e-12;
+
+  /**
    * Packed symmetric storage against dense, per unit of n (the length of each dot product, entries
    * and vector components of magnitude ≤ 1): float64 sums in another order differ by a few ulps per
    * term; float32 storage rounds every entry by at most 2⁻²⁴ relative before the double

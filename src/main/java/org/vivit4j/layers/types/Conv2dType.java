@@ -110,8 +110,7 @@ final class Conv2dType extends LayerType<Conv2dSpec> {
    * only) pads {@code d(k − 1)/2} on each side, which is symmetric only when {@code d(k − 1)} is
    * even; PyTorch pads the odd case asymmetrically, which vivit4j does not compute.
    */
-  private static int[] namedPadding(
-      String name, int[] kernel, int[] stride, int[] dilation, String path) {
+  static int[] namedPadding(String name, int[] kernel, int[] stride, int[] dilation, String path) {
     String field = at(path, "padding");
     if ("valid".equals(name)) {
       return new int[] {0, 0};

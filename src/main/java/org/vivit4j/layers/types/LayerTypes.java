@@ -19,6 +19,7 @@ public final class LayerTypes {
       List.of(
           new LinearType(),
           new Conv2dType(),
+          new Conv1dType(),
           new MaxPool2dType(),
           new AvgPool2dType(),
           new ActivationType(),

@@ -84,7 +84,7 @@ final class Pool1dType extends LayerType<Pool1dSpec> {
   }
 
   /** An int, or PyTorch's one-element tuple as a list, {@code ≥ min}. */
-  private static int single(JsonNode v, String path, int min) {
+  static int single(JsonNode v, String path, int min) {
     if (v.isArray()) {
       if (v.size() != 1) {
         throw new InvalidInputException(path, "has " + v.size() + " values; expected an int");

@@ -1,0 +1,145 @@
+package org.vivit4j.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.vivit4j.io.ProblemFixtures.assertInvalid;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vivit4j.api.Problem;
+import org.vivit4j.model.Conv1dSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.UnsupportedFeatureException;
+
+/**
+ * Reading and writing {@code conv1d} with PyTorch's keys and defaults, on the fixtures of {@code
+ * src/test/resources/layers} (written by PyTorch): a file round-trips through the writer, each bad
+ * or unsupported hyper-parameter is one error naming its field.
+ */
+class NewLayersReaderTest {
+  private static ObjectNode fixture(String name) throws IOException {
+    return (ObjectNode)
+        ProblemFixtures.MAPPER.readTree(
+            Path.of("src/test/resources/layers", name + ".json").toFile());
+  }
+
+  private static ObjectNode layer0(ObjectNode root) {
+    return (ObjectNode) root.get("model").get(0);
+  }
+
+  private static void assertRoundTrips(Problem problem, Path dir) throws IOException {
+    Path file = dir.resolve("written.json");
+    ProblemWriter.write(file, problem, null);
+    Problem back = ProblemReader.read(file);
+    ProblemWriterTest.assertSameProblem(problem, back);
+    // the int hyper-parameters (record text without the arrays' identities); arrays compared above
+    assertEquals(
+        problem.network().layers().get(0).toString().replaceAll("@\\w+", ""),
+        back.network().layers().get(0).toString().replaceAll("@\\w+", ""));
+  }
+
+  @Test
+  void conv1dReadsPyTorchsKeysAndRoundTrips(@TempDir Path dir) throws IOException {
+    Problem problem = ProblemReader.read(Path.of("src/test/resources/layers/conv1d_strided.json"));
+    Conv1dSpec c = (Conv1dSpec) problem.network().layers().get(0);
+    assertEquals(3, c.inChannels());
+    assertEquals(4, c.outChannels());
+    assertEquals(3, c.kernelSize());
+    assertEquals(2, c.stride());
+    assertEquals(2, c.padding());
+    assertEquals(2, c.dilation());
+    // (11 + 4 − 2·2 − 1)/2 + 1 = 6
+    assertArrayEquals(new int[] {4, 6}, problem.network().shapeBefore(1));
+    assertRoundTrips(problem, dir);
+    Problem same = ProblemReader.read(Path.of("src/test/resources/layers/conv1d_same.json"));
+    Conv1dSpec s = (Conv1dSpec) same.network().layers().get(0);
+    assertEquals(3, s.padding(), "'same' pads d(k − 1)/2 = 2·3/2");
+    assertNull(s.bias());
+    assertRoundTrips(same, dir);
+  }
+
+  @Test
+  void conv1dTakesPyTorchsDefaultsAndOneElementLists() throws IOException {
+    ObjectNode root = fixture("conv1d_strided");
+    ObjectNode l = layer0(root);
+    l.remove("dilation");
+    l.remove("groups");
+    l.remove("padding_mode");
+    l.putArray("stride").add(2);
+    l.putArray("kernel_size").add(3);
+    l.putArray("padding").add(2);
+    // dilation 1: (11 + 4 − 2 − 1)/2 + 1 = 7 positions of 4 channels
+    root.set("y", ProblemFixtures.matrix(2, 28, 0));
+    Conv1dSpec c =
+        (Conv1dSpec) ProblemReader.parse(ProblemFixtures.json(root)).network().layers().get(0);
+    assertEquals(1, c.dilation());
+    assertEquals(2, c.padding());
+    assertEquals(2, c.stride());
+    assertEquals(3, c.kernelSize());
+  }
+
+  @Test
+  void conv1dRefusesBadHyperParametersByName() throws IOException {
+    ObjectNode root = fixture("conv1d_strided");
+    layer0(root).put("kernel_size", 0);
+    assertInvalid(root, "model[0].kernel_size", ">= 1");
+    root = fixture("conv1d_strided");
+    layer0(root).put("stride", 0);
+    assertInvalid(root, "model[0].stride", ">= 1");
+    root = fixture("conv1d_strided");
+    layer0(root).put("padding", -1);
+    assertInvalid(root, "model[0].padding", ">= 0");
+    root = fixture("conv1d_strided");
+    layer0(root).putArray("kernel_size").add(3).add(3);
+    assertInvalid(root, "model[0].kernel_size", "has 2 values");
+    root = fixture("conv1d_strided");
+    layer0(root).put("padding", "same");
+    assertInvalid(root, "model[0].padding", "'same' needs stride 1");
+    root = fixture("conv1d_strided");
+    layer0(root).put("in_channels", 2);
+    assertInvalid(
+        root, "model[0].weight[0]", "[out_channels, in_channels, kernel_size] = [4, 2, 3]");
+    root = fixture("conv1d_strided");
+    root.putArray("input_shape").add(3).add(1).add(11);
+    assertInvalid(root, "model[0].in_channels", "expected [C, L]");
+    root = fixture("conv1d_strided");
+    layer0(root).put("kernal_size", 3);
+    assertInvalid(root, "model[0].kernal_size", "not a known field");
+    root = fixture("conv1d_strided");
+    layer0(root).put("groups", 3);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].groups", "groups = 3 (only 1)"));
+    root = fixture("conv1d_strided");
+    layer0(root).put("padding_mode", "circular");
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].padding_mode", "'circular'"));
+    root = fixture("conv1d_strided");
+    // the dilated kernel spans 8·2 + 1 = 17 > 11 + 2·2
+    layer0(root).put("dilation", 8);
+    assertInvalid(root, "model[0].kernel_size", "does not fit the padded input");
+  }
+
+  @Test
+  void conv1dBuiltThroughTheApiIsCheckedByName() {
+    Conv1dSpec bad = new Conv1dSpec(2, 3, 2, 0, 0, 1, new double[12], null);
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> bad.checkHyperParameters("model[0]"));
+    assertEquals("model[0].stride", e.field());
+    Conv1dSpec shortWeight = new Conv1dSpec(2, 3, 2, 1, 0, 1, new double[11], null);
+    e =
+        assertThrows(
+            InvalidInputException.class, () -> shortWeight.checkHyperParameters("model[0]"));
+    assertEquals("model[0].weight", e.field());
+    Conv1dSpec longBias = new Conv1dSpec(2, 3, 2, 1, 0, 1, new double[12], new double[4]);
+    e = assertThrows(InvalidInputException.class, () -> longBias.checkHyperParameters("model[0]"));
+    assertEquals("model[0].bias", e.field());
+  }
+}
