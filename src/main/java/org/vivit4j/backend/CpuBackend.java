@@ -673,7 +673,7 @@ public final class CpuBackend implements Backend {
       int rBlock,
       int positions) {
     CpuConvOps.accumulateConvGramStructured(
-        host(acc), host(l), host(r), host(q), lBlock, rBlock, positions, f32());
+        host(acc), host(l), host(r), host(q), lBlock, rBlock, positions, f32(), blas);
   }
 
   @Override

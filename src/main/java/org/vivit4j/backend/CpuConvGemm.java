@@ -139,4 +139,85 @@ final class CpuConvGemm {
               }
             });
   }
+
+  /**
+   * {@code c[cOff…] = a·bᵀ}, {@code a [m×k]} at {@code aOff}, {@code b [n×k]} at {@code bOff},
+   * {@code c [m×n]} at {@code cOff} (overwritten).
+   */
+  static void mulTransB(
+      NativeBLAS blas,
+      double[] a,
+      int aOff,
+      double[] b,
+      int bOff,
+      double[] c,
+      int cOff,
+      int m,
+      int k,
+      int n) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
+      return;
+    }
+    if (blas != null) {
+      // column-major Cᵀ = B·Aᵀ: B's array read column-major is Bᵀ ("T", ld k), A's is Aᵀ ("N")
+      blas.dgemm("T", "N", n, m, k, 1.0, b, bOff, k, a, aOff, k, 0.0, c, cOff, n);
+      return;
+    }
+    IntStream.range(0, m)
+        .parallel()
+        .forEach(
+            i -> {
+              for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                  s += a[aOff + i * k + p] * b[bOff + j * k + p];
+                }
+                c[cOff + i * n + j] = s;
+              }
+            });
+  }
+
+  /**
+   * {@link #mulTransB(NativeBLAS, double[], int, double[], int, double[], int, int, int, int)} in
+   * float32.
+   */
+  static void mulTransB(
+      NativeBLAS blas,
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff,
+      int m,
+      int k,
+      int n) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
+      return;
+    }
+    if (blas != null) {
+      blas.sgemm("T", "N", n, m, k, 1f, b, bOff, k, a, aOff, k, 0f, c, cOff, n);
+      return;
+    }
+    IntStream.range(0, m)
+        .parallel()
+        .forEach(
+            i -> {
+              for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                  s += a[aOff + i * k + p] * b[bOff + j * k + p];
+                }
+                c[cOff + i * n + j] = s;
+              }
+            });
+  }
 }

@@ -218,6 +218,15 @@ final class CpuConvOps {
     }
   }
 
+  /**
+   * The structured Conv2d Gram per pair of sample blocks, as two products: with {@code R_m} the
+   * right block's rows read as {@code [rBlock·O × T]} and {@code Q_nm} the block pair's {@code [T ×
+   * T]} patch inner products, {@code M = R_m Q_nmᵀ} ({@code [rBlock·O × T]}, read as {@code [rBlock
+   * × O·T]}) and {@code acc[L_n, R_m] += L_n Mᵀ}. That is {@code n_L·n_R·(c_R·O·T² + c_L·c_R·O·T)}
+   * multiply-adds instead of the {@code c_L·c_R·O·T²} per row pair of the direct sum. When both
+   * sides are the same factor with the same blocks and {@code q} is the symmetric {@code U Uᵀ},
+   * only block pairs {@code m ≤ n} are computed and mirrored: the result is exactly symmetric.
+   */
   static void accumulateConvGramStructured(
       HostMatrix acc,
       HostMatrix l,
@@ -226,7 +235,8 @@ final class CpuConvOps {
       int lBlock,
       int rBlock,
       int positions,
-      boolean f32) {
+      boolean f32,
+      NativeBLAS blas) {
     int t = positions;
     if (t < 1
         || l.cols != r.cols
@@ -242,49 +252,62 @@ final class CpuConvOps {
       throw new IllegalArgumentException("accumulateConvGramStructured: shapes do not match");
     }
     int o = l.cols / t;
-    IntStream.range(0, l.rows)
-        .parallel()
-        .forEach(
-            i -> {
-              double[] d = new double[t * t];
-              float[] df = f32 ? new float[t * t] : null;
-              int qi = (i / lBlock) * t;
-              for (int j = 0; j < r.rows; j++) {
-                java.util.Arrays.fill(d, 0);
-                if (f32) {
-                  java.util.Arrays.fill(df, 0f);
-                }
-                for (int oc = 0; oc < o; oc++) {
-                  int lo = i * l.cols + oc * t;
-                  int ro = j * r.cols + oc * t;
-                  for (int s = 0; s < t; s++) {
-                    double lv = l.data[lo + s];
-                    for (int s2 = 0; s2 < t; s2++) {
-                      if (f32) {
-                        df[s * t + s2] += (float) lv * (float) r.data[ro + s2];
-                      } else {
-                        d[s * t + s2] += lv * r.data[ro + s2];
-                      }
-                    }
-                  }
-                }
-                int qj = (j / rBlock) * t;
-                double sum = 0;
-                float sumF = 0f;
-                for (int s = 0; s < t; s++) {
-                  for (int s2 = 0; s2 < t; s2++) {
-                    double qv = q.data[(qi + s) * q.cols + qj + s2];
-                    if (f32) {
-                      sumF += df[s * t + s2] * (float) qv;
-                    } else {
-                      sum += d[s * t + s2] * qv;
-                    }
-                  }
-                }
-                int dst = i * acc.cols + j;
-                acc.data[dst] = f32 ? (double) ((float) acc.data[dst] + sumF) : acc.data[dst] + sum;
-              }
-            });
+    int nL = l.rows / lBlock;
+    int nR = r.rows / rBlock;
+    boolean symmetric = l == r && lBlock == rBlock && exactlySymmetric(q);
+    double[] qnm = new double[t * t];
+    double[] mm = new double[rBlock * o * t];
+    double[] p = new double[lBlock * rBlock];
+    float[] lf = f32 ? toFloat(l.data) : null;
+    float[] rf = f32 ? (symmetric ? lf : toFloat(r.data)) : null;
+    float[] qf = f32 ? new float[t * t] : null;
+    float[] mf = f32 ? new float[rBlock * o * t] : null;
+    float[] pf = f32 ? new float[lBlock * rBlock] : null;
+    for (int n = 0; n < nL; n++) {
+      for (int m = 0; m < (symmetric ? n + 1 : nR); m++) {
+        for (int i = 0; i < t; i++) {
+          int src = (n * t + i) * q.cols + m * t;
+          if (f32) {
+            for (int j = 0; j < t; j++) {
+              qf[i * t + j] = (float) q.data[src + j];
+            }
+          } else {
+            System.arraycopy(q.data, src, qnm, i * t, t);
+          }
+        }
+        int rOff = m * rBlock * r.cols;
+        int lOff = n * lBlock * l.cols;
+        if (f32) {
+          CpuConvGemm.mulTransB(blas, rf, rOff, qf, 0, mf, 0, rBlock * o, t, t);
+          CpuConvGemm.mulTransB(blas, lf, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
+          for (int i = 0; i < p.length; i++) {
+            p[i] = pf[i];
+          }
+        } else {
+          CpuConvGemm.mulTransB(blas, r.data, rOff, qnm, 0, mm, 0, rBlock * o, t, t);
+          CpuConvGemm.mulTransB(blas, l.data, lOff, mm, 0, p, 0, lBlock, o * t, rBlock);
+        }
+        HostMatrix block = new HostMatrix(lBlock, rBlock, p);
+        accumulateBlock(acc, block, n * lBlock, m * rBlock, false, f32);
+        if (symmetric && m != n) {
+          accumulateBlock(acc, block, m * rBlock, n * lBlock, true, f32);
+        }
+      }
+    }
+  }
+
+  private static boolean exactlySymmetric(HostMatrix q) {
+    if (q.rows != q.cols) {
+      return false;
+    }
+    for (int i = 0; i < q.rows; i++) {
+      for (int j = 0; j < i; j++) {
+        if (q.data[i * q.cols + j] != q.data[j * q.cols + i]) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   static HostMatrix maxPoolJacT(
