@@ -20,6 +20,7 @@ public final class LayerTypes {
           new LinearType(),
           new Conv2dType(),
           new Conv1dType(),
+          new ConvTranspose2dType(),
           new MaxPool2dType(),
           new AvgPool2dType(),
           new ActivationType(),
