@@ -9,6 +9,7 @@ import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
@@ -63,6 +64,15 @@ final class ReferenceLayers {
               ConvTranspose2dSpec.class,
               (c, in, where) -> convTransposeGeometry(c, in, where),
               ReferenceLayers::convTranspose2d),
+          new Entry<>(
+              EmbeddingSpec.class,
+              (e, in, where) -> {
+                if (e.weight() == null
+                    || e.weight().length != e.numEmbeddings() * e.embeddingDim()) {
+                  throw new IllegalArgumentException(where + ": weight must hold V*D values");
+                }
+              },
+              (e, a, p) -> embedding(e, a, p.next())),
           new Entry<>(
               ActivationSpec.class,
               ReferenceLayers::checkActivation,
@@ -391,6 +401,26 @@ final class ReferenceLayers {
     ConvOps.Geometry g = convTransposeGeometry(c, a.shape(), "convtranspose2d");
     Node z = ConvOps.convTranspose(a, params.next(), g);
     return c.bias() != null ? ConvOps.addChannelBias(z, params.next()) : z;
+  }
+
+  /**
+   * PyTorch's {@code embedding(a, W)}: the rows of {@code W} that the entries of {@code a} index.
+   * The input must be data (a constant: the network input), each entry an integer in {@code [0,
+   * V)}.
+   */
+  private static Node embedding(EmbeddingSpec e, Node a, Node weight) {
+    if (a.requiresGrad()) {
+      throw new IllegalArgumentException("embedding: its input must be data (the first layer)");
+    }
+    int[] idx = new int[a.numel()];
+    for (int i = 0; i < idx.length; i++) {
+      double v = a.data()[i];
+      if (v != Math.rint(v) || v < 0 || v >= e.numEmbeddings()) {
+        throw new IllegalArgumentException("embedding: input " + v + " is not an index");
+      }
+      idx[i] = (int) v;
+    }
+    return EmbeddingOps.gatherRows(weight, idx, a.shape());
   }
 
   private static void checkMaxPool2d(MaxPool2dSpec m, int[] in, String where) {

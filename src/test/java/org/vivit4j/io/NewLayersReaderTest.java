@@ -15,13 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
- * Reading and writing {@code conv1d} and {@code convtranspose2d} with PyTorch's keys and defaults,
- * on the fixtures of {@code src/test/resources/layers} (written by PyTorch): a file round-trips
- * through the writer, each bad or unsupported hyper-parameter is one error naming its field.
+ * Reading and writing {@code conv1d}, {@code convtranspose2d} and {@code embedding} with PyTorch's
+ * keys and defaults, on the fixtures of {@code src/test/resources/layers} (written by PyTorch): a
+ * file round-trips through the writer, each bad or unsupported hyper-parameter is one error naming
+ * its field.
  */
 class NewLayersReaderTest {
   private static ObjectNode fixture(String name) throws IOException {
@@ -243,5 +245,68 @@ class NewLayersReaderTest {
         assertThrows(
             InvalidInputException.class, () -> shortWeight.checkHyperParameters("model[2]"));
     assertEquals("model[2].weight", e.field());
+  }
+
+  @Test
+  void embeddingReadsPyTorchsKeysAndRoundTrips(@TempDir Path dir) throws IOException {
+    Problem problem = ProblemReader.read(Path.of("src/test/resources/layers/embedding.json"));
+    EmbeddingSpec e = (EmbeddingSpec) problem.network().layers().get(0);
+    assertEquals(7, e.numEmbeddings());
+    assertEquals(3, e.embeddingDim());
+    assertArrayEquals(new int[] {5, 3}, problem.network().shapeBefore(1));
+    assertRoundTrips(problem, dir);
+    ObjectNode root = fixture("embedding");
+    layer0(root).putNull("padding_idx").putNull("max_norm").put("norm_type", 2.0);
+    layer0(root).put("scale_grad_by_freq", false).put("sparse", true);
+    ProblemReader.parse(ProblemFixtures.json(root));
+  }
+
+  @Test
+  void embeddingRefusesWhatItDoesNotComputeByName() throws IOException {
+    ObjectNode root = fixture("embedding");
+    layer0(root).put("padding_idx", 0);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].padding_idx", "padding_idx = number 0"));
+    root = fixture("embedding");
+    layer0(root).put("max_norm", 1.0);
+    assertInstanceOf(
+        UnsupportedFeatureException.class, assertInvalid(root, "model[0].max_norm", "max_norm"));
+    root = fixture("embedding");
+    layer0(root).put("scale_grad_by_freq", true);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].scale_grad_by_freq", "scale_grad_by_freq = true"));
+    root = fixture("embedding");
+    layer0(root).put("num_embeddings", 0);
+    assertInvalid(root, "model[0].num_embeddings", ">= 1");
+    root = fixture("embedding");
+    layer0(root).put("embedding_dim", 4);
+    assertInvalid(root, "model[0].weight[0]", "[num_embeddings, embedding_dim] = [7, 4]");
+    root = fixture("embedding");
+    layer0(root).put("sparse", "yes");
+    assertInvalid(root, "model[0].sparse", "true or false");
+  }
+
+  @Test
+  void embeddingInputsMustBeIndicesInRange() throws IOException {
+    ObjectNode root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(1)).set(3, 2.5);
+    assertInvalid(
+        root, "X[1][3]", "is 2.5 but the embedding (model[0]) takes integer indices in [0, 7)");
+    root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(0)).set(4, 7);
+    assertInvalid(root, "X[0][4]", "is 7.0");
+    root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(0)).set(0, -1);
+    assertInvalid(root, "X[0][0]", "is -1.0");
+  }
+
+  @Test
+  void anEmbeddingMustBeTheFirstLayer() throws IOException {
+    ObjectNode root = fixture("embedding");
+    com.fasterxml.jackson.databind.node.ArrayNode model = root.withArray("model");
+    model.insert(0, ProblemFixtures.MAPPER.createObjectNode().put("type", "identity"));
+    assertInvalid(root, "model[1].type", "embedding reads integer indices");
   }
 }

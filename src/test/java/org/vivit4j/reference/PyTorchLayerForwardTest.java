@@ -33,7 +33,8 @@ class PyTorchLayerForwardTest {
         "conv1d_strided",
         "conv1d_same",
         "convtranspose2d_strided",
-        "convtranspose2d_plain"
+        "convtranspose2d_plain",
+        "embedding"
       })
   void fastPathAndReferenceReproducePyTorch(String name) throws Exception {
     Problem problem = ProblemReader.read(DIR.resolve(name + ".json"));
