@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -33,6 +34,7 @@ final class InputChecks {
           "X", "has " + batch.x().length + " values, expected N × " + net.inputSize());
     }
     finite(batch.x(), "X");
+    net.layers().get(0).checkNetworkInput(batch.x(), net.inputShape(), "X");
     int c = net.outputSize();
     if (loss.type().realTargets()) {
       if (batch.yReal() == null || batch.yReal().length != n * c) {
@@ -121,7 +123,14 @@ final class InputChecks {
    */
   static void checkLayers(NetworkSpec net) {
     for (int i = 0; i < net.layers().size(); i++) {
-      net.layers().get(i).checkHyperParameters("model[" + i + "]");
+      LayerSpec layer = net.layers().get(i);
+      layer.checkHyperParameters("model[" + i + "]");
+      if (i > 0 && layer.readsIndices()) {
+        throw new InvalidInputException(
+            "model[" + i + "].type",
+            layer.type()
+                + " reads integer indices (the network input X) and must be the first layer");
+      }
     }
   }
 

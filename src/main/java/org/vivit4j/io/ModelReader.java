@@ -23,7 +23,14 @@ final class ModelReader {
     JsonFields.list(model, path);
     List<LayerSpec> layers = new ArrayList<>();
     for (int i = 0; i < model.size(); i++) {
-      layers.add(readLayer(model.get(i), at(path, i)));
+      LayerSpec layer = readLayer(model.get(i), at(path, i));
+      if (i > 0 && layer.readsIndices()) {
+        throw new InvalidInputException(
+            at(at(path, i), "type"),
+            layer.type()
+                + " reads integer indices (the network input X) and must be the first layer");
+      }
+      layers.add(layer);
     }
     return layers;
   }

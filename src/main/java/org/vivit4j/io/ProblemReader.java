@@ -198,6 +198,7 @@ public final class ProblemReader {
     }
     // X is read before anything sized by N is allocated: its N rows bound N by the file size.
     Batch batch = readBatch(root, n, inputShape, loss, c);
+    network.layers().get(0).checkNetworkInput(batch.x(), inputShape, "X");
     ComputationReader.Computation comp =
         ComputationReader.readComputation(
             JsonFields.optional(root, "computation"), "computation", n);

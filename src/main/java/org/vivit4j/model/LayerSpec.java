@@ -40,4 +40,23 @@ public interface LayerSpec {
    * @throws InvalidInputException naming the field
    */
   default void checkHyperParameters(String where) {}
+
+  /**
+   * Whether the layer reads integer indices rather than real features (Embedding): its input is
+   * data, not a function of parameters, so it must be the network's first layer, and the network
+   * input {@code X} must hold valid indices ({@link #checkNetworkInput}). False by default.
+   */
+  default boolean readsIndices() {
+    return false;
+  }
+
+  /**
+   * Checks the values of the network input when this layer is the first one; nothing by default.
+   *
+   * @param x the inputs, {@code [N × prod(inShape)]} row-major
+   * @param inShape the per-sample input shape
+   * @param field the input's field, {@code X}, for errors naming the entry ({@code X[n][l]})
+   * @throws InvalidInputException naming the first bad entry
+   */
+  default void checkNetworkInput(double[] x, int[] inShape, String field) {}
 }

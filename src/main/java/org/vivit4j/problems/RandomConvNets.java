@@ -9,6 +9,7 @@ import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
@@ -23,8 +24,9 @@ import org.vivit4j.model.Pool1dSpec;
  * Seeded random small convolutional networks {@code Conv2d → activation → [MaxPool2d | AvgPool2d] →
  * Flatten → Linear} with random non-square kernels, strides, paddings and dilations, for property
  * tests against the dense reference (sizes stay tiny so the reference GGN is small); or the same
- * with a Conv1d and 1-d pools on {@code [C, L]} inputs ({@link Kind}). Weights follow PyTorch's
- * default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are standard normal.
+ * with a Conv1d and 1-d pools on {@code [C, L]} inputs, or a ConvTranspose2d ({@link Kind}).
+ * Weights follow PyTorch's default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are
+ * standard normal.
  */
 public final class RandomConvNets {
   private RandomConvNets() {}
@@ -34,7 +36,9 @@ public final class RandomConvNets {
     /** Conv2d on {@code [C, H, W]}, 2-d pools. */
     CONV2D,
     /** Conv1d on {@code [C, L]}, 1-d pools (every pair's first entry is the trivial one). */
-    CONV1D
+    CONV1D,
+    /** ConvTranspose2d on {@code [C, H, W]} with an output padding below the stride, 2-d pools. */
+    CONVTRANSPOSE2D
   }
 
   /** Pooling after the activation. */
@@ -49,6 +53,7 @@ public final class RandomConvNets {
    *
    * @param kind the convolution's type
    * @param input {@code [C, H, W]}, or {@code [C, L]} for Conv1d
+   * @param outputPadding ConvTranspose2d's (zeros for the others)
    * @param outputs size of the final Linear layer
    */
   public record Arch(
@@ -59,6 +64,7 @@ public final class RandomConvNets {
       int[] stride,
       int[] padding,
       int[] dilation,
+      int[] outputPadding,
       boolean convBias,
       Activation activation,
       Pool pool,
@@ -78,18 +84,32 @@ public final class RandomConvNets {
       double[] bias = convBias ? RandomProblems.uniform(rnd, outChannels, bound) : null;
       List<LayerSpec> layers = new ArrayList<>();
       layers.add(
-          kind == Kind.CONV1D
-              ? new Conv1dSpec(
-                  input[0],
-                  outChannels,
-                  kernel[1],
-                  stride[1],
-                  padding[1],
-                  dilation[1],
-                  weight,
-                  bias)
-              : new Conv2dSpec(
-                  input[0], outChannels, kernel, stride, padding, dilation, weight, bias));
+          switch (kind) {
+            case CONV1D ->
+                new Conv1dSpec(
+                    input[0],
+                    outChannels,
+                    kernel[1],
+                    stride[1],
+                    padding[1],
+                    dilation[1],
+                    weight,
+                    bias);
+            case CONVTRANSPOSE2D ->
+                new ConvTranspose2dSpec(
+                    input[0],
+                    outChannels,
+                    kernel,
+                    stride,
+                    padding,
+                    outputPadding,
+                    dilation,
+                    weight,
+                    bias);
+            case CONV2D ->
+                new Conv2dSpec(
+                    input[0], outChannels, kernel, stride, padding, dilation, weight, bias);
+          });
       layers.add(new ActivationSpec(activation));
       boolean oneD = kind == Kind.CONV1D;
       switch (pool) {
@@ -114,7 +134,7 @@ public final class RandomConvNets {
     public String toString() {
       return (kind == Kind.CONV2D ? "" : kind.name().toLowerCase() + "-")
           + String.format(
-              "in%dx%dx%d-conv%d-k%dx%d-s%dx%d-p%dx%d-d%dx%d%s-%s-%s-out%d",
+              "in%dx%dx%d-conv%d-k%dx%d-s%dx%d-p%dx%d-d%dx%d%s%s-%s-%s-out%d",
               input[0],
               input.length > 2 ? input[1] : 1,
               input[input.length - 1],
@@ -127,6 +147,7 @@ public final class RandomConvNets {
               padding[1],
               dilation[0],
               dilation[1],
+              kind == Kind.CONVTRANSPOSE2D ? "-op" + outputPadding[0] + "x" + outputPadding[1] : "",
               convBias ? "" : "-nobias",
               activation.typeName(),
               pool == Pool.NONE
@@ -176,6 +197,10 @@ public final class RandomConvNets {
       int[] pp = {rnd.nextInt(pk[0] / 2 + 1), rnd.nextInt(pk[1] / 2 + 1)};
       int[] pd =
           pool == Pool.MAX ? new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)} : new int[] {1, 1};
+      int[] op = {0, 0};
+      if (kind == Kind.CONVTRANSPOSE2D) {
+        op = new int[] {rnd.nextInt(stride[0]), rnd.nextInt(stride[1])};
+      }
       if (kind == Kind.CONV1D) {
         input = new int[] {input[0], input[2]};
         kernel[0] = stride[0] = dilation[0] = pk[0] = ps[0] = pd[0] = 1;
@@ -190,6 +215,7 @@ public final class RandomConvNets {
               stride,
               padding,
               dilation,
+              op,
               rnd.nextInt(4) != 0,
               Activation.values()[rnd.nextInt(Activation.values().length)],
               pool,

@@ -8,6 +8,8 @@ import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
@@ -142,6 +144,50 @@ public final class RandomProblems {
       }
     }
     return new NetworkSpec(layers, new int[] {widths[0]});
+  }
+
+  /**
+   * An embedding network {@code Embedding(V, D) → [LayerNorm(D)] → Flatten → MLP} on {@code n}
+   * samples of {@code length} indices drawn uniformly from {@code [0, V)} (so indices repeat within
+   * and across samples): the embedding's weight is standard normal (PyTorch's initialisation), the
+   * LayerNorm's as in {@link #mlp}, the MLP {@code widths} ({@code widths[0] = length·D}) as in
+   * {@link #mlpNetwork}.
+   */
+  public static Instance embeddingMlp(
+      long seed,
+      int numEmbeddings,
+      int dim,
+      int length,
+      boolean layerNorm,
+      int[] widths,
+      Activation[] activations,
+      LossSpec loss,
+      int n) {
+    if (widths[0] != length * dim) {
+      throw new IllegalArgumentException("the MLP must take length·dim = " + length * dim);
+    }
+    SplittableRandom rnd = new SplittableRandom(seed);
+    List<LayerSpec> layers = new ArrayList<>();
+    layers.add(new EmbeddingSpec(numEmbeddings, dim, normal(rnd, numEmbeddings * dim)));
+    if (layerNorm) {
+      layers.add(
+          new LayerNormSpec(new int[] {dim}, 1e-5, shifted(rnd, dim, 1.0), uniform(rnd, dim, 0.5)));
+    }
+    layers.add(new FlattenSpec(1, -1));
+    layers.addAll(mlpNetwork(rnd, widths, activations, true).layers());
+    NetworkSpec net = new NetworkSpec(layers, new int[] {length});
+    int c = widths[widths.length - 1];
+    double[] x = new double[n * length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextInt(numEmbeddings);
+    }
+    Batch batch =
+        switch (loss.type()) {
+          case MSE -> new Batch(n, x, normal(rnd, n * c), null);
+          case CROSS_ENTROPY -> new Batch(n, x, null, rnd.ints(n, 0, c).toArray());
+          case BCE_WITH_LOGITS -> new Batch(n, x, rnd.doubles(n * c).toArray(), null);
+        };
+    return new Instance(net, loss, batch);
   }
 
   /** {@code center + U(−0.5, 0.5)} entries. */

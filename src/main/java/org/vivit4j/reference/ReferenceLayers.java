@@ -7,7 +7,9 @@ import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.DropoutSpec;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.LayerNormSpec;
@@ -58,6 +60,19 @@ final class ReferenceLayers {
                 return c.bias() != null ? ConvOps.addChannelBias(z, p.next()) : z;
               }),
           new Entry<>(Conv1dSpec.class, ReferenceLayers::checkConv1d, ReferenceLayers::conv1d),
+          new Entry<>(
+              ConvTranspose2dSpec.class,
+              (c, in, where) -> convTransposeGeometry(c, in, where),
+              ReferenceLayers::convTranspose2d),
+          new Entry<>(
+              EmbeddingSpec.class,
+              (e, in, where) -> {
+                if (e.weight() == null
+                    || e.weight().length != e.numEmbeddings() * e.embeddingDim()) {
+                  throw new IllegalArgumentException(where + ": weight must hold V*D values");
+                }
+              },
+              (e, a, p) -> embedding(e, a, p.next())),
           new Entry<>(
               ActivationSpec.class,
               ReferenceLayers::checkActivation,
@@ -341,6 +356,71 @@ final class ReferenceLayers {
     }
     int[] zs = z.shape();
     return Ops.reshape(z, zs[0], zs[2]);
+  }
+
+  /**
+   * The taps of PyTorch's {@code conv_transpose2d} of an input {@code [C_in, H, W]}: those of the
+   * Conv2d from the output {@code [C_out, H_out, W_out]} (weight {@code [C_in, C_out, kh, kw]},
+   * same stride, padding, dilation), whose output grid must be {@code H × W} (it is while {@code
+   * output_padding < stride}).
+   */
+  private static ConvOps.Geometry convTransposeGeometry(
+      ConvTranspose2dSpec c, int[] in, String where) {
+    if (in.length != 3 || in[0] != c.inChannels()) {
+      throw new IllegalArgumentException(where + ": convtranspose2d needs [in_channels, H, W]");
+    }
+    int[] k = c.kernelSize();
+    int[] out = new int[] {c.outChannels(), 0, 0};
+    for (int d = 0; d < 2; d++) {
+      if (c.outputPadding()[d] < 0 || c.outputPadding()[d] >= c.stride()[d]) {
+        throw new IllegalArgumentException(where + ": output_padding must lie in [0, stride)");
+      }
+      out[d + 1] =
+          (in[d + 1] - 1) * c.stride()[d]
+              - 2 * c.padding()[d]
+              + c.dilation()[d] * (k[d] - 1)
+              + c.outputPadding()[d]
+              + 1;
+    }
+    int[] wShape = {c.inChannels(), c.outChannels(), k[0], k[1]};
+    if (c.weight() == null || c.weight().length != Node.numel(wShape)) {
+      throw new IllegalArgumentException(where + ": weight must hold C_in*C_out*kh*kw values");
+    }
+    if (c.bias() != null && c.bias().length != c.outChannels()) {
+      throw new IllegalArgumentException(where + ": bias must hold out_channels values");
+    }
+    ConvOps.Geometry g = new ConvOps.Geometry(out, wShape, c.stride(), c.padding(), c.dilation());
+    if (!java.util.Arrays.equals(g.yShape, in)) {
+      throw new IllegalArgumentException(where + ": the adjoint convolution does not map back");
+    }
+    return g;
+  }
+
+  /** {@code conv_transpose2d(a, W) + b}: the input adjoint of the Conv2d of the geometry above. */
+  private static Node convTranspose2d(ConvTranspose2dSpec c, Node a, Iterator<Node> params) {
+    ConvOps.Geometry g = convTransposeGeometry(c, a.shape(), "convtranspose2d");
+    Node z = ConvOps.convTranspose(a, params.next(), g);
+    return c.bias() != null ? ConvOps.addChannelBias(z, params.next()) : z;
+  }
+
+  /**
+   * PyTorch's {@code embedding(a, W)}: the rows of {@code W} that the entries of {@code a} index.
+   * The input must be data (a constant: the network input), each entry an integer in {@code [0,
+   * V)}.
+   */
+  private static Node embedding(EmbeddingSpec e, Node a, Node weight) {
+    if (a.requiresGrad()) {
+      throw new IllegalArgumentException("embedding: its input must be data (the first layer)");
+    }
+    int[] idx = new int[a.numel()];
+    for (int i = 0; i < idx.length; i++) {
+      double v = a.data()[i];
+      if (v != Math.rint(v) || v < 0 || v >= e.numEmbeddings()) {
+        throw new IllegalArgumentException("embedding: input " + v + " is not an index");
+      }
+      idx[i] = (int) v;
+    }
+    return EmbeddingOps.gatherRows(weight, idx, a.shape());
   }
 
   private static void checkMaxPool2d(MaxPool2dSpec m, int[] in, String where) {

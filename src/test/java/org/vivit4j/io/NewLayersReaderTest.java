@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
 import org.vivit4j.model.Conv1dSpec;
+import org.vivit4j.model.ConvTranspose2dSpec;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
- * Reading and writing {@code conv1d} with PyTorch's keys and defaults, on the fixtures of {@code
- * src/test/resources/layers} (written by PyTorch): a file round-trips through the writer, each bad
- * or unsupported hyper-parameter is one error naming its field.
+ * Reading and writing {@code conv1d}, {@code convtranspose2d} and {@code embedding} with PyTorch's
+ * keys and defaults, on the fixtures of {@code src/test/resources/layers} (written by PyTorch): a
+ * file round-trips through the writer, each bad or unsupported hyper-parameter is one error naming
+ * its field.
  */
 class NewLayersReaderTest {
   private static ObjectNode fixture(String name) throws IOException {
@@ -141,5 +144,169 @@ class NewLayersReaderTest {
     Conv1dSpec longBias = new Conv1dSpec(2, 3, 2, 1, 0, 1, new double[12], new double[4]);
     e = assertThrows(InvalidInputException.class, () -> longBias.checkHyperParameters("model[0]"));
     assertEquals("model[0].bias", e.field());
+  }
+
+  @Test
+  void convTranspose2dReadsPyTorchsKeysAndRoundTrips(@TempDir Path dir) throws IOException {
+    Problem problem =
+        ProblemReader.read(Path.of("src/test/resources/layers/convtranspose2d_strided.json"));
+    ConvTranspose2dSpec c = (ConvTranspose2dSpec) problem.network().layers().get(0);
+    assertEquals(3, c.inChannels());
+    assertEquals(2, c.outChannels());
+    assertArrayEquals(new int[] {3, 2}, c.kernelSize());
+    assertArrayEquals(new int[] {2, 3}, c.stride());
+    assertArrayEquals(new int[] {1, 0}, c.padding());
+    assertArrayEquals(new int[] {1, 2}, c.outputPadding());
+    assertArrayEquals(new int[] {1, 2}, c.dilation());
+    // H: 3·2 − 2 + 2 + 1 + 1 = 8; W: 4·3 − 0 + 2 + 2 + 1 = 17
+    assertArrayEquals(new int[] {2, 8, 17}, problem.network().shapeBefore(1));
+    assertRoundTrips(problem, dir);
+    Problem plain =
+        ProblemReader.read(Path.of("src/test/resources/layers/convtranspose2d_plain.json"));
+    assertNull(((ConvTranspose2dSpec) plain.network().layers().get(0)).bias());
+    assertRoundTrips(plain, dir);
+  }
+
+  @Test
+  void convTranspose2dTakesPyTorchsDefaults() throws IOException {
+    ObjectNode root = fixture("convtranspose2d_plain");
+    ObjectNode l = layer0(root);
+    for (String key : new String[] {"stride", "output_padding", "dilation", "groups"}) {
+      l.remove(key);
+    }
+    l.remove("padding_mode");
+    ConvTranspose2dSpec c =
+        (ConvTranspose2dSpec)
+            ProblemReader.parse(ProblemFixtures.json(root)).network().layers().get(0);
+    assertArrayEquals(new int[] {1, 1}, c.stride());
+    assertArrayEquals(new int[] {0, 0}, c.outputPadding());
+    assertArrayEquals(new int[] {1, 1}, c.dilation());
+    assertArrayEquals(new int[] {1, 1}, c.padding());
+  }
+
+  @Test
+  void convTranspose2dRefusesBadHyperParametersByName() throws IOException {
+    ObjectNode root = fixture("convtranspose2d_strided");
+    layer0(root).putArray("output_padding").add(2).add(2);
+    assertInvalid(
+        root, "model[0].output_padding[0]", "must lie in [0, max(stride, dilation)) = [0, 2)");
+    root = fixture("convtranspose2d_strided");
+    // stride 1, dilation 2: PyTorch accepts output_padding 1, vivit4j does not compute it
+    layer0(root).putArray("stride").add(1).add(3);
+    layer0(root).putArray("dilation").add(2).add(2);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].output_padding[0]", "output_padding 1 >= stride 1"));
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("kernel_size", 0);
+    assertInvalid(root, "model[0].kernel_size", ">= 1");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("padding", -1);
+    assertInvalid(root, "model[0].padding", ">= 0");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).putArray("padding").add(9).add(0);
+    assertInvalid(root, "model[0].padding", "leaves an output of size");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("padding", "same");
+    assertInvalid(root, "model[0].padding", "integer");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("groups", 3);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].groups", "groups = 3 (only 1)"));
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("padding_mode", "reflect");
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].padding_mode", "'reflect'"));
+    root = fixture("convtranspose2d_strided");
+    root.putArray("input_shape").add(2).add(4).add(5);
+    assertInvalid(root, "model[0].in_channels", "expected [C, H, W]");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("out_channels", 3);
+    assertInvalid(root, "model[0].weight[0]", "[in_channels, out_channels, kh, kw] = [3, 3, 3, 2]");
+    root = fixture("convtranspose2d_strided");
+    layer0(root).put("outputpadding", 1);
+    assertInvalid(root, "model[0].outputpadding", "not a known field");
+  }
+
+  @Test
+  void convTranspose2dBuiltThroughTheApiIsCheckedByName() {
+    int[] one = {1, 1};
+    int[] zero = {0, 0};
+    ConvTranspose2dSpec bad =
+        new ConvTranspose2dSpec(2, 3, one, one, zero, new int[] {0, 1}, one, new double[6], null);
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> bad.checkHyperParameters("model[2]"));
+    assertEquals("model[2].output_padding[1]", e.field());
+    ConvTranspose2dSpec shortWeight =
+        new ConvTranspose2dSpec(2, 3, one, one, zero, zero, one, new double[5], null);
+    e =
+        assertThrows(
+            InvalidInputException.class, () -> shortWeight.checkHyperParameters("model[2]"));
+    assertEquals("model[2].weight", e.field());
+  }
+
+  @Test
+  void embeddingReadsPyTorchsKeysAndRoundTrips(@TempDir Path dir) throws IOException {
+    Problem problem = ProblemReader.read(Path.of("src/test/resources/layers/embedding.json"));
+    EmbeddingSpec e = (EmbeddingSpec) problem.network().layers().get(0);
+    assertEquals(7, e.numEmbeddings());
+    assertEquals(3, e.embeddingDim());
+    assertArrayEquals(new int[] {5, 3}, problem.network().shapeBefore(1));
+    assertRoundTrips(problem, dir);
+    ObjectNode root = fixture("embedding");
+    layer0(root).putNull("padding_idx").putNull("max_norm").put("norm_type", 2.0);
+    layer0(root).put("scale_grad_by_freq", false).put("sparse", true);
+    ProblemReader.parse(ProblemFixtures.json(root));
+  }
+
+  @Test
+  void embeddingRefusesWhatItDoesNotComputeByName() throws IOException {
+    ObjectNode root = fixture("embedding");
+    layer0(root).put("padding_idx", 0);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].padding_idx", "padding_idx = number 0"));
+    root = fixture("embedding");
+    layer0(root).put("max_norm", 1.0);
+    assertInstanceOf(
+        UnsupportedFeatureException.class, assertInvalid(root, "model[0].max_norm", "max_norm"));
+    root = fixture("embedding");
+    layer0(root).put("scale_grad_by_freq", true);
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(root, "model[0].scale_grad_by_freq", "scale_grad_by_freq = true"));
+    root = fixture("embedding");
+    layer0(root).put("num_embeddings", 0);
+    assertInvalid(root, "model[0].num_embeddings", ">= 1");
+    root = fixture("embedding");
+    layer0(root).put("embedding_dim", 4);
+    assertInvalid(root, "model[0].weight[0]", "[num_embeddings, embedding_dim] = [7, 4]");
+    root = fixture("embedding");
+    layer0(root).put("sparse", "yes");
+    assertInvalid(root, "model[0].sparse", "true or false");
+  }
+
+  @Test
+  void embeddingInputsMustBeIndicesInRange() throws IOException {
+    ObjectNode root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(1)).set(3, 2.5);
+    assertInvalid(
+        root, "X[1][3]", "is 2.5 but the embedding (model[0]) takes integer indices in [0, 7)");
+    root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(0)).set(4, 7);
+    assertInvalid(root, "X[0][4]", "is 7.0");
+    root = fixture("embedding");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("X").get(0)).set(0, -1);
+    assertInvalid(root, "X[0][0]", "is -1.0");
+  }
+
+  @Test
+  void anEmbeddingMustBeTheFirstLayer() throws IOException {
+    ObjectNode root = fixture("embedding");
+    com.fasterxml.jackson.databind.node.ArrayNode model = root.withArray("model");
+    model.insert(0, ProblemFixtures.MAPPER.createObjectNode().put("type", "identity"));
+    assertInvalid(root, "model[1].type", "embedding reads integer indices");
   }
 }

@@ -197,4 +197,34 @@ class FastPathVsReferenceTest {
           setting, backend, mcSamples, 41L * setting.seed(), NewtonCheck.DampingKind.CONSTANT);
     }
   }
+
+  /** Random embedding networks per backend. */
+  static final int EMBEDDING_NETWORKS = 60;
+
+  /**
+   * Random embedding networks ({@link ProblemSetting#randomEmbedding}): every fourth with the
+   * Monte-Carlo GGN, every fifth also for the damped Newton step ({@code V·w}).
+   */
+  static Stream<Arguments> embeddingNetworks() {
+    return TestBackends.names().stream()
+        .flatMap(
+            b ->
+                LongStream.range(0, EMBEDDING_NETWORKS)
+                    .mapToObj(
+                        seed ->
+                            Arguments.of(
+                                ProblemSetting.randomEmbedding(seed),
+                                b,
+                                seed % 4 == 0 ? 1 + (int) (seed % 3) : 0)));
+  }
+
+  @ParameterizedTest(name = "{0} on {1}, M = {2}")
+  @MethodSource("embeddingNetworks")
+  void embeddingNetworks(ProblemSetting setting, String backend, int mcSamples) {
+    ReferenceCheck.check(setting, backend, mcSamples, 43L * setting.seed());
+    if (setting.seed() % 5 == 0) {
+      NewtonCheck.check(
+          setting, backend, mcSamples, 47L * setting.seed(), NewtonCheck.DampingKind.CONSTANT);
+    }
+  }
 }

@@ -28,7 +28,14 @@ class PyTorchLayerForwardTest {
   static final Path DIR = Path.of("src/test/resources/layers");
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"conv1d_strided", "conv1d_same"})
+  @ValueSource(
+      strings = {
+        "conv1d_strided",
+        "conv1d_same",
+        "convtranspose2d_strided",
+        "convtranspose2d_plain",
+        "embedding"
+      })
   void fastPathAndReferenceReproducePyTorch(String name) throws Exception {
     Problem problem = ProblemReader.read(DIR.resolve(name + ".json"));
     NpyReader.NpyArray out = NpyReader.read(DIR.resolve(name + ".out.npy"));

@@ -23,6 +23,8 @@ import org.vivit4j.problems.RandomProblems;
  * @param criterion top-k or threshold; the concrete k or threshold is chosen from the reference
  *     spectrum so that the selection is well defined
  * @param subsampling which of the two sample subsets are used
+ * @param conv a convolutional network instead of the MLP, or {@code null}
+ * @param embedding an embedding in front of the MLP, or {@code null}
  */
 public record ProblemSetting(
     String id,
@@ -37,7 +39,8 @@ public record ProblemSetting(
     Grouping grouping,
     CriterionKind criterion,
     Subsampling subsampling,
-    ConvSetting conv) {
+    ConvSetting conv,
+    EmbeddingSetting embedding) {
 
   /** An MLP setting (no convolution). */
   public ProblemSetting(
@@ -66,6 +69,7 @@ public record ProblemSetting(
         grouping,
         criterion,
         subsampling,
+        null,
         null);
   }
 
@@ -74,6 +78,13 @@ public record ProblemSetting(
    * its Conv2d Gram is contracted.
    */
   public record ConvSetting(RandomConvNets.Arch arch, ConvGramPolicy policy) {}
+
+  /**
+   * An {@code Embedding(numEmbeddings, dim)} on {@code length} indices per sample, optionally a
+   * LayerNorm over {@code dim}, and a flatten in front of the MLP of {@code widths} ({@code
+   * widths[0] = length·dim}).
+   */
+  public record EmbeddingSetting(int numEmbeddings, int dim, int length, boolean layerNorm) {}
 
   /** How the parameter tensors are grouped. */
   public enum Grouping {
@@ -98,6 +109,18 @@ public record ProblemSetting(
   public RandomProblems.Instance instance() {
     if (conv != null) {
       return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
+    }
+    if (embedding != null) {
+      return RandomProblems.embeddingMlp(
+          seed,
+          embedding.numEmbeddings(),
+          embedding.dim(),
+          embedding.length(),
+          embedding.layerNorm(),
+          widths,
+          activations,
+          new LossSpec(loss, reduction),
+          n);
     }
     return RandomProblems.mlp(
         seed, widths, activations, extras, new LossSpec(loss, reduction), n, bias);
@@ -232,7 +255,63 @@ public record ProblemSetting(
         Grouping.values()[rnd.nextInt(3)],
         CriterionKind.values()[rnd.nextInt(2)],
         Subsampling.values()[rnd.nextInt(4)],
-        new ConvSetting(arch, policy));
+        new ConvSetting(arch, policy),
+        null);
+  }
+
+  /**
+   * A random embedding network ({@link EmbeddingSetting}: {@code V ∈ [2, 7]}, {@code D ∈ [1, 4]}, 1
+   * to 5 indices per sample, a LayerNorm on some with {@code D ≥ 3}) with an MLP of up to two
+   * hidden layers, and a configuration drawn from every axis.
+   */
+  public static ProblemSetting randomEmbedding(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x61C8864680B583EBL + 7);
+    LossType loss = LossType.values()[rnd.nextInt(LossType.values().length)];
+    EmbeddingSetting e =
+        new EmbeddingSetting(
+            2 + rnd.nextInt(6), 1 + rnd.nextInt(4), 1 + rnd.nextInt(5), rnd.nextBoolean());
+    if (e.dim() < 3 && e.layerNorm()) {
+      // a LayerNorm over fewer than three features is too ill-conditioned for float32
+      e = new EmbeddingSetting(e.numEmbeddings(), e.dim(), e.length(), false);
+    }
+    int hidden = rnd.nextInt(3);
+    int[] widths = new int[hidden + 2];
+    widths[0] = e.length() * e.dim();
+    for (int l = 1; l <= hidden; l++) {
+      widths[l] = 1 + rnd.nextInt(5);
+    }
+    widths[hidden + 1] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    Activation[] acts = new Activation[hidden];
+    for (int l = 0; l < hidden; l++) {
+      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+    }
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(5);
+    RandomProblems.Extra[] none = new RandomProblems.Extra[hidden];
+    java.util.Arrays.fill(none, RandomProblems.Extra.NONE);
+    return new ProblemSetting(
+        String.format(
+            "embedding-%d-V%d-D%d-L%d%s-%s-%s",
+            seed,
+            e.numEmbeddings(),
+            e.dim(),
+            e.length(),
+            e.layerNorm() ? "-layernorm" : "",
+            java.util.Arrays.toString(widths).replace(" ", ""),
+            loss.typeName()),
+        seed,
+        widths,
+        acts,
+        none,
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        null,
+        e);
   }
 
   /** A random small network and configuration, drawn from every axis. */

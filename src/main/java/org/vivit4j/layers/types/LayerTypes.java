@@ -20,6 +20,8 @@ public final class LayerTypes {
           new LinearType(),
           new Conv2dType(),
           new Conv1dType(),
+          new ConvTranspose2dType(),
+          new EmbeddingType(),
           new MaxPool2dType(),
           new AvgPool2dType(),
           new ActivationType(),
