@@ -66,7 +66,7 @@ final class InputChecks {
       for (int i = 0; i < p.numel(); i++) {
         if (!Double.isFinite(theta[p.offset() + i])) {
           throw new InvalidInputException(
-              "model[" + p.layer() + "]." + p.name(), "contains " + theta[p.offset() + i]);
+              net.where(p.layer()) + "." + p.name(), "contains " + theta[p.offset() + i]);
         }
       }
     }
@@ -121,7 +121,7 @@ final class InputChecks {
    */
   static void checkLayers(NetworkSpec net) {
     for (int i = 0; i < net.layers().size(); i++) {
-      net.layers().get(i).checkHyperParameters("model[" + i + "]");
+      net.layers().get(i).checkHyperParameters(net.where(i));
     }
   }
 

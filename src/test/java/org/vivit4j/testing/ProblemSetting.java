@@ -10,6 +10,7 @@ import org.vivit4j.model.LossType;
 import org.vivit4j.model.Reduction;
 import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.problems.RandomProblems;
+import org.vivit4j.problems.RandomResidualNets;
 
 /**
  * One test problem described as data: the network, loss, batch and how the computation is asked
@@ -37,7 +38,40 @@ public record ProblemSetting(
     Grouping grouping,
     CriterionKind criterion,
     Subsampling subsampling,
-    ConvSetting conv) {
+    ConvSetting conv,
+    GraphSetting graph) {
+
+  /** A setting with an MLP or conv net ({@code graph} null). */
+  public ProblemSetting(
+      String id,
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      RandomProblems.Extra[] extras,
+      LossType loss,
+      Reduction reduction,
+      int n,
+      boolean bias,
+      Grouping grouping,
+      CriterionKind criterion,
+      Subsampling subsampling,
+      ConvSetting conv) {
+    this(
+        id,
+        seed,
+        widths,
+        activations,
+        extras,
+        loss,
+        reduction,
+        n,
+        bias,
+        grouping,
+        criterion,
+        subsampling,
+        conv,
+        null);
+  }
 
   /** An MLP setting (no convolution). */
   public ProblemSetting(
@@ -75,6 +109,9 @@ public record ProblemSetting(
    */
   public record ConvSetting(RandomConvNets.Arch arch, ConvGramPolicy policy) {}
 
+  /** A random residual graph ({@link RandomResidualNets}) with {@code outputs} outputs. */
+  public record GraphSetting(int outputs) {}
+
   /** How the parameter tensors are grouped. */
   public enum Grouping {
     ALL,
@@ -96,6 +133,10 @@ public record ProblemSetting(
   }
 
   public RandomProblems.Instance instance() {
+    if (graph != null) {
+      return RandomResidualNets.instance(
+          seed, graph.outputs(), new LossSpec(loss, reduction), n, null);
+    }
     if (conv != null) {
       return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
     }
@@ -228,6 +269,38 @@ public record ProblemSetting(
         CriterionKind.values()[rnd.nextInt(2)],
         Subsampling.values()[rnd.nextInt(4)],
         new ConvSetting(arch, policy));
+  }
+
+  /**
+   * A random residual network as a graph ({@link RandomResidualNets}: identity and projected
+   * shortcuts, sums of two or three branches with random scales, concatenation, scale; Linear or
+   * Conv2d blocks) and a configuration drawn from every axis: loss, reduction, grouping, criterion,
+   * sub-sampling.
+   */
+  public static ProblemSetting randomGraph(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x6A09E667F3BCC909L + 29);
+    LossType[] losses = LossType.values();
+    LossType loss = losses[rnd.nextInt(losses.length)];
+    int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(4);
+    StringBuilder what = new StringBuilder();
+    RandomResidualNets.instance(seed, outputs, new LossSpec(loss, red), n, what);
+    return new ProblemSetting(
+        "graph-" + seed + "-" + what + "-" + loss.typeName(),
+        seed,
+        new int[0],
+        new Activation[0],
+        new RandomProblems.Extra[0],
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        null,
+        new GraphSetting(outputs));
   }
 
   /** A random small network and configuration, drawn from every axis. */
