@@ -68,7 +68,7 @@ final class InputChecks {
       for (int i = 0; i < p.numel(); i++) {
         if (!Double.isFinite(theta[p.offset() + i])) {
           throw new InvalidInputException(
-              "model[" + p.layer() + "]." + p.name(), "contains " + theta[p.offset() + i]);
+              net.where(p.layer()) + "." + p.name(), "contains " + theta[p.offset() + i]);
         }
       }
     }
@@ -124,10 +124,10 @@ final class InputChecks {
   static void checkLayers(NetworkSpec net) {
     for (int i = 0; i < net.layers().size(); i++) {
       LayerSpec layer = net.layers().get(i);
-      layer.checkHyperParameters("model[" + i + "]");
+      layer.checkHyperParameters(net.where(i));
       if (i > 0 && layer.readsIndices()) {
         throw new InvalidInputException(
-            "model[" + i + "].type",
+            net.where(i) + ".type",
             layer.type()
                 + " reads integer indices (the network input X) and must be the first layer");
       }

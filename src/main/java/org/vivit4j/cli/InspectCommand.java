@@ -100,7 +100,7 @@ final class InspectCommand implements Callable<Integer> {
           i,
           net.layers().get(i).type(),
           Arrays.toString(net.shapeBefore(i)),
-          Arrays.toString(net.shapeBefore(i + 1)),
+          Arrays.toString(net.shapeAfter(i)),
           paramsOf.get(i).isEmpty() ? "" : "  " + String.join(", ", paramsOf.get(i)));
     }
     out.printf(

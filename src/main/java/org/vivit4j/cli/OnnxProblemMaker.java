@@ -63,7 +63,7 @@ final class OnnxProblemMaker {
     if (k < 1 || (long) k > (long) c * n) {
       throw new InvalidInputException("--k", "must be in [1, C·N] = [1, " + (long) c * n + "]");
     }
-    int per = net.sizeBefore(0);
+    int per = net.inputSize();
     Batch batch;
     String source;
     if (data.equals("fashion-mnist") || Files.isDirectory(Path.of(data))) {
@@ -136,7 +136,7 @@ final class OnnxProblemMaker {
       throw new InvalidInputException(
           "--n", "is " + n + " but " + xFile + " has " + shape[0] + " samples");
     }
-    int per = net.sizeBefore(0);
+    int per = net.inputSize();
     double[] xs = Arrays.copyOf(x.reals(), n * per);
     NpyReader.NpyArray y = read("--labels", yFile);
     if (y.shape().length == 0 || y.shape()[0] < n) {

@@ -116,6 +116,11 @@ public final class FactorEngine implements AutoCloseable {
     return backend.upload(b, ggnRows.length * ct, c);
   }
 
+  /**
+   * One backward pass of the factor over the nodes in reverse topological order, from the last node
+   * down to {@code lowestLayer}. The factor at a value that several nodes read is the sum of what
+   * each of them passes back ({@link #addInto}), complete when its node is reached.
+   */
   private void backward(
       ForwardPass fp,
       Batch batch,
@@ -126,10 +131,15 @@ public final class FactorEngine implements AutoCloseable {
       int lowestLayer,
       LayerVisitor visitor) {
     passes++;
-    DeviceMatrix b = outputFactor(fp, batch, scaling, ggnRows);
+    int depth = layers.size();
+    // pending[v]: the factor at value v (0 the input, u + 1 the output of node u), owned here
+    DeviceMatrix[] pending = new DeviceMatrix[depth + 1];
+    pending[depth] = outputFactor(fp, batch, scaling, ggnRows);
     try {
-      for (int i = layers.size() - 1; i >= lowestLayer; i--) {
+      for (int i = depth - 1; i >= lowestLayer; i--) {
         Layer layer = layers.get(i);
+        DeviceMatrix b = pending[i + 1];
+        pending[i + 1] = null;
         try (LayerContext ctx =
             new LayerContext(
                 backend,
@@ -143,17 +153,61 @@ public final class FactorEngine implements AutoCloseable {
                 b)) {
           visitor.visit(i, ctx);
           notes.addAll(ctx.notes());
-          if (i > lowestLayer) {
-            DeviceMatrix next = layer.jacT(ctx);
-            if (next != b) {
+          // inputs below the lowest node (and the network input) need no factor
+          int[] in = net.inputsOf(i);
+          boolean needed = java.util.Arrays.stream(in).anyMatch(v -> v > lowestLayer);
+          List<DeviceMatrix> parts = needed ? layer.jacTInputs(ctx) : List.of();
+          java.util.IdentityHashMap<DeviceMatrix, Boolean> handed =
+              new java.util.IdentityHashMap<>();
+          try {
+            for (int j = 0; j < parts.size(); j++) {
+              if (in[j] > lowestLayer) {
+                addInto(pending, in[j], parts.get(j), handed);
+              }
+            }
+          } finally {
+            for (DeviceMatrix m : parts) {
+              if (m != b && !handed.containsKey(m)) {
+                handed.put(m, Boolean.FALSE);
+                m.close();
+              }
+            }
+            if (!handed.containsKey(b)) {
               b.close();
             }
-            b = next;
           }
         }
       }
     } finally {
-      b.close();
+      for (DeviceMatrix m : pending) {
+        if (m != null) {
+          m.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code pending[v] += part}: the first part a value receives is kept as it is (handed over,
+   * unless it was handed to another value already: then a copy), later ones are added into it.
+   */
+  private void addInto(
+      DeviceMatrix[] pending,
+      int v,
+      DeviceMatrix part,
+      java.util.IdentityHashMap<DeviceMatrix, Boolean> handed) {
+    if (pending[v] == part) {
+      // the same factor twice into one value (add(a, a)): never read and write one matrix
+      try (DeviceMatrix copy = backend.copyRows(part, 0, part.rows())) {
+        backend.accumulateHadamardExpanded(pending[v], copy, null, 1, 1);
+      }
+    } else if (pending[v] != null) {
+      backend.accumulateHadamardExpanded(pending[v], part, null, 1, 1);
+    } else if (handed.containsKey(part)) {
+      pending[v] = backend.copyRows(part, 0, part.rows());
+    } else {
+      pending[v] = part;
+      handed.put(part, Boolean.TRUE);
     }
   }
 

@@ -14,10 +14,16 @@ import org.vivit4j.model.ParamTensor;
  * {@code O(N·D)} work; the factor backpropagation ({@code O(N·C̃·D)}) runs on a backend.
  */
 public final class ForwardPass {
-  /** {@code activations[i]}: input of layer i, {@code [N × size_i]}; the last is the output f. */
+  /**
+   * {@code activations[i]}: input of node i, {@code [N × size_i]} (a join's inputs side by side per
+   * sample); the last is the output f.
+   */
   public final double[][] activations;
 
-  /** {@code deltas[i]}: {@code ∂L_n/∂z} at the output of layer i, {@code [N × size_{i+1}]}. */
+  /**
+   * {@code deltas[i]}: {@code ∂L_n/∂z} at the output of node i, {@code [N × size]}: summed over the
+   * nodes that read it.
+   */
   public final double[][] deltas;
 
   public final double loss;
@@ -30,7 +36,8 @@ public final class ForwardPass {
   private static final String DTYPE = "float64";
 
   /**
-   * Runs the pass. {@code scaling} must be built for the whole batch N.
+   * Runs the pass over the nodes in topological order and back. {@code scaling} must be built for
+   * the whole batch N.
    *
    * @throws NumericalOverflowException when a layer's output, the loss or a gradient is not finite
    */
@@ -39,19 +46,18 @@ public final class ForwardPass {
     int depth = layers.size();
     this.activations = new double[depth + 1][];
     this.deltas = new double[depth][];
-    activations[0] = batch.x();
+    // values[v]: 0 the input, u + 1 the output of node u
+    double[][] values = new double[depth + 1][];
+    values[0] = batch.x();
     // finiteness is checked where it is cheap (O(N·size) per layer) so that an overflow is named
     // where it happened rather than surfacing as a non-finite Gram entry
     for (int i = 0; i < depth; i++) {
-      activations[i + 1] = layers.get(i).forward(activations[i], n);
+      activations[i] = NodeValues.gather(values, net.inputsOf(i), layers.get(i).inputSizes(), n);
+      values[i + 1] = layers.get(i).forward(activations[i], n);
       NumericalOverflowException.checkFinite(
-          activations[i + 1],
-          net.sizeBefore(i + 1),
-          "sample",
-          "model[" + i + "]",
-          DTYPE,
-          "its output");
+          values[i + 1], net.sizeAfter(i), "sample", net.where(i), DTYPE, "its output");
     }
+    activations[depth] = values[depth];
     this.outputs = net.outputSize();
     double[] f = activations[depth];
     this.perSampleLosses = new double[n];
@@ -76,7 +82,12 @@ public final class ForwardPass {
     NumericalOverflowException.checkFinite(
         deltaOut, outputs, "sample", "loss", DTYPE, "the loss's gradient");
     this.grad = new double[net.numParams()];
+    // pending[v]: ∂L_n/∂(value v) summed over the nodes read so far (in reverse order)
+    double[][] pending = new double[depth + 1][];
+    pending[depth] = deltaOut;
     for (int i = depth - 1; i >= 0; i--) {
+      deltaOut = pending[i + 1];
+      pending[i + 1] = null;
       deltas[i] = deltaOut;
       Layer layer = layers.get(i);
       double[][] pg = layer.paramGradients(activations[i], deltaOut, n);
@@ -88,17 +99,19 @@ public final class ForwardPass {
       }
       for (int t2 = 0; t2 < pg.length; t2++) {
         NumericalOverflowException.checkFinite(
-            pg[t2], 0, "", "model[" + i + "]", DTYPE, "the gradient of its parameter " + t2);
+            pg[t2], 0, "", net.where(i), DTYPE, "the gradient of its parameter " + t2);
       }
-      if (i > 0) {
-        deltaOut = layer.backpropGradient(activations[i], deltaOut, n);
+      int[] in = net.inputsOf(i);
+      if (java.util.Arrays.stream(in).anyMatch(v -> v > 0)) {
+        double[] deltaIn = layer.backpropGradient(activations[i], deltaOut, n);
         NumericalOverflowException.checkFinite(
-            deltaOut,
+            deltaIn,
             net.sizeBefore(i),
             "sample",
-            "model[" + i + "]",
+            net.where(i),
             DTYPE,
             "the loss gradient at its input");
+        NodeValues.scatterAdd(pending, in, layer.inputSizes(), deltaIn, n);
       }
     }
   }

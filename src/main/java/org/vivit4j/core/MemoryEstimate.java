@@ -84,11 +84,12 @@ public final class MemoryEstimate {
     long n = run.n();
     long g = (long) run.factorColumns() * run.nGgn();
     int groups = run.groupTensors().size();
-    long activations = 0;
-    for (int i = 0; i <= depth; i++) {
-      activations += n * net.sizeBefore(i);
+    // every value (the input, each node's output), and each join's inputs side by side
+    long activations = n * net.inputSize();
+    for (int i = 0; i < depth; i++) {
+      activations += n * net.sizeAfter(i) + (net.readsOneValue(i) ? 0 : n * net.sizeBefore(i));
     }
-    long deltas = activations - n * net.sizeBefore(0);
+    long deltas = activations - n * net.inputSize();
     resident.add(new Part("batch and activations", values(activations)));
     resident.add(new Part("output gradients", values(deltas)));
     resident.add(new Part("parameters and gradient", values(4L * net.numParams())));
@@ -103,13 +104,14 @@ public final class MemoryEstimate {
     }
 
     int lowest = Math.max(run.lowestLayer(), 0);
+    long[] waiting = waitingFactorSizes(net);
     // per layer on the way back: the factor at its output, then either its weight-Gram
     // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
     long worst = -1;
     int worstLayer = lowest;
     for (int i = lowest; i < depth; i++) {
       long conv = convGramEntries(i);
-      long host = run.factorOnHost() ? g * net.sizeBefore(i + 1) : 0;
+      long host = run.factorOnHost() ? g * (net.sizeAfter(i) + waiting[i]) : 0;
       long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
       long layer = host + Math.max(in, conv);
       if (layer > worst) {
@@ -117,12 +119,17 @@ public final class MemoryEstimate {
         worstLayer = i;
       }
     }
-    long out = run.factorOnHost() ? g * net.sizeBefore(worstLayer + 1) : 0;
-    backward.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(out)));
+    long out = run.factorOnHost() ? g * net.sizeAfter(worstLayer) : 0;
+    String at = net.where(worstLayer);
+    backward.add(new Part("GGN factor at the output of " + at, values(out)));
+    if (run.factorOnHost() && waiting[worstLayer] > 0) {
+      backward.add(
+          new Part("factors of branches waiting to be joined", values(g * waiting[worstLayer])));
+      out += g * waiting[worstLayer];
+    }
     backward.add(
         new Part(
-            "its input factor or Conv2d weight-Gram blocks (model[" + worstLayer + "])",
-            values(worst - out)));
+            "its input factor or Conv2d weight-Gram blocks (" + at + ")", values(worst - out)));
     if (run.factorOnHost()) {
       long inputGrams = (long) run.nGgn() * run.nGgn() + (long) run.nGrad() * run.nGgn();
       backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * g)));
@@ -157,6 +164,7 @@ public final class MemoryEstimate {
    */
   private void estimateApply(long retained, int lowest) {
     NetworkSpec net = run.net();
+    long[] waiting = waitingFactorSizes(net);
     long g = (long) run.factorColumns() * run.nGgn();
     long outputs = 0;
     long kMax = 1;
@@ -180,8 +188,8 @@ public final class MemoryEstimate {
     for (int i = lowest; i < net.layers().size(); i++) {
       // kept factors: no factor is backpropagated and the host copies are already counted
       boolean pass = !run.keptFactors();
-      long out = g * net.sizeBefore(i + 1);
-      long host = run.factorOnHost() && pass ? out : 0;
+      long out = g * net.sizeAfter(i);
+      long host = run.factorOnHost() && pass ? out + g * waiting[i] : 0;
       long in = run.factorOnHost() && pass ? g * net.sizeBefore(i) : 0;
       long directions = 0;
       long conv = 0;
@@ -205,13 +213,40 @@ public final class MemoryEstimate {
         worstHost = host;
       }
     }
-    apply.add(new Part("GGN factor at the output of model[" + worstLayer + "]", values(worstHost)));
     apply.add(
         new Part(
-            "its V·w work (factor copy, directions, Conv2d blocks) or input factor (model["
-                + worstLayer
-                + "])",
+            "GGN factor at the output of " + net.where(worstLayer) + " (and waiting branches)",
+            values(worstHost)));
+    apply.add(
+        new Part(
+            "its V·w work (factor copy, directions, Conv2d blocks) or input factor ("
+                + net.where(worstLayer)
+                + ")",
             values(worst - worstHost)));
+  }
+
+  /**
+   * Per node {@code i}, the per-sample sizes of the factors held for other values while node {@code
+   * i} is processed: values made before node {@code i} and read by a node after it (the branches of
+   * a graph that bypass node {@code i}); all 0 for a chain.
+   */
+  static long[] waitingFactorSizes(NetworkSpec net) {
+    int depth = net.layers().size();
+    int[] lastReader = new int[depth + 1];
+    java.util.Arrays.fill(lastReader, -1);
+    for (int i = 0; i < depth; i++) {
+      for (int v : net.inputsOf(i)) {
+        lastReader[v] = Math.max(lastReader[v], i);
+      }
+    }
+    long[] waiting = new long[depth];
+    for (int v = 1; v <= depth; v++) {
+      // value v (node v − 1's output) waits while the nodes v .. lastReader[v] − 1 are processed
+      for (int i = v; i < lastReader[v]; i++) {
+        waiting[i] += net.valueSize(v);
+      }
+    }
+    return waiting;
   }
 
   /** Values of the kept factors: {@code G·size_out} for every layer holding a group tensor. */
@@ -220,7 +255,7 @@ public final class MemoryEstimate {
     long sum = 0;
     for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
       if (run.holdsAny(i)) {
-        sum += g * run.net().sizeBefore(i + 1);
+        sum += g * run.net().sizeAfter(i);
       }
     }
     return sum;

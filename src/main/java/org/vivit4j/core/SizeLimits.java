@@ -40,8 +40,9 @@ final class SizeLimits {
     int depth = net.layers().size();
     int lowest = run.lowestLayer();
     for (int i = 0; i <= depth; i++) {
-      long size = net.sizeBefore(i);
-      String where = i == 0 ? "X" : "the output of model[" + (i - 1) + "]";
+      // value i: the input, or node i − 1's output
+      long size = net.valueSize(i);
+      String where = i == 0 ? "X" : "the output of " + net.where(i - 1);
       ArraySizes.checked(
           ArraySizes.times(run.n(), size), "N", "is " + run.n() + ": " + where + " has N·" + size);
       if (i >= lowest) {
@@ -73,7 +74,7 @@ final class SizeLimits {
       Conv2dSpec c = run.conv2d(i);
       if (c != null) {
         ConvGeometry geo = run.geometry(i, c);
-        String field = "model[" + i + "]";
+        String field = net.where(i);
         ArraySizes.checked(
             ArraySizes.times(geo.positions(), geo.patchSize()),
             field,
@@ -93,9 +94,9 @@ final class SizeLimits {
           ArraySizes.checked(
               ArraySizes.times(nt, nt),
               "--conv-gram",
-              "structured needs the patch products Q of model["
-                  + i
-                  + "], (N_ggn·T)² = "
+              "structured needs the patch products Q of "
+                  + net.where(i)
+                  + ", (N_ggn·T)² = "
                   + nt
                   + "²");
         }
@@ -147,9 +148,9 @@ final class SizeLimits {
               + policy.memoryElements()
               + " matrix entries, but the "
               + policy.mode().typeName()
-              + " Conv2d contractions of model["
-              + layer
-              + "] (weight Gram, cross terms, V·w) need at least "
+              + " Conv2d contractions of "
+              + net.where(layer)
+              + " (weight Gram, cross terms, V·w) need at least "
               + smallest
               + " at once in one-sample blocks; use --conv-gram-memory "
               + smallest

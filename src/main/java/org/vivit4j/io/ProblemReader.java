@@ -163,10 +163,23 @@ public final class ProblemReader {
       JsonFields.atLeast(inputShape[d], 1, at("input_shape", d));
     }
     LossSpec loss = readLoss(JsonFields.required(root, "", "loss"), "loss");
-    JsonNode modelNode = JsonFields.required(root, "", "model");
+    JsonNode graphNode = JsonFields.optional(root, "graph");
+    JsonNode modelNode =
+        graphNode == null
+            ? JsonFields.required(root, "", "model")
+            : JsonFields.optional(root, "model");
+    if (graphNode != null && modelNode != null) {
+      throw new InvalidInputException(
+          "graph",
+          "is given with model; a problem has one of them (model: a layer list or an ONNX file;"
+              + " graph: nodes with named inputs)");
+    }
     NetworkSpec network;
     List<String> paramNames;
-    if (OnnxModelFile.isModelReference(modelNode)) {
+    if (graphNode != null) {
+      network = ModelReader.readGraph(graphNode, "graph", inputShape);
+      paramNames = ParamNames.of(network);
+    } else if (OnnxModelFile.isModelReference(modelNode)) {
       OnnxImporter.Imported imported = OnnxModelFile.read(modelNode, "model", baseDir);
       warnings = new java.util.ArrayList<>(warnings);
       warnings.addAll(imported.warnings());
@@ -186,7 +199,7 @@ public final class ProblemReader {
     } else {
       List<LayerSpec> layers = ModelReader.readLayers(modelNode, "model");
       network = new NetworkSpec(layers, inputShape); // checks that the shapes chain
-      paramNames = ParamNames.sequential(network);
+      paramNames = ParamNames.of(network);
     }
     int c = network.outputSize();
     checkDerived(root, "num_outputs", c, "the model's output size");
@@ -194,7 +207,11 @@ public final class ProblemReader {
     JsonNode table = JsonFields.optional(root, "params");
     if (table != null) {
       ModelReader.checkParamTable(
-          table, "params", network, paramNames, OnnxModelFile.isModelReference(modelNode));
+          table,
+          "params",
+          network,
+          paramNames,
+          modelNode != null && OnnxModelFile.isModelReference(modelNode));
     }
     // X is read before anything sized by N is allocated: its N rows bound N by the file size.
     Batch batch = readBatch(root, n, inputShape, loss, c);

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.Criterion;
 import org.vivit4j.api.GgnOutput;
@@ -95,6 +97,8 @@ public final class ProblemWriter {
       g.writeStringField("format", "onnx");
       g.writeStringField("path", onnxPath);
       g.writeEndObject();
+    } else if (net.isGraph()) {
+      writeGraph(g, net);
     } else {
       g.writeArrayFieldStart("model");
       for (LayerSpec layer : net.layers()) {
@@ -182,6 +186,30 @@ public final class ProblemWriter {
     } else {
       throw new IllegalArgumentException("a custom criterion cannot be written to a file");
     }
+    g.writeEndObject();
+  }
+
+  /** {@code "graph": {"inputs", "nodes", "output"}}, the nodes in topological order. */
+  private static void writeGraph(JsonGenerator g, NetworkSpec net) throws IOException {
+    g.writeObjectFieldStart("graph");
+    g.writeArrayFieldStart("inputs");
+    g.writeString(net.inputName());
+    g.writeEndArray();
+    g.writeArrayFieldStart("nodes");
+    for (int i = 0; i < net.layers().size(); i++) {
+      List<String> inputs = new ArrayList<>();
+      for (int v : net.inputsOf(i)) {
+        inputs.add(v == 0 ? net.inputName() : net.nodeName(v - 1));
+      }
+      LayerTypes.writeNode(
+          g,
+          net.nodeName(i),
+          inputs,
+          net.layers().get(i),
+          (gen, values, shape) -> writeArray(gen, values, shape, null));
+    }
+    g.writeEndArray();
+    g.writeStringField("output", net.nodeName(net.layers().size() - 1));
     g.writeEndObject();
   }
 

@@ -25,6 +25,7 @@ final class TopLevelKeys {
           "num_params",
           "loss",
           "model",
+          "graph",
           "params",
           "X",
           "y",

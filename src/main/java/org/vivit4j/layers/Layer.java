@@ -1,5 +1,6 @@
 package org.vivit4j.layers;
 
+import java.util.List;
 import org.vivit4j.backend.DeviceMatrix;
 
 /**
@@ -85,6 +86,33 @@ public abstract class Layer implements AutoCloseable {
           "factor has " + b.cols() + " columns, expected " + outSize);
     }
     return jacTImpl(ctx);
+  }
+
+  /**
+   * The flattened per-sample sizes of the node's inputs, in order: {@code [inSize]} for a layer; a
+   * join ({@link JoinLayer}) reads several, laid side by side in its input rows.
+   */
+  public int[] inputSizes() {
+    return new int[] {inSize};
+  }
+
+  /**
+   * The factor at each input, {@code B_in_j = J_jᵀ B_out}: {@link #jacT} for a layer (one input); a
+   * join forms one factor per input without the concatenation. An entry may be {@code factorOut}
+   * itself (a Jacobian {@code I}); the others are new matrices the caller owns.
+   */
+  public final List<DeviceMatrix> jacTInputs(LayerContext ctx) {
+    DeviceMatrix b = ctx.factorOut();
+    if (b.cols() != outSize) {
+      throw new IllegalArgumentException(
+          "factor has " + b.cols() + " columns, expected " + outSize);
+    }
+    return jacTInputsImpl(ctx);
+  }
+
+  /** By default the one input's {@link #jacTImpl}. */
+  protected List<DeviceMatrix> jacTInputsImpl(LayerContext ctx) {
+    return List.of(jacTImpl(ctx));
   }
 
   /** {@code acc += V_pᵀ V_p}, the Gram contribution of local tensor {@code tensor}. */

@@ -3,11 +3,11 @@ package org.vivit4j.model;
 import java.util.List;
 
 /**
- * The plain description of one layer of a sequential network: its type, hyper-parameters and
- * parameters in PyTorch's layout, and what follows from them alone: the output shape for an input
- * shape, the parameter tensors and the checks of the hyper-parameters. The math lives in {@code
- * org.vivit4j.layers} (fast path) and {@code org.vivit4j.reference} (autograd reference), which
- * share no code.
+ * The plain description of one layer of a network (a node of its graph): its type, hyper-parameters
+ * and parameters in PyTorch's layout, and what follows from them alone: the output shape for an
+ * input shape, the parameter tensors and the checks of the hyper-parameters. The math lives in
+ * {@code org.vivit4j.layers} (fast path) and {@code org.vivit4j.reference} (autograd reference),
+ * which share no code.
  */
 public interface LayerSpec {
 
@@ -21,6 +21,23 @@ public interface LayerSpec {
    * @throws InvalidInputException naming the field when the layer does not accept {@code in}
    */
   int[] outputShape(int[] in, String where);
+
+  /**
+   * The per-sample output shape of a graph node reading the values of shapes {@code in}, in input
+   * order. A layer takes one input ({@link #outputShape(int[], String)}); a join ({@link AddSpec},
+   * {@link ConcatSpec}) two or more.
+   *
+   * @param where the node's field path, {@code graph.nodes[j]}, for errors
+   * @throws InvalidInputException naming the field when the node does not accept {@code in}
+   */
+  default int[] outputShape(List<int[]> in, String where) {
+    if (in.size() != 1) {
+      throw new InvalidInputException(
+          where + ".inputs",
+          "lists " + in.size() + " inputs but a " + type() + " layer reads exactly one");
+    }
+    return outputShape(in.get(0), where);
+  }
 
   /** The parameter tensors in PyTorch's order (weight before bias); none by default. */
   default List<LayerParam> params() {

@@ -3,8 +3,10 @@ package org.vivit4j.reference;
 import java.util.Iterator;
 import java.util.List;
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AddSpec;
 import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.BatchNormSpec;
+import org.vivit4j.model.ConcatSpec;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
@@ -18,6 +20,7 @@ import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.Pad2dSpec;
 import org.vivit4j.model.Pool1dSpec;
+import org.vivit4j.model.ScaleSpec;
 import org.vivit4j.model.UnflattenSpec;
 
 /**
@@ -41,7 +44,27 @@ final class ReferenceLayers {
     Node forward(S spec, Node a, Iterator<Node> params);
   }
 
-  record Entry<S extends LayerSpec>(Class<S> spec, Check<S> check, Forward<S> forward) {}
+  /** A join's own checks of its inputs' shapes and its value {@code f(a_1, …, a_k)} on the tape. */
+  interface Join<S extends LayerSpec> {
+    void check(S spec, List<int[]> in, String where);
+
+    Node forward(S spec, List<Node> in);
+  }
+
+  /**
+   * A layer type's entry: a layer ({@code check}, {@code forward}: one input) or a join ({@code
+   * join}: two or more inputs, the others null).
+   */
+  record Entry<S extends LayerSpec>(
+      Class<S> spec, Check<S> check, Forward<S> forward, Join<S> join) {
+    Entry(Class<S> spec, Check<S> check, Forward<S> forward) {
+      this(spec, check, forward, null);
+    }
+
+    Entry(Class<S> spec, Join<S> join) {
+      this(spec, null, null, join);
+    }
+  }
 
   static final List<Entry<?>> ALL =
       List.of(
@@ -82,6 +105,46 @@ final class ReferenceLayers {
               ReferenceLayers::checkFlatten,
               (f, a, p) -> Ops.reshape(a, a.numel())),
           new Entry<>(IdentitySpec.class, (s, in, where) -> {}, (s, a, p) -> a),
+          new Entry<>(
+              ScaleSpec.class,
+              (s, in, where) -> {
+                if (!Double.isFinite(s.scale())) {
+                  throw new IllegalArgumentException(where + ": the scale must be finite");
+                }
+              },
+              (s, a, p) -> Ops.affine(a, s.scale(), 0.0)),
+          new Entry<>(
+              AddSpec.class,
+              new Join<AddSpec>() {
+                @Override
+                public void check(AddSpec s, List<int[]> in, String where) {
+                  for (int[] shape : in) {
+                    if (!java.util.Arrays.equals(shape, in.get(0))) {
+                      throw new IllegalArgumentException(where + ": add of unequal shapes");
+                    }
+                  }
+                }
+
+                @Override
+                public Node forward(AddSpec s, List<Node> in) {
+                  return GraphOps.scaledSum(in, s.scalesFor(in.size()));
+                }
+              }),
+          new Entry<>(
+              ConcatSpec.class,
+              new Join<ConcatSpec>() {
+                @Override
+                public void check(ConcatSpec s, List<int[]> in, String where) {
+                  if (in.size() < 2) {
+                    throw new IllegalArgumentException(where + ": concat of one input");
+                  }
+                }
+
+                @Override
+                public Node forward(ConcatSpec s, List<Node> in) {
+                  return GraphOps.concat(in);
+                }
+              }),
           new Entry<>(
               UnflattenSpec.class,
               (u, in, where) -> {
@@ -147,12 +210,31 @@ final class ReferenceLayers {
               ReferenceLayers::checkAvgPool2d,
               (ap, a, p) -> PoolOps.avgPool2d(a, ap.kernelSize(), ap.stride(), ap.padding())));
 
-  static void validate(LayerSpec spec, int[] in, String where) {
-    check(entry(spec, where), spec, in, where);
+  /** Checks a node reading values of shapes {@code in}: one for a layer, several for a join. */
+  static void validate(LayerSpec spec, List<int[]> in, String where) {
+    Entry<?> e = entry(spec, where);
+    if (e.join() != null) {
+      checkJoin(e, spec, in, where);
+    } else if (in.size() != 1) {
+      throw new IllegalArgumentException(where + ": a " + spec.type() + " layer reads one input");
+    } else {
+      check(e, spec, in.get(0), where);
+    }
   }
 
-  static Node forward(LayerSpec spec, Node a, Iterator<Node> params) {
-    return forward(entry(spec, "a layer"), spec, a, params);
+  /** The node's value from its inputs' values, taking its parameter leaves from {@code params}. */
+  static Node forward(LayerSpec spec, List<Node> in, Iterator<Node> params) {
+    Entry<?> e = entry(spec, "a layer");
+    return e.join() != null ? joinForward(e, spec, in) : forward(e, spec, in.get(0), params);
+  }
+
+  private static <S extends LayerSpec> void checkJoin(
+      Entry<S> e, LayerSpec spec, List<int[]> in, String where) {
+    e.join().check(e.spec().cast(spec), in, where);
+  }
+
+  private static <S extends LayerSpec> Node joinForward(Entry<S> e, LayerSpec spec, List<Node> in) {
+    return e.join().forward(e.spec().cast(spec), in);
   }
 
   private static Entry<?> entry(LayerSpec spec, String where) {

@@ -2,7 +2,6 @@ package org.vivit4j.reference;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LayerSpec;
@@ -13,9 +12,9 @@ import org.vivit4j.model.ParamTensor;
 import org.vivit4j.model.Reduction;
 
 /**
- * A sequential network and its loss, written on the {@link Tape} one sample at a time. The
- * parameters enter as leaves cut from a flat vector θ in PyTorch's {@code parameters()} order, so
- * derivatives w.r.t. the leaves concatenate to derivatives w.r.t. θ.
+ * A network (a chain or a graph of layers and joins) and its loss, written on the {@link Tape} one
+ * sample at a time. The parameters enter as leaves cut from a flat vector θ in PyTorch's {@code
+ * parameters()} order, so derivatives w.r.t. the leaves concatenate to derivatives w.r.t. θ.
  */
 final class ReferenceModel {
   private ReferenceModel() {}
@@ -34,7 +33,14 @@ final class ReferenceModel {
     }
     List<LayerSpec> layers = net.layers();
     for (int i = 0; i < layers.size(); i++) {
-      ReferenceLayers.validate(layers.get(i), net.shapeBefore(i), "model[" + i + "]");
+      List<int[]> in = new ArrayList<>();
+      for (int v : net.inputsOf(i)) {
+        if (v < 0 || v > i) {
+          throw new IllegalArgumentException(net.where(i) + " reads a value made after it");
+        }
+        in.add(net.valueShape(v));
+      }
+      ReferenceLayers.validate(layers.get(i), in, net.where(i));
     }
     for (ParamTensor p : net.params()) {
       double[] d = NetworkSpec.paramData(layers.get(p.layer()), p.name());
@@ -128,12 +134,35 @@ final class ReferenceModel {
    * @param params the leaves of {@link #paramLeaves}
    */
   static Node forward(NetworkSpec net, Node x, List<Node> params) {
-    Node a = x;
-    Iterator<Node> p = params.iterator();
-    for (LayerSpec layer : net.layers()) {
-      a = ReferenceLayers.forward(layer, a, p);
+    int depth = net.layers().size();
+    // each node's own leaves, so that the graph can be evaluated in any order
+    List<List<Node>> leaves = new ArrayList<>();
+    for (int i = 0; i < depth; i++) {
+      leaves.add(new ArrayList<>());
     }
+    for (ParamTensor p : net.params()) {
+      leaves.get(p.layer()).add(params.get(p.index()));
+    }
+    Node[] values = new Node[depth + 1];
+    values[0] = x;
+    Node a = value(net, depth, values, leaves);
     return a.shapeRef().length == 1 ? a : Ops.reshape(a, a.numel());
+  }
+
+  /**
+   * Value {@code v} (0 the input, {@code i + 1} node i's output), computed on demand from the
+   * values its node reads: the graph is walked from the output, not in the fast path's order.
+   */
+  private static Node value(NetworkSpec net, int v, Node[] values, List<List<Node>> leaves) {
+    if (values[v] == null) {
+      int node = v - 1;
+      List<Node> in = new ArrayList<>();
+      for (int u : net.inputsOf(node)) {
+        in.add(value(net, u, values, leaves));
+      }
+      values[v] = ReferenceLayers.forward(net.layers().get(node), in, leaves.get(node).iterator());
+    }
+    return values[v];
   }
 
   /** Sample {@code n}'s input as a constant of the network's input shape. */

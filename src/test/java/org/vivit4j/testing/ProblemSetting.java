@@ -10,6 +10,7 @@ import org.vivit4j.model.LossType;
 import org.vivit4j.model.Reduction;
 import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.problems.RandomProblems;
+import org.vivit4j.problems.RandomResidualNets;
 
 /**
  * One test problem described as data: the network, loss, batch and how the computation is asked
@@ -25,6 +26,7 @@ import org.vivit4j.problems.RandomProblems;
  * @param subsampling which of the two sample subsets are used
  * @param conv a convolutional network instead of the MLP, or {@code null}
  * @param embedding an embedding in front of the MLP, or {@code null}
+ * @param graph a random residual graph instead of a chain, or {@code null}
  */
 public record ProblemSetting(
     String id,
@@ -40,7 +42,75 @@ public record ProblemSetting(
     CriterionKind criterion,
     Subsampling subsampling,
     ConvSetting conv,
-    EmbeddingSetting embedding) {
+    EmbeddingSetting embedding,
+    GraphSetting graph) {
+
+  /** A chain setting ({@code graph} null). */
+  public ProblemSetting(
+      String id,
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      RandomProblems.Extra[] extras,
+      LossType loss,
+      Reduction reduction,
+      int n,
+      boolean bias,
+      Grouping grouping,
+      CriterionKind criterion,
+      Subsampling subsampling,
+      ConvSetting conv,
+      EmbeddingSetting embedding) {
+    this(
+        id,
+        seed,
+        widths,
+        activations,
+        extras,
+        loss,
+        reduction,
+        n,
+        bias,
+        grouping,
+        criterion,
+        subsampling,
+        conv,
+        embedding,
+        null);
+  }
+
+  /** A setting with an MLP or conv net (no embedding, {@code graph} null). */
+  public ProblemSetting(
+      String id,
+      long seed,
+      int[] widths,
+      Activation[] activations,
+      RandomProblems.Extra[] extras,
+      LossType loss,
+      Reduction reduction,
+      int n,
+      boolean bias,
+      Grouping grouping,
+      CriterionKind criterion,
+      Subsampling subsampling,
+      ConvSetting conv) {
+    this(
+        id,
+        seed,
+        widths,
+        activations,
+        extras,
+        loss,
+        reduction,
+        n,
+        bias,
+        grouping,
+        criterion,
+        subsampling,
+        conv,
+        null,
+        null);
+  }
 
   /** An MLP setting (no convolution). */
   public ProblemSetting(
@@ -86,6 +156,9 @@ public record ProblemSetting(
    */
   public record EmbeddingSetting(int numEmbeddings, int dim, int length, boolean layerNorm) {}
 
+  /** A random residual graph ({@link RandomResidualNets}) with {@code outputs} outputs. */
+  public record GraphSetting(int outputs) {}
+
   /** How the parameter tensors are grouped. */
   public enum Grouping {
     ALL,
@@ -109,6 +182,10 @@ public record ProblemSetting(
   public RandomProblems.Instance instance() {
     if (conv != null) {
       return RandomConvNets.instance(seed, conv.arch(), new LossSpec(loss, reduction), n);
+    }
+    if (graph != null) {
+      return RandomResidualNets.instance(
+          seed, graph.outputs(), new LossSpec(loss, reduction), n, null);
     }
     if (embedding != null) {
       return RandomProblems.embeddingMlp(
@@ -360,5 +437,38 @@ public record ProblemSetting(
         Grouping.values()[rnd.nextInt(3)],
         CriterionKind.values()[rnd.nextInt(2)],
         Subsampling.values()[rnd.nextInt(4)]);
+  }
+
+  /**
+   * A random residual network as a graph ({@link RandomResidualNets}: identity and projected
+   * shortcuts, sums of two or three branches with random scales, concatenation, scale; Linear or
+   * Conv2d blocks) and a configuration drawn from every axis: loss, reduction, grouping, criterion,
+   * sub-sampling.
+   */
+  public static ProblemSetting randomGraph(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x6A09E667F3BCC909L + 29);
+    LossType[] losses = LossType.values();
+    LossType loss = losses[rnd.nextInt(losses.length)];
+    int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(4);
+    StringBuilder what = new StringBuilder();
+    RandomResidualNets.instance(seed, outputs, new LossSpec(loss, red), n, what);
+    return new ProblemSetting(
+        "graph-" + seed + "-" + what + "-" + loss.typeName(),
+        seed,
+        new int[0],
+        new Activation[0],
+        new RandomProblems.Extra[0],
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        null,
+        null,
+        new GraphSetting(outputs));
   }
 }

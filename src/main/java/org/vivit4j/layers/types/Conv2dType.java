@@ -102,7 +102,7 @@ final class Conv2dType extends LayerType<Conv2dSpec> {
 
   @Override
   public Layer create(Conv2dSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
-    return new Conv2dLayer("model[" + index + "]", spec, net.shapeBefore(index), convGram);
+    return new Conv2dLayer(net.where(index), spec, net.shapeBefore(index), convGram);
   }
 
   /**

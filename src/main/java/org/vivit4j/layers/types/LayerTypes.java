@@ -32,7 +32,10 @@ public final class LayerTypes {
           new Pad2dType(),
           new Pool1dType(),
           new FlattenType(),
-          new UnflattenType());
+          new UnflattenType(),
+          new ScaleType(),
+          new AddType(),
+          new ConcatType());
 
   /** The type reading problem-file name {@code name}, or {@code null}. */
   public static LayerType<?> named(String name) {
@@ -69,7 +72,23 @@ public final class LayerTypes {
     g.writeEndObject();
   }
 
-  /** The fast-path layers of {@code net}, in order. */
+  /** A graph node: {@code name}, {@code type}, {@code inputs} and the fields of {@code spec}. */
+  public static void writeNode(
+      JsonGenerator g, String name, List<String> inputs, LayerSpec spec, ArrayWriter arrays)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("name", name);
+    g.writeStringField("type", spec.type());
+    g.writeArrayFieldStart("inputs");
+    for (String in : inputs) {
+      g.writeString(in);
+    }
+    g.writeEndArray();
+    writeFields(of(spec), g, spec, arrays);
+    g.writeEndObject();
+  }
+
+  /** The fast-path layers of {@code net}'s nodes, in order. */
   public static List<Layer> build(NetworkSpec net, ConvGramPolicy convGram) {
     List<Layer> out = new ArrayList<>();
     for (int i = 0; i < net.layers().size(); i++) {
