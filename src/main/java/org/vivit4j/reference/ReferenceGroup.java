@@ -123,28 +123,65 @@ public final class ReferenceGroup {
     return g;
   }
 
+  /**
+   * Eigen-decomposition of the GGN. Parameters whose row (and column) is exactly zero (no sample's
+   * output depends on them, e.g. behind a dead ReLU) are eigenvectors {@code e_i} of eigenvalue 0
+   * exactly, so only the principal submatrix of the other parameters goes to EJML's symmetric QR:
+   * exact, smaller, and it avoids that solver's failures to converge on large, mostly zero,
+   * low-rank matrices (a 227-parameter Monte-Carlo GGN of rank ≤ 12 with 93 % zeros was one).
+   */
   private void decompose() {
-    DMatrixRMaj a = new DMatrixRMaj(ggn);
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(dim, true, true);
-    if (!eig.decompose(a)) {
-      throw new IllegalStateException("EJML symmetric eigen-decomposition did not converge");
+    int[] active =
+        java.util.stream.IntStream.range(0, dim)
+            .filter(i -> Arrays.stream(ggn[i]).anyMatch(v -> v != 0.0))
+            .toArray();
+    int m = active.length;
+    double[] values = new double[dim];
+    double[][] vectors = new double[dim][];
+    if (m > 0) {
+      double[][] sub = new double[m][m];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < m; j++) {
+          sub[i][j] = ggn[active[i]][active[j]];
+        }
+      }
+      EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m, true, true);
+      if (!eig.decompose(new DMatrixRMaj(sub))) {
+        throw new IllegalStateException("EJML symmetric eigen-decomposition did not converge");
+      }
+      for (int i = 0; i < m; i++) {
+        values[i] = eig.getEigenvalue(i).getReal();
+        DMatrixRMaj v = eig.getEigenVector(i);
+        double[] e = new double[dim];
+        for (int k = 0; k < m; k++) {
+          e[active[k]] = v.get(k, 0);
+        }
+        vectors[i] = e;
+      }
+    }
+    boolean[] isActive = new boolean[dim];
+    for (int i : active) {
+      isActive[i] = true;
+    }
+    for (int i = 0, next = m; i < dim; i++) {
+      if (!isActive[i]) {
+        double[] e = new double[dim];
+        e[i] = 1.0;
+        vectors[next++] = e;
+      }
     }
     Integer[] order = new Integer[dim];
-    double[] values = new double[dim];
     for (int i = 0; i < dim; i++) {
       order[i] = i;
-      values[i] = eig.getEigenvalue(i).getReal();
     }
     Arrays.sort(order, (x, y) -> Double.compare(values[x], values[y]));
     for (int i = 0; i < dim; i++) {
       int src = order[i];
       evals[i] = values[src];
-      DMatrixRMaj v = eig.getEigenVector(src);
-      double[] e = new double[dim];
+      double[] e = vectors[src];
       double norm = 0.0;
-      for (int k = 0; k < dim; k++) {
-        e[k] = v.get(k, 0);
-        norm += e[k] * e[k];
+      for (double v : e) {
+        norm += v * v;
       }
       norm = Math.sqrt(norm);
       for (int k = 0; k < dim; k++) {
