@@ -124,6 +124,13 @@ def models():
     yield "silu_logsigmoid_softplus", nn.Sequential(
         nn.Flatten(), nn.Linear(10, 8), nn.SiLU(), nn.Linear(8, 8), nn.LogSigmoid(),
         nn.Linear(8, 6), nn.Softplus(), nn.Linear(6, 3)), (10,), 13
+    yield "conv1d", nn.Sequential(
+        nn.Conv1d(2, 3, 3, stride=2, padding=1, dilation=2), nn.ReLU(), nn.Conv1d(3, 2, 2, bias=False),
+        nn.Flatten(), nn.Linear(2 * 4, 4)), (2, 11), 13
+    yield "convtranspose", nn.Sequential(
+        nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1), nn.Tanh(),
+        nn.ConvTranspose2d(3, 2, (2, 3), stride=(1, 2), dilation=(2, 1), bias=False),
+        nn.Flatten(), nn.Linear(2 * 8 * 17, 4)), (2, 3, 4), 13
 
 
 def export_folded():
@@ -172,7 +179,7 @@ def main():
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
         classes = {"pad_conv_pool": 6, "batchnorm_chain": 4, "silu_logsigmoid_softplus": 3, "zeropad_conv": 4,
-                   "pool1d": 4}.get(
+                   "pool1d": 4, "conv1d": 4, "convtranspose": 4}.get(
             name, 5 if name.startswith("layernorm") else 10)
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")

@@ -4,6 +4,7 @@ import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.ArraySizes;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.NetworkSpec;
 
@@ -18,8 +19,8 @@ final class SizeLimits {
   /**
    * Refuses every array of the run whose length does not fit a Java array, naming the field that
    * sets it: the Gram ({@code (C̃·N_ggn)²}), the activations ({@code N × size}), the factor ({@code
-   * C̃·N_ggn × size}), the cross terms ({@code N_grad × C̃·N_ggn}) and a Conv2d layer's unfolded
-   * input and one-sample {@code V_W}.
+   * C̃·N_ggn × size}), the cross terms ({@code N_grad × C̃·N_ggn}), a Conv2d layer's unfolded input
+   * and one-sample {@code V_W}, and a ConvTranspose2d weight's unfolded factor and {@code V_W}.
    */
   static void checkArraySizes(RunSizes run) {
     NetworkSpec net = run.net();
@@ -71,6 +72,26 @@ final class SizeLimits {
               + g);
     }
     for (int i = Math.max(lowest, 0); i < depth; i++) {
+      if (net.layers().get(i) instanceof ConvTranspose2dSpec ct && run.holdsWeight(i)) {
+        // the weight's Jᵀ unfolds every factor row over the input grid, then forms V_W
+        long t = net.sizeBefore(i) / ct.inChannels();
+        long k = ArraySizes.product(ct.outChannels(), ct.kernelSize()[0], ct.kernelSize()[1]);
+        String what = run.gramFieldValue() + ": model[" + i + "] (convtranspose2d) ";
+        ArraySizes.checked(
+            ArraySizes.times(g, ArraySizes.times(t, k)),
+            gramField,
+            what + "unfolds its factor into Gram rows·H·W·C_out·kh·kw = " + g + "·" + t + "·" + k);
+        ArraySizes.checked(
+            ArraySizes.times(g, ArraySizes.times(ct.inChannels(), k)),
+            gramField,
+            what
+                + "forms V_W, Gram rows·C_in·C_out·kh·kw = "
+                + g
+                + "·"
+                + ct.inChannels()
+                + "·"
+                + k);
+      }
       Conv2dSpec c = run.conv2d(i);
       if (c != null) {
         ConvGeometry geo = run.geometry(i, c);

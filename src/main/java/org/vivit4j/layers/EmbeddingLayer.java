@@ -15,8 +15,11 @@ import org.vivit4j.model.EmbeddingSpec;
  *       #backpropGradient} refuse).
  *   <li>Weight Jᵀ: row r (sample s) scatters {@code b_r} into the rows its indices pick, {@code
  *       V[r, (v, d)] = Σ_{l : x[s, l] = v} b_r[l, d]} (repeated indices add up); formed on the host
- *       (download, scatter, upload), as no backend operation scatters. Gram, cross terms and {@code
- *       V·w} follow generically.
+ *       (download, scatter, upload), as no backend operation scatters.
+ *   <li>Gram and cross terms: {@code V_W} has non-zero columns only in the rows of {@code W} that
+ *       the GGN and gradient samples index, so they are formed from {@code V_W} restricted to those
+ *       {@code U ≤ min(V, N·L)} rows ({@code [|S|C̃ × U·D]}), never the {@code V·D} columns of the
+ *       whole table. {@code V·w} scatters {@code Σ_r w_r b_r} on the host, without {@code V_W}.
  * </ul>
  */
 public final class EmbeddingLayer extends Layer {
@@ -121,6 +124,120 @@ public final class EmbeddingLayer extends Layer {
       }
     }
     return be.upload(v, r, size);
+  }
+
+  /**
+   * The column slot of every weight row in the compressed factor: {@code slot[v] ∈ [0, U)} for the
+   * U distinct indices of the GGN and gradient samples (in order of first use), −1 elsewhere.
+   */
+  private int[] slots(LayerContext ctx) {
+    int[] slot = new int[rows];
+    java.util.Arrays.fill(slot, -1);
+    int used = 0;
+    for (int[] samples : new int[][] {ctx.ggnRows(), ctx.gradRows()}) {
+      for (int s : samples == null ? new int[0] : samples) {
+        for (int l = 0; l < inSize; l++) {
+          int v = index(ctx.input(), s * inSize + l);
+          if (slot[v] < 0) {
+            slot[v] = used++;
+          }
+        }
+      }
+    }
+    return slot;
+  }
+
+  private static int count(int[] slot) {
+    int used = 0;
+    for (int v : slot) {
+      used = Math.max(used, v + 1);
+    }
+    return used;
+  }
+
+  /**
+   * {@code V_W} (or {@code G_W}) restricted to the used rows, {@code [rows × U·D]}: row r scatters
+   * {@code b_r} (host, {@code [rows × L·D]}) into the slots of sample {@code samples[r / block]}'s
+   * indices.
+   */
+  private DeviceMatrix compressed(
+      LayerContext ctx, double[] b, int[] samples, int block, int[] slot) {
+    int r = samples.length * block;
+    int width = count(slot) * dim;
+    double[] v = new double[r * width];
+    for (int row = 0; row < r; row++) {
+      int s = samples[row / block];
+      for (int l = 0; l < inSize; l++) {
+        int dst = row * width + slot[index(ctx.input(), s * inSize + l)] * dim;
+        int src = row * outSize + l * dim;
+        for (int d = 0; d < dim; d++) {
+          v[dst + d] += b[src + d];
+        }
+      }
+    }
+    return ctx.backend().upload(v, r, width);
+  }
+
+  /** The compressed {@code V_W} of the GGN samples, made once per context. */
+  private DeviceMatrix compressedFactor(LayerContext ctx, int[] slot) {
+    return ctx.cached(
+        "embedding.factor",
+        () ->
+            compressed(
+                ctx,
+                ctx.backend().download(ctx.factorOut()),
+                ctx.ggnRows(),
+                ctx.factorColumns(),
+                slot));
+  }
+
+  /** {@code acc += V_W V_Wᵀ}, from the compressed factor. */
+  @Override
+  protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    DeviceMatrix v = compressedFactor(ctx, slots(ctx));
+    try (DeviceMatrix gram = be.mulTransB(v, v)) {
+      be.accumulateHadamardExpanded(acc, gram, null, 1, 1);
+    }
+  }
+
+  /** {@code acc += G_W V_Wᵀ}, both compressed to the same used rows. */
+  @Override
+  protected void accumulateCrossTermsImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    int[] slot = slots(ctx);
+    DeviceMatrix v = compressedFactor(ctx, slot);
+    double[] delta = be.download(ctx.deltaGrad());
+    try (DeviceMatrix g = compressed(ctx, delta, ctx.gradRows(), 1, slot);
+        DeviceMatrix cross = be.mulTransB(g, v)) {
+      be.accumulateHadamardExpanded(acc, cross, null, 1, 1);
+    }
+  }
+
+  /** {@code (V_W w_k)[(v, d)] = Σ_r w_k[r] Σ_{l : x[s_r, l] = v} b_r[l, d]} on the host. */
+  @Override
+  protected double[][] applyFactorImpl(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
+    int ct = ctx.factorColumns();
+    int[] samples = ctx.ggnRows();
+    double[][] out = new double[w.length][rows * dim];
+    for (int k = 0; k < w.length; k++) {
+      for (int r = 0; r < samples.length * ct; r++) {
+        double wk = w[k][r];
+        if (wk == 0) {
+          continue;
+        }
+        int s = samples[r / ct];
+        for (int l = 0; l < inSize; l++) {
+          int dst = index(ctx.input(), s * inSize + l) * dim;
+          int src = r * outSize + l * dim;
+          for (int d = 0; d < dim; d++) {
+            out[k][dst + d] += wk * factorOut[src + d];
+          }
+        }
+      }
+    }
+    return out;
   }
 
   @Override

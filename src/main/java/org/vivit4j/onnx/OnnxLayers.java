@@ -39,7 +39,8 @@ final class OnnxLayers {
   }
 
   static final String SUPPORTED =
-      "Gemm, MatMul (+ Add), Conv (2-D), Pad (zero, before Conv or AveragePool), MaxPool,"
+      "Gemm, MatMul (+ Add), Conv (1-D and 2-D), ConvTranspose (2-D), Pad (zero, before Conv or"
+          + " AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
           + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, BatchNormalization, GELU, SiLU and"
           + " LogSigmoid as PyTorch writes them";
@@ -64,7 +65,13 @@ final class OnnxLayers {
       case "Reshape" -> one(n, reshape(n, values, shape));
       case "Gemm" -> one(n, gemm(n, values, shape));
       case "MatMul" -> matMul(n, graph, values, shape);
-      case "Conv" -> one(n, conv(n, values, shape, new int[2]));
+      case "Conv" ->
+          one(
+              n,
+              shape.length == 2
+                  ? OnnxConvLayers.conv1d(n, values, shape)
+                  : conv(n, values, shape, new int[2]));
+      case "ConvTranspose" -> one(n, OnnxConvLayers.convTranspose(n, values, shape));
       case "Pad" -> pad(n, graph, values, shape);
       case "MaxPool" -> one(n, maxPool(n, shape));
       case "AveragePool" -> one(n, avgPool(n, shape, new int[2]));
@@ -82,11 +89,11 @@ final class OnnxLayers {
     };
   }
 
-  private static Mapped one(NodeProto n, Layer layer) {
+  static Mapped one(NodeProto n, Layer layer) {
     return new Mapped(List.of(layer), n, n);
   }
 
-  private static OnnxImportException refuse(NodeProto n, String why) {
+  static OnnxImportException refuse(NodeProto n, String why) {
     return new OnnxImportException(OnnxModel.describe(n) + ": " + why);
   }
 
@@ -182,7 +189,7 @@ final class OnnxLayers {
   }
 
   /** An initializer used as a parameter: its value, checked to have {@code dims}. */
-  private static OnnxTensor parameter(
+  static OnnxTensor parameter(
       NodeProto n, StaticValues values, String name, String role, int... dims) {
     if (!values.isInitializer(name)) {
       throw refuse(
@@ -320,7 +327,7 @@ final class OnnxLayers {
         && (perm == null || (perm.length == 2 && perm[0] == 1 && perm[1] == 0));
   }
 
-  private static int[] pair(NodeProto n, long[] v, String name, int fallback) {
+  static int[] pair(NodeProto n, long[] v, String name, int fallback) {
     if (v == null) {
       return new int[] {fallback, fallback};
     }
@@ -331,7 +338,7 @@ final class OnnxLayers {
   }
 
   /** Symmetric 2-D pads {@code [top, left, bottom, right]} as {@code [p_h, p_w]}. */
-  private static int[] symmetricPads(NodeProto n, long[] pads) {
+  static int[] symmetricPads(NodeProto n, long[] pads) {
     if (pads == null) {
       return new int[2];
     }
@@ -345,7 +352,7 @@ final class OnnxLayers {
     return new int[] {Math.toIntExact(pads[0]), Math.toIntExact(pads[1])};
   }
 
-  private static void noAutoPad(NodeProto n, OnnxAttributes at) {
+  static void noAutoPad(NodeProto n, OnnxAttributes at) {
     String autoPad = at.text("auto_pad", "NOTSET");
     if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
       throw refuse(n, "auto_pad " + autoPad + " is not supported; export explicit pads");
@@ -361,7 +368,7 @@ final class OnnxLayers {
           n,
           "a convolution on per-sample shape "
               + OnnxImporter.shape(shape)
-              + "; only 2-D convolutions ([C, H, W]) are supported");
+              + "; only 1-D ([C, L]) and 2-D ([C, H, W]) convolutions are supported");
     }
     noAutoPad(n, at);
     if (at.integer("group", 1) != 1) {

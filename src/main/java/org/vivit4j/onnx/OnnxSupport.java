@@ -16,6 +16,7 @@ public final class OnnxSupport {
           "MatMul",
           "Add",
           "Conv",
+          "ConvTranspose",
           "Pad",
           "MaxPool",
           "AveragePool",

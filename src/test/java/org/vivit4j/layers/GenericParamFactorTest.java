@@ -11,6 +11,7 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.backend.Gemm;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.testing.Compare;
@@ -18,9 +19,10 @@ import org.vivit4j.testing.Tolerances;
 
 /**
  * The Gram contribution, gradient cross terms and {@code V·w} derived generically from {@link
- * Layer#paramJacT} equal the fused contractions of Linear, Conv2d and LayerNorm (float64, awkward
- * sizes, unsorted sample subsets, a strided and dilated convolution), within {@link
- * Tolerances#F64_FIRST_ORDER}: the same products summed in another order.
+ * Layer#paramJacT} equal the fused contractions of Linear, Conv2d, LayerNorm and Embedding
+ * (float64, awkward sizes, unsorted sample subsets, a strided and dilated convolution, repeated and
+ * unused embedding indices), within {@link Tolerances#F64_FIRST_ORDER}: the same products summed in
+ * another order.
  */
 class GenericParamFactorTest {
   private static final int N = 5;
@@ -77,6 +79,22 @@ class GenericParamFactorTest {
   }
 
   @Test
+  void embeddingMatchesItsCompressedContractions() {
+    SplittableRandom rnd = new SplittableRandom(14);
+    int v = 9;
+    int d = 2;
+    int length = 4;
+    EmbeddingSpec spec = new EmbeddingSpec(v, d, random(rnd, v * d));
+    // indices 0..5 only (rows 6..8 unused), repeated within and across samples
+    double[] input = new double[N * length];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = rnd.nextInt(6);
+    }
+    input[1] = input[0];
+    check(new EmbeddingLayer(spec, length), input, length, length * d, rnd, "embedding");
+  }
+
+  @Test
   void aLayerWithoutParametersRefusesParamJacT() {
     try (CpuBackend be = new CpuBackend(Precision.FLOAT64, Gemm.PLAIN);
         DeviceMatrix b = be.upload(new double[2], 2, 1)) {
@@ -87,7 +105,11 @@ class GenericParamFactorTest {
   }
 
   private static void check(Layer layer, int in, int out, SplittableRandom rnd, String what) {
-    double[] input = random(rnd, N * in);
+    check(layer, random(rnd, N * in), in, out, rnd, what);
+  }
+
+  private static void check(
+      Layer layer, double[] input, int in, int out, SplittableRandom rnd, String what) {
     double[] deltaOut = random(rnd, N * out);
     int g = GGN_ROWS.length * CT;
     double[] factor = random(rnd, g * out);
