@@ -94,14 +94,28 @@ final class InspectCommand implements Callable<Integer> {
       total += p.numel();
     }
     for (int i = 0; i < net.layers().size(); i++) {
+      List<String> inShapes = new ArrayList<>();
+      List<String> reads = new ArrayList<>();
+      for (int v : net.inputsOf(i)) {
+        inShapes.add(Arrays.toString(net.valueShape(v)));
+        reads.add(TerminalText.escape(v == 0 ? net.inputName() : net.nodeName(v - 1)));
+      }
       out.printf(
           Locale.ROOT,
-          "  %2d %-10s %s -> %s%s%n",
+          "  %2d %-10s %s -> %s%s%s%n",
           i,
           net.layers().get(i).type(),
-          Arrays.toString(net.shapeBefore(i)),
+          String.join(" + ", inShapes),
           Arrays.toString(net.shapeAfter(i)),
-          paramsOf.get(i).isEmpty() ? "" : "  " + String.join(", ", paramsOf.get(i)));
+          paramsOf.get(i).isEmpty() ? "" : "  " + String.join(", ", paramsOf.get(i)),
+          // a graph's nodes say what they read (a chain's read the line above)
+          net.isGraph()
+              ? "  (node "
+                  + TerminalText.escape(net.nodeName(i))
+                  + " reads "
+                  + String.join(", ", reads)
+                  + ")"
+              : "");
     }
     out.printf(
         Locale.ROOT,

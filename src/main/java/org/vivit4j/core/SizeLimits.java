@@ -61,6 +61,16 @@ final class SizeLimits {
                 + size);
       }
     }
+    for (int i = 0; i < depth; i++) {
+      if (!net.readsOneValue(i)) {
+        // a join holds its inputs side by side
+        long size = net.sizeBefore(i);
+        ArraySizes.checked(
+            ArraySizes.times(run.n(), size),
+            "N",
+            "is " + run.n() + ": the inputs of " + net.where(i) + " have N·" + size);
+      }
+    }
     if (run.crossTerms()) {
       ArraySizes.checked(
           ArraySizes.times(run.nGrad(), g),

@@ -3,26 +3,34 @@ package org.vivit4j.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.AddSpec;
+import org.vivit4j.model.ConcatSpec;
 import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.model.GraphNode;
 import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.ScaleSpec;
 
 /**
  * Maps an ONNX model onto a vivit4j network: data-independent sub-graphs are folded ({@link
  * StaticValues}), every other node becomes a layer ({@link OnnxLayers}), and the initializers a
  * layer uses as weight and bias become its parameters, named as the exporter named them (for
- * PyTorch, the {@code state_dict} names). Parameters are ordered by first use in the graph. The
- * model must be a chain: each layer reads the previous one's output (residual graphs wait for graph
- * support). Anything that cannot be mapped exactly is an {@link OnnxImportException} naming the
- * node, its op type and the reason; nothing is approximated.
+ * PyTorch, the {@code state_dict} names). Parameters are ordered by first use in the graph. Each
+ * layer reads its node's data input 0; a residual {@code Add} of two data values becomes an {@code
+ * add} node, a {@code Concat} of data values along the channels a {@code concat} node, a {@code
+ * Mul} by a constant scalar a {@code scale} node. A model that is a chain is imported as a chain,
+ * any other as a graph whose nodes are named after their output values. Anything that cannot be
+ * mapped exactly is an {@link OnnxImportException} naming the node, its op type and the reason;
+ * nothing is approximated.
  */
 public final class OnnxImporter {
   /**
@@ -50,10 +58,17 @@ public final class OnnxImporter {
   private final StaticValues values;
   private final OnnxGraph graph;
   private final Set<NodeProto> covered = new HashSet<>();
-  private final List<LayerSpec> layers = new ArrayList<>();
+  private final List<GraphNode> nodes = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
+
+  /** The graph value (the input's name or a node's name) of each mapped ONNX data value. */
+  private final Map<String, String> valueOf = new HashMap<>();
+
+  /** The per-sample shape of each graph value. */
+  private final Map<String, int[]> shapeOf = new HashMap<>();
+
   private int[] inputShape;
-  private String current;
+  private String inputName;
 
   private OnnxImporter(OnnxModel model) {
     this.model = model;
@@ -85,8 +100,10 @@ public final class OnnxImporter {
           "graph input '" + in.name() + "' is " + in.elementType() + "; float inputs are imported");
     }
     inputShape = perSampleShape(in);
-    current = in.name();
-    values.dataShape(current, inputShape);
+    inputName = in.name();
+    valueOf.put(inputName, inputName);
+    shapeOf.put(inputName, inputShape);
+    values.dataShape(inputName, inputShape);
     if (in.dims().get(0) instanceof Long fixed) {
       values.fixedBatch(fixed);
     }
@@ -105,12 +122,12 @@ public final class OnnxImporter {
       mapNode(n);
     }
     String output = model.outputs().get(0);
-    if (!output.equals(current)) {
+    if (!valueOf.containsKey(output)) {
       throw new OnnxImportException(
-          "graph output '" + output + "' is not the output of the last layer ('" + current + "')");
+          "graph output '" + output + "' is not computed from the input by the mapped layers");
     }
     return new Imported(
-        network(null), List.copyOf(names), in.name(), output, model.opset(), warnings());
+        network(output), List.copyOf(names), in.name(), output, model.opset(), warnings());
   }
 
   /**
@@ -155,74 +172,200 @@ public final class OnnxImporter {
     return shape;
   }
 
-  /** Maps {@code n} (and the nodes it fuses with) onto layers. */
+  /** Maps {@code n} (and the nodes it fuses with) onto layers or a join. */
   private void mapNode(NodeProto n) {
+    if (mapJoin(n)) {
+      return;
+    }
     String data = n.getInputCount() > 0 ? n.getInput(0) : "";
-    OnnxLayers.Mapped m = OnnxPatterns.match(n, current, graph, values, shapeNow());
+    OnnxLayers.Mapped m =
+        valueOf.containsKey(data) ? OnnxPatterns.match(n, data, graph, values, shape(data)) : null;
     if (m == null) {
-      checkChain(n, data);
-      m = OnnxLayers.map(n, graph, values, shapeNow());
+      checkDataInput(n, data);
+      m = OnnxLayers.map(n, graph, values, shape(data));
     }
     NodeProto last = m.covered().get(m.covered().size() - 1);
-    for (OnnxLayers.Layer layer : m.layers()) {
-      add(layer, last);
+    String from = valueOf.get(data);
+    for (int k = 0; k < m.layers().size(); k++) {
+      OnnxLayers.Layer layer = m.layers().get(k);
+      String name = moduleName(layer);
+      from = add(name != null ? name : m.output(), layer.spec(), List.of(from), last);
+      names.addAll(layer.paramNames());
     }
     covered.addAll(m.covered());
-    current = m.output();
-    values.dataShape(current, shapeNow());
+    bind(m.output(), from);
   }
 
-  private void checkChain(NodeProto n, String data) {
-    if (!data.equals(current)) {
+  /** The per-sample shape of the ONNX data value {@code value}. */
+  private int[] shape(String value) {
+    return shapeOf.get(valueOf.get(value));
+  }
+
+  /** The ONNX data value {@code value} is the graph value {@code node}. */
+  private void bind(String value, String node) {
+    valueOf.put(value, node);
+    values.dataShape(value, shapeOf.get(node));
+  }
+
+  /**
+   * The module a layer's parameters name ({@code "layer1.conv1"} for {@code layer1.conv1.weight}),
+   * when every parameter is {@code <module>.<weight|bias>} and no node has that name yet: a graph
+   * written back as JSON then names its parameters as the exporter did. Null otherwise.
+   */
+  private String moduleName(OnnxLayers.Layer layer) {
+    List<org.vivit4j.model.LayerParam> params = layer.spec().params();
+    if (params.isEmpty() || layer.paramNames().size() != params.size()) {
+      return null;
+    }
+    String first = layer.paramNames().get(0);
+    String suffix = "." + params.get(0).name();
+    if (!first.endsWith(suffix) || first.length() == suffix.length()) {
+      return null;
+    }
+    String module = first.substring(0, first.length() - suffix.length());
+    for (int i = 0; i < params.size(); i++) {
+      if (!layer.paramNames().get(i).equals(module + "." + params.get(i).name())) {
+        return null;
+      }
+    }
+    return shapeOf.containsKey(module) ? null : module;
+  }
+
+  /**
+   * A join of data values: {@code Add} of two (a residual sum), {@code Concat} along the channels,
+   * {@code Mul} of one by a constant scalar; false for anything else.
+   */
+  private boolean mapJoin(NodeProto n) {
+    String op = n.getOpType();
+    List<String> in = n.getInputList();
+    boolean allData = !in.isEmpty() && in.stream().allMatch(valueOf::containsKey);
+    List<String> reads = in.stream().map(valueOf::get).toList();
+    if (op.equals("Add") && in.size() == 2 && allData) {
+      new OnnxAttributes(n).only(java.util.Set.of());
+      bind(n.getOutput(0), add(n.getOutput(0), AddSpec.plain(), reads, n));
+    } else if (op.equals("Concat") && in.size() >= 2 && allData) {
+      int rank = shape(in.get(0)).length + 1;
+      long axis = new OnnxAttributes(n).only(java.util.Set.of("axis")).integer("axis", 1);
+      if ((axis < 0 ? axis + rank : axis) != 1) {
+        throw new OnnxImportException(
+            OnnxModel.describe(n)
+                + ": Concat along axis "
+                + axis
+                + "; vivit4j concatenates along the channels (axis 1) only");
+      }
+      bind(n.getOutput(0), add(n.getOutput(0), new ConcatSpec(), reads, n));
+    } else if (op.equals("Mul") && in.size() == 2 && scalarFactor(n) != null) {
+      new OnnxAttributes(n).only(java.util.Set.of());
+      String data = valueOf.containsKey(in.get(0)) ? in.get(0) : in.get(1);
+      ScaleSpec scale = new ScaleSpec(scalarFactor(n));
+      bind(n.getOutput(0), add(n.getOutput(0), scale, List.of(valueOf.get(data)), n));
+    } else {
+      return false;
+    }
+    covered.add(n);
+    return true;
+  }
+
+  /**
+   * The constant of {@code Mul(data, c)} or {@code Mul(c, data)} with a one-element constant c (as
+   * the decimal of a stored float, {@link OnnxAttributes#decimal}); null otherwise.
+   */
+  private Double scalarFactor(NodeProto n) {
+    String a = n.getInput(0);
+    String b = n.getInput(1);
+    String c = valueOf.containsKey(a) && values.isKnown(b) ? b : null;
+    if (c == null && valueOf.containsKey(b) && values.isKnown(a)) {
+      c = a;
+    }
+    if (c == null) {
+      return null;
+    }
+    OnnxTensor t = values.constant(c, n, "factor");
+    if (t.length() != 1 || t.isInteger()) {
+      return null;
+    }
+    double v = t.real(0);
+    return t.elementType().equals("FLOAT") ? Double.parseDouble(Float.toString((float) v)) : v;
+  }
+
+  private void checkDataInput(NodeProto n, String data) {
+    if (!valueOf.containsKey(data)) {
+      int k = 0;
+      while (k < n.getInputCount() && !valueOf.containsKey(n.getInput(k))) {
+        k++;
+      }
       String why =
-          n.getInputList().contains(current)
-              ? "reads the previous layer's output as its input "
-                  + n.getInputList().indexOf(current)
-                  + ", not as its data input 0"
-              : "does not read the previous layer's output '"
-                  + current
-                  + "'; vivit4j imports chains of layers (residual graphs are not supported yet)";
+          k < n.getInputCount()
+              ? "reads the data '"
+                  + n.getInput(k)
+                  + "' as its input "
+                  + k
+                  + ", not as its data"
+                  + " input 0"
+              : "reads no value computed from the graph input";
       throw new OnnxImportException(OnnxModel.describe(n) + " " + why);
     }
     for (int k = 1; k < n.getInputCount(); k++) {
-      if (n.getInput(k).equals(current)) {
+      if (valueOf.containsKey(n.getInput(k))) {
         throw new OnnxImportException(
             OnnxModel.describe(n)
-                + " reads the data twice (as inputs 0 and "
-                + k
-                + "); not a layer vivit4j has");
+                + " combines the data values '"
+                + data
+                + "' and '"
+                + n.getInput(k)
+                + "'; vivit4j joins data only by Add (a residual sum), Concat (along the"
+                + " channels) and Mul by a constant");
       }
     }
-    if (graph.uses(current) > 1) {
-      throw new OnnxImportException(
-          OnnxModel.describe(n)
-              + ": '"
-              + current
-              + "' is read by more than one node (a branch); vivit4j imports chains of layers"
-              + " (residual graphs are not supported yet)");
+  }
+
+  /**
+   * Adds a node reading the graph values {@code inputs}, checked against their shapes, named {@code
+   * name} (with a suffix when a node has that name already); returns its name.
+   */
+  private String add(String name, LayerSpec spec, List<String> inputs, NodeProto node) {
+    String unique = name;
+    for (int k = 1; shapeOf.containsKey(unique); k++) {
+      unique = name + "#" + k;
     }
-  }
-
-  private void add(OnnxLayers.Layer layer, NodeProto node) {
-    layers.add(layer.spec());
-    network(node); // checks the layer against the shape it receives
-    names.addAll(layer.paramNames());
-  }
-
-  private int[] shapeNow() {
-    NetworkSpec net = network(null);
-    return net.shapeBefore(net.layers().size());
-  }
-
-  private NetworkSpec network(NodeProto node) {
-    List<LayerSpec> list = layers.isEmpty() ? List.of(new IdentitySpec()) : layers;
+    List<int[]> shapes = inputs.stream().map(shapeOf::get).toList();
+    int[] out;
     try {
-      return new NetworkSpec(List.copyOf(list), inputShape);
+      out = spec.outputShape(shapes, "model");
     } catch (InvalidInputException e) {
       throw new OnnxImportException(
-          (node == null ? "" : OnnxModel.describe(node) + ": ")
-              + "the mapped layer does not fit: "
-              + e.getMessage());
+          OnnxModel.describe(node) + ": the mapped layer does not fit: " + e.getMessage());
+    }
+    nodes.add(new GraphNode(unique, spec, inputs, "model"));
+    shapeOf.put(unique, out);
+    return unique;
+  }
+
+  /**
+   * The network computing {@code output}: a chain when every node reads the one before it (the
+   * first the input), else a graph.
+   */
+  private NetworkSpec network(String output) {
+    try {
+      if (nodes.isEmpty()) {
+        return new NetworkSpec(List.of(new IdentitySpec()), inputShape);
+      }
+      boolean chain = valueOf.get(output).equals(nodes.get(nodes.size() - 1).name());
+      for (int i = 0; i < nodes.size() && chain; i++) {
+        String previous = i == 0 ? inputName : nodes.get(i - 1).name();
+        chain = nodes.get(i).inputs().equals(List.of(previous));
+      }
+      if (chain) {
+        return new NetworkSpec(nodes.stream().map(GraphNode::spec).toList(), inputShape);
+      }
+      List<GraphNode> placed = new ArrayList<>();
+      for (int j = 0; j < nodes.size(); j++) {
+        GraphNode g = nodes.get(j);
+        placed.add(new GraphNode(g.name(), g.spec(), g.inputs(), "model.nodes[" + j + "]"));
+      }
+      return NetworkSpec.graph("model", inputName, placed, valueOf.get(output), inputShape);
+    } catch (InvalidInputException e) {
+      throw new OnnxImportException("the mapped graph is not a network: " + e.getMessage());
     }
   }
 

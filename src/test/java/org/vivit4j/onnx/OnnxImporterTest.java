@@ -17,6 +17,7 @@ import org.vivit4j.model.Batch;
 import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
+import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
 import org.vivit4j.testing.TestBackends;
 import org.vivit4j.testing.Tolerances;
@@ -188,14 +189,54 @@ class OnnxImporterTest {
     assertMatchesPyTorch(pool, "pool1d");
   }
 
-  private static String refusal(String name) throws Exception {
-    OnnxModel m = OnnxModelTest.shipped(name);
+  /** The message of importing a shipped model with every {@code from} node made a {@code to}. */
+  static String refusal(String name, String from, String to) throws Exception {
+    OnnxModel m = OnnxModel.read(OnnxTestModels.withOpType(name, from, to));
     return assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
   }
 
   @Test
+  void aResidualNetworkImportsAsAGraphWithPyTorchsNamesAndOutputs() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("resnet_tiny"));
+    NetworkSpec net = imp.network();
+    assertTrue(net.isGraph());
+    List<String> types = net.layers().stream().map(l -> l.type()).toList();
+    assertEquals(2, types.stream().filter(t -> t.equals("add")).count(), types.toString());
+    int add = types.indexOf("add");
+    assertEquals(
+        List.of("layer1.bn2", "/stem/stem.2/Relu_output_0"),
+        java.util.Arrays.stream(net.inputsOf(add)).mapToObj(v -> net.nodeName(v - 1)).toList());
+    assertEquals(
+        List.of(
+            "stem.0.weight",
+            "stem.1.weight",
+            "stem.1.bias",
+            "layer1.conv1.weight",
+            "layer1.bn1.weight",
+            "layer1.bn1.bias",
+            "layer1.conv2.weight",
+            "layer1.bn2.weight",
+            "layer1.bn2.bias",
+            "layer2.conv1.weight",
+            "layer2.bn1.weight",
+            "layer2.bn1.bias",
+            "layer2.conv2.weight",
+            "layer2.bn2.weight",
+            "layer2.bn2.bias",
+            "layer2.shortcut.0.weight",
+            "layer2.shortcut.1.weight",
+            "layer2.shortcut.1.bias",
+            "fc.weight",
+            "fc.bias"),
+        imp.paramNames());
+    // nodes with parameters are named after their modules: the graph's own names are PyTorch's
+    assertEquals(imp.paramNames(), org.vivit4j.model.ParamNames.of(net));
+    assertMatchesPyTorch(imp, "resnet_tiny");
+  }
+
+  @Test
   void whatCannotBeMappedYetIsNamedNode() throws Exception {
-    String residual = refusal("resnet_tiny");
-    assertTrue(residual.contains("is read by more than one node (a branch)"), residual);
+    String sub = refusal("resnet_tiny", "Add", "Sub");
+    assertTrue(sub.contains("node '/layer1/Add' (Sub) combines the data values"), sub);
   }
 }
