@@ -171,9 +171,48 @@ class ConvView(nn.Module):
         return self.fc(torch.relu(self.conv(x)).view(x.size(0), -1))
 
 
+class ConcatScale(nn.Module):
+    """A branch scaled by a constant, concatenated along channels with another, and a scaled sum."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 3, 3, padding=1)
+        self.conv2 = nn.Conv2d(2, 2, 1)
+        self.conv3 = nn.Conv2d(5, 5, 3, padding=1)
+        self.fc = nn.Linear(5 * 4 * 4, 3)
+
+    def forward(self, x):
+        a = torch.tanh(self.conv1(x))
+        b = self.conv2(x) * 0.25
+        c = torch.cat([a, b], 1)
+        d = c + torch.relu(self.conv3(c))
+        return self.fc(torch.flatten(d, 1))
+
+
+def export_concat_scale():
+    """Concat along channels, Mul by a constant and a residual Add: a graph, not a chain."""
+    torch.manual_seed(4)
+    model = ConcatScale().eval()
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn((N, 2, 4, 4), generator=g)
+    y = torch.randint(0, 3, (N,), generator=g)
+    path = os.path.join(HERE, "concat_scale.onnx")
+    torch.onnx.export(
+        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+        opset_version=13, input_names=["x"], output_names=["logits"],
+        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+    with torch.no_grad():
+        out = model.double()(x.double())
+    np.save(os.path.join(HERE, "concat_scale.x.npy"), x.numpy())
+    np.save(os.path.join(HERE, "concat_scale.y.npy"), y.numpy())
+    np.save(os.path.join(HERE, "concat_scale.out.npy"), out.numpy())
+    print("concat_scale opset 13", os.path.getsize(path), "bytes")
+
+
 def main():
     export_folded()
     export_fixed_batch()
+    export_concat_scale()
     for name, model, shape, opset in models():
         model.eval()
         g = torch.Generator().manual_seed(1)

@@ -156,6 +156,22 @@ final class BaseProblems {
             new ComputationOptions(null, null, 0, 1e-4),
             new int[][] {all},
             new Criterion[] {Criterion.threshold(1e-6)}));
+    // A residual graph (sums with scales, concatenation), cross-entropy mean, per-node groups.
+    RandomProblems.Instance g =
+        org.vivit4j.problems.RandomResidualNets.instance(
+            7, 3, new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN), 3, null);
+    int graphTensors = g.network().params().size();
+    problems.add(
+        problem(
+            "residual_graph_ce_directional",
+            g,
+            "directional_derivatives",
+            new ComputationOptions(null, null, 0, 1e-4),
+            new int[][] {
+              java.util.stream.IntStream.range(0, graphTensors / 2).toArray(),
+              java.util.stream.IntStream.range(graphTensors / 2, graphTensors).toArray()
+            },
+            new Criterion[] {Criterion.topK(2), Criterion.threshold(1e-6)}));
     // SELU without biases, MSE mean: the base of the damped Newton problem.
     RandomProblems.Instance d =
         RandomProblems.mlp(

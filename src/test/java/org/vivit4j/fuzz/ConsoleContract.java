@@ -26,6 +26,7 @@ final class ConsoleContract {
           "num_params",
           "loss",
           "model",
+          "graph",
           "params",
           "X",
           "y",

@@ -35,6 +35,7 @@ class FuzzOnnxTest {
           "mlp",
           "zeropad_conv",
           "resnet_tiny",
+          "concat_scale",
           "layernorm_gelu",
           "layernorm_gelu_opset13",
           "pad_conv_pool");

@@ -345,6 +345,9 @@ final class TreeMutations {
 
   private static String permuteLayers(ObjectNode root, SplittableRandom rnd) {
     JsonNode m = root.get("model");
+    if (m == null && root.get("graph") instanceof ObjectNode graph) {
+      return rewireGraph(graph, rnd);
+    }
     if (m == null || !m.isArray() || m.size() < 2) {
       return null;
     }
@@ -408,6 +411,45 @@ final class TreeMutations {
           "../../etc/passwd",
           "\ud800",
           "x".repeat(100_000));
+
+  /**
+   * A graph's nodes rewired: an input pointed at another node (a cycle, a node that no longer feeds
+   * the output, a join of mismatched shapes) or at nothing, two nodes swapped in the list, a node
+   * listed twice (a duplicate name).
+   */
+  private static String rewireGraph(ObjectNode graph, SplittableRandom rnd) {
+    if (!(graph.get("nodes") instanceof ArrayNode nodes) || nodes.size() < 2) {
+      return null;
+    }
+    int i = rnd.nextInt(nodes.size());
+    int j = rnd.nextInt(nodes.size());
+    if (!(nodes.get(i) instanceof ObjectNode node)
+        || !(node.get("inputs") instanceof ArrayNode inputs)
+        || inputs.isEmpty()
+        || !(nodes.get(j) instanceof ObjectNode other)) {
+      return null;
+    }
+    int q = rnd.nextInt(inputs.size());
+    switch (rnd.nextInt(4)) {
+      case 0 -> {
+        inputs.set(q, other.get("name"));
+        return "graph.nodes[" + i + "].inputs[" + q + "] reads graph.nodes[" + j + "]";
+      }
+      case 1 -> {
+        inputs.set(q, F.textNode("ghost"));
+        return "graph.nodes[" + i + "].inputs[" + q + "] reads nothing";
+      }
+      case 2 -> {
+        nodes.set(i, other);
+        nodes.set(j, node);
+        return "graph.nodes[" + i + "] <-> graph.nodes[" + j + "]";
+      }
+      default -> {
+        nodes.insert(j, node.deepCopy());
+        return "graph.nodes[" + i + "] copied to " + j;
+      }
+    }
+  }
 
   private static String hostileName(ObjectNode root, SplittableRandom rnd) {
     List<Slot> names =

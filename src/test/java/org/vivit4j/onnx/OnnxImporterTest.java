@@ -235,6 +235,32 @@ class OnnxImporterTest {
   }
 
   @Test
+  void concatAlongChannelsAndMulByAConstantImportAsJoins() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("concat_scale"));
+    NetworkSpec net = imp.network();
+    List<String> types = net.layers().stream().map(l -> l.type()).toList();
+    assertEquals(
+        List.of(
+            "conv2d", "tanh", "conv2d", "scale", "concat", "conv2d", "relu", "add", "flatten",
+            "linear"),
+        types);
+    assertEquals(0.25, ((org.vivit4j.model.ScaleSpec) net.layers().get(3)).scale());
+    assertArrayEquals(new int[] {5, 4, 4}, net.shapeAfter(4));
+    assertEquals(
+        List.of(
+            "conv1.weight",
+            "conv1.bias",
+            "conv2.weight",
+            "conv2.bias",
+            "conv3.weight",
+            "conv3.bias",
+            "fc.weight",
+            "fc.bias"),
+        imp.paramNames());
+    assertMatchesPyTorch(imp, "concat_scale");
+  }
+
+  @Test
   void whatCannotBeMappedYetIsNamedNode() throws Exception {
     String sub = refusal("resnet_tiny", "Add", "Sub");
     assertTrue(sub.contains("node '/layer1/Add' (Sub) combines the data values"), sub);

@@ -1,8 +1,11 @@
 package org.vivit4j.property;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -10,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vivit4j.api.ComputationOptions;
+import org.vivit4j.api.Criterion;
+import org.vivit4j.api.EighComputation;
+import org.vivit4j.api.FactorReuse;
+import org.vivit4j.api.ParamGroup;
 import org.vivit4j.model.AddSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.testing.NewtonCheck;
@@ -82,6 +90,41 @@ class GraphNetworksTest {
   void dampedNewtonSteps(
       ProblemSetting setting, String backend, int mcSamples, NewtonCheck.DampingKind kind) {
     NewtonCheck.check(setting, backend, mcSamples, 43L * setting.seed(), kind);
+  }
+
+  static Stream<Arguments> reuseGraphs() {
+    return TestBackends.names().stream()
+        .flatMap(b -> LongStream.range(0, 10).mapToObj(seed -> Arguments.of(seed, b)));
+  }
+
+  /**
+   * {@code V·w} from the factors kept from the Gram pass and from a second backward pass over the
+   * graph (where the factors are summed at the joins again) give the same eigenvectors, bit for
+   * bit.
+   */
+  @ParameterizedTest(name = "graph {0} on {1}")
+  @MethodSource("reuseGraphs")
+  void keptAndRecomputedFactorsGiveTheSameEigenvectors(long seed, String backend) {
+    ProblemSetting s = ProblemSetting.randomGraph(seed);
+    var inst = s.instance();
+    int tensors = inst.network().params().size();
+    List<ParamGroup> groups =
+        List.of(
+            new ParamGroup(
+                "all", java.util.stream.IntStream.range(0, tensors).toArray(), Criterion.topK(1)));
+    double[][][] evecs = new double[2][][];
+    FactorReuse[] modes = {FactorReuse.KEEP, FactorReuse.RERUN};
+    for (int k = 0; k < 2; k++) {
+      var c = new EighComputation(ComputationOptions.defaults()).withFactorReuse(modes[k]);
+      evecs[k] =
+          c.run(inst.network(), inst.loss(), inst.batch(), groups, TestBackends.get(backend))
+              .group(groups.get(0))
+              .evecs();
+    }
+    assertEquals(evecs[0].length, evecs[1].length);
+    for (int r = 0; r < evecs[0].length; r++) {
+      assertArrayEquals(evecs[0][r], evecs[1][r], 0.0, s.id());
+    }
   }
 
   /**

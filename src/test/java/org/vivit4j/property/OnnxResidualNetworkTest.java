@@ -24,29 +24,31 @@ import org.vivit4j.testing.TestBackends;
 /**
  * PyTorch's small ResNet (conv stem, two basic blocks with BatchNorm in evaluation mode, an
  * identity and a 1×1-conv shortcut, global average pooling, a Linear head), imported from ONNX as a
- * graph, against the reference on every backend, one group per block.
+ * graph, against the reference on every backend, one group per block; and a graph with a
+ * concatenation along channels, a branch scaled by a constant and a residual sum, one group.
  */
 class OnnxResidualNetworkTest {
 
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (String b : TestBackends.names()) {
-      // per block only: the dense reference GGN of all 1 400 parameters takes seconds to solve
-      out.add(Arguments.of(b, true));
+      // resnet per block only: its dense reference GGN of 1 400 parameters takes seconds to solve
+      out.add(Arguments.of("resnet_tiny", b));
+      out.add(Arguments.of("concat_scale", b));
     }
     return out.stream();
   }
 
-  @ParameterizedTest(name = "{0}, per block = {1}")
+  @ParameterizedTest(name = "{0} on {1}")
   @MethodSource("cases")
-  void resnetTinyMatchesTheReference(String backend, boolean perBlock) throws Exception {
+  void importedGraphsMatchTheReference(String model, String backend) throws Exception {
+    boolean perBlock = model.equals("resnet_tiny");
     Path dir = Path.of("src/test/resources/onnx");
     OnnxImporter.Imported imp =
-        OnnxImporter.importModel(
-            OnnxModel.read(Files.readAllBytes(dir.resolve("resnet_tiny.onnx"))));
+        OnnxImporter.importModel(OnnxModel.read(Files.readAllBytes(dir.resolve(model + ".onnx"))));
     NetworkSpec net = imp.network();
-    NpyReader.NpyArray x = NpyReader.read(dir.resolve("resnet_tiny.x.npy"));
-    NpyReader.NpyArray y = NpyReader.read(dir.resolve("resnet_tiny.y.npy"));
+    NpyReader.NpyArray x = NpyReader.read(dir.resolve(model + ".x.npy"));
+    NpyReader.NpyArray y = NpyReader.read(dir.resolve(model + ".y.npy"));
     int n = 2;
     int per = net.inputSize();
     double[] xs = java.util.Arrays.copyOf(x.reals(), n * per);
@@ -69,7 +71,7 @@ class OnnxResidualNetworkTest {
       groups.add(java.util.stream.IntStream.range(0, names.size()).toArray());
     }
     ReferenceCheck.check(
-        "resnet_tiny",
+        model,
         71L,
         ProblemSetting.CriterionKind.TOP_K,
         new ReferenceCheck.Drawn(inst, groups, null, perBlock ? new int[] {1} : null),
