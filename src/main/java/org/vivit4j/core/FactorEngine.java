@@ -397,10 +397,9 @@ public final class FactorEngine implements AutoCloseable {
       for (int t : groupTensors.get(g)) {
         ParamTensor p = net.params().get(t);
         if (p.layer() == i) {
-          double[][] part = layers.get(i).applyFactor(ctx, factorHost, localIndex(p), w.get(g));
-          for (int k = 0; k < part.length; k++) {
-            System.arraycopy(part[k], 0, out.get(g)[k], offset, p.numel());
-          }
+          layers
+              .get(i)
+              .applyFactorInto(ctx, factorHost, localIndex(p), w.get(g), out.get(g), offset);
         }
         offset += p.numel();
       }

@@ -180,6 +180,39 @@ public abstract class Layer implements AutoCloseable {
   }
 
   /**
+   * {@link #applyFactor} written into {@code out[k][offset … offset + paramSize(tensor))} (the
+   * tensor's slice of a group's vectors) instead of new arrays: a large layer's {@code K} vectors
+   * are not allocated and copied twice.
+   */
+  public final void applyFactorInto(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
+    checkTensor(tensor);
+    int rows = ctx.ggnRows().length * ctx.factorColumns();
+    checkRows(factorOut, outSize, rows, "factor");
+    if (out.length != w.length) {
+      throw new IllegalArgumentException(out.length + " outputs for " + w.length + " vectors");
+    }
+    for (int k = 0; k < w.length; k++) {
+      if (w[k].length != rows) {
+        throw new IllegalArgumentException("w has length " + w[k].length + ", expected " + rows);
+      }
+      if (offset < 0 || (long) offset + paramSize(tensor) > out[k].length) {
+        throw new IllegalArgumentException("the tensor's slice does not fit output " + k);
+      }
+    }
+    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, offset);
+  }
+
+  /** By default {@link #applyFactorImpl} copied into place. */
+  protected void applyFactorIntoImpl(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
+    double[][] part = applyFactorImpl(ctx, factorOut, tensor, w);
+    for (int k = 0; k < part.length; k++) {
+      System.arraycopy(part[k], 0, out[k], offset, part[k].length);
+    }
+  }
+
+  /**
    * Jᵀ for the parameters: row {@code r} of the result is {@code J_{p, s}ᵀ b_r}, the
    * Jacobian-transposed product of local tensor {@code tensor} for sample {@code s = samples[r /
    * block]} applied to the output-side row {@code b_r}; {@code [rows(b) × paramSize(tensor)]},

@@ -146,11 +146,23 @@ public final class LinearLayer extends Layer {
 
   /**
    * {@code V_b w_k = Σ_m U_k[m]} and {@code V_W w_k = U_kᵀ A_S} with {@code U_k[m] = Σ_c w_k[m,c]
-   * B_out[m,c]}; one GEMM per vector, written straight into its result (no K·O·I temporary).
+   * B_out[m,c]}: see {@link #applyFactorIntoImpl}.
    */
   @Override
   protected double[][] applyFactorImpl(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
+    double[][] out = new double[w.length][paramSize(tensor)];
+    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, 0);
+    return out;
+  }
+
+  /**
+   * {@code U_k} for every vector ({@code [|S| × O]}), then {@code V_b w_k = Σ_m U_k[m]} or {@code
+   * V_W w_k = U_kᵀ A_S} ({@code [O × I]}), one product per vector written straight into its slice.
+   */
+  @Override
+  protected void applyFactorIntoImpl(
+      LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
     int ct = ctx.factorColumns();
     int[] rows = ctx.ggnRows();
     int s = rows.length;
@@ -170,29 +182,25 @@ public final class LinearLayer extends Layer {
         }
       }
     }
-    double[][] out = new double[kk][];
     if (tensor == 1) {
       for (int k = 0; k < kk; k++) {
-        out[k] = new double[outSize];
+        java.util.Arrays.fill(out[k], offset, offset + outSize, 0.0);
         for (int m = 0; m < s; m++) {
           for (int o = 0; o < outSize; o++) {
-            out[k][o] += u[k][m * outSize + o];
+            out[k][offset + o] += u[k][m * outSize + o];
           }
         }
       }
-      return out;
+      return;
     }
     double[] a = ctx.input();
     double[] aS = new double[s * inSize];
     for (int m = 0; m < s; m++) {
       System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
     }
-    // V_W w_k = U_kᵀ · A_S [O × I], one product per vector straight into its result
     for (int k = 0; k < kk; k++) {
-      out[k] = new double[outSize * inSize];
-      HostProducts.mulTransA(1, u[k], aS, 0, out[k], outSize, s, inSize);
+      HostProducts.mulTransA(1, u[k], aS, 0, out[k], offset, outSize, s, inSize);
     }
-    return out;
   }
 
   @Override

@@ -59,12 +59,27 @@ public final class HostProducts {
   /** {@code c = α·aᵀ·b + β·c}, {@code a [k×m]}, {@code b [k×n]}, {@code c [m×n]}. */
   public static void mulTransA(
       double alpha, double[] a, double[] b, double beta, double[] c, int m, int k, int n) {
+    mulTransA(alpha, a, b, beta, c, 0, m, k, n);
+  }
+
+  /** As above with {@code c} starting at {@code cOff}. */
+  public static void mulTransA(
+      double alpha,
+      double[] a,
+      double[] b,
+      double beta,
+      double[] c,
+      int cOff,
+      int m,
+      int k,
+      int n) {
     if (m == 0 || n == 0) {
       return;
     }
     if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       // row-major C = Aᵀ·B is column-major Cᵀ = Bᵀ·A; column-major A is Aᵀ [m×k], ld m
-      BLAS.dgemm("N", "T", n, m, k, alpha, b, Math.max(1, n), a, Math.max(1, m), beta, c, n);
+      BLAS.dgemm(
+          "N", "T", n, m, k, alpha, b, 0, Math.max(1, n), a, 0, Math.max(1, m), beta, c, cOff, n);
       return;
     }
     rows(
@@ -80,7 +95,7 @@ public final class HostProducts {
             }
           }
           for (int j = 0; j < n; j++) {
-            int ij = i * n + j;
+            int ij = cOff + i * n + j;
             c[ij] = alpha * row[j] + (beta == 0 ? 0 : beta * c[ij]);
           }
         });

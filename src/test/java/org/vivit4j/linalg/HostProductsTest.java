@@ -50,6 +50,14 @@ class HostProductsTest {
     double[] c1 = c0.clone();
     double[] c2 = c0.clone();
     double[] c3 = c0.clone();
+    // the offset form writes only its slice of a longer array
+    int off = 3;
+    double[] c4 = new double[off + m * n + 2];
+    java.util.Arrays.fill(c4, 42.0);
+    System.arraycopy(c0, 0, c4, off, m * n);
+    HostProducts.mulTransA(alpha, at, b, beta, c4, off, m, k, n);
+    assertEquals(42.0, c4[off - 1]);
+    assertEquals(42.0, c4[off + m * n]);
     HostProducts.mul(alpha, a, b, beta, c1, m, k, n);
     HostProducts.mulTransA(alpha, at, b, beta, c2, m, k, n);
     HostProducts.mulTransB(alpha, a, bt, beta, c3, m, k, n);
@@ -65,6 +73,7 @@ class HostProductsTest {
         assertClose(want, c1[i * n + j], abs, k, "mul " + i + "," + j);
         assertClose(want, c2[i * n + j], abs, k, "mulTransA " + i + "," + j);
         assertClose(want, c3[i * n + j], abs, k, "mulTransB " + i + "," + j);
+        assertClose(want, c4[off + i * n + j], abs, k, "mulTransA at an offset " + i + "," + j);
       }
     }
   }
