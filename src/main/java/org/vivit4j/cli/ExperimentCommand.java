@@ -56,7 +56,11 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--name")
   String name;
 
-  @Option(names = "--network", description = "mlp (784-128-64-10 ReLU) or 2c2d")
+  @Option(
+      names = "--network",
+      description =
+          "mlp (784-128-64-10 ReLU), 2c2d or resnet (fmnist_resnet; BatchNorm trained with batch"
+              + " statistics, curvature measured in eval mode)")
   String network;
 
   @Option(names = "--optimizer", description = "sgd or adam")

@@ -17,28 +17,36 @@ import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.onnx.OnnxImporter;
 import org.vivit4j.problems.DeepObsCifar;
 import org.vivit4j.problems.DeepObsProblems;
+import org.vivit4j.problems.FmnistResNet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tornado-run make-problem fmnist_2c2d}: writes a DeepOBS problem as a problem file for
- * {@code solve}. Uses the Fashion-MNIST training images of Debian's {@code dataset-fashion-mnist}
- * when installed (or {@code --data DIR}), else random pixel codes and labels, and says which.
+ * {@code tornado-run make-problem fmnist_2c2d}: writes a DeepOBS problem (or {@code fmnist_resnet},
+ * a small ResNet) as a problem file for {@code solve}. Uses the Fashion-MNIST training images of
+ * Debian's {@code dataset-fashion-mnist} when installed (or {@code --data DIR}), else random pixel
+ * codes and labels, and says which.
  */
 @Command(
     name = "make-problem",
     mixinStandardHelpOptions = true,
     description = {
       "Writes a DeepOBS problem file: fmnist_2c2d (2 conv + 2 linear layers, 3.27 M parameters),",
-      "cifar10_3c3d (895 k), cifar100_allcnnc (1.39 M; both on random data), or one for an ONNX",
-      "model (--onnx); exact top-k directional derivatives over all parameters."
+      "cifar10_3c3d (895 k), cifar100_allcnnc (1.39 M; both on random data), fmnist_resnet (a",
+      "small ResNet as a graph with PyTorch's state_dict names: conv stem, two basic blocks with",
+      "BatchNorm in eval mode, global average pool, linear head; 19 706 parameters), or one for",
+      "an ONNX model (--onnx); exact top-k directional derivatives over all parameters."
     })
 final class MakeProblemCommand implements Callable<Integer> {
+  private static final List<String> KNOWN =
+      List.of("fmnist_2c2d", "cifar10_3c3d", "cifar100_allcnnc", FmnistResNet.NAME);
+
   @Parameters(
       index = "0",
       arity = "0..1",
-      description = "fmnist_2c2d, cifar10_3c3d or cifar100_allcnnc (none with --onnx)")
+      description =
+          "fmnist_2c2d, cifar10_3c3d, cifar100_allcnnc or fmnist_resnet (none with --onnx)")
   String problem;
 
   @Option(
@@ -104,10 +112,9 @@ final class MakeProblemCommand implements Callable<Integer> {
     if (problem == null) {
       throw new InvalidInputException("problem", "missing: give fmnist_2c2d, or --onnx FILE");
     }
-    if (!List.of("fmnist_2c2d", "cifar10_3c3d", "cifar100_allcnnc").contains(problem)) {
+    if (!KNOWN.contains(problem)) {
       throw new InvalidInputException(
-          "problem",
-          "unknown problem '" + problem + "' (known: fmnist_2c2d, cifar10_3c3d, cifar100_allcnnc)");
+          "problem", "unknown problem '" + problem + "' (known: " + String.join(", ", KNOWN) + ")");
     }
     if (n < 1 || n > 60000) {
       throw new InvalidInputException("--n", "must be in [1, 60000], got " + n);
@@ -119,17 +126,23 @@ final class MakeProblemCommand implements Callable<Integer> {
     }
     Set<GgnOutput> listed = listedOutputs();
     OutputFile target = OutputFile.check("--out", out); // before the data is loaded
-    if (!problem.equals("fmnist_2c2d")) {
+    if (problem.startsWith("cifar")) {
       return writeCifar(target, listed);
     }
+    boolean resnet = problem.equals(FmnistResNet.NAME);
     Path dir = data != null ? Path.of(data) : FashionMnist.DEBIAN_DIR;
     Dataset samples = null;
     if (!randomData) {
       if (data != null || Files.isDirectory(dir)) {
-        samples = FashionMnist.load(dir, true).head(n);
+        // fmnist_resnet also estimates its BatchNorm statistics from the first images
+        int wanted = resnet ? Math.max(n, FmnistResNet.CALIBRATION_SAMPLES) : n;
+        samples = FashionMnist.load(dir, true).head(wanted);
       }
     }
-    DeepObsProblems.Generated gen = DeepObsProblems.fmnist2c2d(seed, n, k, samples);
+    DeepObsProblems.Generated gen =
+        resnet
+            ? FmnistResNet.problem(seed, n, k, samples)
+            : DeepObsProblems.fmnist2c2d(seed, n, k, samples);
     Problem problem = gen.problem();
     if (listed != null) {
       problem =

@@ -22,6 +22,7 @@ import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.problems.FmnistResNet;
 import org.vivit4j.problems.RandomProblems;
 import org.vivit4j.train.Adam;
 import org.vivit4j.train.Optimizer;
@@ -60,6 +61,10 @@ public final class Experiment {
           new int[] {784, 128, 64, 10},
           new Activation[] {Activation.RELU, Activation.RELU},
           true);
+    }
+    if (config.network().equals("resnet")) {
+      // PyTorch's initial running statistics (0, 1); training moves them
+      return FmnistResNet.network(rnd, new int[] {1, 28, 28}, FmnistResNet.WIDTH, 10);
     }
     return org.vivit4j.problems.DeepObsProblems.fmnist2c2dNetwork(rnd);
   }
@@ -115,7 +120,8 @@ public final class Experiment {
                 .toArray();
         if (g.length > 0) {
           groups.add(g);
-          groupNames.add("layer" + layer);
+          // a graph's nodes have names (PyTorch's modules); a chain's are their indices
+          groupNames.add(net.isGraph() ? net.nodeName(layer) : "layer" + layer);
         }
       }
     }

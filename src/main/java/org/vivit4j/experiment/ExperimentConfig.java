@@ -14,7 +14,8 @@ import org.vivit4j.model.InvalidInputException;
  * ({@code --batch-size}) or the config file's key ({@code run.json: batch_size}) the value came
  * from.
  *
- * @param network {@code mlp} (784-128-64-10 ReLU) or {@code 2c2d} (DeepOBS fmnist_2c2d)
+ * @param network {@code mlp} (784-128-64-10 ReLU), {@code 2c2d} (DeepOBS fmnist_2c2d) or {@code
+ *     resnet} (fmnist_resnet: BatchNorm trained with batch statistics, measured in eval mode)
  * @param optimizer {@code sgd} (with momentum) or {@code adam}
  * @param lr learning rate, finite and {@code > 0}
  * @param momentum heavy-ball momentum of SGD, in {@code [0, 1)}
@@ -277,7 +278,7 @@ public record ExperimentConfig(
       throw new InvalidInputException(
           f.of("name"), "'" + name + "': use letters, digits, '.', '_' or '-' (not . or ..)");
     }
-    oneOf(f, "network", network, "mlp", "2c2d");
+    oneOf(f, "network", network, "mlp", "2c2d", "resnet");
     oneOf(f, "optimizer", optimizer, "sgd", "adam");
     oneOf(f, "groups", groups, "all", "per-layer");
     oneOf(f, "backend", backend, "cpu", "opencl");

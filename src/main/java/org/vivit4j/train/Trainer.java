@@ -14,34 +14,56 @@ import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * Mini-batch training of a network on a data set, in float64 on the host: the loss and gradient
- * come from the same forward pass the curvature computations use. Parameters are updated in place
- * in the network spec.
+ * come from the same forward pass the curvature computations use, in training mode ({@link
+ * TrainingPass}: BatchNorm with batch statistics, its running statistics updated by each step as
+ * PyTorch's are); losses and accuracies for evaluation ({@link #loss}, {@link #evaluate}) are in
+ * evaluation mode (running statistics), as the curvature is. Parameters and running statistics are
+ * updated in place in the network spec.
  */
 public final class Trainer implements AutoCloseable {
   private final NetworkSpec net;
   private final LossSpec loss;
   private final Optimizer optimizer;
-  private final FactorEngine engine;
+  private final TrainingPass training;
+  private FactorEngine engine;
 
   public Trainer(NetworkSpec net, LossSpec loss, Optimizer optimizer) {
     this.net = net;
     this.loss = loss;
     this.optimizer = optimizer;
-    // Only the host forward pass is used: no backend work happens here.
-    this.engine = new FactorEngine(net, loss, new CpuBackend(Precision.FLOAT64));
+    this.training = new TrainingPass(net, loss);
+    this.engine = evaluationEngine();
+  }
+
+  /** Only the host forward pass is used: no backend work happens here. */
+  private FactorEngine evaluationEngine() {
+    return new FactorEngine(net, loss, new CpuBackend(Precision.FLOAT64));
   }
 
   /** Loss and accuracy of a batch. */
   public record Evaluation(double loss, double accuracy) {}
 
   /**
-   * One optimiser step on {@code batch}; returns the batch loss before the step.
+   * One optimiser step on {@code batch} in training mode; returns the batch's training-mode loss
+   * before the step. BatchNorm running statistics move towards the batch's, as in PyTorch's forward
+   * pass in training mode.
    *
    * @throws TrainingDivergedException when the loss or a gradient entry is not finite (the
    *     parameters are then left as they were), or the step makes a parameter overflow
    */
   public double step(Batch batch) {
-    ForwardPass fp = forward(batch);
+    ForwardPass fp;
+    try {
+      fp = training.run(batch);
+    } catch (NumericalOverflowException e) {
+      throw new TrainingDivergedException(e.getMessage());
+    }
+    if (training.hasBatchNorm()) {
+      training.updateRunningStatistics();
+      // the evaluation-mode layers hold the running statistics they were built with
+      engine.close();
+      engine = evaluationEngine();
+    }
     if (!Double.isFinite(fp.loss)) {
       throw new TrainingDivergedException("the mini-batch loss is " + fp.loss);
     }
@@ -67,7 +89,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Loss of {@code batch} at the current parameters.
+   * Loss of {@code batch} at the current parameters, in evaluation mode.
    *
    * @throws TrainingDivergedException when the forward pass overflows
    */

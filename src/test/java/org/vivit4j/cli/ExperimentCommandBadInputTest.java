@@ -70,7 +70,7 @@ class ExperimentCommandBadInputTest {
             "less than --curvature-batch 8"),
         Arguments.of(List.of("--name", ".."), "--name", "'..'"),
         Arguments.of(List.of("--name", "a/b"), "--name", "'a/b'"),
-        Arguments.of(List.of("--network", "resnet"), "--network", "resnet"),
+        Arguments.of(List.of("--network", "vgg16"), "--network", "vgg16"),
         Arguments.of(List.of("--backend", "tpu"), "--backend", "tpu"));
   }
 

@@ -28,6 +28,21 @@ public final class Tolerances {
   public static final double F64_LAYER_FORWARD = 1e-12;
 
   /**
+   * Per-channel mean and unbiased variance of a BatchNorm output over the calibration batch whose
+   * statistics it was given, against 0 and {@code σ²/(σ² + eps)}: the stored statistics are rounded
+   * to float32 (relative 6e-8), which moves the mean by {@code 6e-8·|μ|/σ} standard deviations, and
+   * {@code |μ|/σ} stays below 100 on these inputs; 1e-4 leaves an order of magnitude.
+   */
+  public static final double CALIBRATED_BATCH_NORM = 1e-4;
+
+  /**
+   * A training-mode gradient against central differences of the training-mode loss with step 1e-5
+   * on a smooth network (tanh, no kinks): truncation {@code h²·|L'''|/6} about 1e-10, rounding
+   * {@code ε·|L|/h} about 1e-11; normwise relative, 1e-7 leaves two orders.
+   */
+  public static final double TRAINING_FINITE_DIFFERENCES = 1e-7;
+
+  /**
    * Packed symmetric storage against dense, per unit of n (the length of each dot product, entries
    * and vector components of magnitude ≤ 1): float64 sums in another order differ by a few ulps per
    * term; float32 storage rounds every entry by at most 2⁻²⁴ relative before the double
