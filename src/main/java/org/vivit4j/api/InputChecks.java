@@ -34,7 +34,7 @@ final class InputChecks {
           "X", "has " + batch.x().length + " values, expected N × " + net.inputSize());
     }
     finite(batch.x(), "X");
-    net.layers().get(0).checkNetworkInput(batch.x(), net.inputShape(), "X");
+    net.checkNetworkInput(batch.x(), "X");
     int c = net.outputSize();
     if (loss.type().realTargets()) {
       if (batch.yReal() == null || batch.yReal().length != n * c) {
@@ -125,13 +125,8 @@ final class InputChecks {
     for (int i = 0; i < net.layers().size(); i++) {
       LayerSpec layer = net.layers().get(i);
       layer.checkHyperParameters(net.where(i));
-      if (i > 0 && layer.readsIndices()) {
-        throw new InvalidInputException(
-            net.where(i) + ".type",
-            layer.type()
-                + " reads integer indices (the network input X) and must be the first layer");
-      }
     }
+    net.checkIndexReaders();
   }
 
   private static void finite(double[] a, String field) {

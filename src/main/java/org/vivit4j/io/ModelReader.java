@@ -25,19 +25,15 @@ import org.vivit4j.model.UnsupportedFeatureException;
 final class ModelReader {
   private ModelReader() {}
 
-  /** Reads the layers of {@code model}; shapes are chained later by {@link NetworkSpec}. */
+  /**
+   * Reads the layers of {@code model}; shapes are chained later by {@link NetworkSpec}, and {@link
+   * NetworkSpec#checkIndexReaders} checks where embeddings sit.
+   */
   static List<LayerSpec> readLayers(JsonNode model, String path) {
     JsonFields.list(model, path);
     List<LayerSpec> layers = new ArrayList<>();
     for (int i = 0; i < model.size(); i++) {
-      LayerSpec layer = readLayer(model.get(i), at(path, i));
-      if (i > 0 && layer.readsIndices()) {
-        throw new InvalidInputException(
-            at(at(path, i), "type"),
-            layer.type()
-                + " reads integer indices (the network input X) and must be the first layer");
-      }
-      layers.add(layer);
+      layers.add(readLayer(model.get(i), at(path, i)));
     }
     return layers;
   }

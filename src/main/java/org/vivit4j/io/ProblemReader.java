@@ -201,6 +201,7 @@ public final class ProblemReader {
       network = new NetworkSpec(layers, inputShape); // checks that the shapes chain
       paramNames = ParamNames.of(network);
     }
+    network.checkIndexReaders();
     int c = network.outputSize();
     checkDerived(root, "num_outputs", c, "the model's output size");
     checkDerived(root, "num_params", network.numParams(), "the model's parameter count");
@@ -215,7 +216,7 @@ public final class ProblemReader {
     }
     // X is read before anything sized by N is allocated: its N rows bound N by the file size.
     Batch batch = readBatch(root, n, inputShape, loss, c);
-    network.layers().get(0).checkNetworkInput(batch.x(), inputShape, "X");
+    network.checkNetworkInput(batch.x(), "X");
     ComputationReader.Computation comp =
         ComputationReader.readComputation(
             JsonFields.optional(root, "computation"), "computation", n);

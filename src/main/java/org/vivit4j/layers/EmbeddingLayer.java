@@ -5,14 +5,14 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.model.EmbeddingSpec;
 
 /**
- * Embedding (PyTorch's {@code nn.Embedding}) as the network's first layer: input {@code [N × L]}
+ * Embedding (PyTorch's {@code nn.Embedding}) reading the network input: input {@code [N × L]}
  * integer indices (as doubles), weight {@code [V × D]} (tensor 0), output {@code [N × L·D]} with
  * {@code z[n, l, :] = W[x[n, l], :]}.
  *
  * <ul>
- *   <li>No input Jacobian: the input is data (indices), and the layer is always first, so neither
- *       the gradient nor the factor is carried below it ({@link #jacT} and {@link
- *       #backpropGradient} refuse).
+ *   <li>No input Jacobian: the input is data (indices), and the layer reads the network input
+ *       directly, so neither the gradient nor the factor is carried below it ({@link #jacT} and
+ *       {@link #backpropGradient} refuse).
  *   <li>Weight Jᵀ: row r (sample s) scatters {@code b_r} into the rows its indices pick, {@code
  *       V[r, (v, d)] = Σ_{l : x[s, l] = v} b_r[l, d]} (repeated indices add up); formed on the host
  *       (download, scatter, upload), as no backend operation scatters.
@@ -86,8 +86,8 @@ public final class EmbeddingLayer extends Layer {
 
   private static UnsupportedOperationException noInputJacobian() {
     return new UnsupportedOperationException(
-        "an embedding reads integer indices: nothing is backpropagated to its input (it is the"
-            + " first layer)");
+        "an embedding reads integer indices: nothing is backpropagated to its input (the"
+            + " network input)");
   }
 
   /** {@code ∇W[v, :] = (1/n) Σ_{n, l : x[n, l] = v} δ[n, l, :]}. */

@@ -8,8 +8,8 @@ import java.util.List;
  * index {@code i ∈ [0, V)} and becomes row {@code i} of the weight, {@code z[l, :] = W[x[l], :]};
  * input shape {@code S}, output {@code S + [D]}. The input holds integer indices given as numbers
  * in {@code X} ({@code 3} or {@code 3.0}; {@code 2.5} or {@code 7} for {@code V = 7} are errors
- * naming the entry), so an embedding is always the network's first layer ({@link #readsIndices});
- * no gradient flows to its input.
+ * naming the entry), so an embedding reads the network input directly ({@link #readsIndices}: the
+ * first layer of a chain); no gradient flows to its input.
  *
  * @param numEmbeddings V, the number of rows
  * @param embeddingDim D, the length of each row
@@ -67,7 +67,7 @@ public record EmbeddingSpec(int numEmbeddings, int embeddingDim, double[] weight
 
   /** Every entry an integer in {@code [0, num_embeddings)}. */
   @Override
-  public void checkNetworkInput(double[] x, int[] inShape, String field) {
+  public void checkNetworkInput(double[] x, int[] inShape, String field, String where) {
     int d = (int) ArraySizes.product(inShape);
     for (int i = 0; i < x.length; i++) {
       double v = x[i];
@@ -76,7 +76,9 @@ public record EmbeddingSpec(int numEmbeddings, int embeddingDim, double[] weight
             entry(field, i / d, i % d, inShape),
             "is "
                 + v
-                + " but the embedding (model[0]) takes integer indices in [0, "
+                + " but the embedding ("
+                + where
+                + ") takes integer indices in [0, "
                 + numEmbeddings
                 + ")");
       }

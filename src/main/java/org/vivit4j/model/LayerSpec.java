@@ -60,20 +60,23 @@ public interface LayerSpec {
 
   /**
    * Whether the layer reads integer indices rather than real features (Embedding): its input is
-   * data, not a function of parameters, so it must be the network's first layer, and the network
-   * input {@code X} must hold valid indices ({@link #checkNetworkInput}). False by default.
+   * data, not a function of parameters, so it must read the network input directly (the first layer
+   * of a chain; in a graph, no other node may read that input), and the network input {@code X}
+   * must hold valid indices ({@link #checkNetworkInput}). False by default.
    */
   default boolean readsIndices() {
     return false;
   }
 
   /**
-   * Checks the values of the network input when this layer is the first one; nothing by default.
+   * Checks the values of the network input for a layer that reads it ({@link #readsIndices});
+   * nothing by default.
    *
    * @param x the inputs, {@code [N × prod(inShape)]} row-major
    * @param inShape the per-sample input shape
    * @param field the input's field, {@code X}, for errors naming the entry ({@code X[n][l]})
+   * @param where the layer's field path ({@code model[0]}, {@code graph.nodes[j]}), for the message
    * @throws InvalidInputException naming the first bad entry
    */
-  default void checkNetworkInput(double[] x, int[] inShape, String field) {}
+  default void checkNetworkInput(double[] x, int[] inShape, String field, String where) {}
 }

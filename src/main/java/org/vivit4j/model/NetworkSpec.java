@@ -308,6 +308,29 @@ public final class NetworkSpec {
     throw new IllegalArgumentException(layer.type() + " has no parameter " + name);
   }
 
+  /**
+   * Checks the rule for layers that read integer indices (embeddings): each reads the network input
+   * directly, and when one does, no other node reads it ({@link IndexInputs}).
+   *
+   * @throws InvalidInputException naming the node ({@code model[i].type}, {@code
+   *     graph.nodes[j].inputs[q]})
+   */
+  public void checkIndexReaders() {
+    IndexInputs.checkStructure(this);
+  }
+
+  /**
+   * Checks the network input's values for every node that reads them as indices (each against its
+   * own range).
+   *
+   * @param x {@code [N × inputSize()]} row-major
+   * @param field the input's field, {@code X}
+   * @throws InvalidInputException naming the first bad entry, {@code X[n][l]}
+   */
+  public void checkNetworkInput(double[] x, String field) {
+    IndexInputs.checkValues(this, x, field);
+  }
+
   public boolean hasLayerOfType(String type) {
     return layers.stream().anyMatch(l -> l.type().equals(type));
   }

@@ -42,6 +42,7 @@ final class ReferenceModel {
       }
       ReferenceLayers.validate(layers.get(i), in, net.where(i));
     }
+    validateIndexReaders(net);
     for (ParamTensor p : net.params()) {
       double[] d = NetworkSpec.paramData(layers.get(p.layer()), p.name());
       if (d == null || d.length != p.numel()) {
@@ -91,6 +92,30 @@ final class ReferenceModel {
       }
     } else {
       throw new IllegalArgumentException("unsupported loss " + loss.type());
+    }
+  }
+
+  /**
+   * A layer that reads integer indices (an embedding) reads the network input and nothing else;
+   * when one does, no other node reads the network input (its values are indices, not features).
+   */
+  private static void validateIndexReaders(NetworkSpec net) {
+    List<LayerSpec> layers = net.layers();
+    boolean anyReader = false;
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i).readsIndices()) {
+        anyReader = true;
+        if (!Arrays.equals(net.inputsOf(i), new int[] {0})) {
+          throw new IllegalArgumentException(
+              net.where(i) + " reads integer indices and must read the network input only");
+        }
+      }
+    }
+    for (int i = 0; anyReader && i < layers.size(); i++) {
+      if (!layers.get(i).readsIndices() && Arrays.stream(net.inputsOf(i)).anyMatch(v -> v == 0)) {
+        throw new IllegalArgumentException(
+            net.where(i) + " reads the network input, which holds the indices of an embedding");
+      }
     }
   }
 

@@ -152,9 +152,21 @@ public record ProblemSetting(
   /**
    * An {@code Embedding(numEmbeddings, dim)} on {@code length} indices per sample, optionally a
    * LayerNorm over {@code dim}, and a flatten in front of the MLP of {@code widths} ({@code
-   * widths[0] = length·dim}).
+   * widths[0] = length·dim}); with a {@code join}, the graph of {@link RandomEmbeddingNets} (one or
+   * two embeddings reading the input side by side, {@code widths} without the input width).
    */
-  public record EmbeddingSetting(int numEmbeddings, int dim, int length, boolean layerNorm) {}
+  public record EmbeddingSetting(
+      int numEmbeddings,
+      int dim,
+      int length,
+      boolean layerNorm,
+      RandomEmbeddingNets.Join join,
+      boolean residual) {
+    /** The chain {@code Embedding → [LayerNorm] → Flatten → MLP} ({@code join} null). */
+    public EmbeddingSetting(int numEmbeddings, int dim, int length, boolean layerNorm) {
+      this(numEmbeddings, dim, length, layerNorm, null, false);
+    }
+  }
 
   /** A random residual graph ({@link RandomResidualNets}) with {@code outputs} outputs. */
   public record GraphSetting(int outputs) {}
@@ -186,6 +198,17 @@ public record ProblemSetting(
     if (graph != null) {
       return RandomResidualNets.instance(
           seed, graph.outputs(), new LossSpec(loss, reduction), n, null);
+    }
+    if (embedding != null && embedding.join() != null) {
+      return RandomEmbeddingNets.instance(
+          seed,
+          embedding,
+          embedding.join(),
+          embedding.residual(),
+          widths,
+          activations,
+          new LossSpec(loss, reduction),
+          n);
     }
     if (embedding != null) {
       return RandomProblems.embeddingMlp(
@@ -370,6 +393,66 @@ public record ProblemSetting(
         String.format(
             "embedding-%d-V%d-D%d-L%d%s-%s-%s",
             seed,
+            e.numEmbeddings(),
+            e.dim(),
+            e.length(),
+            e.layerNorm() ? "-layernorm" : "",
+            java.util.Arrays.toString(widths).replace(" ", ""),
+            loss.typeName()),
+        seed,
+        widths,
+        acts,
+        none,
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        null,
+        e);
+  }
+
+  /**
+   * A random embedding graph ({@link RandomEmbeddingNets}): the join, LayerNorm and residual Linear
+   * drawn, sizes as in {@link #randomEmbedding}.
+   */
+  public static ProblemSetting randomEmbeddingGraph(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x3C6EF372FE94F82BL + 11);
+    LossType loss = LossType.values()[rnd.nextInt(LossType.values().length)];
+    RandomEmbeddingNets.Join join =
+        RandomEmbeddingNets.Join.values()[(int) (seed % RandomEmbeddingNets.Join.values().length)];
+    int dim = 1 + rnd.nextInt(4);
+    EmbeddingSetting e =
+        new EmbeddingSetting(
+            2 + rnd.nextInt(6),
+            dim,
+            1 + rnd.nextInt(4),
+            // a LayerNorm over fewer than three features is too ill-conditioned for float32
+            dim >= 3 && rnd.nextBoolean(),
+            join,
+            rnd.nextBoolean());
+    int hidden = rnd.nextInt(3);
+    int[] widths = new int[hidden + 1];
+    for (int l = 0; l < hidden; l++) {
+      widths[l] = 1 + rnd.nextInt(5);
+    }
+    widths[hidden] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    Activation[] acts = new Activation[hidden];
+    for (int l = 0; l < hidden; l++) {
+      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+    }
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(5);
+    RandomProblems.Extra[] none = new RandomProblems.Extra[hidden];
+    java.util.Arrays.fill(none, RandomProblems.Extra.NONE);
+    return new ProblemSetting(
+        String.format(
+            "embedding-graph-%d-%s%s-V%d-D%d-L%d%s-%s-%s",
+            seed,
+            join.name().toLowerCase(),
+            e.residual() ? "-residual" : "",
             e.numEmbeddings(),
             e.dim(),
             e.length(),
