@@ -664,6 +664,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public boolean convGramStructuredByBlocks() {
+    return true;
+  }
+
+  @Override
   public void accumulateConvGramStructured(
       DeviceMatrix acc,
       DeviceMatrix l,

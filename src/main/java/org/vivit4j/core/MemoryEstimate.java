@@ -288,11 +288,15 @@ public final class MemoryEstimate {
     ConvGeometry geo = run.geometry(i, c);
     ConvGramPolicy policy = run.convGram();
     int rows = run.factorColumns();
-    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows);
+    // the CPU backend (factors on the host) contracts the structured Gram by sample blocks
+    boolean byBlocks = run.factorOnHost();
+    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows, byBlocks);
     if (run.crossTerms()) {
       held =
           Math.max(
-              held, policy.crossEntriesHeld(geo, c.outChannels(), run.nGrad(), run.nGgn(), rows));
+              held,
+              policy.crossEntriesHeld(
+                  geo, c.outChannels(), run.nGrad(), run.nGgn(), rows, byBlocks));
     }
     return held;
   }

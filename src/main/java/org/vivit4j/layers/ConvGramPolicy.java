@@ -71,11 +71,12 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
   /**
    * Matrix entries the weight-Gram contraction of a Conv2d layer with geometry {@code g} and {@code
    * outChannels} holds at once under this policy, for {@code n} GGN samples of {@code rows} factor
-   * rows each (the plan {@link ConvWeightGram#plan} makes; for {@code MemoryEstimate}).
+   * rows each (the plan {@link ConvWeightGram#plan} makes; for {@code MemoryEstimate}), on a
+   * backend whose structured contraction is {@code byBlocks}.
    */
-  public long gramEntriesHeld(ConvGeometry g, int outChannels, int n, int rows) {
+  public long gramEntriesHeld(ConvGeometry g, int outChannels, int n, int rows, boolean byBlocks) {
     ConvWeightGram.Plan p =
-        ConvWeightGram.plan(n, rows, n, rows, true, false, g, outChannels, this);
+        ConvWeightGram.plan(n, rows, n, rows, true, false, g, outChannels, this, byBlocks);
     return p.explicit() ? p.explicitElements() : p.structuredElements();
   }
 
@@ -83,9 +84,10 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
    * Matrix entries the gradient cross-term contraction of a Conv2d layer holds at once: {@code
    * nGrad} gradient samples of one row against {@code nGgn} GGN samples of {@code rows} rows.
    */
-  public long crossEntriesHeld(ConvGeometry g, int outChannels, int nGrad, int nGgn, int rows) {
+  public long crossEntriesHeld(
+      ConvGeometry g, int outChannels, int nGrad, int nGgn, int rows, boolean byBlocks) {
     ConvWeightGram.Plan p =
-        ConvWeightGram.plan(nGrad, 1, nGgn, rows, false, false, g, outChannels, this);
+        ConvWeightGram.plan(nGrad, 1, nGgn, rows, false, false, g, outChannels, this, byBlocks);
     return p.explicit() ? p.explicitElements() : p.structuredElements();
   }
 

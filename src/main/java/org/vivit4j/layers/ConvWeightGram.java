@@ -116,6 +116,8 @@ final class ConvWeightGram {
    *
    * @param symmetric left and right are the same side (a Gram matrix)
    * @param rightFormed the right side's {@code V} is already held whole (formed for the Gram)
+   * @param byBlocks the backend's structured contraction runs products per pair of sample blocks
+   *     ({@link org.vivit4j.backend.Backend#convGramStructuredByBlocks}), which sets its cost
    */
   static Plan plan(
       int nL,
@@ -126,10 +128,18 @@ final class ConvWeightGram {
       boolean rightFormed,
       ConvGeometry g,
       int o,
-      ConvGramPolicy policy) {
+      ConvGramPolicy policy,
+      boolean byBlocks) {
     double t = g.positions();
     double k = g.patchSize();
-    double structuredMacs = nL * t * nR * t * k + (double) nL * cL * nR * cR * t * t * (o + 1);
+    // Q = U Uᵀ, then per pair of rows Σ_o over T² (direct sum), or per pair of sample blocks
+    // M = R_m Q_nmᵀ and L_n Mᵀ (products; only pairs m ≤ n when symmetric)
+    double pairs = symmetric ? nL * (nL + 1.0) / 2 : (double) nL * nR;
+    double contraction =
+        byBlocks
+            ? pairs * (cR * o * t * t + (double) cL * cR * o * t)
+            : (double) nL * cL * nR * cR * t * t * (o + 1);
+    double structuredMacs = nL * t * nR * t * k + contraction;
     long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
     // no single held matrix may exceed a Java array, whatever budget the policy allows
     long budget = Math.min(policy.memoryElements(), ArraySizes.MAX_ARRAY_LENGTH);
@@ -236,7 +246,18 @@ final class ConvWeightGram {
   /** {@code acc += Ĝ_W} for the GGN side {@code s}; returns the plan for the notes. */
   static Plan accumulateGram(
       LayerContext ctx, Side s, ConvGeometry g, int o, ConvGramPolicy policy, DeviceMatrix acc) {
-    Plan plan = plan(s.n(), s.rowsPerSample(), s.n(), s.rowsPerSample(), true, false, g, o, policy);
+    Plan plan =
+        plan(
+            s.n(),
+            s.rowsPerSample(),
+            s.n(),
+            s.rowsPerSample(),
+            true,
+            false,
+            g,
+            o,
+            policy,
+            ctx.backend().convGramStructuredByBlocks());
     Backend be = ctx.backend();
     if (!plan.explicit()) {
       DeviceMatrix u = unfoldAll(ctx, s, g);
@@ -291,7 +312,17 @@ final class ConvWeightGram {
       DeviceMatrix acc) {
     boolean rightFormed = ctx.isCached("V:" + r.key());
     Plan plan =
-        plan(l.n(), l.rowsPerSample(), r.n(), r.rowsPerSample(), false, rightFormed, g, o, policy);
+        plan(
+            l.n(),
+            l.rowsPerSample(),
+            r.n(),
+            r.rowsPerSample(),
+            false,
+            rightFormed,
+            g,
+            o,
+            policy,
+            ctx.backend().convGramStructuredByBlocks());
     Backend be = ctx.backend();
     if (!plan.explicit()) {
       DeviceMatrix ul = unfoldAll(ctx, l, g);

@@ -529,6 +529,11 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
+  public boolean convGramStructuredByBlocks() {
+    return false;
+  }
+
+  @Override
   public synchronized void accumulateConvGramStructured(
       DeviceMatrix acc,
       DeviceMatrix l,

@@ -22,7 +22,7 @@ class ConvWeightGramPlanTest {
     // contraction (a ⊙ of two small Grams) is far cheaper than forming V
     ConvGeometry g = geometry(8, 3, 3, 3, 0);
     assertEquals(1, g.positions());
-    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, AUTO);
+    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, AUTO, false);
     assertFalse(p.explicit(), p.describe("t", 160, 160));
     assertTrue(p.structuredMacs() < p.explicitMacs());
   }
@@ -31,13 +31,15 @@ class ConvWeightGramPlanTest {
   void fmnist2c2dLayersFormVInBoundedBlocks() {
     // conv2 of fmnist_2c2d: 32 → 64 channels, 5×5 'same' on 14×14 (T = 196, K = 800)
     ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
-    ConvWeightGram.Plan p = ConvWeightGram.plan(128, 10, 128, 10, true, false, conv2, 64, AUTO);
+    ConvWeightGram.Plan p =
+        ConvWeightGram.plan(128, 10, 128, 10, true, false, conv2, 64, AUTO, false);
     assertTrue(p.explicit(), p.describe("conv2", 1280, 1280));
     assertTrue(p.blockL() < 128, "V_W of all 128 samples (65.5 M entries) exceeds the budget");
     assertTrue(p.explicitElements() <= AUTO.memoryElements(), p.describe("conv2", 1280, 1280));
     // conv1: 1 → 32 channels on 28×28 (T = 784, K = 25): V_W is small, one block
     ConvWeightGram.Plan p1 =
-        ConvWeightGram.plan(128, 10, 128, 10, true, false, geometry(1, 28, 28, 5, 2), 32, AUTO);
+        ConvWeightGram.plan(
+            128, 10, 128, 10, true, false, geometry(1, 28, 28, 5, 2), 32, AUTO, false);
     assertTrue(p1.explicit());
     assertEquals(128, p1.blockL());
   }
@@ -47,12 +49,14 @@ class ConvWeightGramPlanTest {
     ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
     int previous = Integer.MAX_VALUE;
     for (int n : new int[] {128, 256, 512, 1024, 4096}) {
-      ConvWeightGram.Plan p = ConvWeightGram.plan(n, 10, n, 10, true, false, conv2, 64, AUTO);
+      ConvWeightGram.Plan p =
+          ConvWeightGram.plan(n, 10, n, 10, true, false, conv2, 64, AUTO, false);
       assertTrue(p.explicit());
       assertTrue(p.explicitElements() <= AUTO.memoryElements(), "N = " + n);
       assertTrue(p.blockL() <= previous, "blocks do not grow with N");
       previous = p.blockL();
-      ConvWeightGram.Plan cross = ConvWeightGram.plan(n, 1, n, 10, false, false, conv2, 64, AUTO);
+      ConvWeightGram.Plan cross =
+          ConvWeightGram.plan(n, 1, n, 10, false, false, conv2, 64, AUTO, false);
       assertTrue(cross.explicitElements() <= AUTO.memoryElements(), "cross terms at N = " + n);
     }
   }
@@ -62,7 +66,7 @@ class ConvWeightGramPlanTest {
     ConvGeometry g = geometry(8, 3, 3, 3, 0);
     ConvGramPolicy tiny = new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, 100);
     // Q = U Uᵀ needs (16·1)² + 32·72 entries > 100: explicit, in blocks of one sample
-    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, tiny);
+    ConvWeightGram.Plan p = ConvWeightGram.plan(16, 10, 16, 10, true, false, g, 32, tiny, false);
     assertTrue(p.explicit());
     assertEquals(1, p.blockL());
   }
@@ -80,8 +84,34 @@ class ConvWeightGramPlanTest {
             false,
             g,
             32,
-            new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1L << 40));
+            new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1L << 40),
+            false);
     assertFalse(s.explicit());
     assertTrue(s.describe("x", 40, 40).contains("forced by the policy"));
+  }
+
+  @Test
+  void theBackendsStructuredContractionSetsItsCost() {
+    // cifar100_allcnnc's 192 → 192 3×3 conv on 8×8 (T = 64, K = 1728), 8 samples of 100 rows:
+    // summed per row pair (the OpenCL kernel) it costs more than forming V_W; as two products per
+    // sample-block pair (the CPU backend) far less
+    int[] one = {1, 1};
+    ConvGeometry g = ConvGeometry.of(new int[] {192, 8, 8}, new int[] {3, 3}, one, one, one);
+    ConvWeightGram.Plan rows =
+        ConvWeightGram.plan(8, 100, 8, 100, true, false, g, 192, AUTO, false);
+    ConvWeightGram.Plan blocks =
+        ConvWeightGram.plan(8, 100, 8, 100, true, false, g, 192, AUTO, true);
+    assertTrue(rows.explicit(), rows.describe("per row pair", 800, 800));
+    assertFalse(blocks.explicit(), blocks.describe("per block pair", 800, 800));
+    double t = 64;
+    double k = 1728;
+    double q = 8 * t * 8 * t * k;
+    assertEquals(
+        q + 800.0 * 800 * t * t * 193, rows.structuredMacs(), 1e-6 * rows.structuredMacs());
+    double pairs = 8 * 9 / 2.0;
+    assertEquals(
+        q + pairs * (100 * 192 * t * t + 100.0 * 100 * 192 * t),
+        blocks.structuredMacs(),
+        1e-6 * blocks.structuredMacs());
   }
 }
