@@ -4,8 +4,9 @@
 Run with Debian's PyTorch: /usr/bin/python3 src/test/resources/layers/make_layers.py
 For every case C it writes C.json, a problem file whose first layer is the PyTorch module written
 with PyTorch's keys and its (float64) weights, followed by a flatten, with the batch X; and
-C.out.npy, the module's float64 output on X, [N] + output shape, computed by PyTorch. Seeds are
-fixed; the files are deterministic for one PyTorch version.
+C.out.npy, the module's float64 output on X, [N] + output shape, computed by PyTorch (and for
+embedding_padding also the weight's gradient, C.grad.npy). Seeds are fixed; the files are
+deterministic for one PyTorch version.
 """
 import json
 import os
@@ -95,6 +96,47 @@ def main():
     m = nn.Embedding(7, 3)
     idx = torch.tensor([[0, 6, 3, 3, 1], [2, 5, 4, 0, 6]])
     write("embedding", m, embedding_layer(m), idx, idx.double().numpy().tolist())
+
+    write_padding()
+
+
+def write_padding():
+    """embedding_padding: nn.Embedding(6, 3, padding_idx=-2) (PyTorch normalises it to 4), with a
+    non-zero padding row (PyTorch initialises it to zeros; the forward reads it as stored), on
+    indices that hit it; besides C.json and C.out.npy, C.grad.npy: the gradient of the problem's
+    loss (MSELoss with sum reduction against the file's y) w.r.t. the weight, [6, 3], whose padding
+    row PyTorch leaves zero."""
+    name = "embedding_padding"
+    torch.manual_seed(1)
+    m = nn.Embedding(6, 3, padding_idx=-2).double()
+    with torch.no_grad():
+        m.weight[4] = torch.tensor([0.75, -1.25, 0.5], dtype=torch.float64)
+    idx = torch.tensor([[4, 0, 5, 4], [1, 4, 2, 3], [4, 4, 0, 5]])
+    n = idx.shape[0]
+    out = m(idx)
+    y = torch.randn(n, int(np.prod(out.shape[1:])), dtype=torch.float64)
+    loss = nn.MSELoss(reduction="sum")(out.flatten(1), y)
+    loss.backward()
+    layer = embedding_layer(m)
+    layer["padding_idx"] = -2
+    layer["weight"] = m.weight.detach().numpy().tolist()
+    problem = {
+        "schema_version": 1,
+        "name": name,
+        "description": "PyTorch float64 forward and gradient fixture written by make_layers.py",
+        "N": n,
+        "input_shape": list(idx.shape[1:]),
+        "loss": {"type": "mse", "reduction": "sum"},
+        "model": [layer, {"type": "flatten"}],
+        "X": idx.double().numpy().tolist(),
+        "y": y.numpy().tolist(),
+        "param_groups": [{"params": [0], "criterion": {"type": "top_k", "k": 3}}],
+    }
+    with open(os.path.join(HERE, name + ".json"), "w") as f:
+        json.dump(problem, f)
+        f.write("\n")
+    np.save(os.path.join(HERE, name + ".out.npy"), out.detach().numpy().astype(np.float64))
+    np.save(os.path.join(HERE, name + ".grad.npy"), m.weight.grad.numpy().astype(np.float64))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ import org.vivit4j.model.EmbeddingSpec;
  *       {@link #backpropGradient} refuse).
  *   <li>Weight Jᵀ: row r (sample s) scatters {@code b_r} into the rows its indices pick, {@code
  *       V[r, (v, d)] = Σ_{l : x[s, l] = v} b_r[l, d]} (repeated indices add up); formed on the host
- *       (download, scatter, upload), as no backend operation scatters.
+ *       (download, scatter, upload), as no backend operation scatters. The {@code padding_idx} row
+ *       is read in the forward pass but gets nothing (its Jacobian is zero, as in PyTorch), so its
+ *       columns of {@code V_W}, its gradient and its entries of {@code V·w} are zero.
  *   <li>Gram and cross terms: {@code V_W} has non-zero columns only in the rows of {@code W} that
  *       the GGN and gradient samples index, so they are formed from {@code V_W} restricted to those
  *       {@code U ≤ min(V, N·L)} rows ({@code [|S|C̃ × U·D]}), never the {@code V·D} columns of the
@@ -27,6 +29,9 @@ public final class EmbeddingLayer extends Layer {
   private final int dim;
   private final double[] weight;
 
+  /** PyTorch's {@code padding_idx} (normalised), the row that gets no gradient; −1 for none. */
+  private final int padding;
+
   /**
    * @param inSize L, the number of indices per sample
    */
@@ -35,6 +40,7 @@ public final class EmbeddingLayer extends Layer {
     this.rows = spec.numEmbeddings();
     this.dim = spec.embeddingDim();
     this.weight = spec.weight();
+    this.padding = spec.paddingRow();
   }
 
   @Override
@@ -65,6 +71,15 @@ public final class EmbeddingLayer extends Layer {
     return (int) v;
   }
 
+  /**
+   * The weight row at entry {@code i} of {@code x} when it depends on the parameters, −1 for the
+   * padding row ({@code padding_idx}: read as it is, but its Jacobian is zero).
+   */
+  private int trainedRow(double[] x, int i) {
+    int v = index(x, i);
+    return v == padding ? -1 : v;
+  }
+
   @Override
   protected double[] forwardImpl(double[] in, int n) {
     double[] z = new double[n * outSize];
@@ -90,13 +105,16 @@ public final class EmbeddingLayer extends Layer {
             + " network input)");
   }
 
-  /** {@code ∇W[v, :] = (1/n) Σ_{n, l : x[n, l] = v} δ[n, l, :]}. */
+  /** {@code ∇W[v, :] = (1/n) Σ_{n, l : x[n, l] = v} δ[n, l, :]}, zero for the padding row. */
   @Override
   protected double[][] paramGradientsImpl(double[] in, double[] deltaOut, int n) {
     double[] gw = new double[rows * dim];
     double scale = 1.0 / n;
     for (int i = 0; i < n * inSize; i++) {
-      int v = index(in, i);
+      int v = trainedRow(in, i);
+      if (v < 0) {
+        continue;
+      }
       for (int d = 0; d < dim; d++) {
         gw[v * dim + d] += scale * deltaOut[i * dim + d];
       }
@@ -116,7 +134,11 @@ public final class EmbeddingLayer extends Layer {
     for (int row = 0; row < r; row++) {
       int s = samples[row / block];
       for (int l = 0; l < inSize; l++) {
-        int dst = row * size + index(x, s * inSize + l) * dim;
+        int t = trainedRow(x, s * inSize + l);
+        if (t < 0) {
+          continue;
+        }
+        int dst = row * size + t * dim;
         int src = row * outSize + l * dim;
         for (int d = 0; d < dim; d++) {
           v[dst + d] += bh[src + d];
@@ -137,8 +159,8 @@ public final class EmbeddingLayer extends Layer {
     for (int[] samples : new int[][] {ctx.ggnRows(), ctx.gradRows()}) {
       for (int s : samples == null ? new int[0] : samples) {
         for (int l = 0; l < inSize; l++) {
-          int v = index(ctx.input(), s * inSize + l);
-          if (slot[v] < 0) {
+          int v = trainedRow(ctx.input(), s * inSize + l);
+          if (v >= 0 && slot[v] < 0) {
             slot[v] = used++;
           }
         }
@@ -168,7 +190,11 @@ public final class EmbeddingLayer extends Layer {
     for (int row = 0; row < r; row++) {
       int s = samples[row / block];
       for (int l = 0; l < inSize; l++) {
-        int dst = row * width + slot[index(ctx.input(), s * inSize + l)] * dim;
+        int t = trainedRow(ctx.input(), s * inSize + l);
+        if (t < 0) {
+          continue;
+        }
+        int dst = row * width + slot[t] * dim;
         int src = row * outSize + l * dim;
         for (int d = 0; d < dim; d++) {
           v[dst + d] += b[src + d];
@@ -195,7 +221,11 @@ public final class EmbeddingLayer extends Layer {
   @Override
   protected void accumulateGramImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
     Backend be = ctx.backend();
-    DeviceMatrix v = compressedFactor(ctx, slots(ctx));
+    int[] slot = slots(ctx);
+    if (count(slot) == 0) {
+      return; // every index is the padding row: V_W = 0
+    }
+    DeviceMatrix v = compressedFactor(ctx, slot);
     try (DeviceMatrix gram = be.mulTransB(v, v)) {
       be.accumulateHadamardExpanded(acc, gram, null, 1, 1);
     }
@@ -206,6 +236,9 @@ public final class EmbeddingLayer extends Layer {
   protected void accumulateCrossTermsImpl(LayerContext ctx, int tensor, DeviceMatrix acc) {
     Backend be = ctx.backend();
     int[] slot = slots(ctx);
+    if (count(slot) == 0) {
+      return; // every index is the padding row: V_W = G_W = 0
+    }
     DeviceMatrix v = compressedFactor(ctx, slot);
     double[] delta = be.download(ctx.deltaGrad());
     try (DeviceMatrix g = compressed(ctx, delta, ctx.gradRows(), 1, slot);
@@ -229,7 +262,11 @@ public final class EmbeddingLayer extends Layer {
         }
         int s = samples[r / ct];
         for (int l = 0; l < inSize; l++) {
-          int dst = index(ctx.input(), s * inSize + l) * dim;
+          int v = trainedRow(ctx.input(), s * inSize + l);
+          if (v < 0) {
+            continue;
+          }
+          int dst = v * dim;
           int src = r * outSize + l * dim;
           for (int d = 0; d < dim; d++) {
             out[k][dst + d] += wk * factorOut[src + d];

@@ -11,12 +11,34 @@ import java.util.List;
  * naming the entry), so an embedding reads the network input directly ({@link #readsIndices}: the
  * first layer of a chain); no gradient flows to its input.
  *
+ * <p>{@code padding_idx} p (PyTorch's): row p is read as it is, but receives no gradient: the
+ * output's Jacobian with respect to {@code W[p, :]} is zero, so the GGN rows and columns of that
+ * row's parameters are zero. A negative p counts from the end, {@code p + V}, as PyTorch normalises
+ * it ({@link #paddingRow}).
+ *
  * @param numEmbeddings V, the number of rows
  * @param embeddingDim D, the length of each row
  * @param weight {@code [V, D]} row-major
+ * @param paddingIdx PyTorch's {@code padding_idx}, in {@code [−V, V)}, or {@code null} for none
  */
-public record EmbeddingSpec(int numEmbeddings, int embeddingDim, double[] weight)
-    implements LayerSpec {
+public record EmbeddingSpec(
+    int numEmbeddings, int embeddingDim, double[] weight, Integer paddingIdx) implements LayerSpec {
+
+  /** Without {@code padding_idx}. */
+  public EmbeddingSpec(int numEmbeddings, int embeddingDim, double[] weight) {
+    this(numEmbeddings, embeddingDim, weight, null);
+  }
+
+  /**
+   * The row that gets no gradient, {@code padding_idx} normalised to {@code [0, V)} ({@code p + V}
+   * for a negative p), or −1 for none.
+   */
+  public int paddingRow() {
+    if (paddingIdx == null) {
+      return -1;
+    }
+    return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+  }
 
   @Override
   public String type() {
@@ -48,15 +70,38 @@ public record EmbeddingSpec(int numEmbeddings, int embeddingDim, double[] weight
     return List.of(new LayerParam("weight", new int[] {numEmbeddings, embeddingDim}, weight));
   }
 
-  /** {@code num_embeddings}, {@code embedding_dim} ≥ 1 and a weight of {@code V·D} values. */
+  /**
+   * {@code num_embeddings}, {@code embedding_dim} ≥ 1, {@code padding_idx} in {@code [−V, V)} when
+   * given, and a weight of {@code V·D} values.
+   */
   @Override
   public void checkHyperParameters(String where) {
     Conv1dSpec.positive(numEmbeddings, where + ".num_embeddings");
     Conv1dSpec.positive(embeddingDim, where + ".embedding_dim");
+    checkPaddingIdx(paddingIdx, numEmbeddings, where + ".padding_idx");
     long numel = ArraySizes.times(numEmbeddings, embeddingDim);
     if (weight == null || weight.length != numel) {
       throw new InvalidInputException(
           where + ".weight", "must hold num_embeddings·embedding_dim = " + numel + " values");
+    }
+  }
+
+  /**
+   * PyTorch's rule: {@code padding_idx} must lie in {@code [−V, V)}.
+   *
+   * @throws InvalidInputException naming {@code field} otherwise
+   */
+  public static void checkPaddingIdx(Integer paddingIdx, int numEmbeddings, String field) {
+    if (paddingIdx != null && (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings)) {
+      throw new InvalidInputException(
+          field,
+          "is "
+              + paddingIdx
+              + " but must lie within num_embeddings: in [-"
+              + numEmbeddings
+              + ", "
+              + numEmbeddings
+              + ") (a negative index counts from the end)");
     }
   }
 

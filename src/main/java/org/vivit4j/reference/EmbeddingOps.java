@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * Row gathering and its adjoint, for the reference's {@code embedding}: {@link #gatherRows} picks
  * rows of a {@code [V, D]} table by integer indices, {@link #scatterAddRows} adds rows back into a
- * zero table. Both are linear in their tensor argument and each one's VJP is the other, so they can
- * be differentiated again.
+ * zero table. An index −1 picks nothing (a zero row) and receives nothing: the padding row, whose
+ * Jacobian is zero. Both are linear in their tensor argument and each one's VJP is the other, so
+ * they can be differentiated again.
  */
 final class EmbeddingOps {
   private EmbeddingOps() {}
@@ -25,10 +26,12 @@ final class EmbeddingOps {
     int d = ws[1];
     double[] r = new double[idx.length * d];
     for (int l = 0; l < idx.length; l++) {
-      if (idx[l] < 0 || idx[l] >= v) {
-        throw new IllegalArgumentException("index " + idx[l] + " outside [0, " + v + ")");
+      if (idx[l] < -1 || idx[l] >= v) {
+        throw new IllegalArgumentException("index " + idx[l] + " outside [-1, " + v + ")");
       }
-      System.arraycopy(w.data(), idx[l] * d, r, l * d, d);
+      if (idx[l] >= 0) {
+        System.arraycopy(w.data(), idx[l] * d, r, l * d, d);
+      }
     }
     int[] out = Arrays.copyOf(shape, shape.length + 1);
     out[shape.length] = d;
@@ -47,6 +50,9 @@ final class EmbeddingOps {
     }
     double[] r = new double[v * d];
     for (int l = 0; l < idx.length; l++) {
+      if (idx[l] < 0) {
+        continue;
+      }
       for (int j = 0; j < d; j++) {
         r[idx[l] * d + j] += a.data()[l * d + j];
       }

@@ -486,23 +486,37 @@ final class ReferenceLayers {
   }
 
   /**
-   * PyTorch's {@code embedding(a, W)}: the rows of {@code W} that the entries of {@code a} index.
-   * The input must be data (a constant: the network input), each entry an integer in {@code [0,
-   * V)}.
+   * PyTorch's {@code embedding(a, W, padding_idx)}: the rows of {@code W} that the entries of
+   * {@code a} index; an entry equal to {@code padding_idx} reads its row as a constant (no gradient
+   * reaches it). The input must be data (a constant: the network input), each entry an integer in
+   * {@code [0, V)}.
    */
   private static Node embedding(EmbeddingSpec e, Node a, Node weight) {
     if (a.requiresGrad()) {
       throw new IllegalArgumentException("embedding: its input must be data (the first layer)");
     }
-    int[] idx = new int[a.numel()];
-    for (int i = 0; i < idx.length; i++) {
-      double v = a.data()[i];
-      if (v != Math.rint(v) || v < 0 || v >= e.numEmbeddings()) {
-        throw new IllegalArgumentException("embedding: input " + v + " is not an index");
-      }
-      idx[i] = (int) v;
+    int v = e.numEmbeddings();
+    int d = e.embeddingDim();
+    Integer p = e.paddingIdx();
+    if (p != null && (p < -v || p >= v)) {
+      throw new IllegalArgumentException("embedding: padding_idx " + p + " outside [-V, V)");
     }
-    return EmbeddingOps.gatherRows(weight, idx, a.shape());
+    int pad = p == null ? -1 : (p < 0 ? p + v : p);
+    int[] idx = new int[a.numel()];
+    // the padding row enters as a constant: read as stored, with a zero Jacobian
+    double[] padded = new double[a.numel() * d];
+    for (int i = 0; i < idx.length; i++) {
+      double x = a.data()[i];
+      if (x != Math.rint(x) || x < 0 || x >= v) {
+        throw new IllegalArgumentException("embedding: input " + x + " is not an index");
+      }
+      idx[i] = (int) x == pad ? -1 : (int) x;
+      if (idx[i] < 0) {
+        System.arraycopy(weight.data(), pad * d, padded, i * d, d);
+      }
+    }
+    Node rows = EmbeddingOps.gatherRows(weight, idx, a.shape());
+    return pad < 0 ? rows : Ops.add(rows, weight.tape().constant(padded, rows.shape()));
   }
 
   private static void checkMaxPool2d(MaxPool2dSpec m, int[] in, String where) {

@@ -100,6 +100,17 @@ class EmbeddingInputChecksTest {
   }
 
   @Test
+  void aPaddingIdxOutsideTheTableIsRefusedNamingTheField() {
+    for (int p : new int[] {4, -5}) {
+      EmbeddingSpec padded = new EmbeddingSpec(4, 2, EMBEDDING.weight(), p);
+      InvalidInputException e =
+          run(List.of(padded, new FlattenSpec(1, -1)), new double[] {0, 1, 2, 3, 0, 1});
+      assertEquals("model[0].padding_idx", e.field());
+      assertTrue(e.getMessage().contains("in [-4, 4)"), e.getMessage());
+    }
+  }
+
+  @Test
   void inputsThatAreNotIndicesAreRefusedNamingTheEntry() {
     List<LayerSpec> layers = List.of(EMBEDDING, new FlattenSpec(1, -1));
     assertEquals("X[1][2]", run(layers, new double[] {0, 1, 2, 3, 0, 1.5}).field());

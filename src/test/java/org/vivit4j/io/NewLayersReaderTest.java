@@ -262,12 +262,32 @@ class NewLayersReaderTest {
   }
 
   @Test
+  void embeddingReadsPaddingIdxNormalisedAsPyTorchAndRoundTrips(@TempDir Path dir)
+      throws IOException {
+    for (int given : new int[] {0, 6, -1, -7}) {
+      ObjectNode root = fixture("embedding");
+      layer0(root).put("padding_idx", given);
+      Problem problem = ProblemReader.parse(ProblemFixtures.json(root));
+      EmbeddingSpec e = (EmbeddingSpec) problem.network().layers().get(0);
+      int normalised = given < 0 ? given + 7 : given;
+      assertEquals(normalised, e.paddingIdx(), "padding_idx " + given);
+      assertEquals(normalised, e.paddingRow(), "padding_idx " + given);
+      assertRoundTrips(problem, dir);
+    }
+  }
+
+  @Test
   void embeddingRefusesWhatItDoesNotComputeByName() throws IOException {
     ObjectNode root = fixture("embedding");
-    layer0(root).put("padding_idx", 0);
-    assertInstanceOf(
-        UnsupportedFeatureException.class,
-        assertInvalid(root, "model[0].padding_idx", "padding_idx = number 0"));
+    layer0(root).put("padding_idx", 7);
+    assertInvalid(
+        root, "model[0].padding_idx", "is 7 but must lie within num_embeddings: in [-7, 7)");
+    root = fixture("embedding");
+    layer0(root).put("padding_idx", -8);
+    assertInvalid(root, "model[0].padding_idx", "is -8 but must lie within num_embeddings");
+    root = fixture("embedding");
+    layer0(root).put("padding_idx", 1.5);
+    assertInvalid(root, "model[0].padding_idx", "must be an integer");
     root = fixture("embedding");
     layer0(root).put("max_norm", 1.0);
     assertInstanceOf(

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.testing.NewtonCheck;
 import org.vivit4j.testing.ProblemSetting;
@@ -49,6 +50,63 @@ class EmbeddingGraphsTest {
     if (setting.seed() % 5 == 2) {
       NewtonCheck.check(
           setting, backend, mcSamples, 59L * setting.seed(), NewtonCheck.DampingKind.CONSTANT);
+    }
+  }
+
+  /** Random embedding networks with {@code padding_idx} per backend. */
+  static final int PADDED_EMBEDDINGS = 40;
+
+  static Stream<Arguments> paddedEmbeddings() {
+    return TestBackends.names().stream()
+        .flatMap(
+            b ->
+                LongStream.range(0, PADDED_EMBEDDINGS)
+                    .mapToObj(
+                        seed ->
+                            Arguments.of(
+                                ProblemSetting.randomPaddedEmbedding(seed),
+                                b,
+                                seed % 4 == 3 ? 1 + (int) (seed % 3) : 0)));
+  }
+
+  /**
+   * {@code padding_idx}: the padding row is read as stored but has a zero Jacobian; the fast path
+   * against the reference, which takes the row as a constant of its tape.
+   */
+  @ParameterizedTest(name = "{0} on {1}, M = {2}")
+  @MethodSource("paddedEmbeddings")
+  void paddedEmbeddings(ProblemSetting setting, String backend, int mcSamples) {
+    ReferenceCheck.check(setting, backend, mcSamples, 61L * setting.seed());
+    if (setting.seed() % 5 == 4) {
+      NewtonCheck.check(
+          setting, backend, mcSamples, 67L * setting.seed(), NewtonCheck.DampingKind.CONSTANT);
+    }
+  }
+
+  /**
+   * The padded networks hold chains and every join, negative and non-negative {@code padding_idx},
+   * and inputs that hit the padding row.
+   */
+  @Test
+  void thePaddedNetworksHitThePaddingRow() {
+    Set<String> seen = new HashSet<>();
+    for (long seed = 0; seed < PADDED_EMBEDDINGS; seed++) {
+      ProblemSetting s = ProblemSetting.randomPaddedEmbedding(seed);
+      var inst = s.instance();
+      EmbeddingSpec e = (EmbeddingSpec) inst.network().layers().get(0);
+      seen.add(s.embedding().join().name());
+      seen.add(e.paddingIdx() < 0 ? "negative" : "non-negative");
+      for (double x : inst.batch().x()) {
+        if (x == e.paddingRow()) {
+          seen.add("hit");
+        }
+      }
+    }
+    for (String kind :
+        new String[] {
+          "CHAIN", "SINGLE", "ADD", "CONCAT", "SELF_ADD", "negative", "non-negative", "hit"
+        }) {
+      assertTrue(seen.contains(kind), "no padded embedding network has " + kind + ": " + seen);
     }
   }
 

@@ -161,10 +161,11 @@ public record ProblemSetting(
       int length,
       boolean layerNorm,
       RandomEmbeddingNets.Join join,
-      boolean residual) {
+      boolean residual,
+      Integer paddingIdx) {
     /** The chain {@code Embedding → [LayerNorm] → Flatten → MLP} ({@code join} null). */
     public EmbeddingSetting(int numEmbeddings, int dim, int length, boolean layerNorm) {
-      this(numEmbeddings, dim, length, layerNorm, null, false);
+      this(numEmbeddings, dim, length, layerNorm, null, false, null);
     }
   }
 
@@ -421,8 +422,7 @@ public record ProblemSetting(
   public static ProblemSetting randomEmbeddingGraph(long seed) {
     SplittableRandom rnd = new SplittableRandom(seed * 0x3C6EF372FE94F82BL + 11);
     LossType loss = LossType.values()[rnd.nextInt(LossType.values().length)];
-    RandomEmbeddingNets.Join join =
-        RandomEmbeddingNets.Join.values()[(int) (seed % RandomEmbeddingNets.Join.values().length)];
+    RandomEmbeddingNets.Join join = RandomEmbeddingNets.GRAPH_JOINS.get((int) (seed % 4));
     int dim = 1 + rnd.nextInt(4);
     EmbeddingSetting e =
         new EmbeddingSetting(
@@ -432,7 +432,8 @@ public record ProblemSetting(
             // a LayerNorm over fewer than three features is too ill-conditioned for float32
             dim >= 3 && rnd.nextBoolean(),
             join,
-            rnd.nextBoolean());
+            rnd.nextBoolean(),
+            null);
     int hidden = rnd.nextInt(3);
     int[] widths = new int[hidden + 1];
     for (int l = 0; l < hidden; l++) {
@@ -450,6 +451,70 @@ public record ProblemSetting(
     return new ProblemSetting(
         String.format(
             "embedding-graph-%d-%s%s-V%d-D%d-L%d%s-%s-%s",
+            seed,
+            join.name().toLowerCase(),
+            e.residual() ? "-residual" : "",
+            e.numEmbeddings(),
+            e.dim(),
+            e.length(),
+            e.layerNorm() ? "-layernorm" : "",
+            java.util.Arrays.toString(widths).replace(" ", ""),
+            loss.typeName()),
+        seed,
+        widths,
+        acts,
+        none,
+        loss,
+        red,
+        n,
+        true,
+        Grouping.values()[rnd.nextInt(3)],
+        CriterionKind.values()[rnd.nextInt(2)],
+        Subsampling.values()[rnd.nextInt(4)],
+        null,
+        e);
+  }
+
+  /**
+   * A random embedding network with {@code padding_idx} ({@link RandomEmbeddingNets}): a chain or a
+   * graph of every join, the padding index drawn in {@code [−V, V)} (negative ones count from the
+   * end), about a third of the indices hitting the padding row.
+   */
+  public static ProblemSetting randomPaddedEmbedding(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed * 0x510E527FADE682D1L + 13);
+    LossType loss = LossType.values()[rnd.nextInt(LossType.values().length)];
+    RandomEmbeddingNets.Join join =
+        RandomEmbeddingNets.Join.values()[(int) (seed % RandomEmbeddingNets.Join.values().length)];
+    int dim = 1 + rnd.nextInt(4);
+    int v = 2 + rnd.nextInt(6);
+    EmbeddingSetting e =
+        new EmbeddingSetting(
+            v,
+            dim,
+            1 + rnd.nextInt(4),
+            // a LayerNorm over fewer than three features is too ill-conditioned for float32
+            dim >= 3 && rnd.nextBoolean(),
+            join,
+            join != RandomEmbeddingNets.Join.CHAIN && rnd.nextBoolean(),
+            rnd.nextInt(2 * v) - v);
+    int hidden = rnd.nextInt(3);
+    int[] widths = new int[hidden + 1];
+    for (int l = 0; l < hidden; l++) {
+      widths[l] = 1 + rnd.nextInt(5);
+    }
+    widths[hidden] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
+    Activation[] acts = new Activation[hidden];
+    for (int l = 0; l < hidden; l++) {
+      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+    }
+    Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
+    int n = 1 + rnd.nextInt(5);
+    RandomProblems.Extra[] none = new RandomProblems.Extra[hidden];
+    java.util.Arrays.fill(none, RandomProblems.Extra.NONE);
+    return new ProblemSetting(
+        String.format(
+            "embedding-padding%d-%d-%s%s-V%d-D%d-L%d%s-%s-%s",
+            e.paddingIdx(),
             seed,
             join.name().toLowerCase(),
             e.residual() ? "-residual" : "",

@@ -31,6 +31,8 @@ public final class RandomEmbeddingNets {
 
   /** How the embeddings are joined. */
   public enum Join {
+    /** A {@code model} list: Embedding → [LayerNorm] → Flatten → MLP, no residual. */
+    CHAIN,
     /** One embedding. */
     SINGLE,
     /** {@code add(emb_a, emb_b)} of two tables of one D, with random scales half of the time. */
@@ -41,11 +43,16 @@ public final class RandomEmbeddingNets {
     SELF_ADD
   }
 
+  /** The joins of graphs. */
+  public static final List<Join> GRAPH_JOINS =
+      List.of(Join.SINGLE, Join.ADD, Join.CONCAT, Join.SELF_ADD);
+
   /**
    * A drawn instance.
    *
    * @param e the embedding setting ({@code length} indices per sample, tables of {@code
-   *     numEmbeddings} and, for a second one, {@code numEmbeddings + 1} rows)
+   *     numEmbeddings} and, for a second one, {@code numEmbeddings + 1} rows; its {@code
+   *     paddingIdx} for the first table, the second one's last row for the second)
    * @param join how the embeddings are joined
    * @param residual whether a Linear from the flattened features is added to the MLP's output
    * @param widths the MLP's hidden and output widths (its input is the flattened size)
@@ -63,13 +70,18 @@ public final class RandomEmbeddingNets {
     int v = e.numEmbeddings();
     int d = e.dim();
     List<GraphNode> nodes = new ArrayList<>();
-    add(nodes, "emb_a", new EmbeddingSpec(v, d, normal(rnd, v * d)), "x");
+    Integer pad = e.paddingIdx();
+    add(nodes, "emb_a", new EmbeddingSpec(v, d, normal(rnd, v * d), pad), "x");
     String joined = "emb_a";
     int rows = e.length();
     switch (join) {
-      case SINGLE -> {}
+      case CHAIN, SINGLE -> {}
       case ADD, CONCAT -> {
-        add(nodes, "emb_b", new EmbeddingSpec(v + 1, d, normal(rnd, (v + 1) * d)), "x");
+        add(
+            nodes,
+            "emb_b",
+            new EmbeddingSpec(v + 1, d, normal(rnd, (v + 1) * d), pad == null ? null : -1),
+            "x");
         LayerSpec j;
         if (join == Join.CONCAT) {
           j = new ConcatSpec();
@@ -119,10 +131,15 @@ public final class RandomEmbeddingNets {
       add(nodes, "out", new AddSpec(null), prev, "skip");
       prev = "out";
     }
-    NetworkSpec net = NetworkSpec.graph("graph", "x", nodes, prev, new int[] {e.length()});
+    NetworkSpec net =
+        join == Join.CHAIN
+            ? new NetworkSpec(nodes.stream().map(GraphNode::spec).toList(), new int[] {e.length()})
+            : NetworkSpec.graph("graph", "x", nodes, prev, new int[] {e.length()});
+    int padRow = pad == null ? -1 : (pad < 0 ? pad + v : pad);
     double[] x = new double[n * e.length()];
     for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextInt(v);
+      // about a third of the indices hit the padding row
+      x[i] = padRow >= 0 && rnd.nextInt(3) == 0 ? padRow : rnd.nextInt(v);
     }
     Batch batch =
         switch (loss.type()) {

@@ -19,9 +19,10 @@ import org.vivit4j.model.UnsupportedFeatureException;
 /**
  * {@code embedding} with PyTorch's {@code nn.Embedding} keys: {@code num_embeddings}, {@code
  * embedding_dim} (required, ≥ 1), {@code weight} {@code [num_embeddings][embedding_dim]}; {@code
- * padding_idx} and {@code max_norm} only absent or {@code null}, {@code scale_grad_by_freq} only
- * false; {@code norm_type} (ignored without {@code max_norm}) and {@code sparse} (the gradient's
- * storage in PyTorch, not its values) accepted.
+ * padding_idx} (optional int in {@code [−V, V)}, stored normalised as PyTorch does), {@code
+ * max_norm} only absent or {@code null}, {@code scale_grad_by_freq} only false; {@code norm_type}
+ * (ignored without {@code max_norm}) and {@code sparse} (the gradient's storage in PyTorch, not its
+ * values) accepted.
  */
 final class EmbeddingType extends LayerType<EmbeddingSpec> {
   EmbeddingType() {
@@ -54,12 +55,18 @@ final class EmbeddingType extends LayerType<EmbeddingSpec> {
     int d =
         JsonFields.atLeast(
             JsonFields.requiredInt(node, path, "embedding_dim"), 1, at(path, "embedding_dim"));
-    for (String key : new String[] {"padding_idx", "max_norm"}) {
-      JsonNode option = JsonFields.optional(node, key);
-      if (option != null) {
-        throw new UnsupportedFeatureException(
-            at(path, key), "embedding with " + key + " = " + JsonFields.describe(option));
-      }
+    Integer padding = null;
+    JsonNode pad = JsonFields.optional(node, "padding_idx");
+    if (pad != null) {
+      padding = JsonFields.intValue(pad, at(path, "padding_idx"));
+      EmbeddingSpec.checkPaddingIdx(padding, v, at(path, "padding_idx"));
+      // PyTorch stores the normalised index (padding_idx + num_embeddings for a negative one)
+      padding = padding < 0 ? padding + v : padding;
+    }
+    JsonNode maxNorm = JsonFields.optional(node, "max_norm");
+    if (maxNorm != null) {
+      throw new UnsupportedFeatureException(
+          at(path, "max_norm"), "embedding with max_norm = " + JsonFields.describe(maxNorm));
     }
     JsonNode norm = JsonFields.optional(node, "norm_type");
     if (norm != null) {
@@ -77,7 +84,7 @@ final class EmbeddingType extends LayerType<EmbeddingSpec> {
             at(path, "weight"),
             new int[] {v, d},
             "[num_embeddings, embedding_dim]");
-    return new EmbeddingSpec(v, d, weight);
+    return new EmbeddingSpec(v, d, weight, padding);
   }
 
   @Override
@@ -85,6 +92,9 @@ final class EmbeddingType extends LayerType<EmbeddingSpec> {
       throws IOException {
     g.writeNumberField("num_embeddings", spec.numEmbeddings());
     g.writeNumberField("embedding_dim", spec.embeddingDim());
+    if (spec.paddingIdx() != null) {
+      g.writeNumberField("padding_idx", spec.paddingRow());
+    }
     g.writeFieldName("weight");
     arrays.write(g, spec.weight(), new int[] {spec.numEmbeddings(), spec.embeddingDim()});
   }
