@@ -232,6 +232,41 @@ def main():
         np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
         np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
         print(name, "opset", opset, os.path.getsize(path), "bytes")
+    export_embedding()
+
+
+class EmbeddingMlp(nn.Module):
+    """nn.Embedding(10, 4) on 5 indices per sample, flattened, then nn.Linear(20, 3): exported as
+    Gather(emb.weight, x) with the int64 input x."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 4)
+        self.fc = nn.Linear(5 * 4, 3)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.emb(x), 1))
+
+
+def export_embedding():
+    """embedding_mlp: an int64 input of indices (M.x.npy int64), PyTorch's recipe."""
+    name = "embedding_mlp"
+    torch.manual_seed(4)
+    model = EmbeddingMlp().eval()
+    g = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 10, (N, 5), generator=g)
+    y = torch.randint(0, 3, (N,), generator=g)
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(
+        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+        opset_version=13, input_names=["x"], output_names=["logits"],
+        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+    with torch.no_grad():
+        out = model.double()(x)
+    np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
+    np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
+    np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
+    print(name, "opset 13", os.path.getsize(path), "bytes")
 
 
 if __name__ == "__main__":

@@ -27,10 +27,11 @@ import org.vivit4j.model.ScaleSpec;
  * PyTorch, the {@code state_dict} names). Parameters are ordered by first use in the graph. Each
  * layer reads its node's data input 0; a residual {@code Add} of two data values becomes an {@code
  * add} node, a {@code Concat} of data values along the channels a {@code concat} node, a {@code
- * Mul} by a constant scalar a {@code scale} node. A model that is a chain is imported as a chain,
- * any other as a graph whose nodes are named after their output values. Anything that cannot be
- * mapped exactly is an {@link OnnxImportException} naming the node, its op type and the reason;
- * nothing is approximated.
+ * Mul} by a constant scalar a {@code scale} node; a {@code Gather} of an initializer's rows by the
+ * integer graph input an {@code embedding} ({@link OnnxGather}). A model that is a chain is
+ * imported as a chain, any other as a graph whose nodes are named after their output values.
+ * Anything that cannot be mapped exactly is an {@link OnnxImportException} naming the node, its op
+ * type and the reason; nothing is approximated.
  */
 public final class OnnxImporter {
   /**
@@ -70,6 +71,9 @@ public final class OnnxImporter {
   private int[] inputShape;
   private String inputName;
 
+  /** Whether the graph input holds integers: the indices of embeddings ({@link OnnxGather}). */
+  private boolean integerInput;
+
   private OnnxImporter(OnnxModel model) {
     this.model = model;
     this.values = new StaticValues(model);
@@ -95,9 +99,15 @@ public final class OnnxImporter {
           "the graph has " + model.outputs().size() + " outputs; the loss needs exactly one");
     }
     OnnxModel.Input in = model.inputs().get(0);
-    if (!in.elementType().equals("FLOAT") && !in.elementType().equals("DOUBLE")) {
+    integerInput = in.elementType().equals("INT64") || in.elementType().equals("INT32");
+    if (!in.elementType().equals("FLOAT") && !in.elementType().equals("DOUBLE") && !integerInput) {
       throw new OnnxImportException(
-          "graph input '" + in.name() + "' is " + in.elementType() + "; float inputs are imported");
+          "graph input '"
+              + in.name()
+              + "' is "
+              + in.elementType()
+              + "; float inputs are imported, and integer (int64) indices of a Gather (an"
+              + " embedding)");
     }
     inputShape = perSampleShape(in);
     inputName = in.name();
@@ -122,6 +132,13 @@ public final class OnnxImporter {
       mapNode(n);
     }
     String output = model.outputs().get(0);
+    if (integerInput && nodes.stream().noneMatch(g -> g.spec().readsIndices())) {
+      throw new OnnxImportException(
+          "graph input '"
+              + inputName
+              + "' holds integers but no Gather reads them as an embedding's indices; float"
+              + " inputs are imported, and integer indices of a Gather");
+    }
     if (!valueOf.containsKey(output)) {
       throw new OnnxImportException(
           "graph output '" + output + "' is not computed from the input by the mapped layers");
@@ -174,6 +191,22 @@ public final class OnnxImporter {
 
   /** Maps {@code n} (and the nodes it fuses with) onto layers or a join. */
   private void mapNode(NodeProto n) {
+    if (n.getOpType().equals("Gather")) {
+      OnnxLayers.Layer layer = OnnxGather.embedding(n, values, inputName, integerInput);
+      String name = moduleName(layer);
+      String node = add(name != null ? name : n.getOutput(0), layer.spec(), List.of(inputName), n);
+      names.addAll(layer.paramNames());
+      covered.add(n);
+      bind(n.getOutput(0), node);
+      return;
+    }
+    if (integerInput && n.getInputList().contains(inputName)) {
+      throw new OnnxImportException(
+          OnnxModel.describe(n)
+              + ": reads the integer graph input '"
+              + inputName
+              + "'; integer indices are read by a Gather (an embedding) only");
+    }
     if (mapJoin(n)) {
       return;
     }

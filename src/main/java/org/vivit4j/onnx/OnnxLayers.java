@@ -43,7 +43,7 @@ final class OnnxLayers {
           + " AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
           + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, BatchNormalization, GELU, SiLU and"
-          + " LogSigmoid as PyTorch writes them";
+          + " LogSigmoid as PyTorch writes them, Gather (an embedding on the integer input)";
 
   static Mapped map(NodeProto n, OnnxGraph graph, StaticValues values, int[] shape) {
     for (int k = 1; k < n.getOutputCount(); k++) {

@@ -94,6 +94,27 @@ class GenericParamFactorTest {
     check(new EmbeddingLayer(spec, length), input, length, length * d, rnd, "embedding");
   }
 
+  /**
+   * With {@code padding_idx}: the padding row (hit by some indices) is left out of the compressed
+   * factor as it is of {@code paramJacT}; and a GGN whose indices are all the padding row (an empty
+   * compressed factor) contributes nothing either way.
+   */
+  @Test
+  void aPaddedEmbeddingMatchesItsCompressedContractions() {
+    SplittableRandom rnd = new SplittableRandom(15);
+    int v = 7;
+    int d = 3;
+    int length = 3;
+    EmbeddingSpec spec = new EmbeddingSpec(v, d, random(rnd, v * d), -3);
+    double[] input = new double[N * length];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = rnd.nextInt(3) == 0 ? 4 : rnd.nextInt(v);
+    }
+    check(new EmbeddingLayer(spec, length), input, length, length * d, rnd, "padded embedding");
+    java.util.Arrays.fill(input, 4);
+    check(new EmbeddingLayer(spec, length), input, length, length * d, rnd, "only padding");
+  }
+
   @Test
   void aLayerWithoutParametersRefusesParamJacT() {
     try (CpuBackend be = new CpuBackend(Precision.FLOAT64, Gemm.PLAIN);
