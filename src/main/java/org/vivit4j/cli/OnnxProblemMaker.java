@@ -16,6 +16,7 @@ import org.vivit4j.data.NpyReader;
 import org.vivit4j.io.InputFile;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -121,7 +122,9 @@ final class OnnxProblemMaker {
     NpyReader.NpyArray x = read("--data", xFile);
     int[] shape = x.shape();
     int[] perSample = shape.length == 0 ? shape : Arrays.copyOfRange(shape, 1, shape.length);
-    if (x.isInteger() || !Arrays.equals(perSample, net.inputShape())) {
+    // a model whose input is read by an embedding takes integer indices, any other reals
+    boolean indices = net.layers().stream().anyMatch(LayerSpec::readsIndices);
+    if (x.isInteger() != indices || !Arrays.equals(perSample, net.inputShape())) {
       throw new InvalidInputException(
           "--data",
           xFile
@@ -129,7 +132,9 @@ final class OnnxProblemMaker {
               + (x.isInteger() ? "integers" : "reals")
               + " of shape "
               + Arrays.toString(shape)
-              + "; the model takes reals of shape [M, "
+              + "; the model takes "
+              + (indices ? "integer indices" : "reals")
+              + " of shape [M, "
               + Arrays.toString(net.inputShape()).substring(1));
     }
     if (shape[0] < n) {
@@ -137,7 +142,18 @@ final class OnnxProblemMaker {
           "--n", "is " + n + " but " + xFile + " has " + shape[0] + " samples");
     }
     int per = net.inputSize();
-    double[] xs = Arrays.copyOf(x.reals(), n * per);
+    double[] xs;
+    if (indices) {
+      xs = new double[n * per];
+      for (int i = 0; i < xs.length; i++) {
+        long v = x.ints()[i];
+        // beyond 2^53 a long does not survive the double; such an index is out of range anyway
+        xs[i] = Math.abs(v) > (1L << 53) ? Double.MAX_VALUE : v;
+      }
+      net.checkNetworkInput(xs, "--data " + xFile + ": X");
+    } else {
+      xs = Arrays.copyOf(x.reals(), n * per);
+    }
     NpyReader.NpyArray y = read("--labels", yFile);
     if (y.shape().length == 0 || y.shape()[0] < n) {
       throw new InvalidInputException(

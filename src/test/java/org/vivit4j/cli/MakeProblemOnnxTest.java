@@ -1,6 +1,7 @@
 package org.vivit4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,6 +68,71 @@ class MakeProblemOnnxTest {
     assertEquals(loss, r.get("loss").doubleValue(), 1e-12 * loss);
     assertEquals(3, r.get("groups").get(0).get("evals").size());
     assertEquals(6, r.get("groups").get(0).get("param_names").size());
+  }
+
+  /** Mean cross-entropy of {@code [n × c]} logits against integer labels. */
+  private static double crossEntropy(double[] logits, long[] y, int n, int c) {
+    double loss = 0;
+    for (int s = 0; s < n; s++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < c; k++) {
+        max = Math.max(max, logits[s * c + k]);
+      }
+      double sum = 0;
+      for (int k = 0; k < c; k++) {
+        sum += Math.exp(logits[s * c + k] - max);
+      }
+      loss += max + Math.log(sum) - logits[s * c + (int) y[s]];
+    }
+    return loss / n;
+  }
+
+  private CliRun makeEmbeddingProblem(String xFile, Path problem) throws Exception {
+    return CliRun.of(
+        "make-problem",
+        "--onnx",
+        SRC.resolve("embedding_mlp.onnx").toString(),
+        "--data",
+        SRC.resolve(xFile).toString(),
+        "--labels",
+        SRC.resolve("embedding_mlp.y.npy").toString(),
+        "--n",
+        "4",
+        "--k",
+        "2",
+        "--out",
+        problem.toString());
+  }
+
+  @Test
+  void anEmbeddingModelTakesIntegerIndicesAndSolvesToPyTorchsLoss() throws Exception {
+    Path problem = dir.resolve("emb.json");
+    CliRun made = makeEmbeddingProblem("embedding_mlp.x.npy", problem);
+    assertEquals(0, made.exitCode(), made.err());
+    Path result = dir.resolve("emb-r.json");
+    CliRun solved = CliRun.of("solve", "--problem", problem.toString(), "--out", result.toString());
+    assertEquals(0, solved.exitCode(), solved.err());
+    JsonNode r = new ObjectMapper().readTree(result.toFile());
+    double loss =
+        crossEntropy(
+            NpyReader.read(SRC.resolve("embedding_mlp.out.npy")).reals(),
+            NpyReader.read(SRC.resolve("embedding_mlp.y.npy")).ints(),
+            4,
+            3);
+    assertEquals(loss, r.get("loss").doubleValue(), 1e-12 * loss);
+  }
+
+  @Test
+  void anEmbeddingModelRefusesRealsAndOutOfRangeIndices() throws Exception {
+    Path problem = dir.resolve("bad.json");
+    CliRun reals = makeEmbeddingProblem("embedding_mlp.x_reals.npy", problem);
+    assertEquals(2, reals.exitCode(), reals.err());
+    assertTrue(
+        reals.err().contains("--data") && reals.err().contains("integer indices"), reals.err());
+    CliRun range = makeEmbeddingProblem("embedding_mlp.x_out_of_range.npy", problem);
+    assertEquals(2, range.exitCode(), range.err());
+    assertTrue(range.err().contains("X[2][1]"), range.err());
+    assertFalse(Files.exists(problem), "no output file on bad input");
   }
 
   @Test
