@@ -100,38 +100,44 @@ public final class ConvLowering {
    * {@code t} that reads input {@code (c, h, w)}: the adjoint of {@link #im2col}.
    */
   public static void col2im(double[] u, int s0, int samples, ConvGeometry g, double[] x) {
-    int t = g.positions();
-    int ld = samples * t;
-    int kk = g.kernelH() * g.kernelW();
-    IntStream.range(0, samples)
-        .parallel()
-        .forEach(
-            s -> {
-              for (int k = 0; k < g.patchSize(); k++) {
-                int c = k / kk;
-                int a = (k % kk) / g.kernelW();
-                int b = k % g.kernelW();
-                int j0 = firstColumn(g, b);
-                int j1 = endColumn(g, b);
-                int col0 = b * g.dilW() - g.padW();
-                int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
-                for (int i = 0; i < g.outH(); i++) {
-                  int h = inputRow(g, i, a);
-                  if (h < 0) {
-                    continue;
-                  }
-                  int src = k * ld + s * t + i * g.outW();
-                  int dst = xs + h * g.width() + col0;
-                  for (int j = j0; j < j1; j++) {
-                    x[dst + j * g.strideW()] += u[src + j];
-                  }
-                }
-              }
-            });
+    int sw = g.strideW();
+    forEachCol2imRun(
+        s0,
+        samples,
+        g,
+        (src, dst, j0, j1) -> {
+          for (int j = j0; j < j1; j++) {
+            x[dst + j * sw] += u[src + j];
+          }
+        });
   }
 
   /** {@link #col2im} in float32: every sum rounded to float32. */
   static void col2im(float[] u, int s0, int samples, ConvGeometry g, float[] x) {
+    int sw = g.strideW();
+    forEachCol2imRun(
+        s0,
+        samples,
+        g,
+        (src, dst, j0, j1) -> {
+          for (int j = j0; j < j1; j++) {
+            x[dst + j * sw] += u[src + j];
+          }
+        });
+  }
+
+  /**
+   * One output row of one tap: columns {@code j0 ≤ j < j1} of {@code u} from {@code src} add onto
+   * the input at {@code dst + j·s_w}.
+   */
+  private interface Col2imRun {
+    void add(int src, int dst, int j0, int j1);
+  }
+
+  /**
+   * Calls {@code run} for every sample, tap and output row inside the input; samples in parallel.
+   */
+  private static void forEachCol2imRun(int s0, int samples, ConvGeometry g, Col2imRun run) {
     int t = g.positions();
     int ld = samples * t;
     int kk = g.kernelH() * g.kernelW();
@@ -149,13 +155,8 @@ public final class ConvLowering {
                 int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
                 for (int i = 0; i < g.outH(); i++) {
                   int h = inputRow(g, i, a);
-                  if (h < 0) {
-                    continue;
-                  }
-                  int src = k * ld + s * t + i * g.outW();
-                  int dst = xs + h * g.width() + col0;
-                  for (int j = j0; j < j1; j++) {
-                    x[dst + j * g.strideW()] += u[src + j];
+                  if (h >= 0) {
+                    run.add(k * ld + s * t + i * g.outW(), xs + h * g.width() + col0, j0, j1);
                   }
                 }
               }

@@ -271,7 +271,7 @@ public final class CpuBackend implements Backend {
     return c;
   }
 
-  private static float[] toFloat(double[] x) {
+  static float[] toFloat(double[] x) {
     float[] out = new float[x.length];
     for (int i = 0; i < x.length; i++) {
       out[i] = (float) x[i];
@@ -279,7 +279,7 @@ public final class CpuBackend implements Backend {
     return out;
   }
 
-  private static double[] toDouble(float[] x) {
+  static double[] toDouble(float[] x) {
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       out[i] = x[i];

@@ -13,13 +13,14 @@ final class CpuConvGemm {
   private CpuConvGemm() {}
 
   /**
-   * {@code c[cOff…] = op(a)·b} with {@code b [k×n]} at {@code bOff}, {@code c [m×n]} at {@code
-   * cOff} (overwritten); {@code op(a) = a [m×k]} at {@code aOff}, or with {@code transA} {@code aᵀ}
-   * for {@code a [k×m]}.
+   * {@code c[cOff…] = op(a)·op(b)}, {@code c [m×n]} overwritten; {@code op(a) [m×k]} is {@code a}
+   * at {@code aOff}, or with {@code transA} the transpose of {@code a [k×m]}; {@code op(b) [k×n]}
+   * is {@code b} at {@code bOff}, or with {@code transB} the transpose of {@code b [n×k]}.
    */
   static void mul(
       NativeBLAS blas,
       boolean transA,
+      boolean transB,
       double[] a,
       int aOff,
       double[] b,
@@ -37,11 +38,11 @@ final class CpuConvGemm {
       return;
     }
     if (blas != null) {
-      // row-major C = op(A)·B is column-major Cᵀ = Bᵀ·op(A)ᵀ. A row-major array read column-major
-      // is its transpose: op(A)ᵀ = Aᵀ is A's array as it is ("N", ld k); for op = transpose,
-      // op(A)ᵀ = a [k×m] is that array transposed ("T", ld m)
+      // row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ. A row-major array read
+      // column-major is its transpose, so op(X)ᵀ is X's array as it is ("N", ld = its row length)
+      // and, for op = transpose, that array transposed ("T")
       blas.dgemm(
-          "N",
+          transB ? "T" : "N",
           transA ? "T" : "N",
           n,
           m,
@@ -49,7 +50,7 @@ final class CpuConvGemm {
           1.0,
           b,
           bOff,
-          n,
+          transB ? k : n,
           a,
           aOff,
           transA ? m : k,
@@ -63,28 +64,26 @@ final class CpuConvGemm {
         .parallel()
         .forEach(
             i -> {
-              int co = cOff + i * n;
-              java.util.Arrays.fill(c, co, co + n, 0.0);
-              for (int p = 0; p < k; p++) {
-                double av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                if (av == 0) {
-                  continue;
+              for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                  double av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                  double bv = transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                  s += av * bv;
                 }
-                int bo = bOff + p * n;
-                for (int j = 0; j < n; j++) {
-                  c[co + j] += av * b[bo + j];
-                }
+                c[cOff + i * n + j] = s;
               }
             });
   }
 
   /**
-   * {@link #mul(NativeBLAS, boolean, double[], int, double[], int, double[], int, int, int, int)}
-   * in float32.
+   * The float32 {@link #mul(NativeBLAS, boolean, boolean, double[], int, double[], int, double[],
+   * int, int, int, int)}.
    */
   static void mul(
       NativeBLAS blas,
       boolean transA,
+      boolean transB,
       float[] a,
       int aOff,
       float[] b,
@@ -103,7 +102,7 @@ final class CpuConvGemm {
     }
     if (blas != null) {
       blas.sgemm(
-          "N",
+          transB ? "T" : "N",
           transA ? "T" : "N",
           n,
           m,
@@ -111,7 +110,7 @@ final class CpuConvGemm {
           1f,
           b,
           bOff,
-          n,
+          transB ? k : n,
           a,
           aOff,
           transA ? m : k,
@@ -125,96 +124,12 @@ final class CpuConvGemm {
         .parallel()
         .forEach(
             i -> {
-              int co = cOff + i * n;
-              java.util.Arrays.fill(c, co, co + n, 0f);
-              for (int p = 0; p < k; p++) {
-                float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
-                if (av == 0) {
-                  continue;
-                }
-                int bo = bOff + p * n;
-                for (int j = 0; j < n; j++) {
-                  c[co + j] += av * b[bo + j];
-                }
-              }
-            });
-  }
-
-  /**
-   * {@code c[cOff…] = a·bᵀ}, {@code a [m×k]} at {@code aOff}, {@code b [n×k]} at {@code bOff},
-   * {@code c [m×n]} at {@code cOff} (overwritten).
-   */
-  static void mulTransB(
-      NativeBLAS blas,
-      double[] a,
-      int aOff,
-      double[] b,
-      int bOff,
-      double[] c,
-      int cOff,
-      int m,
-      int k,
-      int n) {
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
-      return;
-    }
-    if (blas != null) {
-      // column-major Cᵀ = B·Aᵀ: B's array read column-major is Bᵀ ("T", ld k), A's is Aᵀ ("N")
-      blas.dgemm("T", "N", n, m, k, 1.0, b, bOff, k, a, aOff, k, 0.0, c, cOff, n);
-      return;
-    }
-    IntStream.range(0, m)
-        .parallel()
-        .forEach(
-            i -> {
-              for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p < k; p++) {
-                  s += a[aOff + i * k + p] * b[bOff + j * k + p];
-                }
-                c[cOff + i * n + j] = s;
-              }
-            });
-  }
-
-  /**
-   * {@link #mulTransB(NativeBLAS, double[], int, double[], int, double[], int, int, int, int)} in
-   * float32.
-   */
-  static void mulTransB(
-      NativeBLAS blas,
-      float[] a,
-      int aOff,
-      float[] b,
-      int bOff,
-      float[] c,
-      int cOff,
-      int m,
-      int k,
-      int n) {
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
-      return;
-    }
-    if (blas != null) {
-      blas.sgemm("T", "N", n, m, k, 1f, b, bOff, k, a, aOff, k, 0f, c, cOff, n);
-      return;
-    }
-    IntStream.range(0, m)
-        .parallel()
-        .forEach(
-            i -> {
               for (int j = 0; j < n; j++) {
                 float s = 0f;
                 for (int p = 0; p < k; p++) {
-                  s += a[aOff + i * k + p] * b[bOff + j * k + p];
+                  float av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                  float bv = transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                  s += av * bv;
                 }
                 c[cOff + i * n + j] = s;
               }

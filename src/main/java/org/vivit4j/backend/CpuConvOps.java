@@ -95,16 +95,16 @@ final class CpuConvOps {
     int chunk = Math.min(Math.max(1, y.rows), ConvLowering.chunkSamples(g, o, chunkEntries));
     if (f32) {
       float[] x = new float[size(y.rows, in, 1)];
-      float[] wf = toFloat(w.data);
+      float[] wf = CpuBackend.toFloat(w.data);
       float[] yc = new float[size(chunk, o, t)];
       float[] u = new float[size(chunk, k, t)];
       for (int r0 = 0; r0 < y.rows; r0 += chunk) {
         int rows = Math.min(chunk, y.rows - r0);
         ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
-        CpuConvGemm.mul(blas, true, wf, 0, yc, 0, u, 0, k, o, rows * t);
+        CpuConvGemm.mul(blas, true, false, wf, 0, yc, 0, u, 0, k, o, rows * t);
         ConvLowering.col2im(u, r0, rows, g, x);
       }
-      return new HostMatrix(y.rows, in, toDouble(x));
+      return new HostMatrix(y.rows, in, CpuBackend.toDouble(x));
     }
     double[] x = new double[size(y.rows, in, 1)];
     double[] yc = new double[size(chunk, o, t)];
@@ -112,7 +112,7 @@ final class CpuConvOps {
     for (int r0 = 0; r0 < y.rows; r0 += chunk) {
       int rows = Math.min(chunk, y.rows - r0);
       ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
-      CpuConvGemm.mul(blas, true, w.data, 0, yc, 0, u, 0, k, o, rows * t);
+      CpuConvGemm.mul(blas, true, false, w.data, 0, yc, 0, u, 0, k, o, rows * t);
       ConvLowering.col2im(u, r0, rows, g, x);
     }
     return new HostMatrix(y.rows, in, x);
@@ -138,35 +138,20 @@ final class CpuConvOps {
     int q = b.cols;
     int m = block * p;
     if (f32) {
-      float[] af = toFloat(a.data);
-      float[] bf = toFloat(b.data);
+      float[] af = CpuBackend.toFloat(a.data);
+      float[] bf = CpuBackend.toFloat(b.data);
       float[] c = new float[size(a.rows, p, q)];
       for (int gi = 0; gi < groups; gi++) {
-        CpuConvGemm.mul(blas, false, af, gi * m * t, bf, gi * t * q, c, gi * m * q, m, t, q);
+        CpuConvGemm.mul(blas, false, false, af, gi * m * t, bf, gi * t * q, c, gi * m * q, m, t, q);
       }
-      return new HostMatrix(a.rows, p * q, toDouble(c));
+      return new HostMatrix(a.rows, p * q, CpuBackend.toDouble(c));
     }
     double[] c = new double[size(a.rows, p, q)];
     for (int gi = 0; gi < groups; gi++) {
-      CpuConvGemm.mul(blas, false, a.data, gi * m * t, b.data, gi * t * q, c, gi * m * q, m, t, q);
+      CpuConvGemm.mul(
+          blas, false, false, a.data, gi * m * t, b.data, gi * t * q, c, gi * m * q, m, t, q);
     }
     return new HostMatrix(a.rows, p * q, c);
-  }
-
-  private static float[] toFloat(double[] x) {
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (float) x[i];
-    }
-    return out;
-  }
-
-  private static double[] toDouble(float[] x) {
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = x[i];
-    }
-    return out;
   }
 
   static HostMatrix sumGroups(HostMatrix a, int p, boolean f32) {
@@ -258,8 +243,8 @@ final class CpuConvOps {
     double[] qnm = new double[t * t];
     double[] mm = new double[rBlock * o * t];
     double[] p = new double[lBlock * rBlock];
-    float[] lf = f32 ? toFloat(l.data) : null;
-    float[] rf = f32 ? (symmetric ? lf : toFloat(r.data)) : null;
+    float[] lf = f32 ? CpuBackend.toFloat(l.data) : null;
+    float[] rf = f32 ? (symmetric ? lf : CpuBackend.toFloat(r.data)) : null;
     float[] qf = f32 ? new float[t * t] : null;
     float[] mf = f32 ? new float[rBlock * o * t] : null;
     float[] pf = f32 ? new float[lBlock * rBlock] : null;
@@ -278,14 +263,14 @@ final class CpuConvOps {
         int rOff = m * rBlock * r.cols;
         int lOff = n * lBlock * l.cols;
         if (f32) {
-          CpuConvGemm.mulTransB(blas, rf, rOff, qf, 0, mf, 0, rBlock * o, t, t);
-          CpuConvGemm.mulTransB(blas, lf, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
+          CpuConvGemm.mul(blas, false, true, rf, rOff, qf, 0, mf, 0, rBlock * o, t, t);
+          CpuConvGemm.mul(blas, false, true, lf, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
           for (int i = 0; i < p.length; i++) {
             p[i] = pf[i];
           }
         } else {
-          CpuConvGemm.mulTransB(blas, r.data, rOff, qnm, 0, mm, 0, rBlock * o, t, t);
-          CpuConvGemm.mulTransB(blas, l.data, lOff, mm, 0, p, 0, lBlock, o * t, rBlock);
+          CpuConvGemm.mul(blas, false, true, r.data, rOff, qnm, 0, mm, 0, rBlock * o, t, t);
+          CpuConvGemm.mul(blas, false, true, l.data, lOff, mm, 0, p, 0, lBlock, o * t, rBlock);
         }
         HostMatrix block = new HostMatrix(lBlock, rBlock, p);
         accumulateBlock(acc, block, n * lBlock, m * rBlock, false, f32);

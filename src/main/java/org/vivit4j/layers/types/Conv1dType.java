@@ -14,7 +14,6 @@ import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * {@code conv1d} with PyTorch's {@code nn.Conv1d} keys and defaults: {@code kernel_size}
@@ -69,17 +68,7 @@ final class Conv1dType extends LayerType<Conv1dSpec> {
                 new int[] {1, dilation},
                 path)[1]
             : singleOr(node, path, "padding", 0, 0);
-    int groups = JsonFields.intOr(node, path, "groups", 1);
-    if (groups != 1) {
-      JsonFields.atLeast(groups, 1, at(path, "groups"));
-      throw new UnsupportedFeatureException(
-          at(path, "groups"), "conv1d with groups = " + groups + " (only 1)");
-    }
-    JsonNode mode = JsonFields.optional(node, "padding_mode");
-    if (mode != null && !"zeros".equals(JsonFields.stringValue(mode, at(path, "padding_mode")))) {
-      throw new UnsupportedFeatureException(
-          at(path, "padding_mode"), "padding_mode '" + mode.textValue() + "' (only 'zeros')");
-    }
+    Conv2dType.refuseGroupsAndPaddingMode(node, path, "conv1d");
     double[] weight =
         JsonArrays.readDoubles(
             JsonFields.required(node, path, "weight"),

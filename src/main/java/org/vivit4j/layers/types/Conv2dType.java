@@ -62,17 +62,7 @@ final class Conv2dType extends LayerType<Conv2dSpec> {
         padNode != null && padNode.isTextual()
             ? namedPadding(padNode.textValue(), kernel, stride, dilation, path)
             : JsonFields.pairOr(node, path, "padding", 0, 0);
-    int groups = JsonFields.intOr(node, path, "groups", 1);
-    if (groups != 1) {
-      JsonFields.atLeast(groups, 1, at(path, "groups"));
-      throw new UnsupportedFeatureException(
-          at(path, "groups"), "conv2d with groups = " + groups + " (only 1)");
-    }
-    JsonNode mode = JsonFields.optional(node, "padding_mode");
-    if (mode != null && !"zeros".equals(JsonFields.stringValue(mode, at(path, "padding_mode")))) {
-      throw new UnsupportedFeatureException(
-          at(path, "padding_mode"), "padding_mode '" + mode.textValue() + "' (only 'zeros')");
-    }
+    Conv2dType.refuseGroupsAndPaddingMode(node, path, "conv2d");
     double[] weight =
         JsonArrays.readDoubles(
             JsonFields.required(node, path, "weight"),
@@ -135,5 +125,23 @@ final class Conv2dType extends LayerType<Conv2dSpec> {
       p[d] = total / 2;
     }
     return p;
+  }
+
+  /**
+   * PyTorch's {@code groups} (only 1) and {@code padding_mode} (only {@code "zeros"}) of a
+   * convolution layer {@code type}: other values are unsupported, naming the field.
+   */
+  static void refuseGroupsAndPaddingMode(JsonNode node, String path, String type) {
+    int groups = JsonFields.intOr(node, path, "groups", 1);
+    if (groups != 1) {
+      JsonFields.atLeast(groups, 1, at(path, "groups"));
+      throw new UnsupportedFeatureException(
+          at(path, "groups"), type + " with groups = " + groups + " (only 1)");
+    }
+    JsonNode mode = JsonFields.optional(node, "padding_mode");
+    if (mode != null && !"zeros".equals(JsonFields.stringValue(mode, at(path, "padding_mode")))) {
+      throw new UnsupportedFeatureException(
+          at(path, "padding_mode"), "padding_mode '" + mode.textValue() + "' (only 'zeros')");
+    }
   }
 }

@@ -14,7 +14,6 @@ import org.vivit4j.layers.ConvTranspose2dLayer;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * {@code convtranspose2d} with PyTorch's {@code nn.ConvTranspose2d} keys and defaults: {@code
@@ -60,17 +59,7 @@ final class ConvTranspose2dType extends LayerType<ConvTranspose2dSpec> {
     int[] padding = JsonFields.pairOr(node, path, "padding", 0, 0);
     int[] outputPadding = JsonFields.pairOr(node, path, "output_padding", 0, 0);
     int[] dilation = JsonFields.pairOr(node, path, "dilation", 1, 1);
-    int groups = JsonFields.intOr(node, path, "groups", 1);
-    if (groups != 1) {
-      JsonFields.atLeast(groups, 1, at(path, "groups"));
-      throw new UnsupportedFeatureException(
-          at(path, "groups"), "convtranspose2d with groups = " + groups + " (only 1)");
-    }
-    JsonNode mode = JsonFields.optional(node, "padding_mode");
-    if (mode != null && !"zeros".equals(JsonFields.stringValue(mode, at(path, "padding_mode")))) {
-      throw new UnsupportedFeatureException(
-          at(path, "padding_mode"), "padding_mode '" + mode.textValue() + "' (only 'zeros')");
-    }
+    Conv2dType.refuseGroupsAndPaddingMode(node, path, "convtranspose2d");
     double[] weight =
         JsonArrays.readDoubles(
             JsonFields.required(node, path, "weight"),
