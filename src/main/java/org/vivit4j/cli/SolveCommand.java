@@ -143,7 +143,14 @@ final class SolveCommand implements Callable<Integer> {
     Problem problem0 = ProblemReader.parse(text, problemDir);
     Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
-    try (Backend backend = backendOptions.create();
+    InterruptedNotice notice =
+        new InterruptedNotice(
+            err,
+            "solve: stopped by a signal before finishing; "
+                + outFile
+                + " was not written (an existing file there is unchanged)");
+    try (notice;
+        Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
       GgnComputation computation =
           problem.computation().withConvGramPolicy(policy).withFactorReuse(reuse);
