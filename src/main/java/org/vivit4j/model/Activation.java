@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  *       the default), or {@code ½a(1 + tanh(√(2/π)(a + 0.044715a³)))} ({@code "tanh"}).
  *   <li>{@code softplus}: {@code log(1 + e^{βa})/β}, {@code β = beta} (default 1), and {@code a}
  *       where {@code βa > threshold} (only PyTorch's default 20).
- *   <li>{@code silu}: {@code a·σ(a)}; {@code logsigmoid}: {@code log σ(a)}.
+ *   <li>{@code silu}: {@code a·σ(a)}; {@code logsigmoid}: {@code log σ(a)}; {@code mish}: {@code
+ *       a·tanh(log(1 + e^a))}.
  * </ul>
  *
  * At {@code a = 0} the derivative is that of the {@code a ≤ 0} branch, as PyTorch's backward.
@@ -36,6 +37,11 @@ import java.util.SplittableRandom;
  */
 public enum Activation {
   RELU(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.relu(a);
+    }
+
     @Override
     public double value(double z, double p) {
       return z > 0 ? z : 0.0;
@@ -52,6 +58,11 @@ public enum Activation {
     }
   },
   SIGMOID(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.sigmoid(a);
+    }
+
     @Override
     public double value(double z, double p) {
       return 1.0 / (1.0 + Math.exp(-z));
@@ -76,6 +87,11 @@ public enum Activation {
     }
   },
   TANH(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.tanh(a);
+    }
+
     @Override
     public double value(double z, double p) {
       return Math.tanh(z);
@@ -103,6 +119,11 @@ public enum Activation {
   },
   LEAKY_RELU(Param.number("negative_slope", 0.01)) {
     @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.leakyRelu(a, p);
+    }
+
+    @Override
     public double value(double z, double p) {
       return z > 0 ? z : p * z;
     }
@@ -128,6 +149,11 @@ public enum Activation {
     }
   },
   ELU(Param.number("alpha", 1.0)) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.elu(a, p, 1.0);
+    }
+
     @Override
     public double value(double z, double p) {
       return z > 0 ? z : p * Math.expm1(z);
@@ -155,6 +181,13 @@ public enum Activation {
   },
   SELU(null) {
     @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      // PyTorch's documented constants written again, not through SELU_ALPHA/SELU_SCALE: a
+      // typo in either is caught by the comparison of the two paths
+      return f.elu(a, 1.6732632423543772848170429916717, 1.0507009873554804934193349852946);
+    }
+
+    @Override
     public double value(double z, double p) {
       return SELU_SCALE * (z > 0 ? z : SELU_ALPHA * Math.expm1(z));
     }
@@ -175,6 +208,18 @@ public enum Activation {
     }
   },
   GELU(Param.choice("approximate", "none", "none", "tanh")) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      if (p == 0) {
+        return f.mul(a, f.normalCdf(a));
+      }
+      // ½a(1 + tanh(√(2/π)(a + 0.044715a³))), differentiated by the tape
+      T inner =
+          f.affine(
+              f.add(a, f.affine(f.mul(a, f.mul(a, a)), 0.044715, 0)), Math.sqrt(2 / Math.PI), 0);
+      return f.mul(f.affine(a, 0.5, 0), f.affine(f.tanh(inner), 1, 1));
+    }
+
     @Override
     public double value(double z, double p) {
       return p == 0 ? z * Gaussian.cdf(z) : z * Gaussian.tanhSigmoid(z);
@@ -223,6 +268,11 @@ public enum Activation {
     }
   },
   SOFTPLUS(Param.number("beta", 1.0)) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.softplus(a, p, 20.0);
+    }
+
     /**
      * {@code log(1 + e^{βz})/β}, or {@code z} where {@code βz > threshold} (PyTorch's linear
      * branch); {@code max(βz, 0) + log1p(e^{−|βz|})} keeps the small values of the left tail.
@@ -276,6 +326,11 @@ public enum Activation {
     }
   },
   SILU(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      return f.mul(a, f.sigmoid(a));
+    }
+
     /** {@code z·σ(z)}. */
     @Override
     public double value(double z, double p) {
@@ -313,6 +368,12 @@ public enum Activation {
     }
   },
   LOGSIGMOID(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      // log σ(a) = −softplus(−a), never on the linear branch
+      return f.affine(f.softplus(f.affine(a, -1, 0), 1, Double.POSITIVE_INFINITY), -1, 0);
+    }
+
     /** {@code log σ(z) = min(z, 0) − log1p(e^{−|z|})}, as PyTorch. */
     @Override
     public double value(double z, double p) {
@@ -330,7 +391,57 @@ public enum Activation {
     public String openClDerivative() {
       return "const float e = exp(-fabs(x)); d = (x >= 0.0f ? e : 1.0f) / (1.0f + e);";
     }
+  },
+  MISH(null) {
+    @Override
+    public <T> T reference(ElementwiseAlgebra<T> f, T a, double p) {
+      // PyTorch's mish: a·tanh(softplus(a)), its softplus without the linear branch
+      return f.mul(a, f.tanh(f.softplus(a, 1, Double.POSITIVE_INFINITY)));
+    }
+
+    /** {@code z·tanh(s)}, {@code s = softplus(z) = max(z, 0) + log1p(e^{−|z|})}. */
+    @Override
+    public double value(double z, double p) {
+      return z * Math.tanh(softplus(z));
+    }
+
+    /**
+     * {@code tanh(s) + z·sech²(s)·σ(z)}, with {@code sech²(s) = 4q/(1 + q)²}, {@code q = e^{−2s}}:
+     * no {@code 1 − tanh²} that cancels in the right tail.
+     */
+    @Override
+    public double derivative(double z, double p) {
+      double s = softplus(z);
+      double q = Math.exp(-2 * s);
+      return Math.tanh(s) + z * (4 * q / ((1 + q) * (1 + q))) / (1.0 + Math.exp(-z));
+    }
+
+    /**
+     * {@code |tanh s| + |z·sech²(s)·σ(z)|}: the terms cancel near the minimum ({@code z ≈ −1.19}).
+     */
+    @Override
+    public double derivativeMagnitude(double z, double p) {
+      double s = softplus(z);
+      double q = Math.exp(-2 * s);
+      return Math.abs(Math.tanh(s))
+          + Math.abs(z * (4 * q / ((1 + q) * (1 + q))) / (1.0 + Math.exp(-z)));
+    }
+
+    /** softplus and σ from {@code e = exp(−|x|)}; sech² from {@code q = exp(−2s)}. */
+    @Override
+    public String openClDerivative() {
+      return "const float e = exp(-fabs(x));"
+          + " const float s = fmax(x, 0.0f) + log1p(e);"
+          + " const float sg = (x >= 0.0f ? 1.0f : e) / (1.0f + e);"
+          + " const float q = exp(-2.0f * s);"
+          + " d = tanh(s) + x * (4.0f * q / ((1.0f + q) * (1.0f + q))) * sg;";
+    }
   };
+
+  /** {@code log(1 + e^z) = max(z, 0) + log1p(e^{−|z|})}, without overflow. */
+  private static double softplus(double z) {
+    return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+  }
 
   /** Softplus's {@code threshold} (PyTorch's default 20), the only value supported. */
   public static final double SOFTPLUS_THRESHOLD = 20.0;
@@ -393,6 +504,14 @@ public enum Activation {
   public List<Param> fixedParams() {
     return List.of();
   }
+
+  /**
+   * {@code φ(a)} written a second time, for the reference, with the primitives of {@code f} (on the
+   * reference's tape, which then derives the derivative): PyTorch's formula and constants, not the
+   * float64 code above, so that the fast path's {@link #value} and {@link #derivative} are checked
+   * by an independent writing.
+   */
+  public abstract <T> T reference(ElementwiseAlgebra<T> f, T a, double p);
 
   /** OpenCL C statements assigning {@code d = φ'(x)} from {@code x} and {@code param} (floats). */
   public abstract String openClDerivative();

@@ -1,47 +1,76 @@
 package org.vivit4j.reference;
 
 import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.model.ElementwiseAlgebra;
 
 /**
- * The reference's own definition of each element-wise activation, written with the tape's
- * operations from PyTorch's formulas and constants, independently of the fast path's {@code
- * Activation} math (which it checks). The switch is exhaustive: an activation added to the model
- * does not compile until it is defined here too.
+ * The reference's element-wise primitives on the tape ({@link ElementwiseAlgebra}), each recording
+ * its vector-Jacobian product written with tape operations. An activation's reference definition
+ * ({@code Activation.reference}, PyTorch's formula written a second time) is evaluated with them,
+ * so the tape derives its derivative; nothing of the fast path's value or derivative code is used.
  */
-final class ReferenceActivations {
+final class ReferenceActivations implements ElementwiseAlgebra<Node> {
+  private static final ReferenceActivations TAPE = new ReferenceActivations();
+
   private ReferenceActivations() {}
-
-  /** SELU's {@code α}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_ALPHA = 1.6732632423543772848170429916717;
-
-  /** SELU's scale {@code λ}, from PyTorch's documentation of {@code torch.nn.SELU}. */
-  static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
   /** {@code φ(a)} entry by entry, recorded on {@code a}'s tape. */
   static Node apply(ActivationSpec act, Node a) {
-    return switch (act.activation()) {
-      case RELU -> Ops.relu(a);
-      case SIGMOID -> Ops.sigmoid(a);
-      case TANH -> Ops.tanh(a);
-      case LEAKY_RELU -> Ops.leakyRelu(a, act.param());
-      case ELU -> Ops.elu(a, act.param(), 1.0);
-      case SELU -> Ops.elu(a, SELU_ALPHA, SELU_SCALE);
-      case GELU -> act.param() == 0 ? Ops.mul(a, normalCdf(a)) : geluTanh(a);
-      case SOFTPLUS -> softplus(a, act.param(), SOFTPLUS_THRESHOLD);
-      case SILU -> Ops.mul(a, Ops.sigmoid(a));
-      case LOGSIGMOID -> logSigmoid(a);
-    };
+    return act.activation().reference(TAPE, a, act.param());
   }
 
-  /** PyTorch's default {@code threshold} of {@code torch.nn.Softplus}. */
-  static final double SOFTPLUS_THRESHOLD = 20.0;
+  @Override
+  public Node add(Node a, Node b) {
+    return Ops.add(a, b);
+  }
+
+  @Override
+  public Node mul(Node a, Node b) {
+    return Ops.mul(a, b);
+  }
+
+  @Override
+  public Node affine(Node a, double s, double t) {
+    return Ops.affine(a, s, t);
+  }
+
+  @Override
+  public Node exp(Node a) {
+    return Ops.exp(a);
+  }
+
+  @Override
+  public Node tanh(Node a) {
+    return Ops.tanh(a);
+  }
+
+  @Override
+  public Node sigmoid(Node a) {
+    return Ops.sigmoid(a);
+  }
+
+  @Override
+  public Node relu(Node a) {
+    return Ops.relu(a);
+  }
+
+  @Override
+  public Node leakyRelu(Node a, double slope) {
+    return Ops.leakyRelu(a, slope);
+  }
+
+  @Override
+  public Node elu(Node a, double alpha, double scale) {
+    return Ops.elu(a, alpha, scale);
+  }
 
   /**
    * PyTorch's {@code softplus(a, beta, threshold)}: {@code a} where {@code βa > threshold}, else
    * {@code log(1 + e^{βa})/β}. VJP: {@code ū ⊙ (1[βa > t] + 1[βa ≤ t] ⊙ σ(βa))}, with tape
    * operations.
    */
-  static Node softplus(Node a, double beta, double threshold) {
+  @Override
+  public Node softplus(Node a, double beta, double threshold) {
     double[] r = new double[a.numel()];
     double[] lin = new double[a.numel()];
     double[] curved = new double[a.numel()];
@@ -68,38 +97,11 @@ final class ReferenceActivations {
   }
 
   /**
-   * {@code log σ(a) = −log(1 + e^{−a})}, entry by entry. VJP: {@code ū ⊙ σ(−a)}, with tape
-   * operations.
-   */
-  static Node logSigmoid(Node a) {
-    double[] r = new double[a.numel()];
-    for (int i = 0; i < r.length; i++) {
-      double x = a.data()[i];
-      r[i] = x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
-    }
-    return a.tape()
-        .record(
-            r,
-            a.shapeRef(),
-            new Node[] {a},
-            u -> new Node[] {Ops.mul(u, Ops.sigmoid(Ops.affine(a, -1.0, 0.0)))});
-  }
-
-  /**
-   * PyTorch's {@code gelu(approximate="tanh")}: {@code ½a(1 + tanh(√(2/π)(a + 0.044715a³)))},
-   * differentiated by the tape.
-   */
-  private static Node geluTanh(Node a) {
-    Node cube = Ops.mul(a, Ops.mul(a, a));
-    Node inner = Ops.affine(Ops.add(a, Ops.affine(cube, 0.044715, 0.0)), Math.sqrt(2 / Math.PI), 0);
-    return Ops.mul(Ops.affine(a, 0.5, 0.0), Ops.affine(Ops.tanh(inner), 1.0, 1.0));
-  }
-
-  /**
    * {@code Φ(a)}, the standard normal CDF, entry by entry. VJP: {@code ū ⊙ φ(a)}, {@code φ(a) =
    * e^{−a²/2}/√(2π)}, written with tape operations.
    */
-  private static Node normalCdf(Node a) {
+  @Override
+  public Node normalCdf(Node a) {
     double[] r = new double[a.numel()];
     for (int i = 0; i < r.length; i++) {
       r[i] = phi(a.data()[i]);

@@ -383,8 +383,11 @@ public record ProblemSetting(
     }
     widths[hidden + 1] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
     Activation[] acts = new Activation[hidden];
+    // activations from a stream of their own: adding an activation leaves the drawn
+    // shapes, losses and options of every setting as they were
+    SplittableRandom activationRnd = rnd.split();
     for (int l = 0; l < hidden; l++) {
-      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      acts[l] = Activation.values()[activationRnd.nextInt(Activation.values().length)];
     }
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
     int n = 1 + rnd.nextInt(5);
@@ -441,8 +444,11 @@ public record ProblemSetting(
     }
     widths[hidden] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
     Activation[] acts = new Activation[hidden];
+    // activations from a stream of their own: adding an activation leaves the drawn
+    // shapes, losses and options of every setting as they were
+    SplittableRandom activationRnd = rnd.split();
     for (int l = 0; l < hidden; l++) {
-      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      acts[l] = Activation.values()[activationRnd.nextInt(Activation.values().length)];
     }
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
     int n = 1 + rnd.nextInt(5);
@@ -504,8 +510,11 @@ public record ProblemSetting(
     }
     widths[hidden] = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
     Activation[] acts = new Activation[hidden];
+    // activations from a stream of their own: adding an activation leaves the drawn
+    // shapes, losses and options of every setting as they were
+    SplittableRandom activationRnd = rnd.split();
     for (int l = 0; l < hidden; l++) {
-      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      acts[l] = Activation.values()[activationRnd.nextInt(Activation.values().length)];
     }
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
     int n = 1 + rnd.nextInt(5);
@@ -564,8 +573,11 @@ public record ProblemSetting(
     Activation[] acts = new Activation[hidden];
     RandomProblems.Extra[] extras = new RandomProblems.Extra[hidden];
     RandomProblems.Extra[] kinds = RandomProblems.Extra.values();
+    // activations from a stream of their own: adding an activation leaves the drawn
+    // shapes, losses and options of every setting as they were
+    SplittableRandom activationRnd = rnd.split();
     for (int l = 0; l < hidden; l++) {
-      acts[l] = Activation.values()[rnd.nextInt(Activation.values().length)];
+      acts[l] = Activation.values()[activationRnd.nextInt(Activation.values().length)];
       // About half the hidden blocks get an extra layer.
       RandomProblems.Extra e = rnd.nextBoolean() ? kinds[rnd.nextInt(kinds.length)] : kinds[0];
       extras[l] = e.isLayerNorm() && widths[l + 1] < 3 ? RandomProblems.Extra.NONE : e;

@@ -264,7 +264,12 @@ public final class ReferenceCheck {
     boolean f64 = backend.precision() == Precision.FLOAT64;
     double evalTol = f64 ? Tolerances.F64_EVALS : Tolerances.F32_RESULTS;
     double dirTol = f64 ? Tolerances.F64_DIRECTIONAL : Tolerances.F32_RESULTS;
-    double gap = f64 ? Tolerances.F64_CLUSTER_GAP : Tolerances.F32_CLUSTER_GAP;
+    double gap =
+        !f64
+            ? Tolerances.F32_CLUSTER_GAP
+            : solver == EigenSolver.LANCZOS
+                ? Tolerances.F64_LANCZOS_CLUSTER_GAP
+                : Tolerances.F64_CLUSTER_GAP;
     double zero = f64 ? Tolerances.F64_ZERO_EVAL : Tolerances.F32_ZERO_EVAL;
     // Eligible directions: above the precision's noise, so the selection means the same thing.
     double floor = f64 ? 1e-6 : 1e-3;

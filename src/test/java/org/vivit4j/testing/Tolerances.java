@@ -71,6 +71,15 @@ public final class Tolerances {
    */
   public static final double F64_CLUSTER_GAP = 1e-6;
 
+  /**
+   * Cluster gap in float64 with the Lanczos eigensolver: it returns pairs whose residual is at most
+   * {@code 1e-12·‖A‖} (the default of {@code LanczosTopK}), so an eigenvector's error is bounded by
+   * {@code 1e-12·λ_max/gap} (Davis–Kahan). For γ and λ within {@link #F64_DIRECTIONAL} one by one
+   * the gap must be at least {@code 1e-12/1e-9 = 1e-3} of the largest eigenvalue; closer
+   * eigenvalues are compared as clusters, whose sums of γ² and λ the residual bound does determine.
+   */
+  public static final double F64_LANCZOS_CLUSTER_GAP = 1e-3;
+
   /** A float64 Gram eigenvalue below this times the largest counts as a numerical zero. */
   public static final double F64_ZERO_EVAL = 1e-10;
 
