@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes the PyTorch float64 forward fixtures of vivit4j's conv1d, convtranspose2d and embedding.
+"""Writes the PyTorch float64 forward fixtures of vivit4j's conv1d, convtranspose2d, embedding and
+convtranspose1d.
 
 Run with Debian's PyTorch: /usr/bin/python3 src/test/resources/layers/make_layers.py
 For every case C it writes C.json, a problem file whose first layer is the PyTorch module written
@@ -38,6 +39,16 @@ def convtranspose2d_layer(m):
         "out_channels": m.out_channels, "kernel_size": list(m.kernel_size),
         "stride": list(m.stride), "padding": list(m.padding),
         "output_padding": list(m.output_padding), "dilation": list(m.dilation),
+        "groups": m.groups, "padding_mode": m.padding_mode,
+    }
+
+
+def convtranspose1d_layer(m):
+    return {
+        "type": "convtranspose1d", "in_channels": m.in_channels,
+        "out_channels": m.out_channels, "kernel_size": m.kernel_size[0],
+        "stride": m.stride[0], "padding": m.padding[0],
+        "output_padding": m.output_padding[0], "dilation": m.dilation[0],
         "groups": m.groups, "padding_mode": m.padding_mode,
     }
 
@@ -98,6 +109,22 @@ def main():
     write("embedding", m, embedding_layer(m), idx, idx.double().numpy().tolist())
 
     write_padding()
+    write_convtranspose1d()
+
+
+def write_convtranspose1d():
+    """convtranspose1d_strided (stride, padding, output padding and dilation) and
+    convtranspose1d_plain (PyTorch's defaults but the padding, no bias); own seed, written last,
+    so the earlier fixtures do not change."""
+    torch.manual_seed(2)
+    m = nn.ConvTranspose1d(3, 2, kernel_size=3, stride=3, padding=1, output_padding=2,
+                           dilation=2)
+    x = torch.randn(N, 3, 5, dtype=torch.float64)
+    write("convtranspose1d_strided", m, convtranspose1d_layer(m), x, x.numpy().tolist())
+
+    m = nn.ConvTranspose1d(2, 3, kernel_size=4, padding=1, bias=False)
+    x = torch.randn(N, 2, 6, dtype=torch.float64)
+    write("convtranspose1d_plain", m, convtranspose1d_layer(m), x, x.numpy().tolist())
 
 
 def write_padding():

@@ -131,6 +131,11 @@ def models():
         nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1), nn.Tanh(),
         nn.ConvTranspose2d(3, 2, (2, 3), stride=(1, 2), dilation=(2, 1), bias=False),
         nn.Flatten(), nn.Linear(2 * 8 * 17, 4)), (2, 3, 4), 13
+    # last, so the models before it keep their weights: L 5 -> 10 -> 12
+    yield "convtranspose1d", nn.Sequential(
+        nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1), nn.Tanh(),
+        nn.ConvTranspose1d(3, 2, 2, dilation=2, bias=False),
+        nn.Flatten(), nn.Linear(2 * 12, 4)), (2, 5), 13
 
 
 def export_folded():
@@ -218,7 +223,7 @@ def main():
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
         classes = {"pad_conv_pool": 6, "batchnorm_chain": 4, "silu_logsigmoid_softplus": 3, "zeropad_conv": 4,
-                   "pool1d": 4, "conv1d": 4, "convtranspose": 4}.get(
+                   "pool1d": 4, "conv1d": 4, "convtranspose": 4, "convtranspose1d": 4}.get(
             name, 5 if name.startswith("layernorm") else 10)
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")

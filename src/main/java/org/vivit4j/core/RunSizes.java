@@ -7,6 +7,8 @@ import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose1dSpec;
+import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
 
@@ -158,6 +160,18 @@ public record RunSizes(
       return c.as2d();
     }
     return layer instanceof Conv2dSpec c ? c : null;
+  }
+
+  /**
+   * Layer {@code i} as the ConvTranspose2d its fast path runs (a ConvTranspose1d is one over a
+   * {@code [C, 1, L]} view), or {@code null} for any other layer.
+   */
+  ConvTranspose2dSpec convTranspose2d(int i) {
+    LayerSpec layer = net.layers().get(i);
+    if (layer instanceof ConvTranspose1dSpec c) {
+      return c.as2d();
+    }
+    return layer instanceof ConvTranspose2dSpec c ? c : null;
   }
 
   /** The geometry of the Conv2d layer {@code i} ({@link #conv2d}), on the view of a Conv1d. */

@@ -82,11 +82,13 @@ final class SizeLimits {
               + g);
     }
     for (int i = Math.max(lowest, 0); i < depth; i++) {
-      if (net.layers().get(i) instanceof ConvTranspose2dSpec ct && run.holdsWeight(i)) {
+      ConvTranspose2dSpec ct = run.convTranspose2d(i);
+      if (ct != null && run.holdsWeight(i)) {
         // the weight's Jᵀ unfolds every factor row over the input grid, then forms V_W
         long t = net.sizeBefore(i) / ct.inChannels();
         long k = ArraySizes.product(ct.outChannels(), ct.kernelSize()[0], ct.kernelSize()[1]);
-        String what = run.gramFieldValue() + ": model[" + i + "] (convtranspose2d) ";
+        String what =
+            run.gramFieldValue() + ": " + net.where(i) + " (" + net.layers().get(i).type() + ") ";
         ArraySizes.checked(
             ArraySizes.times(g, ArraySizes.times(t, k)),
             gramField,

@@ -39,7 +39,7 @@ final class OnnxLayers {
   }
 
   static final String SUPPORTED =
-      "Gemm, MatMul (+ Add), Conv (1-D and 2-D), ConvTranspose (2-D), Pad (zero, before Conv or"
+      "Gemm, MatMul (+ Add), Conv (1-D and 2-D), ConvTranspose (1-D and 2-D), Pad (zero, before Conv or"
           + " AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
           + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, BatchNormalization, GELU, SiLU and"

@@ -9,6 +9,7 @@ import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose1dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
@@ -24,9 +25,9 @@ import org.vivit4j.model.Pool1dSpec;
  * Seeded random small convolutional networks {@code Conv2d → activation → [MaxPool2d | AvgPool2d] →
  * Flatten → Linear} with random non-square kernels, strides, paddings and dilations, for property
  * tests against the dense reference (sizes stay tiny so the reference GGN is small); or the same
- * with a Conv1d and 1-d pools on {@code [C, L]} inputs, or a ConvTranspose2d ({@link Kind}).
- * Weights follow PyTorch's default initialisation {@code U(−1/√fan_in, 1/√fan_in)}; inputs are
- * standard normal.
+ * with a Conv1d or ConvTranspose1d and 1-d pools on {@code [C, L]} inputs, or a ConvTranspose2d
+ * ({@link Kind}). Weights follow PyTorch's default initialisation {@code U(−1/√fan_in, 1/√fan_in)};
+ * inputs are standard normal.
  */
 public final class RandomConvNets {
   private RandomConvNets() {}
@@ -38,7 +39,19 @@ public final class RandomConvNets {
     /** Conv1d on {@code [C, L]}, 1-d pools (every pair's first entry is the trivial one). */
     CONV1D,
     /** ConvTranspose2d on {@code [C, H, W]} with an output padding below the stride, 2-d pools. */
-    CONVTRANSPOSE2D
+    CONVTRANSPOSE2D,
+    /** ConvTranspose1d on {@code [C, L]} with an output padding below the stride, 1-d pools. */
+    CONVTRANSPOSE1D;
+
+    /** Whether the network runs on {@code [C, L]} samples with 1-d pools. */
+    boolean oneD() {
+      return this == CONV1D || this == CONVTRANSPOSE1D;
+    }
+
+    /** Whether the first layer is a transposed convolution (with an output padding). */
+    boolean transposed() {
+      return this == CONVTRANSPOSE2D || this == CONVTRANSPOSE1D;
+    }
   }
 
   /** Pooling after the activation. */
@@ -52,8 +65,8 @@ public final class RandomConvNets {
    * The hyper-parameters of one drawn network (every pair is {@code [h, w]}).
    *
    * @param kind the convolution's type
-   * @param input {@code [C, H, W]}, or {@code [C, L]} for Conv1d
-   * @param outputPadding ConvTranspose2d's (zeros for the others)
+   * @param input {@code [C, H, W]}, or {@code [C, L]} for the 1-d kinds
+   * @param outputPadding the transposed convolutions' (zeros for the others)
    * @param outputs size of the final Linear layer
    */
   public record Arch(
@@ -106,12 +119,23 @@ public final class RandomConvNets {
                     dilation,
                     weight,
                     bias);
+            case CONVTRANSPOSE1D ->
+                new ConvTranspose1dSpec(
+                    input[0],
+                    outChannels,
+                    kernel[1],
+                    stride[1],
+                    padding[1],
+                    outputPadding[1],
+                    dilation[1],
+                    weight,
+                    bias);
             case CONV2D ->
                 new Conv2dSpec(
                     input[0], outChannels, kernel, stride, padding, dilation, weight, bias);
           });
       layers.add(new ActivationSpec(activation));
-      boolean oneD = kind == Kind.CONV1D;
+      boolean oneD = kind.oneD();
       switch (pool) {
         case MAX ->
             layers.add(
@@ -147,7 +171,7 @@ public final class RandomConvNets {
               padding[1],
               dilation[0],
               dilation[1],
-              kind == Kind.CONVTRANSPOSE2D ? "-op" + outputPadding[0] + "x" + outputPadding[1] : "",
+              kind.transposed() ? "-op" + outputPadding[0] + "x" + outputPadding[1] : "",
               convBias ? "" : "-nobias",
               activation.typeName(),
               pool == Pool.NONE
@@ -180,8 +204,8 @@ public final class RandomConvNets {
   }
 
   /**
-   * Draws an architecture of {@code kind} whose shapes chain: a Conv1d takes the width's draws (the
-   * height's are drawn too and dropped, so a seed draws the same widths for both kinds).
+   * Draws an architecture of {@code kind} whose shapes chain: a 1-d kind takes the width's draws
+   * (the height's are drawn too and dropped, so a seed draws the same widths for both kinds).
    */
   public static Arch drawArch(SplittableRandom rnd, int outputs, Kind kind) {
     while (true) {
@@ -198,13 +222,13 @@ public final class RandomConvNets {
       int[] pd =
           pool == Pool.MAX ? new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)} : new int[] {1, 1};
       int[] op = {0, 0};
-      if (kind == Kind.CONVTRANSPOSE2D) {
+      if (kind.transposed()) {
         op = new int[] {rnd.nextInt(stride[0]), rnd.nextInt(stride[1])};
       }
-      if (kind == Kind.CONV1D) {
+      if (kind.oneD()) {
         input = new int[] {input[0], input[2]};
         kernel[0] = stride[0] = dilation[0] = pk[0] = ps[0] = pd[0] = 1;
-        padding[0] = pp[0] = 0;
+        padding[0] = pp[0] = op[0] = 0;
       }
       Arch arch =
           new Arch(

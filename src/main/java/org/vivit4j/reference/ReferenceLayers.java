@@ -9,6 +9,7 @@ import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.ConcatSpec;
 import org.vivit4j.model.Conv1dSpec;
 import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.model.ConvTranspose1dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.DropoutSpec;
 import org.vivit4j.model.EmbeddingSpec;
@@ -87,6 +88,10 @@ final class ReferenceLayers {
               ConvTranspose2dSpec.class,
               (c, in, where) -> convTransposeGeometry(c, in, where),
               ReferenceLayers::convTranspose2d),
+          new Entry<>(
+              ConvTranspose1dSpec.class,
+              (c, in, where) -> convTranspose1dGeometry(c, in, where),
+              ReferenceLayers::convTranspose1d),
           new Entry<>(
               EmbeddingSpec.class,
               (e, in, where) -> {
@@ -483,6 +488,60 @@ final class ReferenceLayers {
     ConvOps.Geometry g = convTransposeGeometry(c, a.shape(), "convtranspose2d");
     Node z = ConvOps.convTranspose(a, params.next(), g);
     return c.bias() != null ? ConvOps.addChannelBias(z, params.next()) : z;
+  }
+
+  /**
+   * The taps of PyTorch's {@code conv_transpose1d} of an input {@code [C_in, L]}: those of the
+   * Conv2d from the {@code [C_out, 1, L_out]} view of the output (weight {@code [C_in, C_out, 1,
+   * k]}, stride {@code [1, s]}, padding {@code [0, p]}, dilation {@code [1, d]}), whose output grid
+   * must be {@code 1 × L} (it is while {@code output_padding < stride}).
+   */
+  private static ConvOps.Geometry convTranspose1dGeometry(
+      ConvTranspose1dSpec c, int[] in, String where) {
+    if (in.length != 2 || in[0] != c.inChannels()) {
+      throw new IllegalArgumentException(where + ": convtranspose1d needs [in_channels, L]");
+    }
+    if (c.outputPadding() < 0 || c.outputPadding() >= c.stride()) {
+      throw new IllegalArgumentException(where + ": output_padding must lie in [0, stride)");
+    }
+    int k = c.kernelSize();
+    int length =
+        (in[1] - 1) * c.stride() - 2 * c.padding() + c.dilation() * (k - 1) + c.outputPadding() + 1;
+    int[] wShape = {c.inChannels(), c.outChannels(), 1, k};
+    if (c.weight() == null || c.weight().length != Node.numel(wShape)) {
+      throw new IllegalArgumentException(where + ": weight must hold C_in*C_out*k values");
+    }
+    if (c.bias() != null && c.bias().length != c.outChannels()) {
+      throw new IllegalArgumentException(where + ": bias must hold out_channels values");
+    }
+    ConvOps.Geometry g =
+        new ConvOps.Geometry(
+            new int[] {c.outChannels(), 1, length},
+            wShape,
+            new int[] {1, c.stride()},
+            new int[] {0, c.padding()},
+            new int[] {1, c.dilation()});
+    if (!java.util.Arrays.equals(g.yShape, new int[] {in[0], 1, in[1]})) {
+      throw new IllegalArgumentException(where + ": the adjoint convolution does not map back");
+    }
+    return g;
+  }
+
+  /**
+   * {@code conv_transpose1d(a, W) + b}: the input adjoint of the Conv2d of the geometry above on
+   * the {@code [C_in, 1, L]} view, the weight {@code [C_in, C_out, k]} viewed as {@code [C_in,
+   * C_out, 1, k]}, reshaped back to {@code [C_out, L_out]}.
+   */
+  private static Node convTranspose1d(ConvTranspose1dSpec c, Node a, Iterator<Node> params) {
+    ConvOps.Geometry g = convTranspose1dGeometry(c, a.shape(), "convtranspose1d");
+    int[] s = a.shape();
+    Node view = Ops.reshape(a, s[0], 1, s[1]);
+    Node w4 = Ops.reshape(params.next(), g.wShape[0], g.wShape[1], 1, g.wShape[3]);
+    Node z = ConvOps.convTranspose(view, w4, g);
+    if (c.bias() != null) {
+      z = ConvOps.addChannelBias(z, params.next());
+    }
+    return Ops.reshape(z, g.xShape[0], g.xShape[2]);
   }
 
   /**

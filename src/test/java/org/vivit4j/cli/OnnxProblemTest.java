@@ -44,22 +44,8 @@ class OnnxProblemTest {
     }
     p.putObject("loss").put("type", "cross_entropy").put("reduction", "mean");
     p.putObject("model").put("format", "onnx").put("path", "net.onnx");
-    // X as a flat list reshaped by the reader: nested per sample
-    ArrayNode xs = p.putArray("X");
-    int per = x.reals().length / x.shape()[0];
-    for (int n = 0; n < x.shape()[0]; n++) {
-      ArrayNode row = xs.addArray();
-      for (int c = 0; c < x.shape()[1]; c++) {
-        ArrayNode plane = row.addArray();
-        int hw = per / x.shape()[1];
-        for (int h = 0; h < x.shape()[2]; h++) {
-          ArrayNode line = plane.addArray();
-          for (int w = 0; w < x.shape()[3]; w++) {
-            line.add(x.reals()[n * per + c * hw + h * x.shape()[3] + w]);
-          }
-        }
-      }
-    }
+    // X nested as the array's shape
+    nest(p.putArray("X"), x.reals(), x.shape(), 0, 0);
     ArrayNode ys = p.putArray("y");
     for (long v : y.ints()) {
       ys.add(v);
@@ -73,6 +59,21 @@ class OnnxProblemTest {
     g1.putObject("criterion").put("type", "top_k").put("k", 2);
     p.putObject("computation").put("class", "directional_derivatives");
     return p;
+  }
+
+  /** Writes {@code data[offset …]} of shape {@code shape[axis …]} into {@code into} as lists. */
+  private static void nest(ArrayNode into, double[] data, int[] shape, int axis, int offset) {
+    int stride = 1;
+    for (int d = axis + 1; d < shape.length; d++) {
+      stride *= shape[d];
+    }
+    for (int i = 0; i < shape[axis]; i++) {
+      if (axis == shape.length - 1) {
+        into.add(data[offset + i]);
+      } else {
+        nest(into.addArray(), data, shape, axis + 1, offset + i * stride);
+      }
+    }
   }
 
   private JsonNode solve(Path problem) throws Exception {
@@ -117,6 +118,43 @@ class OnnxProblemTest {
     // a JSON model's tensors are named as an nn.Sequential's: the layer index and weight/bias
     assertEquals(
         "[\"1.weight\",\"1.bias\"]", fromJson.get("groups").get(0).get("param_names").toString());
+  }
+
+  /**
+   * A PyTorch ConvTranspose1d network ({@code export_models.py}: {@code convtranspose1d}) as an
+   * ONNX file beside the problem, groups by state_dict names, gives the same numbers as the network
+   * written back as a JSON layer list with groups by index.
+   */
+  @Test
+  void aConvTranspose1dOnnxModelSolvesAsTheSameNetworkInJson() throws Exception {
+    ObjectNode p = onnxProblem("convtranspose1d");
+    ArrayNode groups = (ArrayNode) p.get("param_groups");
+    ((ObjectNode) groups.get(0)).putArray("params").add("0.weight").add("0.bias");
+    ((ObjectNode) groups.get(1)).putArray("params").add("2.weight").add("4.bias");
+    Path onnxFile = dir.resolve("ct1d-problem.json");
+    JSON.writeValue(onnxFile.toFile(), p);
+    JsonNode fromOnnx = solve(onnxFile);
+    Problem imported = ProblemReader.read(onnxFile);
+    Path jsonFile = dir.resolve("ct1d-json.json");
+    ProblemWriter.write(jsonFile, imported, null);
+    ObjectNode written = (ObjectNode) JSON.readTree(jsonFile.toFile());
+    assertEquals("convtranspose1d", written.get("model").get(0).get("type").textValue());
+    ((ObjectNode) written.get("param_groups").get(0)).putArray("params").add(0).add(1);
+    ((ObjectNode) written.get("param_groups").get(1)).putArray("params").add(2).add(4);
+    JSON.writeValue(jsonFile.toFile(), written);
+    JsonNode fromJson = solve(jsonFile);
+    assertEquals(fromJson.get("loss").doubleValue(), fromOnnx.get("loss").doubleValue());
+    assertEquals(fromJson.get("grad"), fromOnnx.get("grad"));
+    for (int j = 0; j < 2; j++) {
+      for (String key : List.of("evals", "gammas", "lambdas", "gram_evals")) {
+        assertEquals(
+            fromJson.get("groups").get(j).get(key),
+            fromOnnx.get("groups").get(j).get(key),
+            key + " of group " + j);
+      }
+    }
+    assertEquals(
+        "[\"2.weight\",\"4.bias\"]", fromOnnx.get("groups").get(1).get("param_names").toString());
   }
 
   @Test

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.model.Conv1dSpec;
+import org.vivit4j.model.ConvTranspose1dSpec;
 import org.vivit4j.model.ConvTranspose2dSpec;
 
 /**
  * ONNX Conv with a 1-D kernel and ConvTranspose, exported from PyTorch ({@code export_models.py}:
- * {@code conv1d}, {@code convtranspose}): mapped onto {@code conv1d} and {@code convtranspose2d}
- * with PyTorch's names and float64 outputs; what they do not compute is refused naming the node.
+ * {@code conv1d}, {@code convtranspose}, {@code convtranspose1d}): mapped onto {@code conv1d},
+ * {@code convtranspose2d} and {@code convtranspose1d} with PyTorch's names and float64 outputs;
+ * what they do not compute is refused naming the node.
  */
 class OnnxConvLayersTest {
   private static List<String> types(OnnxImporter.Imported imp) {
@@ -49,6 +51,24 @@ class OnnxConvLayersTest {
     assertArrayEquals(new int[] {2, 1}, d.dilation());
     assertArrayEquals(new int[] {1, 2}, d.stride());
     OnnxImporterTest.assertMatchesPyTorch(imp, "convtranspose");
+  }
+
+  @Test
+  void convTranspose1dImportsWithPyTorchsNamesAndOutputs() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("convtranspose1d"));
+    assertEquals(
+        List.of("convtranspose1d", "tanh", "convtranspose1d", "flatten", "linear"), types(imp));
+    assertEquals(List.of("0.weight", "0.bias", "2.weight", "4.weight", "4.bias"), imp.paramNames());
+    ConvTranspose1dSpec c = (ConvTranspose1dSpec) imp.network().layers().get(0);
+    assertEquals(2, c.stride());
+    assertEquals(1, c.padding());
+    assertEquals(1, c.outputPadding());
+    assertArrayEquals(new int[] {3, 10}, imp.network().shapeBefore(1));
+    ConvTranspose1dSpec d = (ConvTranspose1dSpec) imp.network().layers().get(2);
+    assertEquals(2, d.dilation());
+    assertEquals(null, d.bias());
+    assertArrayEquals(new int[] {2, 12}, imp.network().shapeBefore(3));
+    OnnxImporterTest.assertMatchesPyTorch(imp, "convtranspose1d");
   }
 
   /** The shipped model {@code name} with attribute {@code attr} of its first node set to ints. */
@@ -92,5 +112,13 @@ class OnnxConvLayersTest {
     assertTrue(shape.contains("(ConvTranspose): output_shape is not supported"), shape);
     String op = refusal("convtranspose", "output_padding", 2, 1);
     assertTrue(op.contains("(ConvTranspose): layer.output_padding[0]: is 2; must lie in"), op);
+    String pads1 = refusal("convtranspose1d", "pads", 0, 1);
+    assertTrue(pads1.contains("(ConvTranspose): pads [0, 1] are not symmetric"), pads1);
+    String op1 = refusal("convtranspose1d", "output_padding", 2);
+    assertTrue(op1.contains("(ConvTranspose): layer.output_padding: is 2; must lie in"), op1);
+    String group1 = refusal("convtranspose1d", "group", 3);
+    assertTrue(group1.contains("(ConvTranspose): group = 3; only group 1"), group1);
+    String pairs = refusal("convtranspose1d", "strides", 2, 2);
+    assertTrue(pairs.contains("(ConvTranspose): attributes of a 1-D convolution"), pairs);
   }
 }

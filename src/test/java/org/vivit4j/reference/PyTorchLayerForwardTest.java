@@ -34,6 +34,8 @@ class PyTorchLayerForwardTest {
         "conv1d_same",
         "convtranspose2d_strided",
         "convtranspose2d_plain",
+        "convtranspose1d_strided",
+        "convtranspose1d_plain",
         "embedding"
       })
   void fastPathAndReferenceReproducePyTorch(String name) throws Exception {

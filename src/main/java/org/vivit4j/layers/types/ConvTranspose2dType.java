@@ -96,6 +96,6 @@ final class ConvTranspose2dType extends LayerType<ConvTranspose2dSpec> {
   @Override
   public Layer create(
       ConvTranspose2dSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
-    return new ConvTranspose2dLayer(spec, net.shapeBefore(index), net.shapeBefore(index + 1));
+    return new ConvTranspose2dLayer(spec, net.shapeBefore(index), net.shapeAfter(index));
   }
 }

@@ -21,6 +21,7 @@ public final class LayerTypes {
           new Conv2dType(),
           new Conv1dType(),
           new ConvTranspose2dType(),
+          new ConvTranspose1dType(),
           new EmbeddingType(),
           new MaxPool2dType(),
           new AvgPool2dType(),
