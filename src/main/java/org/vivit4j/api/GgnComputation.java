@@ -6,7 +6,9 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.core.ChunkChoice;
 import org.vivit4j.core.DirectionStatistics;
+import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramSpace;
@@ -40,6 +42,9 @@ public abstract class GgnComputation {
   private PassCounts lastPasses;
   // the heap limit FactorReuse.AUTO compares with; tests set one to see the fall-back
   private long heapLimitForReuse = -1;
+  // GGN samples per chunk of the factor pass (0: from the budget) and the budget (-1: default)
+  private int factorChunk = 0;
+  private long factorMemory = -1;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -61,6 +66,51 @@ public abstract class GgnComputation {
   public GgnComputation withFactorReuse(FactorReuse reuse) {
     this.factorReuse = java.util.Objects.requireNonNull(reuse, "reuse");
     return this;
+  }
+
+  /**
+   * The memory budget of the factor pass in bytes (the larger of its Gram and {@code V·w} phases in
+   * {@link MemoryEstimate}): when the plain pass over all GGN samples would exceed it, the pass
+   * runs in sample chunks sized to fit it ({@link org.vivit4j.core.FactorChunks}, MATH.md §6.5).
+   * Default: {@link ChunkChoice#HEAP_SHARE} of the heap limit less what the run holds throughout.
+   * Returns this.
+   *
+   * @throws IllegalArgumentException when {@code bytes < 1}
+   */
+  public GgnComputation withFactorMemory(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException(
+          "the factor memory budget must be at least 1, got " + bytes);
+    }
+    this.factorMemory = bytes;
+    return this;
+  }
+
+  /**
+   * Runs the factor pass in chunks of {@code samples} GGN samples whatever the budget (a chunk of
+   * at least half the GGN samples is the plain pass). Returns this.
+   *
+   * @throws IllegalArgumentException when {@code samples < 1}
+   */
+  public GgnComputation withFactorChunk(int samples) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("the factor chunk must be at least 1, got " + samples);
+    }
+    this.factorChunk = samples;
+    return this;
+  }
+
+  /**
+   * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk,
+   * or the budget's ({@link ChunkChoice}).
+   */
+  private int chunkSamples(RunSizes plain) {
+    if (factorChunk > 0) {
+      return factorChunk;
+    }
+    long budget =
+        factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimitForReuse());
+    return ChunkChoice.chunkSamples(plain, budget);
   }
 
   /**
@@ -87,7 +137,11 @@ public abstract class GgnComputation {
    */
   public MemoryEstimate memoryEstimate(
       NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
-    RunSizes sizes = runSizes(net, n, groups, factorOnHost);
+    RunSizes plain = runSizes(net, n, groups, factorOnHost);
+    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain));
+    if (sizes.chunked()) {
+      return MemoryEstimate.of(sizes);
+    }
     MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
     return keepsFactors(kept, heapLimitForReuse()) ? kept : MemoryEstimate.of(sizes);
   }
@@ -133,7 +187,8 @@ public abstract class GgnComputation {
         appliesFactor(),
         convGram,
         factorOnHost,
-        false);
+        false,
+        0);
   }
 
   /**
@@ -204,15 +259,34 @@ public abstract class GgnComputation {
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
-      RunSizes sizes = runSizes(net, n, groups, "cpu".equals(backend.name()));
-      MemoryEstimate withKept = MemoryEstimate.of(sizes.withKeptFactors(true));
+      RunSizes plain = runSizes(net, n, groups, "cpu".equals(backend.name()));
+      int chunk = chunkSamples(plain);
+      RunSizes sizes = plain.withChunkSamples(chunk);
+      boolean chunked = sizes.chunked();
+      MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
       long heapLimit = heapLimitForReuse();
-      boolean keep = keepsFactors(withKept, heapLimit);
+      // a chunked pass has no factors of the whole batch to keep
+      boolean keep = !chunked && keepsFactors(withKept, heapLimit);
       MemoryEstimate estimate = keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
       estimate.checkFitsHeap();
       List<String> reuseNotes = new ArrayList<>();
-      if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
+      if (chunked) {
+        reuseNotes.add(
+            FactorChunks.describe(sizes.nGgn(), chunk)
+                + (factorChunk > 0
+                    ? " (chunk size given)"
+                    : " (the plain pass needs about "
+                        + MemoryEstimate.gib(ChunkChoice.plainPassBytes(plain))
+                        + ", the chunked one about "
+                        + MemoryEstimate.gib(estimate.factorPassBytes())
+                        + "; the factor-memory budget is "
+                        + MemoryEstimate.gib(
+                            factorMemory > 0
+                                ? factorMemory
+                                : ChunkChoice.defaultBudget(plain, heapLimit))
+                        + ")"));
+      } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
         reuseNotes.add(
             "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
                 + MemoryEstimate.gib(withKept.keptFactorBytes())
@@ -233,7 +307,10 @@ public abstract class GgnComputation {
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
       boolean crossTerms = needsGammas();
       List<FactorEngine.GroupGram> grams =
-          engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept);
+          chunked
+              ? FactorChunks.grams(
+                  engine, fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, chunk)
+              : engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept);
 
       List<String> warnings = new ArrayList<>();
       List<Work> work = new ArrayList<>();
@@ -288,14 +365,16 @@ public abstract class GgnComputation {
       }
       List<double[][]> evecs =
           appliesFactor()
-              ? engine.applyFactor(
+              ? applyFactor(
+                  engine,
                   fp,
                   batch,
                   scaling,
                   ggnRows,
                   tensors,
                   work.stream().map(w -> w.weights).toList(),
-                  kept)
+                  kept,
+                  chunked ? chunk : 0)
               : null;
       List<double[][]> stepWeights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
@@ -326,7 +405,16 @@ public abstract class GgnComputation {
       }
       if (newton()) {
         List<double[][]> steps =
-            engine.applyFactor(fp, batch, scaling, ggnRows, tensors, stepWeights, kept);
+            applyFactor(
+                engine,
+                fp,
+                batch,
+                scaling,
+                ggnRows,
+                tensors,
+                stepWeights,
+                kept,
+                chunked ? chunk : 0);
         for (int j = 0; j < groups.size(); j++) {
           work.get(j).step = steps.get(j)[0];
         }
@@ -383,6 +471,24 @@ public abstract class GgnComputation {
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
     }
+  }
+
+  /**
+   * {@code V·w}: from the kept factors, by one plain pass, or chunk by chunk ({@code chunk > 0}).
+   */
+  private static List<double[][]> applyFactor(
+      FactorEngine engine,
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> tensors,
+      List<double[][]> w,
+      KeptFactors kept,
+      int chunk) {
+    return chunk > 0
+        ? FactorChunks.applyFactor(engine, fp, batch, scaling, ggnRows, tensors, w, chunk)
+        : engine.applyFactor(fp, batch, scaling, ggnRows, tensors, w, kept);
   }
 
   /**

@@ -102,6 +102,63 @@ final class SolveCommand implements Callable<Integer> {
   }
 
   @Option(
+      names = "--factor-memory",
+      description =
+          "Memory budget of the factor pass, in bytes (suffix k, m or g for KiB, MiB, GiB): when"
+              + " the pass over all GGN samples at once would need more, it runs in sample chunks"
+              + " sized to the budget (more passes, the same numbers). Default: 80% of the heap"
+              + " limit less what the run holds throughout")
+  String factorMemory;
+
+  @Option(
+      names = "--factor-chunk",
+      description =
+          "GGN samples per chunk of the factor pass, whatever the budget (at least 1; a chunk of"
+              + " half the samples or more is the plain pass)")
+  Integer factorChunk;
+
+  /**
+   * Applies {@code --factor-memory} and {@code --factor-chunk} (checked in {@link #call}) to {@code
+   * computation}.
+   */
+  GgnComputation withFactorChunking(GgnComputation computation) {
+    if (factorMemory != null) {
+      computation.withFactorMemory(parseBytes("--factor-memory", factorMemory));
+    }
+    if (factorChunk != null) {
+      computation.withFactorChunk(factorChunk);
+    }
+    return computation;
+  }
+
+  /** A positive byte count, optionally with the suffix k, m or g (powers of 1024). */
+  static long parseBytes(String flag, String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit =
+          switch (t.charAt(t.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            default -> 1L << 30;
+          };
+      t = t.substring(0, t.length() - 1);
+    }
+    long value;
+    try {
+      value = Long.parseLong(t);
+    } catch (NumberFormatException e) {
+      throw new org.vivit4j.model.InvalidInputException(
+          flag, "is not a byte count: '" + text + "' (e.g. 1073741824, 512m, 2g)");
+    }
+    if (value < 1 || value > Long.MAX_VALUE / unit) {
+      throw new org.vivit4j.model.InvalidInputException(
+          flag, "must be between 1 byte and 8 EiB, got '" + text + "'");
+    }
+    return value * unit;
+  }
+
+  @Option(
       names = "--encode",
       defaultValue = "text",
       description =
@@ -129,6 +186,13 @@ final class SolveCommand implements Callable<Integer> {
     ConvGramPolicy policy = convGramPolicy();
     FactorReuse reuse = factorReuse();
     ArrayEncoding encoding = arrayEncoding();
+    if (factorMemory != null) {
+      parseBytes("--factor-memory", factorMemory);
+    }
+    if (factorChunk != null && factorChunk < 1) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--factor-chunk", "must be at least 1 sample, got " + factorChunk);
+    }
     // Both files are checked before anything is read or computed: a bad --out must not cost a run.
     InputFile.check("--problem", problemFile);
     OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
@@ -153,7 +217,8 @@ final class SolveCommand implements Callable<Integer> {
         Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
       GgnComputation computation =
-          problem.computation().withConvGramPolicy(policy).withFactorReuse(reuse);
+          withFactorChunking(
+              problem.computation().withConvGramPolicy(policy).withFactorReuse(reuse));
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);

@@ -29,6 +29,7 @@ public final class FactorEngine implements AutoCloseable {
   private final Backend backend;
   private final List<String> notes = new ArrayList<>();
   private int passes;
+  private boolean recordNotes = true;
 
   /** The exact GGN. */
   public FactorEngine(NetworkSpec net, LossSpec lossSpec, Backend backend) {
@@ -62,6 +63,14 @@ public final class FactorEngine implements AutoCloseable {
   /** What the layers recorded about their choices (e.g. Conv2d Gram strategies), in order. */
   public List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  /**
+   * Whether the layers' notes of the following passes are kept (a chunked pass keeps those of its
+   * first pass only: the others repeat them for other samples).
+   */
+  void recordNotes(boolean record) {
+    this.recordNotes = record;
   }
 
   public Backend backend() {
@@ -152,7 +161,9 @@ public final class FactorEngine implements AutoCloseable {
                 gradRows,
                 b)) {
           visitor.visit(i, ctx);
-          notes.addAll(ctx.notes());
+          if (recordNotes) {
+            notes.addAll(ctx.notes());
+          }
           // inputs below the lowest node (and the network input) need no factor
           int[] in = net.inputsOf(i);
           boolean needed = java.util.Arrays.stream(in).anyMatch(v -> v > lowestLayer);

@@ -35,7 +35,11 @@ import org.vivit4j.model.NetworkSpec;
  *       parameter layer's output factor downloaded to the host, and a Conv2d layer's {@code U_w}
  *       blocks sized to the policy's budget;
  *   <li>with kept factors ({@link KeptFactors}): each parameter layer's output factor on the host
- *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass.
+ *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass;
+ *   <li>with a sample-chunked factor pass ({@link FactorChunks}): the factor terms of the backward
+ *       pass for the {@code 2b} samples of a chunk pair, with that pair's Gram and cross terms, and
+ *       those of {@code V·w} for the {@code b} samples of a chunk (with a second copy of the
+ *       parameter-space directions, the running sum).
  * </ul>
  *
  * The peak is the batch, forward pass, Grams and cross terms plus the largest of the backward, the
@@ -73,9 +77,27 @@ public final class MemoryEstimate {
    */
   public static MemoryEstimate of(RunSizes run) {
     SizeLimits.checkArraySizes(run);
+    return unchecked(run);
+  }
+
+  /** The estimate without the array checks (sizing the factor chunks: {@link ChunkChoice}). */
+  static MemoryEstimate unchecked(RunSizes run) {
     MemoryEstimate e = new MemoryEstimate(run);
     e.estimate();
     return e;
+  }
+
+  /** What stays from the forward pass to the end: batch, activations, Grams, cross terms. */
+  public long residentBytes() {
+    return sum(resident);
+  }
+
+  /**
+   * The phases whose size follows the factor of one pass ({@link FactorChunks}): the larger of the
+   * backward (Gram) pass and the {@code V·w} pass.
+   */
+  public long factorPassBytes() {
+    return Math.max(sum(backward), sum(apply));
   }
 
   private void estimate() {
@@ -104,6 +126,8 @@ public final class MemoryEstimate {
     }
 
     int lowest = Math.max(run.lowestLayer(), 0);
+    // the factor of one pass: all GGN samples, or a chunk pair (FactorChunks)
+    long gp = (long) run.factorColumns() * run.passSamples();
     long[] waiting = waitingFactorSizes(net);
     // per layer on the way back: the factor at its output, then either its weight-Gram
     // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
@@ -111,28 +135,35 @@ public final class MemoryEstimate {
     int worstLayer = lowest;
     for (int i = lowest; i < depth; i++) {
       long conv = convGramEntries(i);
-      long host = run.factorOnHost() ? g * (net.sizeAfter(i) + waiting[i]) : 0;
-      long in = run.factorOnHost() ? g * net.sizeBefore(i) : 0;
+      long host = run.factorOnHost() ? gp * (net.sizeAfter(i) + waiting[i]) : 0;
+      long in = run.factorOnHost() ? gp * net.sizeBefore(i) : 0;
       long layer = host + Math.max(in, conv);
       if (layer > worst) {
         worst = layer;
         worstLayer = i;
       }
     }
-    long out = run.factorOnHost() ? g * net.sizeAfter(worstLayer) : 0;
+    long out = run.factorOnHost() ? gp * net.sizeAfter(worstLayer) : 0;
     String at = net.where(worstLayer);
     backward.add(new Part("GGN factor at the output of " + at, values(out)));
     if (run.factorOnHost() && waiting[worstLayer] > 0) {
       backward.add(
-          new Part("factors of branches waiting to be joined", values(g * waiting[worstLayer])));
-      out += g * waiting[worstLayer];
+          new Part("factors of branches waiting to be joined", values(gp * waiting[worstLayer])));
+      out += gp * waiting[worstLayer];
     }
     backward.add(
         new Part(
             "its input factor or Conv2d weight-Gram blocks (" + at + ")", values(worst - out)));
     if (run.factorOnHost()) {
-      long inputGrams = (long) run.nGgn() * run.nGgn() + (long) run.nGrad() * run.nGgn();
-      backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * g)));
+      long p = run.passSamples();
+      long inputGrams = p * p + (long) run.nGrad() * p;
+      backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * gp)));
+    }
+    if (run.chunked()) {
+      long pairCross = run.crossTerms() ? run.nGrad() * gp : 0;
+      backward.add(
+          new Part(
+              "Gram and cross terms of one chunk pair", values(groups * (gp * gp + pairCross))));
     }
 
     long retained = 0;
@@ -165,7 +196,8 @@ public final class MemoryEstimate {
   private void estimateApply(long retained, int lowest) {
     NetworkSpec net = run.net();
     long[] waiting = waitingFactorSizes(net);
-    long g = (long) run.factorColumns() * run.nGgn();
+    // the factor of one V·w pass: all GGN samples, or a chunk
+    long g = (long) run.factorColumns() * run.applySamples();
     long outputs = 0;
     long kMax = 1;
     for (int j = 0; j < run.groupTensors().size(); j++) {
@@ -178,7 +210,9 @@ public final class MemoryEstimate {
       outputs += k * dim;
     }
     apply.add(new Part("eigenvectors kept", values(retained)));
-    apply.add(new Part("parameter-space directions", values(outputs)));
+    // chunked: each chunk's products are summed into the first chunk's
+    apply.add(
+        new Part("parameter-space directions", values(run.chunked() ? 2 * outputs : outputs)));
     // per layer: the factor at its output (and its host copy where it holds a tensor), then either
     // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
     // input; the worst layer
@@ -275,7 +309,8 @@ public final class MemoryEstimate {
   private long convApplyEntries(ConvGeometry geo, int outChannels, long k) {
     long t = geo.positions();
     long perSample = t * (k * outChannels + geo.patchSize());
-    long block = Math.max(1, Math.min(run.nGgn(), run.convGram().memoryElements() / perSample));
+    long block =
+        Math.max(1, Math.min(run.applySamples(), run.convGram().memoryElements() / perSample));
     return block * t * (2 * k * outChannels + geo.patchSize());
   }
 
@@ -290,13 +325,13 @@ public final class MemoryEstimate {
     int rows = run.factorColumns();
     // the CPU backend (factors on the host) contracts the structured Gram by sample blocks
     boolean byBlocks = run.factorOnHost();
-    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.nGgn(), rows, byBlocks);
+    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.passSamples(), rows, byBlocks);
     if (run.crossTerms()) {
       held =
           Math.max(
               held,
               policy.crossEntriesHeld(
-                  geo, c.outChannels(), run.nGrad(), run.nGgn(), rows, byBlocks));
+                  geo, c.outChannels(), run.nGrad(), run.passSamples(), rows, byBlocks));
     }
     return held;
   }

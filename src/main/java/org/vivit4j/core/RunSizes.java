@@ -34,6 +34,8 @@ import org.vivit4j.model.NetworkSpec;
  *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
  * @param keptFactors whether the Gram pass keeps host copies of the parameter layers' output
  *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
+ * @param chunkSamples GGN samples per chunk of the sample-chunked factor pass ({@link
+ *     FactorChunks}); 0 for the plain pass over all of them at once
  */
 public record RunSizes(
     NetworkSpec net,
@@ -50,7 +52,8 @@ public record RunSizes(
     boolean appliesFactor,
     ConvGramPolicy convGram,
     boolean factorOnHost,
-    boolean keptFactors) {
+    boolean keptFactors,
+    int chunkSamples) {
 
   /** The same run with or without kept factors. */
   public RunSizes withKeptFactors(boolean keep) {
@@ -69,7 +72,44 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
-        keep);
+        keep,
+        chunkSamples);
+  }
+
+  /** The same run with the factor pass in chunks of {@code samples} (0: not chunked). */
+  public RunSizes withChunkSamples(int samples) {
+    return new RunSizes(
+        net,
+        n,
+        nGgn,
+        nGrad,
+        mcSamples,
+        ggnSubsampled,
+        gradSubsampled,
+        groupTensors,
+        needs,
+        solver,
+        crossTerms,
+        appliesFactor,
+        convGram,
+        factorOnHost,
+        keptFactors,
+        samples);
+  }
+
+  /** Whether the factor pass runs in chunks ({@link FactorChunks#splits}). */
+  public boolean chunked() {
+    return chunkSamples > 0 && FactorChunks.splits(nGgn, chunkSamples);
+  }
+
+  /** GGN samples whose factor one Gram pass carries: a chunk pair, or all of them. */
+  int passSamples() {
+    return chunked() ? Math.min(nGgn, 2 * chunkSamples) : nGgn;
+  }
+
+  /** GGN samples whose factor one {@code V·w} pass carries: a chunk, or all of them. */
+  int applySamples() {
+    return chunked() ? chunkSamples : nGgn;
   }
 
   /** {@code C̃}: factor columns per sample. */

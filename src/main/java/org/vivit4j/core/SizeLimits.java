@@ -40,6 +40,8 @@ final class SizeLimits {
     }
     int depth = net.layers().size();
     int lowest = run.lowestLayer();
+    // the factor of one pass: all GGN samples, or a chunk pair (FactorChunks)
+    long gp = ArraySizes.times(run.factorColumns(), run.passSamples());
     for (int i = 0; i <= depth; i++) {
       // value i: the input, or node i − 1's output
       long size = net.valueSize(i);
@@ -48,15 +50,15 @@ final class SizeLimits {
           ArraySizes.times(run.n(), size), "N", "is " + run.n() + ": " + where + " has N·" + size);
       if (i >= lowest) {
         ArraySizes.checked(
-            ArraySizes.times(g, size),
+            ArraySizes.times(gp, size),
             gramField,
             run.gramFieldValue()
                 + ": the GGN factor has "
-                + run.gramWhat()
-                + " rows; at "
+                + (run.chunked() ? gp + " rows in a chunk pair" : run.gramWhat() + " rows")
+                + "; at "
                 + where
                 + " it has "
-                + g
+                + gp
                 + "·"
                 + size);
       }
@@ -90,15 +92,15 @@ final class SizeLimits {
         String what =
             run.gramFieldValue() + ": " + net.where(i) + " (" + net.layers().get(i).type() + ") ";
         ArraySizes.checked(
-            ArraySizes.times(g, ArraySizes.times(t, k)),
+            ArraySizes.times(gp, ArraySizes.times(t, k)),
             gramField,
-            what + "unfolds its factor into Gram rows·H·W·C_out·kh·kw = " + g + "·" + t + "·" + k);
+            what + "unfolds its factor into Gram rows·H·W·C_out·kh·kw = " + gp + "·" + t + "·" + k);
         ArraySizes.checked(
-            ArraySizes.times(g, ArraySizes.times(ct.inChannels(), k)),
+            ArraySizes.times(gp, ArraySizes.times(ct.inChannels(), k)),
             gramField,
             what
                 + "forms V_W, Gram rows·C_in·C_out·kh·kw = "
-                + g
+                + gp
                 + "·"
                 + ct.inChannels()
                 + "·"
@@ -123,7 +125,7 @@ final class SizeLimits {
                 + "·"
                 + geo.patchSize());
         if (run.convGram().mode() == ConvGramPolicy.Mode.STRUCTURED && run.holdsWeight(i)) {
-          long nt = ArraySizes.times(run.nGgn(), geo.positions());
+          long nt = ArraySizes.times(run.passSamples(), geo.positions());
           ArraySizes.checked(
               ArraySizes.times(nt, nt),
               "--conv-gram",

@@ -205,6 +205,45 @@ class SolveOutputsTest {
     assertFalse(Files.exists(reuse.out()), "no output file");
   }
 
+  /**
+   * {@code --factor-chunk 1} (N = 4: four chunks, six Gram passes and four per V·w) prints its note
+   * and agrees with the plain pass; a budget of a few bytes chunks to one sample; bad values of
+   * either flag exit 2 naming it, with no output.
+   */
+  @Test
+  void factorChunksAreReportedAndBadValuesRefused() throws Exception {
+    Solved plain = solve("plain", with(c -> c.put("class", "eigh")));
+    Solved chunked = solve("chunk1", with(c -> c.put("class", "eigh")), "--factor-chunk", "1");
+    assertEquals(0, chunked.run().exitCode(), chunked.run().err());
+    String out = chunked.run().out();
+    assertTrue(out.contains("note: factor pass in 4 chunks of 1 GGN samples"), out);
+    assertTrue(out.contains("passes: 10 factor passes, 1 eigensolve"), out);
+    JsonNode p = plain.result().get("groups").get(0);
+    JsonNode c = chunked.result().get("groups").get(0);
+    for (int i = 0; i < p.get("gram_evals").size(); i++) {
+      double e = p.get("gram_evals").get(i).doubleValue();
+      double a = c.get("gram_evals").get(i).doubleValue();
+      double max = p.get("gram_evals").get(p.get("gram_evals").size() - 1).doubleValue();
+      assertEquals(e, a, org.vivit4j.testing.Tolerances.F64_EVALS * max, "gram_evals " + i);
+    }
+    Solved budget = solve("budget", with(c2 -> c2.put("class", "eigh")), "--factor-memory", "8");
+    assertEquals(0, budget.run().exitCode(), budget.run().err());
+    assertTrue(budget.run().out().contains("chunks of 1 GGN samples"), budget.run().out());
+
+    String[][] bad = {
+      {"--factor-chunk", "0", "error: --factor-chunk: must be at least 1"},
+      {"--factor-memory", "0", "error: --factor-memory: must be between 1 byte"},
+      {"--factor-memory", "2x", "error: --factor-memory: is not a byte count: '2x'"},
+      {"--factor-memory", "99999999999g", "error: --factor-memory: must be between 1 byte"},
+    };
+    for (int i = 0; i < bad.length; i++) {
+      Solved s = solve("badchunk" + i, problem(), bad[i][0], bad[i][1]);
+      assertEquals(2, s.run().exitCode(), s.run().err());
+      assertTrue(s.run().err().startsWith(bad[i][2]), s.run().err());
+      assertFalse(Files.exists(s.out()), "no output file");
+    }
+  }
+
   /** {@code make-problem --outputs} writes {@code computation.outputs} instead of the class. */
   @Test
   void makeProblemWritesTheListedOutputs() throws Exception {

@@ -250,6 +250,24 @@ public final class ReferenceCheck {
       long seed,
       ConvGramPolicy convGram,
       EigenSolver solver) {
+    check(id, settingSeed, kind, d, backendName, mcSamples, seed, convGram, solver, 0);
+  }
+
+  /**
+   * As above, with the factor pass in chunks of {@code factorChunk} GGN samples (0: as the budget
+   * decides, the plain pass for these small problems).
+   */
+  public static void check(
+      String id,
+      long settingSeed,
+      ProblemSetting.CriterionKind kind,
+      Drawn d,
+      String backendName,
+      int mcSamples,
+      long seed,
+      ConvGramPolicy convGram,
+      EigenSolver solver,
+      int factorChunk) {
     RandomProblems.Instance inst = d.instance();
     ReferenceResult ref =
         ReferenceComputation.compute(
@@ -280,6 +298,9 @@ public final class ReferenceCheck {
             new ComputationOptions(
                 d.subsamplingGrad(), d.subsamplingGgn(), mcSamples, 0, seed, solver));
     computation.withConvGramPolicy(convGram);
+    if (factorChunk > 0) {
+      computation.withFactorChunk(factorChunk);
+    }
     ComputationResult result =
         computation.run(inst.network(), inst.loss(), inst.batch(), groups, backend);
 

@@ -53,6 +53,14 @@ public final class Tolerances {
   public static final double PACKED_F32_PER_TERM = 0x1p-24;
 
   /**
+   * A Gram (or cross terms) assembled from chunk-pair passes against the plain pass in float64,
+   * normwise: each entry is the same sum of products, summed in another order where a contraction
+   * blocks by the rows it is given (BLAS tiles, Conv2d sample blocks); a few ulps of the largest
+   * entry, 1e-13 leaves two orders.
+   */
+  public static final double F64_REORDERED_GRAM = 1e-13;
+
+  /**
    * Gram eigenvalues in float64 (golden README: 1e-10): the eigensolver's backward error is ~1e-16
    * of the largest eigenvalue; long reductions over the Gram contractions add a few ulps.
    */

@@ -1,0 +1,204 @@
+package org.vivit4j.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vivit4j.model.Batch;
+
+/**
+ * The sample-chunked factor pass (MATH.md §6.5): the GGN samples {@code ggnRows} are cut into K
+ * chunks of {@code chunk} consecutive samples, so that the factor of at most two chunks is alive at
+ * once. The Gram {@code Ĝ = VᵀV} has blocks {@code Ĝ_AB = V_Aᵀ V_B}; one backward pass over the
+ * rows of a chunk pair {@code A ∪ B} gives the Gram of the union, {@code [[Ĝ_AA, Ĝ_AB], [Ĝ_BA,
+ * Ĝ_BB]]}, and the passes over the pairs {@code (A, B)}, {@code A < B}, cover every block: the
+ * off-diagonal ones once each, each diagonal block from the first pair holding the chunk ({@code
+ * (0, 1)} for chunks 0 and 1, {@code (0, B)} for chunk B). The cross terms {@code X = G_grad V}
+ * ({@code [N_grad × G]}) are column blocks {@code X_A = G_grad V_A}, taken from the same first
+ * passes. {@code V w = Σ_A V_A w_A} needs one pass per chunk.
+ *
+ * <p>With K chunks that is {@code K(K−1)/2} Gram passes over {@code 2·chunk} samples each, about
+ * {@code (K−1)×} the work of one pass; with K ≤ 2 one pair is the whole batch, and the plain pass
+ * ({@link FactorEngine#grams}) runs instead, so that nothing changes.
+ */
+public final class FactorChunks {
+  private FactorChunks() {}
+
+  /** Chunks of {@code chunk} samples over {@code n}: {@code ⌈n / chunk⌉}. */
+  public static int count(int n, int chunk) {
+    if (chunk < 1) {
+      throw new IllegalArgumentException("chunk must be at least 1, got " + chunk);
+    }
+    return (int) ((n + (long) chunk - 1) / chunk);
+  }
+
+  /** Whether chunks of {@code chunk} samples split a pass over {@code n} samples (K ≥ 3). */
+  public static boolean splits(int n, int chunk) {
+    return count(n, chunk) > 2;
+  }
+
+  /** Backward passes of the chunked Gram pass: {@code K(K−1)/2}, or 1 when it does not split. */
+  public static long gramPasses(int n, int chunk) {
+    long k = count(n, chunk);
+    return k <= 2 ? 1 : k * (k - 1) / 2;
+  }
+
+  /**
+   * The Gram matrices and cross terms of every group, as {@link FactorEngine#grams} returns them,
+   * from passes over chunk pairs of {@code chunk} samples each (the plain pass when that does not
+   * split the batch).
+   */
+  public static List<FactorEngine.GroupGram> grams(
+      FactorEngine engine,
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      int chunk) {
+    int n = ggnRows.length;
+    int k = count(n, chunk);
+    if (k <= 2) {
+      return engine.grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms);
+    }
+    int ct = engine.factorColumns();
+    int size = Math.multiplyExact(n, ct);
+    int groups = groupTensors.size();
+    double[][] gram = new double[groups][Math.multiplyExact(size, size)];
+    double[][] cross =
+        new double[groups][crossTerms ? Math.multiplyExact(gradRows.length, size) : 0];
+    for (int a = 0; a < k; a++) {
+      for (int b = a + 1; b < k; b++) {
+        int a0 = a * chunk;
+        int a1 = Math.min(n, a0 + chunk);
+        int b0 = b * chunk;
+        int b1 = Math.min(n, b0 + chunk);
+        int[] rows = new int[(a1 - a0) + (b1 - b0)];
+        System.arraycopy(ggnRows, a0, rows, 0, a1 - a0);
+        System.arraycopy(ggnRows, b0, rows, a1 - a0, b1 - b0);
+        // chunk 0's diagonal block and cross terms come from (0, 1), chunk b's from (0, b)
+        boolean firstOfA = a == 0 && b == 1;
+        boolean firstOfB = a == 0;
+        boolean passCross = crossTerms && firstOfB;
+        List<FactorEngine.GroupGram> part =
+            engine.grams(fp, batch, scaling, rows, gradRows, groupTensors, passCross);
+        engine.recordNotes(false);
+        int la = (a1 - a0) * ct;
+        int lb = (b1 - b0) * ct;
+        int u = la + lb;
+        for (int g = 0; g < groups; g++) {
+          double[] ug = part.get(g).gram();
+          double[] full = gram[g];
+          if (firstOfA) {
+            copyBlock(ug, u, 0, 0, la, la, full, size, a0 * ct, a0 * ct);
+          }
+          if (firstOfB) {
+            copyBlock(ug, u, la, la, lb, lb, full, size, b0 * ct, b0 * ct);
+          }
+          copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
+          copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
+          if (passCross) {
+            double[] uc = part.get(g).cross();
+            if (firstOfA) {
+              copyBlock(uc, u, 0, 0, gradRows.length, la, cross[g], size, 0, a0 * ct);
+            }
+            copyBlock(uc, u, 0, la, gradRows.length, lb, cross[g], size, 0, b0 * ct);
+          }
+        }
+      }
+    }
+    engine.recordNotes(true);
+    List<FactorEngine.GroupGram> out = new ArrayList<>();
+    for (int g = 0; g < groups; g++) {
+      out.add(new FactorEngine.GroupGram(gram[g], size, crossTerms ? cross[g] : null));
+    }
+    return out;
+  }
+
+  /** How a chunked run splits its factor pass: chunk size, chunks and passes. */
+  public static String describe(int n, int chunk) {
+    int k = count(n, chunk);
+    return "factor pass in "
+        + k
+        + " chunks of "
+        + chunk
+        + " GGN samples (at most "
+        + Math.min(n, 2 * chunk)
+        + " samples' factors alive at once): "
+        + gramPasses(n, chunk)
+        + " Gram passes over chunk pairs, "
+        + k
+        + " passes per V·w";
+  }
+
+  /**
+   * {@code V w} for every group as {@link FactorEngine#applyFactor} computes it, as the sum over
+   * chunks {@code Σ_A V_A w_A} (one backward pass per chunk), or the plain pass when the chunks do
+   * not split the batch.
+   */
+  public static List<double[][]> applyFactor(
+      FactorEngine engine,
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      int chunk) {
+    int n = ggnRows.length;
+    int k = count(n, chunk);
+    if (k <= 2) {
+      return engine.applyFactor(fp, batch, scaling, ggnRows, groupTensors, w);
+    }
+    int ct = engine.factorColumns();
+    List<double[][]> sum = null;
+    for (int a = 0; a < k; a++) {
+      int a0 = a * chunk;
+      int a1 = Math.min(n, a0 + chunk);
+      int[] rows = java.util.Arrays.copyOfRange(ggnRows, a0, a1);
+      List<double[][]> wa = new ArrayList<>();
+      for (double[][] wg : w) {
+        double[][] rowsOfA = new double[wg.length][];
+        for (int r = 0; r < wg.length; r++) {
+          rowsOfA[r] = java.util.Arrays.copyOfRange(wg[r], a0 * ct, a1 * ct);
+        }
+        wa.add(rowsOfA);
+      }
+      List<double[][]> part = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
+      if (sum == null) {
+        sum = part;
+      } else {
+        for (int g = 0; g < part.size(); g++) {
+          double[][] s = sum.get(g);
+          double[][] p = part.get(g);
+          for (int r = 0; r < s.length; r++) {
+            for (int i = 0; i < s[r].length; i++) {
+              s[r][i] += p[r][i];
+            }
+          }
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Copies the {@code rows × cols} block at {@code (r0, c0)} of {@code src} (row length {@code
+   * srcCols}) to {@code (dr0, dc0)} of {@code dst} (row length {@code dstCols}).
+   */
+  private static void copyBlock(
+      double[] src,
+      int srcCols,
+      int r0,
+      int c0,
+      int rows,
+      int cols,
+      double[] dst,
+      int dstCols,
+      int dr0,
+      int dc0) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(src, (r0 + r) * srcCols + c0, dst, (dr0 + r) * dstCols + dc0, cols);
+    }
+  }
+}
