@@ -7,10 +7,10 @@ import org.vivit4j.backend.ConvGeometry;
 
 /**
  * The convolution and pooling operations of {@link OpenClBackend}: shape checks and launches of the
- * kernels in {@code conv_unfold.cl}, {@code conv_transpose.cl}, {@code batched_mul.cl}, {@code
- * sum_groups.cl}, {@code accumulate_block.cl}, {@code conv_gram_structured.cl} and {@code
- * pool_jac_t.cl} (formulas in {@link org.vivit4j.backend.Backend}). Called with the backend's lock
- * held.
+ * kernels in {@code conv_unfold.cl}, {@code batched_mul.cl}, {@code sum_groups.cl}, {@code
+ * accumulate_block.cl} and {@code pool_jac_t.cl} (formulas in {@link org.vivit4j.backend.Backend});
+ * the products-bound Conv2d operations are in {@link ConvGemmKernels}. Called with the backend's
+ * lock held.
  */
 final class ConvKernels {
   /** Programs (file names under {@code kernels/}) and their kernels. */
@@ -19,11 +19,9 @@ final class ConvKernels {
   private static Map<String, List<String>> programs() {
     Map<String, List<String>> t = new LinkedHashMap<>();
     t.put("conv_unfold", List.of("conv_unfold"));
-    t.put("conv_transpose", List.of("conv_transpose"));
     t.put("batched_mul", List.of("batched_mul"));
     t.put("sum_groups", List.of("sum_groups"));
-    t.put("accumulate_block", List.of("accumulate_block"));
-    t.put("conv_gram_structured", List.of("accumulate_conv_gram_structured"));
+    t.put("accumulate_block", List.of("accumulate_block", "accumulate_block_mirrored"));
     t.put("pool_jac_t", List.of("max_pool_jac_t", "avg_pool_jac_t"));
     return t;
   }
@@ -87,32 +85,6 @@ final class ConvKernels {
     return u;
   }
 
-  OpenClMatrix convTranspose(OpenClMatrix y, OpenClMatrix w, ConvGeometry g) {
-    int t = g.positions();
-    if (w.cols() != g.patchSize() || (long) w.rows() * t != y.cols()) {
-      throw new IllegalArgumentException(
-          "convTranspose: y is "
-              + y.rows()
-              + "×"
-              + y.cols()
-              + ", w is "
-              + w.rows()
-              + "×"
-              + w.cols()
-              + "; expected y [R × O·T] with T = "
-              + t
-              + " and w [O × "
-              + g.patchSize()
-              + "]");
-    }
-    OpenClMatrix x = launcher.allocate(y.rows(), g.inputSize());
-    int count = x.size();
-    double flops = 2.0 * y.rows() * y.cols() * g.kernelH() * g.kernelW() * g.channels();
-    launcher.launch1d(
-        "conv_transpose", count, flops, args(count, geometry(g, true), w.rows(), y, w, x));
-    return x;
-  }
-
   OpenClMatrix batchedMul(OpenClMatrix a, OpenClMatrix b, int block, int p) {
     if (block < 1 || p < 1 || a.cols() % p != 0 || a.rows() % block != 0) {
       throw new IllegalArgumentException(
@@ -171,68 +143,6 @@ final class ConvKernels {
         transposed ? 1 : 0,
         acc,
         p);
-  }
-
-  void accumulateConvGramStructured(
-      OpenClMatrix acc,
-      OpenClMatrix l,
-      OpenClMatrix r,
-      OpenClMatrix q,
-      int lBlock,
-      int rBlock,
-      int t) {
-    if (t < 1
-        || l.cols() != r.cols()
-        || l.cols() % t != 0
-        || lBlock < 1
-        || rBlock < 1
-        || l.rows() % lBlock != 0
-        || r.rows() % rBlock != 0
-        || acc.rows() != l.rows()
-        || acc.cols() != r.rows()
-        || (long) q.rows() != (long) (l.rows() / lBlock) * t
-        || (long) q.cols() != (long) (r.rows() / rBlock) * t) {
-      throw new IllegalArgumentException(
-          "accumulateConvGramStructured: acc "
-              + acc.rows()
-              + "×"
-              + acc.cols()
-              + ", l "
-              + l.rows()
-              + "×"
-              + l.cols()
-              + ", r "
-              + r.rows()
-              + "×"
-              + r.cols()
-              + ", q "
-              + q.rows()
-              + "×"
-              + q.cols()
-              + ", blocks "
-              + lBlock
-              + "/"
-              + rBlock
-              + ", T "
-              + t
-              + " do not match");
-    }
-    int o = l.cols() / t;
-    double flops = 2.0 * acc.size() * t * t * (o + 1);
-    launcher.launch1d(
-        "accumulate_conv_gram_structured",
-        acc.size(),
-        flops,
-        l.rows(),
-        r.rows(),
-        o,
-        t,
-        lBlock,
-        rBlock,
-        acc,
-        l,
-        r,
-        q);
   }
 
   OpenClMatrix maxPoolJacT(OpenClMatrix y, OpenClMatrix argmax, int block, ConvGeometry g) {

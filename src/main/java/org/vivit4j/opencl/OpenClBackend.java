@@ -75,6 +75,7 @@ public final class OpenClBackend implements Backend {
         "jact_layer_norm",
         List.of("jact_layer_norm", "jact_layer_norm_weight", "jact_layer_norm_bias"));
     ConvKernels.PROGRAMS.forEach(t::put);
+    ConvGemmKernels.PROGRAMS.forEach(t::put);
     return Collections.unmodifiableMap(t);
   }
 
@@ -85,6 +86,7 @@ public final class OpenClBackend implements Backend {
   private final Set<OpenClMatrix> open = Collections.newSetFromMap(new IdentityHashMap<>());
   private final KernelProfiler profiler = new KernelProfiler();
   private final ConvKernels conv = new ConvKernels(new Launcher());
+  private final ConvGemmKernels convGemm = new ConvGemmKernels(new Launcher());
   private cl_context context;
   private cl_command_queue queue;
   private double buildSeconds;
@@ -508,7 +510,7 @@ public final class OpenClBackend implements Backend {
 
   @Override
   public synchronized DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
-    return conv.convTranspose(own(y, "convTranspose y"), own(w, "convTranspose w"), g);
+    return convGemm.convTranspose(own(y, "convTranspose y"), own(w, "convTranspose w"), g);
   }
 
   @Override
@@ -528,9 +530,10 @@ public final class OpenClBackend implements Backend {
         own(acc, "accumulateBlock acc"), own(p, "accumulateBlock p"), row0, col0, transposed);
   }
 
+  /** True: {@link ConvGemmKernels} contracts by pairs of sample blocks with tiled products. */
   @Override
   public boolean convGramStructuredByBlocks() {
-    return false;
+    return true;
   }
 
   @Override
@@ -542,7 +545,7 @@ public final class OpenClBackend implements Backend {
       int lBlock,
       int rBlock,
       int positions) {
-    conv.accumulateConvGramStructured(
+    convGemm.accumulateConvGramStructured(
         own(acc, "accumulateConvGramStructured acc"),
         own(l, "accumulateConvGramStructured l"),
         own(r, "accumulateConvGramStructured r"),
@@ -563,10 +566,54 @@ public final class OpenClBackend implements Backend {
     return conv.avgPoolJacT(own(y, "avgPoolJacT y"), g);
   }
 
-  /** The launches {@link ConvKernels} needs, with this backend's lock held. */
+  /**
+   * Runs {@code f} on the products-bound conv operations with this backend's lock held (for the
+   * kernel tests of their layout passes).
+   */
+  synchronized <T> T withConvGemm(java.util.function.Function<ConvGemmKernels, T> f) {
+    ensureOpen();
+    return f.apply(convGemm);
+  }
+
+  /**
+   * The allocations, copies and launches {@link ConvKernels} and {@link ConvGemmKernels} need, with
+   * this backend's lock held.
+   */
   final class Launcher {
     OpenClMatrix allocate(int rows, int cols) {
       return OpenClBackend.this.allocate(rows, cols);
+    }
+
+    OpenClMatrix zeros(int rows, int cols) {
+      return zeroed(allocate(rows, cols));
+    }
+
+    double[] download(OpenClMatrix m) {
+      return OpenClBackend.this.download(m);
+    }
+
+    /** Copies {@code count} floats from {@code src} at {@code srcOffset} to {@code dst}. */
+    void copy(OpenClMatrix src, long srcOffset, OpenClMatrix dst, long dstOffset, long count) {
+      if (srcOffset < 0
+          || dstOffset < 0
+          || count < 0
+          || srcOffset + count > src.size()
+          || dstOffset + count > dst.size()) {
+        throw new IllegalArgumentException(
+            "copy: " + count + " floats from " + srcOffset + " to " + dstOffset + " do not fit");
+      }
+      if (count > 0) {
+        CL.clEnqueueCopyBuffer(
+            queue,
+            src.mem,
+            dst.mem,
+            srcOffset * Sizeof.cl_float,
+            dstOffset * Sizeof.cl_float,
+            count * Sizeof.cl_float,
+            0,
+            null,
+            null);
+      }
     }
 
     void launch1d(String kernel, int count, double flops, Object... args) {

@@ -20,12 +20,11 @@ import org.vivit4j.backend.Gemm;
 import org.vivit4j.backend.Precision;
 
 /**
- * The convolution and pooling kernels ({@code conv_unfold}, {@code conv_transpose}, {@code
- * batched_mul}, {@code sum_groups}, {@code accumulate_block}, {@code
- * accumulate_conv_gram_structured}, {@code max_pool_jac_t}, {@code avg_pool_jac_t}) and {@code
- * copyRows} against their twins on awkward sizes (1, primes, non-square kernels, strides, paddings,
- * dilations, sizes next to the 64 tile), on the OpenCL device and on the CPU backend in float32 and
- * float64.
+ * The convolution and pooling operations ({@code conv_unfold}, the transposed convolution, {@code
+ * batched_mul}, {@code sum_groups}, {@code accumulate_block}, the structured weight Gram, {@code
+ * max_pool_jac_t}, {@code avg_pool_jac_t}) and {@code copyRows} against their twins on awkward
+ * sizes (1, primes, non-square kernels, strides, paddings, dilations, sizes next to the 64 tile),
+ * on the OpenCL device and on the CPU backend in float32 and float64.
  */
 class KernelConvTest {
   private static OpenClBackend opencl;
@@ -68,7 +67,7 @@ class KernelConvTest {
       List.of("opencl", "cpu-float32", "cpu-float64", "cpu-blas-float32", "cpu-blas-float64");
 
   /** Convolution geometries: {C, H, W, kh, kw, sh, sw, ph, pw, dh, dw}. */
-  private static final int[][] CONV = {
+  static final int[][] CONV = {
     {1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1},
     {3, 7, 5, 3, 2, 1, 1, 1, 0, 1, 1},
     {2, 13, 11, 3, 3, 2, 3, 1, 1, 2, 1},
@@ -87,7 +86,7 @@ class KernelConvTest {
     {3, 29, 31, 5, 3, 3, 2, 2, 1, 1, 3},
   };
 
-  private static ConvGeometry geometry(int[] s) {
+  static ConvGeometry geometry(int[] s) {
     return ConvGeometry.of(
         new int[] {s[0], s[1], s[2]},
         new int[] {s[3], s[4]},
@@ -96,7 +95,7 @@ class KernelConvTest {
         new int[] {s[9], s[10]});
   }
 
-  private static String describe(ConvGeometry g) {
+  static String describe(ConvGeometry g) {
     return String.format(
         "C%d %dx%d k%dx%d s%dx%d p%dx%d d%dx%d",
         g.channels(),
@@ -168,7 +167,7 @@ class KernelConvTest {
           be.download(dx),
           g.inputSize(),
           dot(name, o * g.kernelH() * g.kernelW()),
-          "conv_transpose " + what);
+          "convTranspose " + what);
     }
   }
 
@@ -293,7 +292,7 @@ class KernelConvTest {
           be.download(da),
           rowsR,
           dot(name, o + t * t + 2),
-          "accumulate_conv_gram_structured");
+          "accumulateConvGramStructured");
     }
   }
 
