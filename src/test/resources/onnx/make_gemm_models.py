@@ -2,6 +2,9 @@
 """Writes gemm_alpha.onnx, a hand-made ONNX graph of Gemm nodes with alpha and beta, with inputs
 and outputs (no exporter writes these attributes; PyTorch's nn.Linear always has alpha = beta = 1).
 
+Also tied_gemm.onnx: one initializer used as the weight of two Gemm nodes (tied weights), which
+the import refuses.
+
 Run with Debian's onnx and numpy: /usr/bin/python3 src/test/resources/onnx/make_gemm_models.py
 The graph (opset 13, dynamic batch N, float32 initializers):
     h1 = Gemm(x, g1.weight, alpha=0.5)                        x [N, 5], g1.weight [5, 4] (transB 0)
@@ -56,6 +59,28 @@ def main():
     np.save(os.path.join(HERE, "gemm_alpha.y.npy"), y)
     np.save(os.path.join(HERE, "gemm_alpha.out.npy"), out)
     print("gemm_alpha", os.path.getsize(os.path.join(HERE, "gemm_alpha.onnx")), "bytes")
+    tied()
+
+
+def tied():
+    """logits = Gemm(Relu(Gemm(x, w, transB=1)), w, transB=1), w [4, 4] one initializer."""
+    w = (np.arange(16, dtype=np.float32).reshape(4, 4) - 8) / 16
+    nodes = [
+        helper.make_node("Gemm", ["x", "w"], ["h"], name="first", transB=1),
+        helper.make_node("Relu", ["h"], ["r"], name="relu"),
+        helper.make_node("Gemm", ["r", "w"], ["logits"], name="second", transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "tied_gemm",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 4])],
+        [numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, producer_name="make_gemm_models.py",
+                              opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, "tied_gemm.onnx"))
+    print("tied_gemm", os.path.getsize(os.path.join(HERE, "tied_gemm.onnx")), "bytes")
 
 
 if __name__ == "__main__":

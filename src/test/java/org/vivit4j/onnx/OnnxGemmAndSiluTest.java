@@ -92,6 +92,18 @@ class OnnxGemmAndSiluTest {
   }
 
   @Test
+  void anInitializerSharedByTwoLayersIsRefusedNamingBoth() throws Exception {
+    OnnxModel m = OnnxModelTest.shipped("tied_gemm");
+    String e =
+        assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(m)).getMessage();
+    assertTrue(
+        e.contains(
+            "node 'second' (Gemm): its initializer 'w' is also a parameter of node 'first'"
+                + " (Gemm) (tied weights)"),
+        e);
+  }
+
+  @Test
   void siluWhoseInputAlsoFeedsAResidualImportsAsAGraph() throws Exception {
     OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("silu_residual"));
     NetworkSpec net = imp.network();
