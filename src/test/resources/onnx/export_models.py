@@ -68,6 +68,17 @@ class ViewMlp(nn.Module):
         return self.fc2(torch.selu(self.fc1(x.view(x.size(0), -1))))
 
 
+class SiluResidual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(6, 8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = self.fc1(x)
+        return self.fc2(h + nn.functional.silu(h))
+
+
 def fmnist_2c2d():
     """DeepOBS's fmnist_2c2d (3 274 634 parameters) as its PyTorch version defines it."""
     return nn.Sequential(
@@ -136,6 +147,8 @@ def models():
         nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1), nn.Tanh(),
         nn.ConvTranspose1d(3, 2, 2, dilation=2, bias=False),
         nn.Flatten(), nn.Linear(2 * 12, 4)), (2, 5), 13
+    # SiLU (Mul(h, Sigmoid(h))) whose input h also feeds the residual Add
+    yield "silu_residual", SiluResidual(), (6,), 13
 
 
 def export_folded():
@@ -223,7 +236,7 @@ def main():
         g = torch.Generator().manual_seed(1)
         x = torch.randn((N,) + shape, generator=g)
         classes = {"pad_conv_pool": 6, "batchnorm_chain": 4, "silu_logsigmoid_softplus": 3, "zeropad_conv": 4,
-                   "pool1d": 4, "conv1d": 4, "convtranspose": 4, "convtranspose1d": 4}.get(
+                   "pool1d": 4, "conv1d": 4, "convtranspose": 4, "convtranspose1d": 4, "silu_residual": 3}.get(
             name, 5 if name.startswith("layernorm") else 10)
         y = torch.randint(0, classes, (N,), generator=g)
         path = os.path.join(HERE, name + ".onnx")

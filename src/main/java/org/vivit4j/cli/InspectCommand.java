@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vivit4j.io.InputFile;
+import org.vivit4j.model.EmbeddingSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.ParamTensor;
 import org.vivit4j.onnx.OnnxImportException;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tornado-run inspect net.onnx}: what vivit4j makes of an ONNX model, before any data: the
  * graph's input and output, the layers it maps to with their shapes, the parameters with their
- * names and sizes; and, when it cannot be imported, every node whose operator is not supported and
- * the first reason the import stops (exit 2).
+ * names and sizes, for an embedding model the range of the indices X holds; and, when it cannot be
+ * imported, every node whose operator is not supported and the first reason the import stops (exit
+ * 2).
  */
 @Command(
     name = "inspect",
@@ -122,6 +124,19 @@ final class InspectCommand implements Callable<Integer> {
         "parameters: %d tensors, %d entries (param_groups[].params takes these names)%n",
         net.params().size(),
         total);
+    // an integer input: what X must hold (make-problem --onnx checks it)
+    int smallest = Integer.MAX_VALUE;
+    for (int i = 0; i < net.layers().size(); i++) {
+      if (net.layers().get(i) instanceof EmbeddingSpec e) {
+        smallest = Math.min(smallest, e.numEmbeddings());
+      }
+    }
+    if (smallest < Integer.MAX_VALUE) {
+      out.printf(
+          Locale.ROOT,
+          "X: integer indices in [0, %d) (the embedding rows; an integer X.npy for make-problem)%n",
+          smallest);
+    }
     return 0;
   }
 }

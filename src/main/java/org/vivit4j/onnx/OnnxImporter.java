@@ -62,6 +62,9 @@ public final class OnnxImporter {
   private final List<GraphNode> nodes = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
 
+  /** The node that made each initializer a parameter. */
+  private final Map<String, NodeProto> parameterOf = new HashMap<>();
+
   /** The graph value (the input's name or a node's name) of each mapped ONNX data value. */
   private final Map<String, String> valueOf = new HashMap<>();
 
@@ -195,7 +198,7 @@ public final class OnnxImporter {
       OnnxLayers.Layer layer = OnnxGather.embedding(n, values, inputName, integerInput);
       String name = moduleName(layer);
       String node = add(name != null ? name : n.getOutput(0), layer.spec(), List.of(inputName), n);
-      names.addAll(layer.paramNames());
+      addParams(layer.paramNames(), n);
       covered.add(n);
       bind(n.getOutput(0), node);
       return;
@@ -223,10 +226,32 @@ public final class OnnxImporter {
       OnnxLayers.Layer layer = m.layers().get(k);
       String name = moduleName(layer);
       from = add(name != null ? name : m.output(), layer.spec(), List.of(from), last);
-      names.addAll(layer.paramNames());
+      addParams(layer.paramNames(), n);
     }
     covered.addAll(m.covered());
     bind(m.output(), from);
+  }
+
+  /**
+   * Appends the parameter names of a layer mapped from {@code n}; an initializer that is already
+   * another layer's parameter (tied weights) is refused: each layer has its own parameter tensors,
+   * so a shared one would become two, whose GGN is not the shared tensor's.
+   */
+  private void addParams(List<String> params, NodeProto n) {
+    for (String p : params) {
+      NodeProto first = parameterOf.putIfAbsent(p, n);
+      if (first != null) {
+        throw new OnnxImportException(
+            OnnxModel.describe(n)
+                + ": its initializer '"
+                + p
+                + "' is also a parameter of "
+                + (first == n ? "this node" : OnnxModel.describe(first))
+                + " (tied weights); vivit4j gives each layer its own parameters and does not"
+                + " import a shared one");
+      }
+      names.add(p);
+    }
   }
 
   /** The per-sample shape of the ONNX data value {@code value}. */

@@ -15,12 +15,13 @@ import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.Pad2dSpec;
 import org.vivit4j.model.Pool1dSpec;
+import org.vivit4j.model.ScaleSpec;
 
 /**
  * One ONNX node (or a short fused run: MatMul + Add, a zero Pad + the Conv or AveragePool it feeds)
  * as vivit4j layers. Every attribute is checked against what the layer computes; a value that would
- * change the math (a grouped convolution, {@code ceil_mode}, an asymmetric pad, Gemm's {@code
- * alpha}) is refused naming the node.
+ * change the math (a grouped convolution, {@code ceil_mode}, an asymmetric pad, Gemm's {@code beta}
+ * apart from its {@code alpha}) is refused naming the node.
  */
 final class OnnxLayers {
   private OnnxLayers() {}
@@ -39,7 +40,7 @@ final class OnnxLayers {
   }
 
   static final String SUPPORTED =
-      "Gemm, MatMul (+ Add), Conv (1-D and 2-D), ConvTranspose (1-D and 2-D), Pad (zero, before Conv or"
+      "Gemm (transA = 0; beta = alpha with a C), MatMul (+ Add), Conv (1-D and 2-D), ConvTranspose (1-D and 2-D), Pad (zero, before Conv or"
           + " AveragePool), MaxPool,"
           + " AveragePool, GlobalAveragePool, Flatten, Reshape (to [N, -1]), Relu, LeakyRelu, Elu,"
           + " Selu, Sigmoid, Tanh, Softplus, Identity, Dropout, LayerNormalization, BatchNormalization, GELU, SiLU and"
@@ -63,7 +64,7 @@ final class OnnxLayers {
       case "Dropout" -> one(n, dropout(n, values));
       case "Flatten" -> one(n, flatten(n, shape));
       case "Reshape" -> one(n, reshape(n, values, shape));
-      case "Gemm" -> one(n, gemm(n, values, shape));
+      case "Gemm" -> gemm(n, values, shape);
       case "MatMul" -> matMul(n, graph, values, shape);
       case "Conv" ->
           one(
@@ -228,21 +229,46 @@ final class OnnxLayers {
     return shape[0];
   }
 
-  private static Layer gemm(NodeProto n, StaticValues values, int[] shape) {
+  /**
+   * {@code Gemm(A, B, C) = α·A·op(B) + β·C} with {@code A} the data {@code [N, in]}: a {@code
+   * linear} layer of weight {@code op(B)ᵀ} (PyTorch's {@code [out, in]}) and, with a {@code C},
+   * bias {@code C}; for {@code α ≠ 1} followed by a {@code scale} by {@code α}. That is exact
+   * without a {@code C} (any α), and with one when {@code β = α} ({@code α·(A·op(B) + C)}); the
+   * parameters stay the stored {@code B} and {@code C}. {@code β ≠ α} with a {@code C} would scale
+   * the bias apart from the weight, and {@code transA = 1} transposes the batch: both refused
+   * naming the node.
+   */
+  private static Mapped gemm(NodeProto n, StaticValues values, int[] shape) {
     OnnxAttributes at = new OnnxAttributes(n).only(Set.of("alpha", "beta", "transA", "transB"));
     if (at.integer("transA", 0) != 0) {
       throw refuse(n, "transA = 1 transposes the batch; not a linear layer");
     }
-    if (at.real("alpha", 1) != 1 || at.real("beta", 1) != 1) {
+    double alpha = at.decimal("alpha", 1);
+    double beta = at.decimal("beta", 1);
+    boolean hasC = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+    if (!Double.isFinite(alpha)) {
+      throw refuse(n, "alpha = " + alpha + " is not finite");
+    }
+    if (hasC && beta != alpha) {
       throw refuse(
           n,
           "alpha = "
-              + at.real("alpha", 1)
+              + alpha
               + ", beta = "
-              + at.real("beta", 1)
-              + " scale the parameters, which changes the GGN's coordinates; only 1 is imported");
+              + beta
+              + ": beta scales the bias C apart from the weight, which no linear layer (with a"
+              + " scale after it) computes with the stored parameters; only beta = alpha is"
+              + " imported");
     }
-    boolean transB = at.integer("transB", 0) != 0;
+    Layer linear = gemmLinear(n, values, shape, at.integer("transB", 0) != 0, hasC);
+    List<Layer> layers =
+        alpha == 1 ? List.of(linear) : List.of(linear, new Layer(new ScaleSpec(alpha), List.of()));
+    return new Mapped(layers, n, n);
+  }
+
+  /** Gemm's linear layer: weight {@code op(B)ᵀ}, bias {@code C} when present. */
+  private static Layer gemmLinear(
+      NodeProto n, StaticValues values, int[] shape, boolean transB, boolean hasC) {
     int in = features(n, shape);
     String wName = n.getInput(1);
     if (!values.isInitializer(wName)) {
@@ -257,7 +283,7 @@ final class OnnxLayers {
     double[] weight = transB ? w.reals().clone() : transpose(w.reals(), in, out);
     List<String> names = new ArrayList<>(List.of(wName));
     double[] bias = null;
-    if (n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+    if (hasC) {
       String bName = n.getInput(2);
       bias = parameter(n, values, bName, "bias", out).reals().clone();
       names.add(bName);

@@ -59,17 +59,19 @@ final class OnnxPatterns {
 
   /**
    * SiLU as PyTorch writes it, {@code Mul(x, Sigmoid(x))}, and LogSigmoid, {@code Log(Sigmoid(x))};
-   * starting at the Sigmoid.
+   * starting at the Sigmoid, whose output that Mul or Log alone reads. {@code x} may have further
+   * readers (a residual {@code x + silu(x)}): they read {@code x}, not the activation, so the
+   * pattern's value is the same.
    */
   private static OnnxLayers.Mapped siluOrLogSigmoid(NodeProto sig, String x, OnnxGraph g) {
     if (!is(sig, "Sigmoid") || !sig.getInput(0).equals(x)) {
       return null;
     }
     NodeProto next = g.soleConsumer(sig.getOutput(0));
-    if (is(next, "Log") && g.consumers(x).size() == 1) {
+    if (is(next, "Log")) {
       return activation("logsigmoid", 0, List.of(sig, next));
     }
-    if (is(next, "Mul") && g.consumers(x).size() == 2 && x.equals(other(next, sig.getOutput(0)))) {
+    if (is(next, "Mul") && x.equals(other(next, sig.getOutput(0)))) {
       return activation("silu", 0, List.of(sig, next));
     }
     return null;

@@ -23,6 +23,17 @@ class InspectCommandTest {
   }
 
   @Test
+  void anEmbeddingModelShowsItsIntegerInputAndTheRangeOfX() {
+    CliRun r = CliRun.of("inspect", DIR + "embedding_mlp.onnx");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("input: x INT64 [N, 5]"), r.out());
+    assertTrue(r.out().contains("   0 embedding  [5] -> [5, 4]  emb.weight [10, 4]"), r.out());
+    assertTrue(r.out().contains("X: integer indices in [0, 10)"), r.out());
+    CliRun floats = CliRun.of("inspect", DIR + "mlp.onnx");
+    assertTrue(!floats.out().contains("X: integer"), floats.out());
+  }
+
+  @Test
   void namesTheFirstReasonAndExitsTwo() throws Exception {
     java.nio.file.Path f = java.nio.file.Files.createTempFile("sub", ".onnx");
     java.nio.file.Files.write(

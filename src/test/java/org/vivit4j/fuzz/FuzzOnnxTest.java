@@ -38,7 +38,11 @@ class FuzzOnnxTest {
           "concat_scale",
           "layernorm_gelu",
           "layernorm_gelu_opset13",
-          "pad_conv_pool");
+          "pad_conv_pool",
+          "embedding_mlp",
+          "convtranspose1d",
+          "silu_residual",
+          "gemm_alpha");
 
   @TempDir Path dir;
 
@@ -139,6 +143,115 @@ class FuzzOnnxTest {
             + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
     assertTrue(refused > count / 4, "the mutations must mostly produce bad models: " + refused);
     assertTrue(ok > 0, "some mutants stay importable (harmless mutations): " + ok);
+  }
+
+  /** mlp.onnx as a builder, for the cases below. */
+  private static ModelProto.Builder mlp() throws Exception {
+    return ModelProto.parseFrom(Files.readAllBytes(Path.of("src/test/resources/onnx/mlp.onnx")))
+        .toBuilder();
+  }
+
+  /**
+   * The bad inputs the ONNX issue names, each made once from mlp.onnx: through {@code inspect} and
+   * through {@code solve} of a problem file naming it, one error line naming the model and what is
+   * wrong, exit 2, no result written.
+   */
+  @Test
+  void eachNamedBadModelIsOneLineAndExit2() throws Exception {
+    byte[] good = Files.readAllBytes(Path.of("src/test/resources/onnx/mlp.onnx"));
+    ModelProto.Builder unknown = mlp();
+    unknown
+        .getGraphBuilder()
+        .setNode(1, unknown.getGraph().getNode(1).toBuilder().setOpType("FancyOp"));
+    ModelProto.Builder missing = mlp();
+    for (int i = missing.getGraph().getInitializerCount() - 1; i >= 0; i--) {
+      if (missing.getGraph().getInitializer(i).getName().equals("3.weight")) {
+        missing.getGraphBuilder().removeInitializer(i);
+      }
+    }
+    ModelProto.Builder lowRank = mlp();
+    lowRank
+        .getGraphBuilder()
+        .getInputBuilder(0)
+        .getTypeBuilder()
+        .getTensorTypeBuilder()
+        .getShapeBuilder()
+        .removeDim(3);
+    ModelProto.Builder highRank = mlp();
+    highRank
+        .getGraphBuilder()
+        .getInputBuilder(0)
+        .getTypeBuilder()
+        .getTensorTypeBuilder()
+        .getShapeBuilder()
+        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(2));
+    ModelProto.Builder batchOnly = mlp();
+    var dims =
+        batchOnly
+            .getGraphBuilder()
+            .getInputBuilder(0)
+            .getTypeBuilder()
+            .getTensorTypeBuilder()
+            .getShapeBuilder();
+    while (dims.getDimCount() > 1) {
+      dims.removeDim(1);
+    }
+    ModelProto.Builder old = mlp();
+    old.setOpsetImport(0, old.getOpsetImport(0).toBuilder().setVersion(10));
+    List<Object[]> cases =
+        List.of(
+            new Object[] {
+              "truncated", java.util.Arrays.copyOf(good, good.length / 2), "not an ONNX model"
+            },
+            new Object[] {"unknown op", unknown.build().toByteArray(), "op type FancyOp is not"},
+            new Object[] {"missing initializer", missing.build().toByteArray(), "'3.weight'"},
+            new Object[] {"input rank low", lowRank.build().toByteArray(), "shape [16, 28]"},
+            new Object[] {"input rank high", highRank.build().toByteArray(), "shape [16, 1568]"},
+            new Object[] {"input rank 1", batchOnly.build().toByteArray(), "expected [N, features"},
+            new Object[] {"opset 10", old.build().toByteArray(), "opset 10"});
+    Path src = Path.of("src/test/resources/onnx");
+    Path model = dir.resolve("m.onnx");
+    Files.write(model, good);
+    String[] make = {
+      "make-problem",
+      "--onnx",
+      model.toString(),
+      "--data",
+      src.resolve("mlp.x.npy").toString(),
+      "--labels",
+      src.resolve("mlp.y.npy").toString(),
+      "--n",
+      "4",
+      "--out",
+      dir.resolve("p.json").toString()
+    };
+    assertTrue(run(make)[0].equals("0"), "the template problem");
+    List<String> failures = new ArrayList<>();
+    for (Object[] c : cases) {
+      Files.write(model, (byte[]) c[1]);
+      String[] inspect = run("inspect", model.toString());
+      String e = inspect[2].strip();
+      if (!inspect[0].equals(String.valueOf(Main.EXIT_BAD_INPUT))
+          || !e.startsWith("error: " + model + ": ")
+          || e.contains("\n")
+          || e.contains("Exception")
+          || !e.contains((String) c[2])) {
+        failures.add(c[0] + " (inspect): exit " + inspect[0] + ", stderr: " + e);
+      }
+      Path result = dir.resolve("r.json");
+      String[] solve =
+          run("solve", "--problem", dir.resolve("p.json").toString(), "--out", result.toString());
+      String se = solve[2].strip();
+      if (!solve[0].equals(String.valueOf(Main.EXIT_BAD_INPUT))
+          || !se.startsWith("error: ")
+          || se.contains("\n")
+          || se.contains("Exception")
+          || !se.contains((String) c[2])
+          || Files.exists(result)) {
+        failures.add(c[0] + " (solve): exit " + solve[0] + ", stderr: " + se);
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
   /** Runs the command line in this JVM: exit code, stdout, stderr. */
