@@ -179,19 +179,15 @@ public final class ConvLowering {
             });
   }
 
-  /** {@link #gatherChannels} rounding each value to float32. */
-  static void gatherChannels(double[] z, int s0, int samples, int o, int t, float[] y) {
+  /** The float32 {@link #gatherChannels(double[], int, int, int, int, double[])}. */
+  static void gatherChannels(float[] z, int s0, int samples, int o, int t, float[] y) {
     int ld = samples * t;
     IntStream.range(0, o)
         .parallel()
         .forEach(
             oc -> {
               for (int s = 0; s < samples; s++) {
-                int src = (s0 + s) * o * t + oc * t;
-                int dst = oc * ld + s * t;
-                for (int p = 0; p < t; p++) {
-                  y[dst + p] = (float) z[src + p];
-                }
+                System.arraycopy(z, (s0 + s) * o * t + oc * t, y, oc * ld + s * t, t);
               }
             });
   }

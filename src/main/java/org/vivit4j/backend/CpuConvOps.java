@@ -2,18 +2,19 @@ package org.vivit4j.backend;
 
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.stream.IntStream;
-import org.vivit4j.backend.CpuBackend.HostMatrix;
 
 /**
- * The convolution and pooling operations of {@link CpuBackend} (formulas in {@link Backend}). Rows
- * are independent and run in parallel. With {@code f32} every stored value is a float32 and every
- * product and sum is rounded to float32, as on a float32 device (the summation order may differ).
+ * The convolution operations of {@link CpuBackend} (formulas in {@link Backend}; pooling in {@link
+ * CpuPoolOps}). Rows are independent and run in parallel. The precision is the operands' storage
+ * ({@link HostMatrix}): float32 matrices are computed in {@code float} on their {@code float[]}
+ * arrays ({@code sgemm}), every product and sum rounded to float32 as on a float32 device (the
+ * summation order may differ), and give float32 results.
  */
 final class CpuConvOps {
   private CpuConvOps() {}
 
   /** {@code a·b·c} entries, at most {@code 2³¹ − 1} (a Java array), else a clear error. */
-  private static int size(int a, int b, int c) {
+  static int size(int a, int b, int c) {
     long n = (long) a * b * c;
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -26,6 +27,10 @@ final class CpuConvOps {
     if (from < 0 || to < from || to > m.rows) {
       throw new IllegalArgumentException(
           "copyRows: [" + from + ", " + to + ") is outside the " + m.rows + " rows");
+    }
+    if (m.isFloat32()) {
+      return new HostMatrix(
+          to - from, m.cols, java.util.Arrays.copyOfRange(m.data32, from * m.cols, to * m.cols));
     }
     double[] out = java.util.Arrays.copyOfRange(m.data, from * m.cols, to * m.cols);
     return new HostMatrix(to - from, m.cols, out);
@@ -40,7 +45,9 @@ final class CpuConvOps {
     int k = g.patchSize();
     int kk = g.kernelH() * g.kernelW();
     int hw = g.height() * g.width();
-    double[] u = new double[size(x.rows, t, k)];
+    boolean f32 = x.isFloat32();
+    double[] u = f32 ? null : new double[size(x.rows, t, k)];
+    float[] u32 = f32 ? new float[size(x.rows, t, k)] : null;
     IntStream.range(0, x.rows * t)
         .parallel()
         .forEach(
@@ -55,14 +62,19 @@ final class CpuConvOps {
                   for (int b = 0; b < g.kernelW(); b++) {
                     int w = j * g.strideW() - g.padW() + b * g.dilW();
                     if (h >= 0 && h < g.height() && w >= 0 && w < g.width()) {
-                      u[row * k + c * kk + a * g.kernelW() + b] =
-                          x.data[n * x.cols + c * hw + h * g.width() + w];
+                      int dst = row * k + c * kk + a * g.kernelW() + b;
+                      int src = n * x.cols + c * hw + h * g.width() + w;
+                      if (f32) {
+                        u32[dst] = x.data32[src];
+                      } else {
+                        u[dst] = x.data[src];
+                      }
                     }
                   }
                 }
               }
             });
-    return new HostMatrix(x.rows * t, k, u);
+    return f32 ? new HostMatrix(x.rows * t, k, u32) : new HostMatrix(x.rows * t, k, u);
   }
 
   /**
@@ -71,7 +83,7 @@ final class CpuConvOps {
    * sized to {@code chunkEntries}.
    */
   static HostMatrix convTranspose(
-      HostMatrix y, HostMatrix w, ConvGeometry g, boolean f32, NativeBLAS blas, int chunkEntries) {
+      HostMatrix y, HostMatrix w, ConvGeometry g, NativeBLAS blas, int chunkEntries) {
     int t = g.positions();
     int o = w.rows;
     if (w.cols != g.patchSize() || y.cols != o * t) {
@@ -93,18 +105,18 @@ final class CpuConvOps {
     int in = g.inputSize();
     int k = g.patchSize();
     int chunk = Math.min(Math.max(1, y.rows), ConvLowering.chunkSamples(g, o, chunkEntries));
-    if (f32) {
+    y.samePrecision(w, "convTranspose");
+    if (y.isFloat32()) {
       float[] x = new float[size(y.rows, in, 1)];
-      float[] wf = CpuBackend.toFloat(w.data);
       float[] yc = new float[size(chunk, o, t)];
       float[] u = new float[size(chunk, k, t)];
       for (int r0 = 0; r0 < y.rows; r0 += chunk) {
         int rows = Math.min(chunk, y.rows - r0);
-        ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
-        CpuConvGemm.mul(blas, true, false, wf, 0, yc, 0, u, 0, k, o, rows * t);
+        ConvLowering.gatherChannels(y.data32, r0, rows, o, t, yc);
+        CpuConvGemm.mul(blas, true, false, w.data32, 0, yc, 0, u, 0, k, o, rows * t);
         ConvLowering.col2im(u, r0, rows, g, x);
       }
-      return new HostMatrix(y.rows, in, CpuBackend.toDouble(x));
+      return new HostMatrix(y.rows, in, x);
     }
     double[] x = new double[size(y.rows, in, 1)];
     double[] yc = new double[size(chunk, o, t)];
@@ -123,8 +135,7 @@ final class CpuConvOps {
    * block} rows, its rows read as one {@code [block·p × t]} matrix times the group's {@code [t ×
    * q]} rows of {@code b}, one product per group.
    */
-  static HostMatrix batchedMul(
-      HostMatrix a, HostMatrix b, int block, int p, boolean f32, NativeBLAS blas) {
+  static HostMatrix batchedMul(HostMatrix a, HostMatrix b, int block, int p, NativeBLAS blas) {
     if (block < 1 || p < 1 || a.cols % p != 0 || a.rows % block != 0) {
       throw new IllegalArgumentException(
           "batchedMul: a is " + a.rows + "×" + a.cols + ", block " + block + ", p " + p);
@@ -137,14 +148,14 @@ final class CpuConvOps {
     }
     int q = b.cols;
     int m = block * p;
-    if (f32) {
-      float[] af = CpuBackend.toFloat(a.data);
-      float[] bf = CpuBackend.toFloat(b.data);
+    a.samePrecision(b, "batchedMul");
+    if (a.isFloat32()) {
       float[] c = new float[size(a.rows, p, q)];
       for (int gi = 0; gi < groups; gi++) {
-        CpuConvGemm.mul(blas, false, false, af, gi * m * t, bf, gi * t * q, c, gi * m * q, m, t, q);
+        CpuConvGemm.mul(
+            blas, false, false, a.data32, gi * m * t, b.data32, gi * t * q, c, gi * m * q, m, t, q);
       }
-      return new HostMatrix(a.rows, p * q, CpuBackend.toDouble(c));
+      return new HostMatrix(a.rows, p * q, c);
     }
     double[] c = new double[size(a.rows, p, q)];
     for (int gi = 0; gi < groups; gi++) {
@@ -154,29 +165,42 @@ final class CpuConvOps {
     return new HostMatrix(a.rows, p * q, c);
   }
 
-  static HostMatrix sumGroups(HostMatrix a, int p, boolean f32) {
+  static HostMatrix sumGroups(HostMatrix a, int p) {
     if (p < 1 || a.cols % p != 0) {
       throw new IllegalArgumentException("sumGroups: " + a.cols + " columns, p " + p);
     }
     int t = a.cols / p;
-    double[] c = new double[a.rows * p];
+    int n = size(a.rows, p, 1);
+    if (a.isFloat32()) {
+      float[] c = new float[n];
+      for (int r = 0; r < a.rows; r++) {
+        for (int i = 0; i < p; i++) {
+          float s = 0f;
+          int src = r * a.cols + i * t;
+          for (int k = 0; k < t; k++) {
+            s += a.data32[src + k];
+          }
+          c[r * p + i] = s;
+        }
+      }
+      return new HostMatrix(a.rows, p, c);
+    }
+    double[] c = new double[n];
     for (int r = 0; r < a.rows; r++) {
       for (int i = 0; i < p; i++) {
         double s = 0;
-        float sf = 0f;
+        int src = r * a.cols + i * t;
         for (int k = 0; k < t; k++) {
-          double v = a.data[r * a.cols + i * t + k];
-          s += v;
-          sf += (float) v;
+          s += a.data[src + k];
         }
-        c[r * p + i] = f32 ? sf : s;
+        c[r * p + i] = s;
       }
     }
     return new HostMatrix(a.rows, p, c);
   }
 
   static void accumulateBlock(
-      HostMatrix acc, HostMatrix p, int row0, int col0, boolean transposed, boolean f32) {
+      HostMatrix acc, HostMatrix p, int row0, int col0, boolean transposed) {
     int rows = transposed ? p.cols : p.rows;
     int cols = transposed ? p.rows : p.cols;
     if (row0 < 0 || col0 < 0 || row0 + rows > acc.rows || col0 + cols > acc.cols) {
@@ -194,11 +218,34 @@ final class CpuConvOps {
               + "×"
               + acc.cols);
     }
+    acc.samePrecision(p, "accumulateBlock");
+    if (acc.isFloat32()) {
+      addBlock(acc.data32, acc.cols, p.data32, p.cols, rows, cols, row0, col0, transposed);
+      return;
+    }
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
         double v = transposed ? p.data[j * p.cols + i] : p.data[i * p.cols + j];
-        int d = (row0 + i) * acc.cols + col0 + j;
-        acc.data[d] = f32 ? (double) ((float) acc.data[d] + (float) v) : acc.data[d] + v;
+        acc.data[(row0 + i) * acc.cols + col0 + j] += v;
+      }
+    }
+  }
+
+  /** The float32 {@link #accumulateBlock} on arrays: {@code p [·×pCols]} into {@code acc}. */
+  private static void addBlock(
+      float[] acc,
+      int accCols,
+      float[] p,
+      int pCols,
+      int rows,
+      int cols,
+      int row0,
+      int col0,
+      boolean transposed) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        float v = transposed ? p[j * pCols + i] : p[i * pCols + j];
+        acc[(row0 + i) * accCols + col0 + j] += v;
       }
     }
   }
@@ -220,7 +267,6 @@ final class CpuConvOps {
       int lBlock,
       int rBlock,
       int positions,
-      boolean f32,
       NativeBLAS blas) {
     int t = positions;
     if (t < 1
@@ -236,15 +282,17 @@ final class CpuConvOps {
         || q.cols != (r.rows / rBlock) * t) {
       throw new IllegalArgumentException("accumulateConvGramStructured: shapes do not match");
     }
+    acc.samePrecision(l, "accumulateConvGramStructured");
+    acc.samePrecision(r, "accumulateConvGramStructured");
+    acc.samePrecision(q, "accumulateConvGramStructured");
     int o = l.cols / t;
     int nL = l.rows / lBlock;
     int nR = r.rows / rBlock;
     boolean symmetric = l == r && lBlock == rBlock && exactlySymmetric(q);
-    double[] qnm = new double[t * t];
-    double[] mm = new double[rBlock * o * t];
-    double[] p = new double[lBlock * rBlock];
-    float[] lf = f32 ? CpuBackend.toFloat(l.data) : null;
-    float[] rf = f32 ? (symmetric ? lf : CpuBackend.toFloat(r.data)) : null;
+    boolean f32 = acc.isFloat32();
+    double[] qnm = f32 ? null : new double[t * t];
+    double[] mm = f32 ? null : new double[rBlock * o * t];
+    double[] p = f32 ? null : new double[lBlock * rBlock];
     float[] qf = f32 ? new float[t * t] : null;
     float[] mf = f32 ? new float[rBlock * o * t] : null;
     float[] pf = f32 ? new float[lBlock * rBlock] : null;
@@ -253,9 +301,7 @@ final class CpuConvOps {
         for (int i = 0; i < t; i++) {
           int src = (n * t + i) * q.cols + m * t;
           if (f32) {
-            for (int j = 0; j < t; j++) {
-              qf[i * t + j] = (float) q.data[src + j];
-            }
+            System.arraycopy(q.data32, src, qf, i * t, t);
           } else {
             System.arraycopy(q.data, src, qnm, i * t, t);
           }
@@ -263,19 +309,17 @@ final class CpuConvOps {
         int rOff = m * rBlock * r.cols;
         int lOff = n * lBlock * l.cols;
         if (f32) {
-          CpuConvGemm.mul(blas, false, true, rf, rOff, qf, 0, mf, 0, rBlock * o, t, t);
-          CpuConvGemm.mul(blas, false, true, lf, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
-          for (int i = 0; i < p.length; i++) {
-            p[i] = pf[i];
-          }
+          CpuConvGemm.mul(blas, false, true, r.data32, rOff, qf, 0, mf, 0, rBlock * o, t, t);
+          CpuConvGemm.mul(blas, false, true, l.data32, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
         } else {
           CpuConvGemm.mul(blas, false, true, r.data, rOff, qnm, 0, mm, 0, rBlock * o, t, t);
           CpuConvGemm.mul(blas, false, true, l.data, lOff, mm, 0, p, 0, lBlock, o * t, rBlock);
         }
-        HostMatrix block = new HostMatrix(lBlock, rBlock, p);
-        accumulateBlock(acc, block, n * lBlock, m * rBlock, false, f32);
+        HostMatrix block =
+            f32 ? new HostMatrix(lBlock, rBlock, pf) : new HostMatrix(lBlock, rBlock, p);
+        accumulateBlock(acc, block, n * lBlock, m * rBlock, false);
         if (symmetric && m != n) {
-          accumulateBlock(acc, block, m * rBlock, n * lBlock, true, f32);
+          accumulateBlock(acc, block, m * rBlock, n * lBlock, true);
         }
       }
     }
@@ -287,85 +331,11 @@ final class CpuConvOps {
     }
     for (int i = 0; i < q.rows; i++) {
       for (int j = 0; j < i; j++) {
-        if (q.data[i * q.cols + j] != q.data[j * q.cols + i]) {
+        if (q.get(i * q.cols + j) != q.get(j * q.cols + i)) {
           return false;
         }
       }
     }
     return true;
-  }
-
-  static HostMatrix maxPoolJacT(
-      HostMatrix y, HostMatrix argmax, int block, ConvGeometry g, boolean f32) {
-    int t = g.positions();
-    int c = g.channels();
-    if (block < 1
-        || y.cols != c * t
-        || argmax.cols != c * t
-        || (long) argmax.rows * block != y.rows) {
-      throw new IllegalArgumentException("maxPoolJacT: shapes do not match the geometry");
-    }
-    int hw = g.height() * g.width();
-    double[] x = new double[size(y.rows, c, hw)];
-    IntStream.range(0, y.rows)
-        .parallel()
-        .forEach(
-            r -> {
-              int ao = (r / block) * argmax.cols;
-              int xo = r * c * hw;
-              for (int ch = 0; ch < c; ch++) {
-                for (int p = 0; p < t; p++) {
-                  int a = (int) argmax.data[ao + ch * t + p];
-                  if (a < 0 || a >= hw) {
-                    throw new IllegalArgumentException(
-                        "maxPoolJacT: arg-max " + a + " is outside the " + hw + " positions");
-                  }
-                  int dst = xo + ch * hw + a;
-                  double v = y.data[r * y.cols + ch * t + p];
-                  x[dst] = f32 ? (double) ((float) x[dst] + (float) v) : x[dst] + v;
-                }
-              }
-            });
-    return new HostMatrix(y.rows, c * hw, x);
-  }
-
-  static HostMatrix avgPoolJacT(HostMatrix y, ConvGeometry g, boolean f32) {
-    int t = g.positions();
-    int c = g.channels();
-    if (y.cols != c * t || g.dilH() != 1 || g.dilW() != 1) {
-      throw new IllegalArgumentException("avgPoolJacT: shapes do not match the geometry");
-    }
-    int hw = g.height() * g.width();
-    double inv = 1.0 / (g.kernelH() * g.kernelW());
-    double[] x = new double[size(y.rows, c, hw)];
-    IntStream.range(0, y.rows)
-        .parallel()
-        .forEach(
-            r -> {
-              int xo = r * c * hw;
-              for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < g.outH(); i++) {
-                  for (int j = 0; j < g.outW(); j++) {
-                    double v = y.data[r * y.cols + ch * t + i * g.outW() + j];
-                    double share = f32 ? (double) ((float) v * (float) inv) : v * inv;
-                    for (int a = 0; a < g.kernelH(); a++) {
-                      int h = i * g.strideH() - g.padH() + a;
-                      if (h < 0 || h >= g.height()) {
-                        continue;
-                      }
-                      for (int b = 0; b < g.kernelW(); b++) {
-                        int w = j * g.strideW() - g.padW() + b;
-                        if (w < 0 || w >= g.width()) {
-                          continue;
-                        }
-                        int dst = xo + ch * hw + h * g.width() + w;
-                        x[dst] = f32 ? (double) ((float) x[dst] + (float) share) : x[dst] + share;
-                      }
-                    }
-                  }
-                }
-              }
-            });
-    return new HostMatrix(y.rows, c * hw, x);
   }
 }

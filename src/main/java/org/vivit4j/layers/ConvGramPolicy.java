@@ -49,7 +49,7 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
     }
   }
 
-  /** {@code 2²⁶} entries: 256 MiB in float32, 512 MiB in the CPU backend's float64 storage. */
+  /** {@code 2²⁶} entries: 256 MiB in float32 (either backend), 512 MiB in float64. */
   public static final long DEFAULT_MEMORY_ELEMENTS = 1L << 26;
 
   public ConvGramPolicy {

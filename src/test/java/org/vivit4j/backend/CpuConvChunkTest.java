@@ -1,11 +1,11 @@
 package org.vivit4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.vivit4j.backend.CpuBackend.HostMatrix;
 
 /**
  * The chunking of the lowered transposed convolution: with the loop products (no BLAS) each entry
@@ -24,24 +24,26 @@ class CpuConvChunkTest {
   private static final int O = 5;
   private static final int ROWS = 11;
 
-  private static HostMatrix random(SplittableRandom rng, int rows, int cols) {
+  private static HostMatrix random(SplittableRandom rng, int rows, int cols, boolean f32) {
     double[] v = new double[rows * cols];
     for (int i = 0; i < v.length; i++) {
       v[i] = rng.nextDouble(-1, 1);
     }
-    return new HostMatrix(rows, cols, v);
+    return HostMatrix.of(rows, cols, v, f32);
   }
 
   @ParameterizedTest(name = "float32 = {0}")
   @ValueSource(booleans = {false, true})
   void everyChunkSizeGivesTheSameTransposedConvolution(boolean f32) {
     SplittableRandom rng = new SplittableRandom(7);
-    HostMatrix y = random(rng, ROWS, O * G.positions());
-    HostMatrix w = random(rng, O, G.patchSize());
-    double[] whole = CpuConvOps.convTranspose(y, w, G, f32, null, Integer.MAX_VALUE).data;
+    HostMatrix y = random(rng, ROWS, O * G.positions(), f32);
+    HostMatrix w = random(rng, O, G.patchSize(), f32);
+    HostMatrix wholeMatrix = CpuConvOps.convTranspose(y, w, G, null, Integer.MAX_VALUE);
+    assertEquals(f32, wholeMatrix.isFloat32(), "stored in the operands' precision");
+    double[] whole = wholeMatrix.toDoubles();
     int perRow = Math.max(G.patchSize(), O) * G.positions();
     for (int entries : new int[] {1, 3 * perRow, 4 * perRow + 1}) {
-      double[] chunked = CpuConvOps.convTranspose(y, w, G, f32, null, entries).data;
+      double[] chunked = CpuConvOps.convTranspose(y, w, G, null, entries).toDoubles();
       assertArrayEquals(whole, chunked, "chunk budget " + entries);
     }
   }

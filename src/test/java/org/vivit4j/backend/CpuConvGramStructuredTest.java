@@ -7,7 +7,6 @@ import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.vivit4j.backend.CpuBackend.HostMatrix;
 import org.vivit4j.blas.NativeBlas;
 import org.vivit4j.testing.Tolerances;
 
@@ -54,15 +53,17 @@ class CpuConvGramStructuredTest {
       }
     }
     double[] f = random(rng, n * c * o * t);
-    HostMatrix factor = new HostMatrix(n * c, o * t, f);
-    HostMatrix copy = new HostMatrix(n * c, o * t, f.clone());
-    HostMatrix qm = new HostMatrix(n * t, n * t, q);
-    HostMatrix sym = new HostMatrix(n * c, n * c, new double[n * c * n * c]);
-    HostMatrix all = new HostMatrix(n * c, n * c, new double[n * c * n * c]);
-    CpuConvOps.accumulateConvGramStructured(sym, factor, factor, qm, c, c, t, f32, blas);
-    CpuConvOps.accumulateConvGramStructured(all, factor, copy, qm, c, c, t, f32, blas);
+    HostMatrix factor = HostMatrix.of(n * c, o * t, f, f32);
+    HostMatrix copy = HostMatrix.of(n * c, o * t, f, f32);
+    HostMatrix qm = HostMatrix.of(n * t, n * t, q, f32);
+    HostMatrix symm = HostMatrix.zeros(n * c, n * c, f32);
+    HostMatrix allm = HostMatrix.zeros(n * c, n * c, f32);
+    CpuConvOps.accumulateConvGramStructured(symm, factor, factor, qm, c, c, t, blas);
+    CpuConvOps.accumulateConvGramStructured(allm, factor, copy, qm, c, c, t, blas);
+    double[] sym = symm.toDoubles();
+    double[] all = allm.toDoubles();
     double scale = 0;
-    for (double v : all.data) {
+    for (double v : all) {
       scale = Math.max(scale, Math.abs(v));
     }
     // both sum the same o·t·(t + 1) products per entry, blocked differently
@@ -71,16 +72,9 @@ class CpuConvGramStructuredTest {
     for (int i = 0; i < n * c; i++) {
       for (int j = 0; j < n * c; j++) {
         double mirror = i / c == j / c ? bound * scale : 0.0;
+        assertEquals(sym[i * n * c + j], sym[j * n * c + i], mirror, "symmetry at " + i + ", " + j);
         assertEquals(
-            sym.data[i * n * c + j],
-            sym.data[j * n * c + i],
-            mirror,
-            "symmetry at " + i + ", " + j);
-        assertEquals(
-            all.data[i * n * c + j],
-            sym.data[i * n * c + j],
-            bound * scale,
-            "entry " + i + ", " + j);
+            all[i * n * c + j], sym[i * n * c + j], bound * scale, "entry " + i + ", " + j);
       }
     }
   }
