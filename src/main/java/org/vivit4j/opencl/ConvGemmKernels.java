@@ -20,7 +20,7 @@ final class ConvGemmKernels {
 
   private static Map<String, List<String>> programs() {
     Map<String, List<String>> t = new LinkedHashMap<>();
-    t.put("conv_lowering", List.of("channels_last", "conv_fold"));
+    t.put("conv_lowering", List.of("channels_last", "gather_channels", "conv_fold"));
     t.put("conv_gram_layout", List.of("copy_columns", "flag_asymmetric"));
     return t;
   }
@@ -38,10 +38,11 @@ final class ConvGemmKernels {
   }
 
   /**
-   * The transposed convolution of every row of {@code y [R × O·T]} with {@code w [O × K]}, lowered:
-   * per chunk of {@code b} rows, {@code yt = channels_last(y)} ({@code [b·T × O]}), {@code u =
-   * yt·w} ({@code [b·T × K]}, one tiled product) and {@code x = conv_fold(u)}; {@code O·T·K}
-   * multiply-adds per row, as the direct sum, but in a product.
+   * The transposed convolution of every row of {@code y [R × O·T]} with {@code w [O × K]}, lowered
+   * in the column layout of {@link ConvLowering}: {@code wt = channels_last(w)} ({@code [K × O]},
+   * once), then per chunk of {@code b} rows {@code ys = gather_channels(y)} ({@code [O × b·T]}),
+   * {@code u = wt·ys} ({@code [K × b·T]}, one tiled product) and {@code x = conv_fold(u)}; {@code
+   * O·T·K} multiply-adds per row, as the direct sum, but in a product.
    */
   OpenClMatrix convTranspose(OpenClMatrix y, OpenClMatrix w, ConvGeometry g) {
     return convTranspose(y, w, g, CHUNK_ENTRIES);
@@ -73,28 +74,63 @@ final class ConvGemmKernels {
       return x;
     }
     int chunk = Math.min(y.rows(), ConvLowering.chunkSamples(g, o, chunkEntries));
-    try (OpenClMatrix yt = launcher.allocate(chunk * t, o);
-        OpenClMatrix u = launcher.allocate(chunk * t, k)) {
+    try (OpenClMatrix wt = launcher.allocate(k, o);
+        OpenClMatrix ys = launcher.allocate(o, chunk * t);
+        OpenClMatrix u = launcher.allocate(k, chunk * t)) {
+      channelsLast(w, 0, 1, o, k, wt);
       for (int r0 = 0; r0 < y.rows(); r0 += chunk) {
         int rows = Math.min(chunk, y.rows() - r0);
-        channelsLast(y, r0, rows, o, t, yt);
+        gatherChannels(y, r0, rows, o, t, ys);
         launcher.launchTiled(
-            "mul", rows * t, k, 1, 2.0 * rows * t * o * k, rows * t, k, o, yt, w, u);
+            "mul", k, rows * t, 1, 2.0 * rows * t * o * k, k, rows * t, o, wt, ys, u);
         convFold(u, rows, g, x, r0);
       }
     }
     return x;
   }
 
-  /** {@code yt[r·T + t, o] = y[r0 + r, o·T + t]} for {@code r < rows} (kernel channels_last). */
+  /**
+   * {@code yt[r·T + t, o] = y[r0 + r, o·T + t]} for {@code r < rows}, {@code y}'s buffer read as
+   * rows of {@code O·T} (kernel channels_last; with one row, {@code Wᵀ} of {@code W [O × T]}).
+   */
   void channelsLast(OpenClMatrix y, int r0, int rows, int o, int t, OpenClMatrix yt) {
+    if (r0 < 0
+        || rows < 0
+        || o < 0
+        || t < 0
+        || (long) (r0 + rows) * o * t > y.size()
+        || (long) rows * t * o > yt.size()) {
+      throw new IllegalArgumentException(
+          "channelsLast: rows ["
+              + r0
+              + ", "
+              + (r0 + rows)
+              + ") of O = "
+              + o
+              + " by T = "
+              + t
+              + " from "
+              + y.size()
+              + " into "
+              + yt.size()
+              + " entries");
+    }
+    int count = rows * t * o;
+    launcher.launch1d("channels_last", count, 0, rows, o, t, r0, y, yt);
+  }
+
+  /**
+   * {@code ys[o, r·T + t] = y[r0 + r, o·T + t]} for {@code r < rows} into the first {@code
+   * O·rows·T} entries of {@code ys} (kernel gather_channels).
+   */
+  void gatherChannels(OpenClMatrix y, int r0, int rows, int o, int t, OpenClMatrix ys) {
     if (r0 < 0
         || rows < 0
         || r0 + rows > y.rows()
         || (long) o * t != y.cols()
-        || (long) rows * t * o > yt.size()) {
+        || (long) o * rows * t > ys.size()) {
       throw new IllegalArgumentException(
-          "channelsLast: rows ["
+          "gatherChannels: rows ["
               + r0
               + ", "
               + (r0 + rows)
@@ -107,16 +143,16 @@ final class ConvGemmKernels {
               + " by T = "
               + t
               + " into "
-              + yt.size()
+              + ys.size()
               + " entries");
     }
-    int count = rows * t * o;
-    launcher.launch1d("channels_last", count, 0, rows, o, t, r0, y, yt);
+    int count = o * rows * t;
+    launcher.launch1d("gather_channels", count, 0, rows, o, t, r0, y, ys);
   }
 
   /**
-   * Rows {@code r0 … r0 + rows − 1} of {@code x} are set to the fold (col2im) of {@code u [rows·T ×
-   * K]} (kernel conv_fold).
+   * Rows {@code r0 … r0 + rows − 1} of {@code x} are set to the fold (col2im) of {@code u [K ×
+   * rows·T]} (kernel conv_fold).
    */
   void convFold(OpenClMatrix u, int rows, ConvGeometry g, OpenClMatrix x, int r0) {
     if (rows < 0

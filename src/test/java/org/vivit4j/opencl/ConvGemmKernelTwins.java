@@ -4,10 +4,11 @@ import org.vivit4j.backend.ConvGeometry;
 
 /**
  * Plain-Java twins of the layout kernels around the products-bound Conv2d operations ({@code
- * channels_last}, {@code conv_fold}, {@code copy_columns}, {@code flag_asymmetric}, {@code
- * accumulate_block_mirrored}), accumulating in double, written from the formulas in index notation:
- * where a kernel gathers, the twin scatters over the forward taps. Each returns the exact result on
- * its (float32-representable) inputs and the magnitude its float32 rounding error scales with.
+ * channels_last}, {@code gather_channels}, {@code conv_fold}, {@code copy_columns}, {@code
+ * flag_asymmetric}, {@code accumulate_block_mirrored}), accumulating in double, written from the
+ * formulas in index notation: where a kernel gathers, the twin scatters over the forward taps. Each
+ * returns the exact result on its (float32-representable) inputs and the magnitude its float32
+ * rounding error scales with.
  */
 final class ConvGemmKernelTwins {
   private ConvGemmKernelTwins() {}
@@ -25,9 +26,20 @@ final class ConvGemmKernelTwins {
     return new KernelTwins.Twin(out, abs(out));
   }
 
+  /** {@code ys[o, r·T + t] = y[r0 + r, o·T + t]}; a copy, magnitude |ys|. */
+  static KernelTwins.Twin gatherChannels(double[] y, int r0, int rows, int o, int t) {
+    double[] out = new double[o * rows * t];
+    for (int oc = 0; oc < o; oc++) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(y, (r0 + r) * o * t + oc * t, out, oc * rows * t + r * t, t);
+      }
+    }
+    return new KernelTwins.Twin(out, abs(out));
+  }
+
   /**
-   * {@code x} with rows {@code r0 …} replaced by the fold of {@code u [rows·T × K]}: {@code x[r0 +
-   * r, c, h, w] = Σ u[r·T + t, (c, a, b)]} over the forward taps reading {@code (h, w)}, scattered;
+   * {@code x} with rows {@code r0 …} replaced by the fold of {@code u [K × rows·T]}: {@code x[r0 +
+   * r, c, h, w] = Σ u[(c, a, b), r·T + t]} over the forward taps reading {@code (h, w)}, scattered;
    * magnitude {@code Σ |u|} there, {@code |x|} elsewhere.
    */
   static KernelTwins.Twin convFold(double[] u, int rows, ConvGeometry g, double[] x, int r0) {
@@ -49,8 +61,8 @@ final class ConvGemmKernelTwins {
                 if (h < 0 || h >= g.height() || w < 0 || w >= g.width()) {
                   continue;
                 }
-                double v =
-                    u[(r * t + i * g.outW() + j) * k + (c * g.kernelH() + a) * g.kernelW() + b];
+                int tap = (c * g.kernelH() + a) * g.kernelW() + b;
+                double v = u[tap * rows * t + r * t + i * g.outW() + j];
                 int dst = (r0 + r) * in + (c * g.height() + h) * g.width() + w;
                 out[dst] += v;
                 mag[dst] += Math.abs(v);

@@ -22,10 +22,11 @@ import org.vivit4j.backend.DeviceMatrix;
 
 /**
  * The layout kernels of the products-bound Conv2d operations ({@code channels_last}, {@code
- * conv_fold}, {@code copy_columns}, {@code flag_asymmetric}, {@code accumulate_block_mirrored})
- * against their twins on awkward sizes, and the two operations they serve in the cases the shared
- * {@link KernelConvTest} does not reach: the transposed convolution in several chunks, and the
- * structured Gram of a factor with itself (block rows, mirrored) or with a non-symmetric {@code q}.
+ * gather_channels}, {@code conv_fold}, {@code copy_columns}, {@code flag_asymmetric}, {@code
+ * accumulate_block_mirrored}) against their twins on awkward sizes, and the two operations they
+ * serve in the cases the shared {@link KernelConvTest} does not reach: the transposed convolution
+ * in several chunks, and the structured Gram of a factor with itself (block rows, mirrored) or with
+ * a non-symmetric {@code q}.
  */
 class KernelConvGemmTest {
   private static OpenClBackend opencl;
@@ -61,7 +62,7 @@ class KernelConvGemmTest {
   };
 
   @Test
-  void channelsLastIsExact() {
+  void channelsLastAndGatherChannelsAreExact() {
     for (int[] s : CHANNELS_LAST) {
       int rows = s[0];
       int r0 = s[1];
@@ -70,19 +71,50 @@ class KernelConvGemmTest {
       int t = s[4];
       double[] y = KernelTwins.randomFloats(new SplittableRandom(rows * 7L + o), rows * o * t, 1);
       try (OpenClMatrix dy = upload(y, rows, o * t)) {
-        double[] got =
+        double[][] got =
             opencl.withConvGemm(
                 k -> {
-                  try (OpenClMatrix yt = (OpenClMatrix) opencl.zeros(count * t, o)) {
+                  try (OpenClMatrix yt = (OpenClMatrix) opencl.zeros(count * t, o);
+                      OpenClMatrix ys = (OpenClMatrix) opencl.zeros(o, count * t)) {
                     k.channelsLast(dy, r0, count, o, t, yt);
-                    return opencl.download(yt);
+                    k.gatherChannels(dy, r0, count, o, t, ys);
+                    return new double[][] {opencl.download(yt), opencl.download(ys)};
                   }
                 });
+        String what = java.util.Arrays.toString(s);
         assertArrayEquals(
             ConvGemmKernelTwins.channelsLast(y, r0, count, o, t).value(),
-            got,
-            "channels_last " + java.util.Arrays.toString(s));
+            got[0],
+            "channels_last " + what);
+        assertArrayEquals(
+            ConvGemmKernelTwins.gatherChannels(y, r0, count, o, t).value(),
+            got[1],
+            "gather_channels " + what);
       }
+    }
+  }
+
+  @Test
+  void channelsLastOfOneRowIsTheTranspose() {
+    int o = 13;
+    int k = 67;
+    double[] w = KernelTwins.randomFloats(new SplittableRandom(5), o * k, 1);
+    double[] expected = new double[k * o];
+    for (int i = 0; i < o; i++) {
+      for (int j = 0; j < k; j++) {
+        expected[j * o + i] = w[i * k + j];
+      }
+    }
+    try (OpenClMatrix dw = upload(w, o, k)) {
+      double[] got =
+          opencl.withConvGemm(
+              kk -> {
+                try (OpenClMatrix wt = (OpenClMatrix) opencl.zeros(k, o)) {
+                  kk.channelsLast(dw, 0, 1, o, k, wt);
+                  return opencl.download(wt);
+                }
+              });
+      assertArrayEquals(expected, got, "Wᵀ");
     }
   }
 
@@ -95,7 +127,7 @@ class KernelConvGemmTest {
     int count = rows - r0;
     double[] u = KernelTwins.randomFloats(rng, count * g.positions() * g.patchSize(), 1);
     double[] x = KernelTwins.randomFloats(rng, rows * g.inputSize(), 1);
-    try (OpenClMatrix du = upload(u, count * g.positions(), g.patchSize());
+    try (OpenClMatrix du = upload(u, g.patchSize(), count * g.positions());
         OpenClMatrix dx = upload(x, rows, g.inputSize())) {
       opencl.withConvGemm(
           k -> {
