@@ -31,14 +31,22 @@ public final class GramSpace {
   private final double nextBelow;
   private final double nextBelowError;
 
-  /** Decomposes {@code gram} ({@code size × size}, row-major; not modified) densely. */
+  /**
+   * Decomposes {@code gram} ({@code size × size}, row-major; made exactly symmetric in place, see
+   * below) densely.
+   */
   public GramSpace(double[] gram, int size) {
     this(gram, size, EigenSolver.DENSE, SpectrumNeed.all());
   }
 
   /**
-   * Decomposes {@code gram} ({@code size × size}, row-major; not modified) with {@code solver},
-   * computing at least the part of the spectrum {@code need} asks for.
+   * Decomposes {@code gram} ({@code size × size}, row-major) with {@code solver}, computing at
+   * least the part of the spectrum {@code need} asks for. {@code gram} is first made exactly
+   * symmetric in place, {@code Ĝ ← (Ĝ + Ĝᵀ)/2}: the Gram is symmetric by definition, but a float32
+   * contraction rounds {@code Ĝ_ij} and {@code Ĝ_ji} apart (by about 1e-7 of the entries), and the
+   * Lanczos products use the matrix as it is, so that asymmetry put a floor under its residuals
+   * (fmnist's MLP at N = 128 in float32 stopped at 7e-10 against the 1e-12 asked for). The dense
+   * solver symmetrises its copy the same way.
    *
    * @throws IllegalArgumentException when {@code solver} is {@link EigenSolver#LANCZOS} and {@code
    *     need} is the whole spectrum
@@ -48,6 +56,7 @@ public final class GramSpace {
     this.gram = gram;
     this.size = size;
     long start = System.nanoTime();
+    symmetrize(gram, size);
     EigenSolver used = choose(solver, need, size);
     if (used == EigenSolver.DENSE) {
       this.eig = SymmetricEigen.decompose(gram, size);
@@ -148,6 +157,17 @@ public final class GramSpace {
         return r;
       }
       count = Math.min(size, 2 * count);
+    }
+  }
+
+  /** {@code a ← (a + aᵀ)/2} for a row-major {@code n × n} matrix. */
+  static void symmetrize(double[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        double m = 0.5 * (a[i * n + j] + a[j * n + i]);
+        a[i * n + j] = m;
+        a[j * n + i] = m;
+      }
     }
   }
 
