@@ -2,7 +2,6 @@ package org.vivit4j.core;
 
 import java.util.List;
 import org.vivit4j.linalg.EigenSolver;
-import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.linalg.LanczosTopK;
 import org.vivit4j.linalg.SymmetricEigen;
 import org.vivit4j.model.InvalidInputException;
@@ -18,7 +17,7 @@ import org.vivit4j.model.InvalidInputException;
  * that index {@code i} is {@code evals()[i − offset()]}.
  */
 public final class GramSpace {
-  private final double[] gram;
+  private final GramStore gram;
   private final int size;
   private final SymmetricEigen.Decomposition eig;
   private final double[] values;
@@ -45,12 +44,26 @@ public final class GramSpace {
    * @throws ArithmeticException when the eigensolver does not converge
    */
   public GramSpace(double[] gram, int size, EigenSolver solver, SpectrumNeed need) {
+    this(GramStore.dense(gram, size), solver, need);
+  }
+
+  /**
+   * Decomposes {@code gram} (dense or packed; not modified) with {@code solver}, computing at least
+   * the part of the spectrum {@code need} asks for. A packed Gram is copied to one dense array for
+   * the dense eigensolver; one too large for that is solved by Lanczos.
+   *
+   * @throws IllegalArgumentException when {@code solver} is {@link EigenSolver#LANCZOS} and {@code
+   *     need} is the whole spectrum, or the dense eigensolver is needed for a Gram too large for
+   *     one array
+   * @throws ArithmeticException when the eigensolver does not converge
+   */
+  public GramSpace(GramStore gram, EigenSolver solver, SpectrumNeed need) {
     this.gram = gram;
-    this.size = size;
+    this.size = gram.size();
     long start = System.nanoTime();
-    EigenSolver used = choose(solver, need, size);
+    EigenSolver used = choose(solver, need, size, gram.denseFits());
     if (used == EigenSolver.DENSE) {
-      this.eig = SymmetricEigen.decompose(gram, size);
+      this.eig = SymmetricEigen.decompose(gram.toDense(), size);
       this.values = eig.values();
       this.vectors = eig.vectors();
       this.offset = 0;
@@ -78,11 +91,7 @@ public final class GramSpace {
    * eigenvalues, so the GGN block's trace is read off the Gram diagonal.
    */
   public double trace() {
-    double t = 0;
-    for (int i = 0; i < size; i++) {
-      t += gram[i * size + i];
-    }
-    return t;
+    return gram.trace();
   }
 
   /**
@@ -92,26 +101,29 @@ public final class GramSpace {
   public double frobeniusNorm() {
     // Scaled by the largest entry, as BLAS's nrm2: squaring entries above ~1e154 would overflow
     // although the norm itself is finite.
-    double max = 0;
-    for (double v : gram) {
-      max = Math.max(max, Math.abs(v));
-    }
+    double max = gram.maxAbs();
     if (max == 0 || !Double.isFinite(max)) {
       return max;
     }
-    double s = 0;
-    for (double v : gram) {
-      double t = v / max;
-      s += t * t;
-    }
-    return max * Math.sqrt(s);
+    return max * Math.sqrt(gram.scaledSquares(max));
   }
 
   /**
    * The solver a Gram of {@code size} gets for {@code need} (also sizes {@link MemoryEstimate}).
    */
-  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
+  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size, boolean denseFits) {
     boolean all = need.kind() == SpectrumNeed.Kind.ALL;
+    if (!denseFits && (solver == EigenSolver.DENSE || all)) {
+      throw new IllegalArgumentException(
+          (all ? "this criterion needs the whole Gram spectrum, which" : "the dense eigensolver")
+              + " needs the Gram ("
+              + size
+              + " rows) in one array, more than a Java array holds; use a top_k or threshold"
+              + " criterion with the lanczos or auto eigensolver");
+    }
+    if (!denseFits) {
+      return EigenSolver.LANCZOS;
+    }
     return switch (solver) {
       case DENSE -> EigenSolver.DENSE;
       case LANCZOS -> {
@@ -136,8 +148,8 @@ public final class GramSpace {
    * pairs (each run starts from the previous Ritz vectors) until the smallest computed eigenvalue
    * is at or below the threshold or the whole spectrum is computed.
    */
-  private static LanczosTopK.Result lanczos(double[] gram, int size, SpectrumNeed need) {
-    LanczosTopK solver = LanczosTopK.dense(gram, size, LanczosTopK.Options.defaults());
+  private static LanczosTopK.Result lanczos(GramStore gram, int size, SpectrumNeed need) {
+    LanczosTopK solver = gram.lanczos(LanczosTopK.Options.defaults());
     if (need.kind() == SpectrumNeed.Kind.TOP) {
       return solver.top(Math.min(need.count(), size));
     }
@@ -298,8 +310,9 @@ public final class GramSpace {
       double inv = 1 / Math.sqrt(value(selected[k]));
       for (int r = 0; r < nGrad; r++) {
         double s = 0;
+        int base = r * size;
         for (int i = 0; i < size; i++) {
-          s += cross[r * size + i] * v[i];
+          s += cross[base + i] * v[i];
         }
         out[r][k] = s * inv;
       }
@@ -323,7 +336,7 @@ public final class GramSpace {
       System.arraycopy(vector(selected[k]), 0, v, k * size, size);
     }
     double[] gv = new double[kk * size];
-    HostProducts.mul(1, v, gram, 0, gv, kk, size, size);
+    gram.multiply(v, gv, kk);
     for (int k = 0; k < kk; k++) {
       double lambda = value(selected[k]);
       for (int m = 0; m < nGgn; m++) {
