@@ -13,7 +13,6 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GramLayout;
 import org.vivit4j.core.GramSpace;
-import org.vivit4j.core.GramStore;
 import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
@@ -323,19 +322,12 @@ public abstract class GgnComputation {
       List<String> reuseNotes = new ArrayList<>();
       if (chunked) {
         reuseNotes.add(
-            FactorChunks.describe(sizes.nGgn(), chunk)
-                + (factorChunk > 0
-                    ? " (chunk size given)"
-                    : " (the plain pass needs about "
-                        + MemoryEstimate.gib(ChunkChoice.plainPassBytes(plain))
-                        + ", the chunked one about "
-                        + MemoryEstimate.gib(estimate.factorPassBytes())
-                        + "; the factor-memory budget is "
-                        + MemoryEstimate.gib(
-                            factorMemory > 0
-                                ? factorMemory
-                                : ChunkChoice.defaultBudget(plain, heapLimit))
-                        + ")"));
+            FactorPasses.chunkNote(
+                plain,
+                estimate,
+                chunk,
+                factorChunk > 0,
+                factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit)));
       } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
         reuseNotes.add(
             "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
@@ -357,7 +349,7 @@ public abstract class GgnComputation {
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
       boolean crossTerms = needsGammas();
       List<FactorChunks.AssembledGram> grams =
-          grams(
+          FactorPasses.grams(
               engine,
               fp,
               batch,
@@ -371,16 +363,7 @@ public abstract class GgnComputation {
               layout);
 
       if (layout.packed()) {
-        for (int j = 0; j < grams.size(); j++) {
-          reuseNotes.add(
-              "param_groups["
-                  + j
-                  + "]: Gram stored as "
-                  + grams.get(j).gram().describe()
-                  + " ("
-                  + MemoryEstimate.gib(layout.bytes(grams.get(j).gram().size()))
-                  + ")");
-        }
+        reuseNotes.addAll(FactorPasses.packedNotes(grams, layout));
       }
       List<String> warnings = new ArrayList<>();
       List<Work> work = new ArrayList<>();
@@ -427,7 +410,7 @@ public abstract class GgnComputation {
       }
       List<double[][]> evecs =
           appliesFactor()
-              ? applyFactor(
+              ? FactorPasses.applyFactor(
                   engine,
                   fp,
                   batch,
@@ -467,7 +450,7 @@ public abstract class GgnComputation {
       }
       if (newton()) {
         List<double[][]> steps =
-            applyFactor(
+            FactorPasses.applyFactor(
                 engine,
                 fp,
                 batch,
@@ -533,53 +516,6 @@ public abstract class GgnComputation {
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
     }
-  }
-
-  /**
-   * The groups' Grams and cross terms: the plain pass (with kept factors when {@code kept} is not
-   * null) for a dense Gram and chunks that do not split the batch, else assembled from chunk pairs
-   * in {@code layout} ({@link FactorChunks#assemble}).
-   */
-  private static List<FactorChunks.AssembledGram> grams(
-      FactorEngine engine,
-      ForwardPass fp,
-      Batch batch,
-      Scaling scaling,
-      int[] ggnRows,
-      int[] gradRows,
-      List<int[]> tensors,
-      boolean crossTerms,
-      KeptFactors kept,
-      int chunk,
-      GramLayout layout) {
-    if (layout.packed() || FactorChunks.splits(ggnRows.length, chunk)) {
-      return FactorChunks.assemble(
-          engine, fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, chunk, layout);
-    }
-    List<FactorChunks.AssembledGram> out = new ArrayList<>();
-    for (FactorEngine.GroupGram g :
-        engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept)) {
-      out.add(new FactorChunks.AssembledGram(GramStore.dense(g.gram(), g.size()), g.cross()));
-    }
-    return out;
-  }
-
-  /**
-   * {@code V·w}: from the kept factors, by one plain pass, or chunk by chunk ({@code chunk > 0}).
-   */
-  private static List<double[][]> applyFactor(
-      FactorEngine engine,
-      ForwardPass fp,
-      Batch batch,
-      Scaling scaling,
-      int[] ggnRows,
-      List<int[]> tensors,
-      List<double[][]> w,
-      KeptFactors kept,
-      int chunk) {
-    return chunk > 0
-        ? FactorChunks.applyFactor(engine, fp, batch, scaling, ggnRows, tensors, w, chunk)
-        : engine.applyFactor(fp, batch, scaling, ggnRows, tensors, w, kept);
   }
 
   /**
