@@ -241,19 +241,11 @@ public final class FactorChunks {
         }
         wa.add(rowsOfA);
       }
-      List<double[][]> part = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
       if (sum == null) {
-        sum = part;
+        sum = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
       } else {
-        for (int g = 0; g < part.size(); g++) {
-          double[][] s = sum.get(g);
-          double[][] p = part.get(g);
-          for (int r = 0; r < s.length; r++) {
-            for (int i = 0; i < s[r].length; i++) {
-              s[r][i] += p[r][i];
-            }
-          }
-        }
+        // added in place: one copy of the parameter-space vectors
+        engine.addFactorProducts(fp, batch, scaling, rows, groupTensors, wa, sum);
       }
     }
     return sum;

@@ -38,8 +38,7 @@ import org.vivit4j.model.NetworkSpec;
  *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass;
  *   <li>with a sample-chunked factor pass ({@link FactorChunks}): the factor terms of the backward
  *       pass for the {@code 2b} samples of a chunk pair, with that pair's Gram and cross terms, and
- *       those of {@code V·w} for the {@code b} samples of a chunk (with a second copy of the
- *       parameter-space directions, the running sum).
+ *       those of {@code V·w} for the {@code b} samples of a chunk (its products added in place).
  * </ul>
  *
  * A packed Gram ({@link GramLayout}) counts its triangle, in float32 for a float32 run, the
@@ -217,9 +216,8 @@ public final class MemoryEstimate {
       outputs += k * dim;
     }
     apply.add(new Part("eigenvectors kept", values(retained)));
-    // chunked: each chunk's products are summed into the first chunk's
-    apply.add(
-        new Part("parameter-space directions", values(run.chunked() ? 2 * outputs : outputs)));
+    // chunked: each chunk's products are added into the first chunk's in place
+    apply.add(new Part("parameter-space directions", values(outputs)));
     // per layer: the factor at its output (and its host copy where it holds a tensor), then either
     // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
     // input; the worst layer
