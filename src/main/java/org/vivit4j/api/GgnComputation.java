@@ -11,6 +11,7 @@ import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.GramLayout;
 import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
@@ -45,6 +46,9 @@ public abstract class GgnComputation {
   // GGN samples per chunk of the factor pass (0: from the budget) and the budget (-1: default)
   private int factorChunk = 0;
   private long factorMemory = -1;
+  private GramLayout.Storage gramStorage = GramLayout.Storage.AUTO;
+  // the most entries one array holds; tests force fewer to see a Gram "past one array"
+  private long arrayLimit = GramLayout.ARRAY_LIMIT;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -101,12 +105,31 @@ public abstract class GgnComputation {
   }
 
   /**
-   * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk,
-   * or the budget's ({@link ChunkChoice}).
+   * How each group's Gram is stored (default {@link GramLayout.Storage#AUTO}: packed when it does
+   * not fit one array, else dense; packed Grams of a float32 run in float32). Returns this.
+   */
+  public GgnComputation withGramStorage(GramLayout.Storage storage) {
+    this.gramStorage = java.util.Objects.requireNonNull(storage, "storage");
+    return this;
+  }
+
+  /**
+   * Treats {@code entries} as the most one array holds (tests: a Gram "past one array" that fits a
+   * test's heap). Returns this.
+   */
+  GgnComputation withArrayLimit(long entries) {
+    this.arrayLimit = entries;
+    return this;
+  }
+
+  /**
+   * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk
+   * (at most what a packed Gram's chunk pairs allow), or the budget's ({@link ChunkChoice}).
    */
   private int chunkSamples(RunSizes plain) {
     if (factorChunk > 0) {
-      return factorChunk;
+      return Math.min(
+          factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
     }
     long budget =
         factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimitForReuse());
@@ -137,7 +160,16 @@ public abstract class GgnComputation {
    */
   public MemoryEstimate memoryEstimate(
       NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
-    RunSizes plain = runSizes(net, n, groups, factorOnHost);
+    return memoryEstimate(net, n, groups, factorOnHost, false);
+  }
+
+  /**
+   * As above, for a backend computing in float32 when {@code float32} (a packed Gram is then
+   * float32).
+   */
+  public MemoryEstimate memoryEstimate(
+      NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost, boolean float32) {
+    RunSizes plain = runSizes(net, n, groups, factorOnHost, float32);
     RunSizes sizes = plain.withChunkSamples(chunkSamples(plain));
     if (sizes.chunked()) {
       return MemoryEstimate.of(sizes);
@@ -169,9 +201,17 @@ public abstract class GgnComputation {
     };
   }
 
-  private RunSizes runSizes(NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost) {
+  /**
+   * The plain (unchunked) sizes of a run; {@code float32} when the backend computes in float32 (a
+   * packed Gram is then stored in float32).
+   */
+  private RunSizes runSizes(
+      NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost, boolean float32) {
     int[] ggn = options.subsamplingGgn();
     int[] grad = options.subsamplingGrad();
+    int nGgn = ggn == null ? n : ggn.length;
+    int ct = options.mcSamples() == 0 ? net.outputSize() : options.mcSamples();
+    GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn * ct, float32, arrayLimit);
     return new RunSizes(
         net,
         n,
@@ -188,7 +228,8 @@ public abstract class GgnComputation {
         convGram,
         factorOnHost,
         false,
-        0);
+        0,
+        layout);
   }
 
   /**
@@ -259,33 +300,34 @@ public abstract class GgnComputation {
         new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
       int ct = engine.factorColumns();
       InputChecks.check(net, loss, batch, options, groups, ct);
-      RunSizes plain = runSizes(net, n, groups, "cpu".equals(backend.name()));
+      RunSizes plain =
+          runSizes(
+              net,
+              n,
+              groups,
+              "cpu".equals(backend.name()),
+              backend.precision() == Precision.FLOAT32);
+      GramLayout layout = plain.gramLayout();
       int chunk = chunkSamples(plain);
       RunSizes sizes = plain.withChunkSamples(chunk);
       boolean chunked = sizes.chunked();
       MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
       long heapLimit = heapLimitForReuse();
-      // a chunked pass has no factors of the whole batch to keep
-      boolean keep = !chunked && keepsFactors(withKept, heapLimit);
+      // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
+      boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
       MemoryEstimate estimate = keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
+      estimate.checkEigensolver();
       estimate.checkFitsHeap();
       List<String> reuseNotes = new ArrayList<>();
       if (chunked) {
         reuseNotes.add(
-            FactorChunks.describe(sizes.nGgn(), chunk)
-                + (factorChunk > 0
-                    ? " (chunk size given)"
-                    : " (the plain pass needs about "
-                        + MemoryEstimate.gib(ChunkChoice.plainPassBytes(plain))
-                        + ", the chunked one about "
-                        + MemoryEstimate.gib(estimate.factorPassBytes())
-                        + "; the factor-memory budget is "
-                        + MemoryEstimate.gib(
-                            factorMemory > 0
-                                ? factorMemory
-                                : ChunkChoice.defaultBudget(plain, heapLimit))
-                        + ")"));
+            FactorPasses.chunkNote(
+                plain,
+                estimate,
+                chunk,
+                factorChunk > 0,
+                factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit)));
       } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
         reuseNotes.add(
             "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
@@ -306,12 +348,23 @@ public abstract class GgnComputation {
       ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), n, n));
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
       boolean crossTerms = needsGammas();
-      List<FactorEngine.GroupGram> grams =
-          chunked
-              ? FactorChunks.grams(
-                  engine, fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, chunk)
-              : engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept);
+      List<FactorChunks.AssembledGram> grams =
+          FactorPasses.grams(
+              engine,
+              fp,
+              batch,
+              scaling,
+              ggnRows,
+              gradRows,
+              tensors,
+              crossTerms,
+              kept,
+              chunked ? chunk : ggnRows.length,
+              layout);
 
+      if (layout.packed()) {
+        reuseNotes.addAll(FactorPasses.packedNotes(grams, layout));
+      }
       List<String> warnings = new ArrayList<>();
       List<Work> work = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
@@ -320,17 +373,14 @@ public abstract class GgnComputation {
         Criterion criterion = groups.get(j).criterion();
         // an infinite Gram entry is an overflow of the backend's dtype, not a bad criterion
         String dtype = backend.precision().typeName();
-        NumericalOverflowException.checkFinite(
-            grams.get(j).gram(),
-            grams.get(j).size(),
-            "row",
-            "param_groups[" + j + "]",
-            dtype,
-            "the group's Gram matrix");
+        grams
+            .get(j)
+            .gram()
+            .checkFinite("param_groups[" + j + "]", dtype, "the group's Gram matrix");
         if (grams.get(j).cross() != null) {
           NumericalOverflowException.checkFinite(
               grams.get(j).cross(),
-              grams.get(j).size(),
+              grams.get(j).gram().size(),
               "gradient sample",
               "param_groups[" + j + "]",
               dtype,
@@ -338,12 +388,7 @@ public abstract class GgnComputation {
         }
         int[] sel;
         try {
-          w.space =
-              new GramSpace(
-                  grams.get(j).gram(),
-                  grams.get(j).size(),
-                  options.eigenSolver(),
-                  criterion.need());
+          w.space = new GramSpace(grams.get(j).gram(), options.eigenSolver(), criterion.need());
           eigensolves++;
           sel = criterion.select(w.space.evals());
         } catch (IllegalArgumentException e) {
@@ -365,7 +410,7 @@ public abstract class GgnComputation {
       }
       List<double[][]> evecs =
           appliesFactor()
-              ? applyFactor(
+              ? FactorPasses.applyFactor(
                   engine,
                   fp,
                   batch,
@@ -400,12 +445,12 @@ public abstract class GgnComputation {
                   DirectionStatistics.means(w.lambdas),
                   w.dampings);
           stepWeights.add(
-              new double[][] {NewtonStep.weights(c, w.weights, signs, grams.get(j).size())});
+              new double[][] {NewtonStep.weights(c, w.weights, signs, grams.get(j).gram().size())});
         }
       }
       if (newton()) {
         List<double[][]> steps =
-            applyFactor(
+            FactorPasses.applyFactor(
                 engine,
                 fp,
                 batch,
@@ -471,24 +516,6 @@ public abstract class GgnComputation {
               new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
       return last;
     }
-  }
-
-  /**
-   * {@code V·w}: from the kept factors, by one plain pass, or chunk by chunk ({@code chunk > 0}).
-   */
-  private static List<double[][]> applyFactor(
-      FactorEngine engine,
-      ForwardPass fp,
-      Batch batch,
-      Scaling scaling,
-      int[] ggnRows,
-      List<int[]> tensors,
-      List<double[][]> w,
-      KeptFactors kept,
-      int chunk) {
-    return chunk > 0
-        ? FactorChunks.applyFactor(engine, fp, batch, scaling, ggnRows, tensors, w, chunk)
-        : engine.applyFactor(fp, batch, scaling, ggnRows, tensors, w, kept);
   }
 
   /**

@@ -9,6 +9,7 @@ import org.vivit4j.api.GgnComputation;
 import org.vivit4j.api.GroupResult;
 import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.core.GramLayout;
 import org.vivit4j.io.ArrayEncoding;
 import org.vivit4j.io.InputFile;
 import org.vivit4j.io.OutputFile;
@@ -117,6 +118,25 @@ final class SolveCommand implements Callable<Integer> {
               + " half the samples or more is the plain pass)")
   Integer factorChunk;
 
+  @Option(
+      names = "--gram-storage",
+      defaultValue = "auto",
+      description =
+          "How each group's Gram is held: dense (one array, up to C·N = 46340 rows), packed (its"
+              + " lower triangle in blocks, float32 with --dtype float32, assembled from chunk"
+              + " pairs) or auto (packed when dense does not fit). Default: ${DEFAULT-VALUE}")
+  String gramStorage;
+
+  /** The {@code --gram-storage} choice. */
+  GramLayout.Storage gramStorage() {
+    GramLayout.Storage s = GramLayout.Storage.fromOptionName(gramStorage);
+    if (s == null) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--gram-storage", "unknown choice '" + gramStorage + "' (auto, dense, packed)");
+    }
+    return s;
+  }
+
   /**
    * Applies {@code --factor-memory} and {@code --factor-chunk} (checked in {@link #call}) to {@code
    * computation}.
@@ -186,6 +206,7 @@ final class SolveCommand implements Callable<Integer> {
     ConvGramPolicy policy = convGramPolicy();
     FactorReuse reuse = factorReuse();
     ArrayEncoding encoding = arrayEncoding();
+    GramLayout.Storage storage = gramStorage();
     if (factorMemory != null) {
       parseBytes("--factor-memory", factorMemory);
     }
@@ -218,7 +239,11 @@ final class SolveCommand implements Callable<Integer> {
         MemoryReport memory = new MemoryReport()) {
       GgnComputation computation =
           withFactorChunking(
-              problem.computation().withConvGramPolicy(policy).withFactorReuse(reuse));
+              problem
+                  .computation()
+                  .withConvGramPolicy(policy)
+                  .withFactorReuse(reuse)
+                  .withGramStorage(storage));
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);

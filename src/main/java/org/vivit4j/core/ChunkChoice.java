@@ -3,7 +3,8 @@ package org.vivit4j.core;
 /**
  * Sizes the chunks of the sample-chunked factor pass ({@link FactorChunks}) to a memory budget: the
  * plain pass when its factor phases ({@link MemoryEstimate#factorPassBytes}) fit the budget, else
- * the largest chunk whose phases fit (at least one sample).
+ * the largest chunk whose phases fit (at least one sample). A packed Gram beyond one array ({@link
+ * GramLayout#chunkCap}) is always chunked, in chunks whose pair Grams fit one array.
  */
 public final class ChunkChoice {
   private ChunkChoice() {}
@@ -30,12 +31,15 @@ public final class ChunkChoice {
    * (the heap check then decides).
    */
   public static int chunkSamples(RunSizes run, long budgetBytes) {
-    if (MemoryEstimate.unchecked(run.withChunkSamples(0)).factorPassBytes() <= budgetBytes) {
+    // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
+    int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
+    if (cap == Integer.MAX_VALUE
+        && MemoryEstimate.unchecked(run.withChunkSamples(0)).factorPassBytes() <= budgetBytes) {
       return 0;
     }
     // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
     int lo = 1;
-    int hi = Math.max(1, largestSplitting(run.nGgn()));
+    int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
     if (bytes(run, lo) > budgetBytes) {
       return 1;
     }

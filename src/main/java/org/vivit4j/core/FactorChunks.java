@@ -2,6 +2,7 @@ package org.vivit4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.vivit4j.linalg.PackedSymmetricMatrix;
 import org.vivit4j.model.Batch;
 
 /**
@@ -42,6 +43,12 @@ public final class FactorChunks {
   }
 
   /**
+   * A group's Gram (dense or packed, {@link GramLayout}) and cross terms {@code [N_grad × G]} (or
+   * null).
+   */
+  public record AssembledGram(GramStore gram, double[] cross) {}
+
+  /**
    * The Gram matrices and cross terms of every group, as {@link FactorEngine#grams} returns them,
    * from passes over chunk pairs of {@code chunk} samples each (the plain pass when that does not
    * split the batch).
@@ -56,17 +63,72 @@ public final class FactorChunks {
       List<int[]> groupTensors,
       boolean crossTerms,
       int chunk) {
+    List<FactorEngine.GroupGram> out = new ArrayList<>();
+    for (AssembledGram a :
+        assemble(
+            engine,
+            fp,
+            batch,
+            scaling,
+            ggnRows,
+            gradRows,
+            groupTensors,
+            crossTerms,
+            chunk,
+            GramLayout.DENSE)) {
+      out.add(new FactorEngine.GroupGram(a.gram().toDense(), a.gram().size(), a.cross()));
+    }
+    return out;
+  }
+
+  /**
+   * As {@link #grams}, each Gram assembled in {@code layout}: dense, or the lower triangle of each
+   * pass's blocks copied into a packed Gram (a pass over all samples when the chunks do not split
+   * the batch).
+   */
+  public static List<AssembledGram> assemble(
+      FactorEngine engine,
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      int chunk,
+      GramLayout layout) {
     int n = ggnRows.length;
     int k = count(n, chunk);
-    if (k <= 2) {
-      return engine.grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms);
-    }
     int ct = engine.factorColumns();
     int size = Math.multiplyExact(n, ct);
     int groups = groupTensors.size();
-    double[][] gram = new double[groups][Math.multiplyExact(size, size)];
+    List<AssembledGram> out = new ArrayList<>();
+    if (k <= 2) {
+      for (FactorEngine.GroupGram g :
+          engine.grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms)) {
+        GramStore store;
+        if (layout.packed()) {
+          PackedSymmetricMatrix p = layout.newPacked(size);
+          copyBlock(g.gram(), size, 0, 0, size, size, p, 0, 0);
+          store = GramStore.packed(p, layout.arrayLimit());
+        } else {
+          store = GramStore.dense(g.gram(), size);
+        }
+        out.add(new AssembledGram(store, g.cross()));
+      }
+      return out;
+    }
+    double[][] dense = new double[groups][];
+    PackedSymmetricMatrix[] packed = new PackedSymmetricMatrix[groups];
     double[][] cross =
         new double[groups][crossTerms ? Math.multiplyExact(gradRows.length, size) : 0];
+    for (int g = 0; g < groups; g++) {
+      if (layout.packed()) {
+        packed[g] = layout.newPacked(size);
+      } else {
+        dense[g] = new double[Math.multiplyExact(size, size)];
+      }
+    }
     for (int a = 0; a < k; a++) {
       for (int b = a + 1; b < k; b++) {
         int a0 = a * chunk;
@@ -88,15 +150,27 @@ public final class FactorChunks {
         int u = la + lb;
         for (int g = 0; g < groups; g++) {
           double[] ug = part.get(g).gram();
-          double[] full = gram[g];
-          if (firstOfA) {
-            copyBlock(ug, u, 0, 0, la, la, full, size, a0 * ct, a0 * ct);
+          if (packed[g] != null) {
+            // the lower triangle: the diagonal blocks' lower halves and Ĝ_BA (B after A)
+            PackedSymmetricMatrix p = packed[g];
+            if (firstOfA) {
+              copyBlock(ug, u, 0, 0, la, la, p, a0 * ct, a0 * ct);
+            }
+            if (firstOfB) {
+              copyBlock(ug, u, la, la, lb, lb, p, b0 * ct, b0 * ct);
+            }
+            copyBlock(ug, u, la, 0, lb, la, p, b0 * ct, a0 * ct);
+          } else {
+            double[] full = dense[g];
+            if (firstOfA) {
+              copyBlock(ug, u, 0, 0, la, la, full, size, a0 * ct, a0 * ct);
+            }
+            if (firstOfB) {
+              copyBlock(ug, u, la, la, lb, lb, full, size, b0 * ct, b0 * ct);
+            }
+            copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
+            copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
           }
-          if (firstOfB) {
-            copyBlock(ug, u, la, la, lb, lb, full, size, b0 * ct, b0 * ct);
-          }
-          copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
-          copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
           if (passCross) {
             double[] uc = part.get(g).cross();
             if (firstOfA) {
@@ -108,9 +182,12 @@ public final class FactorChunks {
       }
     }
     engine.recordNotes(true);
-    List<FactorEngine.GroupGram> out = new ArrayList<>();
     for (int g = 0; g < groups; g++) {
-      out.add(new FactorEngine.GroupGram(gram[g], size, crossTerms ? cross[g] : null));
+      GramStore store =
+          packed[g] != null
+              ? GramStore.packed(packed[g], layout.arrayLimit())
+              : GramStore.dense(dense[g], size);
+      out.add(new AssembledGram(store, crossTerms ? cross[g] : null));
     }
     return out;
   }
@@ -164,22 +241,37 @@ public final class FactorChunks {
         }
         wa.add(rowsOfA);
       }
-      List<double[][]> part = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
       if (sum == null) {
-        sum = part;
+        sum = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
       } else {
-        for (int g = 0; g < part.size(); g++) {
-          double[][] s = sum.get(g);
-          double[][] p = part.get(g);
-          for (int r = 0; r < s.length; r++) {
-            for (int i = 0; i < s[r].length; i++) {
-              s[r][i] += p[r][i];
-            }
-          }
-        }
+        // added in place: one copy of the parameter-space vectors
+        engine.addFactorProducts(fp, batch, scaling, rows, groupTensors, wa, sum);
       }
     }
     return sum;
+  }
+
+  /**
+   * Copies the part on or below the diagonal of the {@code rows × cols} block at {@code (r0, c0)}
+   * of {@code src} (row length {@code srcCols}) to {@code (dr0, dc0)} of the packed {@code dst}.
+   */
+  private static void copyBlock(
+      double[] src,
+      int srcCols,
+      int r0,
+      int c0,
+      int rows,
+      int cols,
+      PackedSymmetricMatrix dst,
+      int dr0,
+      int dc0) {
+    for (int r = 0; r < rows; r++) {
+      int i = dr0 + r;
+      int len = Math.min(cols, i - dc0 + 1);
+      if (len > 0) {
+        dst.setRow(i, dc0, src, (r0 + r) * srcCols + c0, len);
+      }
+    }
   }
 
   /**

@@ -356,6 +356,35 @@ public final class FactorEngine implements AutoCloseable {
       }
       out.add(new double[w.get(g).length][dim]);
     }
+    applyFactor(fp, batch, scaling, ggnRows, groupTensors, w, kept, out, false);
+    return out;
+  }
+
+  /**
+   * {@code into[g] += V w[g]} for every group, by backpropagating the factor of {@code ggnRows}
+   * (the sample-chunked {@code V·w}, {@link FactorChunks}, summed in place).
+   */
+  void addFactorProducts(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      List<double[][]> into) {
+    applyFactor(fp, batch, scaling, ggnRows, groupTensors, w, null, into, true);
+  }
+
+  private void applyFactor(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      KeptFactors kept,
+      List<double[][]> out,
+      boolean add) {
     if (kept != null && !kept.isEmpty()) {
       for (int i = layers.size() - 1; i >= lowestLayer(groupTensors); i--) {
         if (!holdsAny(groupTensors, i)) {
@@ -374,10 +403,10 @@ public final class FactorEngine implements AutoCloseable {
                 ggnRows,
                 new int[0],
                 null)) {
-          applyLayer(i, ctx, kept.at(i), groupTensors, w, out);
+          applyLayer(i, ctx, kept.at(i), groupTensors, w, out, add);
         }
       }
-      return out;
+      return;
     }
     backward(
         fp,
@@ -389,10 +418,9 @@ public final class FactorEngine implements AutoCloseable {
         lowestLayer(groupTensors),
         (i, ctx) -> {
           if (holdsAny(groupTensors, i)) {
-            applyLayer(i, ctx, backend.download(ctx.factorOut()), groupTensors, w, out);
+            applyLayer(i, ctx, backend.download(ctx.factorOut()), groupTensors, w, out, add);
           }
         });
-    return out;
   }
 
   /** Layer {@code i}'s part of every group's {@code V w}, from its output factor on the host. */
@@ -402,7 +430,8 @@ public final class FactorEngine implements AutoCloseable {
       double[] factorHost,
       List<int[]> groupTensors,
       List<double[][]> w,
-      List<double[][]> out) {
+      List<double[][]> out,
+      boolean add) {
     for (int g = 0; g < groupTensors.size(); g++) {
       int offset = 0;
       for (int t : groupTensors.get(g)) {
@@ -410,7 +439,7 @@ public final class FactorEngine implements AutoCloseable {
         if (p.layer() == i) {
           layers
               .get(i)
-              .applyFactorInto(ctx, factorHost, localIndex(p), w.get(g), out.get(g), offset);
+              .applyFactorInto(ctx, factorHost, localIndex(p), w.get(g), out.get(g), offset, add);
         }
         offset += p.numel();
       }

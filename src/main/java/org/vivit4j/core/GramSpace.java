@@ -2,7 +2,6 @@ package org.vivit4j.core;
 
 import java.util.List;
 import org.vivit4j.linalg.EigenSolver;
-import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.linalg.LanczosTopK;
 import org.vivit4j.linalg.SymmetricEigen;
 import org.vivit4j.model.InvalidInputException;
@@ -18,7 +17,7 @@ import org.vivit4j.model.InvalidInputException;
  * that index {@code i} is {@code evals()[i − offset()]}.
  */
 public final class GramSpace {
-  private final double[] gram;
+  private final GramStore gram;
   private final int size;
   private final SymmetricEigen.Decomposition eig;
   private final double[] values;
@@ -42,24 +41,35 @@ public final class GramSpace {
   /**
    * Decomposes {@code gram} ({@code size × size}, row-major) with {@code solver}, computing at
    * least the part of the spectrum {@code need} asks for. {@code gram} is first made exactly
-   * symmetric in place, {@code Ĝ ← (Ĝ + Ĝᵀ)/2}: the Gram is symmetric by definition, but a float32
-   * contraction rounds {@code Ĝ_ij} and {@code Ĝ_ji} apart (by about 1e-7 of the entries), and the
-   * Lanczos products use the matrix as it is, so that asymmetry put a floor under its residuals
-   * (fmnist's MLP at N = 128 in float32 stopped at 7e-10 against the 1e-12 asked for). The dense
-   * solver symmetrises its copy the same way.
+   * symmetric in place ({@link GramStore#symmetrize}).
    *
    * @throws IllegalArgumentException when {@code solver} is {@link EigenSolver#LANCZOS} and {@code
    *     need} is the whole spectrum
    * @throws ArithmeticException when the eigensolver does not converge
    */
   public GramSpace(double[] gram, int size, EigenSolver solver, SpectrumNeed need) {
+    this(GramStore.dense(gram, size), solver, need);
+  }
+
+  /**
+   * Decomposes {@code gram} (dense or packed; a dense one made exactly symmetric in place, {@link
+   * GramStore#symmetrize}) with {@code solver}, computing at least the part of the spectrum {@code
+   * need} asks for. A packed Gram is copied to one dense array for the dense eigensolver; one too
+   * large for that is solved by Lanczos.
+   *
+   * @throws IllegalArgumentException when {@code solver} is {@link EigenSolver#LANCZOS} and {@code
+   *     need} is the whole spectrum, or the dense eigensolver is needed for a Gram too large for
+   *     one array
+   * @throws ArithmeticException when the eigensolver does not converge
+   */
+  public GramSpace(GramStore gram, EigenSolver solver, SpectrumNeed need) {
     this.gram = gram;
-    this.size = size;
+    this.size = gram.size();
     long start = System.nanoTime();
-    symmetrize(gram, size);
-    EigenSolver used = choose(solver, need, size);
+    gram.symmetrize();
+    EigenSolver used = choose(solver, need, size, gram.denseFits());
     if (used == EigenSolver.DENSE) {
-      this.eig = SymmetricEigen.decompose(gram, size);
+      this.eig = SymmetricEigen.decompose(gram.toDense(), size);
       this.values = eig.values();
       this.vectors = eig.vectors();
       this.offset = 0;
@@ -87,11 +97,7 @@ public final class GramSpace {
    * eigenvalues, so the GGN block's trace is read off the Gram diagonal.
    */
   public double trace() {
-    double t = 0;
-    for (int i = 0; i < size; i++) {
-      t += gram[i * size + i];
-    }
-    return t;
+    return gram.trace();
   }
 
   /**
@@ -101,26 +107,29 @@ public final class GramSpace {
   public double frobeniusNorm() {
     // Scaled by the largest entry, as BLAS's nrm2: squaring entries above ~1e154 would overflow
     // although the norm itself is finite.
-    double max = 0;
-    for (double v : gram) {
-      max = Math.max(max, Math.abs(v));
-    }
+    double max = gram.maxAbs();
     if (max == 0 || !Double.isFinite(max)) {
       return max;
     }
-    double s = 0;
-    for (double v : gram) {
-      double t = v / max;
-      s += t * t;
-    }
-    return max * Math.sqrt(s);
+    return max * Math.sqrt(gram.scaledSquares(max));
   }
 
   /**
    * The solver a Gram of {@code size} gets for {@code need} (also sizes {@link MemoryEstimate}).
    */
-  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size) {
+  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size, boolean denseFits) {
     boolean all = need.kind() == SpectrumNeed.Kind.ALL;
+    if (!denseFits && (solver == EigenSolver.DENSE || all)) {
+      throw new IllegalArgumentException(
+          (all ? "this criterion needs the whole Gram spectrum, which" : "the dense eigensolver")
+              + " needs the Gram ("
+              + size
+              + " rows) in one array, more than a Java array holds; use a top_k or threshold"
+              + " criterion with the lanczos or auto eigensolver");
+    }
+    if (!denseFits) {
+      return EigenSolver.LANCZOS;
+    }
     return switch (solver) {
       case DENSE -> EigenSolver.DENSE;
       case LANCZOS -> {
@@ -145,8 +154,8 @@ public final class GramSpace {
    * pairs (each run starts from the previous Ritz vectors) until the smallest computed eigenvalue
    * is at or below the threshold or the whole spectrum is computed.
    */
-  private static LanczosTopK.Result lanczos(double[] gram, int size, SpectrumNeed need) {
-    LanczosTopK solver = LanczosTopK.dense(gram, size, LanczosTopK.Options.defaults());
+  private static LanczosTopK.Result lanczos(GramStore gram, int size, SpectrumNeed need) {
+    LanczosTopK solver = gram.lanczos(LanczosTopK.Options.defaults());
     if (need.kind() == SpectrumNeed.Kind.TOP) {
       return solver.top(Math.min(need.count(), size));
     }
@@ -157,17 +166,6 @@ public final class GramSpace {
         return r;
       }
       count = Math.min(size, 2 * count);
-    }
-  }
-
-  /** {@code a ← (a + aᵀ)/2} for a row-major {@code n × n} matrix. */
-  static void symmetrize(double[] a, int n) {
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        double m = 0.5 * (a[i * n + j] + a[j * n + i]);
-        a[i * n + j] = m;
-        a[j * n + i] = m;
-      }
     }
   }
 
@@ -318,8 +316,9 @@ public final class GramSpace {
       double inv = 1 / Math.sqrt(value(selected[k]));
       for (int r = 0; r < nGrad; r++) {
         double s = 0;
+        int base = r * size;
         for (int i = 0; i < size; i++) {
-          s += cross[r * size + i] * v[i];
+          s += cross[base + i] * v[i];
         }
         out[r][k] = s * inv;
       }
@@ -343,7 +342,7 @@ public final class GramSpace {
       System.arraycopy(vector(selected[k]), 0, v, k * size, size);
     }
     double[] gv = new double[kk * size];
-    HostProducts.mul(1, v, gram, 0, gv, kk, size, size);
+    gram.multiply(v, gv, kk);
     for (int k = 0; k < kk; k++) {
       double lambda = value(selected[k]);
       for (int m = 0; m < nGgn; m++) {

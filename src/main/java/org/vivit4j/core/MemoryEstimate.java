@@ -38,17 +38,18 @@ import org.vivit4j.model.NetworkSpec;
  *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass;
  *   <li>with a sample-chunked factor pass ({@link FactorChunks}): the factor terms of the backward
  *       pass for the {@code 2b} samples of a chunk pair, with that pair's Gram and cross terms, and
- *       those of {@code V·w} for the {@code b} samples of a chunk (with a second copy of the
- *       parameter-space directions, the running sum).
+ *       those of {@code V·w} for the {@code b} samples of a chunk (its products added in place).
  * </ul>
  *
- * The peak is the batch, forward pass, Grams and cross terms plus the largest of the backward, the
- * eigensolve and the {@code V·w} phases. Values are counted as 8-byte doubles: both backends hold
- * host arrays in float64 (the CPU backend rounds float32 results but stores doubles). Object
- * headers, small per-layer buffers and the parsed problem (garbage once read; the result is
- * streamed) are left out. {@code MemoryEstimateTest} measures how close this comes. A new large
- * intermediate (a chunked factor, a new layer's workspace) belongs here too, so that the check
- * before a run stays the one place that knows.
+ * A packed Gram ({@link GramLayout}) counts its triangle, in float32 for a float32 run, the
+ * chunk-pair Gram it is assembled from, and a dense copy for the dense eigensolver. The peak is the
+ * batch, forward pass, Grams and cross terms plus the largest of the backward, the eigensolve and
+ * the {@code V·w} phases. Values are counted as 8-byte doubles: both backends hold host arrays in
+ * float64 (the CPU backend rounds float32 results but stores doubles). Object headers, small
+ * per-layer buffers and the parsed problem (garbage once read; the result is streamed) are left
+ * out. {@code MemoryEstimateTest} measures how close this comes. A new large intermediate (a
+ * chunked factor, a new layer's workspace) belongs here too, so that the check before a run stays
+ * the one place that knows.
  */
 public final class MemoryEstimate {
   /** Matrices of {@code G²} doubles the dense eigensolver holds at once, besides the Gram. */
@@ -115,9 +116,12 @@ public final class MemoryEstimate {
     resident.add(new Part("batch and activations", values(activations)));
     resident.add(new Part("output gradients", values(deltas)));
     resident.add(new Part("parameters and gradient", values(4L * net.numParams())));
+    GramLayout layout = run.gramLayout();
     resident.add(
         new Part(
-            groups == 1 ? "the Gram matrix" : groups + " Gram matrices", values(groups * g * g)));
+            (groups == 1 ? "the Gram matrix" : groups + " Gram matrices")
+                + (layout.packed() ? (layout.single() ? " (packed, float32)" : " (packed)") : ""),
+            ArraySizes.times(groups, layout.bytes(g))));
     if (run.crossTerms()) {
       resident.add(new Part("cross terms", values(groups * run.nGrad() * g)));
     }
@@ -159,7 +163,7 @@ public final class MemoryEstimate {
       long inputGrams = p * p + (long) run.nGrad() * p;
       backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * gp)));
     }
-    if (run.chunked()) {
+    if (run.chunked() || layout.packed()) {
       long pairCross = run.crossTerms() ? run.nGrad() * gp : 0;
       backward.add(
           new Part(
@@ -171,7 +175,9 @@ public final class MemoryEstimate {
     for (SpectrumNeed need : run.needs()) {
       if (denseSolve(need, g)) {
         retained += g * g;
-        transient_ = Math.max(transient_, DENSE_TRANSIENT_GRAMS * g * g);
+        // a packed Gram is copied to one dense array for EJML
+        int copies = DENSE_TRANSIENT_GRAMS + (layout.packed() ? 1 : 0);
+        transient_ = Math.max(transient_, copies * g * g);
       } else {
         long k = RunSizes.directions(need);
         long basis = Math.min(g, Math.max(2 * k + 4 * Math.min(Math.max(k, 8), 64), 96));
@@ -210,9 +216,8 @@ public final class MemoryEstimate {
       outputs += k * dim;
     }
     apply.add(new Part("eigenvectors kept", values(retained)));
-    // chunked: each chunk's products are summed into the first chunk's
-    apply.add(
-        new Part("parameter-space directions", values(run.chunked() ? 2 * outputs : outputs)));
+    // chunked: each chunk's products are added into the first chunk's in place
+    apply.add(new Part("parameter-space directions", values(outputs)));
     // per layer: the factor at its output (and its host copy where it holds a tensor), then either
     // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
     // input; the worst layer
@@ -337,10 +342,11 @@ public final class MemoryEstimate {
   }
 
   private boolean denseSolve(SpectrumNeed need, long g) {
-    if (g > Integer.MAX_VALUE) {
-      return true;
+    if (g > Integer.MAX_VALUE || !run.gramLayout().denseFits(g)) {
+      // no dense solve (GramSpace refuses one that needs it): Lanczos, unless all is asked for
+      return need.kind() == SpectrumNeed.Kind.ALL;
     }
-    return GramSpace.choose(run.solver(), need, (int) g) == EigenSolver.DENSE;
+    return GramSpace.choose(run.solver(), need, (int) g, true) == EigenSolver.DENSE;
   }
 
   private static long values(long count) {
@@ -353,6 +359,14 @@ public final class MemoryEstimate {
       s += p.bytes();
     }
     return s;
+  }
+
+  /**
+   * Refuses the dense eigensolver, or a criterion needing the whole spectrum, on a Gram past one
+   * array, naming the field.
+   */
+  public void checkEigensolver() {
+    SizeLimits.checkEigensolver(run);
   }
 
   /**

@@ -36,6 +36,7 @@ import org.vivit4j.model.NetworkSpec;
  *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
  * @param chunkSamples GGN samples per chunk of the sample-chunked factor pass ({@link
  *     FactorChunks}); 0 for the plain pass over all of them at once
+ * @param gramLayout how each group's Gram is stored ({@link GramLayout})
  */
 public record RunSizes(
     NetworkSpec net,
@@ -53,7 +54,8 @@ public record RunSizes(
     ConvGramPolicy convGram,
     boolean factorOnHost,
     boolean keptFactors,
-    int chunkSamples) {
+    int chunkSamples,
+    GramLayout gramLayout) {
 
   /** The same run with or without kept factors. */
   public RunSizes withKeptFactors(boolean keep) {
@@ -73,7 +75,8 @@ public record RunSizes(
         convGram,
         factorOnHost,
         keep,
-        chunkSamples);
+        chunkSamples,
+        gramLayout);
   }
 
   /** The same run with the factor pass in chunks of {@code samples} (0: not chunked). */
@@ -94,7 +97,30 @@ public record RunSizes(
         convGram,
         factorOnHost,
         keptFactors,
-        samples);
+        samples,
+        gramLayout);
+  }
+
+  /** The same run with the Gram stored as {@code layout}. */
+  public RunSizes withGramLayout(GramLayout layout) {
+    return new RunSizes(
+        net,
+        n,
+        nGgn,
+        nGrad,
+        mcSamples,
+        ggnSubsampled,
+        gradSubsampled,
+        groupTensors,
+        needs,
+        solver,
+        crossTerms,
+        appliesFactor,
+        convGram,
+        factorOnHost,
+        keptFactors,
+        chunkSamples,
+        layout);
   }
 
   /** Whether the factor pass runs in chunks ({@link FactorChunks#splits}). */
@@ -113,7 +139,7 @@ public record RunSizes(
   }
 
   /** {@code C̃}: factor columns per sample. */
-  int factorColumns() {
+  public int factorColumns() {
     return mcSamples == 0 ? net.outputSize() : mcSamples;
   }
 

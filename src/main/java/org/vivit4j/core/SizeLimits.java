@@ -26,7 +26,10 @@ final class SizeLimits {
     NetworkSpec net = run.net();
     long g = ArraySizes.times(run.factorColumns(), run.nGgn());
     String gramField = run.gramField();
-    if (!ArraySizes.fits(ArraySizes.times(g, g))) {
+    GramLayout layout = run.gramLayout();
+    if (layout.packed()) {
+      checkPackedGram(run, g);
+    } else if (!ArraySizes.fits(ArraySizes.times(g, g)) || !layout.denseFits(g)) {
       throw new InvalidInputException(
           gramField,
           run.gramFieldValue()
@@ -36,7 +39,8 @@ final class SizeLimits {
               + ArraySizes.count(g)
               + "² = "
               + ArraySizes.count(ArraySizes.times(g, g))
-              + ArraySizes.tooLarge());
+              + ArraySizes.tooLarge()
+              + " (dense Gram storage; --gram-storage auto or packed holds it)");
     }
     int depth = net.layers().size();
     int lowest = run.lowestLayer();
@@ -134,6 +138,74 @@ final class SizeLimits {
                   + ", (N_ggn·T)² = "
                   + nt
                   + "²");
+        }
+      }
+    }
+  }
+
+  /**
+   * A packed Gram ({@link GramLayout}) holds a row per array at least, and is assembled from
+   * chunk-pair Grams that must fit one array: refuses a Gram of more rows than an array holds and a
+   * factor of so many columns per sample that a pair of one-sample chunks does not fit.
+   */
+  private static void checkPackedGram(RunSizes run, long g) {
+    GramLayout layout = run.gramLayout();
+    if (g > layout.arrayLimit() || g > GramLayout.ARRAY_LIMIT) {
+      throw new InvalidInputException(
+          run.gramField(),
+          run.gramFieldValue()
+              + ": the Gram matrix has "
+              + run.gramWhat()
+              + " rows; one row of its packed storage has "
+              + ArraySizes.count(g)
+              + ArraySizes.tooLarge());
+    }
+    if (layout.chunkCap(run.nGgn(), run.factorColumns()) < 1) {
+      long pair = 2L * run.factorColumns();
+      throw new InvalidInputException(
+          run.gramField(),
+          run.gramFieldValue()
+              + ": the Gram has "
+              + run.gramWhat()
+              + " rows, packed and assembled from chunk pairs, but the Gram of a chunk pair of one"
+              + " sample each has (2·C̃)² = "
+              + ArraySizes.count(ArraySizes.times(pair, pair))
+              + " entries, more than a Java array holds ("
+              + ArraySizes.count(layout.arrayLimit())
+              + ")");
+    }
+  }
+
+  /**
+   * Refuses, before any work, what needs a dense Gram past one array ({@link GramLayout}): the
+   * dense eigensolver (naming {@code computation.eigensolver}) and a criterion needing the whole
+   * spectrum (naming it). Not part of {@link #checkArraySizes}: the eigensolver may still change
+   * after the problem file is read ({@code solve --eigensolver}).
+   */
+  static void checkEigensolver(RunSizes run) {
+    GramLayout layout = run.gramLayout();
+    long g = ArraySizes.times(run.factorColumns(), run.nGgn());
+    if (layout.packed() && !layout.denseFits(g)) {
+      String what =
+          " the Gram ("
+              + run.gramWhat()
+              + " rows) in one array, more than one array holds ("
+              + ArraySizes.count(layout.arrayLimit())
+              + " entries)";
+      if (run.solver() == org.vivit4j.linalg.EigenSolver.DENSE) {
+        throw new InvalidInputException(
+            "computation.eigensolver",
+            "is dense (a problem file's default), which needs"
+                + what
+                + "; use auto or lanczos (--eigensolver auto)");
+      }
+      for (int j = 0; j < run.needs().size(); j++) {
+        if (run.needs().get(j).kind() == SpectrumNeed.Kind.ALL) {
+          throw new InvalidInputException(
+              "param_groups[" + j + "].criterion",
+              "needs the whole Gram spectrum, which the dense eigensolver computes on"
+                  + what
+                  + "; use a top_k or threshold criterion");
         }
       }
     }

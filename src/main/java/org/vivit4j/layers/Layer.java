@@ -186,6 +186,21 @@ public abstract class Layer implements AutoCloseable {
    */
   public final void applyFactorInto(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
+    applyFactorInto(ctx, factorOut, tensor, w, out, offset, false);
+  }
+
+  /**
+   * As {@link #applyFactorInto}, added to {@code out}'s slice when {@code add} (a sample-chunked
+   * {@code V·w}, {@code Σ_A V_A w_A}, summed in place).
+   */
+  public final void applyFactorInto(
+      LayerContext ctx,
+      double[] factorOut,
+      int tensor,
+      double[][] w,
+      double[][] out,
+      int offset,
+      boolean add) {
     checkTensor(tensor);
     int rows = ctx.ggnRows().length * ctx.factorColumns();
     checkRows(factorOut, outSize, rows, "factor");
@@ -200,15 +215,27 @@ public abstract class Layer implements AutoCloseable {
         throw new IllegalArgumentException("the tensor's slice does not fit output " + k);
       }
     }
-    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, offset);
+    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, offset, add);
   }
 
-  /** By default {@link #applyFactorImpl} copied into place. */
+  /** By default {@link #applyFactorImpl} copied (or added) into place. */
   protected void applyFactorIntoImpl(
-      LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
+      LayerContext ctx,
+      double[] factorOut,
+      int tensor,
+      double[][] w,
+      double[][] out,
+      int offset,
+      boolean add) {
     double[][] part = applyFactorImpl(ctx, factorOut, tensor, w);
     for (int k = 0; k < part.length; k++) {
-      System.arraycopy(part[k], 0, out[k], offset, part[k].length);
+      if (add) {
+        for (int i = 0; i < part[k].length; i++) {
+          out[k][offset + i] += part[k][i];
+        }
+      } else {
+        System.arraycopy(part[k], 0, out[k], offset, part[k].length);
+      }
     }
   }
 

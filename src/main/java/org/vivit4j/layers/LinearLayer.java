@@ -152,17 +152,24 @@ public final class LinearLayer extends Layer {
   protected double[][] applyFactorImpl(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
     double[][] out = new double[w.length][paramSize(tensor)];
-    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, 0);
+    applyFactorIntoImpl(ctx, factorOut, tensor, w, out, 0, false);
     return out;
   }
 
   /**
    * {@code U_k} for every vector ({@code [|S| × O]}), then {@code V_b w_k = Σ_m U_k[m]} or {@code
-   * V_W w_k = U_kᵀ A_S} ({@code [O × I]}), one product per vector written straight into its slice.
+   * V_W w_k = U_kᵀ A_S} ({@code [O × I]}), one product per vector written (or, with {@code add},
+   * added: β = 1) straight into its slice.
    */
   @Override
   protected void applyFactorIntoImpl(
-      LayerContext ctx, double[] factorOut, int tensor, double[][] w, double[][] out, int offset) {
+      LayerContext ctx,
+      double[] factorOut,
+      int tensor,
+      double[][] w,
+      double[][] out,
+      int offset,
+      boolean add) {
     int ct = ctx.factorColumns();
     int[] rows = ctx.ggnRows();
     int s = rows.length;
@@ -184,7 +191,9 @@ public final class LinearLayer extends Layer {
     }
     if (tensor == 1) {
       for (int k = 0; k < kk; k++) {
-        java.util.Arrays.fill(out[k], offset, offset + outSize, 0.0);
+        if (!add) {
+          java.util.Arrays.fill(out[k], offset, offset + outSize, 0.0);
+        }
         for (int m = 0; m < s; m++) {
           for (int o = 0; o < outSize; o++) {
             out[k][offset + o] += u[k][m * outSize + o];
@@ -199,7 +208,7 @@ public final class LinearLayer extends Layer {
       System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
     }
     for (int k = 0; k < kk; k++) {
-      HostProducts.mulTransA(1, u[k], aS, 0, out[k], offset, outSize, s, inSize);
+      HostProducts.mulTransA(1, u[k], aS, add ? 1 : 0, out[k], offset, outSize, s, inSize);
     }
   }
 

@@ -161,6 +161,70 @@ public final class PackedSymmetricMatrix {
     }
   }
 
+  /**
+   * Sets {@code A[i][j0 .. j0+len)} (and their mirror entries) to {@code src[srcOff ..
+   * srcOff+len)}: one row segment of the lower triangle ({@code j0 + len − 1 ≤ i}) in one copy.
+   */
+  public void setRow(int i, int j0, double[] src, int srcOff, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (j0 < 0 || i >= n || j0 + len - 1 > i) {
+      throw new IndexOutOfBoundsException(
+          "row " + i + ", columns " + j0 + ".." + (j0 + len - 1) + " of a lower triangle of " + n);
+    }
+    int b = blockOf(i);
+    int k = (int) (offset(i) - offset(firstRow[b]) + j0);
+    if (single) {
+      float[] f = floats[b];
+      for (int c = 0; c < len; c++) {
+        f[k + c] = (float) src[srcOff + c];
+      }
+    } else {
+      System.arraycopy(src, srcOff, doubles[b], k, len);
+    }
+  }
+
+  /** {@code max |A_ij|}. */
+  public double maxAbs() {
+    double max = 0;
+    for (int b = 0; b < blocks(); b++) {
+      int len = single ? floats[b].length : doubles[b].length;
+      for (int k = 0; k < len; k++) {
+        max = Math.max(max, Math.abs(single ? floats[b][k] : doubles[b][k]));
+      }
+    }
+    return max;
+  }
+
+  /** {@code Σ_ij (A_ij / scale)²} over both triangles (off-diagonal entries count twice). */
+  public double scaledSquares(double scale) {
+    double s = 0;
+    for (int b = 0; b < blocks(); b++) {
+      int k = 0;
+      for (int i = firstRow[b]; i < firstRow[b + 1]; i++) {
+        for (int j = 0; j <= i; j++, k++) {
+          double t = (single ? floats[b][k] : doubles[b][k]) / scale;
+          s += j == i ? t * t : 2 * t * t;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The packed index {@code i(i+1)/2 + j} of the first entry that is not finite, or −1. */
+  public long firstNonFinite() {
+    for (int b = 0; b < blocks(); b++) {
+      int len = single ? floats[b].length : doubles[b].length;
+      for (int k = 0; k < len; k++) {
+        if (!Double.isFinite(single ? floats[b][k] : doubles[b][k])) {
+          return offset(firstRow[b]) + k;
+        }
+      }
+    }
+    return -1;
+  }
+
   /** {@code Σ_i A[i][i]}. */
   public double trace() {
     double t = 0;

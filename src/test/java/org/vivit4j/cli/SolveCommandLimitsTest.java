@@ -118,14 +118,39 @@ class SolveCommandLimitsTest {
   void monteCarloSamplesWhoseGramDoesNotFitAnArray(int samples) throws IOException {
     ObjectNode p = mlp(4, 10, true, 1);
     p.putObject("computation").put("mc_samples_ggn", samples);
-    String line = assertRejected(p, "computation.mc_samples_ggn", "more than a Java array holds");
+    String line =
+        assertRejected(
+            p,
+            "computation.mc_samples_ggn",
+            "more than a Java array holds",
+            "--gram-storage",
+            "dense");
     assertTrue(line.contains("M·N_ggn = " + samples + "·4"), line);
+  }
+
+  /**
+   * Past one array the Gram is packed (--gram-storage auto): the problem file's dense eigensolver
+   * is refused up front naming computation.eigensolver, and with Lanczos the heap check names the
+   * packed Gram; rows beyond an array stay refused naming the field.
+   */
+  @Test
+  void aGramPastOneArrayIsPackedAndNeedsLanczosAndTheHeap() throws IOException {
+    String dense = assertRejected(mlp(5000, 10, true, 2), "computation.eigensolver", "one array");
+    assertTrue(dense.contains("C·N_ggn = 10·5000 = 50000 rows"), dense);
+    String heap =
+        assertRejected(mlp(5000, 10, true, 2), "memory", "needs about", "--eigensolver", "auto");
+    assertTrue(heap.contains("Gram matrix (packed)"), heap);
+    ObjectNode p = mlp(4, 10, true, 1);
+    p.putObject("computation").put("mc_samples_ggn", 1431655766);
+    assertRejected(p, "computation.mc_samples_ggn", "more than a Java array holds");
   }
 
   @Test
   void batchTimesClassesWhoseGramDoesNotFitAnArray() throws IOException {
     // G = C·N = 50000: G² = 2.5e9 entries wrapped to a negative array size before
-    String line = assertRejected(mlp(5000, 10, true, 2), "N", "more than a Java array holds");
+    String line =
+        assertRejected(
+            mlp(5000, 10, true, 2), "N", "more than a Java array holds", "--gram-storage", "dense");
     assertTrue(line.contains("C·N_ggn = 10·5000 = 50000"), line);
   }
 
@@ -172,7 +197,13 @@ class SolveCommandLimitsTest {
     for (int i = 0; i < 4700; i++) {
       rows.add(i);
     }
-    String line = assertRejected(p, "computation.subsampling_ggn", "more than a Java array holds");
+    String line =
+        assertRejected(
+            p,
+            "computation.subsampling_ggn",
+            "more than a Java array holds",
+            "--gram-storage",
+            "dense");
     assertTrue(line.contains("has 4700 samples"), line);
   }
 

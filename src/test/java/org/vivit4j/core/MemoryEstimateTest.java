@@ -47,6 +47,35 @@ class MemoryEstimateTest {
   }
 
   /**
+   * A Gram stored packed in float32 and assembled from chunk pairs (600 samples, 10 classes: 6000
+   * rows, 72 MB of triangle; chunks of 100 samples), solved by Lanczos: dominated by the packed
+   * Gram, the cross terms and a chunk pair's Gram.
+   */
+  @Test
+  void aPackedFloat32GramFromChunkPairsNeedsBetweenHalfAndTwiceItsEstimate() throws Exception {
+    Path problemFile = dir.resolve("packed.json");
+    Files.writeString(problemFile, MlpProblem.json(600, 10, 11, "lanczos"));
+    Problem problem = ProblemReader.read(problemFile);
+    long estimate =
+        problem
+            .computation()
+            .withGramStorage(GramLayout.Storage.PACKED)
+            .withFactorChunk(100)
+            .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true)
+            .peakBytes();
+    assertNeedsBetweenHalfAndTwiceTheEstimate(
+        problemFile,
+        estimate,
+        100L << 20,
+        "--gram-storage",
+        "packed",
+        "--dtype",
+        "float32",
+        "--factor-chunk",
+        "100");
+  }
+
+  /**
    * fmnist_2c2d (3.27 M parameters) on 16 samples: dominated by the Conv2d factors, the {@code V·w}
    * blocks of the first convolution and the parameter-space directions rather than the Gram.
    */
@@ -82,13 +111,19 @@ class MemoryEstimateTest {
             .computation()
             .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true)
             .peakBytes();
+    assertNeedsBetweenHalfAndTwiceTheEstimate(problemFile, estimate, atLeast);
+  }
+
+  /** As above, for a run with {@code flags} whose estimate is {@code estimate}. */
+  private void assertNeedsBetweenHalfAndTwiceTheEstimate(
+      Path problemFile, long estimate, long atLeast, String... flags) throws Exception {
     assertTrue(estimate > atLeast, "the case must be dominated by its large arrays: " + estimate);
     long large = (long) (HEAP_FACTOR * estimate) + BASELINE_BYTES;
-    Child fits = solve(problemFile, large);
+    Child fits = solve(problemFile, large, flags);
     assertEquals(0, fits.exitCode(), "the run must fit twice its estimate: " + fits.output());
     // no baseline here: the JVM's own heap is part of what the run needs
     long small = (long) (estimate / HEAP_FACTOR);
-    Child short_ = solve(problemFile, small);
+    Child short_ = solve(problemFile, small, flags);
     assertEquals(2, short_.exitCode(), "half the estimate must be too small: " + short_.output());
     assertTrue(short_.output().contains("error: memory: the Java heap ran out"), short_.output());
   }
@@ -96,7 +131,7 @@ class MemoryEstimateTest {
   record Child(int exitCode, String output) {}
 
   /** {@code solve} in a child JVM with {@code heapBytes} of heap and the up-front check off. */
-  private Child solve(Path problemFile, long heapBytes) throws Exception {
+  private Child solve(Path problemFile, long heapBytes, String... flags) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + (heapBytes >> 20) + "m");
@@ -109,6 +144,7 @@ class MemoryEstimateTest {
     cmd.add(problemFile.toString());
     cmd.add("--out");
     cmd.add(dir.resolve("result.json").toString());
+    cmd.addAll(List.of(flags));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM timed out");
@@ -118,6 +154,10 @@ class MemoryEstimateTest {
   /** A 4-8-C MLP problem text with a dense eigensolve of its {@code C·N} Gram. */
   static final class MlpProblem {
     static String json(int n, int classes, long seed) throws IOException {
+      return json(n, classes, seed, "dense");
+    }
+
+    static String json(int n, int classes, long seed, String eigensolver) throws IOException {
       java.util.Random r = new java.util.Random(seed);
       StringBuilder s = new StringBuilder();
       s.append("{\"name\":\"mlp\",\"N\":").append(n).append(",\"input_shape\":[4],");
@@ -135,7 +175,7 @@ class MemoryEstimateTest {
       for (int i = 0; i < n; i++) {
         s.append(i == 0 ? "" : ",").append(r.nextInt(classes));
       }
-      s.append("],\"computation\":{\"eigensolver\":\"dense\"},");
+      s.append("],\"computation\":{\"eigensolver\":\"" + eigensolver + "\"},");
       s.append(
           "\"param_groups\":[{\"params\":[0,1,2,3],\"criterion\":{\"type\":\"top_k\",\"k\":3}}]}");
       return s.toString();
