@@ -2,9 +2,10 @@ package org.vivit4j.core;
 
 /**
  * Sizes the chunks of the sample-chunked factor pass ({@link FactorChunks}) to a memory budget: the
- * plain pass when its factor phases ({@link MemoryEstimate#factorPassBytes}) fit the budget, else
- * the largest chunk whose phases fit (at least one sample). A packed Gram beyond one array ({@link
- * GramLayout#chunkCap}) is always chunked, in chunks whose pair Grams fit one array.
+ * plain pass when its factor phases ({@link MemoryEstimate#factorPassBytes}) fit the budget or no
+ * chunk would need less, else the largest chunk whose phases fit (at least one sample). A packed
+ * Gram beyond one array ({@link GramLayout#chunkCap}) is always chunked, in chunks whose pair Grams
+ * fit one array.
  */
 public final class ChunkChoice {
   private ChunkChoice() {}
@@ -27,8 +28,9 @@ public final class ChunkChoice {
 
   /**
    * GGN samples per chunk for a factor-phase budget of {@code budgetBytes}: 0 (no chunks) when the
-   * plain pass fits it, else the largest chunk that splits the batch and fits, or 1 when none fits
-   * (the heap check then decides).
+   * plain pass fits it, or when chunks of one sample would need no less than the plain pass (and no
+   * packed Gram needs chunks); else the largest chunk that splits the batch and fits, or 1 when
+   * none fits (the heap check then decides).
    */
   public static int chunkSamples(RunSizes run, long budgetBytes) {
     // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
@@ -40,7 +42,16 @@ public final class ChunkChoice {
     // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    if (bytes(run, lo) > budgetBytes) {
+    long smallest = bytes(run, lo);
+    long plainBest =
+        Math.min(
+            bytes(run, 0), MemoryEstimate.unchecked(run.withKeptFactors(true)).factorPassBytes());
+    if (cap == Integer.MAX_VALUE && smallest >= plainBest) {
+      // chunks would need no less than the plain pass with or without kept factors (the V·w phase,
+      // which chunks do not shrink, outweighs the factor): the plain pass, the heap check decides
+      return 0;
+    }
+    if (smallest > budgetBytes) {
       return 1;
     }
     while (lo < hi) {

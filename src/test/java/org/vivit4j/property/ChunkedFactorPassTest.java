@@ -224,6 +224,34 @@ class ChunkedFactorPassTest {
     assertTrue(budgeted.lastPassCounts().factorPasses() > 2);
   }
 
+  /**
+   * A budget that no chunk meets, on a network whose chunked run would need more than the plain one
+   * (fmnist_2c2d at N = 32: its V·w phase, which chunks do not shrink, outweighs the factor, and
+   * without kept factors each chunk backpropagates again): the plain pass is planned, not the
+   * smallest chunks.
+   */
+  @Test
+  void anUnmeetableBudgetKeepsThePlainPassWhenChunksWouldNeedMore() {
+    int n = 32;
+    var p = org.vivit4j.problems.DeepObsProblems.fmnist2c2d(1L, n, 10, null).problem();
+    long plain =
+        new DirectionalDerivativesComputation()
+            .memoryEstimate(p.network(), n, p.groups(), true)
+            .factorPassBytes();
+    long oneSample =
+        new DirectionalDerivativesComputation()
+            .withFactorChunk(1)
+            .memoryEstimate(p.network(), n, p.groups(), true)
+            .factorPassBytes();
+    assertTrue(oneSample >= plain, "chunks of one sample need " + oneSample + " < " + plain);
+    long budgeted =
+        new DirectionalDerivativesComputation()
+            .withFactorMemory(1)
+            .memoryEstimate(p.network(), n, p.groups(), true)
+            .factorPassBytes();
+    assertEquals(plain, budgeted);
+  }
+
   @Test
   void badChunkAndBudgetAreRefused() {
     var c = new DirectionalDerivativesComputation();
