@@ -328,6 +328,9 @@ public abstract class GgnComputation {
                 chunk,
                 factorChunk > 0,
                 factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit)));
+        if (appliesFactor() && factorReuse == FactorReuse.KEEP) {
+          reuseNotes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
+        }
       } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
         reuseNotes.add(
             "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("

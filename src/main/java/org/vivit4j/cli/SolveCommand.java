@@ -214,6 +214,12 @@ final class SolveCommand implements Callable<Integer> {
       throw new org.vivit4j.model.InvalidInputException(
           "--factor-chunk", "must be at least 1 sample, got " + factorChunk);
     }
+    if (factorChunk != null && reuse == FactorReuse.KEEP) {
+      // a chunked pass discards each chunk's factors: there is nothing to keep for V·w
+      throw new org.vivit4j.model.InvalidInputException(
+          "--factor-reuse",
+          "keep needs the plain factor pass, but --factor-chunk asks for chunks; drop one of them");
+    }
     // Both files are checked before anything is read or computed: a bad --out must not cost a run.
     InputFile.check("--problem", problemFile);
     OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);

@@ -242,6 +242,12 @@ class SolveOutputsTest {
       assertTrue(s.run().err().startsWith(bad[i][2]), s.run().err());
       assertFalse(Files.exists(s.out()), "no output file");
     }
+    Solved both = solve("chunkkeep", problem(), "--factor-chunk", "1", "--factor-reuse", "keep");
+    assertEquals(2, both.run().exitCode(), both.run().err());
+    assertTrue(
+        both.run().err().startsWith("error: --factor-reuse: keep needs the plain factor pass"),
+        both.run().err());
+    assertFalse(Files.exists(both.out()), "no output file");
   }
 
   /** {@code make-problem --outputs} writes {@code computation.outputs} instead of the class. */
