@@ -100,6 +100,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "batch sizes of the fmnist_2c2d memory curve (default: 32,64,128,256,512)")
   int[] memoryNsConv;
 
+  @Option(
+      names = "--cifar10-n",
+      description =
+          "batch size of the timed cifar10_3c3d case (default 32, quick 4; the issue's 128 takes"
+              + " hours on 2 cores: the Gram work grows like N²)")
+  Integer cifar10N;
+
+  @Option(
+      names = "--cifar100-n",
+      description = "batch size of the timed cifar100_allcnnc case (default 8, quick 2)")
+  Integer cifar100N;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private static final Map<String, BenchConfig> KNOWN = new LinkedHashMap<>();
@@ -149,12 +161,19 @@ final class BenchCommand implements Callable<Integer> {
       cfgs.add(c);
     }
 
+    int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 32);
+    int cifar100Batch = batch("--cifar100-n", cifar100N, quick ? 2 : 8);
+
     List<EndToEndBench.Timing> timings = new ArrayList<>();
     timeSeed(cfgs, timings);
     for (int n : new int[] {32, 128, 512}) {
       timeMlp(BenchCase.mlp784(n), cfgs, timings);
     }
     timeConv(BenchCase.fmnist2c2d(quick ? 16 : 128), cfgs, timings);
+    // DeepOBS's CIFAR networks on random data (CIFAR is not packaged here; time does not depend
+    // on the pixel values); ViViT's timing script has no CIFAR case, so no ratio is reported
+    timeConv(BenchCase.cifar("cifar10_3c3d", cifar10Batch), cfgs, timings);
+    timeConv(BenchCase.cifar("cifar100_allcnnc", cifar100Batch), cfgs, timings);
 
     List<OpsBench.OpTiming> ops = new ArrayList<>();
     if (!noOps) {
@@ -347,6 +366,18 @@ final class BenchCommand implements Callable<Integer> {
    * fmnist_2c2d end to end: the reference is the BLAS backend in float64 with the dense
    * eigensolver; the plain-loop configurations are skipped (minutes a run: results/fmnist_2c2d.md).
    */
+  /** {@code given} (at least 1, else bad input naming {@code flag}) or {@code fallback}. */
+  static int batch(String flag, Integer given, int fallback) {
+    if (given == null) {
+      return fallback;
+    }
+    if (given < 1) {
+      throw new org.vivit4j.model.InvalidInputException(
+          flag, "must be a batch size of at least 1, got " + given);
+    }
+    return given;
+  }
+
   private void timeConv(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {
     BenchConfig refConfig = BenchConfig.cpu(Gemm.fastestAvailable(), Precision.FLOAT64);
     log.printf("%s: reference on %s (dense eigensolver)%n", c.id(), refConfig.id());

@@ -55,4 +55,13 @@ class BenchCommandBadInputTest {
           "--memory-heap");
     }
   }
+
+  @Test
+  void aBadCifarBatchIsRefusedBeforeTiming() {
+    assertRefused(
+        CliRun.of("bench", "--quick", "--out", dir.toString(), "--cifar10-n", "0"), "--cifar10-n");
+    assertRefused(
+        CliRun.of("bench", "--quick", "--out", dir.toString(), "--cifar100-n", "-3"),
+        "--cifar100-n");
+  }
 }
