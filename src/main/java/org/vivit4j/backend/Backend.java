@@ -195,6 +195,14 @@ public interface Backend extends AutoCloseable {
   void accumulateBlock(DeviceMatrix acc, DeviceMatrix p, int row0, int col0, boolean transposed);
 
   /**
+   * How {@link #accumulateConvGramStructured} contracts, for the conv-Gram planner's cost model:
+   * true when it runs two matrix products per pair of sample blocks ({@code n_L·n_R·(c_R·O·T² +
+   * c_L·c_R·O·T)} multiply-adds: the CPU and OpenCL backends), false when it sums per pair of rows
+   * ({@code n_L·c_L·n_R·c_R·T²·(O + 1)}).
+   */
+  boolean convGramStructuredByBlocks();
+
+  /**
    * The structured Conv2d weight Gram (MATH.md §6) without forming {@code V_W}: {@code acc[i, j] +=
    * Σ_{t, t'} (Σ_o l[i, o·T + t] · r[j, o·T + t']) · q[(i / lBlock)·T + t, (j / rBlock)·T + t']}.
    *
@@ -204,14 +212,6 @@ public interface Backend extends AutoCloseable {
    *     (R_r/rBlock)·T]}
    * @param acc {@code [R_l × R_r]}
    */
-  /**
-   * How {@link #accumulateConvGramStructured} contracts, for the conv-Gram planner's cost model:
-   * true when it runs two matrix products per pair of sample blocks ({@code n_L·n_R·(c_R·O·T² +
-   * c_L·c_R·O·T)} multiply-adds: the CPU and OpenCL backends), false when it sums per pair of rows
-   * ({@code n_L·c_L·n_R·c_R·T²·(O + 1)}).
-   */
-  boolean convGramStructuredByBlocks();
-
   void accumulateConvGramStructured(
       DeviceMatrix acc,
       DeviceMatrix l,
