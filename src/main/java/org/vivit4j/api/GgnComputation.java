@@ -227,7 +227,6 @@ public abstract class GgnComputation {
         appliesFactor(),
         convGram,
         factorOnHost,
-        float32,
         false,
         0,
         layout);

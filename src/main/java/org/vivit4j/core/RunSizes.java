@@ -32,8 +32,6 @@ import org.vivit4j.model.NetworkSpec;
  * @param convGram the Conv2d Gram policy
  * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
  *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
- * @param float32 whether the backend stores its matrices in float32: on the CPU backend a {@code
- *     float[]} of 4 bytes a value ({@code HostMatrix}); host arrays stay {@code double[]}
  * @param keptFactors whether the Gram pass keeps host copies of the parameter layers' output
  *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
  * @param chunkSamples GGN samples per chunk of the sample-chunked factor pass ({@link
@@ -55,7 +53,6 @@ public record RunSizes(
     boolean appliesFactor,
     ConvGramPolicy convGram,
     boolean factorOnHost,
-    boolean float32,
     boolean keptFactors,
     int chunkSamples,
     GramLayout gramLayout) {
@@ -77,7 +74,6 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
-        float32,
         keep,
         chunkSamples,
         gramLayout);
@@ -100,7 +96,6 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
-        float32,
         keptFactors,
         samples,
         gramLayout);
@@ -123,7 +118,6 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
-        float32,
         keptFactors,
         chunkSamples,
         layout);
