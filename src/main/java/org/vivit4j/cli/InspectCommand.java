@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vivit4j.io.InputFile;
-import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.ParamTensor;
 import org.vivit4j.onnx.OnnxImportException;

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
-import org.vivit4j.model.Conv2dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.NetworkSpec;
 

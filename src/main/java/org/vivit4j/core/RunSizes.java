@@ -2,13 +2,13 @@ package org.vivit4j.core;
 
 import java.util.List;
 import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
 

@@ -1,10 +1,10 @@
 package org.vivit4j.core;
 
 import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 import org.vivit4j.model.ArraySizes;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.NetworkSpec;
 

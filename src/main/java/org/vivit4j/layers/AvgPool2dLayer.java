@@ -1,8 +1,21 @@
 package org.vivit4j.layers;
 
+import static org.vivit4j.json.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.List;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
-import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.json.JsonFields;
+import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.PoolShapes;
+import org.vivit4j.model.UnsupportedFeatureException;
 
 /**
  * AvgPool2d (PyTorch's {@code count_include_pad = true}, {@code ceil_mode = false}): {@code z_n[c,
@@ -12,6 +25,91 @@ import org.vivit4j.model.AvgPool2dSpec;
  * C·H·W] → [N × C·T]}.
  */
 public final class AvgPool2dLayer extends Layer {
+  /**
+   * AvgPool2d with PyTorch's defaults {@code count_include_pad = true}, {@code ceil_mode = false}:
+   * {@code y[c, i, j] = (1 / (kh·kw)) Σ_{a, b} x[c, i·s_h − p_h + a, j·s_w − p_w + b]}, padded
+   * positions counting as zeros.
+   *
+   * @param kernelSize {@code [kh, kw]}
+   * @param stride {@code [s_h, s_w]} (PyTorch's default is the kernel size)
+   * @param padding {@code [p_h, p_w]}, at most half the kernel size
+   */
+  public record AvgPool2dSpec(int[] kernelSize, int[] stride, int[] padding) implements LayerSpec {
+    @Override
+    public String type() {
+      return "avgpool2d";
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String where) {
+      return PoolShapes.outputShape(in, kernelSize, stride, padding, new int[] {1, 1}, where);
+    }
+  }
+
+  /** The problem-file type of {@link AvgPool2dSpec}. */
+  public static final LayerType<AvgPool2dSpec> TYPE = new AvgPool2dType();
+
+  /**
+   * {@code avgpool2d}: {@code kernel_size}, {@code stride}, {@code padding} as max pooling; {@code
+   * ceil_mode} only false, {@code count_include_pad} only true, no {@code divisor_override}.
+   */
+  private static final class AvgPool2dType extends LayerType<AvgPool2dSpec> {
+    AvgPool2dType() {
+      super(AvgPool2dSpec.class);
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of("avgpool2d");
+    }
+
+    @Override
+    public AvgPool2dSpec read(JsonNode node, String path, String name) {
+      JsonFields.onlyKeys(
+          node,
+          path,
+          "an avgpool2d layer",
+          "type",
+          "kernel_size",
+          "stride",
+          "padding",
+          "ceil_mode",
+          "count_include_pad",
+          "divisor_override");
+      int[] kernel =
+          JsonFields.pair(
+              JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
+      int[] stride = TypeFields.strideOr(node, path, kernel);
+      int[] padding = JsonFields.pairOr(node, path, "padding", 0, 0);
+      JsonFields.onlyFalse(node, path, "ceil_mode", "avgpool2d with ceil_mode = true");
+      JsonNode include = JsonFields.optional(node, "count_include_pad");
+      if (include != null && !JsonFields.bool(include, at(path, "count_include_pad"))) {
+        throw new UnsupportedFeatureException(
+            at(path, "count_include_pad"), "avgpool2d with count_include_pad = false");
+      }
+      JsonNode divisor = JsonFields.optional(node, "divisor_override");
+      if (divisor != null) {
+        JsonFields.intValue(divisor, at(path, "divisor_override"));
+        throw new UnsupportedFeatureException(
+            at(path, "divisor_override"), "avgpool2d with a divisor_override");
+      }
+      return new AvgPool2dSpec(kernel, stride, padding);
+    }
+
+    @Override
+    public void writeFields(JsonGenerator g, AvgPool2dSpec spec, ArrayWriter arrays)
+        throws IOException {
+      JsonFields.writePair(g, "kernel_size", spec.kernelSize());
+      JsonFields.writePair(g, "stride", spec.stride());
+      JsonFields.writePair(g, "padding", spec.padding());
+    }
+
+    @Override
+    public Layer create(AvgPool2dSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
+      return new AvgPool2dLayer(spec, net.shapeBefore(index));
+    }
+  }
+
   private final ConvGeometry g;
 
   public AvgPool2dLayer(AvgPool2dSpec spec, int[] inShape) {

@@ -1,9 +1,25 @@
 package org.vivit4j.layers;
 
+import static org.vivit4j.json.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
-import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.json.JsonArrays;
+import org.vivit4j.json.JsonFields;
+import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
+import org.vivit4j.model.ArraySizes;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerParam;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
 
 /**
  * Conv2d with PyTorch semantics (cross-correlation, zero padding, stride, dilation, groups = 1):
@@ -27,6 +43,178 @@ import org.vivit4j.model.Conv2dSpec;
  * </ul>
  */
 public final class Conv2dLayer extends Layer {
+  /**
+   * Conv2d with PyTorch semantics (cross-correlation, zero padding, groups = 1). Parsed and
+   * validated so problem files round-trip; the computations reject it as not supported yet.
+   *
+   * @param weight {@code [O, C, kh, kw]} row-major
+   * @param bias {@code [O]} or {@code null}
+   */
+  public record Conv2dSpec(
+      int inChannels,
+      int outChannels,
+      int[] kernelSize,
+      int[] stride,
+      int[] padding,
+      int[] dilation,
+      double[] weight,
+      double[] bias)
+      implements LayerSpec {
+    @Override
+    public String type() {
+      return "conv2d";
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String where) {
+      if (in.length != 3 || in[0] != inChannels) {
+        throw new InvalidInputException(
+            where + ".in_channels",
+            "is "
+                + inChannels
+                + " but the layer receives input of shape "
+                + Arrays.toString(in)
+                + " (expected [C, H, W])");
+      }
+      return convOutputShape(in, where);
+    }
+
+    /**
+     * {@code [O, H_out, W_out]} with {@code H_out = ⌊(H + 2p − d(k − 1) − 1)/s⌋ + 1}, in {@code
+     * long}: an output too large for an array is refused here, naming this layer's padding when the
+     * padding makes it so and its {@code out_channels} otherwise (the input already fits).
+     */
+    private int[] convOutputShape(int[] in, String where) {
+      long[] size = new long[2];
+      long[] unpadded = new long[2];
+      for (int d = 0; d < 2; d++) {
+        long eff = (long) dilation()[d] * (kernelSize()[d] - 1) + 1;
+        long padded = in[d + 1] + 2L * padding()[d];
+        if (padded < eff) {
+          throw new InvalidInputException(
+              where + ".kernel_size",
+              "does not fit the padded input of shape " + Arrays.toString(in));
+        }
+        size[d] = (padded - eff) / stride()[d] + 1;
+        unpadded[d] = Math.max(1, (in[d + 1] - eff) / stride()[d] + 1);
+      }
+      long perSample = ArraySizes.times(ArraySizes.times(outChannels(), size[0]), size[1]);
+      if (!ArraySizes.fits(perSample)) {
+        long withoutPadding =
+            ArraySizes.times(ArraySizes.times(outChannels(), unpadded[0]), unpadded[1]);
+        boolean padding = ArraySizes.fits(withoutPadding);
+        throw new InvalidInputException(
+            where + (padding ? ".padding" : ".out_channels"),
+            "is "
+                + (padding ? Arrays.toString(padding()) : Integer.toString(outChannels()))
+                + ", which makes the layer's output per sample ["
+                + outChannels()
+                + ", "
+                + size[0]
+                + ", "
+                + size[1]
+                + "] = "
+                + ArraySizes.count(perSample)
+                + ArraySizes.tooLarge());
+      }
+      return new int[] {outChannels(), (int) size[0], (int) size[1]};
+    }
+
+    @Override
+    public List<LayerParam> params() {
+      LayerParam w =
+          new LayerParam(
+              "weight", new int[] {outChannels, inChannels, kernelSize[0], kernelSize[1]}, weight);
+      return bias == null
+          ? List.of(w)
+          : List.of(w, new LayerParam("bias", new int[] {outChannels}, bias));
+    }
+  }
+
+  /** The problem-file type of {@link Conv2dSpec}. */
+  public static final LayerType<Conv2dSpec> TYPE = new Conv2dType();
+
+  /**
+   * {@code conv2d} with PyTorch's {@code nn.Conv2d} keys and defaults (groups = 1, zero padding;
+   * {@code "same"}/{@code "valid"} paddings).
+   */
+  private static final class Conv2dType extends LayerType<Conv2dSpec> {
+    Conv2dType() {
+      super(Conv2dSpec.class);
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of("conv2d");
+    }
+
+    @Override
+    public Conv2dSpec read(JsonNode node, String path, String name) {
+      JsonFields.onlyKeys(
+          node,
+          path,
+          "a conv2d layer",
+          "type",
+          "in_channels",
+          "out_channels",
+          "kernel_size",
+          "stride",
+          "padding",
+          "dilation",
+          "groups",
+          "padding_mode",
+          "weight",
+          "bias");
+      int cin = JsonFields.requiredInt(node, path, "in_channels");
+      JsonFields.atLeast(cin, 1, at(path, "in_channels"));
+      int cout = JsonFields.requiredInt(node, path, "out_channels");
+      JsonFields.atLeast(cout, 1, at(path, "out_channels"));
+      int[] kernel =
+          JsonFields.pair(
+              JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
+      // Absent hyper-parameters take PyTorch's nn.Conv2d defaults.
+      int[] stride = JsonFields.pairOr(node, path, "stride", 1, 1);
+      int[] dilation = JsonFields.pairOr(node, path, "dilation", 1, 1);
+      JsonNode padNode = JsonFields.optional(node, "padding");
+      int[] padding =
+          padNode != null && padNode.isTextual()
+              ? TypeFields.namedPadding(padNode.textValue(), kernel, stride, dilation, path)
+              : JsonFields.pairOr(node, path, "padding", 0, 0);
+      TypeFields.refuseGroupsAndPaddingMode(node, path, "conv2d");
+      double[] weight =
+          JsonArrays.readDoubles(
+              JsonFields.required(node, path, "weight"),
+              at(path, "weight"),
+              new int[] {cout, cin, kernel[0], kernel[1]},
+              "[out_channels, in_channels, kh, kw]");
+      double[] bias = JsonArrays.optional(node, path, "bias", new int[] {cout}, "[out_channels]");
+      return new Conv2dSpec(cin, cout, kernel, stride, padding, dilation, weight, bias);
+    }
+
+    @Override
+    public void writeFields(JsonGenerator g, Conv2dSpec spec, ArrayWriter arrays)
+        throws IOException {
+      g.writeNumberField("in_channels", spec.inChannels());
+      g.writeNumberField("out_channels", spec.outChannels());
+      JsonFields.writePair(g, "kernel_size", spec.kernelSize());
+      JsonFields.writePair(g, "stride", spec.stride());
+      JsonFields.writePair(g, "padding", spec.padding());
+      JsonFields.writePair(g, "dilation", spec.dilation());
+      g.writeNumberField("groups", 1);
+      g.writeFieldName("weight");
+      int[] shape = {
+        spec.outChannels(), spec.inChannels(), spec.kernelSize()[0], spec.kernelSize()[1]
+      };
+      arrays.write(g, spec.weight(), shape);
+      TypeFields.writeBias(g, spec.bias(), arrays);
+    }
+
+    @Override
+    public Layer create(Conv2dSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
+      return new Conv2dLayer(net.where(index), spec, net.shapeBefore(index), convGram);
+    }
+  }
+
   private final String name;
   private final ConvGeometry g;
   private final int o;

@@ -1,8 +1,23 @@
 package org.vivit4j.layers;
 
+import static org.vivit4j.json.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
-import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.json.JsonArrays;
+import org.vivit4j.json.JsonFields;
+import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerParam;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
 
 /**
  * LayerNorm over each sample's trailing {@code M} features, in {@code G} contiguous groups (MATH.md
@@ -34,6 +49,199 @@ import org.vivit4j.model.LayerNormSpec;
  * </ul>
  */
 public final class LayerNormLayer extends Layer {
+  /**
+   * PyTorch's {@code nn.LayerNorm(normalized_shape, eps, elementwise_affine)}: each sample's
+   * trailing dimensions {@code normalized_shape} (M entries) are normalised to zero mean and unit
+   * (biased) variance, then scaled and shifted entry-wise:
+   *
+   * <pre>
+   *   μ = (1/M) Σ_j a_j,  v = (1/M) Σ_j (a_j − μ)²,  r = 1/√(v + eps),  x̂_j = (a_j − μ)·r,
+   *   z_j = γ_j x̂_j + β_j.
+   * </pre>
+   *
+   * When the sample has more entries than M (e.g. {@code [C, H, W]} normalised over {@code [H,
+   * W]}), each of its {@code G = numel/M} contiguous blocks is normalised separately with the same
+   * γ, β.
+   *
+   * @param normalizedShape the trailing per-sample shape that is normalised
+   * @param eps added to the variance
+   * @param weight γ, shaped {@code normalizedShape}, or {@code null} without elementwise affine
+   * @param bias β, shaped {@code normalizedShape}, or {@code null} (no affine, or {@code
+   *     bias=False})
+   */
+  public record LayerNormSpec(int[] normalizedShape, double eps, double[] weight, double[] bias)
+      implements LayerSpec {
+    @Override
+    public String type() {
+      return "layernorm";
+    }
+
+    /** The input's shape, whose trailing dimensions must equal {@code normalized_shape}. */
+    @Override
+    public int[] outputShape(int[] in, String where) {
+      int[] ns = normalizedShape;
+      boolean suffix = ns.length >= 1 && ns.length <= in.length;
+      for (int d = 0; suffix && d < ns.length; d++) {
+        suffix = ns[d] == in[in.length - ns.length + d];
+      }
+      if (!suffix) {
+        throw new InvalidInputException(
+            where + ".normalized_shape",
+            "is "
+                + Arrays.toString(ns)
+                + " but must equal the trailing dimensions of the layer's input "
+                + Arrays.toString(in));
+      }
+      return in.clone();
+    }
+
+    @Override
+    public List<LayerParam> params() {
+      List<LayerParam> out = new ArrayList<>();
+      if (weight != null) {
+        out.add(new LayerParam("weight", normalizedShape.clone(), weight));
+      }
+      if (bias != null) {
+        out.add(new LayerParam("bias", normalizedShape.clone(), bias));
+      }
+      return out;
+    }
+
+    /**
+     * {@code eps > 0} and finite, γ and β of {@code prod(normalized_shape)} values, β only with γ.
+     */
+    @Override
+    public void checkHyperParameters(String where) {
+      if (!(eps > 0) || Double.isInfinite(eps)) {
+        throw new InvalidInputException(where + ".eps", "is " + eps + " but must be > 0");
+      }
+      int m = groupSize();
+      if (weight != null && weight.length != m) {
+        throw new InvalidInputException(
+            where + ".weight", "has " + weight.length + " values, expected " + m);
+      }
+      if (bias != null && (weight == null || bias.length != m)) {
+        throw new InvalidInputException(
+            where + ".bias",
+            weight == null
+                ? "needs a weight (elementwise_affine)"
+                : "has " + bias.length + " values, expected " + m);
+      }
+    }
+
+    /**
+     * M, the number of entries normalised together. {@link NetworkSpec} checks that {@code
+     * normalized_shape} is the trailing part of a shape whose product fits an int.
+     *
+     * @throws ArithmeticException when the product does not fit an int (a spec no network accepts)
+     */
+    public int groupSize() {
+      int m = 1;
+      for (int s : normalizedShape) {
+        m = Math.multiplyExact(m, s);
+      }
+      return m;
+    }
+  }
+
+  /** The problem-file type of {@link LayerNormSpec}. */
+  public static final LayerType<LayerNormSpec> TYPE = new LayerNormType();
+
+  /**
+   * {@code layernorm}: {@code normalized_shape} (an int or a list), {@code eps} (default 1e-5,
+   * positive), {@code elementwise_affine} (default true) with {@code weight} (required) and {@code
+   * bias} (optional, PyTorch's {@code bias=False} when absent), both shaped {@code
+   * normalized_shape}.
+   */
+  private static final class LayerNormType extends LayerType<LayerNormSpec> {
+    LayerNormType() {
+      super(LayerNormSpec.class);
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of("layernorm");
+    }
+
+    @Override
+    public LayerNormSpec read(JsonNode node, String path, String name) {
+      JsonFields.onlyKeys(
+          node,
+          path,
+          "a layernorm layer",
+          "type",
+          "normalized_shape",
+          "eps",
+          "elementwise_affine",
+          "weight",
+          "bias");
+      String sp = at(path, "normalized_shape");
+      JsonNode shapeNode = JsonFields.required(node, path, "normalized_shape");
+      int[] shape =
+          shapeNode.isArray()
+              ? JsonFields.intList(shapeNode, sp)
+              : new int[] {JsonFields.intValue(shapeNode, sp)};
+      if (shape.length == 0) {
+        throw new InvalidInputException(sp, "must not be empty");
+      }
+      for (int d = 0; d < shape.length; d++) {
+        JsonFields.atLeast(shape[d], 1, shapeNode.isArray() ? at(sp, d) : sp);
+      }
+      JsonNode epsNode = JsonFields.optional(node, "eps");
+      double eps = epsNode == null ? 1e-5 : JsonFields.finiteValue(epsNode, at(path, "eps"));
+      if (!(eps > 0)) {
+        throw new InvalidInputException(
+            at(path, "eps"), "is " + eps + " but must be > 0 (a constant input has variance 0)");
+      }
+      JsonNode affineNode = JsonFields.optional(node, "elementwise_affine");
+      if (affineNode != null && !affineNode.isBoolean()) {
+        throw new InvalidInputException(
+            at(path, "elementwise_affine"),
+            "must be a boolean, got " + JsonFields.describe(affineNode));
+      }
+      boolean affine = affineNode == null || affineNode.booleanValue();
+      String what = JsonFields.shape(shape) + " (normalized_shape)";
+      if (!affine) {
+        for (String key : new String[] {"weight", "bias"}) {
+          if (JsonFields.optional(node, key) != null) {
+            throw new InvalidInputException(
+                at(path, key), "must be absent when elementwise_affine is false");
+          }
+        }
+        return new LayerNormSpec(shape, eps, null, null);
+      }
+      double[] weight =
+          JsonArrays.readDoubles(
+              JsonFields.required(node, path, "weight"), at(path, "weight"), shape, what);
+      return new LayerNormSpec(
+          shape, eps, weight, JsonArrays.optional(node, path, "bias", shape, what));
+    }
+
+    @Override
+    public void writeFields(JsonGenerator g, LayerNormSpec spec, ArrayWriter arrays)
+        throws IOException {
+      g.writeFieldName("normalized_shape");
+      g.writeArray(spec.normalizedShape(), 0, spec.normalizedShape().length);
+      g.writeNumberField("eps", spec.eps());
+      g.writeBooleanField("elementwise_affine", spec.weight() != null);
+      if (spec.weight() != null) {
+        g.writeFieldName("weight");
+        arrays.write(g, spec.weight(), spec.normalizedShape());
+        g.writeFieldName("bias");
+        if (spec.bias() == null) {
+          g.writeNull();
+        } else {
+          arrays.write(g, spec.bias(), spec.normalizedShape());
+        }
+      }
+    }
+
+    @Override
+    public Layer create(LayerNormSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
+      return new LayerNormLayer(spec, net.sizeBefore(index));
+    }
+  }
+
   private final int groupSize;
   private final int groups;
   private final double eps;

@@ -1,9 +1,24 @@
 package org.vivit4j.layers;
 
+import static org.vivit4j.json.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.json.JsonArrays;
+import org.vivit4j.json.JsonFields;
+import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
 import org.vivit4j.linalg.HostProducts;
-import org.vivit4j.model.LinearSpec;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LayerParam;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
 
 /**
  * Linear layer {@code z_n = W a_n + b}, {@code W ∈ R^{O×I}} (tensor 0), {@code b ∈ R^O} (tensor 1).
@@ -20,6 +35,86 @@ import org.vivit4j.model.LinearSpec;
  * </ul>
  */
 public final class LinearLayer extends Layer {
+  /**
+   * Linear layer {@code z = W a + b} with {@code W} of shape {@code [out, in]} stored row-major
+   * ({@code weight[o * in + i]}) and an optional bias of length {@code out}.
+   *
+   * @param in input features I
+   * @param out output features O
+   * @param weight {@code [O * I]}, row-major
+   * @param bias {@code [O]}, or {@code null} for a layer without bias
+   */
+  public record LinearSpec(int in, int out, double[] weight, double[] bias) implements LayerSpec {
+
+    @Override
+    public String type() {
+      return "linear";
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String where) {
+      if (in.length != 1 || in[0] != this.in) {
+        throw new InvalidInputException(
+            where + ".in",
+            "is " + this.in + " but the layer receives input of shape " + Arrays.toString(in));
+      }
+      return new int[] {out};
+    }
+
+    @Override
+    public List<LayerParam> params() {
+      LayerParam w = new LayerParam("weight", new int[] {out, in}, weight);
+      return bias == null ? List.of(w) : List.of(w, new LayerParam("bias", new int[] {out}, bias));
+    }
+  }
+
+  /** The problem-file type of {@link LinearSpec}. */
+  public static final LayerType<LinearSpec> TYPE = new LinearType();
+
+  /**
+   * {@code linear}: {@code in}, {@code out}, {@code weight [out][in]}, optional {@code bias [out]}.
+   */
+  private static final class LinearType extends LayerType<LinearSpec> {
+    LinearType() {
+      super(LinearSpec.class);
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of("linear");
+    }
+
+    @Override
+    public LinearSpec read(JsonNode node, String path, String name) {
+      JsonFields.onlyKeys(node, path, "a linear layer", "type", "in", "out", "weight", "bias");
+      int in = JsonFields.atLeast(JsonFields.requiredInt(node, path, "in"), 1, at(path, "in"));
+      int out = JsonFields.atLeast(JsonFields.requiredInt(node, path, "out"), 1, at(path, "out"));
+      double[] weight =
+          JsonArrays.readDoubles(
+              JsonFields.required(node, path, "weight"),
+              at(path, "weight"),
+              new int[] {out, in},
+              "[out, in]");
+      return new LinearSpec(
+          in, out, weight, JsonArrays.optional(node, path, "bias", new int[] {out}, "[out]"));
+    }
+
+    @Override
+    public void writeFields(JsonGenerator g, LinearSpec spec, ArrayWriter arrays)
+        throws IOException {
+      g.writeNumberField("in", spec.in());
+      g.writeNumberField("out", spec.out());
+      g.writeFieldName("weight");
+      arrays.write(g, spec.weight(), new int[] {spec.out(), spec.in()});
+      TypeFields.writeBias(g, spec.bias(), arrays);
+    }
+
+    @Override
+    public Layer create(LinearSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
+      return new LinearLayer(spec);
+    }
+  }
+
   private final double[] weight;
   private final double[] bias;
   private DeviceMatrix weightOnDevice;

@@ -1,8 +1,20 @@
 package org.vivit4j.layers;
 
+import static org.vivit4j.json.JsonFields.at;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.List;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
-import org.vivit4j.model.MaxPool2dSpec;
+import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.json.JsonFields;
+import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
+import org.vivit4j.model.LayerSpec;
+import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.PoolShapes;
 
 /**
  * MaxPool2d (PyTorch semantics, {@code ceil_mode = false}): {@code z_n[c, t] = a_n[c, h*, w*]}, the
@@ -15,6 +27,87 @@ import org.vivit4j.model.MaxPool2dSpec;
  * routes exactly as the forward pass chose.
  */
 public final class MaxPool2dLayer extends Layer {
+  /**
+   * MaxPool2d with PyTorch semantics: {@code y[c, i, j] = max_{a, b} x[c, i·s_h − p_h + a·d_h,
+   * j·s_w − p_w + b·d_w]} over the positions inside the input (padding never wins), ties going to
+   * the first maximum in row-major window order {@code (a, b)}. Only {@code ceil_mode = false} and
+   * {@code return_indices = false}; the reader rejects the rest.
+   *
+   * @param kernelSize {@code [kh, kw]}
+   * @param stride {@code [s_h, s_w]} (PyTorch's default is the kernel size)
+   * @param padding {@code [p_h, p_w]}, at most half the kernel size
+   * @param dilation {@code [d_h, d_w]}
+   */
+  public record MaxPool2dSpec(int[] kernelSize, int[] stride, int[] padding, int[] dilation)
+      implements LayerSpec {
+    @Override
+    public String type() {
+      return "maxpool2d";
+    }
+
+    @Override
+    public int[] outputShape(int[] in, String where) {
+      return PoolShapes.outputShape(in, kernelSize, stride, padding, dilation, where);
+    }
+  }
+
+  /** The problem-file type of {@link MaxPool2dSpec}. */
+  public static final LayerType<MaxPool2dSpec> TYPE = new MaxPool2dType();
+
+  /**
+   * {@code maxpool2d}: {@code kernel_size} (required), {@code stride} (default: the kernel size,
+   * also when {@code null}), {@code padding} (0), {@code dilation} (1), each an int or an {@code
+   * [h, w]} pair; {@code ceil_mode} and {@code return_indices} only false.
+   */
+  private static final class MaxPool2dType extends LayerType<MaxPool2dSpec> {
+    MaxPool2dType() {
+      super(MaxPool2dSpec.class);
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of("maxpool2d");
+    }
+
+    @Override
+    public MaxPool2dSpec read(JsonNode node, String path, String name) {
+      JsonFields.onlyKeys(
+          node,
+          path,
+          "a maxpool2d layer",
+          "type",
+          "kernel_size",
+          "stride",
+          "padding",
+          "dilation",
+          "ceil_mode",
+          "return_indices");
+      int[] kernel =
+          JsonFields.pair(
+              JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
+      int[] stride = TypeFields.strideOr(node, path, kernel);
+      int[] padding = JsonFields.pairOr(node, path, "padding", 0, 0);
+      int[] dilation = JsonFields.pairOr(node, path, "dilation", 1, 1);
+      JsonFields.onlyFalse(node, path, "ceil_mode", "maxpool2d with ceil_mode = true");
+      JsonFields.onlyFalse(node, path, "return_indices", "maxpool2d with return_indices = true");
+      return new MaxPool2dSpec(kernel, stride, padding, dilation);
+    }
+
+    @Override
+    public void writeFields(JsonGenerator g, MaxPool2dSpec spec, ArrayWriter arrays)
+        throws IOException {
+      JsonFields.writePair(g, "kernel_size", spec.kernelSize());
+      JsonFields.writePair(g, "stride", spec.stride());
+      JsonFields.writePair(g, "padding", spec.padding());
+      JsonFields.writePair(g, "dilation", spec.dilation());
+    }
+
+    @Override
+    public Layer create(MaxPool2dSpec spec, NetworkSpec net, int index, ConvGramPolicy convGram) {
+      return new MaxPool2dLayer(spec, net.shapeBefore(index));
+    }
+  }
+
   private final ConvGeometry g;
 
   public MaxPool2dLayer(MaxPool2dSpec spec, int[] inShape) {

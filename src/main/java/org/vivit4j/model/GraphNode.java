@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param name unique among the graph's nodes and different from its input; names the node's
  *     parameters {@code <name>.weight}, {@code <name>.bias}
- * @param spec the layer (one input) or join ({@link AddSpec}, {@link ConcatSpec}: two or more)
+ * @param spec the layer (one input) or join ({@code add}, {@code concat}: two or more)
  * @param inputs the names of the values it reads
  * @param where the node's field path for errors, e.g. {@code graph.nodes[3]}
  */

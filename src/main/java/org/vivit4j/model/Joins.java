@@ -1,13 +1,15 @@
 package org.vivit4j.model;
 
 import java.util.List;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
 
 /** The errors the join specs ({@link AddSpec}, {@link ConcatSpec}) share. */
-final class Joins {
+public final class Joins {
   private Joins() {}
 
   /** A join in the {@code model} list, which feeds each layer the previous one's output only. */
-  static InvalidInputException needsGraph(LayerSpec join, String where) {
+  public static InvalidInputException needsGraph(LayerSpec join, String where) {
     return new InvalidInputException(
         where,
         join.type()
@@ -15,7 +17,7 @@ final class Joins {
             + " \"model\")");
   }
 
-  static void checkCount(LayerSpec join, List<int[]> in, String where) {
+  public static void checkCount(LayerSpec join, List<int[]> in, String where) {
     if (in.size() < 2) {
       throw new InvalidInputException(
           where + ".inputs",
@@ -23,7 +25,7 @@ final class Joins {
     }
   }
 
-  static InvalidInputException mismatch(
+  public static InvalidInputException mismatch(
       LayerSpec join, List<int[]> in, int j, String rule, String where) {
     return new InvalidInputException(
         where + ".inputs[" + j + "]",

@@ -24,8 +24,8 @@ public interface LayerSpec {
 
   /**
    * The per-sample output shape of a graph node reading the values of shapes {@code in}, in input
-   * order. A layer takes one input ({@link #outputShape(int[], String)}); a join ({@link AddSpec},
-   * {@link ConcatSpec}) two or more.
+   * order. A layer takes one input ({@link #outputShape(int[], String)}); a join ({@code add},
+   * {@code concat}) two or more.
    *
    * @param where the node's field path, {@code graph.nodes[j]}, for errors
    * @throws InvalidInputException naming the field when the node does not accept {@code in}

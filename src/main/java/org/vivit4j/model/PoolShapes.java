@@ -8,11 +8,11 @@ import java.util.Arrays;
  * − 1) − 1)/s⌋ + 1 ≥ 1} ({@code ceil_mode = false}). Max pooling also needs every window to reach
  * the input (PyTorch would return −∞ for a window of padding only).
  */
-final class PoolShapes {
+public final class PoolShapes {
   private PoolShapes() {}
 
   /** The output shape {@code [C, H_out, W_out]}; errors name {@code where.<field>}. */
-  static int[] outputShape(
+  public static int[] outputShape(
       int[] in, int[] kernel, int[] stride, int[] padding, int[] dilation, String where) {
     if (in.length != 3) {
       throw new InvalidInputException(

@@ -4,9 +4,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 import org.vivit4j.model.InvalidInputException;
 
 /**

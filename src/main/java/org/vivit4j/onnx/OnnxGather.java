@@ -3,7 +3,7 @@ package org.vivit4j.onnx;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.List;
 import java.util.Set;
-import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
 
 /**
  * ONNX {@code Gather} on data as PyTorch exports {@code nn.Embedding}: {@code Gather(W, x)} with

@@ -8,17 +8,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AddSpec;
-import org.vivit4j.model.ConcatSpec;
-import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.GraphNode;
-import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.ScaleSpec;
 
 /**
  * Maps an ONNX model onto a vivit4j network: data-independent sub-graphs are folded ({@link

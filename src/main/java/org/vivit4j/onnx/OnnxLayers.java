@@ -4,18 +4,18 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
+import org.vivit4j.layers.Pad2dLayer.Pad2dSpec;
+import org.vivit4j.layers.Pool1dLayer.Pool1dSpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.AvgPool2dSpec;
-import org.vivit4j.model.BatchNormSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.IdentitySpec;
-import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
-import org.vivit4j.model.MaxPool2dSpec;
-import org.vivit4j.model.Pad2dSpec;
-import org.vivit4j.model.Pool1dSpec;
-import org.vivit4j.model.ScaleSpec;
 
 /**
  * One ONNX node (or a short fused run: MatMul + Add, a zero Pad + the Conv or AveragePool it feeds)

@@ -4,9 +4,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.LayerNormSpec;
 
 /**
  * Sub-graphs that exporters write for one layer, recognised whole: GELU as {@code x·½(1 +

@@ -3,23 +3,23 @@ package org.vivit4j.problems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
+import org.vivit4j.layers.Pool1dLayer.Pool1dSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AvgPool2dSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
-import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
-import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.Pool1dSpec;
 
 /**
  * Seeded random small convolutional networks {@code Conv2d → activation → [MaxPool2d | AvgPool2d] →

@@ -6,20 +6,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AddSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.ConcatSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.GraphNode;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
-import org.vivit4j.model.MaxPool2dSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.ScaleSpec;
 
 /**
  * Seeded random small residual networks as graphs, for property tests against the dense reference:

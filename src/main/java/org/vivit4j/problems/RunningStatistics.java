@@ -2,9 +2,9 @@ package org.vivit4j.problems;
 
 import java.util.List;
 import org.vivit4j.layers.BatchNormLayer;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerRegistry;
-import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.NetworkSpec;
 
 /**

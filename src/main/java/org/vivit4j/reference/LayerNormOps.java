@@ -1,6 +1,6 @@
 package org.vivit4j.reference;
 
-import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
 
 /**
  * LayerNorm written with the tape operations of {@link Ops}, so it is differentiated by the tape.

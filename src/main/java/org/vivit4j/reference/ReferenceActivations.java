@@ -1,6 +1,6 @@
 package org.vivit4j.reference;
 
-import org.vivit4j.model.ActivationSpec;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
 import org.vivit4j.model.ElementwiseAlgebra;
 
 /**

@@ -2,27 +2,27 @@ package org.vivit4j.reference;
 
 import java.util.Iterator;
 import java.util.List;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.AddSpec;
-import org.vivit4j.model.AvgPool2dSpec;
-import org.vivit4j.model.BatchNormSpec;
-import org.vivit4j.model.ConcatSpec;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
-import org.vivit4j.model.DropoutSpec;
-import org.vivit4j.model.EmbeddingSpec;
-import org.vivit4j.model.FlattenSpec;
-import org.vivit4j.model.IdentitySpec;
-import org.vivit4j.model.LayerNormSpec;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
+import org.vivit4j.layers.DropoutLayer.DropoutSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
+import org.vivit4j.layers.Pad2dLayer.Pad2dSpec;
+import org.vivit4j.layers.Pool1dLayer.Pool1dSpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
+import org.vivit4j.layers.UnflattenLayer.UnflattenSpec;
 import org.vivit4j.model.LayerSpec;
-import org.vivit4j.model.LinearSpec;
-import org.vivit4j.model.MaxPool2dSpec;
-import org.vivit4j.model.Pad2dSpec;
-import org.vivit4j.model.Pool1dSpec;
-import org.vivit4j.model.ScaleSpec;
-import org.vivit4j.model.UnflattenSpec;
 
 /**
  * The reference's registry of layer types, one entry per spec class: its own checks of the spec

@@ -1,9 +1,9 @@
 package org.vivit4j.train;
 
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerContext;
-import org.vivit4j.model.BatchNormSpec;
 
 /**
  * BatchNorm1d/2d in training mode, for the training step only: each channel is normalised with the

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.Scaling;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerRegistry;
 import org.vivit4j.loss.Loss;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.BatchNormSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
 

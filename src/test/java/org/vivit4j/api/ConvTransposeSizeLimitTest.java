@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
-import org.vivit4j.model.FlattenSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.NetworkSpec;
 

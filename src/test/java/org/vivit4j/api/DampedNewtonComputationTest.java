@@ -165,15 +165,23 @@ class DampedNewtonComputationTest {
     RandomProblems.Instance p = problem();
     var layers = new java.util.ArrayList<>(p.network().layers());
     Object[][] bad = {
-      {new org.vivit4j.model.ActivationSpec(Activation.ELU, Double.NaN), "model[1].alpha"},
-      {new org.vivit4j.model.DropoutSpec(-0.1), "model[1].p"},
-      {new org.vivit4j.model.LayerNormSpec(new int[] {4}, 0.0, null, null), "model[1].eps"},
       {
-        new org.vivit4j.model.LayerNormSpec(new int[] {4}, 1e-5, new double[3], null),
+        new org.vivit4j.layers.ActivationLayer.ActivationSpec(Activation.ELU, Double.NaN),
+        "model[1].alpha"
+      },
+      {new org.vivit4j.layers.DropoutLayer.DropoutSpec(-0.1), "model[1].p"},
+      {
+        new org.vivit4j.layers.LayerNormLayer.LayerNormSpec(new int[] {4}, 0.0, null, null),
+        "model[1].eps"
+      },
+      {
+        new org.vivit4j.layers.LayerNormLayer.LayerNormSpec(
+            new int[] {4}, 1e-5, new double[3], null),
         "model[1].weight"
       },
       {
-        new org.vivit4j.model.LayerNormSpec(new int[] {4}, 1e-5, null, new double[4]),
+        new org.vivit4j.layers.LayerNormLayer.LayerNormSpec(
+            new int[] {4}, 1e-5, null, new double[4]),
         "model[1].bias"
       },
     };

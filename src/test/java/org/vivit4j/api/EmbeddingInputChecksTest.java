@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.ConcatSpec;
-import org.vivit4j.model.EmbeddingSpec;
-import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.GraphNode;
-import org.vivit4j.model.IdentitySpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.LossSpec;

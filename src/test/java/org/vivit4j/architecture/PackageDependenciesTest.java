@@ -1,5 +1,8 @@
 package org.vivit4j.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -7,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.vivit4j.model.LayerSpec;
 
 /**
  * The package structure, read from the compiled main classes (tests excluded): the packages form no
@@ -67,4 +71,21 @@ class PackageDependenciesTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("org.vivit4j.cli..");
+
+  /**
+   * The reference is an independent second writing of every layer: of a layer type's home in {@code
+   * layers} it may read only the spec record (the {@link LayerSpec} the network is made of), never
+   * the fast path, its problem-file type or the backends.
+   */
+  @ArchTest
+  static final ArchRule referenceReadsOnlySpecsOfTheFastPath =
+      noClasses()
+          .that()
+          .resideInAPackage("org.vivit4j.reference..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.vivit4j.layers..").and(not(assignableTo(LayerSpec.class))))
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.vivit4j.backend..", "org.vivit4j.opencl..");
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.vivit4j.model.Conv2dSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /** Conv2d's string paddings {@code 'same'} and {@code 'valid'} (PyTorch's names). */

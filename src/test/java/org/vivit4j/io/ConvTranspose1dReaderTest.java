@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
-import org.vivit4j.model.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.UnsupportedFeatureException;
 

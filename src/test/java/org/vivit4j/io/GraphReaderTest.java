@@ -14,10 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
-import org.vivit4j.model.AddSpec;
-import org.vivit4j.model.ConcatSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.ScaleSpec;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**

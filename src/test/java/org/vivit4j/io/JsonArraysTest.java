@@ -13,8 +13,8 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
 import org.vivit4j.json.JsonArrays;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
 import org.vivit4j.model.InvalidInputException;
-import org.vivit4j.model.LinearSpec;
 
 /** Encoded arrays: {@code {"encoding": "base64", "dtype": ..., "shape": ..., "data": ...}}. */
 class JsonArraysTest {

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
-import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.UnsupportedFeatureException;
 

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
-import org.vivit4j.model.AvgPool2dSpec;
+import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
+import org.vivit4j.layers.Pad2dLayer.Pad2dSpec;
+import org.vivit4j.layers.Pool1dLayer.Pool1dSpec;
 import org.vivit4j.model.InvalidInputException;
-import org.vivit4j.model.MaxPool2dSpec;
-import org.vivit4j.model.Pad2dSpec;
-import org.vivit4j.model.Pool1dSpec;
 import org.vivit4j.model.UnsupportedFeatureException;
 
 /**

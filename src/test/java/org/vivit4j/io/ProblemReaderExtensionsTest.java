@@ -15,14 +15,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vivit4j.api.Problem;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
+import org.vivit4j.layers.DropoutLayer.DropoutSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
+import org.vivit4j.layers.UnflattenLayer.UnflattenSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
-import org.vivit4j.model.BatchNormSpec;
-import org.vivit4j.model.DropoutSpec;
-import org.vivit4j.model.IdentitySpec;
-import org.vivit4j.model.LayerNormSpec;
 import org.vivit4j.model.LossType;
-import org.vivit4j.model.UnflattenSpec;
 
 /**
  * The layers, loss and Monte-Carlo options of issue 4 in problem files: what is read, and one test

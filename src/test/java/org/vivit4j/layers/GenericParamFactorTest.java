@@ -10,10 +10,10 @@ import org.vivit4j.backend.CpuBackend;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.backend.Gemm;
 import org.vivit4j.backend.Precision;
-import org.vivit4j.model.Conv2dSpec;
-import org.vivit4j.model.EmbeddingSpec;
-import org.vivit4j.model.LayerNormSpec;
-import org.vivit4j.model.LinearSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
+import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
 import org.vivit4j.testing.Compare;
 import org.vivit4j.testing.Tolerances;
 

@@ -9,6 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
+import org.vivit4j.layers.ConcatLayer.ConcatSpec;
+import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
+import org.vivit4j.layers.IdentityLayer.IdentitySpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
 
 /**
  * The structure of a network graph: topological order, value numbering and parameter names, and one

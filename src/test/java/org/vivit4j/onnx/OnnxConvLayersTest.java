@@ -11,9 +11,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.vivit4j.model.Conv1dSpec;
-import org.vivit4j.model.ConvTranspose1dSpec;
-import org.vivit4j.model.ConvTranspose2dSpec;
+import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
+import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 
 /**
  * ONNX Conv with a 1-D kernel and ConvTranspose, exported from PyTorch ({@code export_models.py}:

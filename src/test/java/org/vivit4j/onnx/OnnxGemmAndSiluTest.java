@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.vivit4j.model.LinearSpec;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.ScaleLayer.ScaleSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.ScaleSpec;
 
 /**
  * Gemm with alpha and beta (the hand-made {@code gemm_alpha.onnx} of {@code make_gemm_models.py},

@@ -13,8 +13,8 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.data.NpyReader;
+import org.vivit4j.layers.LinearLayer.LinearSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.LinearSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -81,8 +81,8 @@ class OnnxImporterTest {
           List.of("1.weight", "1.bias", "2.weight", "2.bias", "4.weight", "4.bias"),
           imp.paramNames(),
           name);
-      org.vivit4j.model.LayerNormSpec ln =
-          (org.vivit4j.model.LayerNormSpec) imp.network().layers().get(2);
+      org.vivit4j.layers.LayerNormLayer.LayerNormSpec ln =
+          (org.vivit4j.layers.LayerNormLayer.LayerNormSpec) imp.network().layers().get(2);
       assertEquals(1e-5, ln.eps(), 0.0, "the decimal PyTorch was given, not the float32");
       assertMatchesPyTorch(imp, name);
     }
@@ -105,8 +105,8 @@ class OnnxImporterTest {
     List<String> types = imp.network().layers().stream().map(l -> l.type()).toList();
     assertEquals(
         List.of("conv2d", "elu", "maxpool2d", "conv2d", "leaky_relu", "flatten", "linear"), types);
-    org.vivit4j.model.Conv2dSpec conv =
-        (org.vivit4j.model.Conv2dSpec) imp.network().layers().get(0);
+    org.vivit4j.layers.Conv2dLayer.Conv2dSpec conv =
+        (org.vivit4j.layers.Conv2dLayer.Conv2dSpec) imp.network().layers().get(0);
     assertArrayEquals(new int[] {1, 1}, conv.padding());
     assertEquals(11, imp.opset());
     assertMatchesPyTorch(imp, "pad_conv_pool");
@@ -244,7 +244,7 @@ class OnnxImporterTest {
             "conv2d", "tanh", "conv2d", "scale", "concat", "conv2d", "relu", "add", "flatten",
             "linear"),
         types);
-    assertEquals(0.25, ((org.vivit4j.model.ScaleSpec) net.layers().get(3)).scale());
+    assertEquals(0.25, ((org.vivit4j.layers.ScaleLayer.ScaleSpec) net.layers().get(3)).scale());
     assertArrayEquals(new int[] {5, 4, 4}, net.shapeAfter(4));
     assertEquals(
         List.of(

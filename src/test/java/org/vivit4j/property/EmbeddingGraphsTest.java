@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.testing.NewtonCheck;
 import org.vivit4j.testing.ProblemSetting;

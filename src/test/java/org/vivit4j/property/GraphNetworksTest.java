@@ -18,7 +18,7 @@ import org.vivit4j.api.Criterion;
 import org.vivit4j.api.EighComputation;
 import org.vivit4j.api.FactorReuse;
 import org.vivit4j.api.ParamGroup;
-import org.vivit4j.model.AddSpec;
+import org.vivit4j.layers.AddLayer.AddSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.testing.NewtonCheck;
 import org.vivit4j.testing.ProblemSetting;

@@ -16,7 +16,7 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.data.NpyReader;
 import org.vivit4j.io.ProblemReader;
-import org.vivit4j.model.EmbeddingSpec;
+import org.vivit4j.layers.EmbeddingLayer.EmbeddingSpec;
 import org.vivit4j.model.NetworkSpec;
 import org.vivit4j.model.Reduction;
 import org.vivit4j.testing.TestBackends;

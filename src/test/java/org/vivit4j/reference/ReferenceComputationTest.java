@@ -13,10 +13,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.FlattenLayer.FlattenSpec;
 import org.vivit4j.model.Activation;
-import org.vivit4j.model.ActivationSpec;
 import org.vivit4j.model.Batch;
-import org.vivit4j.model.FlattenSpec;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.NetworkSpec;
@@ -220,7 +220,7 @@ class ReferenceComputationTest {
     NetworkSpec net =
         new NetworkSpec(
             List.of(
-                new org.vivit4j.model.LinearSpec(
+                new org.vivit4j.layers.LinearLayer.LinearSpec(
                     2, 3, new double[] {400, -300, 10, 500, -700, 2}, new double[] {0, 1, 2})),
             new int[] {2});
     Batch batch = new Batch(2, new double[] {1, 2, -3, 1}, null, new int[] {0, 2});

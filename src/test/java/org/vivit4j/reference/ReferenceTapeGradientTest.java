@@ -204,16 +204,17 @@ class ReferenceTapeGradientTest {
 
   @Test
   void layerNormOfASample() {
-    org.vivit4j.model.LayerNormSpec ln =
-        new org.vivit4j.model.LayerNormSpec(new int[] {3}, 1e-5, new double[3], new double[3]);
+    org.vivit4j.layers.LayerNormLayer.LayerNormSpec ln =
+        new org.vivit4j.layers.LayerNormLayer.LayerNormSpec(
+            new int[] {3}, 1e-5, new double[3], new double[3]);
     checkBoth(
         a -> LayerNormOps.layerNorm(a[0], ln, a[1], a[2]),
         29,
         new int[] {2, 3},
         new int[] {3},
         new int[] {3});
-    org.vivit4j.model.LayerNormSpec plain =
-        new org.vivit4j.model.LayerNormSpec(new int[] {2, 3}, 1e-3, null, null);
+    org.vivit4j.layers.LayerNormLayer.LayerNormSpec plain =
+        new org.vivit4j.layers.LayerNormLayer.LayerNormSpec(new int[] {2, 3}, 1e-3, null, null);
     checkBoth(a -> LayerNormOps.layerNorm(a[0], plain, null, null), 39, new int[] {2, 2, 3});
     // The definition: zero mean, unit biased variance (up to eps) per normalised group.
     Tape t = new Tape();

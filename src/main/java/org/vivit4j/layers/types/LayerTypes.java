@@ -5,8 +5,28 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.json.ArrayWriter;
+import org.vivit4j.layers.ActivationLayer;
+import org.vivit4j.layers.AddLayer;
+import org.vivit4j.layers.AvgPool2dLayer;
+import org.vivit4j.layers.BatchNormLayer;
+import org.vivit4j.layers.ConcatLayer;
+import org.vivit4j.layers.Conv1dLayer;
+import org.vivit4j.layers.Conv2dLayer;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.ConvTranspose1dLayer;
+import org.vivit4j.layers.ConvTranspose2dLayer;
+import org.vivit4j.layers.DropoutLayer;
+import org.vivit4j.layers.EmbeddingLayer;
+import org.vivit4j.layers.FlattenLayer;
+import org.vivit4j.layers.IdentityLayer;
 import org.vivit4j.layers.Layer;
+import org.vivit4j.layers.LayerNormLayer;
+import org.vivit4j.layers.LinearLayer;
+import org.vivit4j.layers.MaxPool2dLayer;
+import org.vivit4j.layers.Pad2dLayer;
+import org.vivit4j.layers.Pool1dLayer;
+import org.vivit4j.layers.ScaleLayer;
+import org.vivit4j.layers.UnflattenLayer;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
 
@@ -17,26 +37,26 @@ public final class LayerTypes {
   /** Every layer type, in the order the unknown-type message lists their names. */
   public static final List<LayerType<?>> ALL =
       List.of(
-          new LinearType(),
-          new Conv2dType(),
-          new Conv1dType(),
-          new ConvTranspose2dType(),
-          new ConvTranspose1dType(),
-          new EmbeddingType(),
-          new MaxPool2dType(),
-          new AvgPool2dType(),
-          new ActivationType(),
-          new IdentityType(),
-          new DropoutType(),
-          new LayerNormType(),
-          new BatchNormType(),
-          new Pad2dType(),
-          new Pool1dType(),
-          new FlattenType(),
-          new UnflattenType(),
-          new ScaleType(),
-          new AddType(),
-          new ConcatType());
+          LinearLayer.TYPE,
+          Conv2dLayer.TYPE,
+          Conv1dLayer.TYPE,
+          ConvTranspose2dLayer.TYPE,
+          ConvTranspose1dLayer.TYPE,
+          EmbeddingLayer.TYPE,
+          MaxPool2dLayer.TYPE,
+          AvgPool2dLayer.TYPE,
+          ActivationLayer.TYPE,
+          IdentityLayer.TYPE,
+          DropoutLayer.TYPE,
+          LayerNormLayer.TYPE,
+          BatchNormLayer.TYPE,
+          Pad2dLayer.TYPE,
+          Pool1dLayer.TYPE,
+          FlattenLayer.TYPE,
+          UnflattenLayer.TYPE,
+          ScaleLayer.TYPE,
+          AddLayer.TYPE,
+          ConcatLayer.TYPE);
 
   /** The type reading problem-file name {@code name}, or {@code null}. */
   public static LayerType<?> named(String name) {
