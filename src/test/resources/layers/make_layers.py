@@ -110,6 +110,7 @@ def main():
 
     write_padding()
     write_convtranspose1d()
+    write_adaptive_avg_pool()
 
 
 def write_convtranspose1d():
@@ -164,6 +165,20 @@ def write_padding():
         f.write("\n")
     np.save(os.path.join(HERE, name + ".out.npy"), out.detach().numpy().astype(np.float64))
     np.save(os.path.join(HERE, name + ".grad.npy"), m.weight.grad.numpy().astype(np.float64))
+
+
+def write_adaptive_avg_pool():
+    """adaptiveavgpool2d_C.x.npy and .out.npy: nn.AdaptiveAvgPool2d's input [N, C, H, W] and output
+    for output sizes that divide the input (the fast path's case, None keeping an axis) and that do
+    not (unequal, overlapping windows: the reference's general form). Own seed, written last."""
+    torch.manual_seed(3)
+    for name, size, shape in [("divisible", (2, None), (3, 4, 9)),
+                              ("global", 1, (2, 5, 3)),
+                              ("uneven", (3, 4), (2, 5, 7))]:
+        x = torch.randn((N,) + shape, dtype=torch.float64)
+        out = nn.AdaptiveAvgPool2d(size)(x)
+        np.save(os.path.join(HERE, "adaptiveavgpool2d_" + name + ".x.npy"), x.numpy())
+        np.save(os.path.join(HERE, "adaptiveavgpool2d_" + name + ".out.npy"), out.numpy())
 
 
 if __name__ == "__main__":

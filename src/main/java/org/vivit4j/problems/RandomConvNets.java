@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
 import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
@@ -58,7 +59,12 @@ public final class RandomConvNets {
   public enum Pool {
     NONE,
     MAX,
-    AVG
+    AVG,
+    /**
+     * AdaptiveAvgPool2d to the output size {@code H/g} per axis, {@code g} the largest divisor of
+     * {@code H} at most the drawn pool kernel size (2-d kinds only; 1-d kinds pool with AVG).
+     */
+    ADAPTIVE_AVG
   }
 
   /**
@@ -148,10 +154,37 @@ public final class RandomConvNets {
                 oneD
                     ? new Pool1dSpec(false, poolKernel[1], poolStride[1], poolPadding[1], 1)
                     : new AvgPool2dSpec(poolKernel, poolStride, poolPadding));
+        case ADAPTIVE_AVG -> {
+          int[] in = new NetworkSpec(layers, input).shapeAfter(layers.size() - 1);
+          layers.add(
+              new AdaptiveAvgPool2dSpec(
+                  new int[] {
+                    in[1] / largestDivisorAtMost(in[1], poolKernel[0]),
+                    in[2] / largestDivisorAtMost(in[2], poolKernel[1])
+                  }));
+        }
         case NONE -> {}
       }
       layers.add(new FlattenSpec(1, -1));
       return layers;
+    }
+
+    private String poolText() {
+      return switch (pool) {
+        case NONE -> "nopool";
+        case ADAPTIVE_AVG -> "adaptiveavgpool-g" + poolKernel[0] + "x" + poolKernel[1];
+        case MAX, AVG ->
+            pool.name().toLowerCase()
+                + String.format(
+                    "pool-k%dx%d-s%dx%d-p%dx%d",
+                    poolKernel[0],
+                    poolKernel[1],
+                    poolStride[0],
+                    poolStride[1],
+                    poolPadding[0],
+                    poolPadding[1])
+                + (pool == Pool.MAX ? "-d" + poolDilation[0] + "x" + poolDilation[1] : "");
+      };
     }
 
     @Override
@@ -174,22 +207,7 @@ public final class RandomConvNets {
               kind.transposed() ? "-op" + outputPadding[0] + "x" + outputPadding[1] : "",
               convBias ? "" : "-nobias",
               activation.typeName(),
-              pool == Pool.NONE
-                  ? "nopool"
-                  : pool.name().toLowerCase()
-                      + "pool-k"
-                      + poolKernel[0]
-                      + "x"
-                      + poolKernel[1]
-                      + "-s"
-                      + poolStride[0]
-                      + "x"
-                      + poolStride[1]
-                      + "-p"
-                      + poolPadding[0]
-                      + "x"
-                      + poolPadding[1]
-                      + (pool == Pool.MAX ? "-d" + poolDilation[0] + "x" + poolDilation[1] : ""),
+              poolText(),
               outputs);
     }
   }
@@ -214,7 +232,10 @@ public final class RandomConvNets {
       int[] stride = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
       int[] dilation = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
       int[] padding = {rnd.nextInt(kernel[0]), rnd.nextInt(kernel[1])};
-      Pool pool = Pool.values()[rnd.nextInt(3)];
+      Pool pool = Pool.values()[rnd.nextInt(Pool.values().length)];
+      if (pool == Pool.ADAPTIVE_AVG && kind.oneD()) {
+        pool = Pool.AVG;
+      }
       int[] pk = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
       int[] ps =
           rnd.nextBoolean() ? pk.clone() : new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
@@ -259,6 +280,16 @@ public final class RandomConvNets {
         // shapes do not chain: draw again
       }
     }
+  }
+
+  /** The largest divisor of {@code n} that is at most {@code k} (at least 1). */
+  static int largestDivisorAtMost(int n, int k) {
+    for (int g = Math.min(n, k); g > 1; g--) {
+      if (n % g == 0) {
+        return g;
+      }
+    }
+    return 1;
   }
 
   /** The network of {@code arch} with weights and a batch of {@code n} samples drawn from seed. */

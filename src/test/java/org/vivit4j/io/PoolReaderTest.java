@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
+import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
 import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
 import org.vivit4j.layers.Pad2dLayer.Pad2dSpec;
@@ -82,6 +83,54 @@ class PoolReaderTest {
     assertArrayEquals(new int[] {1, 3}, spec.stride());
     assertArrayEquals(new int[] {1, 0}, spec.padding());
     assertArrayEquals(new int[] {1, 3, 3}, problem.network().shapeBefore(1));
+  }
+
+  /**
+   * {@code adaptiveavgpool2d} to {@code [1, 3]} of {@code [1, 3, 9]}: flatten 3, as the fixture.
+   */
+  private static ObjectNode adaptive(com.fasterxml.jackson.databind.JsonNode outputSize) {
+    ObjectNode p = ProblemFixtures.MAPPER.createObjectNode().put("type", "adaptiveavgpool2d");
+    p.set("output_size", outputSize);
+    return pooled(p);
+  }
+
+  @Test
+  void adaptiveAvgPoolReadsPyTorchsOutputSizes() {
+    ArrayNode keepHeight = ProblemFixtures.MAPPER.createArrayNode().addNull().add(1);
+    ObjectNode root = adaptive(keepHeight);
+    Problem problem = ProblemReader.parse(ProblemFixtures.json(root));
+    AdaptiveAvgPool2dSpec spec = (AdaptiveAvgPool2dSpec) problem.network().layers().get(0);
+    assertArrayEquals(new int[] {0, 1}, spec.outputSize(), "null keeps the input's size");
+    assertArrayEquals(new int[] {1, 3, 1}, problem.network().shapeBefore(1));
+    ArrayNode pair = ProblemFixtures.MAPPER.createArrayNode().add(1).add(3);
+    problem = ProblemReader.parse(ProblemFixtures.json(adaptive(pair)));
+    assertArrayEquals(new int[] {1, 1, 3}, problem.network().shapeBefore(1));
+    // "output_size": 3 means [3, 3]: [1, 3, 9] → [1, 3, 3], flatten 9
+    ObjectNode square = adaptive(ProblemFixtures.MAPPER.getNodeFactory().numberNode(3));
+    ObjectNode lin = (ObjectNode) square.get("model").get(2);
+    lin.put("in", 9);
+    lin.set("weight", ProblemFixtures.matrix(4, 9, 0.1));
+    problem = ProblemReader.parse(ProblemFixtures.json(square));
+    assertArrayEquals(
+        new int[] {3, 3}, ((AdaptiveAvgPool2dSpec) problem.network().layers().get(0)).outputSize());
+  }
+
+  @Test
+  void adaptiveAvgPoolRefusesBadAndUnequalOutputSizes() {
+    var f = ProblemFixtures.MAPPER.getNodeFactory();
+    ObjectNode missing =
+        pooled(ProblemFixtures.MAPPER.createObjectNode().put("type", "adaptiveavgpool2d"));
+    assertInvalid(missing, "model[0].output_size", "required");
+    assertInvalid(adaptive(f.numberNode(0)), "model[0].output_size", ">= 1");
+    assertInvalid(adaptive(f.arrayNode().add(1).add(-2)), "model[0].output_size[1]", ">= 1");
+    assertInvalid(adaptive(f.arrayNode().add(1).add(3).add(1)), "model[0].output_size", "entries");
+    assertInvalid(adaptive(f.textNode("same")), "model[0].output_size", "");
+    InvalidInputException e =
+        assertInvalid(adaptive(f.arrayNode().add(1).add(2)), "model[0].output_size", "dividing");
+    assertInstanceOf(UnsupportedFeatureException.class, e);
+    ObjectNode extra = adaptive(f.numberNode(1));
+    ((ObjectNode) extra.get("model").get(0)).put("ceil_mode", false);
+    assertInvalid(extra, "model[0].ceil_mode", "not a known");
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.json.ArrayWriter;
 import org.vivit4j.layers.ActivationLayer;
+import org.vivit4j.layers.AdaptiveAvgPool2dLayer;
 import org.vivit4j.layers.AddLayer;
 import org.vivit4j.layers.AvgPool2dLayer;
 import org.vivit4j.layers.BatchNormLayer;
@@ -45,6 +46,7 @@ public final class LayerTypes {
           EmbeddingLayer.TYPE,
           MaxPool2dLayer.TYPE,
           AvgPool2dLayer.TYPE,
+          AdaptiveAvgPool2dLayer.TYPE,
           ActivationLayer.TYPE,
           IdentityLayer.TYPE,
           DropoutLayer.TYPE,
