@@ -11,11 +11,12 @@ import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
 
 /**
- * One layer type's home outside its spec: its problem-file names, reading and writing its JSON
- * object (PyTorch's keys and defaults; unknown keys are errors naming the field), and building its
- * fast-path {@link Layer}. Its shapes, parameter tensors and hyper-parameter checks live in the
- * spec record ({@link LayerSpec}); its reference op in {@code org.vivit4j.reference}, which shares
- * nothing with the fast path. {@link LayerTypes#ALL} lists the types.
+ * A layer type's problem-file side: its names, reading and writing its JSON object (PyTorch's keys
+ * and defaults; unknown keys are errors naming the field), and building its fast-path {@link
+ * Layer}. Each type's subclass is nested in its home {@code layers/XLayer} as {@code XLayer.TYPE},
+ * beside its spec record ({@link LayerSpec}: shapes, parameter tensors, hyper-parameter checks) and
+ * its fast path; its reference op lives in {@code org.vivit4j.reference}, which reads only the
+ * spec. {@link LayerTypes#ALL} lists the types.
  *
  * @param <S> the spec record
  */
