@@ -10,6 +10,7 @@ import org.vivit4j.core.GramStore;
 import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.RunSizes;
+import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.model.Batch;
 
@@ -28,8 +29,7 @@ final class FactorPasses {
    */
   static List<FactorChunks.AssembledGram> grams(
       FactorEngine engine,
-      ForwardPass fp,
-      Batch batch,
+      SampleForward forward,
       Scaling scaling,
       int[] ggnRows,
       int[] gradRows,
@@ -40,11 +40,20 @@ final class FactorPasses {
       GramLayout layout) {
     if (layout.packed() || FactorChunks.splits(ggnRows.length, chunk)) {
       return FactorChunks.assemble(
-          engine, fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, chunk, layout);
+          engine, forward, scaling, ggnRows, gradRows, tensors, crossTerms, chunk, layout);
     }
+    SampleForward.View v = forward.of(ggnRows);
     List<FactorChunks.AssembledGram> out = new ArrayList<>();
     for (FactorEngine.GroupGram g :
-        engine.grams(fp, batch, scaling, ggnRows, gradRows, tensors, crossTerms, kept)) {
+        engine.grams(
+            v.fp(),
+            v.batch(),
+            scaling,
+            v.rows(ggnRows),
+            v.rows(gradRows),
+            tensors,
+            crossTerms,
+            kept)) {
       out.add(new FactorChunks.AssembledGram(GramStore.dense(g.gram(), g.size()), g.cross()));
     }
     return out;
@@ -55,17 +64,47 @@ final class FactorPasses {
    */
   static List<double[][]> applyFactor(
       FactorEngine engine,
-      ForwardPass fp,
-      Batch batch,
+      SampleForward forward,
       Scaling scaling,
       int[] ggnRows,
       List<int[]> tensors,
       List<double[][]> w,
       KeptFactors kept,
       int chunk) {
-    return chunk > 0
-        ? FactorChunks.applyFactor(engine, fp, batch, scaling, ggnRows, tensors, w, chunk)
-        : engine.applyFactor(fp, batch, scaling, ggnRows, tensors, w, kept);
+    if (chunk > 0) {
+      return FactorChunks.applyFactor(engine, forward, scaling, ggnRows, tensors, w, chunk);
+    }
+    SampleForward.View v = forward.of(ggnRows);
+    return engine.applyFactor(v.fp(), v.batch(), scaling, v.rows(ggnRows), tensors, w, kept);
+  }
+
+  /**
+   * The loss, per-sample losses and batch gradient from forward passes over chunks of {@code chunk}
+   * consecutive samples (each dropped after it): sums of the chunks' shares, since {@code host}
+   * scales every chunk as part of the whole batch. Used when the factor passes recompute their
+   * forward values, so that no pass over the whole batch is alive.
+   */
+  static BatchQuantities batchQuantities(
+      FactorEngine engine, Batch batch, Scaling host, int chunk) {
+    int n = batch.n();
+    double loss = 0;
+    double[] perSample = new double[n];
+    double[] grad = null;
+    for (int c0 = 0; c0 < n; c0 += chunk) {
+      int[] rows = java.util.stream.IntStream.range(c0, Math.min(n, c0 + chunk)).toArray();
+      ForwardPass fp = engine.forward(batch, host, rows);
+      loss += fp.loss;
+      System.arraycopy(fp.perSampleLosses, 0, perSample, c0, rows.length);
+      // a pass's gradient is the mean of ∇L_n over its samples: weigh it by its share of N
+      double share = (double) rows.length / n;
+      if (grad == null) {
+        grad = new double[fp.grad.length];
+      }
+      for (int i = 0; i < grad.length; i++) {
+        grad[i] += share * fp.grad[i];
+      }
+    }
+    return new BatchQuantities(loss, perSample, grad);
   }
 
   /**

@@ -17,6 +17,7 @@ import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.RunSizes;
+import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Batch;
@@ -348,14 +349,31 @@ public abstract class GgnComputation {
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
-      ForwardPass fp = engine.forward(batch, new Scaling(loss.reduction(), n, n));
+      Scaling host = new Scaling(loss.reduction(), n, n);
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
       boolean crossTerms = needsGammas();
+      // chunked passes recompute the forward values of their samples, so that no pass over the
+      // whole batch stays alive; not when gradient samples lie outside the GGN samples (their
+      // cross terms need a pass holding them)
+      boolean recompute =
+          chunked && FactorChunks.canRecomputeForward(ggnRows, gradRows, crossTerms);
+      BatchQuantities quantities;
+      SampleForward forward;
+      if (recompute) {
+        quantities = FactorPasses.batchQuantities(engine, batch, host, chunk);
+        forward = SampleForward.recomputed(engine, batch, host);
+        reuseNotes.add(
+            "forward values recomputed for the samples of each factor pass (none kept for the"
+                + " whole batch)");
+      } else {
+        ForwardPass fp = engine.forward(batch, host);
+        quantities = new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad);
+        forward = SampleForward.kept(fp, batch);
+      }
       List<FactorChunks.AssembledGram> grams =
           FactorPasses.grams(
               engine,
-              fp,
-              batch,
+              forward,
               scaling,
               ggnRows,
               gradRows,
@@ -415,8 +433,7 @@ public abstract class GgnComputation {
           appliesFactor()
               ? FactorPasses.applyFactor(
                   engine,
-                  fp,
-                  batch,
+                  forward,
                   scaling,
                   ggnRows,
                   tensors,
@@ -454,15 +471,7 @@ public abstract class GgnComputation {
       if (newton()) {
         List<double[][]> steps =
             FactorPasses.applyFactor(
-                engine,
-                fp,
-                batch,
-                scaling,
-                ggnRows,
-                tensors,
-                stepWeights,
-                kept,
-                chunked ? chunk : 0);
+                engine, forward, scaling, ggnRows, tensors, stepWeights, kept, chunked ? chunk : 0);
         for (int j = 0; j < groups.size(); j++) {
           work.get(j).step = steps.get(j)[0];
         }
@@ -514,9 +523,7 @@ public abstract class GgnComputation {
           new RunInfo(
               backend.name(), backend.deviceName(), backend.precision().typeName(), seconds, notes);
       lastPasses = new PassCounts(engine.factorPasses(), eigensolves, keep);
-      last =
-          new ComputationResult(
-              new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad), results, info, warnings);
+      last = new ComputationResult(quantities, results, info, warnings);
       return last;
     }
   }

@@ -2,6 +2,7 @@ package org.vivit4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.vivit4j.linalg.PackedSymmetricMatrix;
 import org.vivit4j.model.Batch;
 
@@ -97,6 +98,62 @@ public final class FactorChunks {
       boolean crossTerms,
       int chunk,
       GramLayout layout) {
+    return assemble(
+        engine,
+        SampleForward.kept(fp, batch),
+        scaling,
+        ggnRows,
+        gradRows,
+        groupTensors,
+        crossTerms,
+        chunk,
+        layout);
+  }
+
+  /**
+   * Whether the passes may recompute the forward values of their samples ({@link
+   * SampleForward#recomputed}): without cross terms always; with them only when every gradient
+   * sample is a GGN sample, so that a pass over a chunk pair holds the gradients its cross-term
+   * blocks need.
+   */
+  public static boolean canRecomputeForward(int[] ggnRows, int[] gradRows, boolean crossTerms) {
+    if (!crossTerms) {
+      return true;
+    }
+    java.util.Set<Integer> ggn = new java.util.HashSet<>();
+    for (int s : ggnRows) {
+      ggn.add(s);
+    }
+    for (int s : gradRows) {
+      if (!ggn.contains(s)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * As {@link #assemble(FactorEngine, ForwardPass, Batch, Scaling, int[], int[], List, boolean,
+   * int, GramLayout)}, each pass reading its forward values from {@code forward}. When it
+   * recomputes them, the pass over chunks {@code (A, B)} runs the forward of the samples of {@code
+   * A ∪ B} only and takes the cross terms of the gradient samples among them, {@code X[T, S]} for
+   * {@code T, S ∈ {A, B}}: over all pairs that covers every block ({@link #canRecomputeForward}
+   * must hold).
+   */
+  public static List<AssembledGram> assemble(
+      FactorEngine engine,
+      SampleForward forward,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      int chunk,
+      GramLayout layout) {
+    if (forward.recomputes() && !canRecomputeForward(ggnRows, gradRows, crossTerms)) {
+      throw new IllegalArgumentException(
+          "the forward can be recomputed per pass only when every gradient sample is a GGN sample");
+    }
     int n = ggnRows.length;
     int k = count(n, chunk);
     int ct = engine.factorColumns();
@@ -104,8 +161,16 @@ public final class FactorChunks {
     int groups = groupTensors.size();
     List<AssembledGram> out = new ArrayList<>();
     if (k <= 2) {
+      SampleForward.View v = forward.of(union(ggnRows, gradRows));
       for (FactorEngine.GroupGram g :
-          engine.grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms)) {
+          engine.grams(
+              v.fp(),
+              v.batch(),
+              scaling,
+              v.rows(ggnRows),
+              v.rows(gradRows),
+              groupTensors,
+              crossTerms)) {
         GramStore store;
         if (layout.packed()) {
           PackedSymmetricMatrix p = layout.newPacked(size);
@@ -129,6 +194,8 @@ public final class FactorChunks {
         dense[g] = new double[Math.multiplyExact(size, size)];
       }
     }
+    java.util.Map<Integer, Integer> chunkOf =
+        forward.recomputes() ? ggnChunkOf(ggnRows, chunk) : null;
     for (int a = 0; a < k; a++) {
       for (int b = a + 1; b < k; b++) {
         int a0 = a * chunk;
@@ -141,9 +208,23 @@ public final class FactorChunks {
         // chunk 0's diagonal block and cross terms come from (0, 1), chunk b's from (0, b)
         boolean firstOfA = a == 0 && b == 1;
         boolean firstOfB = a == 0;
-        boolean passCross = crossTerms && firstOfB;
+        SampleForward.View v = forward.of(rows);
+        // a kept forward: every gradient row, in the first pass of each chunk B; a recomputed
+        // one: the gradient samples of this pair, in every pass
+        int[] passGrad =
+            forward.recomputes()
+                ? heldRows(v, gradRows)
+                : IntStream.range(0, gradRows.length).toArray();
+        boolean passCross = crossTerms && (forward.recomputes() ? passGrad.length > 0 : firstOfB);
         List<FactorEngine.GroupGram> part =
-            engine.grams(fp, batch, scaling, rows, gradRows, groupTensors, passCross);
+            engine.grams(
+                v.fp(),
+                v.batch(),
+                scaling,
+                v.rows(rows),
+                passCross ? v.rows(select(gradRows, passGrad)) : new int[0],
+                groupTensors,
+                passCross);
         engine.recordNotes(false);
         int la = (a1 - a0) * ct;
         int lb = (b1 - b0) * ct;
@@ -171,7 +252,19 @@ public final class FactorChunks {
             copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
             copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
           }
-          if (passCross) {
+          if (passCross && forward.recomputes()) {
+            copyPairCross(
+                part.get(g).cross(),
+                passGrad,
+                gradRows,
+                chunkOf,
+                a,
+                b,
+                new int[] {a0, a1, b0, b1},
+                ct,
+                cross[g],
+                size);
+          } else if (passCross) {
             double[] uc = part.get(g).cross();
             if (firstOfA) {
               copyBlock(uc, u, 0, 0, gradRows.length, la, cross[g], size, 0, a0 * ct);
@@ -222,10 +315,24 @@ public final class FactorChunks {
       List<int[]> groupTensors,
       List<double[][]> w,
       int chunk) {
+    return applyFactor(
+        engine, SampleForward.kept(fp, batch), scaling, ggnRows, groupTensors, w, chunk);
+  }
+
+  /** As above, each chunk's pass reading its forward values from {@code forward}. */
+  public static List<double[][]> applyFactor(
+      FactorEngine engine,
+      SampleForward forward,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      int chunk) {
     int n = ggnRows.length;
     int k = count(n, chunk);
     if (k <= 2) {
-      return engine.applyFactor(fp, batch, scaling, ggnRows, groupTensors, w);
+      SampleForward.View v = forward.of(ggnRows);
+      return engine.applyFactor(v.fp(), v.batch(), scaling, v.rows(ggnRows), groupTensors, w);
     }
     int ct = engine.factorColumns();
     List<double[][]> sum = null;
@@ -241,14 +348,86 @@ public final class FactorChunks {
         }
         wa.add(rowsOfA);
       }
+      SampleForward.View v = forward.of(rows);
       if (sum == null) {
-        sum = engine.applyFactor(fp, batch, scaling, rows, groupTensors, wa);
+        sum = engine.applyFactor(v.fp(), v.batch(), scaling, v.rows(rows), groupTensors, wa);
       } else {
         // added in place: one copy of the parameter-space vectors
-        engine.addFactorProducts(fp, batch, scaling, rows, groupTensors, wa, sum);
+        engine.addFactorProducts(v.fp(), v.batch(), scaling, v.rows(rows), groupTensors, wa, sum);
       }
     }
     return sum;
+  }
+
+  /** {@code a} followed by the entries of {@code b} not in {@code a}. */
+  private static int[] union(int[] a, int[] b) {
+    java.util.LinkedHashSet<Integer> all = new java.util.LinkedHashSet<>();
+    for (int s : a) {
+      all.add(s);
+    }
+    for (int s : b) {
+      all.add(s);
+    }
+    return all.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The positions {@code r} in {@code gradRows} whose sample the view holds. */
+  private static int[] heldRows(SampleForward.View v, int[] gradRows) {
+    return IntStream.range(0, gradRows.length).filter(r -> v.row(gradRows[r]) >= 0).toArray();
+  }
+
+  /** {@code values[positions[i]]}. */
+  private static int[] select(int[] values, int[] positions) {
+    int[] out = new int[positions.length];
+    for (int i = 0; i < positions.length; i++) {
+      out[i] = values[positions[i]];
+    }
+    return out;
+  }
+
+  /** Batch sample → its GGN chunk. */
+  private static java.util.Map<Integer, Integer> ggnChunkOf(int[] ggnRows, int chunk) {
+    java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
+    for (int m = 0; m < ggnRows.length; m++) {
+      out.put(ggnRows[m], m / chunk);
+    }
+    return out;
+  }
+
+  /**
+   * Copies the cross-term blocks {@code X[T, S]} ({@code T, S ∈ {a, b}}) of a pass over chunks
+   * {@code (a, b)} with a recomputed forward: {@code uc} is {@code [passGrad.length × (la + lb)]},
+   * row {@code i} the gradient row {@code passGrad[i]} of the run, columns chunk a's then chunk
+   * b's. A block {@code X[T, S]} with {@code T ≠ S} is in this pass only; {@code X[T, T]} in every
+   * pass holding T, taken from T's first ({@code (0, 1)} for chunk 0, {@code (0, T)} else).
+   *
+   * @param bounds {@code {a0, a1, b0, b1}}: the chunks' GGN positions
+   */
+  private static void copyPairCross(
+      double[] uc,
+      int[] passGrad,
+      int[] gradRows,
+      java.util.Map<Integer, Integer> chunkOf,
+      int a,
+      int b,
+      int[] bounds,
+      int ct,
+      double[] cross,
+      int size) {
+    int la = (bounds[1] - bounds[0]) * ct;
+    int lb = (bounds[3] - bounds[2]) * ct;
+    int u = la + lb;
+    for (int i = 0; i < passGrad.length; i++) {
+      int r = passGrad[i];
+      int t = chunkOf.get(gradRows[r]);
+      boolean firstOfT = a == 0 && (t == b || b == 1);
+      if (t != a || firstOfT) {
+        System.arraycopy(uc, i * u, cross, r * size + bounds[0] * ct, la);
+      }
+      if (t != b || firstOfT) {
+        System.arraycopy(uc, i * u + la, cross, r * size + bounds[2] * ct, lb);
+      }
+    }
   }
 
   /**

@@ -94,6 +94,15 @@ public final class FactorEngine implements AutoCloseable {
     return new ForwardPass(net, layers, loss, batch, fullBatchScaling);
   }
 
+  /**
+   * As {@link #forward(Batch, Scaling)} over the samples {@code rows} of the batch only ({@link
+   * ForwardPass#ofSamples}); the factor passes over it take the sub-batch ({@link
+   * ForwardPass#subBatch}) and row indices into it.
+   */
+  public ForwardPass forward(Batch batch, Scaling fullBatchScaling, int[] rows) {
+    return ForwardPass.ofSamples(net, layers, loss, batch, rows, fullBatchScaling);
+  }
+
   /** Gram matrix {@code [G × G]} and cross terms {@code [N_grad × G]} (or null) of one group. */
   public record GroupGram(double[] gram, int size, double[] cross) {}
 
@@ -115,7 +124,8 @@ public final class FactorEngine implements AutoCloseable {
     for (int m = 0; m < ggnRows.length; m++) {
       int s = ggnRows[m];
       double[] fs = java.util.Arrays.copyOfRange(f, s * c, (s + 1) * c);
-      double[] sqrtH = hessianFactor.of(s, fs, ForwardPass.target(batch, s, c));
+      // the Monte-Carlo draw of a sample depends on its batch index, not its row in a sub-batch
+      double[] sqrtH = hessianFactor.of(fp.sampleId(s), fs, ForwardPass.target(batch, s, c));
       for (int col = 0; col < ct; col++) {
         for (int j = 0; j < c; j++) {
           b[(m * ct + col) * c + j] = scale * sqrtH[j * ct + col];

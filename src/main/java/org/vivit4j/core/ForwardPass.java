@@ -32,6 +32,15 @@ public final class ForwardPass {
   public final int n;
   public final int outputs;
 
+  /**
+   * The batch index of each row: {@code null} when the pass is over the whole batch (row = batch
+   * index), else the samples a sub-batch was cut from ({@link #ofSamples}).
+   */
+  private final int[] sampleIds;
+
+  /** The batch this pass ran on (a sub-batch for {@link #ofSamples}). */
+  public final Batch batch;
+
   /** The host pass computes in float64 on every backend. */
   private static final String DTYPE = "float64";
 
@@ -42,6 +51,47 @@ public final class ForwardPass {
    * @throws NumericalOverflowException when a layer's output, the loss or a gradient is not finite
    */
   public ForwardPass(NetworkSpec net, List<Layer> layers, Loss loss, Batch batch, Scaling scaling) {
+    this(net, layers, loss, batch, scaling, null);
+  }
+
+  /**
+   * The pass over the samples {@code rows} of {@code batch} only (its rows in that order; {@link
+   * #sampleId} maps them back), with {@code scaling} still that of the whole batch: the loss and
+   * gradient are this sub-batch's share of the batch's, and its per-sample values are the batch's.
+   */
+  public static ForwardPass ofSamples(
+      NetworkSpec net, List<Layer> layers, Loss loss, Batch batch, int[] rows, Scaling scaling) {
+    return new ForwardPass(net, layers, loss, subBatch(batch, rows), scaling, rows.clone());
+  }
+
+  /** The samples {@code rows} of {@code batch}, in that order. */
+  public static Batch subBatch(Batch batch, int[] rows) {
+    int d = batch.inputSize();
+    double[] x = new double[Math.multiplyExact(rows.length, d)];
+    double[] yReal = null;
+    int[] yClass = null;
+    int c = batch.yReal() == null ? 0 : batch.yReal().length / batch.n();
+    if (batch.yReal() != null) {
+      yReal = new double[rows.length * c];
+    } else {
+      yClass = new int[rows.length];
+    }
+    for (int r = 0; r < rows.length; r++) {
+      int s = rows[r];
+      System.arraycopy(batch.x(), s * d, x, r * d, d);
+      if (yReal != null) {
+        System.arraycopy(batch.yReal(), s * c, yReal, r * c, c);
+      } else {
+        yClass[r] = batch.yClass()[s];
+      }
+    }
+    return new Batch(rows.length, x, yReal, yClass);
+  }
+
+  private ForwardPass(
+      NetworkSpec net, List<Layer> layers, Loss loss, Batch batch, Scaling scaling, int[] ids) {
+    this.sampleIds = ids;
+    this.batch = batch;
     this.n = batch.n();
     int depth = layers.size();
     this.activations = new double[depth + 1][];
@@ -54,8 +104,7 @@ public final class ForwardPass {
     for (int i = 0; i < depth; i++) {
       activations[i] = NodeValues.gather(values, net.inputsOf(i), layers.get(i).inputSizes(), n);
       values[i + 1] = layers.get(i).forward(activations[i], n);
-      NumericalOverflowException.checkFinite(
-          values[i + 1], net.sizeAfter(i), "sample", net.where(i), DTYPE, "its output");
+      checkSamples(values[i + 1], net.sizeAfter(i), net.where(i), "its output");
     }
     activations[depth] = values[depth];
     this.outputs = net.outputSize();
@@ -76,11 +125,10 @@ public final class ForwardPass {
       }
     }
     this.loss = scaling.reductionFactor() * sum;
-    NumericalOverflowException.checkFinite(perSampleLosses, 1, "sample", "loss", DTYPE, "the loss");
+    checkSamples(perSampleLosses, 1, "loss", "the loss");
     NumericalOverflowException.checkFinite(
         new double[] {this.loss}, 0, "", "loss", DTYPE, "the loss");
-    NumericalOverflowException.checkFinite(
-        deltaOut, outputs, "sample", "loss", DTYPE, "the loss's gradient");
+    checkSamples(deltaOut, outputs, "loss", "the loss's gradient");
     this.grad = new double[net.numParams()];
     // pending[v]: ∂L_n/∂(value v) summed over the nodes read so far (in reverse order)
     double[][] pending = new double[depth + 1][];
@@ -104,14 +152,22 @@ public final class ForwardPass {
       int[] in = net.inputsOf(i);
       if (java.util.Arrays.stream(in).anyMatch(v -> v > 0)) {
         double[] deltaIn = layer.backpropGradient(activations[i], deltaOut, n);
-        NumericalOverflowException.checkFinite(
-            deltaIn,
-            net.sizeBefore(i),
-            "sample",
-            net.where(i),
-            DTYPE,
-            "the loss gradient at its input");
+        checkSamples(deltaIn, net.sizeBefore(i), net.where(i), "the loss gradient at its input");
         NodeValues.scatterAdd(pending, in, layer.inputSizes(), deltaIn, n);
+      }
+    }
+  }
+
+  /**
+   * {@link NumericalOverflowException#checkFinite} of rows of {@code width} per sample, naming the
+   * sample by its batch index ({@link #sampleId}), not its row in a sub-batch.
+   */
+  private void checkSamples(double[] values, int width, String field, String what) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        int w = Math.max(width, 1);
+        String at = "sample " + sampleId(i / w) + (width > 1 ? ", column " + i % w : "");
+        throw new NumericalOverflowException(field, DTYPE, what, values[i], at);
       }
     }
   }
@@ -121,6 +177,11 @@ public final class ForwardPass {
     return batch.yClass() != null
         ? new Loss.Target(null, 0, batch.yClass()[s])
         : new Loss.Target(batch.yReal(), s * outputs, -1);
+  }
+
+  /** The batch index of row {@code row} (the Monte-Carlo GGN draws by it). */
+  public int sampleId(int row) {
+    return sampleIds == null ? row : sampleIds[row];
   }
 
   /** Network outputs {@code f}, {@code [N × C]}. */
