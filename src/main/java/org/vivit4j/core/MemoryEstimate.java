@@ -38,7 +38,10 @@ import org.vivit4j.model.NetworkSpec;
  *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass;
  *   <li>with a sample-chunked factor pass ({@link FactorChunks}): the factor terms of the backward
  *       pass for the {@code 2b} samples of a chunk pair, with that pair's Gram and cross terms, and
- *       those of {@code V·w} for the {@code b} samples of a chunk (its products added in place).
+ *       those of {@code V·w} for the {@code b} samples of a chunk (its products added in place);
+ *       when the passes recompute their forward ({@link RunSizes#recomputesForward}), the
+ *       activations and output gradients of the {@code 2b} samples of a pass instead of the whole
+ *       batch's, besides the batch's inputs.
  * </ul>
  *
  * A packed Gram ({@link GramLayout}) counts its triangle, in float32 for a float32 run, the
@@ -107,13 +110,22 @@ public final class MemoryEstimate {
     long n = run.n();
     long g = (long) run.factorColumns() * run.nGgn();
     int groups = run.groupTensors().size();
-    // every value (the input, each node's output), and each join's inputs side by side
-    long activations = n * net.inputSize();
+    // every value (the input, each node's output), and each join's inputs side by side, of the
+    // samples whose forward is alive: the whole batch, or a chunk pair's when each pass recomputes
+    // it (then besides the batch's inputs, which stay)
+    long nf = run.forwardSamples();
+    long activations = nf * net.inputSize();
     for (int i = 0; i < depth; i++) {
-      activations += n * net.sizeAfter(i) + (net.readsOneValue(i) ? 0 : n * net.sizeBefore(i));
+      activations += nf * net.sizeAfter(i) + (net.readsOneValue(i) ? 0 : nf * net.sizeBefore(i));
     }
-    long deltas = activations - n * net.inputSize();
-    resident.add(new Part("batch and activations", values(activations)));
+    long deltas = activations - nf * net.inputSize();
+    long batchInputs = run.recomputesForward() ? n * net.inputSize() : 0;
+    resident.add(
+        new Part(
+            run.recomputesForward()
+                ? "batch, and activations of a chunk pair"
+                : "batch and activations",
+            values(activations + batchInputs)));
     resident.add(new Part("output gradients", values(deltas)));
     resident.add(new Part("parameters and gradient", values(4L * net.numParams())));
     GramLayout layout = run.gramLayout();

@@ -128,6 +128,21 @@ public record RunSizes(
     return chunkSamples > 0 && FactorChunks.splits(nGgn, chunkSamples);
   }
 
+  /**
+   * Whether the chunked passes recompute the forward of their samples ({@link SampleForward}):
+   * chunked, and every gradient sample a GGN sample ({@link FactorChunks#canRecomputeForward}).
+   * Sizes alone show that only when the GGN samples are the whole batch (or no cross terms are
+   * formed); with both sub-samplings the estimate assumes the whole batch's forward is kept.
+   */
+  public boolean recomputesForward() {
+    return chunked() && (!crossTerms || !ggnSubsampled || nGgn == n);
+  }
+
+  /** Samples whose forward values are alive at once: a chunk pair's, or the whole batch's. */
+  public int forwardSamples() {
+    return recomputesForward() ? passSamples() : n;
+  }
+
   /** GGN samples whose factor one Gram pass carries: a chunk pair, or all of them. */
   int passSamples() {
     return chunked() ? Math.min(nGgn, 2 * chunkSamples) : nGgn;
