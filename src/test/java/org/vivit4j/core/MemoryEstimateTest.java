@@ -100,6 +100,93 @@ class MemoryEstimateTest {
   }
 
   /**
+   * fmnist_2c2d on 16 samples in float32 on the CPU backend, whose matrices are {@code float[]}:
+   * the factor terms count 4 bytes a value, the host arrays 8. The run needs between half and twice
+   * this estimate; and counting every value at 8 bytes (the float64 estimate, the same run's
+   * estimate before float32 storage was counted) overstates it so much that half of that count is
+   * enough to finish, so the bound notices the difference.
+   */
+  @Test
+  void fmnist2c2dInFloat32NeedsBetweenHalfAndTwiceItsFloat32Estimate() throws Exception {
+    Path problemFile = dir.resolve("fmnist32.json");
+    makeFmnist(problemFile, 64, "--outputs", "eigenvalues");
+    Problem problem = ProblemReader.read(problemFile);
+    var c = problem.computation();
+    long float32 =
+        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true)
+            .peakBytes();
+    long eightBytes =
+        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, false)
+            .peakBytes();
+    System.out.println("EST " + float32 + " vs " + eightBytes);
+    for (var part :
+        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true)
+            .parts()) System.out.println("PART " + part);
+    assertTrue(float32 < eightBytes, float32 + " vs " + eightBytes);
+    assertNeedsBetweenHalfAndTwiceTheEstimate(
+        problemFile, float32, 200L << 20, "--dtype", "float32");
+    Child old = solve(problemFile, (long) (eightBytes / HEAP_FACTOR), "--dtype", "float32");
+    assertEquals(
+        0,
+        old.exitCode(),
+        "half the 8-byte count must be enough (else the test cannot tell the counts apart): "
+            + old.output());
+  }
+
+  /**
+   * The float32 estimate counts the backend's matrices (the factor terms of the backward pass) at 4
+   * bytes and the host arrays (activations, parameters, Gram, eigensolver) at 8; the float64 one
+   * counts both at 8, so its factor terms are exactly twice the float32 ones and the rest equal.
+   */
+  @Test
+  void float32HalvesTheFactorTermsAndKeepsTheHostTerms() throws Exception {
+    Path problemFile = dir.resolve("fmnist-eig.json");
+    makeFmnist(problemFile, 24, "--outputs", "eigenvalues");
+    Problem problem = ProblemReader.read(problemFile);
+    var c = problem.computation();
+    List<MemoryEstimate.Part> f64 =
+        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, false)
+            .parts();
+    List<MemoryEstimate.Part> f32 =
+        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true)
+            .parts();
+    assertEquals(f64.size(), f32.size());
+    int factorTerms = 0;
+    for (int i = 0; i < f64.size(); i++) {
+      String what = f64.get(i).what();
+      assertEquals(what, f32.get(i).what());
+      boolean factor =
+          what.startsWith("GGN factor")
+              || what.startsWith("its input factor")
+              || what.startsWith("input Grams");
+      factorTerms += factor ? 1 : 0;
+      assertEquals(factor ? 2 * f32.get(i).bytes() : f32.get(i).bytes(), f64.get(i).bytes(), what);
+      assertTrue(f64.get(i).bytes() % MemoryEstimate.VALUE_BYTES == 0, what);
+    }
+    assertEquals(3, factorTerms, f64.toString());
+  }
+
+  private static void makeFmnist(Path problemFile, int n, String... flags) {
+    java.io.StringWriter sink = new java.io.StringWriter();
+    var cl = org.vivit4j.cli.Main.commandLine();
+    cl.setOut(new java.io.PrintWriter(sink, true));
+    cl.setErr(new java.io.PrintWriter(sink, true));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "make-problem",
+                "fmnist_2c2d",
+                "--n",
+                String.valueOf(n),
+                "--random-data",
+                "--out",
+                problemFile.toString()));
+    args.addAll(List.of(flags));
+    int code = cl.execute(args.toArray(String[]::new));
+    assertEquals(0, code, sink.toString());
+  }
+
+  /**
    * Runs the problem in a child JVM with twice its estimate (plus the JVM's baseline): it must
    * finish; and with half of it: it must run out of heap.
    */
