@@ -47,13 +47,14 @@ import org.vivit4j.model.NetworkSpec;
  * the {@code V·w} phases. Each term counts the bytes its arrays take: the backend's matrices (the
  * factors, the input Grams and {@code B·Bᵀ} row blocks, a Conv2d layer's Gram intermediates, the
  * uploaded {@code U_w} blocks and unfolded inputs) at {@link #backendValueBytes} (4 in a float32
- * run on the CPU backend, which stores {@code float[]}, else 8; on OpenCL they live in device
- * memory and count 0); the host's {@code double[]} arrays at 8: the batch, activations and output
- * gradients, parameters and gradient, Grams and cross terms once taken from the backend (a dense
- * Gram and a chunk pair's are widened to float64), downloaded factors (kept or for {@code V·w}),
- * the parameter-space directions and {@code U_w} as it is formed, and the eigensolver's arrays; a
- * packed float32 Gram at 4 ({@link GramLayout#bytes}). Object headers, small per-layer buffers and
- * the parsed problem (garbage once read; the result is streamed) are left out. {@code
+ * run on the CPU backend, which stores {@code float[]}, else 8; on OpenCL the factor terms live in
+ * device memory and count 0, while the {@code U_w} copy and unfolded inputs are still counted, an
+ * overstatement kept from before); the host's {@code double[]} arrays at 8: the batch, activations
+ * and output gradients, parameters and gradient, Grams and cross terms once taken from the backend
+ * (a dense Gram and a chunk pair's are widened to float64), downloaded factors (kept or for {@code
+ * V·w}), the parameter-space directions and {@code U_w} as it is formed, and the eigensolver's
+ * arrays; a packed float32 Gram at 4 ({@link GramLayout#bytes}). Object headers, small per-layer
+ * buffers and the parsed problem (garbage once read; the result is streamed) are left out. {@code
  * MemoryEstimateTest} measures how close this comes. A new large intermediate (a chunked factor, a
  * new layer's workspace) belongs here too, so that the check before a run stays the one place that
  * knows.

@@ -20,7 +20,9 @@ import org.vivit4j.io.ProblemReader;
  * dense 1200 × 1200 Gram eigensolve) and fmnist_2c2d on 16 samples each complete in a child JVM
  * whose heap is {@link #HEAP_FACTOR} times the estimate plus the JVM's own baseline, and runs out
  * of heap (with the up-front check turned off) in one of the estimate divided by {@link
- * #HEAP_FACTOR}: the peak lies between the two.
+ * #HEAP_FACTOR}: the peak lies between the two. Likewise a packed float32 Gram from chunk pairs,
+ * and fmnist_2c2d in float32 on the CPU backend, whose {@code float[]} matrices count 4 bytes a
+ * value.
  */
 class MemoryEstimateTest {
   /**
@@ -118,10 +120,6 @@ class MemoryEstimateTest {
     long eightBytes =
         c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, false)
             .peakBytes();
-    System.out.println("EST " + float32 + " vs " + eightBytes);
-    for (var part :
-        c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true)
-            .parts()) System.out.println("PART " + part);
     assertTrue(float32 < eightBytes, float32 + " vs " + eightBytes);
     assertNeedsBetweenHalfAndTwiceTheEstimate(
         problemFile, float32, 200L << 20, "--dtype", "float32");
