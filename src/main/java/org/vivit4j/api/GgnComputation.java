@@ -228,6 +228,7 @@ public abstract class GgnComputation {
         appliesFactor(),
         convGram,
         factorOnHost,
+        float32,
         false,
         0,
         layout);

@@ -50,10 +50,35 @@ public final class Main implements Runnable {
     cl.setExecutionStrategy(ErrorHandler.catchingOutOfMemory());
     cl.setParameterExceptionHandler(
         (ex, args) -> {
-          ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+          ex.getCommandLine().getErr().println(parameterErrorLine(ex));
           return EXIT_BAD_INPUT;
         });
     return cl;
+  }
+
+  /**
+   * The one line of a command-line error. When picocli blames one option (a value that does not
+   * convert, such as {@code --factor-chunk x}; a missing or repeated value) the line names it as
+   * every other bad input names its field, {@code error: --factor-chunk: 'x' is not an int};
+   * otherwise picocli's message follows {@code error: }.
+   */
+  static String parameterErrorLine(CommandLine.ParameterException ex) {
+    String message = ex.getMessage();
+    CommandLine.Model.ArgSpec blamed = ex.getArgSpec();
+    if (ex instanceof CommandLine.OverwrittenOptionException o) {
+      blamed = o.getOverwritten();
+    } else if (ex instanceof CommandLine.MissingParameterException m
+        && m.getMissing() != null
+        && m.getMissing().size() == 1) {
+      blamed = m.getMissing().get(0);
+    }
+    if (blamed instanceof CommandLine.Model.OptionSpec option) {
+      String name = option.longestName();
+      String prefix = "Invalid value for option '" + name + "': ";
+      String problem = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+      return "error: " + name + ": " + problem;
+    }
+    return "error: " + message;
   }
 
   public static void main(String[] args) {

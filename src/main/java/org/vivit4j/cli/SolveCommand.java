@@ -107,7 +107,7 @@ final class SolveCommand implements Callable<Integer> {
       description =
           "Memory budget of the factor pass, in bytes (suffix k, m or g for KiB, MiB, GiB): when"
               + " the pass over all GGN samples at once would need more, it runs in sample chunks"
-              + " sized to the budget (more passes, the same numbers). Default: 80% of the heap"
+              + " sized to the budget (more passes, the same numbers). Default: 80%% of the heap"
               + " limit less what the run holds throughout")
   String factorMemory;
 
@@ -151,32 +151,48 @@ final class SolveCommand implements Callable<Integer> {
     return computation;
   }
 
-  /** A positive byte count, optionally with the suffix k, m or g (powers of 1024). */
+  /**
+   * A positive byte count: digits, optionally followed by the suffix k, m or g (either case; powers
+   * of 1024). Nothing else is read as part of it: a sign, a space, a decimal point or an exponent
+   * makes the text not a byte count (a {@code +} or a space would otherwise pass {@code
+   * Long.parseLong} or {@code trim} unnoticed, and the same value could be written several ways).
+   *
+   * @throws org.vivit4j.model.InvalidInputException naming {@code flag}: not a byte count, or below
+   *     1 or above {@code Long.MAX_VALUE} bytes
+   */
   static long parseBytes(String flag, String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    long unit = 1;
-    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
-      unit =
-          switch (t.charAt(t.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            default -> 1L << 30;
-          };
-      t = t.substring(0, t.length() - 1);
+    java.util.regex.Matcher m = BYTE_COUNT.matcher(text);
+    if (!m.matches()) {
+      throw new org.vivit4j.model.InvalidInputException(
+          flag, "is not a byte count: '" + text + "' (digits and k, m or g: 1073741824, 512m, 2g)");
     }
+    long unit =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> 1L << 10;
+          case "m" -> 1L << 20;
+          case "g" -> 1L << 30;
+          default -> 1;
+        };
     long value;
     try {
-      value = Long.parseLong(t);
-    } catch (NumberFormatException e) {
-      throw new org.vivit4j.model.InvalidInputException(
-          flag, "is not a byte count: '" + text + "' (e.g. 1073741824, 512m, 2g)");
+      value = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) { // digits beyond a long
+      throw outOfRange(flag, text);
     }
     if (value < 1 || value > Long.MAX_VALUE / unit) {
-      throw new org.vivit4j.model.InvalidInputException(
-          flag, "must be between 1 byte and 8 EiB, got '" + text + "'");
+      throw outOfRange(flag, text);
     }
     return value * unit;
   }
+
+  private static org.vivit4j.model.InvalidInputException outOfRange(String flag, String text) {
+    return new org.vivit4j.model.InvalidInputException(
+        flag, "must be between 1 byte and 8 EiB, got '" + text + "'");
+  }
+
+  /** Digits and an optional unit: the whole text of a byte count. */
+  private static final java.util.regex.Pattern BYTE_COUNT =
+      java.util.regex.Pattern.compile("([0-9]+)([kKmMgG]?)");
 
   @Option(
       names = "--encode",

@@ -47,19 +47,30 @@ import org.vivit4j.model.NetworkSpec;
  * A packed Gram ({@link GramLayout}) counts its triangle, in float32 for a float32 run, the
  * chunk-pair Gram it is assembled from, and a dense copy for the dense eigensolver. The peak is the
  * batch, forward pass, Grams and cross terms plus the largest of the backward, the eigensolve and
- * the {@code V·w} phases. Values are counted as 8-byte doubles: both backends hold host arrays in
- * float64 (the CPU backend rounds float32 results but stores doubles). Object headers, small
- * per-layer buffers and the parsed problem (garbage once read; the result is streamed) are left
- * out. {@code MemoryEstimateTest} measures how close this comes. A new large intermediate (a
- * chunked factor, a new layer's workspace) belongs here too, so that the check before a run stays
- * the one place that knows.
+ * the {@code V·w} phases. Each term counts the bytes its arrays take: the backend's matrices (the
+ * factors, the input Grams and {@code B·Bᵀ} row blocks, a Conv2d layer's Gram intermediates, the
+ * uploaded {@code U_w} blocks and unfolded inputs) at {@link #backendValueBytes} (4 in a float32
+ * run on the CPU backend, which stores {@code float[]}, else 8; on OpenCL the factor terms live in
+ * device memory and count 0, while the {@code U_w} copy and unfolded inputs are still counted, an
+ * overstatement kept from before); the host's {@code double[]} arrays at 8: the batch, activations
+ * and output gradients, parameters and gradient, Grams and cross terms once taken from the backend
+ * (a dense Gram and a chunk pair's are widened to float64), downloaded factors (kept or for {@code
+ * V·w}), the parameter-space directions and {@code U_w} as it is formed, and the eigensolver's
+ * arrays; a packed float32 Gram at 4 ({@link GramLayout#bytes}). Object headers, small per-layer
+ * buffers and the parsed problem (garbage once read; the result is streamed) are left out. {@code
+ * MemoryEstimateTest} measures how close this comes. A new large intermediate (a chunked factor, a
+ * new layer's workspace) belongs here too, so that the check before a run stays the one place that
+ * knows.
  */
 public final class MemoryEstimate {
   /** Matrices of {@code G²} doubles the dense eigensolver holds at once, besides the Gram. */
   static final int DENSE_TRANSIENT_GRAMS = 4;
 
-  /** Bytes per value held on the host. */
+  /** Bytes per value of a host {@code double[]} (and of a float64 backend matrix). */
   static final long VALUE_BYTES = 8;
+
+  /** Bytes per value of a CPU backend matrix in a float32 run ({@code float[]}). */
+  static final long FLOAT32_BYTES = 4;
 
   /** One term of the estimate. */
   public record Part(String what, long bytes) {}
@@ -161,20 +172,22 @@ public final class MemoryEstimate {
     }
     long out = run.factorOnHost() ? gp * net.sizeAfter(worstLayer) : 0;
     String at = net.where(worstLayer);
-    backward.add(new Part("GGN factor at the output of " + at, values(out)));
+    backward.add(new Part("GGN factor at the output of " + at, matrices(out)));
     if (run.factorOnHost() && waiting[worstLayer] > 0) {
       backward.add(
-          new Part("factors of branches waiting to be joined", values(gp * waiting[worstLayer])));
+          new Part("factors of branches waiting to be joined", matrices(gp * waiting[worstLayer])));
       out += gp * waiting[worstLayer];
     }
     backward.add(
         new Part(
-            "its input factor or Conv2d weight-Gram blocks (" + at + ")", values(worst - out)));
+            "its input factor or Conv2d weight-Gram blocks (" + at + ")", matrices(worst - out)));
     if (run.factorOnHost()) {
       long p = run.passSamples();
       long inputGrams = p * p + (long) run.nGrad() * p;
-      backward.add(new Part("input Grams and a row block of B·Bᵀ", values(inputGrams + 256 * gp)));
+      backward.add(
+          new Part("input Grams and a row block of B·Bᵀ", matrices(inputGrams + 256 * gp)));
     }
+    // taken from the backend as double[] (FactorEngine#grams) and added into the run's Gram
     if (run.chunked() || layout.packed()) {
       long pairCross = run.crossTerms() ? run.nGrad() * gp : 0;
       backward.add(
@@ -232,7 +245,7 @@ public final class MemoryEstimate {
     apply.add(new Part("parameter-space directions", values(outputs)));
     // per layer: the factor at its output (and its host copy where it holds a tensor), then either
     // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
-    // input; the worst layer
+    // input; the worst layer, in bytes (the factors are backend matrices, the rest double[])
     long worst = -1;
     int worstLayer = lowest;
     long worstHost = 0;
@@ -243,7 +256,8 @@ public final class MemoryEstimate {
       long host = run.factorOnHost() && pass ? out + g * waiting[i] : 0;
       long in = run.factorOnHost() && pass ? g * net.sizeBefore(i) : 0;
       long directions = 0;
-      long conv = 0;
+      long convHost = 0;
+      long convBackend = 0;
       long download = 0;
       if (run.holdsAny(i)) {
         download = pass ? out : 0;
@@ -254,26 +268,30 @@ public final class MemoryEstimate {
         }
         Conv2dSpec c = run.conv2d(i);
         if (c != null && run.holdsWeight(i)) {
-          conv = convApplyEntries(run.geometry(i, c), c.outChannels(), kMax);
+          long[] conv = convApplyEntries(run.geometry(i, c), c.outChannels(), kMax);
+          convHost = conv[0];
+          convBackend = conv[1];
         }
       }
-      long layer = host + Math.max(in, download + directions + conv);
+      long hostBytes = matrices(host);
+      long work = values(download + directions + convHost) + matrices(convBackend);
+      long layer = hostBytes + Math.max(matrices(in), work);
       if (layer > worst) {
         worst = layer;
         worstLayer = i;
-        worstHost = host;
+        worstHost = hostBytes;
       }
     }
     apply.add(
         new Part(
             "GGN factor at the output of " + net.where(worstLayer) + " (and waiting branches)",
-            values(worstHost)));
+            worstHost));
     apply.add(
         new Part(
             "its V·w work (factor copy, directions, Conv2d blocks) or input factor ("
                 + net.where(worstLayer)
                 + ")",
-            values(worst - worstHost)));
+            worst - worstHost));
   }
 
   /**
@@ -322,13 +340,19 @@ public final class MemoryEstimate {
     return peakBytes() <= heapLimitBytes;
   }
 
-  /** {@code U_w [K·O × b·T]} (and the backend's copy) with the unfolded inputs of b samples. */
-  private long convApplyEntries(ConvGeometry geo, int outChannels, long k) {
+  /**
+   * The entries of a Conv2d {@code V·w} block of b samples: {@code U_w [K·O × b·T]} formed on the
+   * host (a {@code double[]}), and on the backend its copy with the unfolded inputs {@code [b·T ×
+   * patch]}; as {@code {host, backend}}.
+   */
+  private long[] convApplyEntries(ConvGeometry geo, int outChannels, long k) {
     long t = geo.positions();
     long perSample = t * (k * outChannels + geo.patchSize());
     long block =
         Math.max(1, Math.min(run.applySamples(), run.convGram().memoryElements() / perSample));
-    return block * t * (2 * k * outChannels + geo.patchSize());
+    return new long[] {
+      block * t * k * outChannels, block * t * (k * outChannels + geo.patchSize())
+    };
   }
 
   /** Entries layer {@code i}'s weight-Gram (and cross-term) contraction holds; 0 if none. */
@@ -361,8 +385,23 @@ public final class MemoryEstimate {
     return GramSpace.choose(run.solver(), need, (int) g, true) == EigenSolver.DENSE;
   }
 
+  /** Bytes of {@code count} values in host {@code double[]} arrays. */
   private static long values(long count) {
     return ArraySizes.times(count, VALUE_BYTES);
+  }
+
+  /** Bytes of {@code count} values in backend matrices ({@link #backendValueBytes}). */
+  private long matrices(long count) {
+    return ArraySizes.times(count, backendValueBytes());
+  }
+
+  /**
+   * Bytes per value of a backend matrix in the heap: 4 for a float32 run ({@code float[]} on the
+   * CPU backend), else 8. (On OpenCL the factor terms are not counted: {@link
+   * RunSizes#factorOnHost} is false.)
+   */
+  long backendValueBytes() {
+    return run.float32() ? FLOAT32_BYTES : VALUE_BYTES;
   }
 
   private static long sum(List<Part> parts) {

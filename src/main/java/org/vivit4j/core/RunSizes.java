@@ -32,6 +32,8 @@ import org.vivit4j.model.NetworkSpec;
  * @param convGram the Conv2d Gram policy
  * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
  *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
+ * @param float32 whether the backend stores its matrices in float32: on the CPU backend a {@code
+ *     float[]} of 4 bytes a value ({@code HostMatrix}); host arrays stay {@code double[]}
  * @param keptFactors whether the Gram pass keeps host copies of the parameter layers' output
  *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
  * @param chunkSamples GGN samples per chunk of the sample-chunked factor pass ({@link
@@ -53,6 +55,7 @@ public record RunSizes(
     boolean appliesFactor,
     ConvGramPolicy convGram,
     boolean factorOnHost,
+    boolean float32,
     boolean keptFactors,
     int chunkSamples,
     GramLayout gramLayout) {
@@ -74,6 +77,7 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
+        float32,
         keep,
         chunkSamples,
         gramLayout);
@@ -96,6 +100,7 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
+        float32,
         keptFactors,
         samples,
         gramLayout);
@@ -118,6 +123,7 @@ public record RunSizes(
         appliesFactor,
         convGram,
         factorOnHost,
+        float32,
         keptFactors,
         chunkSamples,
         layout);

@@ -10,11 +10,12 @@ import org.vivit4j.model.Activation;
 
 /**
  * Sub-graphs that exporters write for one layer, recognised whole: GELU as {@code x·½(1 +
- * erf(x/√2))} (PyTorch below opset 20: Div, Erf, Add, Mul, Mul) or as ONNX's {@code Gelu} node, and
- * LayerNorm below opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add). Each
- * pattern is matched exactly: every intermediate value has exactly the readers the pattern gives
- * it, and every constant has the value the formula needs; anything else is left to the node-by-node
- * mapping, which then names the first node it cannot map.
+ * erf(x/√2))} (PyTorch below opset 20: Div, Erf, Add, Mul, Mul) or as ONNX's {@code Gelu} node,
+ * SiLU, LogSigmoid, Mish ({@code x·tanh(softplus(x))}: Softplus, Tanh, Mul; or ONNX's {@code Mish}
+ * node), and LayerNorm below opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add).
+ * Each pattern is matched exactly: every intermediate value has exactly the readers the pattern
+ * gives it, and every constant has the value the formula needs; anything else is left to the
+ * node-by-node mapping, which then names the first node it cannot map.
  */
 final class OnnxPatterns {
   private OnnxPatterns() {}
@@ -27,12 +28,19 @@ final class OnnxPatterns {
     if (n.getOpType().equals("Gelu")) {
       return geluNode(n, x);
     }
+    if (n.getOpType().equals("Mish")) {
+      new OnnxAttributes(n).only(Set.of());
+      return n.getInput(0).equals(x) ? activation("mish", 0, List.of(n)) : null;
+    }
     OnnxLayers.Mapped m = geluErf(n, x, g, values);
     if (m == null) {
       m = layerNorm(n, x, g, values, shape);
     }
     if (m == null) {
       m = siluOrLogSigmoid(n, x, g);
+    }
+    if (m == null) {
+      m = mish(n, x, g);
     }
     return m;
   }
@@ -73,6 +81,31 @@ final class OnnxPatterns {
     }
     if (is(next, "Mul") && x.equals(other(next, sig.getOutput(0)))) {
       return activation("silu", 0, List.of(sig, next));
+    }
+    return null;
+  }
+
+  /**
+   * Mish as PyTorch writes it at every opset it exports (ONNX's own {@code Mish} node, opset 18, is
+   * mapped by {@link #match} directly), {@code Mul(x, Tanh(Softplus(x)))}, starting at the
+   * Softplus: its output has the Tanh alone as reader, the Tanh's the Mul alone, and the Mul's
+   * other factor is {@code x}. As for SiLU, {@code x} may have further readers. ONNX's Softplus is
+   * {@code log(1 + eˣ)}, PyTorch's at {@code beta = 1} without the linear branch, as the {@code
+   * mish} activation computes it.
+   */
+  private static OnnxLayers.Mapped mish(NodeProto softplus, String x, OnnxGraph g) {
+    if (!is(softplus, "Softplus")
+        || !softplus.getInput(0).equals(x)
+        || softplus.getAttributeCount() != 0) {
+      return null;
+    }
+    NodeProto tanh = g.soleConsumer(softplus.getOutput(0));
+    if (!is(tanh, "Tanh") || tanh.getAttributeCount() != 0) {
+      return null;
+    }
+    NodeProto mul = g.soleConsumer(tanh.getOutput(0));
+    if (is(mul, "Mul") && x.equals(other(mul, tanh.getOutput(0)))) {
+      return activation("mish", 0, List.of(softplus, tanh, mul));
     }
     return null;
   }

@@ -34,6 +34,7 @@ public final class OnnxSupport {
           "LayerNormalization",
           "BatchNormalization",
           "Softplus",
+          "Mish",
           // inside recognised patterns: GELU's erf form, SiLU, LogSigmoid, LayerNorm below opset 17
           "Gelu",
           "Erf",

@@ -67,15 +67,15 @@ class InspectCommandTest {
         ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
             java.nio.file.Files.readAllBytes(java.nio.file.Path.of(DIR + "mlp.onnx")))
             .toBuilder();
-    m.getGraphBuilder().setNode(2, m.getGraph().getNode(2).toBuilder().setOpType("Mish"));
-    m.getGraphBuilder().setNode(4, m.getGraph().getNode(4).toBuilder().setOpType("Mish"));
-    java.nio.file.Path f = java.nio.file.Files.createTempFile("mish", ".onnx");
+    m.getGraphBuilder().setNode(2, m.getGraph().getNode(2).toBuilder().setOpType("HardSwish"));
+    m.getGraphBuilder().setNode(4, m.getGraph().getNode(4).toBuilder().setOpType("HardSwish"));
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("hardswish", ".onnx");
     java.nio.file.Files.write(f, m.build().toByteArray());
     CliRun r = CliRun.of("inspect", f.toString());
     java.nio.file.Files.delete(f);
     assertEquals(Main.EXIT_BAD_INPUT, r.exitCode(), r.err());
     assertEquals(2, r.out().split("unsupported: ", -1).length - 1, r.out());
-    assertTrue(r.err().contains("(Mish): op type Mish is not supported"), r.err());
+    assertTrue(r.err().contains("(HardSwish): op type HardSwish is not supported"), r.err());
   }
 
   @Test

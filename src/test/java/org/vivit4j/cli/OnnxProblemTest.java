@@ -157,6 +157,44 @@ class OnnxProblemTest {
         "[\"2.weight\",\"4.bias\"]", fromOnnx.get("groups").get(1).get("param_names").toString());
   }
 
+  /**
+   * PyTorch's nn.Mish, exported as {@code Mul(h, Tanh(Softplus(h)))} ({@code export_models.py}:
+   * {@code mish_mlp}) and imported as the {@code mish} activation, gives the same numbers as the
+   * network written back as a JSON layer list with groups by index.
+   */
+  @Test
+  void aMishOnnxModelSolvesAsTheSameNetworkInJson() throws Exception {
+    ObjectNode p = onnxProblem("mish_mlp");
+    ArrayNode groups = (ArrayNode) p.get("param_groups");
+    ((ObjectNode) groups.get(0)).putArray("params").add("0.weight").add("0.bias");
+    ((ObjectNode) groups.get(1)).putArray("params").add("2.weight").add("4.bias");
+    Path onnxFile = dir.resolve("mish-problem.json");
+    JSON.writeValue(onnxFile.toFile(), p);
+    JsonNode fromOnnx = solve(onnxFile);
+    Problem imported = ProblemReader.read(onnxFile);
+    Path jsonFile = dir.resolve("mish-json.json");
+    ProblemWriter.write(jsonFile, imported, null);
+    ObjectNode written = (ObjectNode) JSON.readTree(jsonFile.toFile());
+    assertEquals("mish", written.get("model").get(1).get("type").textValue());
+    assertEquals("mish", written.get("model").get(3).get("type").textValue());
+    ((ObjectNode) written.get("param_groups").get(0)).putArray("params").add(0).add(1);
+    ((ObjectNode) written.get("param_groups").get(1)).putArray("params").add(2).add(5);
+    JSON.writeValue(jsonFile.toFile(), written);
+    JsonNode fromJson = solve(jsonFile);
+    assertEquals(fromJson.get("loss").doubleValue(), fromOnnx.get("loss").doubleValue());
+    assertEquals(fromJson.get("grad"), fromOnnx.get("grad"));
+    for (int j = 0; j < 2; j++) {
+      for (String key : List.of("evals", "gammas", "lambdas", "gram_evals")) {
+        assertEquals(
+            fromJson.get("groups").get(j).get(key),
+            fromOnnx.get("groups").get(j).get(key),
+            key + " of group " + j);
+      }
+    }
+    assertEquals(
+        "[\"2.weight\",\"4.bias\"]", fromOnnx.get("groups").get(1).get("param_names").toString());
+  }
+
   @Test
   void theResultMayNotReplaceTheModelFile() throws Exception {
     ObjectNode p = onnxProblem("mlp");

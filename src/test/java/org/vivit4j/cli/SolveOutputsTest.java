@@ -235,6 +235,10 @@ class SolveOutputsTest {
       {"--factor-memory", "0", "error: --factor-memory: must be between 1 byte"},
       {"--factor-memory", "2x", "error: --factor-memory: is not a byte count: '2x'"},
       {"--factor-memory", "99999999999g", "error: --factor-memory: must be between 1 byte"},
+      {"--factor-memory", "+5", "error: --factor-memory: is not a byte count: '+5'"},
+      {"--factor-memory", " 64m", "error: --factor-memory: is not a byte count: ' 64m'"},
+      {"--factor-memory", "1.5m", "error: --factor-memory: is not a byte count: '1.5m'"},
+      {"--factor-chunk", "x", "error: --factor-chunk: 'x' is not an int"},
     };
     for (int i = 0; i < bad.length; i++) {
       Solved s = solve("badchunk" + i, problem(), bad[i][0], bad[i][1]);

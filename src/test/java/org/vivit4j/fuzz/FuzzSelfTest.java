@@ -40,6 +40,58 @@ class FuzzSelfTest {
     assertFalse(a.mutations().isEmpty());
   }
 
+  /**
+   * The chunking options come from a stream of their own: with or without them, the CI seeds make
+   * the same files, mutations, other options and twins, the chunking option only appended.
+   */
+  @Test
+  void chunkingOptionsLeaveEveryOtherDrawAsItWas() {
+    List<BaseProblems.Base> bases = BaseProblems.load(dir);
+    Mutator with = new Mutator(bases);
+    Mutator without = new Mutator(bases, false);
+    int given = 0;
+    for (long seed = FuzzSolveTest.CI_BASE_SEED; seed < FuzzSolveTest.CI_BASE_SEED + 200; seed++) {
+      Mutant a = without.mutant(seed);
+      Mutant b = with.mutant(seed);
+      assertEquals(a.mutations(), b.mutations(), "seed " + seed);
+      assertArrayEquals(a.bytes(), b.bytes(), "seed " + seed);
+      assertEquals(a.twin() == null, b.twin() == null, "seed " + seed);
+      if (a.twin() != null) {
+        assertArrayEquals(a.twin().bytes(), b.twin().bytes(), "seed " + seed);
+      }
+      List<String> flags = new java.util.ArrayList<>(a.flags());
+      flags.addAll(ChunkFlags.draw(seed));
+      assertEquals(flags, b.flags(), "seed " + seed);
+      given += ChunkFlags.draw(seed).isEmpty() ? 0 : 1;
+    }
+    // one in ChunkFlags.ODDS = 4: 50 expected of 200
+    assertTrue(given > 25 && given < 75, given + " of 200 mutants got a chunking option");
+  }
+
+  /**
+   * Each chunking value on the seed golden problem: a bad one is one line naming its option, exit
+   * 2, nothing written; a valid one solves to a result whose identities hold.
+   */
+  @Test
+  void everyChunkingValueIsRefusedNamingItsOptionOrSolves() throws Exception {
+    byte[] text =
+        Files.readAllBytes(Path.of("src/test/resources/golden/mlp_tanh_ce_sum_top4.json"));
+    int i = 0;
+    for (ChunkFlags.Value value : ChunkFlags.VALUES) {
+      Mutant m = new Mutant(0, "seed", List.of(), text, List.of(value.option(), value.text()));
+      SolveContract.Verdict v = SolveContract.run(m, dir.resolve("chunk" + i++));
+      String what = value.option() + " '" + value.text() + "'";
+      assertNull(v.failureClass(), what + ": " + v.detail());
+      if (value.bad()) {
+        assertEquals(2, v.exitCode(), what);
+        assertTrue(
+            v.detail().startsWith("error: " + value.option() + ": "), what + ": " + v.detail());
+      } else {
+        assertTrue(v.valid(), what + " must solve, got " + v.detail());
+      }
+    }
+  }
+
   @Test
   void everyBaseProblemSolvesToAValidResult() {
     List<BaseProblems.Base> bases = BaseProblems.load(dir);

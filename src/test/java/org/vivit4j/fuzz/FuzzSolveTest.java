@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fuzzing suite of issue 11: mutants of the golden and generated problem files through {@code
  * solve}, each of which must end as a valid result or a clean bad-input error ({@link
  * SolveContract}). Mutant {@code i} has seed {@code base + i}. One mutant in five also gets a
- * {@code solve} option, and one in four is run a second time as its twin with an array re-encoded
- * as base64 float64, which must end alike ({@link TwinComparison}).
+ * {@code solve} option, one in four a chunking option ({@link ChunkFlags}: a bad value must be
+ * refused naming its option), and one in four is run a second time as its twin with an array
+ * re-encoded as base64 float64, which must end alike ({@link TwinComparison}).
  *
  * <p>CI runs {@value #CI_COUNT} mutants from the fixed base seed {@value #CI_BASE_SEED}. To vary
  * it: {@code mvn -o test -Dtest=FuzzSolveTest -Dfuzz.seed=S -Dfuzz.count=N} runs mutants {@code S …

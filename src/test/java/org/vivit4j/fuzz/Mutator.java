@@ -15,8 +15,10 @@ import java.util.SplittableRandom;
 /**
  * Makes mutant {@code seed}: a base problem drawn by the seed with 1–3 composed mutations (1 with
  * probability 1/2, 2 with 3/10, 3 with 1/5), each drawn from {@link TreeMutations} (on the JSON
- * tree) or {@link TextMutations} (on the written text, applied last because they break the tree).
- * Everything depends on the seed alone.
+ * tree) or {@link TextMutations} (on the written text, applied last because they break the tree);
+ * one in {@value #FLAG_ODDS} also gets a {@code solve} option, and one in {@value ChunkFlags#ODDS},
+ * from a stream of its own, a chunking option ({@link ChunkFlags}). Everything depends on the seed
+ * alone.
  */
 final class Mutator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,9 +49,19 @@ final class Mutator {
           new String[] {"--dtype", "float64", "float16"});
 
   private final List<BaseProblems.Base> bases;
+  private final boolean chunkFlags;
 
   Mutator(List<BaseProblems.Base> bases) {
+    this(bases, true);
+  }
+
+  /**
+   * With {@code chunkFlags} false, no mutant gets a {@link ChunkFlags} option: the mutants as they
+   * were before those options (the self-test compares the two).
+   */
+  Mutator(List<BaseProblems.Base> bases, boolean chunkFlags) {
     this.bases = bases;
+    this.chunkFlags = chunkFlags;
   }
 
   Mutant mutant(long seed) {
@@ -101,6 +113,10 @@ final class Mutator {
       if (which != null) {
         twin = new Mutant.Twin(which, raw.substitute(write(copy)).getBytes(StandardCharsets.UTF_8));
       }
+    }
+    if (chunkFlags) {
+      // from a stream of their own: nothing above drew differently when they were added
+      flags.addAll(ChunkFlags.draw(seed));
     }
     return new Mutant(seed, base.name(), List.copyOf(done), bytes, List.copyOf(flags), twin);
   }

@@ -30,7 +30,8 @@ import org.vivit4j.io.ProblemReader;
  *       ResultIdentities} holding; or
  *   <li>as a clean bad-input error: exit 2, one {@code error: FIELD: problem} line naming a field
  *       (after at most some {@code warning:} lines, e.g. the unknown-key warnings), no result file
- *       and no temporary file.
+ *       and no temporary file. A command-line option it names is one the run was given; a run given
+ *       a bad {@link ChunkFlags} value must end so, naming an option.
  * </ul>
  *
  * Anything else (exit 1 or 3, an exception escaping, several error lines, a NaN, a file left
@@ -128,8 +129,24 @@ final class SolveContract {
       return Verdict.bad("console: " + echoed.get(0), "exit " + code);
     }
     String text = new String(m.bytes(), StandardCharsets.UTF_8); // as ProblemReader.read
+    List<String> badOptions = ChunkFlags.badValues(m.flags());
+    if (!badOptions.isEmpty() && code != Main.EXIT_BAD_INPUT) {
+      return Verdict.bad(
+          "a bad chunking option not refused",
+          badOptions + ": exit " + code + (lines.isEmpty() ? "" : ", " + lines.get(0)));
+    }
     if (code == Main.EXIT_BAD_INPUT) {
-      return judgeError(lines, stdout, files, text);
+      Verdict v = judgeError(lines, stdout, files, text);
+      String named = v.failureClass() == null ? namedField(v.detail()) : null;
+      if (named != null && named.startsWith("--") && !given(m, named)) {
+        return Verdict.bad("exit 2 blaming an option not given", v.detail());
+      }
+      if (named != null && !badOptions.isEmpty() && !named.startsWith("--")) {
+        // the options are checked before the problem file is read
+        return Verdict.bad(
+            "a bad chunking option refused naming no option", badOptions + ": " + v.detail());
+      }
+      return v;
     }
     if (code != 0) {
       String first = lines.isEmpty() ? "(no stderr)" : lines.get(0);
@@ -193,6 +210,17 @@ final class SolveContract {
       return Verdict.bad("exit 2 after reporting a written result", stdout);
     }
     return Verdict.ok(false, line);
+  }
+
+  /** The field an error line names ({@code error: FIELD: problem}), or null. */
+  private static String namedField(String line) {
+    Matcher matcher = ERROR_LINE.matcher(line == null ? "" : line);
+    return matcher.matches() ? matcher.group(1) : null;
+  }
+
+  /** Whether the option {@code name} is on the mutant's command line. */
+  private static boolean given(Mutant m, String name) {
+    return name.equals("--problem") || name.equals("--out") || m.flags().contains(name);
   }
 
   /** The problem's tree when the text is JSON, else null. */
