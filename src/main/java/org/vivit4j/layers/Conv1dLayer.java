@@ -167,8 +167,8 @@ public final class Conv1dLayer {
       int kernel =
           TypeFields.single(
               JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
-      int stride = singleOr(node, path, "stride", 1, 1);
-      int dilation = singleOr(node, path, "dilation", 1, 1);
+      int stride = TypeFields.singleOr(node, path, "stride", 1, 1);
+      int dilation = TypeFields.singleOr(node, path, "dilation", 1, 1);
       JsonNode padNode = JsonFields.optional(node, "padding");
       int padding =
           padNode != null && padNode.isTextual()
@@ -178,7 +178,7 @@ public final class Conv1dLayer {
                   new int[] {1, stride},
                   new int[] {1, dilation},
                   path)[1]
-              : singleOr(node, path, "padding", 0, 0);
+              : TypeFields.singleOr(node, path, "padding", 0, 0);
       TypeFields.refuseGroupsAndPaddingMode(node, path, "conv1d");
       double[] weight =
           JsonArrays.readDoubles(
@@ -191,11 +191,6 @@ public final class Conv1dLayer {
     }
 
     /** The int (or one-element list) at {@code key}, {@code ≥ min}; {@code dflt} when absent. */
-    private static int singleOr(JsonNode node, String path, String key, int dflt, int min) {
-      JsonNode v = JsonFields.optional(node, key);
-      return v == null ? dflt : TypeFields.single(v, at(path, key), min);
-    }
-
     @Override
     public void writeFields(JsonGenerator g, Conv1dSpec spec, ArrayWriter arrays)
         throws IOException {

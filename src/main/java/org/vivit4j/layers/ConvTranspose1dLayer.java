@@ -194,10 +194,10 @@ public final class ConvTranspose1dLayer {
       int kernel =
           TypeFields.single(
               JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
-      int stride = singleOr(node, path, "stride", 1, 1);
-      int padding = singleOr(node, path, "padding", 0, 0);
-      int outputPadding = singleOr(node, path, "output_padding", 0, 0);
-      int dilation = singleOr(node, path, "dilation", 1, 1);
+      int stride = TypeFields.singleOr(node, path, "stride", 1, 1);
+      int padding = TypeFields.singleOr(node, path, "padding", 0, 0);
+      int outputPadding = TypeFields.singleOr(node, path, "output_padding", 0, 0);
+      int dilation = TypeFields.singleOr(node, path, "dilation", 1, 1);
       TypeFields.refuseGroupsAndPaddingMode(node, path, "convtranspose1d");
       double[] weight =
           JsonArrays.readDoubles(
@@ -214,11 +214,6 @@ public final class ConvTranspose1dLayer {
     }
 
     /** The int (or one-element list) at {@code key}, {@code ≥ min}; {@code dflt} when absent. */
-    private static int singleOr(JsonNode node, String path, String key, int dflt, int min) {
-      JsonNode v = JsonFields.optional(node, key);
-      return v == null ? dflt : TypeFields.single(v, at(path, key), min);
-    }
-
     @Override
     public void writeFields(JsonGenerator g, ConvTranspose1dSpec spec, ArrayWriter arrays)
         throws IOException {

@@ -92,4 +92,10 @@ public final class TypeFields {
     }
     return JsonFields.atLeast(JsonFields.intValue(v, path), min, path);
   }
+
+  /** The optional one-int field {@code key} ({@link #single}), or {@code dflt} when absent. */
+  public static int singleOr(JsonNode node, String path, String key, int dflt, int min) {
+    JsonNode v = JsonFields.optional(node, key);
+    return v == null ? dflt : single(v, at(path, key), min);
+  }
 }
