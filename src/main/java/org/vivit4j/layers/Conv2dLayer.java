@@ -15,6 +15,7 @@ import org.vivit4j.json.JsonArrays;
 import org.vivit4j.json.JsonFields;
 import org.vivit4j.layers.types.LayerType;
 import org.vivit4j.layers.types.TypeFields;
+import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.model.ArraySizes;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerParam;
@@ -376,20 +377,18 @@ public final class Conv2dLayer extends Layer {
       int m1 = Math.min(samples, m0 + block);
       int cols = (m1 - m0) * t;
       double[] uw = new double[kDirs * o * cols];
-      for (int k = 0; k < kDirs; k++) {
-        for (int m = m0; m < m1; m++) {
-          for (int c = 0; c < ct; c++) {
-            double wk = w[k][m * ct + c];
-            if (wk == 0) {
-              continue;
-            }
-            int bo = (m * ct + c) * outSize;
-            for (int oc = 0; oc < o; oc++) {
-              int dst = (k * o + oc) * cols + (m - m0) * t;
-              for (int p = 0; p < t; p++) {
-                uw[dst + p] += wk * factorOut[bo + oc * t + p];
-              }
-            }
+      // per sample one GEMM U_m = W_m B_m, [K × C̃]·[C̃ × O·T], placed at columns (m, ·) of U_w
+      double[] wm = new double[kDirs * ct];
+      double[] um = new double[kDirs * outSize];
+      for (int m = m0; m < m1; m++) {
+        for (int k = 0; k < kDirs; k++) {
+          System.arraycopy(w[k], m * ct, wm, k * ct, ct);
+        }
+        double[] bm = Arrays.copyOfRange(factorOut, m * ct * outSize, (m + 1) * ct * outSize);
+        HostProducts.mul(1, wm, bm, 0, um, kDirs, ct, outSize);
+        for (int k = 0; k < kDirs; k++) {
+          for (int oc = 0; oc < o; oc++) {
+            System.arraycopy(um, k * outSize + oc * t, uw, (k * o + oc) * cols + (m - m0) * t, t);
           }
         }
       }
