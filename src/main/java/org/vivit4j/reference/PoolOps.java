@@ -12,6 +12,8 @@ import java.util.Arrays;
  *       {@code (i·s_h − p_h + a·d_h, j·s_w − p_w + b·d_w)} inside the input; padding never wins.
  *       The arg-max is chosen from the values at recording time and then held fixed, as autograd
  *       does, so the derivative routes {@code ȳ} to the arg-max.
+ *   <li>{@link #adaptiveAvgPool2d}: PyTorch's adaptive average pooling, windows {@code [⌊iH/O⌋,
+ *       ⌈(i+1)H/O⌉)} per axis;
  *   <li>{@link #avgPool2d}: {@code y[c, i, j] = (1/(k_h k_w)) Σ_{a, b} x[c, i·s_h − p_h + a, j·s_w
  *       − p_w + b]}, padded positions counting as zero ({@code count_include_pad = true}).
  * </ul>
@@ -105,6 +107,55 @@ public final class PoolOps {
     }
     return apply(
         x, new Taps(s, out, Arrays.copyOf(ty, t), Arrays.copyOf(tx, t), Arrays.copyOf(coef, t)));
+  }
+
+  /**
+   * PyTorch's {@code adaptive_avg_pool2d} of {@code x: [C, H, W]} to {@code [C, O_h, O_w]} in its
+   * general form: output cell {@code i} of an axis of size {@code H → O} averages the input window
+   * {@code [⌊iH/O⌋, ⌈(i+1)H/O⌉)} (windows may overlap and differ in size). An output size 0 keeps
+   * the input's.
+   */
+  public static Node adaptiveAvgPool2d(Node x, int[] outputSize) {
+    int[] s = shape3(x);
+    int oh = outputSize[0] == 0 ? s[1] : outputSize[0];
+    int ow = outputSize[1] == 0 ? s[2] : outputSize[1];
+    int[] h0 = new int[oh];
+    int[] h1 = new int[oh];
+    int[] w0 = new int[ow];
+    int[] w1 = new int[ow];
+    int perChannel = 0;
+    for (int i = 0; i < oh; i++) {
+      h0[i] = Math.floorDiv(i * s[1], oh);
+      h1[i] = Math.floorDiv((i + 1) * s[1] + oh - 1, oh);
+    }
+    for (int j = 0; j < ow; j++) {
+      w0[j] = Math.floorDiv(j * s[2], ow);
+      w1[j] = Math.floorDiv((j + 1) * s[2] + ow - 1, ow);
+    }
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        perChannel += (h1[i] - h0[i]) * (w1[j] - w0[j]);
+      }
+    }
+    int[] ty = new int[s[0] * perChannel];
+    int[] tx = new int[ty.length];
+    double[] coef = new double[ty.length];
+    int t = 0;
+    for (int c = 0; c < s[0]; c++) {
+      for (int i = 0; i < oh; i++) {
+        for (int j = 0; j < ow; j++) {
+          double weight = 1.0 / ((h1[i] - h0[i]) * (w1[j] - w0[j]));
+          for (int h = h0[i]; h < h1[i]; h++) {
+            for (int w = w0[j]; w < w1[j]; w++) {
+              ty[t] = (c * oh + i) * ow + j;
+              tx[t] = (c * s[1] + h) * s[2] + w;
+              coef[t++] = weight;
+            }
+          }
+        }
+      }
+    }
+    return apply(x, new Taps(s, new int[] {s[0], oh, ow}, ty, tx, coef));
   }
 
   /** {@code y = M x}. VJP: {@code Mᵀ ū}. */

@@ -222,7 +222,7 @@ final class ReferenceLayers {
                   throw new IllegalArgumentException(where + ": adaptive pooling needs [C, H, W]");
                 }
               },
-              (ap, a, p) -> adaptiveAvgPool2d(a, ap.outputSize())));
+              (ap, a, p) -> PoolOps.adaptiveAvgPool2d(a, ap.outputSize())));
 
   /** Checks a node reading values of shapes {@code in}: one for a layer, several for a join. */
   static void validate(LayerSpec spec, List<int[]> in, String where) {
@@ -593,40 +593,5 @@ final class ReferenceLayers {
 
   private static void checkAvgPool2d(AvgPool2dSpec a, int[] in, String where) {
     PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
-  }
-
-  /**
-   * PyTorch's {@code adaptive_avg_pool2d} of {@code x: [C, H, W]} to {@code [C, O_h, O_w]} in its
-   * general form: output cell {@code i} of an axis of size {@code H → O} averages the input window
-   * {@code [⌊iH/O⌋, ⌈(i+1)H/O⌉)} (windows may overlap and differ in size). An output size 0 keeps
-   * the input's.
-   */
-  private static Node adaptiveAvgPool2d(Node x, int[] outputSize) {
-    int[] s = x.shape();
-    int oh = outputSize[0] == 0 ? s[1] : outputSize[0];
-    int ow = outputSize[1] == 0 ? s[2] : outputSize[1];
-    List<int[]> taps = new java.util.ArrayList<>();
-    List<Double> coef = new java.util.ArrayList<>();
-    for (int c = 0; c < s[0]; c++) {
-      for (int i = 0; i < oh; i++) {
-        int h0 = Math.floorDiv(i * s[1], oh);
-        int h1 = Math.floorDiv((i + 1) * s[1] + oh - 1, oh);
-        for (int j = 0; j < ow; j++) {
-          int w0 = Math.floorDiv(j * s[2], ow);
-          int w1 = Math.floorDiv((j + 1) * s[2] + ow - 1, ow);
-          double weight = 1.0 / ((h1 - h0) * (w1 - w0));
-          for (int h = h0; h < h1; h++) {
-            for (int w = w0; w < w1; w++) {
-              taps.add(new int[] {(c * oh + i) * ow + j, (c * s[1] + h) * s[2] + w});
-              coef.add(weight);
-            }
-          }
-        }
-      }
-    }
-    int[] ty = taps.stream().mapToInt(t -> t[0]).toArray();
-    int[] tx = taps.stream().mapToInt(t -> t[1]).toArray();
-    double[] cf = coef.stream().mapToDouble(Double::doubleValue).toArray();
-    return PoolOps.apply(x, new PoolOps.Taps(s, new int[] {s[0], oh, ow}, ty, tx, cf));
   }
 }
