@@ -161,7 +161,7 @@ public final class FactorChunks {
     int groups = groupTensors.size();
     List<AssembledGram> out = new ArrayList<>();
     if (k <= 2) {
-      SampleForward.View v = forward.of(union(ggnRows, gradRows));
+      SampleForward.View v = forward.of(ChunkBlocks.union(ggnRows, gradRows));
       for (FactorEngine.GroupGram g :
           engine.grams(
               v.fp(),
@@ -174,7 +174,7 @@ public final class FactorChunks {
         GramStore store;
         if (layout.packed()) {
           PackedSymmetricMatrix p = layout.newPacked(size);
-          copyBlock(g.gram(), size, 0, 0, size, size, p, 0, 0);
+          ChunkBlocks.copyBlock(g.gram(), size, 0, 0, size, size, p, 0, 0);
           store = GramStore.packed(p, layout.arrayLimit());
         } else {
           store = GramStore.dense(g.gram(), size);
@@ -195,7 +195,7 @@ public final class FactorChunks {
       }
     }
     java.util.Map<Integer, Integer> chunkOf =
-        forward.recomputes() ? ggnChunkOf(ggnRows, chunk) : null;
+        forward.recomputes() ? ChunkBlocks.ggnChunkOf(ggnRows, chunk) : null;
     for (int a = 0; a < k; a++) {
       for (int b = a + 1; b < k; b++) {
         int a0 = a * chunk;
@@ -213,7 +213,7 @@ public final class FactorChunks {
         // one: the gradient samples of this pair, in every pass
         int[] passGrad =
             forward.recomputes()
-                ? heldRows(v, gradRows)
+                ? ChunkBlocks.heldRows(v, gradRows)
                 : IntStream.range(0, gradRows.length).toArray();
         boolean passCross = crossTerms && (forward.recomputes() ? passGrad.length > 0 : firstOfB);
         List<FactorEngine.GroupGram> part =
@@ -222,7 +222,7 @@ public final class FactorChunks {
                 v.batch(),
                 scaling,
                 v.rows(rows),
-                passCross ? v.rows(select(gradRows, passGrad)) : new int[0],
+                passCross ? v.rows(ChunkBlocks.select(gradRows, passGrad)) : new int[0],
                 groupTensors,
                 passCross);
         engine.recordNotes(false);
@@ -235,25 +235,25 @@ public final class FactorChunks {
             // the lower triangle: the diagonal blocks' lower halves and Ĝ_BA (B after A)
             PackedSymmetricMatrix p = packed[g];
             if (firstOfA) {
-              copyBlock(ug, u, 0, 0, la, la, p, a0 * ct, a0 * ct);
+              ChunkBlocks.copyBlock(ug, u, 0, 0, la, la, p, a0 * ct, a0 * ct);
             }
             if (firstOfB) {
-              copyBlock(ug, u, la, la, lb, lb, p, b0 * ct, b0 * ct);
+              ChunkBlocks.copyBlock(ug, u, la, la, lb, lb, p, b0 * ct, b0 * ct);
             }
-            copyBlock(ug, u, la, 0, lb, la, p, b0 * ct, a0 * ct);
+            ChunkBlocks.copyBlock(ug, u, la, 0, lb, la, p, b0 * ct, a0 * ct);
           } else {
             double[] full = dense[g];
             if (firstOfA) {
-              copyBlock(ug, u, 0, 0, la, la, full, size, a0 * ct, a0 * ct);
+              ChunkBlocks.copyBlock(ug, u, 0, 0, la, la, full, size, a0 * ct, a0 * ct);
             }
             if (firstOfB) {
-              copyBlock(ug, u, la, la, lb, lb, full, size, b0 * ct, b0 * ct);
+              ChunkBlocks.copyBlock(ug, u, la, la, lb, lb, full, size, b0 * ct, b0 * ct);
             }
-            copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
-            copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
+            ChunkBlocks.copyBlock(ug, u, 0, la, la, lb, full, size, a0 * ct, b0 * ct);
+            ChunkBlocks.copyBlock(ug, u, la, 0, lb, la, full, size, b0 * ct, a0 * ct);
           }
           if (passCross && forward.recomputes()) {
-            copyPairCross(
+            ChunkBlocks.copyPairCross(
                 part.get(g).cross(),
                 passGrad,
                 gradRows,
@@ -267,9 +267,9 @@ public final class FactorChunks {
           } else if (passCross) {
             double[] uc = part.get(g).cross();
             if (firstOfA) {
-              copyBlock(uc, u, 0, 0, gradRows.length, la, cross[g], size, 0, a0 * ct);
+              ChunkBlocks.copyBlock(uc, u, 0, 0, gradRows.length, la, cross[g], size, 0, a0 * ct);
             }
-            copyBlock(uc, u, 0, la, gradRows.length, lb, cross[g], size, 0, b0 * ct);
+            ChunkBlocks.copyBlock(uc, u, 0, la, gradRows.length, lb, cross[g], size, 0, b0 * ct);
           }
         }
       }
@@ -357,119 +357,5 @@ public final class FactorChunks {
       }
     }
     return sum;
-  }
-
-  /** {@code a} followed by the entries of {@code b} not in {@code a}. */
-  private static int[] union(int[] a, int[] b) {
-    java.util.LinkedHashSet<Integer> all = new java.util.LinkedHashSet<>();
-    for (int s : a) {
-      all.add(s);
-    }
-    for (int s : b) {
-      all.add(s);
-    }
-    return all.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  /** The positions {@code r} in {@code gradRows} whose sample the view holds. */
-  private static int[] heldRows(SampleForward.View v, int[] gradRows) {
-    return IntStream.range(0, gradRows.length).filter(r -> v.row(gradRows[r]) >= 0).toArray();
-  }
-
-  /** {@code values[positions[i]]}. */
-  private static int[] select(int[] values, int[] positions) {
-    int[] out = new int[positions.length];
-    for (int i = 0; i < positions.length; i++) {
-      out[i] = values[positions[i]];
-    }
-    return out;
-  }
-
-  /** Batch sample → its GGN chunk. */
-  private static java.util.Map<Integer, Integer> ggnChunkOf(int[] ggnRows, int chunk) {
-    java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
-    for (int m = 0; m < ggnRows.length; m++) {
-      out.put(ggnRows[m], m / chunk);
-    }
-    return out;
-  }
-
-  /**
-   * Copies the cross-term blocks {@code X[T, S]} ({@code T, S ∈ {a, b}}) of a pass over chunks
-   * {@code (a, b)} with a recomputed forward: {@code uc} is {@code [passGrad.length × (la + lb)]},
-   * row {@code i} the gradient row {@code passGrad[i]} of the run, columns chunk a's then chunk
-   * b's. A block {@code X[T, S]} with {@code T ≠ S} is in this pass only; {@code X[T, T]} in every
-   * pass holding T, taken from T's first ({@code (0, 1)} for chunk 0, {@code (0, T)} else).
-   *
-   * @param bounds {@code {a0, a1, b0, b1}}: the chunks' GGN positions
-   */
-  private static void copyPairCross(
-      double[] uc,
-      int[] passGrad,
-      int[] gradRows,
-      java.util.Map<Integer, Integer> chunkOf,
-      int a,
-      int b,
-      int[] bounds,
-      int ct,
-      double[] cross,
-      int size) {
-    int la = (bounds[1] - bounds[0]) * ct;
-    int lb = (bounds[3] - bounds[2]) * ct;
-    int u = la + lb;
-    for (int i = 0; i < passGrad.length; i++) {
-      int r = passGrad[i];
-      int t = chunkOf.get(gradRows[r]);
-      boolean firstOfT = a == 0 && (t == b || b == 1);
-      if (t != a || firstOfT) {
-        System.arraycopy(uc, i * u, cross, r * size + bounds[0] * ct, la);
-      }
-      if (t != b || firstOfT) {
-        System.arraycopy(uc, i * u + la, cross, r * size + bounds[2] * ct, lb);
-      }
-    }
-  }
-
-  /**
-   * Copies the part on or below the diagonal of the {@code rows × cols} block at {@code (r0, c0)}
-   * of {@code src} (row length {@code srcCols}) to {@code (dr0, dc0)} of the packed {@code dst}.
-   */
-  private static void copyBlock(
-      double[] src,
-      int srcCols,
-      int r0,
-      int c0,
-      int rows,
-      int cols,
-      PackedSymmetricMatrix dst,
-      int dr0,
-      int dc0) {
-    for (int r = 0; r < rows; r++) {
-      int i = dr0 + r;
-      int len = Math.min(cols, i - dc0 + 1);
-      if (len > 0) {
-        dst.setRow(i, dc0, src, (r0 + r) * srcCols + c0, len);
-      }
-    }
-  }
-
-  /**
-   * Copies the {@code rows × cols} block at {@code (r0, c0)} of {@code src} (row length {@code
-   * srcCols}) to {@code (dr0, dc0)} of {@code dst} (row length {@code dstCols}).
-   */
-  private static void copyBlock(
-      double[] src,
-      int srcCols,
-      int r0,
-      int c0,
-      int rows,
-      int cols,
-      double[] dst,
-      int dstCols,
-      int dr0,
-      int dc0) {
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(src, (r0 + r) * srcCols + c0, dst, (dr0 + r) * dstCols + dc0, cols);
-    }
   }
 }
