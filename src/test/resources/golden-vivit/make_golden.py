@@ -21,8 +21,9 @@ Run (from the repository root; the reference install is outside the project):
 
 Layers without a BackPACK 1.5.2 ``SqrtGGNExact`` extension have no case: AdaptiveAvgPool2d (only
 the DiagGGN extensions map it), GELU, SiLU, Softplus, Mish, LayerNorm. ConvTranspose1d/2d with
-``output_padding`` > 0 has no case either: BackPACK 1.5.2's weight Jacobian
-(``unfold_by_conv_transpose``, used by ViViT's BatchGrad) raises a shape error for it.
+``output_padding`` > 0 and BatchNorm with ``affine=False`` ("Only implemented for affine=True")
+have no case either: BackPACK 1.5.2's weight Jacobian
+(``unfold_by_conv_transpose``, used by ViViT's BatchGrad) raises a shape error for output_padding.
 """
 
 import hashlib
@@ -51,7 +52,7 @@ PASS_TOL = 1e-8
 
 
 def lst(t):
-    return t.detach().tolist()
+    return None if t is None else t.detach().tolist()
 
 
 def stored(v):
@@ -78,11 +79,17 @@ def layer_spec(m):
         s["bias"] = lst(m.bias)
         return s
     if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
-        return {"type": "batchnorm1d" if isinstance(m, nn.BatchNorm1d) else "batchnorm2d",
-                "num_features": m.num_features, "eps": m.eps, "momentum": m.momentum,
-                "affine": m.affine, "track_running_stats": m.track_running_stats,
-                "weight": lst(m.weight), "bias": lst(m.bias),
-                "running_mean": lst(m.running_mean), "running_var": lst(m.running_var)}
+        s = {"type": "batchnorm1d" if isinstance(m, nn.BatchNorm1d) else "batchnorm2d",
+             "num_features": m.num_features, "eps": m.eps, "momentum": m.momentum,
+             "affine": m.affine, "track_running_stats": m.track_running_stats}
+        if m.affine:
+            s.update({"weight": lst(m.weight), "bias": lst(m.bias)})
+        s.update({"running_mean": lst(m.running_mean), "running_var": lst(m.running_var)})
+        return s
+    if isinstance(m, nn.MaxPool2d):
+        return {"type": "maxpool2d", "kernel_size": stored(m.kernel_size),
+                "stride": stored(m.stride), "padding": stored(m.padding),
+                "dilation": stored(m.dilation)}
     if isinstance(m, nn.MaxPool1d):
         return {"type": "maxpool1d", "kernel_size": m.kernel_size, "stride": m.stride,
                 "padding": m.padding, "dilation": m.dilation}
@@ -146,8 +153,9 @@ def bn(m, seed_scale=1.0, eps=None):
     with torch.no_grad():
         m.running_mean.copy_(0.5 * torch.randn(c))
         m.running_var.copy_(0.5 + torch.rand(c))
-        m.weight.copy_(1 + 0.3 * torch.randn(c))
-        m.bias.copy_(0.2 * torch.randn(c))
+        if m.affine:
+            m.weight.copy_(1 + 0.3 * torch.randn(c))
+            m.bias.copy_(0.2 * torch.randn(c))
     if eps is not None:
         m.eps = eps
     return m.eval()
@@ -304,6 +312,25 @@ def cases():
                     "subsampling", nodes=nodes, N=6, input_shape=[4],
                     loss=("cross_entropy", "sum"), groups=[(None, top_k(5))],
                     subsampling_grad=[0, 2, 3, 5], subsampling_ggn=[4, 1, 3])
+
+    @case
+    def resnet_downsampling_block_no_bias_maxpool_ce_sum_top4():
+        nodes = [("conv1", nn.Conv2d(2, 3, 3, stride=2, padding=1, bias=False), ["x"]),
+                 ("bn1", bn(nn.BatchNorm2d(3)), ["conv1"]),
+                 ("relu1", nn.ReLU(), ["bn1"]),
+                 ("conv2", nn.Conv2d(3, 3, 3, padding=1, bias=False), ["relu1"]),
+                 ("bn2", bn(nn.BatchNorm2d(3)), ["conv2"]),
+                 ("downsample", nn.Conv2d(2, 3, 1, stride=2, bias=False), ["x"]),
+                 ("add", "add", ["bn2", "downsample"]),
+                 ("relu2", nn.ReLU(), ["add"]),
+                 ("pool", nn.MaxPool2d(2), ["relu2"]),
+                 ("flatten", nn.Flatten(), ["pool"]),
+                 ("fc", nn.Linear(12, 3), ["flatten"])]
+        return dict(desc="ResNet downsampling block: conv(s2, no bias)-BatchNorm2d-relu-conv(no "
+                    "bias)-BatchNorm2d + 1x1 conv(s2, no bias) shortcut, relu, "
+                    "MaxPool2d(2), Flatten-Linear, CE sum", nodes=nodes, N=4,
+                    input_shape=[2, 8, 8], loss=("cross_entropy", "sum"),
+                    groups=[(None, top_k(4))])
 
     return C
 
