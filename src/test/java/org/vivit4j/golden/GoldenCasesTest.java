@@ -27,18 +27,26 @@ import org.vivit4j.testing.TestBackends;
 
 /**
  * Every golden case (computed by the real ViViT + BackPACK + PyTorch in float64) on every test
- * backend, compared as the golden README prescribes (see {@link GoldenComparison}).
+ * backend, compared as the golden README prescribes (see {@link GoldenComparison}): the shared
+ * cases ({@code golden/}, MLPs and one Conv2d) and our own cases of the newer layers and residual
+ * graphs ({@code golden-vivit/}, made by its {@code make_golden.py} with the same ViViT, BackPACK
+ * and PyTorch versions, each checked against plain autograd).
  */
 class GoldenCasesTest {
-  static final Path DIR = Path.of("src/test/resources/golden");
+  static final List<Path> DIRS =
+      List.of(Path.of("src/test/resources/golden"), Path.of("src/test/resources/golden-vivit"));
 
   static Stream<Path> cases() throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(DIR)) {
-      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    List<Path> all = new java.util.ArrayList<>();
+    for (Path dir : DIRS) {
+      List<Path> files;
+      try (Stream<Path> s = Files.list(dir)) {
+        files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      }
+      assertFalse(files.isEmpty(), "no golden cases found in " + dir);
+      all.addAll(files);
     }
-    assertFalse(files.isEmpty(), "no golden cases found in " + DIR);
-    return files.stream();
+    return all.stream();
   }
 
   static Stream<Arguments> casesOnBackends() throws IOException {
