@@ -43,9 +43,10 @@ import org.vivit4j.testing.Tolerances;
 /**
  * The chunked forward ({@link SampleForward#recomputed}, MATH.md §6.5): factor passes that run the
  * forward of their own samples only give the Gram, the cross terms and {@code V·w} of the plain
- * pass over one forward of the whole batch, on MLP and conv nets, exact and Monte-Carlo GGN (whose
- * draws follow the batch index, not the row in a pass), sub-sampled rows in any order, on every
- * backend; the API uses it when chunks split the batch and every gradient sample is a GGN sample.
+ * pass over one forward of the whole batch, on MLP, conv and residual graph nets, exact and
+ * Monte-Carlo GGN (whose draws follow the batch index, not the row in a pass), sub-sampled rows in
+ * any order, on every backend; the API uses it when chunks split the batch and every gradient
+ * sample is a GGN sample.
  */
 class ChunkedForwardTest {
   private static final int N = 7;
@@ -55,7 +56,7 @@ class ChunkedForwardTest {
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (String backend : TestBackends.names()) {
-      for (String net : new String[] {"mlp", "conv"}) {
+      for (String net : new String[] {"mlp", "conv", "graph"}) {
         for (int mc : new int[] {0, 2}) {
           out.add(Arguments.of(backend, net, mc));
         }
@@ -66,6 +67,10 @@ class ChunkedForwardTest {
 
   private static RandomProblems.Instance problem(String net) {
     LossSpec ce = new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN);
+    if (net.equals("graph")) {
+      // residual sums, concats and scales: factors summed where branches meet, per sub-batch
+      return org.vivit4j.problems.RandomResidualNets.instance(9L, 3, ce, N, null);
+    }
     if (net.equals("conv")) {
       RandomConvNets.Arch arch = RandomConvNets.drawArch(new SplittableRandom(4), 3);
       return RandomConvNets.instance(4L, arch, ce, N);
