@@ -221,6 +221,7 @@ public abstract class GgnComputation {
         options.mcSamples(),
         ggn != null,
         grad != null,
+        FactorChunks.canRecomputeForward(rowsOrAll(ggn, n), rowsOrAll(grad, n), true),
         groups.stream().map(ParamGroup::params).toList(),
         groups.stream().map(g -> g.criterion().need()).toList(),
         options.eigenSolver(),
@@ -356,8 +357,7 @@ public abstract class GgnComputation {
       // chunked passes recompute the forward values of their samples, so that no pass over the
       // whole batch stays alive; not when gradient samples lie outside the GGN samples (their
       // cross terms need a pass holding them)
-      boolean recompute =
-          chunked && FactorChunks.canRecomputeForward(ggnRows, gradRows, crossTerms);
+      boolean recompute = sizes.recomputesForward();
       BatchQuantities quantities;
       SampleForward forward;
       if (recompute) {

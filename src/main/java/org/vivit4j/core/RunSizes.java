@@ -23,6 +23,8 @@ import org.vivit4j.model.NetworkSpec;
  * @param mcSamples 0 (exact GGN) or M (Monte-Carlo)
  * @param ggnSubsampled whether {@code computation.subsampling_ggn} chose the GGN samples
  * @param gradSubsampled whether {@code computation.subsampling_grad} chose the gradient samples
+ * @param gradWithinGgn whether every gradient sample is a GGN sample (then chunked passes may
+ *     recompute their forward: {@link FactorChunks#canRecomputeForward})
  * @param groupTensors per group, its parameter-tensor indices
  * @param needs per group, the part of the spectrum its criterion needs
  * @param solver the eigensolver asked for
@@ -48,6 +50,7 @@ public record RunSizes(
     int mcSamples,
     boolean ggnSubsampled,
     boolean gradSubsampled,
+    boolean gradWithinGgn,
     List<int[]> groupTensors,
     List<SpectrumNeed> needs,
     EigenSolver solver,
@@ -70,6 +73,7 @@ public record RunSizes(
         mcSamples,
         ggnSubsampled,
         gradSubsampled,
+        gradWithinGgn,
         groupTensors,
         needs,
         solver,
@@ -93,6 +97,7 @@ public record RunSizes(
         mcSamples,
         ggnSubsampled,
         gradSubsampled,
+        gradWithinGgn,
         groupTensors,
         needs,
         solver,
@@ -116,6 +121,7 @@ public record RunSizes(
         mcSamples,
         ggnSubsampled,
         gradSubsampled,
+        gradWithinGgn,
         groupTensors,
         needs,
         solver,
@@ -136,12 +142,11 @@ public record RunSizes(
 
   /**
    * Whether the chunked passes recompute the forward of their samples ({@link SampleForward}):
-   * chunked, and every gradient sample a GGN sample ({@link FactorChunks#canRecomputeForward}).
-   * Sizes alone show that only when the GGN samples are the whole batch (or no cross terms are
-   * formed); with both sub-samplings the estimate assumes the whole batch's forward is kept.
+   * chunked, and no cross terms formed or every gradient sample a GGN sample ({@link
+   * FactorChunks#canRecomputeForward}).
    */
   public boolean recomputesForward() {
-    return chunked() && (!crossTerms || !ggnSubsampled || nGgn == n);
+    return chunked() && (!crossTerms || gradWithinGgn);
   }
 
   /** Samples whose forward values are alive at once: a chunk pair's, or the whole batch's. */

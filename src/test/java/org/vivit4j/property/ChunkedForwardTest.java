@@ -291,6 +291,27 @@ class ChunkedForwardTest {
     }
     long d = net.inputSize();
     assertEquals(8 * ((n - 2L * b) * (2 * v - d) - n * d), plain - chunked);
+
+    // with both sub-samplings the estimate follows the rows: gradient samples among the GGN
+    // samples recompute the forward, one outside keeps the whole batch's
+    int[] ggn = IntStream.range(0, 30).toArray();
+    long within = subsampledResident(net, n, groups, ggn, new int[] {1, 7, 29}, b);
+    long outside = subsampledResident(net, n, groups, ggn, new int[] {1, 7, 35}, b);
+    assertEquals(8 * ((n - 2L * b) * (2 * v - d) - n * d), outside - within);
+  }
+
+  private static long subsampledResident(
+      org.vivit4j.model.NetworkSpec net,
+      int n,
+      List<ParamGroup> groups,
+      int[] ggn,
+      int[] grad,
+      int b) {
+    return new DirectionalDerivativesComputation(
+            ComputationOptions.defaults().withSubsampling(grad, ggn))
+        .withFactorChunk(b)
+        .memoryEstimate(net, n, groups, true)
+        .residentBytes();
   }
 
   private static ComputationResult run(
