@@ -179,6 +179,18 @@ def write_adaptive_avg_pool():
         out = nn.AdaptiveAvgPool2d(size)(x)
         np.save(os.path.join(HERE, "adaptiveavgpool2d_" + name + ".x.npy"), x.numpy())
         np.save(os.path.join(HERE, "adaptiveavgpool2d_" + name + ".out.npy"), out.numpy())
+    write_adaptive_avg_pool_1d()
+
+
+def write_adaptive_avg_pool_1d():
+    """adaptiveavgpool1d_C.x.npy and .out.npy: nn.AdaptiveAvgPool1d on [N, C, L], a dividing
+    (12 -> 4) and an uneven (7 -> 3) output size. Own seed, written last."""
+    torch.manual_seed(4)
+    for name, size, shape in [("divisible", 4, (3, 12)), ("uneven", 3, (2, 7))]:
+        x = torch.randn((N,) + shape, dtype=torch.float64)
+        out = nn.AdaptiveAvgPool1d(size)(x)
+        np.save(os.path.join(HERE, "adaptiveavgpool1d_" + name + ".x.npy"), x.numpy())
+        np.save(os.path.join(HERE, "adaptiveavgpool1d_" + name + ".out.npy"), out.numpy())
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer.AdaptiveAvgPool1dSpec;
 import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
 import org.vivit4j.layers.Conv1dLayer.Conv1dSpec;
@@ -61,8 +62,8 @@ public final class RandomConvNets {
     MAX,
     AVG,
     /**
-     * AdaptiveAvgPool2d to the output size {@code H/g} per axis, {@code g} the largest divisor of
-     * {@code H} at most the drawn pool kernel size (2-d kinds only; 1-d kinds pool with AVG).
+     * AdaptiveAvgPool2d (AdaptiveAvgPool1d for the 1-d kinds) to the output size {@code H/g} per
+     * axis, {@code g} the largest divisor of {@code H} at most the drawn pool kernel size.
      */
     ADAPTIVE_AVG
   }
@@ -157,11 +158,13 @@ public final class RandomConvNets {
         case ADAPTIVE_AVG -> {
           int[] in = new NetworkSpec(layers, input).shapeAfter(layers.size() - 1);
           layers.add(
-              new AdaptiveAvgPool2dSpec(
-                  new int[] {
-                    in[1] / largestDivisorAtMost(in[1], poolKernel[0]),
-                    in[2] / largestDivisorAtMost(in[2], poolKernel[1])
-                  }));
+              oneD
+                  ? new AdaptiveAvgPool1dSpec(in[1] / largestDivisorAtMost(in[1], poolKernel[1]))
+                  : new AdaptiveAvgPool2dSpec(
+                      new int[] {
+                        in[1] / largestDivisorAtMost(in[1], poolKernel[0]),
+                        in[2] / largestDivisorAtMost(in[2], poolKernel[1])
+                      }));
         }
         case NONE -> {}
       }
@@ -233,9 +236,6 @@ public final class RandomConvNets {
       int[] dilation = {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};
       int[] padding = {rnd.nextInt(kernel[0]), rnd.nextInt(kernel[1])};
       Pool pool = Pool.values()[rnd.nextInt(Pool.values().length)];
-      if (pool == Pool.ADAPTIVE_AVG && kind.oneD()) {
-        pool = Pool.AVG;
-      }
       int[] pk = {1 + rnd.nextInt(3), 1 + rnd.nextInt(3)};
       int[] ps =
           rnd.nextBoolean() ? pk.clone() : new int[] {1 + rnd.nextInt(2), 1 + rnd.nextInt(2)};

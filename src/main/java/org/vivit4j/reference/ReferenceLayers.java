@@ -3,6 +3,7 @@ package org.vivit4j.reference;
 import java.util.Iterator;
 import java.util.List;
 import org.vivit4j.layers.ActivationLayer.ActivationSpec;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer.AdaptiveAvgPool1dSpec;
 import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.AddLayer.AddSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
@@ -222,7 +223,15 @@ final class ReferenceLayers {
                   throw new IllegalArgumentException(where + ": adaptive pooling needs [C, H, W]");
                 }
               },
-              (ap, a, p) -> PoolOps.adaptiveAvgPool2d(a, ap.outputSize())));
+              (ap, a, p) -> PoolOps.adaptiveAvgPool2d(a, ap.outputSize())),
+          new Entry<>(
+              AdaptiveAvgPool1dSpec.class,
+              (ap, in, where) -> {
+                if (in.length != 2 || ap.outputSize() < 1) {
+                  throw new IllegalArgumentException(where + ": adaptive pooling needs [C, L]");
+                }
+              },
+              (ap, a, p) -> adaptiveAvgPool1d(a, ap.outputSize())));
 
   /** Checks a node reading values of shapes {@code in}: one for a layer, several for a join. */
   static void validate(LayerSpec spec, List<int[]> in, String where) {
@@ -593,5 +602,15 @@ final class ReferenceLayers {
 
   private static void checkAvgPool2d(AvgPool2dSpec a, int[] in, String where) {
     PoolOps.outputShape(in, a.kernelSize(), a.stride(), a.padding(), new int[] {1, 1});
+  }
+
+  /**
+   * PyTorch's {@code adaptive_avg_pool1d} of {@code [C, L]}: the 2-d adaptive pool of the {@code
+   * [C, 1, L]} view to {@code [1, O]}, reshaped back to {@code [C, O]}.
+   */
+  private static Node adaptiveAvgPool1d(Node a, int outputSize) {
+    int[] s = a.shape();
+    Node y = PoolOps.adaptiveAvgPool2d(Ops.reshape(a, s[0], 1, s[1]), new int[] {1, outputSize});
+    return Ops.reshape(y, s[0], outputSize);
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.vivit4j.api.Problem;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer.AdaptiveAvgPool1dSpec;
 import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
 import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
@@ -321,5 +322,34 @@ class PoolReaderTest {
         "model[2].padding",
         "must lie in [0, kernel_size / 2]");
     assertInvalid(pooled(pool("maxpool1d")), "model[0]", "maxpool1d needs a [C, L] input");
+  }
+
+  /** {@code adaptiveavgpool1d} of {@code [3, 9]} to 3 (flatten 9) and its bad output sizes. */
+  @Test
+  void adaptiveAvgPool1dReadsItsOutputSizeAndIsChecked() {
+    ObjectNode p = ProblemFixtures.MAPPER.createObjectNode().put("type", "adaptiveavgpool1d");
+    p.put("output_size", 3);
+    ObjectNode root = pooled1d(p);
+    ObjectNode lin = (ObjectNode) root.get("model").get(4);
+    lin.put("in", 9);
+    lin.set("weight", ProblemFixtures.matrix(4, 9, 0.1));
+    Problem problem = ProblemReader.parse(ProblemFixtures.json(root));
+    assertEquals(new AdaptiveAvgPool1dSpec(3), problem.network().layers().get(2));
+    assertArrayEquals(new int[] {3, 3}, problem.network().shapeBefore(3));
+    var f = ProblemFixtures.MAPPER.getNodeFactory();
+    ObjectNode zero = pooled1d(p.deepCopy().put("output_size", 0));
+    assertInvalid(zero, "model[2].output_size", ">= 1");
+    ObjectNode pair = p.deepCopy();
+    pair.set("output_size", f.arrayNode().add(1).add(3));
+    assertInvalid(pooled1d(pair), "model[2].output_size", "expected an int");
+    assertInstanceOf(
+        UnsupportedFeatureException.class,
+        assertInvalid(
+            pooled1d(p.deepCopy().put("output_size", 2)), "model[2].output_size", "dividing"));
+    assertInvalid(
+        pooled1d(ProblemFixtures.MAPPER.createObjectNode().put("type", "adaptiveavgpool1d")),
+        "model[2].output_size",
+        "required");
+    assertInvalid(pooled(p.deepCopy()), "model[0].type", "needs input of shape [C, L]");
   }
 }

@@ -15,6 +15,7 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.data.NpyReader;
 import org.vivit4j.io.ProblemReader;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer.AdaptiveAvgPool1dSpec;
 import org.vivit4j.layers.AdaptiveAvgPool2dLayer.AdaptiveAvgPool2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.FlattenLayer.FlattenSpec;
@@ -100,6 +101,41 @@ class PyTorchLayerForwardTest {
       Node xs = tape.constant(Arrays.copyOfRange(x.reals(), s * d, (s + 1) * d), in);
       Node y = ReferenceLayers.forward(spec, List.of(xs), List.<Node>of().iterator());
       assertArrayEquals(Arrays.copyOfRange(out.shape(), 1, 4), y.shape(), name + " shape");
+      System.arraycopy(y.data(), 0, ref, s * c, c);
+    }
+    assertClose(out.reals(), ref, name + " reference");
+    if (!divides) {
+      UnsupportedFeatureException e =
+          assertThrows(UnsupportedFeatureException.class, () -> spec.outputShape(in, "model[0]"));
+      assertEquals("model[0].output_size", e.field());
+      return;
+    }
+    NetworkSpec net = new NetworkSpec(List.of(spec, new FlattenSpec(1, -1)), in);
+    Layer layer = LayerTypes.build(net, ConvGramPolicy.defaults()).get(0);
+    assertClose(out.reals(), layer.forward(x.reals(), n), name + " fast path");
+  }
+
+  /**
+   * {@code nn.AdaptiveAvgPool1d} (fixtures {@code adaptiveavgpool1d_C}): the reference for a
+   * dividing and an uneven output size, the fast path (AvgPool on the {@code [C, 1, L]} view) for
+   * the dividing one; the uneven one is refused naming {@code output_size}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"divisible, 4, true", "uneven, 3, false"})
+  void adaptiveAvgPool1dReproducesPyTorch(String name, int o, boolean divides) throws Exception {
+    NpyReader.NpyArray x = NpyReader.read(DIR.resolve("adaptiveavgpool1d_" + name + ".x.npy"));
+    NpyReader.NpyArray out = NpyReader.read(DIR.resolve("adaptiveavgpool1d_" + name + ".out.npy"));
+    AdaptiveAvgPool1dSpec spec = new AdaptiveAvgPool1dSpec(o);
+    int n = x.shape()[0];
+    int[] in = Arrays.copyOfRange(x.shape(), 1, 3);
+    int d = x.reals().length / n;
+    int c = out.reals().length / n;
+    double[] ref = new double[n * c];
+    for (int s = 0; s < n; s++) {
+      Tape tape = new Tape();
+      Node xs = tape.constant(Arrays.copyOfRange(x.reals(), s * d, (s + 1) * d), in);
+      Node y = ReferenceLayers.forward(spec, List.of(xs), List.<Node>of().iterator());
+      assertArrayEquals(Arrays.copyOfRange(out.shape(), 1, 3), y.shape(), name + " shape");
       System.arraycopy(y.data(), 0, ref, s * c, c);
     }
     assertClose(out.reals(), ref, name + " reference");

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vivit4j.json.ArrayWriter;
 import org.vivit4j.layers.ActivationLayer;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer;
 import org.vivit4j.layers.AdaptiveAvgPool2dLayer;
 import org.vivit4j.layers.AddLayer;
 import org.vivit4j.layers.AvgPool2dLayer;
@@ -47,6 +48,7 @@ public final class LayerTypes {
           MaxPool2dLayer.TYPE,
           AvgPool2dLayer.TYPE,
           AdaptiveAvgPool2dLayer.TYPE,
+          AdaptiveAvgPool1dLayer.TYPE,
           ActivationLayer.TYPE,
           IdentityLayer.TYPE,
           DropoutLayer.TYPE,
