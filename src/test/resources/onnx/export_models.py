@@ -250,11 +250,35 @@ def export_mish():
     print(name, "opset 14", os.path.getsize(path), "bytes")
 
 
+def export_global_pool_1d():
+    """global_pool1d: nn.AdaptiveAvgPool1d(1) after a Conv1d, which PyTorch 1.13 writes as
+    GlobalAveragePool on [N, C, L]; its own seeds, so the other models keep their weights."""
+    name = "global_pool1d"
+    torch.manual_seed(7)
+    model = nn.Sequential(nn.Conv1d(2, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool1d(1),
+                          nn.Flatten(), nn.Linear(4, 3)).eval()
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn((N, 2, 9), generator=g)
+    y = torch.randint(0, 3, (N,), generator=g)
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(
+        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+        opset_version=13, input_names=["x"], output_names=["logits"],
+        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+    with torch.no_grad():
+        out = model.double()(x.double())
+    np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
+    np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
+    np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
+    print(name, "opset 13", os.path.getsize(path), "bytes")
+
+
 def main():
     export_folded()
     export_fixed_batch()
     export_concat_scale()
     export_mish()
+    export_global_pool_1d()
     for name, model, shape, opset in models():
         model.eval()
         g = torch.Generator().manual_seed(1)

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.vivit4j.layers.AdaptiveAvgPool1dLayer.AdaptiveAvgPool1dSpec;
 import org.vivit4j.layers.AvgPool2dLayer.AvgPool2dSpec;
 import org.vivit4j.layers.BatchNormLayer.BatchNormSpec;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
@@ -627,6 +628,10 @@ final class OnnxLayers {
 
   private static Layer globalAveragePool(NodeProto n, int[] shape) {
     new OnnxAttributes(n).only(Set.of());
+    if (shape.length == 2) {
+      // [C, L]: PyTorch's AdaptiveAvgPool1d(1)
+      return new Layer(new AdaptiveAvgPool1dSpec(1), List.of());
+    }
     image(n, shape);
     int[] window = {shape[1], shape[2]};
     return new Layer(new AvgPool2dSpec(window, window.clone(), new int[2]), List.of());

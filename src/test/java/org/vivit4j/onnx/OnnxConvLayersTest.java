@@ -38,6 +38,15 @@ class OnnxConvLayersTest {
     OnnxImporterTest.assertMatchesPyTorch(imp, "conv1d");
   }
 
+  /** PyTorch writes {@code AdaptiveAvgPool1d(1)} as GlobalAveragePool on {@code [N, C, L]}. */
+  @Test
+  void globalAveragePoolOnASequenceImportsAsAdaptiveAvgPool1d() throws Exception {
+    OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("global_pool1d"));
+    assertEquals(List.of("conv1d", "relu", "adaptiveavgpool1d", "flatten", "linear"), types(imp));
+    assertArrayEquals(new int[] {4, 1}, imp.network().shapeBefore(3));
+    OnnxImporterTest.assertMatchesPyTorch(imp, "global_pool1d");
+  }
+
   @Test
   void convTransposeImportsWithPyTorchsNamesAndOutputs() throws Exception {
     OnnxImporter.Imported imp = OnnxImporter.importModel(OnnxModelTest.shipped("convtranspose"));
