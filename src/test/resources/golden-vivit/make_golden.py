@@ -65,7 +65,12 @@ def stored(v):
 
 # ---------------------------------------------------------------- torch module -> schema layer
 def layer_spec(m):
-    """The vivit4j problem-file layer (docs/SCHEMA.md) of a PyTorch module, PyTorch's keys."""
+    """The vivit4j problem-file layer (docs/SCHEMA.md) of a PyTorch module, PyTorch's keys.
+
+    Every constructor argument PyTorch keeps is written (``padding_mode``, ``ceil_mode``,
+    ``count_include_pad``, the embedding's ``max_norm``, ...), as a full dump of the module would,
+    except ``inplace``, which the schema does not take.
+    """
     if isinstance(m, nn.Linear):
         return {"type": "linear", "in": m.in_features, "out": m.out_features,
                 "weight": lst(m.weight), "bias": lst(m.bias)}
@@ -78,6 +83,7 @@ def layer_spec(m):
              "groups": m.groups}
         if "transpose" in s["type"]:
             s["output_padding"] = stored(m.output_padding)
+        s["padding_mode"] = m.padding_mode
         s["weight"] = lst(m.weight)
         s["bias"] = lst(m.bias)
         return s
@@ -87,26 +93,35 @@ def layer_spec(m):
              "affine": m.affine, "track_running_stats": m.track_running_stats}
         if m.affine:
             s.update({"weight": lst(m.weight), "bias": lst(m.bias)})
-        s.update({"running_mean": lst(m.running_mean), "running_var": lst(m.running_var)})
+        s.update({"running_mean": lst(m.running_mean), "running_var": lst(m.running_var),
+                  "num_batches_tracked": int(m.num_batches_tracked)})
         return s
     if isinstance(m, nn.MaxPool2d):
         return {"type": "maxpool2d", "kernel_size": stored(m.kernel_size),
                 "stride": stored(m.stride), "padding": stored(m.padding),
-                "dilation": stored(m.dilation)}
+                "dilation": stored(m.dilation), "ceil_mode": m.ceil_mode,
+                "return_indices": m.return_indices}
     if isinstance(m, nn.MaxPool1d):
         return {"type": "maxpool1d", "kernel_size": m.kernel_size, "stride": m.stride,
-                "padding": m.padding, "dilation": m.dilation}
+                "padding": m.padding, "dilation": m.dilation, "ceil_mode": m.ceil_mode,
+                "return_indices": m.return_indices}
     if isinstance(m, nn.AvgPool1d):
         return {"type": "avgpool1d", "kernel_size": stored(m.kernel_size),
-                "stride": stored(m.stride), "padding": stored(m.padding)}
+                "stride": stored(m.stride), "padding": stored(m.padding),
+                "ceil_mode": m.ceil_mode, "count_include_pad": m.count_include_pad}
     if isinstance(m, nn.AvgPool2d):
         return {"type": "avgpool2d", "kernel_size": stored(m.kernel_size),
-                "stride": stored(m.stride), "padding": stored(m.padding)}
+                "stride": stored(m.stride), "padding": stored(m.padding),
+                "ceil_mode": m.ceil_mode, "count_include_pad": m.count_include_pad,
+                "divisor_override": m.divisor_override}
     if isinstance(m, nn.ZeroPad2d):
         return {"type": "zeropad2d", "padding": list(m.padding)}
     if isinstance(m, nn.Embedding):
         return {"type": "embedding", "num_embeddings": m.num_embeddings,
-                "embedding_dim": m.embedding_dim, "weight": lst(m.weight)}
+                "embedding_dim": m.embedding_dim, "padding_idx": m.padding_idx,
+                "max_norm": m.max_norm, "norm_type": m.norm_type,
+                "scale_grad_by_freq": m.scale_grad_by_freq, "sparse": m.sparse,
+                "weight": lst(m.weight)}
     if isinstance(m, nn.Identity):
         return {"type": "identity"}
     if isinstance(m, nn.Dropout):
