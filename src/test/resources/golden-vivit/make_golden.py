@@ -414,6 +414,19 @@ def cases():
                     input_shape=[2, 6, 5], loss=("mse", "sum"),
                     groups=[([1, 2], top_k(2)), ([0, 3], top_k(4))])
 
+    @case
+    def conv2d_dilated_convtranspose2d_dilated_batchnorm2d_mse_mean_subsampling():
+        layers = [nn.Conv2d(1, 2, (2, 3), stride=(2, 1), padding=(1, 2), dilation=(2, 1)),
+                  nn.Tanh(), nn.ConvTranspose2d(2, 2, 2, stride=(1, 2), padding=(0, 1),
+                                                dilation=2), bn(nn.BatchNorm2d(2)),
+                  nn.Sigmoid(), nn.Flatten(), nn.Linear(130, 2)]
+        return dict(desc="Conv2d(k(2,3), s(2,1), p(1,2), d(2,1)): 5x5 -> 3x7, Tanh, "
+                    "ConvTranspose2d(k2, s(1,2), p(0,1), d2): -> 5x13, "
+                    "BatchNorm2d(eval), Sigmoid, Flatten-Linear, MSE mean; overlapping "
+                    "subsampling", layers=layers, N=5, input_shape=[1, 5, 5],
+                    loss=("mse", "mean"), groups=[(None, top_k(4))],
+                    subsampling_grad=[4, 2, 0], subsampling_ggn=[0, 3, 4])
+
     return C
 
 
