@@ -427,6 +427,20 @@ def cases():
                     loss=("mse", "mean"), groups=[(None, top_k(4))],
                     subsampling_grad=[4, 2, 0], subsampling_ggn=[0, 3, 4])
 
+    @case
+    def two_embeddings_summed_graph_elu_ce_sum_top3():
+        nodes = [("tok", nn.Embedding(5, 3), ["x"]),
+                 ("tok2", nn.Embedding(5, 3), ["x"]),
+                 ("add", "add", ["tok", "tok2"]),
+                 ("act", nn.ELU(), ["add"]),
+                 ("flatten", nn.Flatten(), ["act"]),
+                 ("fc", nn.Linear(12, 3), ["flatten"])]
+        return dict(desc="two Embedding(5, 3) tables read the same 4 indices per sample, summed "
+                    "(a graph), ELU-Flatten-Linear, CE sum; ViViT's EighComputation has no "
+                    "Embedding extension, so no evecs", nodes=nodes, N=4, input_shape=[4],
+                    loss=("cross_entropy", "sum"), groups=[(None, top_k(3))],
+                    integer_input=5)
+
     return C
 
 
