@@ -24,9 +24,10 @@ the DiagGGN extensions map it), GELU, SiLU, Softplus, Mish, LayerNorm. ConvTrans
 ``output_padding`` > 0 and BatchNorm with ``affine=False`` ("Only implemented for affine=True")
 have no case either: BackPACK 1.5.2's weight Jacobian
 (``unfold_by_conv_transpose``, used by ViViT's BatchGrad) raises a shape error for output_padding.
-Conv1d with ``padding="same"`` runs but BackPACK 1.5.2's ``sqrt_ggn_exact`` is wrong for it (GGN off
-by 73% against autograd on a k3 kernel, while ``padding=1``, the same function, agrees to 1e-16),
-so its case uses ``padding=1``; the autograd check below is what caught it.
+Conv1d/Conv2d with ``padding="same"`` run but BackPACK 1.5.2's ``sqrt_ggn_exact`` is wrong for them
+(the conv weight's GGN block 70-100% off autograd on a k3 kernel, while ``padding=1``, the same
+function, agrees to 1e-16; with dilation it raises), so the Conv1d case uses ``padding=1``; the
+autograd check below is what caught it.
 """
 
 import hashlib
