@@ -442,6 +442,15 @@ def cases():
                     loss=("cross_entropy", "sum"), groups=[(None, top_k(3))],
                     integer_input=5)
 
+    @case
+    def batchnorm1d_rank_deficient_and_empty_selection_ce_mean():
+        layers = [nn.Linear(4, 3), bn(nn.BatchNorm1d(3)), nn.LeakyReLU(0.2), nn.Linear(3, 3)]
+        return dict(desc="Linear-BatchNorm1d(eval)-LeakyReLU(0.2)-Linear, CE mean; groups "
+                    "{bn weight, bias} threshold 1e-7 (rank <= 6 of a 18x18 Gram), {W0, b0} "
+                    "top-2, {W1, b1} threshold 1e3 (selects nothing)", layers=layers, N=6,
+                    input_shape=[4], loss=("cross_entropy", "mean"),
+                    groups=[([2, 3], thr(1e-7)), ([0, 1], top_k(2)), ([4, 5], thr(1e3))])
+
     return C
 
 
@@ -460,6 +469,8 @@ def criterion_fn(crit, record):
 def rel(a, b):
     a = torch.as_tensor(a, dtype=torch.float64)
     b = torch.as_tensor(b, dtype=torch.float64)
+    if b.numel() == 0:  # an empty selection: nothing to compare
+        return 0.0
     m = b.abs().max().item()
     d = (a - b).abs().max().item() if a.numel() else 0.0
     return d / m if m > 0 else d
@@ -662,8 +673,11 @@ def run_case(name, spec, seed):
         # eigenvectors from ViViT's EighComputation, canonical sign, group layout
         if eigh_results[j] is not None:
             eg_evals, eg_evecs = eigh_results[j]
-            E = torch.cat([v.reshape(v.shape[0], -1) for v in eg_evecs], 1)
-            E = torch.stack([E[k] * canonical_sign(E[k])[0] for k in range(E.shape[0])])
+            if len(sel) == 0:  # a criterion that selects nothing
+                E = torch.zeros(0, len(idx))
+            else:
+                E = torch.cat([v.reshape(v.shape[0], -1) for v in eg_evecs], 1)
+                E = torch.stack([E[k] * canonical_sign(E[k])[0] for k in range(E.shape[0])])
             cos = (E * e.T).sum(1).abs().min().item() if len(sel) else 1.0
         else:
             E, eg_evals, cos = None, evals, 1.0
