@@ -46,6 +46,7 @@ import backpack
 import vivit
 from backpack import backpack as backpack_ctx
 from backpack import extend
+from backpack.custom_module.scale_module import ScaleModule
 from backpack.extensions import SqrtGGNExact
 from vivit import DirectionalDerivativesComputation, EighComputation
 
@@ -123,6 +124,8 @@ def layer_spec(m):
                 "max_norm": m.max_norm, "norm_type": m.norm_type,
                 "scale_grad_by_freq": m.scale_grad_by_freq, "sparse": m.sparse,
                 "weight": lst(m.weight)}
+    if isinstance(m, ScaleModule):
+        return {"type": "scale", "scale": m.weight}
     if isinstance(m, nn.Identity):
         return {"type": "identity"}
     if isinstance(m, nn.Dropout):
@@ -450,6 +453,14 @@ def cases():
                     "top-2, {W1, b1} threshold 1e3 (selects nothing)", layers=layers, N=6,
                     input_shape=[4], loss=("cross_entropy", "mean"),
                     groups=[([2, 3], thr(1e-7)), ([0, 1], top_k(2)), ([4, 5], thr(1e3))])
+
+    @case
+    def sequential_scale_module_selu_dropout_identity_mse_mean_top3():
+        layers = [nn.Linear(4, 5), ScaleModule(0.5), nn.SELU(), nn.Dropout(0.2), nn.Identity(),
+                  nn.Linear(5, 3)]
+        return dict(desc="Linear-ScaleModule(0.5) (BackPACK's, in an nn.Sequential)-SELU-"
+                    "Dropout(eval)-Identity-Linear, MSE mean", layers=layers, N=5,
+                    input_shape=[4], loss=("mse", "mean"), groups=[(None, top_k(3))])
 
     return C
 
