@@ -24,9 +24,10 @@ the DiagGGN extensions map it), GELU, SiLU, Softplus, Mish, LayerNorm. ConvTrans
 ``output_padding`` > 0 and BatchNorm with ``affine=False`` ("Only implemented for affine=True")
 have no case either: BackPACK 1.5.2's weight Jacobian
 (``unfold_by_conv_transpose``, used by ViViT's BatchGrad) raises a shape error for output_padding.
-Conv1d with ``padding="same"`` runs but BackPACK 1.5.2's ``sqrt_ggn_exact`` is wrong for it (GGN off
-by 73% against autograd on a k3 kernel, while ``padding=1``, the same function, agrees to 1e-16),
-so its case uses ``padding=1``; the autograd check below is what caught it.
+Conv1d/Conv2d with ``padding="same"`` run but BackPACK 1.5.2's ``sqrt_ggn_exact`` is wrong for them
+(the conv weight's GGN block 70-100% off autograd on a k3 kernel, while ``padding=1``, the same
+function, agrees to 1e-16; with dilation it raises), so the Conv1d case uses ``padding=1``; the
+autograd check below is what caught it.
 """
 
 import hashlib
@@ -45,6 +46,7 @@ import backpack
 import vivit
 from backpack import backpack as backpack_ctx
 from backpack import extend
+from backpack.custom_module.scale_module import ScaleModule
 from backpack.extensions import SqrtGGNExact
 from vivit import DirectionalDerivativesComputation, EighComputation
 
@@ -65,7 +67,12 @@ def stored(v):
 
 # ---------------------------------------------------------------- torch module -> schema layer
 def layer_spec(m):
-    """The vivit4j problem-file layer (docs/SCHEMA.md) of a PyTorch module, PyTorch's keys."""
+    """The vivit4j problem-file layer (docs/SCHEMA.md) of a PyTorch module, PyTorch's keys.
+
+    Every constructor argument PyTorch keeps is written (``padding_mode``, ``ceil_mode``,
+    ``count_include_pad``, the embedding's ``max_norm``, ...), as a full dump of the module would,
+    except ``inplace``, which the schema does not take.
+    """
     if isinstance(m, nn.Linear):
         return {"type": "linear", "in": m.in_features, "out": m.out_features,
                 "weight": lst(m.weight), "bias": lst(m.bias)}
@@ -78,6 +85,7 @@ def layer_spec(m):
              "groups": m.groups}
         if "transpose" in s["type"]:
             s["output_padding"] = stored(m.output_padding)
+        s["padding_mode"] = m.padding_mode
         s["weight"] = lst(m.weight)
         s["bias"] = lst(m.bias)
         return s
@@ -87,26 +95,37 @@ def layer_spec(m):
              "affine": m.affine, "track_running_stats": m.track_running_stats}
         if m.affine:
             s.update({"weight": lst(m.weight), "bias": lst(m.bias)})
-        s.update({"running_mean": lst(m.running_mean), "running_var": lst(m.running_var)})
+        s.update({"running_mean": lst(m.running_mean), "running_var": lst(m.running_var),
+                  "num_batches_tracked": int(m.num_batches_tracked)})
         return s
     if isinstance(m, nn.MaxPool2d):
         return {"type": "maxpool2d", "kernel_size": stored(m.kernel_size),
                 "stride": stored(m.stride), "padding": stored(m.padding),
-                "dilation": stored(m.dilation)}
+                "dilation": stored(m.dilation), "ceil_mode": m.ceil_mode,
+                "return_indices": m.return_indices}
     if isinstance(m, nn.MaxPool1d):
         return {"type": "maxpool1d", "kernel_size": m.kernel_size, "stride": m.stride,
-                "padding": m.padding, "dilation": m.dilation}
+                "padding": m.padding, "dilation": m.dilation, "ceil_mode": m.ceil_mode,
+                "return_indices": m.return_indices}
     if isinstance(m, nn.AvgPool1d):
         return {"type": "avgpool1d", "kernel_size": stored(m.kernel_size),
-                "stride": stored(m.stride), "padding": stored(m.padding)}
+                "stride": stored(m.stride), "padding": stored(m.padding),
+                "ceil_mode": m.ceil_mode, "count_include_pad": m.count_include_pad}
     if isinstance(m, nn.AvgPool2d):
         return {"type": "avgpool2d", "kernel_size": stored(m.kernel_size),
-                "stride": stored(m.stride), "padding": stored(m.padding)}
+                "stride": stored(m.stride), "padding": stored(m.padding),
+                "ceil_mode": m.ceil_mode, "count_include_pad": m.count_include_pad,
+                "divisor_override": m.divisor_override}
     if isinstance(m, nn.ZeroPad2d):
         return {"type": "zeropad2d", "padding": list(m.padding)}
     if isinstance(m, nn.Embedding):
         return {"type": "embedding", "num_embeddings": m.num_embeddings,
-                "embedding_dim": m.embedding_dim, "weight": lst(m.weight)}
+                "embedding_dim": m.embedding_dim, "padding_idx": m.padding_idx,
+                "max_norm": m.max_norm, "norm_type": m.norm_type,
+                "scale_grad_by_freq": m.scale_grad_by_freq, "sparse": m.sparse,
+                "weight": lst(m.weight)}
+    if isinstance(m, ScaleModule):
+        return {"type": "scale", "scale": m.weight}
     if isinstance(m, nn.Identity):
         return {"type": "identity"}
     if isinstance(m, nn.Dropout):
@@ -399,6 +418,50 @@ def cases():
                     input_shape=[2, 6, 5], loss=("mse", "sum"),
                     groups=[([1, 2], top_k(2)), ([0, 3], top_k(4))])
 
+    @case
+    def conv2d_dilated_convtranspose2d_dilated_batchnorm2d_mse_mean_subsampling():
+        layers = [nn.Conv2d(1, 2, (2, 3), stride=(2, 1), padding=(1, 2), dilation=(2, 1)),
+                  nn.Tanh(), nn.ConvTranspose2d(2, 2, 2, stride=(1, 2), padding=(0, 1),
+                                                dilation=2), bn(nn.BatchNorm2d(2)),
+                  nn.Sigmoid(), nn.Flatten(), nn.Linear(130, 2)]
+        return dict(desc="Conv2d(k(2,3), s(2,1), p(1,2), d(2,1)): 5x5 -> 3x7, Tanh, "
+                    "ConvTranspose2d(k2, s(1,2), p(0,1), d2): -> 5x13, "
+                    "BatchNorm2d(eval), Sigmoid, Flatten-Linear, MSE mean; overlapping "
+                    "subsampling", layers=layers, N=5, input_shape=[1, 5, 5],
+                    loss=("mse", "mean"), groups=[(None, top_k(4))],
+                    subsampling_grad=[4, 2, 0], subsampling_ggn=[0, 3, 4])
+
+    @case
+    def two_embeddings_summed_graph_elu_ce_sum_top3():
+        nodes = [("tok", nn.Embedding(5, 3), ["x"]),
+                 ("tok2", nn.Embedding(5, 3), ["x"]),
+                 ("add", "add", ["tok", "tok2"]),
+                 ("act", nn.ELU(), ["add"]),
+                 ("flatten", nn.Flatten(), ["act"]),
+                 ("fc", nn.Linear(12, 3), ["flatten"])]
+        return dict(desc="two Embedding(5, 3) tables read the same 4 indices per sample, summed "
+                    "(a graph), ELU-Flatten-Linear, CE sum; ViViT's EighComputation has no "
+                    "Embedding extension, so no evecs", nodes=nodes, N=4, input_shape=[4],
+                    loss=("cross_entropy", "sum"), groups=[(None, top_k(3))],
+                    integer_input=5)
+
+    @case
+    def batchnorm1d_rank_deficient_and_empty_selection_ce_mean():
+        layers = [nn.Linear(4, 3), bn(nn.BatchNorm1d(3)), nn.LeakyReLU(0.2), nn.Linear(3, 3)]
+        return dict(desc="Linear-BatchNorm1d(eval)-LeakyReLU(0.2)-Linear, CE mean; groups "
+                    "{bn weight, bias} threshold 1e-7 (rank <= 6 of a 18x18 Gram), {W0, b0} "
+                    "top-2, {W1, b1} threshold 1e3 (selects nothing)", layers=layers, N=6,
+                    input_shape=[4], loss=("cross_entropy", "mean"),
+                    groups=[([2, 3], thr(1e-7)), ([0, 1], top_k(2)), ([4, 5], thr(1e3))])
+
+    @case
+    def sequential_scale_module_selu_dropout_identity_mse_mean_top3():
+        layers = [nn.Linear(4, 5), ScaleModule(0.5), nn.SELU(), nn.Dropout(0.2), nn.Identity(),
+                  nn.Linear(5, 3)]
+        return dict(desc="Linear-ScaleModule(0.5) (BackPACK's, in an nn.Sequential)-SELU-"
+                    "Dropout(eval)-Identity-Linear, MSE mean", layers=layers, N=5,
+                    input_shape=[4], loss=("mse", "mean"), groups=[(None, top_k(3))])
+
     return C
 
 
@@ -417,6 +480,8 @@ def criterion_fn(crit, record):
 def rel(a, b):
     a = torch.as_tensor(a, dtype=torch.float64)
     b = torch.as_tensor(b, dtype=torch.float64)
+    if b.numel() == 0:  # an empty selection: nothing to compare
+        return 0.0
     m = b.abs().max().item()
     d = (a - b).abs().max().item() if a.numel() else 0.0
     return d / m if m > 0 else d
@@ -619,8 +684,11 @@ def run_case(name, spec, seed):
         # eigenvectors from ViViT's EighComputation, canonical sign, group layout
         if eigh_results[j] is not None:
             eg_evals, eg_evecs = eigh_results[j]
-            E = torch.cat([v.reshape(v.shape[0], -1) for v in eg_evecs], 1)
-            E = torch.stack([E[k] * canonical_sign(E[k])[0] for k in range(E.shape[0])])
+            if len(sel) == 0:  # a criterion that selects nothing
+                E = torch.zeros(0, len(idx))
+            else:
+                E = torch.cat([v.reshape(v.shape[0], -1) for v in eg_evecs], 1)
+                E = torch.stack([E[k] * canonical_sign(E[k])[0] for k in range(E.shape[0])])
             cos = (E * e.T).sum(1).abs().min().item() if len(sel) else 1.0
         else:
             E, eg_evals, cos = None, evals, 1.0

@@ -77,10 +77,10 @@ public final class AvgPool2dLayer extends Layer {
           "count_include_pad",
           "divisor_override");
       int[] kernel =
-          JsonFields.pair(
+          TypeFields.poolPair(
               JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
       int[] stride = TypeFields.strideOr(node, path, kernel);
-      int[] padding = JsonFields.pairOr(node, path, "padding", 0, 0);
+      int[] padding = TypeFields.poolPairOr(node, path, "padding", 0, 0);
       JsonFields.onlyFalse(node, path, "ceil_mode", "avgpool2d with ceil_mode = true");
       JsonNode include = JsonFields.optional(node, "count_include_pad");
       if (include != null && !JsonFields.bool(include, at(path, "count_include_pad"))) {

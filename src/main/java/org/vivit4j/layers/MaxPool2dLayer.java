@@ -83,11 +83,11 @@ public final class MaxPool2dLayer extends Layer {
           "ceil_mode",
           "return_indices");
       int[] kernel =
-          JsonFields.pair(
+          TypeFields.poolPair(
               JsonFields.required(node, path, "kernel_size"), at(path, "kernel_size"), 1);
       int[] stride = TypeFields.strideOr(node, path, kernel);
-      int[] padding = JsonFields.pairOr(node, path, "padding", 0, 0);
-      int[] dilation = JsonFields.pairOr(node, path, "dilation", 1, 1);
+      int[] padding = TypeFields.poolPairOr(node, path, "padding", 0, 0);
+      int[] dilation = TypeFields.poolPairOr(node, path, "dilation", 1, 1);
       JsonFields.onlyFalse(node, path, "ceil_mode", "maxpool2d with ceil_mode = true");
       JsonFields.onlyFalse(node, path, "return_indices", "maxpool2d with return_indices = true");
       return new MaxPool2dSpec(kernel, stride, padding, dilation);

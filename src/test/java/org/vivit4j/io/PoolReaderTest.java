@@ -87,6 +87,44 @@ class PoolReaderTest {
   }
 
   /**
+   * PyTorch's 2-d pools take a one-element list for {@code k} in both dimensions ({@code
+   * nn.MaxPool2d([3], stride=[3], padding=[1], dilation=[1])} is {@code nn.MaxPool2d(3, 3, 1, 1)},
+   * {@code F.max_pool2d}'s "a single int, or a tuple of two ints" accepting a list of one); its
+   * convolutions do not, so {@code conv2d} keeps refusing it.
+   */
+  @Test
+  void twoDimensionalPoolsReadAOneElementListAsBothDimensions() {
+    for (String type : new String[] {"maxpool2d", "avgpool2d"}) {
+      ObjectNode single = pool(type);
+      single.putArray("kernel_size").add(3);
+      single.putArray("stride").add(3);
+      single.putArray("padding").add(1);
+      ObjectNode plain = pool(type).put("stride", 3).put("padding", 1);
+      if (type.equals("maxpool2d")) {
+        single.putArray("dilation").add(1);
+        plain.put("dilation", 1);
+      }
+      // [1, 3, 9] padded by 1 → windows of 3 with stride 3: [1, 1, 3], flatten 3 as the fixture
+      Problem a = ProblemReader.parse(ProblemFixtures.json(pooled(single)));
+      Problem b = ProblemReader.parse(ProblemFixtures.json(pooled(plain)));
+      assertArrayEquals(fields(b.network().layers().get(0)), fields(a.network().layers().get(0)));
+      assertArrayEquals(new int[] {1, 1, 3}, a.network().shapeBefore(1), type);
+      ObjectNode three = pool(type);
+      three.putArray("kernel_size").add(3).add(3).add(3);
+      assertInvalid(pooled(three), "model[0].kernel_size", "pair");
+    }
+  }
+
+  /** A 2-d pool spec's kernel, stride, padding (and dilation) pairs. */
+  private static int[][] fields(Object spec) {
+    if (spec instanceof MaxPool2dSpec m) {
+      return new int[][] {m.kernelSize(), m.stride(), m.padding(), m.dilation()};
+    }
+    AvgPool2dSpec v = (AvgPool2dSpec) spec;
+    return new int[][] {v.kernelSize(), v.stride(), v.padding()};
+  }
+
+  /**
    * {@code adaptiveavgpool2d} to {@code [1, 3]} of {@code [1, 3, 9]}: flatten 3, as the fixture.
    */
   private static ObjectNode adaptive(com.fasterxml.jackson.databind.JsonNode outputSize) {

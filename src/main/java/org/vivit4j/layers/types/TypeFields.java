@@ -79,7 +79,27 @@ public final class TypeFields {
   /** PyTorch's pooling stride defaults to the kernel size (absent or {@code null}). */
   public static int[] strideOr(JsonNode node, String path, int[] kernel) {
     JsonNode v = JsonFields.optional(node, "stride");
-    return v == null ? kernel.clone() : JsonFields.pair(v, at(path, "stride"), 1);
+    return v == null ? kernel.clone() : poolPair(v, at(path, "stride"), 1);
+  }
+
+  /**
+   * A 2-d pool's size: an int, an {@code [h, w]} pair, or a one-element list {@code [k]} meaning
+   * {@code [k, k]}, each {@code ≥ min}. PyTorch's {@code max_pool2d}/{@code avg_pool2d} take "a
+   * single int, or a tuple of two ints" and accept a list of one ({@code nn.MaxPool2d([3])} is
+   * {@code nn.MaxPool2d(3)}); its 2-d convolutions do not, so they keep {@link JsonFields#pair}.
+   */
+  public static int[] poolPair(JsonNode v, String path, int min) {
+    if (v.isArray() && v.size() == 1) {
+      int k = JsonFields.atLeast(JsonFields.intValue(v.get(0), at(path, 0)), min, at(path, 0));
+      return new int[] {k, k};
+    }
+    return JsonFields.pair(v, path, min);
+  }
+
+  /** {@link #poolPair} at {@code key}, or {@code [dflt, dflt]} when absent or {@code null}. */
+  public static int[] poolPairOr(JsonNode node, String path, String key, int dflt, int min) {
+    JsonNode v = JsonFields.optional(node, key);
+    return v == null ? new int[] {dflt, dflt} : poolPair(v, at(path, key), min);
   }
 
   /** An int, or PyTorch's one-element tuple as a list, {@code ≥ min}. */
