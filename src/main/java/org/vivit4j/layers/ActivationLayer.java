@@ -11,6 +11,7 @@ import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.json.ArrayWriter;
 import org.vivit4j.json.JsonFields;
 import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
@@ -82,7 +83,8 @@ public final class ActivationLayer extends Layer {
       Activation activation = Activation.fromTypeName(name);
       String key = activation.paramName();
       String what = "a " + activation.typeName() + " layer";
-      List<String> keys = new ArrayList<>(List.of("type"));
+      // PyTorch's inplace flag (what a module dump writes) does not change the function
+      List<String> keys = new ArrayList<>(List.of("type", "inplace"));
       if (key != null) {
         keys.add(key);
       }
@@ -90,6 +92,7 @@ public final class ActivationLayer extends Layer {
         keys.add(fixed.name());
       }
       JsonFields.onlyKeys(node, path, what, keys.toArray(new String[0]));
+      TypeFields.inplace(node, path);
       readFixedParams(node, path, activation);
       if (key == null) {
         return new ActivationSpec(activation);

@@ -9,6 +9,7 @@ import java.util.List;
 import org.vivit4j.json.ArrayWriter;
 import org.vivit4j.json.JsonFields;
 import org.vivit4j.layers.types.LayerType;
+import org.vivit4j.layers.types.TypeFields;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
@@ -60,7 +61,8 @@ public final class DropoutLayer {
 
     @Override
     public DropoutSpec read(JsonNode node, String path, String name) {
-      JsonFields.onlyKeys(node, path, "a dropout layer", "type", "p");
+      JsonFields.onlyKeys(node, path, "a dropout layer", "type", "p", "inplace");
+      TypeFields.inplace(node, path);
       JsonNode v = JsonFields.optional(node, "p");
       double p = v == null ? 0.5 : JsonFields.finiteValue(v, at(path, "p"));
       if (p < 0 || p > 1) {

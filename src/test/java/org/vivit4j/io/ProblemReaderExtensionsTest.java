@@ -166,6 +166,23 @@ class ProblemReaderExtensionsTest {
         ((ActivationSpec) parse(withHidden(node("selu"))).network().layers().get(1)).activation());
   }
 
+  /** PyTorch's {@code inplace} as a module dump writes it: a boolean, either value. */
+  @Test
+  void theInplaceFlagOfActivationsAndDropoutIsAcceptedWhenBoolean() {
+    for (boolean inplace : new boolean[] {false, true}) {
+      ObjectNode relu = node("leaky_relu").put("negative_slope", 0.2).put("inplace", inplace);
+      assertEquals(
+          new ActivationSpec(Activation.LEAKY_RELU, 0.2),
+          parse(withHidden(relu)).network().layers().get(1));
+      ObjectNode drop = node("dropout").put("p", 0.25).put("inplace", inplace);
+      assertEquals(new DropoutSpec(0.25), parse(withHidden(drop)).network().layers().get(1));
+    }
+    assertInvalid(
+        withHidden(node("relu").put("inplace", "no")), "model[1].inplace", "must be true or false");
+    assertInvalid(
+        withHidden(node("dropout").put("inplace", 0)), "model[1].inplace", "must be true or false");
+  }
+
   @Test
   void activationParametersAreChecked() {
     assertInvalid(

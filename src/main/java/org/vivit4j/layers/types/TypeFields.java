@@ -118,4 +118,15 @@ public final class TypeFields {
     JsonNode v = JsonFields.optional(node, key);
     return v == null ? dflt : single(v, at(path, key), min);
   }
+
+  /**
+   * PyTorch's {@code inplace} flag of activations and dropout, as a module dump writes it:
+   * optional, a boolean when present, either value accepted (it does not change the function).
+   */
+  public static void inplace(JsonNode node, String path) {
+    JsonNode v = JsonFields.optional(node, "inplace");
+    if (v != null) {
+      JsonFields.bool(v, at(path, "inplace"));
+    }
+  }
 }
