@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Times the seed network and the 784-128-64-10 MLP (N = 32, 128, 512, top-10) on every",
-      "backend configuration and fmnist_2c2d (N = 128) on the BLAS and OpenCL ones, each after",
+      "backend configuration and fmnist_2c2d (N = 128, --fmnist-n) on the BLAS and OpenCL ones, each after",
       "checking its result; measures the GEMM-shaped operations and, for both networks, time and",
       "peak heap vs N up to the largest N in a 20 GiB heap; writes",
       "results/<date>_<commit>_<device>/ (CSV, JSON, summary.md with the ViViT ratios, PNG plots)",
@@ -99,6 +99,13 @@ final class BenchCommand implements Callable<Integer> {
       split = ",",
       description = "batch sizes of the fmnist_2c2d memory curve (default: 32,64,128,256,512)")
   int[] memoryNsConv;
+
+  @Option(
+      names = "--fmnist-n",
+      description =
+          "batch size of the timed fmnist_2c2d case (default 128, quick 16; ViViT's timing script"
+              + " times it at any N: give the same N for a ratio)")
+  Integer fmnistN;
 
   @Option(
       names = "--cifar10-n",
@@ -161,6 +168,7 @@ final class BenchCommand implements Callable<Integer> {
       cfgs.add(c);
     }
 
+    int fmnistBatch = batch("--fmnist-n", fmnistN, quick ? 16 : 128);
     int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 32);
     int cifar100Batch = batch("--cifar100-n", cifar100N, quick ? 2 : 8);
 
@@ -169,7 +177,7 @@ final class BenchCommand implements Callable<Integer> {
     for (int n : new int[] {32, 128, 512}) {
       timeMlp(BenchCase.mlp784(n), cfgs, timings);
     }
-    timeConv(BenchCase.fmnist2c2d(quick ? 16 : 128), cfgs, timings);
+    timeConv(BenchCase.fmnist2c2d(fmnistBatch), cfgs, timings);
     // DeepOBS's CIFAR networks on random data (CIFAR is not packaged here; time does not depend
     // on the pixel values); ViViT's timing script has no CIFAR case, so no ratio is reported
     timeConv(BenchCase.cifar("cifar10_3c3d", cifar10Batch), cfgs, timings);

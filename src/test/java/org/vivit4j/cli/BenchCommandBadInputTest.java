@@ -59,6 +59,8 @@ class BenchCommandBadInputTest {
   @Test
   void aBadCifarBatchIsRefusedBeforeTiming() {
     assertRefused(
+        CliRun.of("bench", "--quick", "--out", dir.toString(), "--fmnist-n", "0"), "--fmnist-n");
+    assertRefused(
         CliRun.of("bench", "--quick", "--out", dir.toString(), "--cifar10-n", "0"), "--cifar10-n");
     assertRefused(
         CliRun.of("bench", "--quick", "--out", dir.toString(), "--cifar100-n", "-3"),
