@@ -232,4 +232,67 @@ class BenchPiecesTest {
     assertTrue(index.contains("\"mlp784_n128/float64\":35.5"), index);
     assertEquals(1, index.lines().count());
   }
+
+  /**
+   * With ViViT timings measured here that hold fmnist_2c2d at the timed N, the conv case is a row
+   * of the ratio table with the issue's goal; a dtype the timings lack is "–", not "crashed".
+   */
+  @Test
+  void measuredFmnistTimingsGiveARatioRow() {
+    EndToEndBench.Timing conv =
+        new EndToEndBench.Timing(
+            "fmnist_2c2d_n32",
+            "fmnist_2c2d (DeepOBS), CE mean, N=32, top-10",
+            32,
+            "cpu-blas-float64",
+            "float64",
+            "dev",
+            "dense",
+            1,
+            new double[] {1.0, 1.2, 1.4},
+            1.2,
+            1.0,
+            0.1,
+            0,
+            1e-14,
+            "passed");
+    ViVitTimings measured =
+        new ViVitTimings(
+            java.util.Map.of(
+                "fmnist_2c2d_n32", new ViVitTimings.Entry(34.2, 15.0, "–"),
+                "mlp784_n32", new ViVitTimings.Entry(0.3, null, "–")),
+            "time_vivit.py here",
+            true);
+    BenchEnvironment env =
+        new BenchEnvironment(
+            "abc1234",
+            "2026-01-02T03:04:05Z",
+            "JDK",
+            "AMD EPYC",
+            2,
+            "BLAS",
+            1L << 30,
+            List.of(),
+            "tornado-env/tornado-run bench --fmnist-n 32");
+    BenchReport.Run run =
+        new BenchReport.Run(
+            env,
+            false,
+            List.of("passed"),
+            List.of(conv),
+            List.of(),
+            java.util.Map.of(),
+            List.of(),
+            20L << 30,
+            List.of(),
+            measured);
+    String summary = BenchSummary.markdown(run, List.of());
+    assertTrue(
+        summary.contains(
+            "| fmnist_2c2d (DeepOBS), CE mean, N=32, top-10 | 34.20 s | 1.20 s | **28.5×** |"),
+        summary);
+    assertTrue(summary.contains("| ≥ 20× |"), summary);
+    assertFalse(summary.contains("crashed"), summary);
+    assertFalse(summary.contains("RTX 2080"), summary);
+  }
 }
