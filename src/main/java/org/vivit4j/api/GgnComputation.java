@@ -683,8 +683,10 @@ public abstract class GgnComputation {
     for (int k = 0; k < evecs.length; k++) {
       double[] e = evecs[k];
       signs[k] = GramSpace.canonicalSign(e);
-      for (int i = 0; i < e.length; i++) {
-        e[i] *= signs[k];
+      if (signs[k] < 0) {
+        for (int i = 0; i < e.length; i++) {
+          e[i] = -e[i];
+        }
       }
     }
     return signs;

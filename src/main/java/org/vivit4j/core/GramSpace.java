@@ -379,7 +379,10 @@ public final class GramSpace {
   public static double canonicalSign(double[] e) {
     double max = 0;
     for (double v : e) {
-      max = Math.max(max, Math.abs(v));
+      double a = Math.abs(v); // not Math.max: its NaN and −0 rules cost a branch per entry
+      if (a > max) {
+        max = a;
+      }
     }
     for (double v : e) {
       if (Math.abs(v) >= max * (1 - 1e-12)) {

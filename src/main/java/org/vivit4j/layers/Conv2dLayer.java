@@ -355,15 +355,24 @@ public final class Conv2dLayer extends Layer {
     int kDirs = w.length;
     double[][] out = new double[kDirs][paramSize(tensor)];
     if (tensor == 1) {
+      // V_b w = Σ_r w[r] Σ_p B[r, ·, p]: the position sums once per factor row, then K dot products
+      int rows = samples * ct;
+      double[] sums = new double[rows * o];
+      for (int r = 0; r < rows; r++) {
+        for (int oc = 0; oc < o; oc++) {
+          double s = 0;
+          int base = r * outSize + oc * t;
+          for (int p = 0; p < t; p++) {
+            s += factorOut[base + p];
+          }
+          sums[r * o + oc] = s;
+        }
+      }
       for (int k = 0; k < kDirs; k++) {
-        for (int r = 0; r < samples * ct; r++) {
+        for (int r = 0; r < rows; r++) {
           double wk = w[k][r];
           for (int oc = 0; oc < o; oc++) {
-            double s = 0;
-            for (int p = 0; p < t; p++) {
-              s += factorOut[r * outSize + oc * t + p];
-            }
-            out[k][oc] += wk * s;
+            out[k][oc] += wk * sums[r * o + oc];
           }
         }
       }
