@@ -227,50 +227,44 @@ def export_concat_scale():
     print("concat_scale opset 13", os.path.getsize(path), "bytes")
 
 
+def export_one(name, model, x, y, opset):
+    """Exports model with a dynamic batch axis and writes name.onnx, .x.npy, .y.npy and .out.npy
+    (PyTorch's float64 outputs on x)."""
+    path = os.path.join(HERE, name + ".onnx")
+    torch.onnx.export(
+        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
+        opset_version=opset, input_names=["x"], output_names=["logits"],
+        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
+    with torch.no_grad():
+        out = model.double()(x.double())
+    np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
+    np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
+    np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
+    print(name, "opset", opset, os.path.getsize(path), "bytes")
+
+
 def export_mish():
     """mish_mlp: nn.Mish, which PyTorch 1.13 writes as Mul(h, Tanh(Softplus(h))) at any opset it
     exports (ONNX's Mish node is opset 18); its own seeds, so the other models keep their weights."""
-    name = "mish_mlp"
     torch.manual_seed(6)
     model = nn.Sequential(nn.Linear(6, 8), nn.Mish(), nn.Linear(8, 5), nn.Mish(), nn.Linear(5, 3)).eval()
     g = torch.Generator().manual_seed(1)
     # spread over Mish's curve: its minimum near -1.2, the tails
     x = 2 * torch.randn((N, 6), generator=g)
     y = torch.randint(0, 3, (N,), generator=g)
-    path = os.path.join(HERE, name + ".onnx")
-    torch.onnx.export(
-        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
-        opset_version=14, input_names=["x"], output_names=["logits"],
-        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
-    with torch.no_grad():
-        out = model.double()(x.double())
-    np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
-    np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
-    np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
-    print(name, "opset 14", os.path.getsize(path), "bytes")
+    export_one("mish_mlp", model, x, y, 14)
 
 
 def export_global_pool_1d():
     """global_pool1d: nn.AdaptiveAvgPool1d(1) after a Conv1d, which PyTorch 1.13 writes as
     GlobalAveragePool on [N, C, L]; its own seeds, so the other models keep their weights."""
-    name = "global_pool1d"
     torch.manual_seed(7)
     model = nn.Sequential(nn.Conv1d(2, 4, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool1d(1),
                           nn.Flatten(), nn.Linear(4, 3)).eval()
     g = torch.Generator().manual_seed(1)
     x = torch.randn((N, 2, 9), generator=g)
     y = torch.randint(0, 3, (N,), generator=g)
-    path = os.path.join(HERE, name + ".onnx")
-    torch.onnx.export(
-        model, x, path, training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False,
-        opset_version=13, input_names=["x"], output_names=["logits"],
-        dynamic_axes={"x": {0: "N"}, "logits": {0: "N"}})
-    with torch.no_grad():
-        out = model.double()(x.double())
-    np.save(os.path.join(HERE, name + ".x.npy"), x.numpy())
-    np.save(os.path.join(HERE, name + ".y.npy"), y.numpy())
-    np.save(os.path.join(HERE, name + ".out.npy"), out.numpy())
-    print(name, "opset 13", os.path.getsize(path), "bytes")
+    export_one("global_pool1d", model, x, y, 13)
 
 
 def main():
