@@ -14,9 +14,10 @@ Versions (as in shared/golden/README.md): vivit github.com/f-dangel/vivit main b
 identical to 1.0.0), BackPACK 1.5.2 (ed362e4) with einops 0.8.2, PyTorch 1.13.1 (Debian
 1.13.1+dfsg-4, reports 1.13.0a0), Python 3.11.
 
-Run (from the repository root; the reference install is outside the project):
+Run (from the repository root; the reference install is outside the project: VIVIT_REF_DIR is the
+folder the reference's ``setup.sh`` installed into, whose ``env.sh`` sets PYTHONPATH):
 
-    . /work/vivit-ref/env.sh
+    . "$VIVIT_REF_DIR/env.sh"
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 src/test/resources/golden-vivit/make_golden.py [names]
 
 Layers without a BackPACK 1.5.2 ``SqrtGGNExact`` extension have no case: AdaptiveAvgPool2d (only
@@ -53,6 +54,15 @@ from vivit import DirectionalDerivativesComputation, EighComputation
 warnings.filterwarnings("ignore", message=".*symeig is deprecated.*")
 torch.set_default_dtype(torch.float64)
 OUT = os.path.dirname(os.path.abspath(__file__))
+
+
+def vivit_path():
+    """The vivit package's folder as ``$VIVIT_REF_DIR/...`` (or just ``vivit`` without it)."""
+    here = os.path.dirname(vivit.__file__)
+    ref = os.environ.get("VIVIT_REF_DIR")
+    if ref and os.path.abspath(here).startswith(os.path.abspath(ref) + os.sep):
+        return "$VIVIT_REF_DIR/" + os.path.relpath(here, ref)
+    return "vivit"
 PASS_TOL = 1e-8
 
 
@@ -775,7 +785,8 @@ def run_case(name, spec, seed):
             "generator": "src/test/resources/golden-vivit/make_golden.py",
             "vivit_directional_derivatives_py_sha256":
                 hashlib.sha256(open(dd_src, "rb").read()).hexdigest(),
-            "vivit_path": os.path.dirname(vivit.__file__),
+            # relative to the reference install, so that no machine's path is recorded
+            "vivit_path": vivit_path(),
             "backpack_version": backpack.__version__ if hasattr(backpack, "__version__")
             else "1.5.2",
             "torch_version": torch.__version__, "python_version": sys.version.split()[0],

@@ -21,6 +21,12 @@ import org.vivit4j.model.InvalidInputException;
  * @param measuredHere whether they were measured on this machine (a side-by-side comparison)
  */
 public record ViVitTimings(Map<String, Entry> table, String source, boolean measuredHere) {
+  /**
+   * The name under which a bench report keeps a copy of the {@code --vivit-timings} file (its
+   * command names that copy, so that no machine's path is recorded).
+   */
+  public static final String COPY_NAME = "time_vivit.json";
+
   /** Seconds per dtype (null: no number, e.g. ViViT crashed) and the eigensolve's time. */
   public record Entry(Double float64, Double float32, String eigensolveNote) {}
 
@@ -95,9 +101,9 @@ public record ViVitTimings(Map<String, Entry> table, String source, boolean meas
     String source =
         String.format(
             Locale.ROOT,
-            "ViViT+BackPACK measured on this machine by time_vivit.py (%s): PyTorch %s, %s threads,"
-                + " OPENBLAS_NUM_THREADS=%s, %s",
-            file,
+            "ViViT+BackPACK measured on this machine by time_vivit.py (its JSON copied into this"
+                + " report as %s): PyTorch %s, %s threads, OPENBLAS_NUM_THREADS=%s, %s",
+            COPY_NAME,
             meta.path("torch_version").asText("?"),
             meta.path("torch_num_threads").asText("?"),
             meta.path("OPENBLAS_NUM_THREADS").asText("?"),

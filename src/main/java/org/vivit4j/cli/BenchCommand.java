@@ -153,7 +153,19 @@ final class BenchCommand implements Callable<Integer> {
       org.vivit4j.io.InputFile.check("--vivit-timings", vivitTimings);
       vivit = ViVitTimings.load(vivitTimings);
     }
-    String command = "tornado-env/" + String.join(" ", CommandLineText.current(spec));
+    List<String> words = new ArrayList<>(CommandLineText.current(spec));
+    if (vivitTimings != null) {
+      // the report keeps a copy of the timings file and names that copy, not this machine's path
+      String given = vivitTimings.toString();
+      words.replaceAll(
+          w ->
+              w.equals(given)
+                  ? ViVitTimings.COPY_NAME
+                  : w.equals("--vivit-timings=" + given)
+                      ? "--vivit-timings=" + ViVitTimings.COPY_NAME
+                      : w);
+    }
+    String command = "tornado-env/" + String.join(" ", words);
     BenchEnvironment env = BenchEnvironment.current(command);
     log.printf(
         "vivit4j bench (%s) on %s, %d cores, %s%n",
@@ -228,6 +240,12 @@ final class BenchCommand implements Callable<Integer> {
             notes,
             vivit);
     Path dir = BenchReport.write(out, run);
+    if (vivitTimings != null) {
+      java.nio.file.Files.copy(
+          vivitTimings,
+          dir.resolve(ViVitTimings.COPY_NAME),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     log.println("wrote " + dir);
     log.println(
         "speed-up vs ViViT (default cpu backend): "

@@ -46,6 +46,9 @@ class ViVitTimingsTest {
     assertEquals("50.00 ms", v.entry("fmnist_2c2d_n32").eigensolveNote());
     assertTrue(v.source().contains("measured on this machine"), v.source());
     assertTrue(v.source().contains("Intel Xeon Processor"), v.source());
+    // the report names its own copy of the file, never this machine's path to it
+    assertTrue(v.source().contains(ViVitTimings.COPY_NAME), v.source());
+    assertFalse(v.source().contains(dir.toString()), v.source());
     // the report stores the table it used; replot reads it back
     ObjectMapper json = new ObjectMapper();
     Path stored = dir.resolve("vivit_timings.json");
