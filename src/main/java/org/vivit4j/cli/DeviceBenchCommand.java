@@ -53,9 +53,13 @@ final class DeviceBenchCommand implements Callable<Integer> {
   @Option(
       names = "--sizes",
       split = ",",
-      defaultValue = "1280,4096,8192",
-      description = "Gram sizes N·C̃ (default ${DEFAULT-VALUE})")
+      defaultValue = DEFAULT_SIZES,
+      description =
+          "Gram sizes N·C̃, each a positive multiple of C̃ = 10 (default ${DEFAULT-VALUE})")
   int[] sizes;
+
+  /** The default Gram sizes: the MLP's N = 128, 400 and 800 with C̃ = 10. */
+  static final String DEFAULT_SIZES = "1280,4000,8000";
 
   @Option(names = "--quick", description = "only the smallest size, fewer repetitions")
   boolean quick;
@@ -73,6 +77,14 @@ final class DeviceBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    for (int g : sizes) {
+      // The expanded-Hadamard kernel tiles the Gram in C̃ × C̃ blocks, one per sample pair.
+      if (g <= 0 || g % CT != 0) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--sizes: " + g + " is not a positive multiple of C̃ = " + CT + " (N·C̃ with N whole)");
+      }
+    }
     Files.createDirectories(out);
     int reps = quick ? 2 : 5;
     int[] grams = quick ? new int[] {sizes[0]} : sizes;
