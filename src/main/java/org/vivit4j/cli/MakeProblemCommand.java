@@ -13,6 +13,7 @@ import org.vivit4j.data.Dataset;
 import org.vivit4j.data.FashionMnist;
 import org.vivit4j.io.OutputFile;
 import org.vivit4j.io.ProblemWriter;
+import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.onnx.OnnxImporter;
 import org.vivit4j.problems.DeepObsCifar;
@@ -94,6 +95,15 @@ final class MakeProblemCommand implements Callable<Integer> {
   List<String> outputs;
 
   @Option(
+      names = "--eigensolver",
+      defaultValue = "auto",
+      description =
+          "computation.eigensolver of the problem: auto (the default: dense up to N·C̃ = 160,"
+              + " Lanczos above, so gram_evals holds the top of the spectrum), lanczos, or dense"
+              + " (the whole Gram spectrum in gram_evals, O((N·C̃)³) on the host)")
+  String eigensolver;
+
+  @Option(
       names = "--out",
       required = true,
       description = "problem JSON to write: a new path or a writable regular file")
@@ -101,8 +111,20 @@ final class MakeProblemCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  private EigenSolver solver;
+
+  /** {@code p} with the {@code --eigensolver} choice, which the problem file then records. */
+  private Problem withEigenSolver(Problem p) {
+    return p.withOptions(p.options().withEigenSolver(solver));
+  }
+
   @Override
   public Integer call() throws Exception {
+    solver = EigenSolver.fromOptionName(eigensolver);
+    if (solver == null) {
+      throw new InvalidInputException(
+          "--eigensolver", "unknown eigensolver '" + eigensolver + "' (auto, dense, lanczos)");
+    }
     if (onnx != null) {
       return callOnnx();
     }
@@ -156,7 +178,7 @@ final class MakeProblemCommand implements Callable<Integer> {
               listed,
               null);
     }
-    ProblemWriter.write(target, problem, DeepObsProblems.PIXEL_SCALE);
+    ProblemWriter.write(target, withEigenSolver(problem), DeepObsProblems.PIXEL_SCALE);
     spec.commandLine()
         .getOut()
         .printf(
@@ -185,7 +207,7 @@ final class MakeProblemCommand implements Callable<Integer> {
           Problem.withOutputs(
               p.name(), p.network(), p.loss(), p.batch(), p.options(), p.groups(), listed, null);
     }
-    ProblemWriter.write(target, p, null);
+    ProblemWriter.write(target, withEigenSolver(p), null);
     long gram = (long) p.network().outputSize() * n;
     spec.commandLine()
         .getOut()
@@ -246,7 +268,8 @@ final class MakeProblemCommand implements Callable<Integer> {
               listed,
               null);
     }
-    ProblemWriter.write(target, problem, null, OnnxProblemMaker.pathFrom(out, onnx));
+    ProblemWriter.write(
+        target, withEigenSolver(problem), null, OnnxProblemMaker.pathFrom(out, onnx));
     spec.commandLine()
         .getOut()
         .printf(

@@ -164,6 +164,11 @@ public final class ProblemWriter {
       g.writeNumberField("seed", o.seed());
     }
     g.writeNumberField("warn_small_eigvals", o.warnSmallEigvals());
+    // Written whenever it is not what an absent field reads as, so that the file solves as the
+    // problem in memory does (it was dropped once: an auto problem read back as dense).
+    if (o.eigenSolver() != ComputationReader.FILE_DEFAULT_EIGENSOLVER) {
+      g.writeStringField("eigensolver", o.eigenSolver().optionName());
+    }
     g.writeEndObject();
   }
 

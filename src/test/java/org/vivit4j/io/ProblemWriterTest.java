@@ -24,6 +24,7 @@ import org.vivit4j.layers.DropoutLayer.DropoutSpec;
 import org.vivit4j.layers.IdentityLayer.IdentitySpec;
 import org.vivit4j.layers.LayerNormLayer.LayerNormSpec;
 import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LayerSpec;
@@ -60,6 +61,8 @@ class ProblemWriterTest {
     assertArrayEquals(a.options().subsamplingGrad(), b.options().subsamplingGrad());
     assertArrayEquals(a.options().subsamplingGgn(), b.options().subsamplingGgn());
     assertEquals(a.options().warnSmallEigvals(), b.options().warnSmallEigvals());
+    assertEquals(a.options().mcSamples(), b.options().mcSamples(), "mc_samples_ggn");
+    assertEquals(a.options().eigenSolver(), b.options().eigenSolver(), "eigensolver");
     assertEquals(a.groups().size(), b.groups().size());
     for (int j = 0; j < a.groups().size(); j++) {
       assertArrayEquals(a.groups().get(j).params(), b.groups().get(j).params());
@@ -213,5 +216,23 @@ class ProblemWriterTest {
     // 3.27 M float32 weights in base64: about 4/3 · 13.1 MB
     assertTrue(Files.size(out) < 18_000_000, "file is " + Files.size(out) + " bytes");
     assertSameProblem(p, ProblemReader.read(out));
+  }
+
+  @Test
+  void theEigensolverRoundTripsAndDenseIsLeftToTheDefault(@TempDir Path dir) throws IOException {
+    Problem base =
+        ProblemReader.read(Path.of("src/test/resources/golden/seed_mlp_relu_mse_mean_top4.json"));
+    for (EigenSolver solver : EigenSolver.values()) {
+      Problem p = base.withOptions(base.options().withEigenSolver(solver));
+      Path out = dir.resolve(solver.optionName() + ".json");
+      ProblemWriter.write(out, p, null);
+      JsonNode computation = new ObjectMapper().readTree(out.toFile()).get("computation");
+      if (solver == EigenSolver.DENSE) {
+        assertFalse(computation.has("eigensolver"), "dense is what an absent field reads as");
+      } else {
+        assertEquals(solver.optionName(), computation.get("eigensolver").textValue());
+      }
+      assertEquals(solver, ProblemReader.read(out).options().eigenSolver());
+    }
   }
 }
