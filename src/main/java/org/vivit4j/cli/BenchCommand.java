@@ -110,13 +110,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--cifar10-n",
       description =
-          "batch size of the timed cifar10_3c3d case (default 32, quick 4; the issue's 128 takes"
-              + " hours on 2 cores: the Gram work grows like N²)")
+          "batch size of the timed cifar10_3c3d case (default 128, quick 4; at 128 a run took"
+              + " 15.7 s in float64, 12.7 s in float32 and 70 s on PoCL on a 2-core AMD EPYC)")
   Integer cifar10N;
 
   @Option(
       names = "--cifar100-n",
-      description = "batch size of the timed cifar100_allcnnc case (default 8, quick 2)")
+      description =
+          "batch size of the timed cifar100_allcnnc case (default 8, quick 2; a run took 42 s in"
+              + " float64 at 8 on a 2-core AMD EPYC, and the conv Gram work grows like N²: 128"
+              + " would be hours)")
   Integer cifar100N;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -181,7 +184,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     int fmnistBatch = batch("--fmnist-n", fmnistN, quick ? 16 : 128);
-    int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 32);
+    int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 128);
     int cifar100Batch = batch("--cifar100-n", cifar100N, quick ? 2 : 8);
 
     List<EndToEndBench.Timing> timings = new ArrayList<>();
