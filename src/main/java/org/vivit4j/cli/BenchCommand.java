@@ -22,6 +22,7 @@ import org.vivit4j.bench.BenchEnvironment;
 import org.vivit4j.bench.BenchPlots;
 import org.vivit4j.bench.BenchReport;
 import org.vivit4j.bench.EndToEndBench;
+import org.vivit4j.bench.HeapGuard;
 import org.vivit4j.bench.MemoryCurve;
 import org.vivit4j.bench.OpsBench;
 import org.vivit4j.bench.ViVitTimings;
@@ -362,11 +363,16 @@ final class BenchCommand implements Callable<Integer> {
     // reference: the plain loops in float64, dense EJML where it is affordable
     EigenSolver refSolver = c.n() <= (quick ? 32 : 128) ? EigenSolver.DENSE : EigenSolver.LANCZOS;
     ComputationOptions refOptions = ComputationOptions.defaults().withEigenSolver(refSolver);
-    ComputationResult reference;
     log.printf(
         "%s: reference on cpu-plain-float64 (%s eigensolver)%n", c.id(), refSolver.optionName());
-    try (Backend b = BenchConfig.cpu(Gemm.PLAIN, Precision.FLOAT64).open()) {
-      reference = EndToEndBench.runOnce(c, b, refOptions);
+    ComputationResult reference =
+        guardedReference(
+            c,
+            BenchConfig.cpu(Gemm.PLAIN, Precision.FLOAT64),
+            refOptions,
+            "reference on cpu-plain-float64");
+    if (reference == null) {
+      return;
     }
     for (BenchConfig cfg : cfgs) {
       boolean slow = !cfg.id().startsWith("cpu-blas");
@@ -410,11 +416,14 @@ final class BenchCommand implements Callable<Integer> {
   private void timeConv(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {
     BenchConfig refConfig = BenchConfig.cpu(Gemm.fastestAvailable(), Precision.FLOAT64);
     log.printf("%s: reference on %s (dense eigensolver)%n", c.id(), refConfig.id());
-    ComputationResult reference;
-    try (Backend b = refConfig.open()) {
-      reference =
-          EndToEndBench.runOnce(
-              c, b, ComputationOptions.defaults().withEigenSolver(EigenSolver.DENSE));
+    ComputationResult reference =
+        guardedReference(
+            c,
+            refConfig,
+            ComputationOptions.defaults().withEigenSolver(EigenSolver.DENSE),
+            "reference on " + refConfig.id());
+    if (reference == null) {
+      return;
     }
     for (BenchConfig cfg : cfgs) {
       if (cfg.id().startsWith("cpu-plain")) {
@@ -430,8 +439,39 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The reference result of {@code c}, or null (recorded as a failure, the case then timed on no
+   * configuration) when it does not fit this JVM's heap.
+   */
+  private ComputationResult guardedReference(
+      BenchCase c, BenchConfig config, ComputationOptions options, String what) {
+    return HeapGuard.run(
+            c.id() + " " + what,
+            () -> {
+              try (Backend b = config.open()) {
+                return EndToEndBench.runOnce(c, b, options);
+              }
+            },
+            line -> record(line, false))
+        .orElse(null);
+  }
+
   /** Checks one run against the reference, then times it when it agrees. */
   private java.util.Optional<EndToEndBench.Timing> checkAndTime(
+      BenchCase c,
+      BenchConfig cfg,
+      ComputationResult reference,
+      String referenceLabel,
+      int warm,
+      int reps) {
+    return HeapGuard.run(
+            c.id() + " on " + cfg.id(),
+            () -> checkAndTimeUnguarded(c, cfg, reference, referenceLabel, warm, reps),
+            line -> record(line, false))
+        .flatMap(t -> t);
+  }
+
+  private java.util.Optional<EndToEndBench.Timing> checkAndTimeUnguarded(
       BenchCase c,
       BenchConfig cfg,
       ComputationResult reference,
