@@ -456,7 +456,10 @@ final class BenchCommand implements Callable<Integer> {
         .orElse(null);
   }
 
-  /** Checks one run against the reference, then times it when it agrees. */
+  /**
+   * Checks one run against the reference, then times it when it agrees; a run that does not fit the
+   * heap is recorded as failed ({@link HeapGuard}) and not timed.
+   */
   private java.util.Optional<EndToEndBench.Timing> checkAndTime(
       BenchCase c,
       BenchConfig cfg,
@@ -464,44 +467,36 @@ final class BenchCommand implements Callable<Integer> {
       String referenceLabel,
       int warm,
       int reps) {
-    return HeapGuard.run(
+    return HeapGuard.<java.util.Optional<EndToEndBench.Timing>>run(
             c.id() + " on " + cfg.id(),
-            () -> checkAndTimeUnguarded(c, cfg, reference, referenceLabel, warm, reps),
+            () -> {
+              try (Backend b = cfg.open()) {
+                ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
+                boolean f64 = cfg.precision() == Precision.FLOAT64;
+                Agreement.Outcome o =
+                    Agreement.check(
+                        mine.groups().get(0),
+                        reference.groups().get(0),
+                        f64 ? 1e-10 : 1e-4,
+                        f64 ? 1e-8 : 1e-3);
+                String line =
+                    String.format(
+                        Locale.ROOT,
+                        "%s on %s vs %s eigensolver): %s",
+                        c.id(),
+                        cfg.id(),
+                        referenceLabel,
+                        o.summary());
+                record(line, o.passed());
+                if (!o.passed()) {
+                  return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(
+                    timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
+              }
+            },
             line -> record(line, false))
         .flatMap(t -> t);
-  }
-
-  private java.util.Optional<EndToEndBench.Timing> checkAndTimeUnguarded(
-      BenchCase c,
-      BenchConfig cfg,
-      ComputationResult reference,
-      String referenceLabel,
-      int warm,
-      int reps) {
-    try (Backend b = cfg.open()) {
-      ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
-      boolean f64 = cfg.precision() == Precision.FLOAT64;
-      Agreement.Outcome o =
-          Agreement.check(
-              mine.groups().get(0),
-              reference.groups().get(0),
-              f64 ? 1e-10 : 1e-4,
-              f64 ? 1e-8 : 1e-3);
-      String line =
-          String.format(
-              Locale.ROOT,
-              "%s on %s vs %s eigensolver): %s",
-              c.id(),
-              cfg.id(),
-              referenceLabel,
-              o.summary());
-      record(line, o.passed());
-      if (!o.passed()) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(
-          timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
-    }
   }
 
   private EndToEndBench.Timing timed(
@@ -539,11 +534,19 @@ final class BenchCommand implements Callable<Integer> {
    * up front, naming {@code --out}.
    */
   static void checkResultsRoot(Path root) {
+    checkReportFolder(root, "bench writes its report folder inside --out");
+  }
+
+  /**
+   * {@code root} is a writable folder or can be created as one; else one line naming {@code --out},
+   * with {@code why} saying what goes there.
+   */
+  static void checkReportFolder(Path root, String why) {
     Path abs = root.toAbsolutePath().normalize();
     if (java.nio.file.Files.exists(abs)) {
       if (!java.nio.file.Files.isDirectory(abs)) {
         throw new org.vivit4j.model.InvalidInputException(
-            "--out", root + ": is not a folder (bench writes its report folder inside --out)");
+            "--out", root + ": is not a folder (" + why + ")");
       }
       if (!java.nio.file.Files.isWritable(abs)) {
         throw new org.vivit4j.model.InvalidInputException(

@@ -85,6 +85,7 @@ final class DeviceBenchCommand implements Callable<Integer> {
             "--sizes: " + g + " is not a positive multiple of C̃ = " + CT + " (N·C̃ with N whole)");
       }
     }
+    BenchCommand.checkReportFolder(out, "device-bench writes its report files into --out");
     Files.createDirectories(out);
     int reps = quick ? 2 : 5;
     int[] grams = quick ? new int[] {sizes[0]} : sizes;

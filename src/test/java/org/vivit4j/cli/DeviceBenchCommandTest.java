@@ -54,4 +54,18 @@ class DeviceBenchCommandTest {
     assertTrue(summary.contains("All kernel checks passed."), summary);
     assertTrue(Files.readAllLines(out.resolve("kernels.csv")).size() > 2, "kernel rows");
   }
+
+  @Test
+  void aFileAsOutIsRefusedByNameAndKept() throws Exception {
+    Path file = dir.resolve("notes.txt");
+    Files.writeString(file, "keep me");
+    CliRun run = CliRun.of("device-bench", "--backend", "cpu", "--quick", "--out", file.toString());
+    assertEquals(2, run.exitCode(), run.err());
+    assertEquals(
+        "error: --out: "
+            + file
+            + ": is not a folder (device-bench writes its report files into --out)",
+        run.err().strip());
+    assertEquals("keep me", Files.readString(file));
+  }
 }
