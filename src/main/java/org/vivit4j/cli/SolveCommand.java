@@ -56,7 +56,8 @@ final class SolveCommand implements Callable<Integer> {
       names = "--conv-gram-memory",
       description =
           "Largest number of matrix entries a Conv2d Gram contraction may hold at once"
-              + " (default 2^26); sample blocks are sized to it")
+              + " (default: an eighth of the heap limit in float64 entries, at least 2^26 and"
+              + " at most 2^28); sample blocks are sized to it")
   Long convGramMemory;
 
   /** The Conv2d Gram policy of the options. */
@@ -66,7 +67,8 @@ final class SolveCommand implements Callable<Integer> {
       throw new org.vivit4j.model.InvalidInputException(
           "--conv-gram", "unknown strategy '" + convGram + "' (auto, structured, explicit)");
     }
-    long memory = convGramMemory == null ? ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS : convGramMemory;
+    long memory =
+        convGramMemory == null ? ConvGramPolicy.defaults().memoryElements() : convGramMemory;
     if (memory < 1) {
       throw new org.vivit4j.model.InvalidInputException(
           "--conv-gram-memory", "must be at least 1, got " + memory);

@@ -52,6 +52,28 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
   /** {@code 2²⁶} entries: 256 MiB in float32 (either backend), 512 MiB in float64. */
   public static final long DEFAULT_MEMORY_ELEMENTS = 1L << 26;
 
+  /** {@code 2²⁸} entries (2 GiB in float64): the default budget's ceiling on any heap. */
+  public static final long MAX_DEFAULT_MEMORY_ELEMENTS = 1L << 28;
+
+  /**
+   * The default budget for a heap limit of {@code heapBytes}: an eighth of the heap in float64
+   * entries ({@code heapBytes / 64}), at least {@link #DEFAULT_MEMORY_ELEMENTS} and at most {@link
+   * #MAX_DEFAULT_MEMORY_ELEMENTS}.
+   *
+   * <p>Why it grows with the heap: the explicit contraction forms each left block of {@code V_W}
+   * once and every right block again for each left block, so with blocks of {@code b} samples the
+   * formations cost about {@code T/(b·C̃)} times the Gram products (fmnist_2c2d's conv2: 60 % at
+   * {@code b = 32}). When {@code V_W} of all samples fits, it is formed once, its Gram is one
+   * symmetric product and the cross terms reuse it: at N = 128 that cut a warm float64 run on 2
+   * cores from 5.0 to 4.0 s. The memory estimate counts whatever the plan holds, so a larger budget
+   * is never a hidden cost.
+   */
+  public static long defaultMemoryElements(long heapBytes) {
+    return Math.max(
+        DEFAULT_MEMORY_ELEMENTS,
+        Math.min(MAX_DEFAULT_MEMORY_ELEMENTS, Math.max(0, heapBytes) / 64));
+  }
+
   public ConvGramPolicy {
     if (mode == null || memoryElements < 1) {
       throw new IllegalArgumentException("need a mode and a positive memory budget");
@@ -104,8 +126,8 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
     return Math.max(gram, cross);
   }
 
-  /** AUTO with the default budget. */
+  /** AUTO with the default budget for this JVM's heap limit ({@link #defaultMemoryElements}). */
   public static ConvGramPolicy defaults() {
-    return new ConvGramPolicy(Mode.AUTO, DEFAULT_MEMORY_ELEMENTS);
+    return new ConvGramPolicy(Mode.AUTO, defaultMemoryElements(Runtime.getRuntime().maxMemory()));
   }
 }

@@ -146,7 +146,11 @@ final class ConvWeightGram {
     int bL = nL;
     int bR = nR;
     if (symmetric) {
-      while (bL > 1 && elements(bL, cL, bL, cL, o, g) > budget) {
+      // V of all samples is one matrix (formed once, its Gram one symmetric product), not two
+      // blocks
+      while (bL > 1
+          && (bL >= nL ? singleBlockElements(nL, cL, o, g) : elements(bL, cL, bL, cL, o, g))
+              > budget) {
         bL = (bL + 1) / 2;
       }
       bR = bL;
@@ -233,11 +237,13 @@ final class ConvWeightGram {
     double form = o * t * k;
     double blocksL = Math.ceil((double) nL / bL);
     if (symmetric) {
-      double pairs = blocksL * (blocksL + 1) / 2;
-      double rightForms = blocksL * (blocksL - 1) / 2 * bL;
+      double offDiagonal = blocksL * (blocksL - 1) / 2;
+      double rightForms = offDiagonal * bL;
+      // a diagonal block V_i V_iᵀ is a symmetric product (half of it computed), the others full
+      double rows = (double) bL * cL;
       return nL * cL * form
           + rightForms * cL * form
-          + pairs * Math.pow((double) bL * cL, 2) * o * k;
+          + (offDiagonal * rows * rows + blocksL * rows * (rows + 1) / 2) * o * k;
     }
     double rightForms = rightFormed ? 0 : (bR >= nR ? 1 : blocksL) * nR;
     return nL * cL * form + rightForms * cR * form + (double) nL * cL * nR * cR * o * k;
