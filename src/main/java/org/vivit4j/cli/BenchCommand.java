@@ -42,8 +42,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Times the seed network and the 784-128-64-10 MLP (N = 32, 128, 512, top-10) on every",
-      "backend configuration and fmnist_2c2d (N = 128, --fmnist-n) on the BLAS and OpenCL ones, each after",
-      "checking its result; measures the GEMM-shaped operations and, for both networks, time and",
+      "backend configuration, and fmnist_2c2d (N = 32 and 128, --fmnist-n), cifar10_3c3d and",
+      "cifar100_allcnnc on the BLAS and OpenCL ones, each after checking its result; measures",
+      "the GEMM-shaped operations and, for both networks, time and",
       "peak heap vs N up to the largest N in a 20 GiB heap; writes",
       "results/<date>_<commit>_<device>/ (CSV, JSON, summary.md with the ViViT ratios, PNG plots)",
       "plus a line in results/index.jsonl."
@@ -103,10 +104,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--fmnist-n",
+      split = ",",
       description =
-          "batch size of the timed fmnist_2c2d case (default 128, quick 16; ViViT's timing script"
-              + " times it at any N: give the same N for a ratio)")
-  Integer fmnistN;
+          "batch sizes of the timed fmnist_2c2d cases (default 32,128: the ViViT ratio and the"
+              + " N = 128 goal; quick 16; ViViT's timing script times it at any N: give the same N"
+              + " for a ratio)")
+  int[] fmnistNs;
 
   @Option(
       names = "--cifar10-n",
@@ -184,7 +187,8 @@ final class BenchCommand implements Callable<Integer> {
       cfgs.add(c);
     }
 
-    int fmnistBatch = batch("--fmnist-n", fmnistN, quick ? 16 : 128);
+    int[] fmnistBatches =
+        batches("--fmnist-n", fmnistNs, quick ? new int[] {16} : new int[] {32, 128});
     int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 128);
     int cifar100Batch = batch("--cifar100-n", cifar100N, quick ? 2 : 8);
 
@@ -193,7 +197,9 @@ final class BenchCommand implements Callable<Integer> {
     for (int n : new int[] {32, 128, 512}) {
       timeMlp(BenchCase.mlp784(n), cfgs, timings);
     }
-    timeConv(BenchCase.fmnist2c2d(fmnistBatch), cfgs, timings);
+    for (int n : fmnistBatches) {
+      timeConv(BenchCase.fmnist2c2d(n), cfgs, timings);
+    }
     // DeepOBS's CIFAR networks on random data (CIFAR is not packaged here; time does not depend
     // on the pixel values); ViViT's timing script has no CIFAR case, so no ratio is reported
     timeConv(BenchCase.cifar("cifar10_3c3d", cifar10Batch), cfgs, timings);
@@ -402,15 +408,39 @@ final class BenchCommand implements Callable<Integer> {
    * eigensolver; the plain-loop configurations are skipped (minutes a run: results/fmnist_2c2d.md).
    */
   /** {@code given} (at least 1, else bad input naming {@code flag}) or {@code fallback}. */
+  /**
+   * A conv case's batch size: at least 2, because its top-10 directions need 10 nonzero GGN
+   * eigenvalues and one sample's 10-class cross-entropy GGN has rank 9 at most.
+   */
   static int batch(String flag, Integer given, int fallback) {
     if (given == null) {
       return fallback;
     }
-    if (given < 1) {
+    if (given < 2) {
       throw new org.vivit4j.model.InvalidInputException(
-          flag, "must be a batch size of at least 1, got " + given);
+          flag,
+          "must be a batch size of at least 2 (top-10 directions need 10 nonzero GGN eigenvalues;"
+              + " one sample's 10-class cross-entropy GGN has rank 9), got "
+              + given);
     }
     return given;
+  }
+
+  /** Batch sizes of a list option, each checked by {@link #batch}, in order, without repeats. */
+  static int[] batches(String flag, int[] given, int[] fallback) {
+    if (given == null) {
+      return fallback;
+    }
+    if (given.length == 0) {
+      throw new org.vivit4j.model.InvalidInputException(flag, "needs at least one batch size");
+    }
+    java.util.LinkedHashSet<Integer> seen = new java.util.LinkedHashSet<>();
+    for (int n : given) {
+      if (!seen.add(batch(flag, n, 0))) {
+        throw new org.vivit4j.model.InvalidInputException(flag, "batch size " + n + " given twice");
+      }
+    }
+    return given.clone();
   }
 
   private void timeConv(BenchCase c, List<BenchConfig> cfgs, List<EndToEndBench.Timing> timings) {

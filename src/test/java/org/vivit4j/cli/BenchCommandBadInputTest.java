@@ -66,4 +66,27 @@ class BenchCommandBadInputTest {
         CliRun.of("bench", "--quick", "--out", dir.toString(), "--cifar100-n", "-3"),
         "--cifar100-n");
   }
+
+  @Test
+  void oneSampleIsRefusedForTheConvCases() {
+    // one sample's 10-class cross-entropy GGN has rank 9 < 10 directions: a run of minutes once
+    // died at its end with no report
+    for (String flag : new String[] {"--fmnist-n", "--cifar10-n", "--cifar100-n"}) {
+      CliRun run = CliRun.of("bench", "--quick", "--out", dir.toString(), flag, "1");
+      assertRefused(run, flag);
+      assertTrue(run.err().contains("at least 2"), run.err());
+    }
+  }
+
+  @Test
+  void aRepeatedOrBadFmnistBatchInTheListIsRefused() throws IOException {
+    CliRun twice = CliRun.of("bench", "--quick", "--out", dir.toString(), "--fmnist-n", "16,16");
+    assertRefused(twice, "--fmnist-n");
+    assertTrue(twice.err().contains("16 given twice"), twice.err());
+    assertRefused(
+        CliRun.of("bench", "--quick", "--out", dir.toString(), "--fmnist-n", "16,0"), "--fmnist-n");
+    try (var entries = Files.list(dir)) {
+      assertEquals(0, entries.count(), "no report folder for a refused run");
+    }
+  }
 }
