@@ -176,7 +176,27 @@ public abstract class GgnComputation {
       return MemoryEstimate.of(sizes);
     }
     MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
-    return keepsFactors(kept, heapLimitForReuse()) ? kept : MemoryEstimate.of(sizes);
+    long heapLimit = heapLimitForReuse();
+    if (!keepsFactors(kept, heapLimit)) {
+      return MemoryEstimate.of(sizes);
+    }
+    return keepsConvV(sizes, heapLimit) ? MemoryEstimate.of(sizes.withKeptConvV(true)) : kept;
+  }
+
+  /**
+   * Whether a run that keeps its factors keeps the Conv2d {@code V_W} formed whole for the Gram as
+   * well ({@link RunSizes#keptConvV}): when some layer forms one and the estimate with it, times
+   * {@link #KEEP_HEADROOM}, fits the heap limit. Then a Conv2d weight's {@code V·w} is one product
+   * with {@code V_W} instead of the multiply-adds of K weight gradients (fmnist_2c2d's conv2 at N =
+   * 128: 6.6e8 instead of 1.3e10).
+   */
+  private static boolean keepsConvV(RunSizes sizes, long heapLimit) {
+    boolean any = false;
+    for (int i = 0; i < sizes.net().layers().size() && !any; i++) {
+      any = sizes.formsWholeConvV(i);
+    }
+    return any
+        && MemoryEstimate.of(sizes.withKeptConvV(true)).fits((long) (heapLimit / KEEP_HEADROOM));
   }
 
   /**
@@ -230,6 +250,7 @@ public abstract class GgnComputation {
         convGram,
         factorOnHost,
         float32,
+        false,
         false,
         0,
         layout);
@@ -318,7 +339,11 @@ public abstract class GgnComputation {
       long heapLimit = heapLimitForReuse();
       // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
       boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
-      MemoryEstimate estimate = keep ? withKept : MemoryEstimate.of(sizes);
+      boolean keepV = keep && keepsConvV(sizes, heapLimit);
+      MemoryEstimate estimate =
+          keepV
+              ? MemoryEstimate.of(sizes.withKeptConvV(true))
+              : keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
       estimate.checkEigensolver();
       estimate.checkFitsHeap();
@@ -346,7 +371,14 @@ public abstract class GgnComputation {
                 + KEEP_HEADROOM
                 + "× the estimate)");
       }
-      KeptFactors kept = keep ? new KeptFactors() : null;
+      if (keepV) {
+        long bytes = estimate.keptFactorBytes() - withKept.keptFactorBytes();
+        reuseNotes.add(
+            "V·w: the Conv2d V_W formed whole for the Gram is kept for it ("
+                + (bytes > 0 ? MemoryEstimate.gib(bytes) + " of heap" : "in device memory")
+                + ")");
+      }
+      KeptFactors kept = keep ? engine.newKeptFactors(keepV) : null;
       int eigensolves = 0;
       int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
       int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);

@@ -101,13 +101,25 @@ public final class ConvLowering {
    */
   public static void col2im(double[] u, int s0, int samples, ConvGeometry g, double[] x) {
     int sw = g.strideW();
-    forEachCol2imRun(
+    int ow = g.outW();
+    forEachCol2imTap(
         s0,
         samples,
         g,
-        (src, dst, j0, j1) -> {
-          for (int j = j0; j < j1; j++) {
-            x[dst + j * sw] += u[src + j];
+        (src, dst, step, i0, i1, j0, j1) -> {
+          for (int i = i0; i < i1; i++) {
+            int from = src + i * ow;
+            int to = dst + i * step;
+            if (sw == 1) {
+              // unit stride: a plain vectorisable sum over the row
+              for (int j = j0; j < j1; j++) {
+                x[to + j] += u[from + j];
+              }
+            } else {
+              for (int j = j0; j < j1; j++) {
+                x[to + j * sw] += u[from + j];
+              }
+            }
           }
         });
   }
@@ -115,32 +127,47 @@ public final class ConvLowering {
   /** {@link #col2im} in float32: every sum rounded to float32. */
   static void col2im(float[] u, int s0, int samples, ConvGeometry g, float[] x) {
     int sw = g.strideW();
-    forEachCol2imRun(
+    int ow = g.outW();
+    forEachCol2imTap(
         s0,
         samples,
         g,
-        (src, dst, j0, j1) -> {
-          for (int j = j0; j < j1; j++) {
-            x[dst + j * sw] += u[src + j];
+        (src, dst, step, i0, i1, j0, j1) -> {
+          for (int i = i0; i < i1; i++) {
+            int from = src + i * ow;
+            int to = dst + i * step;
+            if (sw == 1) {
+              for (int j = j0; j < j1; j++) {
+                x[to + j] += u[from + j];
+              }
+            } else {
+              for (int j = j0; j < j1; j++) {
+                x[to + j * sw] += u[from + j];
+              }
+            }
           }
         });
   }
 
   /**
-   * One output row of one tap: columns {@code j0 ≤ j < j1} of {@code u} from {@code src} add onto
-   * the input at {@code dst + j·s_w}.
+   * One tap of one sample: output rows {@code i0 ≤ i < i1} and columns {@code j0 ≤ j < j1} (those
+   * that read inside the input) of {@code u} at {@code src + i·outW + j} add onto the input at
+   * {@code dst + i·step + j·s_w}.
    */
-  private interface Col2imRun {
-    void add(int src, int dst, int j0, int j1);
+  private interface Col2imTap {
+    void add(int src, int dst, int step, int i0, int i1, int j0, int j1);
   }
 
   /**
-   * Calls {@code run} for every sample, tap and output row inside the input; samples in parallel.
+   * Calls {@code tap} for every sample and tap with some output inside the input; samples in
+   * parallel. One call per tap, not per output row: with T = 14 × 14 a call per row cost more than
+   * its 14 additions.
    */
-  private static void forEachCol2imRun(int s0, int samples, ConvGeometry g, Col2imRun run) {
+  private static void forEachCol2imTap(int s0, int samples, ConvGeometry g, Col2imTap tap) {
     int t = g.positions();
     int ld = samples * t;
     int kk = g.kernelH() * g.kernelW();
+    int step = g.strideH() * g.width();
     IntStream.range(0, samples)
         .parallel()
         .forEach(
@@ -149,18 +176,36 @@ public final class ConvLowering {
                 int c = k / kk;
                 int a = (k % kk) / g.kernelW();
                 int b = k % g.kernelW();
+                int i0 = firstRow(g, a);
+                int i1 = endRow(g, a);
                 int j0 = firstColumn(g, b);
                 int j1 = endColumn(g, b);
+                if (i0 >= i1 || j0 >= j1) {
+                  continue;
+                }
+                // output row i reads input row h = i·s_h + row0, output column j column j·s_w +
+                // col0
+                int row0 = a * g.dilH() - g.padH();
                 int col0 = b * g.dilW() - g.padW();
                 int xs = (s0 + s) * g.inputSize() + c * g.height() * g.width();
-                for (int i = 0; i < g.outH(); i++) {
-                  int h = inputRow(g, i, a);
-                  if (h >= 0) {
-                    run.add(k * ld + s * t + i * g.outW(), xs + h * g.width() + col0, j0, j1);
-                  }
-                }
+                tap.add(k * ld + s * t, xs + row0 * g.width() + col0, step, i0, i1, j0, j1);
               }
             });
+  }
+
+  /** First output row {@code i} whose tap row {@code a} lies in the input ({@code ≥ 0}). */
+  private static int firstRow(ConvGeometry g, int a) {
+    int off = a * g.dilH() - g.padH();
+    return off >= 0 ? 0 : Math.min(g.outH(), (-off + g.strideH() - 1) / g.strideH());
+  }
+
+  /** One past the last output row whose tap row {@code a} lies in the input. */
+  private static int endRow(ConvGeometry g, int a) {
+    int off = a * g.dilH() - g.padH();
+    if (g.height() - 1 - off < 0) {
+      return 0;
+    }
+    return Math.min(g.outH(), (g.height() - 1 - off) / g.strideH() + 1);
   }
 
   /**

@@ -24,6 +24,7 @@ import org.vivit4j.model.ParamTensor;
 public final class FactorEngine implements AutoCloseable {
   private final NetworkSpec net;
   private final List<Layer> layers;
+  private final List<KeptFactors> keptFactors = new ArrayList<>();
   private final Loss loss;
   private final HessianFactor hessianFactor;
   private final Backend backend;
@@ -314,6 +315,12 @@ public final class FactorEngine implements AutoCloseable {
                 }
               }
             }
+            if (keep != null && keep.keepsForApply() && holdsAny(groupTensors, i)) {
+              DeviceMatrix forApply = layers.get(i).takeKeptForApply(ctx);
+              if (forApply != null) {
+                keep.putForApply(i, forApply);
+              }
+            }
           });
       List<GroupGram> out = new ArrayList<>();
       for (int g = 0; g < groupTensors.size(); g++) {
@@ -413,6 +420,10 @@ public final class FactorEngine implements AutoCloseable {
                 ggnRows,
                 new int[0],
                 null)) {
+          DeviceMatrix forApply = kept.forApply(i);
+          if (forApply != null) {
+            layer.lendKeptForApply(ctx, forApply);
+          }
           applyLayer(i, ctx, kept.at(i), groupTensors, w, out, add);
         }
       }
@@ -470,6 +481,18 @@ public final class FactorEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    keptFactors.forEach(KeptFactors::close);
+    keptFactors.clear();
     layers.forEach(Layer::close);
+  }
+
+  /**
+   * An empty {@link KeptFactors} for {@link #grams} to fill, freed with this engine; with {@code
+   * forApply} the layers' own matrices for {@code V·w} are kept too.
+   */
+  public KeptFactors newKeptFactors(boolean forApply) {
+    KeptFactors k = new KeptFactors(forApply);
+    keptFactors.add(k);
+    return k;
   }
 }

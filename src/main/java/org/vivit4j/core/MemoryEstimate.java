@@ -150,6 +150,10 @@ public final class MemoryEstimate {
     }
     if (run.keptFactors()) {
       resident.add(new Part("kept factors for V·w", values(keptFactorValues())));
+      long keptV = keptConvVEntries();
+      if (keptV > 0) {
+        resident.add(new Part("kept Conv2d V_W for V·w", matrices(keptV)));
+      }
     }
 
     int lowest = Math.max(run.lowestLayer(), 0);
@@ -330,9 +334,29 @@ public final class MemoryEstimate {
     return sum;
   }
 
-  /** The bytes of the kept factors (0 when the run does not keep them). */
+  /**
+   * Entries of the Conv2d {@code V_W} kept for {@code V·w} ({@link RunSizes#keptConvV}): {@code
+   * |S|C̃ × O·C·kh·kw} for each layer that forms it whole; backend matrices, so in the heap only
+   * when the factor is ({@link RunSizes#factorOnHost}).
+   */
+  private long keptConvVEntries() {
+    if (!run.keptFactors() || !run.keptConvV() || !run.factorOnHost()) {
+      return 0;
+    }
+    long rows = (long) run.factorColumns() * run.nGgn();
+    long sum = 0;
+    for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
+      if (run.formsWholeConvV(i)) {
+        Conv2dSpec c = run.conv2d(i);
+        sum += rows * c.outChannels() * run.geometry(i, c).patchSize();
+      }
+    }
+    return sum;
+  }
+
+  /** The bytes of the kept factors and kept {@code V_W} (0 when the run does not keep them). */
   public long keptFactorBytes() {
-    return run.keptFactors() ? values(keptFactorValues()) : 0;
+    return run.keptFactors() ? values(keptFactorValues()) + matrices(keptConvVEntries()) : 0;
   }
 
   /** Whether {@link #peakBytes} fits {@code heapLimitBytes}. */

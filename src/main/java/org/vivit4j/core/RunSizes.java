@@ -38,6 +38,8 @@ import org.vivit4j.model.NetworkSpec;
  *     float[]} of 4 bytes a value ({@code HostMatrix}); host arrays stay {@code double[]}
  * @param keptFactors whether the Gram pass keeps host copies of the parameter layers' output
  *     factors for {@code V·w} ({@link KeptFactors}) instead of a second backward pass
+ * @param keptConvV whether, with kept factors, the Conv2d layers that form their weight's {@code
+ *     V_W} of all GGN samples for the Gram keep it for {@code V·w} ({@link #formsWholeConvV})
  * @param chunkSamples GGN samples per chunk of the sample-chunked factor pass ({@link
  *     FactorChunks}); 0 for the plain pass over all of them at once
  * @param gramLayout how each group's Gram is stored ({@link GramLayout})
@@ -60,6 +62,7 @@ public record RunSizes(
     boolean factorOnHost,
     boolean float32,
     boolean keptFactors,
+    boolean keptConvV,
     int chunkSamples,
     GramLayout gramLayout) {
 
@@ -83,8 +86,53 @@ public record RunSizes(
         factorOnHost,
         float32,
         keep,
+        keep && keptConvV,
         chunkSamples,
         gramLayout);
+  }
+
+  /** The same run with kept factors and, when {@code convV}, the Conv2d {@code V_W} kept too. */
+  public RunSizes withKeptConvV(boolean convV) {
+    return new RunSizes(
+        net,
+        n,
+        nGgn,
+        nGrad,
+        mcSamples,
+        ggnSubsampled,
+        gradSubsampled,
+        gradWithinGgn,
+        groupTensors,
+        needs,
+        solver,
+        crossTerms,
+        appliesFactor,
+        convGram,
+        factorOnHost,
+        float32,
+        true,
+        convV,
+        chunkSamples,
+        gramLayout);
+  }
+
+  /**
+   * Whether layer {@code i} is a Conv2d (or Conv1d) whose weight some group holds and whose Gram or
+   * cross-term contraction forms {@code V_W} of all GGN samples of a pass at once (the matrix a run
+   * with {@link #keptConvV} keeps for {@code V·w}).
+   */
+  public boolean formsWholeConvV(int i) {
+    Conv2dSpec c = conv2d(i);
+    if (c == null || !holdsWeight(i)) {
+      return false;
+    }
+    return convGram.formsWholeV(
+        geometry(i, c),
+        c.outChannels(),
+        passSamples(),
+        factorColumns(),
+        crossTerms ? nGrad : 0,
+        factorOnHost);
   }
 
   /** The same run with the factor pass in chunks of {@code samples} (0: not chunked). */
@@ -107,6 +155,7 @@ public record RunSizes(
         factorOnHost,
         float32,
         keptFactors,
+        keptConvV,
         samples,
         gramLayout);
   }
@@ -131,6 +180,7 @@ public record RunSizes(
         factorOnHost,
         float32,
         keptFactors,
+        keptConvV,
         chunkSamples,
         layout);
   }

@@ -290,8 +290,21 @@ public final class Conv2dLayer extends Layer {
     return ctx.backend().convTranspose(ctx.factorOut(), weightOn(ctx.backend()), g);
   }
 
+  private static final String GGN_SIDE = "ggn";
+
   private ConvWeightGram.Side ggnSide(LayerContext ctx) {
-    return new ConvWeightGram.Side(ctx.factorOut(), ctx.factorColumns(), ctx.ggnRows(), "ggn");
+    return new ConvWeightGram.Side(ctx.factorOut(), ctx.factorColumns(), ctx.ggnRows(), GGN_SIDE);
+  }
+
+  /** {@code V_W} of all GGN samples when the Gram contraction formed it whole, else null. */
+  @Override
+  public DeviceMatrix takeKeptForApply(LayerContext ctx) {
+    return ctx.takeCached(ConvWeightGram.formedVKey(GGN_SIDE));
+  }
+
+  @Override
+  public void lendKeptForApply(LayerContext ctx, DeviceMatrix kept) {
+    ctx.lendCached(ConvWeightGram.formedVKey(GGN_SIDE), kept);
   }
 
   /** {@code Σ_t B_out[r, o, t]}, {@code [|S|C̃ × O]}. */
@@ -378,6 +391,12 @@ public final class Conv2dLayer extends Layer {
       }
       return out;
     }
+    DeviceMatrix keptV = ctx.cachedOrNull(ConvWeightGram.formedVKey(GGN_SIDE));
+    if (keptV != null) {
+      // V_W kept from the Gram pass: V_W w for all K directions is one product [K × |S|C̃]·V_W,
+      // |S|C̃·O·C·kh·kw multiply-adds per direction instead of those of a weight gradient each
+      return applyKeptV(ctx, keptV, w);
+    }
     // Blocks of samples so that U_w [K·O × b·T] and the unfolded inputs [b·T × K] stay bounded.
     long perSample = (long) t * ((long) kDirs * o + g.patchSize());
     int block = (int) Math.max(1, Math.min(samples, policy.memoryElements() / perSample));
@@ -413,6 +432,31 @@ public final class Conv2dLayer extends Layer {
           out[k][i] += part[k * size + i];
         }
       }
+    }
+    return out;
+  }
+
+  /** {@code out[k] = V_Wᵀ w[k]} from the kept {@code V_W [|S|C̃ × O·C·kh·kw]}. */
+  private double[][] applyKeptV(LayerContext ctx, DeviceMatrix v, double[][] w) {
+    int rows = v.rows();
+    int size = paramSize(0);
+    if (v.cols() != size || w.length > 0 && w[0].length != rows) {
+      throw new IllegalStateException(
+          "kept V_W is " + v.rows() + "×" + v.cols() + ", expected " + rows + "×" + size);
+    }
+    double[] wm = new double[w.length * rows];
+    for (int k = 0; k < w.length; k++) {
+      System.arraycopy(w[k], 0, wm, k * rows, rows);
+    }
+    Backend be = ctx.backend();
+    double[] part;
+    try (DeviceMatrix wd = be.upload(wm, w.length, rows);
+        DeviceMatrix p = be.mul(wd, v)) {
+      part = be.download(p);
+    }
+    double[][] out = new double[w.length][];
+    for (int k = 0; k < w.length; k++) {
+      out[k] = Arrays.copyOfRange(part, k * size, (k + 1) * size);
     }
     return out;
   }

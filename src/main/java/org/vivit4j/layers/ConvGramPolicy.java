@@ -114,6 +114,26 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
   }
 
   /**
+   * Whether the weight-Gram contraction ({@code nGgn} samples of {@code rows} rows) or, when {@code
+   * nGrad > 0}, the cross terms form {@code V_W} of all GGN samples at once ({@link
+   * ConvWeightGram#formedVKey}): the matrix a run may keep for {@code V·w}.
+   */
+  public boolean formsWholeV(
+      ConvGeometry g, int outChannels, int nGgn, int rows, int nGrad, boolean byBlocks) {
+    ConvWeightGram.Plan gram =
+        ConvWeightGram.plan(nGgn, rows, nGgn, rows, true, false, g, outChannels, this, byBlocks);
+    if (gram.explicit() && gram.blockL() >= nGgn) {
+      return true;
+    }
+    if (nGrad == 0) {
+      return false;
+    }
+    ConvWeightGram.Plan cross =
+        ConvWeightGram.plan(nGrad, 1, nGgn, rows, false, false, g, outChannels, this, byBlocks);
+    return cross.explicit() && cross.blockR() >= nGgn;
+  }
+
+  /**
    * The smallest {@link #memoryElements} this policy's mode can honour for a Conv2d layer: its
    * weight Gram of {@code nGgn} samples with {@code rows} factor rows each and, when {@code nGrad >
    * 0}, its gradient cross terms ({@code nGrad} samples of one row against the GGN side). Below it

@@ -274,7 +274,7 @@ final class ConvWeightGram {
       return plan;
     }
     if (plan.blockL() >= s.n()) {
-      DeviceMatrix v = ctx.cached("V:" + s.key(), () -> formV(ctx, s, 0, s.n(), g, o));
+      DeviceMatrix v = ctx.cached(formedVKey(s.key()), () -> formV(ctx, s, 0, s.n(), g, o));
       try (DeviceMatrix p = be.mulTransB(v, v)) {
         be.accumulateBlock(acc, p, 0, 0, false);
       }
@@ -316,7 +316,7 @@ final class ConvWeightGram {
       int o,
       ConvGramPolicy policy,
       DeviceMatrix acc) {
-    boolean rightFormed = ctx.isCached("V:" + r.key());
+    boolean rightFormed = ctx.isCached(formedVKey(r.key()));
     Plan plan =
         plan(
             l.n(),
@@ -347,7 +347,7 @@ final class ConvWeightGram {
       try (DeviceMatrix vi = formV(ctx, l, i0, i1, g, o)) {
         if (rightWhole) {
           // formed once (or kept from the Gram) and reused for every left block
-          DeviceMatrix vr = ctx.cached("V:" + r.key(), () -> formV(ctx, r, 0, r.n(), g, o));
+          DeviceMatrix vr = ctx.cached(formedVKey(r.key()), () -> formV(ctx, r, 0, r.n(), g, o));
           try (DeviceMatrix p = be.mulTransB(vi, vr)) {
             be.accumulateBlock(acc, p, i0 * l.rowsPerSample(), 0, false);
           }
@@ -363,6 +363,11 @@ final class ConvWeightGram {
       }
     }
     return plan;
+  }
+
+  /** The context's cache key of a side's {@code V} of all samples, once formed whole. */
+  static String formedVKey(String sideKey) {
+    return "V:" + sideKey;
   }
 
   /** The unfolded inputs of all of a side's samples, {@code [n·T × K]}, cached in the context. */

@@ -358,6 +358,20 @@ public abstract class Layer implements AutoCloseable {
     return applyFactorGeneric(ctx, factorOut, tensor, w);
   }
 
+  /**
+   * A matrix this layer formed during its Gram contraction in {@code ctx} that makes a later {@code
+   * V·w} cheaper, handed to the caller to keep (and free) until then, or {@code null} (the
+   * default). The caller gives it back with {@link #lendKeptForApply} on the {@code V·w} context.
+   */
+  public DeviceMatrix takeKeptForApply(LayerContext ctx) {
+    return null;
+  }
+
+  /** Lends {@code kept} (from {@link #takeKeptForApply}) to the {@code V·w} context {@code ctx}. */
+  public void lendKeptForApply(LayerContext ctx, DeviceMatrix kept) {
+    throw new IllegalStateException(this + " keeps nothing for V·w");
+  }
+
   /** Frees device copies of parameters. */
   @Override
   public void close() {}

@@ -185,9 +185,37 @@ public final class LayerContext implements AutoCloseable {
     return inputGramGradGgn;
   }
 
+  /** The matrix {@link #cached} (or {@link #lendCached}) holds under {@code key}, or null. */
+  public DeviceMatrix cachedOrNull(String key) {
+    return cache.get(key);
+  }
+
   /** Whether {@link #cached} holds {@code key}. */
   public boolean isCached(String key) {
     return cache.containsKey(key);
+  }
+
+  /**
+   * Removes {@code key}'s matrix from the cache and hands it to the caller, who frees it; {@code
+   * null} when the cache does not hold it. Freed by this context no longer.
+   */
+  public DeviceMatrix takeCached(String key) {
+    DeviceMatrix m = cache.remove(key);
+    if (m != null) {
+      owned.remove(m);
+    }
+    return m;
+  }
+
+  /**
+   * Puts a matrix the caller keeps owning under {@code key}, as if {@link #cached} had made it;
+   * this context does not free it.
+   */
+  public void lendCached(String key, DeviceMatrix m) {
+    if (cache.containsKey(key)) {
+      throw new IllegalStateException("the cache already holds " + key);
+    }
+    cache.put(key, m);
   }
 
   /** Records a line for the run's notes, e.g. which Gram strategy a layer chose and why. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.model.Activation;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
@@ -26,6 +27,7 @@ import org.vivit4j.model.Reduction;
 import org.vivit4j.problems.RandomConvNets;
 import org.vivit4j.problems.RandomProblems;
 import org.vivit4j.testing.TestBackends;
+import org.vivit4j.testing.Tolerances;
 
 /**
  * One computation asking for several outputs gives, bit for bit, what the separate computations
@@ -38,6 +40,10 @@ class OutputsComputationTest {
   private static final Damping DAMPING = Damping.constant(0.1);
 
   private static final Set<GgnOutput> EVERYTHING = EnumSet.allOf(GgnOutput.class);
+
+  /** A soft budget of one entry: Conv2d weight Grams in blocks of one sample, never V_W whole. */
+  private static final ConvGramPolicy ONE_SAMPLE_BLOCKS =
+      new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1);
 
   /** A case: a network and batch, its groups, the options. */
   record Case(
@@ -110,14 +116,27 @@ class OutputsComputationTest {
   void everyOutputFromOnePassEqualsTheSeparateComputationsBitForBit(String backend, Case cs) {
     Backend b = TestBackends.get(backend);
     List<ParamGroup> groups = cs.paramGroups(3);
-    var all = new OutputsComputation(cs.o(), EVERYTHING, DAMPING).withFactorReuse(FactorReuse.KEEP);
+    // V_W in one-sample blocks, so that no Conv2d V_W of all samples is kept and V·w sums in the
+    // same order in both (aConvWeightsVIsKeptForItsVwWhenItFits covers the kept V_W)
+    var all =
+        new OutputsComputation(cs.o(), EVERYTHING, DAMPING)
+            .withFactorReuse(FactorReuse.KEEP)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS);
     ComputationResult one = run(all, cs, groups, b);
-    var eigh = new EighComputation(cs.o()).withFactorReuse(FactorReuse.RERUN);
+    var eigh =
+        new EighComputation(cs.o())
+            .withFactorReuse(FactorReuse.RERUN)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS);
     ComputationResult e = run(eigh, cs, groups, b);
-    var dd = new DirectionalDerivativesComputation(cs.o()).withFactorReuse(FactorReuse.RERUN);
+    var dd =
+        new DirectionalDerivativesComputation(cs.o())
+            .withFactorReuse(FactorReuse.RERUN)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS);
     ComputationResult d = run(dd, cs, groups, b);
     var newton =
-        new DirectionalDampedNewtonComputation(cs.o(), DAMPING).withFactorReuse(FactorReuse.RERUN);
+        new DirectionalDampedNewtonComputation(cs.o(), DAMPING)
+            .withFactorReuse(FactorReuse.RERUN)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS);
     ComputationResult s = run(newton, cs, groups, b);
 
     int g = groups.size();
@@ -210,11 +229,13 @@ class OutputsComputationTest {
     Set<GgnOutput> asked = EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS);
     long withKept =
         new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
             .withFactorReuse(FactorReuse.KEEP)
             .memoryEstimate(p.network(), p.batch().n(), groups, true)
             .peakBytes();
     long without =
         new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
             .withFactorReuse(FactorReuse.RERUN)
             .memoryEstimate(p.network(), p.batch().n(), groups, true)
             .peakBytes();
@@ -227,6 +248,7 @@ class OutputsComputationTest {
     assertEquals(
         expected,
         new OutputsComputation(cs.o(), asked)
+                .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
                 .withFactorReuse(FactorReuse.KEEP)
                 .memoryEstimate(p.network(), p.batch().n(), groups, true)
                 .parts()
@@ -237,14 +259,20 @@ class OutputsComputationTest {
 
     // just below what keeping needs with its headroom
     long needed = (long) Math.ceil(withKept * GgnComputation.KEEP_HEADROOM);
-    var tight = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed - 1024);
+    var tight =
+        new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
+            .withHeapLimitForReuse(needed - 1024);
     ComputationResult rerun = run(tight, cs, groups, b);
     assertEquals(new PassCounts(2, groups.size(), false), tight.lastPassCounts());
     assertTrue(
         rerun.runInfo().notes().stream().anyMatch(n -> n.contains("backpropagated again")),
         rerun.runInfo().notes().toString());
 
-    var roomy = new OutputsComputation(cs.o(), asked).withHeapLimitForReuse(needed + 1024);
+    var roomy =
+        new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
+            .withHeapLimitForReuse(needed + 1024);
     ComputationResult kept = run(roomy, cs, groups, b);
     assertEquals(new PassCounts(1, groups.size(), true), roomy.lastPassCounts());
     assertFalse(
@@ -254,6 +282,70 @@ class OutputsComputationTest {
       assertRowsEqual(rerun.group(g).evecs(), kept.group(g).evecs(), "evecs");
       assertRowsEqual(rerun.group(g).gammas(), kept.group(g).gammas(), "gammas");
     }
+  }
+
+  /**
+   * With room for it, a run that keeps its factors keeps each Conv2d weight's {@code V_W} formed
+   * whole for the Gram and computes that weight's {@code V·w} as one product with it: the same
+   * numbers as a second pass to round-off, said in the notes, counted by the estimate; without the
+   * room it keeps the factors alone.
+   */
+  @Test
+  void aConvWeightsVIsKeptForItsVwWhenItFits() {
+    Backend b = TestBackends.get("cpu-float64");
+    Case cs = conv(false);
+    List<ParamGroup> groups = cs.paramGroups(3);
+    RandomProblems.Instance p = cs.problem();
+    Set<GgnOutput> asked = EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS);
+    ConvGramPolicy roomy = new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1L << 24);
+    var rerun =
+        new OutputsComputation(cs.o(), asked)
+            .withFactorReuse(FactorReuse.RERUN)
+            .withConvGramPolicy(roomy);
+    ComputationResult second = run(rerun, cs, groups, b);
+    var estimate =
+        new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(roomy)
+            .memoryEstimate(p.network(), p.batch().n(), groups, true);
+    long withV =
+        estimate.parts().stream()
+            .filter(part -> part.what().equals("kept Conv2d V_W for V·w"))
+            .mapToLong(part -> part.bytes())
+            .sum();
+    assertTrue(withV > 0, "the estimate counts the kept V_W");
+
+    var keep = new OutputsComputation(cs.o(), asked).withConvGramPolicy(roomy);
+    ComputationResult kept = run(keep, cs, groups, b);
+    assertEquals(new PassCounts(1, groups.size(), true), keep.lastPassCounts());
+    assertTrue(
+        kept.runInfo().notes().stream().anyMatch(n -> n.contains("V_W formed whole")),
+        kept.runInfo().notes().toString());
+    for (ParamGroup g : groups) {
+      assertArrayEquals(second.group(g).evals(), kept.group(g).evals(), 0.0, "the same Gram");
+      double[][] expected = second.group(g).evecs();
+      double[][] actual = kept.group(g).evecs();
+      for (int k = 0; k < expected.length; k++) {
+        double scale = 0;
+        for (double v : expected[k]) {
+          scale = Math.max(scale, Math.abs(v));
+        }
+        assertArrayEquals(
+            expected[k], actual[k], Tolerances.F64_REORDERED_APPLY * scale, "evec " + k);
+      }
+    }
+
+    // room for the kept factors but not for V_W as well: the factors alone
+    // (the kept V_W is held throughout, so the peak without it is the peak less its bytes)
+    long factorsOnly = estimate.peakBytes() - withV;
+    var tight =
+        new OutputsComputation(cs.o(), asked)
+            .withConvGramPolicy(roomy)
+            .withHeapLimitForReuse((long) Math.ceil(factorsOnly * GgnComputation.KEEP_HEADROOM));
+    ComputationResult noV = run(tight, cs, groups, b);
+    assertEquals(new PassCounts(1, groups.size(), true), tight.lastPassCounts());
+    assertFalse(
+        noV.runInfo().notes().stream().anyMatch(n -> n.contains("V_W formed whole")),
+        noV.runInfo().notes().toString());
   }
 
   @Test

@@ -107,9 +107,19 @@ class GoldenCasesTest {
     assertTrue(report.passed(), () -> file.getFileName() + ": " + report.failures());
     String expected =
         policy.mode() == ConvGramPolicy.Mode.STRUCTURED ? "structured contraction" : "explicit V_W";
-    List<String> notes = result.runInfo().notes();
-    assertEquals(2, notes.size(), "one note for the Gram, one for the cross terms: " + notes);
+    List<String> all = result.runInfo().notes();
+    List<String> notes = all.stream().filter(n -> n.contains("conv2d weight")).toList();
+    assertEquals(2, notes.size(), "one note for the Gram, one for the cross terms: " + all);
     assertTrue(notes.stream().allMatch(n -> n.contains(expected)), notes::toString);
+    // V_W of all samples is kept for V·w only where an explicit contraction formed it whole
+    int[] ggn = problem.options().subsamplingGgn();
+    int n = ggn == null ? problem.batch().n() : ggn.length;
+    boolean whole =
+        notes.stream().anyMatch(x -> x.contains("explicit V_W in blocks of " + n + " "));
+    assertEquals(
+        whole,
+        all.stream().anyMatch(x -> x.contains("V_W formed whole for the Gram is kept")),
+        all::toString);
   }
 
   @ParameterizedTest(name = "{0}")

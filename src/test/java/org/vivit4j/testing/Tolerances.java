@@ -61,6 +61,14 @@ public final class Tolerances {
   public static final double F64_REORDERED_GRAM = 1e-13;
 
   /**
+   * {@code V·w} in float64 by two contractions that sum the same products in different orders (a
+   * Conv2d weight's kept {@code V_W} times {@code w}, or {@code w} folded into the factor first and
+   * contracted with the unfolded inputs), relative to the largest entry: a few ulps per term of
+   * sums of a few hundred terms.
+   */
+  public static final double F64_REORDERED_APPLY = 1e-12;
+
+  /**
    * Gram eigenvalues in float64 (golden README: 1e-10): the eigensolver's backward error is ~1e-16
    * of the largest eigenvalue; long reductions over the Gram contractions add a few ulps.
    */
