@@ -66,8 +66,8 @@ public record RunSizes(
     int chunkSamples,
     GramLayout gramLayout) {
 
-  /** The same run with or without kept factors. */
-  public RunSizes withKeptFactors(boolean keep) {
+  /** This run with the fields that {@code with…} change replaced. */
+  private RunSizes copy(boolean kept, boolean convV, int chunk, GramLayout layout) {
     return new RunSizes(
         net,
         n,
@@ -85,35 +85,20 @@ public record RunSizes(
         convGram,
         factorOnHost,
         float32,
-        keep,
-        keep && keptConvV,
-        chunkSamples,
-        gramLayout);
+        kept,
+        convV,
+        chunk,
+        layout);
+  }
+
+  /** The same run with or without kept factors. */
+  public RunSizes withKeptFactors(boolean keep) {
+    return copy(keep, keep && keptConvV, chunkSamples, gramLayout);
   }
 
   /** The same run with kept factors and, when {@code convV}, the Conv2d {@code V_W} kept too. */
   public RunSizes withKeptConvV(boolean convV) {
-    return new RunSizes(
-        net,
-        n,
-        nGgn,
-        nGrad,
-        mcSamples,
-        ggnSubsampled,
-        gradSubsampled,
-        gradWithinGgn,
-        groupTensors,
-        needs,
-        solver,
-        crossTerms,
-        appliesFactor,
-        convGram,
-        factorOnHost,
-        float32,
-        true,
-        convV,
-        chunkSamples,
-        gramLayout);
+    return copy(true, convV, chunkSamples, gramLayout);
   }
 
   /**
@@ -137,52 +122,12 @@ public record RunSizes(
 
   /** The same run with the factor pass in chunks of {@code samples} (0: not chunked). */
   public RunSizes withChunkSamples(int samples) {
-    return new RunSizes(
-        net,
-        n,
-        nGgn,
-        nGrad,
-        mcSamples,
-        ggnSubsampled,
-        gradSubsampled,
-        gradWithinGgn,
-        groupTensors,
-        needs,
-        solver,
-        crossTerms,
-        appliesFactor,
-        convGram,
-        factorOnHost,
-        float32,
-        keptFactors,
-        keptConvV,
-        samples,
-        gramLayout);
+    return copy(keptFactors, keptConvV, samples, gramLayout);
   }
 
   /** The same run with the Gram stored as {@code layout}. */
   public RunSizes withGramLayout(GramLayout layout) {
-    return new RunSizes(
-        net,
-        n,
-        nGgn,
-        nGrad,
-        mcSamples,
-        ggnSubsampled,
-        gradSubsampled,
-        gradWithinGgn,
-        groupTensors,
-        needs,
-        solver,
-        crossTerms,
-        appliesFactor,
-        convGram,
-        factorOnHost,
-        float32,
-        keptFactors,
-        keptConvV,
-        chunkSamples,
-        layout);
+    return copy(keptFactors, keptConvV, chunkSamples, layout);
   }
 
   /** Whether the factor pass runs in chunks ({@link FactorChunks#splits}). */
