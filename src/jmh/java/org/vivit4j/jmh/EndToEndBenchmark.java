@@ -66,13 +66,9 @@ public class EndToEndBenchmark {
     try (Backend ref = BenchConfig.cpu(refGemm, Precision.FLOAT64).open()) {
       reference = EndToEndBench.runOnce(benchCase, ref, refOptions);
     }
-    boolean f64 = backend.precision() == Precision.FLOAT64;
     Agreement.Outcome o =
-        Agreement.check(
-            mine.groups().get(0),
-            reference.groups().get(0),
-            f64 ? 1e-10 : 1e-4,
-            f64 ? 1e-8 : 1e-3);
+        Agreement.checkAgainstFloat64(
+            mine.groups().get(0), reference.groups().get(0), backend.precision());
     if (!o.passed()) {
       throw new IllegalStateException(problem + " on " + config + ": " + o.summary());
     }

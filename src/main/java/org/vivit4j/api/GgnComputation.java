@@ -180,23 +180,27 @@ public abstract class GgnComputation {
     if (!keepsFactors(kept, heapLimit)) {
       return MemoryEstimate.of(sizes);
     }
-    return keepsConvV(sizes, heapLimit) ? MemoryEstimate.of(sizes.withKeptConvV(true)) : kept;
+    MemoryEstimate withV = keptConvVEstimate(sizes, heapLimit);
+    return withV != null ? withV : kept;
   }
 
   /**
-   * Whether a run that keeps its factors keeps the Conv2d {@code V_W} formed whole for the Gram as
-   * well ({@link RunSizes#keptConvV}): when some layer forms one and the estimate with it, times
-   * {@link #KEEP_HEADROOM}, fits the heap limit. Then a Conv2d weight's {@code V·w} is one product
-   * with {@code V_W} instead of the multiply-adds of K weight gradients (fmnist_2c2d's conv2 at N =
-   * 128: 6.6e8 instead of 1.3e10).
+   * The estimate of a run that keeps its factors and the Conv2d {@code V_W} formed whole for the
+   * Gram as well ({@link RunSizes#keptConvV}), when some layer forms one and that estimate, times
+   * {@link #KEEP_HEADROOM}, fits the heap limit; else null (the factors alone are kept). With it a
+   * Conv2d weight's {@code V·w} is one product with {@code V_W} instead of the multiply-adds of K
+   * weight gradients (fmnist_2c2d's conv2 at N = 128: 6.6e8 instead of 1.3e10).
    */
-  private static boolean keepsConvV(RunSizes sizes, long heapLimit) {
+  private static MemoryEstimate keptConvVEstimate(RunSizes sizes, long heapLimit) {
     boolean any = false;
     for (int i = 0; i < sizes.net().layers().size() && !any; i++) {
       any = sizes.formsWholeConvV(i);
     }
-    return any
-        && MemoryEstimate.of(sizes.withKeptConvV(true)).fits((long) (heapLimit / KEEP_HEADROOM));
+    if (!any) {
+      return null;
+    }
+    MemoryEstimate withV = MemoryEstimate.of(sizes.withKeptConvV(true));
+    return withV.fits((long) (heapLimit / KEEP_HEADROOM)) ? withV : null;
   }
 
   /**
@@ -339,11 +343,9 @@ public abstract class GgnComputation {
       long heapLimit = heapLimitForReuse();
       // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
       boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
-      boolean keepV = keep && keepsConvV(sizes, heapLimit);
-      MemoryEstimate estimate =
-          keepV
-              ? MemoryEstimate.of(sizes.withKeptConvV(true))
-              : keep ? withKept : MemoryEstimate.of(sizes);
+      MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;
+      boolean keepV = withV != null;
+      MemoryEstimate estimate = keepV ? withV : keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
       estimate.checkEigensolver();
       estimate.checkFitsHeap();

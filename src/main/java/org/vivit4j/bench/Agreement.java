@@ -2,6 +2,7 @@ package org.vivit4j.bench;
 
 import java.util.Locale;
 import org.vivit4j.api.GroupResult;
+import org.vivit4j.backend.Precision;
 
 /**
  * Correctness before timing: a result against a reference result of the same problem (normwise
@@ -16,6 +17,17 @@ public final class Agreement {
    * @param summary one line with the errors
    */
   public record Outcome(boolean passed, String summary) {}
+
+  /**
+   * {@link #check} against a float64 reference at the bench's tolerances for a run in {@code
+   * precision}: 1e-10 (eigenvalues, identity) and 1e-8 (|γ|, λ) in float64; in float32 1e-4 and
+   * 1e-3, its rounding amplified by the conditioning of the eigenvectors.
+   */
+  public static Outcome checkAgainstFloat64(
+      GroupResult mine, GroupResult reference, Precision precision) {
+    boolean f64 = precision == Precision.FLOAT64;
+    return check(mine, reference, f64 ? 1e-10 : 1e-4, f64 ? 1e-8 : 1e-3);
+  }
 
   /**
    * @param evalTol tolerance of the eigenvalues and of the identity

@@ -502,13 +502,9 @@ final class BenchCommand implements Callable<Integer> {
             () -> {
               try (Backend b = cfg.open()) {
                 ComputationResult mine = EndToEndBench.runOnce(c, b, ComputationOptions.defaults());
-                boolean f64 = cfg.precision() == Precision.FLOAT64;
                 Agreement.Outcome o =
-                    Agreement.check(
-                        mine.groups().get(0),
-                        reference.groups().get(0),
-                        f64 ? 1e-10 : 1e-4,
-                        f64 ? 1e-8 : 1e-3);
+                    Agreement.checkAgainstFloat64(
+                        mine.groups().get(0), reference.groups().get(0), cfg.precision());
                 String line =
                     String.format(
                         Locale.ROOT,

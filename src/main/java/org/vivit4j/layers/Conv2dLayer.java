@@ -442,7 +442,14 @@ public final class Conv2dLayer extends Layer {
     int size = paramSize(0);
     if (v.cols() != size || w.length > 0 && w[0].length != rows) {
       throw new IllegalStateException(
-          "kept V_W is " + v.rows() + "×" + v.cols() + ", expected " + rows + "×" + size);
+          "kept V_W is "
+              + v.rows()
+              + "×"
+              + v.cols()
+              + " for "
+              + size
+              + " weights and Gram-space vectors of "
+              + (w.length > 0 ? w[0].length : 0));
     }
     double[] wm = new double[w.length * rows];
     for (int k = 0; k < w.length; k++) {

@@ -192,7 +192,7 @@ public final class LayerContext implements AutoCloseable {
 
   /** Whether {@link #cached} holds {@code key}. */
   public boolean isCached(String key) {
-    return cache.containsKey(key);
+    return cachedOrNull(key) != null;
   }
 
   /**

@@ -160,6 +160,14 @@ class OutputsComputationTest {
     assertArrayEquals(e.batch().grad(), one.batch().grad(), 0.0);
   }
 
+  /** The bytes of an estimate's parts named {@code what}. */
+  private static long partBytes(org.vivit4j.core.MemoryEstimate estimate, String what) {
+    return estimate.parts().stream()
+        .filter(part -> part.what().equals(what))
+        .mapToLong(part -> part.bytes())
+        .sum();
+  }
+
   /** The Gram spectrum, selection, trace and norm: the same Gram and the same eigensolve. */
   private static void assertSameSpectrum(GroupResult expected, GroupResult actual) {
     assertArrayEquals(expected.gramEvals(), actual.gramEvals(), 0.0, "gram_evals");
@@ -247,15 +255,12 @@ class OutputsComputationTest {
     }
     assertEquals(
         expected,
-        new OutputsComputation(cs.o(), asked)
+        partBytes(
+            new OutputsComputation(cs.o(), asked)
                 .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
                 .withFactorReuse(FactorReuse.KEEP)
-                .memoryEstimate(p.network(), p.batch().n(), groups, true)
-                .parts()
-                .stream()
-                .filter(part -> part.what().equals("kept factors for V·w"))
-                .mapToLong(part -> part.bytes())
-                .sum());
+                .memoryEstimate(p.network(), p.batch().n(), groups, true),
+            "kept factors for V·w"));
 
     // just below what keeping needs with its headroom
     long needed = (long) Math.ceil(withKept * GgnComputation.KEEP_HEADROOM);
@@ -307,11 +312,7 @@ class OutputsComputationTest {
         new OutputsComputation(cs.o(), asked)
             .withConvGramPolicy(roomy)
             .memoryEstimate(p.network(), p.batch().n(), groups, true);
-    long withV =
-        estimate.parts().stream()
-            .filter(part -> part.what().equals("kept Conv2d V_W for V·w"))
-            .mapToLong(part -> part.bytes())
-            .sum();
+    long withV = partBytes(estimate, "kept Conv2d V_W for V·w");
     assertTrue(withV > 0, "the estimate counts the kept V_W");
 
     var keep = new OutputsComputation(cs.o(), asked).withConvGramPolicy(roomy);

@@ -27,21 +27,44 @@ class ConvWeightGramPlanTest {
     assertTrue(p.structuredMacs() < p.explicitMacs());
   }
 
+  /** conv2 of fmnist_2c2d: 32 → 64 channels, 5×5 'same' on 14×14 (T = 196, K = 800). */
+  private static final ConvGeometry CONV2 = geometry(32, 14, 14, 5, 2);
+
+  /** The plan of conv2's weight Gram at N = 128 (C̃ = 10) under a budget of {@code entries}. */
+  private static ConvWeightGram.Plan conv2Gram(long entries) {
+    return ConvWeightGram.plan(
+        128,
+        10,
+        128,
+        10,
+        true,
+        false,
+        CONV2,
+        64,
+        new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, entries),
+        false);
+  }
+
   @Test
   void fmnist2c2dLayersFormVInBoundedBlocks() {
-    // conv2 of fmnist_2c2d: 32 → 64 channels, 5×5 'same' on 14×14 (T = 196, K = 800)
-    ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
-    ConvGramPolicy small =
-        new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
-    ConvWeightGram.Plan p =
-        ConvWeightGram.plan(128, 10, 128, 10, true, false, conv2, 64, small, false);
+    long small = ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS;
+    ConvWeightGram.Plan p = conv2Gram(small);
     assertTrue(p.explicit(), p.describe("conv2", 1280, 1280));
     assertTrue(p.blockL() < 128, "V_W of all 128 samples (65.5 M entries) exceeds 2^26 entries");
-    assertTrue(p.explicitElements() <= small.memoryElements(), p.describe("conv2", 1280, 1280));
+    assertTrue(p.explicitElements() <= small, p.describe("conv2", 1280, 1280));
     // conv1: 1 → 32 channels on 28×28 (T = 784, K = 25): V_W is small, one block
     ConvWeightGram.Plan p1 =
         ConvWeightGram.plan(
-            128, 10, 128, 10, true, false, geometry(1, 28, 28, 5, 2), 32, small, false);
+            128,
+            10,
+            128,
+            10,
+            true,
+            false,
+            geometry(1, 28, 28, 5, 2),
+            32,
+            new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, small),
+            false);
     assertTrue(p1.explicit());
     assertEquals(128, p1.blockL());
   }
@@ -50,41 +73,15 @@ class ConvWeightGramPlanTest {
   void aVOfAllSamplesThatFitsIsFormedOnceAndCountedOnce() {
     // conv2 at N = 128: V_W (65.5 M) with the unfolded inputs (20.1 M) and the Gram (1.6 M) is
     // 87.2 M entries: within the default budget of a 6 GiB heap (100.7 M), not within 2 blocks
-    ConvGeometry conv2 = geometry(32, 14, 14, 5, 2);
-    ConvGramPolicy sixGiB =
-        new ConvGramPolicy(
-            ConvGramPolicy.Mode.AUTO, ConvGramPolicy.defaultMemoryElements(6L << 30));
-    ConvWeightGram.Plan whole =
-        ConvWeightGram.plan(128, 10, 128, 10, true, false, conv2, 64, sixGiB, false);
+    long sixGiB = ConvGramPolicy.defaultMemoryElements(6L << 30);
+    ConvWeightGram.Plan whole = conv2Gram(sixGiB);
     assertEquals(128, whole.blockL(), whole.describe("conv2", 1280, 1280));
     long single = 1280L * 64 * 800 + 128L * 196 * 800 + 1280L * 1280;
     assertEquals(single, whole.explicitElements());
-    assertTrue(single <= sixGiB.memoryElements());
-    ConvWeightGram.Plan blocks =
-        ConvWeightGram.plan(
-            128,
-            10,
-            128,
-            10,
-            true,
-            false,
-            conv2,
-            64,
-            new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, single - 1),
-            false);
+    assertTrue(single <= sixGiB);
+    ConvWeightGram.Plan blocks = conv2Gram(single - 1);
     assertTrue(blocks.blockL() < 128);
-    ConvWeightGram.Plan small =
-        ConvWeightGram.plan(
-            128,
-            10,
-            128,
-            10,
-            true,
-            false,
-            conv2,
-            64,
-            new ConvGramPolicy(ConvGramPolicy.Mode.AUTO, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS),
-            false);
+    ConvWeightGram.Plan small = conv2Gram(ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
     // one formation of V and one symmetric product (1280·1281/2·51200 = 4.20e10 multiply-adds),
     // against right blocks formed again for every left block
     double form = 1280.0 * 64 * 196 * 800;
