@@ -19,7 +19,10 @@ import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
+import org.vivit4j.core.SpectrumNeed;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.loss.Loss;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
@@ -50,6 +53,8 @@ public abstract class GgnComputation {
   private GramLayout.Storage gramStorage = GramLayout.Storage.AUTO;
   // the most entries one array holds; tests force fewer to see a Gram "past one array"
   private long arrayLimit = GramLayout.ARRAY_LIMIT;
+  // whether a run may use the loss's rank-reduced factor (tests turn it off to compare)
+  private boolean reducedFactor = true;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -124,6 +129,67 @@ public abstract class GgnComputation {
   }
 
   /**
+   * Whether a run may use the loss's rank-reduced factor where it changes no result ({@link
+   * #usesReducedFactor}; default true). Tests turn it off to compare with the full factor. Returns
+   * this.
+   */
+  GgnComputation withReducedFactor(boolean allowed) {
+    this.reducedFactor = allowed;
+    return this;
+  }
+
+  /**
+   * Whether a run of the exact GGN uses the loss's rank-reduced factor ({@link
+   * org.vivit4j.loss.Loss#reducedSqrtHessian}; cross-entropy: {@code C − 1} columns per sample
+   * instead of C, as {@code diag(p) − p pᵀ} has the null vector 1), so that every product over the
+   * factor's columns costs {@code (C − 1)/C} and the Gram {@code ((C − 1)/C)²} of the full
+   * factor's. The GGN {@code V Vᵀ} is the same; its Gram {@code VᵀV} loses {@code N_ggn}
+   * eigenvalues that are exactly zero. So the reduced factor is used only when no result can see
+   * them: every group's eigensolve computes the top of the spectrum only (Lanczos, chosen for the
+   * whole spectrum's size) and its criterion selects no zero (top-k with {@code k ≤ N_ggn·(C − 1)},
+   * or a threshold {@code ≥ 0}: it keeps eigenvalues above it).
+   *
+   * @param lossSpec null: unknown, the full factor
+   */
+  boolean usesReducedFactor(LossSpec lossSpec, NetworkSpec net, int nGgn, List<ParamGroup> groups) {
+    if (!reducedFactor || lossSpec == null || options.mcSamples() != 0) {
+      return false;
+    }
+    Loss fn = Loss.of(lossSpec);
+    int c = net.outputSize();
+    int reduced = fn.reducedFactorColumns(c);
+    if (reduced >= fn.factorColumns(c)) {
+      return false;
+    }
+    long whole = (long) nGgn * fn.factorColumns(c);
+    if (whole > Integer.MAX_VALUE) {
+      return false;
+    }
+    boolean denseFits = new GramLayout(true, false, arrayLimit).denseFits(whole);
+    for (ParamGroup g : groups) {
+      SpectrumNeed need = g.criterion().need();
+      boolean noZero =
+          switch (need.kind()) {
+            case TOP -> need.count() <= (long) nGgn * reduced;
+            case ABOVE -> need.threshold() >= 0;
+            case ALL -> false;
+          };
+      if (!noZero) {
+        return false;
+      }
+      try {
+        if (GramSpace.choose(options.eigenSolver(), need, (int) whole, denseFits)
+            != EigenSolver.LANCZOS) {
+          return false;
+        }
+      } catch (IllegalArgumentException e) {
+        return false; // the run reports it
+      }
+    }
+    return true;
+  }
+
+  /**
    * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk
    * (at most what a packed Gram's chunk pairs allow), or the budget's ({@link ChunkChoice}).
    */
@@ -170,7 +236,22 @@ public abstract class GgnComputation {
    */
   public MemoryEstimate memoryEstimate(
       NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost, boolean float32) {
-    RunSizes plain = runSizes(net, n, groups, factorOnHost, float32);
+    return memoryEstimate(net, null, n, groups, factorOnHost, float32);
+  }
+
+  /**
+   * As above, knowing the loss (null: unknown): a run whose loss has a rank-reduced factor it would
+   * use ({@link #usesReducedFactor}) is sized with that factor's columns.
+   */
+  public MemoryEstimate memoryEstimate(
+      NetworkSpec net,
+      LossSpec loss,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32) {
+    RunSizes plain =
+        runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
     RunSizes sizes = plain.withChunkSamples(chunkSamples(plain));
     if (sizes.chunked()) {
       return MemoryEstimate.of(sizes);
@@ -231,24 +312,31 @@ public abstract class GgnComputation {
    * packed Gram is then stored in float32).
    */
   private RunSizes runSizes(
-      NetworkSpec net, int n, List<ParamGroup> groups, boolean factorOnHost, boolean float32) {
+      NetworkSpec net,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      int ct) {
     int[] ggn = options.subsamplingGgn();
     int[] grad = options.subsamplingGrad();
     int nGgn = ggn == null ? n : ggn.length;
-    int ct = options.mcSamples() == 0 ? net.outputSize() : options.mcSamples();
     GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn * ct, float32, arrayLimit);
+    // the reduced factor's run solves by Lanczos whatever the option (usesReducedFactor)
+    boolean reduced = options.mcSamples() == 0 && ct < net.outputSize();
     return new RunSizes(
         net,
         n,
         ggn == null ? n : ggn.length,
         grad == null ? n : grad.length,
         options.mcSamples(),
+        options.mcSamples() == 0 ? ct : net.outputSize(),
         ggn != null,
         grad != null,
         FactorChunks.canRecomputeForward(rowsOrAll(ggn, n), rowsOrAll(grad, n), true),
         groups.stream().map(ParamGroup::params).toList(),
         groups.stream().map(g -> g.criterion().need()).toList(),
-        options.eigenSolver(),
+        reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
         needsGammas(),
         appliesFactor(),
         convGram,
@@ -258,6 +346,28 @@ public abstract class GgnComputation {
         false,
         0,
         layout);
+  }
+
+  /**
+   * {@code C̃} of a run: M for the Monte-Carlo GGN, else the loss's factor columns, or its reduced
+   * factor's when the run uses it ({@link #usesReducedFactor}; {@code loss} null: C).
+   */
+  private int factorColumns(NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups) {
+    if (options.mcSamples() != 0) {
+      return options.mcSamples();
+    }
+    int c = net.outputSize();
+    if (loss == null) {
+      return c;
+    }
+    Loss fn = Loss.of(loss);
+    return usesReducedFactor(loss, net, nGgn(n), groups)
+        ? fn.reducedFactorColumns(c)
+        : fn.factorColumns(c);
+  }
+
+  private int nGgn(int n) {
+    return options.subsamplingGgn() == null ? n : options.subsamplingGgn().length;
   }
 
   /**
@@ -324,17 +434,24 @@ public abstract class GgnComputation {
     lastPasses = null;
     int n = batch.n();
     InputChecks.checkLayers(net);
+    int wholeColumns =
+        options.mcSamples() == 0
+            ? Loss.of(loss).factorColumns(net.outputSize())
+            : options.mcSamples();
+    InputChecks.check(net, loss, batch, options, groups, wholeColumns);
+    boolean reduced = usesReducedFactor(loss, net, nGgn(n), groups);
     try (FactorEngine engine =
-        new FactorEngine(net, loss, backend, options.mcSamples(), options.seed(), convGram)) {
+        new FactorEngine(
+            net, loss, backend, options.mcSamples(), options.seed(), convGram, reduced)) {
       int ct = engine.factorColumns();
-      InputChecks.check(net, loss, batch, options, groups, ct);
       RunSizes plain =
           runSizes(
               net,
               n,
               groups,
               "cpu".equals(backend.name()),
-              backend.precision() == Precision.FLOAT32);
+              backend.precision() == Precision.FLOAT32,
+              ct);
       GramLayout layout = plain.gramLayout();
       int chunk = chunkSamples(plain);
       RunSizes sizes = plain.withChunkSamples(chunk);
@@ -350,6 +467,9 @@ public abstract class GgnComputation {
       estimate.checkEigensolver();
       estimate.checkFitsHeap();
       List<String> reuseNotes = new ArrayList<>();
+      if (reduced) {
+        reuseNotes.add(reducedFactorNote(nGgn(n), wholeColumns, ct));
+      }
       if (chunked) {
         reuseNotes.add(
             FactorPasses.chunkNote(
@@ -361,6 +481,11 @@ public abstract class GgnComputation {
         if (appliesFactor() && factorReuse == FactorReuse.KEEP) {
           reuseNotes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
         }
+      } else if (appliesFactor() && layout.packed()) {
+        // not the heap: a pass that assembles a packed Gram keeps no factors of the whole batch
+        reuseNotes.add(
+            "V·w: the factor is backpropagated again: a pass that assembles a packed Gram keeps"
+                + " no factors");
       } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
         reuseNotes.add(
             "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
@@ -444,7 +569,14 @@ public abstract class GgnComputation {
         }
         int[] sel;
         try {
-          w.space = new GramSpace(grams.get(j).gram(), options.eigenSolver(), criterion.need());
+          w.space =
+              reduced
+                  ? new GramSpace(
+                      grams.get(j).gram(),
+                      EigenSolver.LANCZOS,
+                      criterion.need(),
+                      nGgn(n) * wholeColumns)
+                  : new GramSpace(grams.get(j).gram(), options.eigenSolver(), criterion.need());
           eigensolves++;
           sel = criterion.select(w.space.evals());
         } catch (IllegalArgumentException e) {
@@ -542,7 +674,7 @@ public abstract class GgnComputation {
                 w.step,
                 new SpectrumInfo(
                     w.space.solver().optionName(),
-                    w.space.size(),
+                    w.space.spectrumSize(),
                     w.space.offset(),
                     w.space.residual(),
                     w.space.products(),
@@ -561,6 +693,28 @@ public abstract class GgnComputation {
       last = new ComputationResult(quantities, results, info, warnings);
       return last;
     }
+  }
+
+  /**
+   * The note of a run with the rank-reduced loss factor: the Gram's size against the whole
+   * spectrum's, and the zeros it leaves out.
+   */
+  static String reducedFactorNote(int nGgn, int wholeColumns, int ct) {
+    return "loss factor: the loss Hessian's rank is at most "
+        + ct
+        + " of its "
+        + wholeColumns
+        + " outputs, so each GGN sample's factor has "
+        + ct
+        + " columns: Gram "
+        + (long) nGgn * ct
+        + " × "
+        + (long) nGgn * ct
+        + " for a spectrum of "
+        + (long) nGgn * wholeColumns
+        + "; the "
+        + nGgn
+        + " eigenvalues it leaves out are exactly 0 and no criterion of this run selects them";
   }
 
   /**

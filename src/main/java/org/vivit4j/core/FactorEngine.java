@@ -54,10 +54,25 @@ public final class FactorEngine implements AutoCloseable {
       int mcSamples,
       long seed,
       ConvGramPolicy convGram) {
+    this(net, lossSpec, backend, mcSamples, seed, convGram, false);
+  }
+
+  /**
+   * As above; with {@code reducedFactor} the exact GGN's output factor is the loss's rank-reduced
+   * one ({@link org.vivit4j.loss.Loss#reducedSqrtHessian}; cross-entropy: {@code C̃ = C − 1}).
+   */
+  public FactorEngine(
+      NetworkSpec net,
+      LossSpec lossSpec,
+      Backend backend,
+      int mcSamples,
+      long seed,
+      ConvGramPolicy convGram,
+      boolean reducedFactor) {
     this.net = net;
     this.layers = LayerRegistry.build(net, convGram);
     this.loss = Loss.of(lossSpec);
-    this.hessianFactor = new HessianFactor(loss, mcSamples, seed);
+    this.hessianFactor = new HessianFactor(loss, mcSamples, seed, reducedFactor);
     this.backend = backend;
   }
 
@@ -85,7 +100,10 @@ public final class FactorEngine implements AutoCloseable {
     return passes;
   }
 
-  /** {@code C̃}: factor columns per sample ({@code C}, or M for the Monte-Carlo GGN). */
+  /**
+   * {@code C̃}: factor columns per sample ({@code C}; the reduced factor's, {@code C − 1} for
+   * cross-entropy; or M for the Monte-Carlo GGN).
+   */
   public int factorColumns() {
     return hessianFactor.columns(net.outputSize());
   }

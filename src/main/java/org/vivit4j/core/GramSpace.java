@@ -12,13 +12,14 @@ import org.vivit4j.model.InvalidInputException;
  * parameter-space eigenvectors.
  *
  * <p>The eigensolver ({@link EigenSolver}) may compute only the top of the spectrum: {@link
- * #evals()} then holds the {@code size − offset()} largest eigenvalues, ascending, and indices into
- * the spectrum (selections) always count from the smallest eigenvalue of the whole spectrum, so
- * that index {@code i} is {@code evals()[i − offset()]}.
+ * #evals()} then holds the {@code spectrumSize() − offset()} largest eigenvalues, ascending, and
+ * indices into the spectrum (selections) always count from the smallest eigenvalue of the whole
+ * spectrum, so that index {@code i} is {@code evals()[i − offset()]}.
  */
 public final class GramSpace {
   private final GramStore gram;
   private final int size;
+  private final int spectrumSize;
   private final SymmetricEigen.Decomposition eig;
   private final double[] values;
   private final double[][] vectors;
@@ -63,8 +64,26 @@ public final class GramSpace {
    * @throws ArithmeticException when the eigensolver does not converge
    */
   public GramSpace(GramStore gram, EigenSolver solver, SpectrumNeed need) {
+    this(gram, solver, need, gram.size());
+  }
+
+  /**
+   * As above, for a Gram from a rank-reduced factor ({@link
+   * org.vivit4j.loss.Loss#reducedSqrtHessian}): the whole spectrum has {@code spectrumSize ≥
+   * gram.size()} eigenvalues, the Gram's and {@code spectrumSize − gram.size()} zeros below them
+   * that the reduced factor drops. Indices ({@link #offset()}, selections) count in that whole
+   * spectrum.
+   *
+   * @throws IllegalArgumentException as above, or when {@code spectrumSize < gram.size()}
+   */
+  public GramSpace(GramStore gram, EigenSolver solver, SpectrumNeed need, int spectrumSize) {
+    if (spectrumSize < gram.size()) {
+      throw new IllegalArgumentException(
+          "spectrum size " + spectrumSize + " is below the Gram size " + gram.size());
+    }
     this.gram = gram;
     this.size = gram.size();
+    this.spectrumSize = spectrumSize;
     long start = System.nanoTime();
     gram.symmetrize();
     EigenSolver used = choose(solver, need, size, gram.denseFits());
@@ -72,7 +91,7 @@ public final class GramSpace {
       this.eig = SymmetricEigen.decompose(gram.toDense(), size);
       this.values = eig.values();
       this.vectors = eig.vectors();
-      this.offset = 0;
+      this.offset = spectrumSize - size;
       this.residual = eig.residual();
       this.products = 0;
       this.nextBelow = Double.NaN;
@@ -82,7 +101,7 @@ public final class GramSpace {
       this.eig = null;
       this.values = r.values();
       this.vectors = r.vectors();
-      this.offset = size - r.values().length;
+      this.offset = spectrumSize - r.values().length;
       this.residual = r.maxResidual();
       this.products = r.products();
       this.nextBelow = r.nextValue();
@@ -117,7 +136,8 @@ public final class GramSpace {
   /**
    * The solver a Gram of {@code size} gets for {@code need} (also sizes {@link MemoryEstimate}).
    */
-  static EigenSolver choose(EigenSolver solver, SpectrumNeed need, int size, boolean denseFits) {
+  public static EigenSolver choose(
+      EigenSolver solver, SpectrumNeed need, int size, boolean denseFits) {
     boolean all = need.kind() == SpectrumNeed.Kind.ALL;
     if (!denseFits && (solver == EigenSolver.DENSE || all)) {
       throw new IllegalArgumentException(
@@ -185,6 +205,14 @@ public final class GramSpace {
   /** The Gram size {@code N·C̃}. */
   public int size() {
     return size;
+  }
+
+  /**
+   * Eigenvalues in the whole spectrum: {@link #size()}, or more for a Gram from a rank-reduced
+   * factor (its dropped zeros count).
+   */
+  public int spectrumSize() {
+    return spectrumSize;
   }
 
   /** The eigensolver that ran: {@link EigenSolver#DENSE} or {@link EigenSolver#LANCZOS}. */
@@ -256,7 +284,7 @@ public final class GramSpace {
   public int[] checkSelection(
       int[] selected, String field, double warnBelow, List<String> warnings) {
     for (int i = 0; i < selected.length; i++) {
-      if (selected[i] < offset || selected[i] >= size) {
+      if (selected[i] < offset || selected[i] >= spectrumSize) {
         throw new InvalidInputException(
             field,
             "selected index "
@@ -264,7 +292,7 @@ public final class GramSpace {
                 + " is outside the computed Gram spectrum ["
                 + offset
                 + ", "
-                + size
+                + spectrumSize
                 + ")");
       }
       if (i > 0 && selected[i] <= selected[i - 1]) {

@@ -21,6 +21,8 @@ import org.vivit4j.model.NetworkSpec;
  * @param nGgn samples defining the GGN ({@code N_ggn})
  * @param nGrad samples with first-order derivatives ({@code N_grad})
  * @param mcSamples 0 (exact GGN) or M (Monte-Carlo)
+ * @param lossColumns the exact GGN's loss-factor columns per sample: C, or the rank-reduced
+ *     factor's ({@code C − 1} for cross-entropy, {@code GgnComputation.usesReducedFactor})
  * @param ggnSubsampled whether {@code computation.subsampling_ggn} chose the GGN samples
  * @param gradSubsampled whether {@code computation.subsampling_grad} chose the gradient samples
  * @param gradWithinGgn whether every gradient sample is a GGN sample (then chunked passes may
@@ -50,6 +52,7 @@ public record RunSizes(
     int nGgn,
     int nGrad,
     int mcSamples,
+    int lossColumns,
     boolean ggnSubsampled,
     boolean gradSubsampled,
     boolean gradWithinGgn,
@@ -74,6 +77,7 @@ public record RunSizes(
         nGgn,
         nGrad,
         mcSamples,
+        lossColumns,
         ggnSubsampled,
         gradSubsampled,
         gradWithinGgn,
@@ -161,7 +165,7 @@ public record RunSizes(
 
   /** {@code C̃}: factor columns per sample. */
   public int factorColumns() {
-    return mcSamples == 0 ? net.outputSize() : mcSamples;
+    return mcSamples == 0 ? lossColumns : mcSamples;
   }
 
   /** The field that sets the Gram size: the Monte-Carlo samples, the GGN subset or N. */
@@ -186,7 +190,10 @@ public record RunSizes(
 
   /** {@code C̃·N_ggn = …} for messages. */
   String gramWhat() {
-    return (mcSamples == 0 ? "C·N_ggn = " : "M·N_ggn = ")
+    String columns =
+        mcSamples > 0 ? "M" : lossColumns == net.outputSize() ? "C" : "C̃ (rank-reduced factor)";
+    return columns
+        + "·N_ggn = "
         + factorColumns()
         + "·"
         + nGgn

@@ -63,6 +63,50 @@ final class CrossEntropyLoss extends Loss {
     return s;
   }
 
+  /** {@code C − 1}: {@code H = diag(p) − p pᵀ} has the null vector {@code 1} (for C ≥ 2). */
+  @Override
+  public int reducedFactorColumns(int c) {
+    return c >= 2 ? c - 1 : c;
+  }
+
+  /**
+   * {@code R = S Q} with {@code Q [C × (C−1)]} an orthonormal basis of {@code u⊥}, {@code u = √p}
+   * (a unit vector, {@code S u = √p⊙√p − p Σp = 0}): then {@code R Rᵀ = S (I − u uᵀ) Sᵀ = S Sᵀ =
+   * H}. Q is the Householder reflection {@code I − w wᵀ / (1 + u_m)}, {@code w = u + e_m}, which
+   * maps u to {@code −e_m}, without its column m; m is the largest {@code u_m} (so {@code 1 + u_m ≥
+   * 1 + 1/√C} never cancels). As {@code S w = S e_m}, column j of R is {@code S[:, j] − S[:, m] u_j
+   * / (1 + u_m)}.
+   */
+  @Override
+  protected double[] reducedSqrtHessianImpl(double[] f, Target t) {
+    int c = f.length;
+    double[] s = sqrtHessianImpl(f, t);
+    if (c < 2) {
+      return s;
+    }
+    double[] p = softmax(f);
+    int m = 0;
+    for (int i = 1; i < c; i++) {
+      if (p[i] > p[m]) {
+        m = i;
+      }
+    }
+    double denom = 1 + Math.sqrt(p[m]);
+    int ct = c - 1;
+    double[] r = new double[c * ct];
+    for (int j = 0, col = 0; j < c; j++) {
+      if (j == m) {
+        continue;
+      }
+      double w = Math.sqrt(p[j]) / denom;
+      for (int i = 0; i < c; i++) {
+        r[i * ct + col] = s[i * c + j] - s[i * c + m] * w;
+      }
+      col++;
+    }
+    return r;
+  }
+
   @Override
   protected double[] sampledSqrtHessianImpl(
       double[] f, Target t, int samples, SplittableRandom rng) {

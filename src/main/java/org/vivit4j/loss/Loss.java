@@ -27,6 +27,14 @@ public abstract class Loss {
   }
 
   /**
+   * Columns of {@link #reducedSqrtHessian} for {@code c} outputs: the Hessian's rank bound when it
+   * is below {@code c} (cross-entropy: {@code C − 1}), else {@code c}.
+   */
+  public int reducedFactorColumns(int c) {
+    return factorColumns(c);
+  }
+
+  /**
    * Checks shapes and returns {@code ℓ(f, y_n)}.
    *
    * @param f outputs of sample n, length C (not modified)
@@ -44,6 +52,16 @@ public abstract class Loss {
   /** {@code S} with {@code S Sᵀ = ∂²ℓ/∂f²}, row-major {@code [C × C̃]}. */
   public final double[] sqrtHessian(double[] f, Target target) {
     return sqrtHessianImpl(f, target);
+  }
+
+  /**
+   * A factor {@code R} with {@code R Rᵀ = ∂²ℓ/∂f²} and only {@link #reducedFactorColumns} columns,
+   * row-major {@code [C × C̃_r]}: the same GGN {@code V Vᵀ} from a narrower {@code V}, so every
+   * product over the factor's columns (the Gram, {@code (N·C̃)²}) is cheaper; the Gram loses only
+   * eigenvalues that are exactly zero. Losses of full-rank Hessians return {@link #sqrtHessian}.
+   */
+  public final double[] reducedSqrtHessian(double[] f, Target target) {
+    return reducedSqrtHessianImpl(f, target);
   }
 
   /**
@@ -68,6 +86,11 @@ public abstract class Loss {
   protected abstract double[] gradientImpl(double[] f, Target target);
 
   protected abstract double[] sqrtHessianImpl(double[] f, Target target);
+
+  /** {@link #reducedSqrtHessian}; by default the full factor. */
+  protected double[] reducedSqrtHessianImpl(double[] f, Target target) {
+    return sqrtHessianImpl(f, target);
+  }
 
   protected abstract double[] sampledSqrtHessianImpl(
       double[] f, Target target, int samples, SplittableRandom rng);

@@ -1,6 +1,7 @@
 package org.vivit4j.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,11 @@ class PackedGramTest {
 
   private static ComputationResult run(String backend, GgnComputation configured) {
     RandomProblems.Instance p = mlp();
-    return configured.run(p.network(), p.loss(), p.batch(), groups(), TestBackends.get(backend));
+    // the full factor: 3 columns per sample, the 60 Gram rows these tests size the limit by
+    // (ReducedLossFactorTest runs the rank-reduced factor with a packed Gram)
+    return configured
+        .withReducedFactor(false)
+        .run(p.network(), p.loss(), p.batch(), groups(), TestBackends.get(backend));
   }
 
   private static ComputationOptions options(EigenSolver solver) {
@@ -119,6 +124,14 @@ class PackedGramTest {
               .anyMatch(n -> n.contains("packed lower triangle (float64), 60 rows in 1 array")),
           packed.runInfo().notes().toString());
       assertEquals(solver.optionName(), packed.group("all").spectrum().eigensolver());
+      // the eigenvectors' second pass is the packed pass's, not the heap's doing
+      assertTrue(
+          packed.runInfo().notes().stream()
+              .anyMatch(n -> n.endsWith("a pass that assembles a packed Gram keeps no factors")),
+          packed.runInfo().notes().toString());
+      assertFalse(
+          packed.runInfo().notes().stream().anyMatch(n -> n.contains("heap limit")),
+          packed.runInfo().notes().toString());
       if (solver == EigenSolver.DENSE) {
         assertEquals(
             java.util.Arrays.toString(dense.group("all").gramEvals()),

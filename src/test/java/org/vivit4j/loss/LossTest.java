@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.LossType;
 import org.vivit4j.model.Reduction;
+import org.vivit4j.testing.Tolerances;
 
 /** Gradient and Hessian factor of each loss against central finite differences of its value. */
 class LossTest {
@@ -50,6 +51,56 @@ class LossTest {
             }
             assertEquals(fdHessian(loss, f, t, i, j), sst, 1e-6, type + " (S Sᵀ)_" + i + j);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The rank-reduced factor gives the same Hessian with fewer columns: {@code R Rᵀ = S Sᵀ} to a few
+   * ulps of the largest entry, with {@code C − 1} columns for cross-entropy (C ≥ 2) and the full
+   * factor for the full-rank losses. Logits range up to ±30, so that one class holds almost all the
+   * probability (the reflection's {@code 1 + u_m} then nears 2, never 0) or none does.
+   */
+  @ParameterizedTest
+  @EnumSource(LossType.class)
+  void reducedFactorHasTheSameHessian(LossType type) {
+    for (int c : new int[] {1, 2, 3, 10}) {
+      for (double spread : new double[] {0.1, 2, 30}) {
+        SplittableRandom rnd = new SplittableRandom(13L * c + type.ordinal());
+        Loss loss = Loss.of(new LossSpec(type, Reduction.MEAN));
+        double[] f = new double[c];
+        for (int i = 0; i < c; i++) {
+          f[i] = rnd.nextDouble(-spread, spread);
+        }
+        Loss.Target t = target(type, rnd, c);
+        double[] s = loss.sqrtHessian(f, t);
+        double[] r = loss.reducedSqrtHessian(f, t);
+        int ct = loss.factorColumns(c);
+        int rt = loss.reducedFactorColumns(c);
+        int expected = type == LossType.CROSS_ENTROPY && c >= 2 ? c - 1 : c;
+        assertEquals(expected, rt, type + " C=" + c + ": reduced columns");
+        assertEquals(c * rt, r.length, type + " C=" + c + ": reduced factor entries");
+        double max = 0;
+        double[] full = new double[c * c];
+        double[] reduced = new double[c * c];
+        for (int i = 0; i < c; i++) {
+          for (int j = 0; j < c; j++) {
+            for (int k = 0; k < ct; k++) {
+              full[i * c + j] += s[i * ct + k] * s[j * ct + k];
+            }
+            for (int k = 0; k < rt; k++) {
+              reduced[i * c + j] += r[i * rt + k] * r[j * rt + k];
+            }
+            max = Math.max(max, Math.abs(full[i * c + j]));
+          }
+        }
+        for (int i = 0; i < c * c; i++) {
+          assertEquals(
+              full[i],
+              reduced[i],
+              Tolerances.F64_REDUCED_FACTOR * Math.max(max, Double.MIN_NORMAL),
+              type + " C=" + c + " spread " + spread + ": (R Rᵀ) entry " + i);
         }
       }
     }

@@ -69,6 +69,13 @@ public final class Tolerances {
   public static final double F64_REORDERED_APPLY = 1e-12;
 
   /**
+   * A loss's rank-reduced Hessian factor {@code R Rᵀ} against the full factor's {@code S Sᵀ}, both
+   * in float64, relative to the largest entry: R is S times a Householder reflection (two more
+   * roundings per entry), and each of the C ≤ 10 products sums C terms; 1e-14 is about 50 ulps.
+   */
+  public static final double F64_REDUCED_FACTOR = 1e-14;
+
+  /**
    * Gram eigenvalues in float64 (golden README: 1e-10): the eigensolver's backward error is ~1e-16
    * of the largest eigenvalue; long reductions over the Gram contractions add a few ulps.
    */
