@@ -79,6 +79,23 @@ final class FactorPasses {
   }
 
   /**
+   * The canonical signs of {@code V w} for every group (plain pass only: a chunked {@code V·w} sums
+   * its chunks' products before any entry is final), without storing the vectors ({@link
+   * FactorEngine#applyFactorSigns}).
+   */
+  static List<double[]> applyFactorSigns(
+      FactorEngine engine,
+      SampleForward forward,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> tensors,
+      List<double[][]> w,
+      KeptFactors kept) {
+    SampleForward.View v = forward.of(ggnRows);
+    return engine.applyFactorSigns(v.fp(), v.batch(), scaling, v.rows(ggnRows), tensors, w, kept);
+  }
+
+  /**
    * The loss, per-sample losses and batch gradient from forward passes over chunks of {@code chunk}
    * consecutive samples (each dropped after it): sums of the chunks' shares, since {@code host}
    * scales every chunk as part of the whole batch. Used when the factor passes recompute their

@@ -410,6 +410,14 @@ public abstract class GgnComputation {
     return outputs().contains(GgnOutput.EIGENVECTORS) || needsGammas();
   }
 
+  /**
+   * Whether a run needs the eigenvectors themselves: returned, or seen by the Newton step's damping
+   * rule; else {@code V·w} is only for γ's signs.
+   */
+  private boolean storesEigenvectors() {
+    return outputs().contains(GgnOutput.EIGENVECTORS) || newton();
+  }
+
   /** One group's quantities on the way to its {@link GroupResult}. */
   private static final class Work {
     GramSpace space;
@@ -596,8 +604,21 @@ public abstract class GgnComputation {
         w.weights = w.space.eigenvectorWeights(w.selected);
         work.add(w);
       }
+      // γ alone needs only the eigenvectors' signs: read off tile by tile, no vectors stored
+      boolean signsOnly = appliesFactor() && !chunked && !storesEigenvectors();
+      List<double[]> signLists =
+          signsOnly
+              ? FactorPasses.applyFactorSigns(
+                  engine,
+                  forward,
+                  scaling,
+                  ggnRows,
+                  tensors,
+                  work.stream().map(w -> w.weights).toList(),
+                  kept)
+              : null;
       List<double[][]> evecs =
-          appliesFactor()
+          appliesFactor() && !signsOnly
               ? FactorPasses.applyFactor(
                   engine,
                   forward,
@@ -612,7 +633,8 @@ public abstract class GgnComputation {
       for (int j = 0; j < groups.size(); j++) {
         Work w = work.get(j);
         w.evecs = evecs == null ? null : evecs.get(j);
-        double[] signs = w.evecs == null ? null : canonicalise(w.evecs);
+        double[] signs =
+            signLists != null ? signLists.get(j) : w.evecs == null ? null : canonicalise(w.evecs);
         if (needsGammas()) {
           w.gammas = w.space.gammas(grams.get(j).cross(), gradRows.length, w.selected);
           for (double[] row : w.gammas) {

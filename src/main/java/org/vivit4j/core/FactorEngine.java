@@ -8,6 +8,7 @@ import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerContext;
 import org.vivit4j.layers.LayerRegistry;
+import org.vivit4j.linalg.CanonicalSigns;
 import org.vivit4j.loss.Loss;
 import org.vivit4j.model.Batch;
 import org.vivit4j.model.LossSpec;
@@ -420,6 +421,80 @@ public final class FactorEngine implements AutoCloseable {
       KeptFactors kept,
       List<double[][]> out,
       boolean add) {
+    forEachProductLayer(
+        fp,
+        batch,
+        scaling,
+        ggnRows,
+        groupTensors,
+        kept,
+        (i, ctx, factorHost) -> applyLayer(i, ctx, factorHost, groupTensors, w, out, add));
+  }
+
+  /**
+   * The canonical signs of {@code V w[g]} for every group ({@code [g][K]}, {@link CanonicalSigns})
+   * without storing the vectors: each layer offers its products tile by tile. From the kept factors
+   * when {@code kept} holds them, else by backpropagating the factor again.
+   */
+  public List<double[]> applyFactorSigns(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      List<double[][]> w,
+      KeptFactors kept) {
+    List<CanonicalSigns> signs = new ArrayList<>();
+    for (double[][] wg : w) {
+      signs.add(new CanonicalSigns(wg.length));
+    }
+    forEachProductLayer(
+        fp,
+        batch,
+        scaling,
+        ggnRows,
+        groupTensors,
+        kept,
+        (i, ctx, factorHost) -> {
+          for (int g = 0; g < groupTensors.size(); g++) {
+            long offset = 0;
+            for (int t : groupTensors.get(g)) {
+              ParamTensor p = net.params().get(t);
+              if (p.layer() == i) {
+                layers
+                    .get(i)
+                    .applyFactorSigns(
+                        ctx, factorHost, localIndex(p), w.get(g), signs.get(g), offset);
+              }
+              offset += p.numel();
+            }
+          }
+        });
+    List<double[]> out = new ArrayList<>();
+    for (CanonicalSigns sg : signs) {
+      out.add(sg.signs());
+    }
+    return out;
+  }
+
+  /** What {@link #forEachProductLayer} does at a layer holding a group tensor. */
+  private interface ProductLayer {
+    void at(int layer, LayerContext ctx, double[] factorHost);
+  }
+
+  /**
+   * Calls {@code products} at every layer holding a group tensor with its context and output factor
+   * on the host: from the kept factors when {@code kept} holds them (no backward pass), else from a
+   * backward pass of the factor.
+   */
+  private void forEachProductLayer(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      List<int[]> groupTensors,
+      KeptFactors kept,
+      ProductLayer products) {
     if (kept != null && !kept.isEmpty()) {
       for (int i = layers.size() - 1; i >= lowestLayer(groupTensors); i--) {
         if (!holdsAny(groupTensors, i)) {
@@ -442,7 +517,7 @@ public final class FactorEngine implements AutoCloseable {
           if (forApply != null) {
             layer.lendKeptForApply(ctx, forApply);
           }
-          applyLayer(i, ctx, kept.at(i), groupTensors, w, out, add);
+          products.at(i, ctx, kept.at(i));
         }
       }
       return;
@@ -457,7 +532,7 @@ public final class FactorEngine implements AutoCloseable {
         lowestLayer(groupTensors),
         (i, ctx) -> {
           if (holdsAny(groupTensors, i)) {
-            applyLayer(i, ctx, backend.download(ctx.factorOut()), groupTensors, w, out, add);
+            products.at(i, ctx, backend.download(ctx.factorOut()));
           }
         });
   }

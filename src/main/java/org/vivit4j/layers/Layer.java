@@ -2,6 +2,7 @@ package org.vivit4j.layers;
 
 import java.util.List;
 import org.vivit4j.backend.DeviceMatrix;
+import org.vivit4j.linalg.CanonicalSigns;
 
 /**
  * One layer's math on the fast path: forward, the Jacobian-transposed products that carry the
@@ -216,6 +217,49 @@ public abstract class Layer implements AutoCloseable {
       }
     }
     applyFactorIntoImpl(ctx, factorOut, tensor, w, out, offset, add);
+  }
+
+  /**
+   * The canonical signs of {@link #applyFactor}'s vectors without keeping them: each vector {@code
+   * k}'s entries are offered to {@code signs} as the entries {@code offset …} of its vector {@code
+   * k} (the tensor's slice of a group's vectors).
+   */
+  public final void applyFactorSigns(
+      LayerContext ctx,
+      double[] factorOut,
+      int tensor,
+      double[][] w,
+      CanonicalSigns signs,
+      long offset) {
+    checkTensor(tensor);
+    int rows = ctx.ggnRows().length * ctx.factorColumns();
+    checkRows(factorOut, outSize, rows, "factor");
+    if (signs.vectors() != w.length) {
+      throw new IllegalArgumentException(signs.vectors() + " signs for " + w.length + " vectors");
+    }
+    for (double[] wk : w) {
+      if (wk.length != rows) {
+        throw new IllegalArgumentException("w has length " + wk.length + ", expected " + rows);
+      }
+    }
+    applyFactorSignsImpl(ctx, factorOut, tensor, w, signs, offset);
+  }
+
+  /**
+   * By default {@link #applyFactorImpl}'s vectors offered whole; a layer with large tensors offers
+   * tiles of them as it computes them instead.
+   */
+  protected void applyFactorSignsImpl(
+      LayerContext ctx,
+      double[] factorOut,
+      int tensor,
+      double[][] w,
+      CanonicalSigns signs,
+      long offset) {
+    double[][] part = applyFactorImpl(ctx, factorOut, tensor, w);
+    for (int k = 0; k < part.length; k++) {
+      signs.offer(k, part[k], 0, part[k].length, offset);
+    }
   }
 
   /** By default {@link #applyFactorImpl} copied (or added) into place. */
