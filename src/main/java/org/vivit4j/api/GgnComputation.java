@@ -339,6 +339,7 @@ public abstract class GgnComputation {
         reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
         needsGammas(),
         appliesFactor(),
+        !storesEigenvectors(),
         convGram,
         factorOnHost,
         float32,
@@ -605,7 +606,7 @@ public abstract class GgnComputation {
         work.add(w);
       }
       // γ alone needs only the eigenvectors' signs: read off tile by tile, no vectors stored
-      boolean signsOnly = appliesFactor() && !chunked && !storesEigenvectors();
+      boolean signsOnly = sizes.readsSignsOnly();
       List<double[]> signLists =
           signsOnly
               ? FactorPasses.applyFactorSigns(

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.LinearLayer;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
 import org.vivit4j.model.InvalidInputException;
@@ -245,8 +246,9 @@ public final class MemoryEstimate {
       outputs += k * dim;
     }
     apply.add(new Part("eigenvectors kept", values(retained)));
-    // chunked: each chunk's products are added into the first chunk's in place
-    apply.add(new Part("parameter-space directions", values(outputs)));
+    boolean signs = run.readsSignsOnly();
+    // chunked: each chunk's products are added into the first chunk's in place; signs only: none
+    apply.add(new Part("parameter-space directions", values(signs ? 0 : outputs)));
     // per layer: the factor at its output (and its host copy where it holds a tensor), then either
     // the layer's directions (one product and its K copies), its V·w blocks, or the factor at its
     // input; the worst layer, in bytes (the factors are backend matrices, the rest double[])
@@ -265,9 +267,19 @@ public final class MemoryEstimate {
       long download = 0;
       if (run.holdsAny(i)) {
         download = pass ? out : 0;
+        var linear = run.linear(i);
         for (var p : net.params()) {
           if (p.layer() == i) {
-            directions = Math.max(directions, 2 * kMax * p.numel());
+            // signs only: one tensor's K vectors at a time (a Linear weight's in tiles); else the
+            // product and its K copies
+            long held =
+                !signs
+                    ? 2 * kMax * p.numel()
+                    : linear != null && "weight".equals(p.name())
+                        ? LinearLayer.signEntries(
+                            g / run.factorColumns(), linear.in(), linear.out(), kMax)
+                        : kMax * p.numel();
+            directions = Math.max(directions, held);
           }
         }
         Conv2dSpec c = run.conv2d(i);

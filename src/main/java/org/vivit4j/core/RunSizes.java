@@ -7,6 +7,7 @@ import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.ConvTranspose1dLayer.ConvTranspose1dSpec;
 import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
+import org.vivit4j.layers.LinearLayer;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
 import org.vivit4j.model.LayerSpec;
@@ -33,6 +34,9 @@ import org.vivit4j.model.NetworkSpec;
  * @param crossTerms whether the gradient cross terms are formed (directional derivatives)
  * @param appliesFactor whether {@code V·w} maps Gram-space vectors to parameter space (all but
  *     eigenvalues alone)
+ * @param signsOnly whether {@code V·w} is only for γ's canonical signs (no eigenvectors returned,
+ *     no Newton step): a plain pass then reads them tile by tile and stores no vectors ({@link
+ *     #readsSignsOnly})
  * @param convGram the Conv2d Gram policy
  * @param factorOnHost whether the factor and Gram accumulators live in the JVM heap (the CPU
  *     backend) rather than in device memory (OpenCL; its Grams come back to the heap once done)
@@ -61,6 +65,7 @@ public record RunSizes(
     EigenSolver solver,
     boolean crossTerms,
     boolean appliesFactor,
+    boolean signsOnly,
     ConvGramPolicy convGram,
     boolean factorOnHost,
     boolean float32,
@@ -86,6 +91,7 @@ public record RunSizes(
         solver,
         crossTerms,
         appliesFactor,
+        signsOnly,
         convGram,
         factorOnHost,
         float32,
@@ -204,6 +210,19 @@ public record RunSizes(
   /** Directions a criterion selects, as far as known before the spectrum: k, or a guess of 16. */
   static long directions(SpectrumNeed need) {
     return need.kind() == SpectrumNeed.Kind.TOP ? need.count() : GramSpace.THRESHOLD_FIRST_COUNT;
+  }
+
+  /**
+   * Whether the {@code V·w} pass reads only signs (no parameter-space vectors stored): {@link
+   * #signsOnly} on a plain pass (a chunked one sums its chunks' products first).
+   */
+  public boolean readsSignsOnly() {
+    return appliesFactor && signsOnly && !chunked();
+  }
+
+  /** Layer {@code i}'s spec when it is a Linear layer, else {@code null}. */
+  LinearLayer.LinearSpec linear(int i) {
+    return net.layers().get(i) instanceof LinearLayer.LinearSpec l ? l : null;
   }
 
   /** Whether some group holds a tensor of layer {@code i}. */

@@ -370,8 +370,18 @@ public final class LinearLayer extends Layer {
     }
   }
 
+  /**
+   * The host entries {@link #applyFactorSignsImpl} holds for the weight of a {@code [out × in]}
+   * layer, {@code s} GGN samples and K vectors: {@code U} for all K, {@code A_S}, one tile and its
+   * left operand (the memory estimate's count).
+   */
+  public static long signEntries(long s, int in, int out, long k) {
+    long rows = Math.max(1, Math.min(out, SIGN_TILE_ENTRIES / Math.max(1, k * in)));
+    return s * out * k + s * in + rows * k * in + s * rows * k;
+  }
+
   /** Entries of one tile of {@link #applyFactorSignsImpl} (1 MiB of float64: in L2). */
-  static final int SIGN_TILE_ENTRIES = 1 << 17;
+  public static final int SIGN_TILE_ENTRIES = 1 << 17;
 
   @Override
   public void close() {

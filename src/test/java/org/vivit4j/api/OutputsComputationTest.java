@@ -160,6 +160,32 @@ class OutputsComputationTest {
     assertArrayEquals(e.batch().grad(), one.batch().grad(), 0.0);
   }
 
+  /**
+   * γ without eigenvectors reads their signs tile by tile: its estimate holds no parameter-space
+   * directions, while γ with the eigenvectors holds K·D doubles per group; a chunked pass (whose
+   * chunks sum their products) stores them for γ alone too.
+   */
+  @Test
+  void gammaAloneStoresNoParameterSpaceDirections() {
+    Case cs = conv(false);
+    RandomProblems.Instance p = cs.problem();
+    List<ParamGroup> groups = cs.paramGroups(3);
+    long dims = 0;
+    for (ParamGroup g : groups) {
+      for (int t : g.params()) {
+        dims += p.network().params().get(t).numel();
+      }
+    }
+    String part = "parameter-space directions";
+    var gammas = new OutputsComputation(cs.o(), EnumSet.of(GgnOutput.GAMMAS));
+    assertEquals(0, partBytes(gammas.memoryEstimate(p.network(), 5, groups, true), part));
+    var both = new OutputsComputation(cs.o(), EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS));
+    assertEquals(8 * 3 * dims, partBytes(both.memoryEstimate(p.network(), 5, groups, true), part));
+    var chunked = new OutputsComputation(cs.o(), EnumSet.of(GgnOutput.GAMMAS)).withFactorChunk(2);
+    assertEquals(
+        8 * 3 * dims, partBytes(chunked.memoryEstimate(p.network(), 5, groups, true), part));
+  }
+
   /** The bytes of an estimate's parts named {@code what}. */
   private static long partBytes(org.vivit4j.core.MemoryEstimate estimate, String what) {
     return estimate.parts().stream()

@@ -97,8 +97,9 @@ class MemoryEstimateTest {
   }
 
   /**
-   * fmnist_2c2d (3.27 M parameters) on 16 samples: dominated by the Conv2d factors, the {@code V·w}
-   * blocks of the first convolution and the parameter-space directions rather than the Gram.
+   * fmnist_2c2d (3.27 M parameters) on 24 samples: dominated by the Conv2d factors and the {@code
+   * V·w} blocks of the first convolution rather than the Gram (its directional derivatives read the
+   * eigenvectors' signs only, so no parameter-space directions are stored).
    */
   @Test
   void fmnist2c2dNeedsBetweenHalfAndTwiceItsEstimate() throws Exception {
@@ -112,7 +113,7 @@ class MemoryEstimateTest {
             "make-problem",
             "fmnist_2c2d",
             "--n",
-            "16",
+            "24",
             "--random-data",
             "--out",
             problemFile.toString());
