@@ -131,38 +131,49 @@ public final class MaxPool2dLayer extends Layer {
   int[] argmax(double[] in, int[] rows) {
     int t = g.positions();
     int c = g.channels();
-    int hw = g.height() * g.width();
     int[] out = new int[rows.length * c * t];
-    for (int r = 0; r < rows.length; r++) {
-      int xo = rows[r] * inSize;
-      for (int ch = 0; ch < c; ch++) {
-        for (int i = 0; i < g.outH(); i++) {
-          for (int j = 0; j < g.outW(); j++) {
-            int best = -1;
-            double max = 0;
-            for (int a = 0; a < g.kernelH(); a++) {
-              int h = i * g.strideH() - g.padH() + a * g.dilH();
-              if (h < 0 || h >= g.height()) {
+    // samples in parallel: each writes only its own rows of out (run three times per factor pass
+    // and gradient, it was a serial loop over every window)
+    java.util.stream.IntStream range = java.util.stream.IntStream.range(0, rows.length);
+    ((long) rows.length * inSize >= PARALLEL_MIN_ENTRIES ? range.parallel() : range)
+        .forEach(r -> argmaxOfSample(in, rows[r] * inSize, out, r * c * t));
+    return out;
+  }
+
+  /** Inputs from which {@link #argmax} splits its samples over the cores. */
+  private static final long PARALLEL_MIN_ENTRIES = 1 << 15;
+
+  /** {@link #argmax} of the sample whose input starts at {@code xo}, written from {@code oo}. */
+  private void argmaxOfSample(double[] in, int xo, int[] out, int oo) {
+    int t = g.positions();
+    int c = g.channels();
+    int hw = g.height() * g.width();
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < g.outH(); i++) {
+        for (int j = 0; j < g.outW(); j++) {
+          int best = -1;
+          double max = 0;
+          for (int a = 0; a < g.kernelH(); a++) {
+            int h = i * g.strideH() - g.padH() + a * g.dilH();
+            if (h < 0 || h >= g.height()) {
+              continue;
+            }
+            for (int b = 0; b < g.kernelW(); b++) {
+              int w = j * g.strideW() - g.padW() + b * g.dilW();
+              if (w < 0 || w >= g.width()) {
                 continue;
               }
-              for (int b = 0; b < g.kernelW(); b++) {
-                int w = j * g.strideW() - g.padW() + b * g.dilW();
-                if (w < 0 || w >= g.width()) {
-                  continue;
-                }
-                double v = in[xo + ch * hw + h * g.width() + w];
-                if (best < 0 || v > max) {
-                  best = h * g.width() + w;
-                  max = v;
-                }
+              double v = in[xo + ch * hw + h * g.width() + w];
+              if (best < 0 || v > max) {
+                best = h * g.width() + w;
+                max = v;
               }
             }
-            out[(r * c + ch) * t + i * g.outW() + j] = best;
           }
+          out[oo + ch * t + i * g.outW() + j] = best;
         }
       }
     }
-    return out;
   }
 
   private static int[] all(int n) {
