@@ -169,6 +169,15 @@ public abstract class Layer implements AutoCloseable {
    */
   public final double[][] applyFactor(
       LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
+    checkProductInputs(ctx, factorOut, tensor, w);
+    return applyFactorImpl(ctx, factorOut, tensor, w);
+  }
+
+  /**
+   * The shapes every {@code V·w} entry point checks: a tensor of this layer, {@code factorOut
+   * [|S|C̃ × out]} and each {@code w_k} of length {@code |S|C̃}.
+   */
+  private void checkProductInputs(LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
     checkTensor(tensor);
     int rows = ctx.ggnRows().length * ctx.factorColumns();
     checkRows(factorOut, outSize, rows, "factor");
@@ -177,7 +186,6 @@ public abstract class Layer implements AutoCloseable {
         throw new IllegalArgumentException("w has length " + wk.length + ", expected " + rows);
       }
     }
-    return applyFactorImpl(ctx, factorOut, tensor, w);
   }
 
   /**
@@ -202,16 +210,11 @@ public abstract class Layer implements AutoCloseable {
       double[][] out,
       int offset,
       boolean add) {
-    checkTensor(tensor);
-    int rows = ctx.ggnRows().length * ctx.factorColumns();
-    checkRows(factorOut, outSize, rows, "factor");
+    checkProductInputs(ctx, factorOut, tensor, w);
     if (out.length != w.length) {
       throw new IllegalArgumentException(out.length + " outputs for " + w.length + " vectors");
     }
     for (int k = 0; k < w.length; k++) {
-      if (w[k].length != rows) {
-        throw new IllegalArgumentException("w has length " + w[k].length + ", expected " + rows);
-      }
       if (offset < 0 || (long) offset + paramSize(tensor) > out[k].length) {
         throw new IllegalArgumentException("the tensor's slice does not fit output " + k);
       }
@@ -231,16 +234,12 @@ public abstract class Layer implements AutoCloseable {
       double[][] w,
       CanonicalSigns signs,
       long offset) {
-    checkTensor(tensor);
-    int rows = ctx.ggnRows().length * ctx.factorColumns();
-    checkRows(factorOut, outSize, rows, "factor");
+    checkProductInputs(ctx, factorOut, tensor, w);
     if (signs.vectors() != w.length) {
       throw new IllegalArgumentException(signs.vectors() + " signs for " + w.length + " vectors");
     }
-    for (double[] wk : w) {
-      if (wk.length != rows) {
-        throw new IllegalArgumentException("w has length " + wk.length + ", expected " + rows);
-      }
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset " + offset + " is negative");
     }
     applyFactorSignsImpl(ctx, factorOut, tensor, w, signs, offset);
   }
