@@ -298,11 +298,7 @@ public final class LinearLayer extends Layer {
       }
       return;
     }
-    double[] a = ctx.input();
-    double[] aS = new double[s * inSize];
-    for (int m = 0; m < s; m++) {
-      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
-    }
+    double[] aS = ggnInputs(ctx);
     for (int k = 0; k < kk; k++) {
       HostProducts.mulTransA(1, u[k], aS, add ? 1 : 0, out[k], offset, outSize, s, inSize);
     }
@@ -348,11 +344,7 @@ public final class LinearLayer extends Layer {
         }
       }
     }
-    double[] a = ctx.input();
-    double[] aS = new double[s * inSize];
-    for (int m = 0; m < s; m++) {
-      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
-    }
+    double[] aS = ggnInputs(ctx);
     int tileRows = (int) Math.max(1, Math.min(outSize, SIGN_TILE_ENTRIES / ((long) kk * inSize)));
     double[] t = new double[s * tileRows * kk];
     double[] tile = new double[tileRows * kk * inSize];
@@ -378,6 +370,17 @@ public final class LinearLayer extends Layer {
   public static long signEntries(long s, int in, int out, long k) {
     long rows = Math.max(1, Math.min(out, SIGN_TILE_ENTRIES / Math.max(1, k * in)));
     return s * out * k + s * in + rows * k * in + s * rows * k;
+  }
+
+  /** {@code A_S [|S| × in]}: the inputs of the GGN samples, in their order. */
+  private double[] ggnInputs(LayerContext ctx) {
+    int[] rows = ctx.ggnRows();
+    double[] a = ctx.input();
+    double[] aS = new double[rows.length * inSize];
+    for (int m = 0; m < rows.length; m++) {
+      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
+    }
+    return aS;
   }
 
   /** Entries of one tile of {@link #applyFactorSignsImpl} (1 MiB of float64: in L2). */
