@@ -214,11 +214,20 @@ public final class OnnxImporter {
       return;
     }
     String data = n.getInputCount() > 0 ? n.getInput(0) : "";
-    OnnxLayers.Mapped m =
-        valueOf.containsKey(data) ? OnnxPatterns.match(n, data, graph, values, shape(data)) : null;
-    if (m == null) {
-      checkDataInput(n, data);
-      m = OnnxLayers.map(n, graph, values, shape(data));
+    OnnxLayers.Mapped m;
+    try {
+      m =
+          valueOf.containsKey(data)
+              ? OnnxPatterns.match(n, data, graph, values, shape(data))
+              : null;
+      if (m == null) {
+        checkDataInput(n, data);
+        m = OnnxLayers.map(n, graph, values, shape(data));
+      }
+    } catch (ArithmeticException e) {
+      // a size, stride, pad or index past 32 bits (Math.toIntExact): a corrupt or absurd model
+      throw OnnxLayers.refuse(
+          n, "an attribute or constant does not fit a 32-bit integer (" + e.getMessage() + ")");
     }
     NodeProto last = m.covered().get(m.covered().size() - 1);
     String from = valueOf.get(data);

@@ -466,6 +466,10 @@ final class OnnxLayers {
       if (p < 0) {
         throw refuse(n, "negative pads (cropping) are not supported");
       }
+      if (p > Integer.MAX_VALUE) {
+        // a corrupt or absurd model: the padded image could not be held anyway
+        throw refuse(n, "pads " + java.util.Arrays.toString(pads) + " exceed " + Integer.MAX_VALUE);
+      }
     }
     int top = Math.toIntExact(pads[2]);
     int left = Math.toIntExact(pads[3]);
