@@ -146,8 +146,9 @@ public abstract class GgnComputation {
    * factor's. The GGN {@code V Vᵀ} is the same; its Gram {@code VᵀV} loses {@code N_ggn}
    * eigenvalues that are exactly zero. So the reduced factor is used only when no result can see
    * them: every group's eigensolve computes the top of the spectrum only (Lanczos, chosen for the
-   * whole spectrum's size) and its criterion selects no zero (top-k with {@code k ≤ N_ggn·(C − 1)},
-   * or a threshold {@code ≥ 0}: it keeps eigenvalues above it).
+   * whole spectrum's size) and its criterion is top-k with {@code k ≤ N_ggn·(C − 1)}. A threshold
+   * keeps the full factor: its search could exhaust the reduced spectrum and return no eigenvalue
+   * at or below the threshold, though the dropped zeros are.
    *
    * @param lossSpec null: unknown, the full factor
    */
@@ -168,12 +169,10 @@ public abstract class GgnComputation {
     boolean denseFits = new GramLayout(true, false, arrayLimit).denseFits(whole);
     for (ParamGroup g : groups) {
       SpectrumNeed need = g.criterion().need();
+      // top-k only: a threshold search that exhausts the reduced spectrum would return no
+      // eigenvalue at or below its threshold, though the dropped zeros are
       boolean noZero =
-          switch (need.kind()) {
-            case TOP -> need.count() <= (long) nGgn * reduced;
-            case ABOVE -> need.threshold() >= 0;
-            case ALL -> false;
-          };
+          need.kind() == SpectrumNeed.Kind.TOP && need.count() <= (long) nGgn * reduced;
       if (!noZero) {
         return false;
       }
