@@ -319,14 +319,13 @@ public abstract class GgnComputation {
       int ct) {
     int[] ggn = options.subsamplingGgn();
     int[] grad = options.subsamplingGrad();
-    int nGgn = ggn == null ? n : ggn.length;
-    GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn * ct, float32, arrayLimit);
+    GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn(n) * ct, float32, arrayLimit);
     // the reduced factor's run solves by Lanczos whatever the option (usesReducedFactor)
     boolean reduced = options.mcSamples() == 0 && ct < net.outputSize();
     return new RunSizes(
         net,
         n,
-        ggn == null ? n : ggn.length,
+        nGgn(n),
         grad == null ? n : grad.length,
         options.mcSamples(),
         options.mcSamples() == 0 ? ct : net.outputSize(),
@@ -606,28 +605,16 @@ public abstract class GgnComputation {
       }
       // γ alone needs only the eigenvectors' signs: read off tile by tile, no vectors stored
       boolean signsOnly = sizes.readsSignsOnly();
+      List<double[][]> weights = work.stream().map(w -> w.weights).toList();
       List<double[]> signLists =
           signsOnly
               ? FactorPasses.applyFactorSigns(
-                  engine,
-                  forward,
-                  scaling,
-                  ggnRows,
-                  tensors,
-                  work.stream().map(w -> w.weights).toList(),
-                  kept)
+                  engine, forward, scaling, ggnRows, tensors, weights, kept)
               : null;
       List<double[][]> evecs =
           appliesFactor() && !signsOnly
               ? FactorPasses.applyFactor(
-                  engine,
-                  forward,
-                  scaling,
-                  ggnRows,
-                  tensors,
-                  work.stream().map(w -> w.weights).toList(),
-                  kept,
-                  chunked ? chunk : 0)
+                  engine, forward, scaling, ggnRows, tensors, weights, kept, chunked ? chunk : 0)
               : null;
       List<double[][]> stepWeights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {

@@ -208,8 +208,14 @@ final class BenchSummary {
       return;
     }
     int n = conv.get(0).n();
-    // Lanczos (auto above 160 rows) runs with the rank-reduced cross-entropy factor: 9 columns
-    boolean reduced = 10L * n > org.vivit4j.linalg.EigenSolver.AUTO_DENSE_MAX_SIZE;
+    // when auto picks Lanczos for the top 10, the run uses the rank-reduced factor: 9 columns
+    boolean reduced =
+        org.vivit4j.core.GramSpace.choose(
+                org.vivit4j.linalg.EigenSolver.AUTO,
+                org.vivit4j.core.SpectrumNeed.top(10),
+                10 * n,
+                true)
+            == org.vivit4j.linalg.EigenSolver.LANCZOS;
     sb.append("**")
         .append(conv.get(0).caseLabel())
         .append("** (exact GGN, a spectrum of ")

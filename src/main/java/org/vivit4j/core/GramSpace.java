@@ -1,6 +1,7 @@
 package org.vivit4j.core;
 
 import java.util.List;
+import org.vivit4j.linalg.CanonicalSigns;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.linalg.LanczosTopK;
 import org.vivit4j.linalg.SymmetricEigen;
@@ -401,8 +402,9 @@ public final class GramSpace {
 
   /**
    * The canonical sign of a parameter-space vector: {@code +1} when its largest-magnitude entry is
-   * positive. Entries within {@code 1e-12} (relative) of the largest magnitude are ties; the first
-   * of them decides (the golden cases' convention).
+   * positive. Entries within {@link CanonicalSigns#TIE} (relative) of the largest magnitude are
+   * ties; the first of them decides (the golden cases' convention). {@link CanonicalSigns} is its
+   * streaming twin, for vectors offered in pieces.
    */
   public static double canonicalSign(double[] e) {
     double max = 0;
@@ -413,7 +415,7 @@ public final class GramSpace {
       }
     }
     for (double v : e) {
-      if (Math.abs(v) >= max * (1 - 1e-12)) {
+      if (Math.abs(v) >= max * (1 - CanonicalSigns.TIE)) {
         return v >= 0 ? 1 : -1;
       }
     }

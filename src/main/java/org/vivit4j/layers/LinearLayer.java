@@ -266,25 +266,9 @@ public final class LinearLayer extends Layer {
       double[][] out,
       int offset,
       boolean add) {
-    int ct = ctx.factorColumns();
-    int[] rows = ctx.ggnRows();
-    int s = rows.length;
+    int s = ctx.ggnRows().length;
     int kk = w.length;
-    // u[k][m·O + o] = U_k[m][o] = Σ_c w_k[m, c] · B[m, c, o]
-    double[][] u = new double[kk][s * outSize];
-    for (int m = 0; m < s; m++) {
-      for (int c = 0; c < ct; c++) {
-        int bo = (m * ct + c) * outSize;
-        for (int k = 0; k < kk; k++) {
-          double wk = w[k][m * ct + c];
-          double[] uk = u[k];
-          int uo = m * outSize;
-          for (int o = 0; o < outSize; o++) {
-            uk[uo + o] += wk * factorOut[bo + o];
-          }
-        }
-      }
-    }
+    double[][] u = outputDirections(ctx, factorOut, w);
     if (tensor == 1) {
       for (int k = 0; k < kk; k++) {
         if (!add) {
@@ -323,27 +307,12 @@ public final class LinearLayer extends Layer {
       super.applyFactorSignsImpl(ctx, factorOut, tensor, w, signs, offset);
       return;
     }
-    int ct = ctx.factorColumns();
-    int[] rows = ctx.ggnRows();
-    int s = rows.length;
+    int s = ctx.ggnRows().length;
     int kk = w.length;
     if (kk == 0) {
       return;
     }
-    // ut[m·O·K + o·K + k] = U_k[m][o] = Σ_c w_k[m, c] · B[m, c, o]
-    double[] ut = new double[s * outSize * kk];
-    for (int m = 0; m < s; m++) {
-      for (int c = 0; c < ct; c++) {
-        int bo = (m * ct + c) * outSize;
-        for (int k = 0; k < kk; k++) {
-          double wk = w[k][m * ct + c];
-          int uo = m * outSize * kk + k;
-          for (int o = 0; o < outSize; o++) {
-            ut[uo + o * kk] += wk * factorOut[bo + o];
-          }
-        }
-      }
-    }
+    double[][] u = outputDirections(ctx, factorOut, w);
     double[] aS = ggnInputs(ctx);
     int tileRows = (int) Math.max(1, Math.min(outSize, SIGN_TILE_ENTRIES / ((long) kk * inSize)));
     double[] t = new double[s * tileRows * kk];
@@ -351,7 +320,11 @@ public final class LinearLayer extends Layer {
     for (int o0 = 0; o0 < outSize; o0 += tileRows) {
       int r = Math.min(tileRows, outSize - o0);
       for (int m = 0; m < s; m++) {
-        System.arraycopy(ut, m * outSize * kk + o0 * kk, t, m * r * kk, r * kk);
+        for (int i = 0; i < r; i++) {
+          for (int k = 0; k < kk; k++) {
+            t[(m * r + i) * kk + k] = u[k][m * outSize + o0 + i];
+          }
+        }
       }
       HostProducts.mulTransA(1, t, aS, 0, tile, r * kk, s, inSize);
       for (int i = 0; i < r; i++) {
@@ -364,12 +337,36 @@ public final class LinearLayer extends Layer {
 
   /**
    * The host entries {@link #applyFactorSignsImpl} holds for the weight of a {@code [out × in]}
-   * layer, {@code s} GGN samples and K vectors: {@code U} for all K, {@code A_S}, one tile and its
-   * left operand (the memory estimate's count).
+   * layer, {@code s} GGN samples and K vectors: {@code U_k} for all K, {@code A_S}, one tile and
+   * its left operand (the memory estimate's count).
    */
   public static long signEntries(long s, int in, int out, long k) {
     long rows = Math.max(1, Math.min(out, SIGN_TILE_ENTRIES / Math.max(1, k * in)));
     return s * out * k + s * in + rows * k * in + s * rows * k;
+  }
+
+  /**
+   * {@code u[k][m·O + o] = U_k[m][o] = Σ_c w_k[m, c] · B[m, c, o]}: each vector folded into the
+   * factor at the output, {@code [|S| × O]} per vector.
+   */
+  private double[][] outputDirections(LayerContext ctx, double[] factorOut, double[][] w) {
+    int ct = ctx.factorColumns();
+    int s = ctx.ggnRows().length;
+    double[][] u = new double[w.length][s * outSize];
+    for (int m = 0; m < s; m++) {
+      for (int c = 0; c < ct; c++) {
+        int bo = (m * ct + c) * outSize;
+        for (int k = 0; k < w.length; k++) {
+          double wk = w[k][m * ct + c];
+          double[] uk = u[k];
+          int uo = m * outSize;
+          for (int o = 0; o < outSize; o++) {
+            uk[uo + o] += wk * factorOut[bo + o];
+          }
+        }
+      }
+    }
+    return u;
   }
 
   /** {@code A_S [|S| × in]}: the inputs of the GGN samples, in their order. */
