@@ -13,9 +13,11 @@ import org.vivit4j.core.GramLayout;
 import org.vivit4j.io.ArrayEncoding;
 import org.vivit4j.io.InputFile;
 import org.vivit4j.io.OutputFile;
+import org.vivit4j.io.PathText;
 import org.vivit4j.io.ProblemReader;
 import org.vivit4j.io.ResultWriter;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.model.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,14 +66,13 @@ final class SolveCommand implements Callable<Integer> {
   ConvGramPolicy convGramPolicy() {
     ConvGramPolicy.Mode mode = ConvGramPolicy.Mode.fromTypeName(convGram);
     if (mode == null) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--conv-gram", "unknown strategy '" + convGram + "' (auto, structured, explicit)");
     }
     long memory =
         convGramMemory == null ? ConvGramPolicy.defaults().memoryElements() : convGramMemory;
     if (memory < 1) {
-      throw new org.vivit4j.model.InvalidInputException(
-          "--conv-gram-memory", "must be at least 1, got " + memory);
+      throw new InvalidInputException("--conv-gram-memory", "must be at least 1, got " + memory);
     }
     // a budget the user gave is a limit: refused up front when even one-sample blocks exceed it
     ConvGramPolicy policy = new ConvGramPolicy(mode, memory);
@@ -98,7 +99,7 @@ final class SolveCommand implements Callable<Integer> {
   FactorReuse factorReuse() {
     FactorReuse r = FactorReuse.fromOptionName(factorReuse);
     if (r == null) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--factor-reuse", "unknown choice '" + factorReuse + "' (auto, keep, rerun)");
     }
     return r;
@@ -133,7 +134,7 @@ final class SolveCommand implements Callable<Integer> {
   GramLayout.Storage gramStorage() {
     GramLayout.Storage s = GramLayout.Storage.fromOptionName(gramStorage);
     if (s == null) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--gram-storage", "unknown choice '" + gramStorage + "' (auto, dense, packed)");
     }
     return s;
@@ -159,13 +160,13 @@ final class SolveCommand implements Callable<Integer> {
    * makes the text not a byte count (a {@code +} or a space would otherwise pass {@code
    * Long.parseLong} or {@code trim} unnoticed, and the same value could be written several ways).
    *
-   * @throws org.vivit4j.model.InvalidInputException naming {@code flag}: not a byte count, or below
-   *     1 or above {@code Long.MAX_VALUE} bytes
+   * @throws InvalidInputException naming {@code flag}: not a byte count, or below 1 or above {@code
+   *     Long.MAX_VALUE} bytes
    */
   static long parseBytes(String flag, String text) {
     java.util.regex.Matcher m = BYTE_COUNT.matcher(text);
     if (!m.matches()) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           flag, "is not a byte count: '" + text + "' (digits and k, m or g: 1073741824, 512m, 2g)");
     }
     long unit =
@@ -187,9 +188,8 @@ final class SolveCommand implements Callable<Integer> {
     return value * unit;
   }
 
-  private static org.vivit4j.model.InvalidInputException outOfRange(String flag, String text) {
-    return new org.vivit4j.model.InvalidInputException(
-        flag, "must be between 1 byte and 8 EiB, got '" + text + "'");
+  private static InvalidInputException outOfRange(String flag, String text) {
+    return new InvalidInputException(flag, "must be between 1 byte and 8 EiB, got '" + text + "'");
   }
 
   /** Digits and an optional unit: the whole text of a byte count. */
@@ -209,7 +209,7 @@ final class SolveCommand implements Callable<Integer> {
   ArrayEncoding arrayEncoding() {
     ArrayEncoding e = ArrayEncoding.fromOptionName(encode);
     if (e == null) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--encode", "unknown encoding '" + encode + "' (text, base64)");
     }
     return e;
@@ -229,12 +229,12 @@ final class SolveCommand implements Callable<Integer> {
       parseBytes("--factor-memory", factorMemory);
     }
     if (factorChunk != null && factorChunk < 1) {
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--factor-chunk", "must be at least 1 sample, got " + factorChunk);
     }
     if (factorChunk != null && reuse == FactorReuse.KEEP) {
       // a chunked pass discards each chunk's factors: there is nothing to keep for V·w
-      throw new org.vivit4j.model.InvalidInputException(
+      throw new InvalidInputException(
           "--factor-reuse",
           "keep needs the plain factor pass, but --factor-chunk asks for chunks; drop one of them");
     }
@@ -249,7 +249,17 @@ final class SolveCommand implements Callable<Integer> {
       // the result must not replace the model the problem reads (checked before any work)
       OutputFile.check("--out", outFile, "the problem's model.path", modelFile);
     }
-    Problem problem0 = ProblemReader.parse(text, problemDir);
+    Problem problem0;
+    try {
+      problem0 = ProblemReader.parse(text, problemDir);
+    } catch (InvalidInputException e) {
+      if (!ProblemReader.JSON_FIELD.equals(e.field())) {
+        throw e; // a field's JSON path names the place well enough
+      }
+      // the text itself is broken: name the flag and the file rather than the placeholder field
+      String problem = e.getMessage().substring(e.field().length() + 2);
+      throw new InvalidInputException("--problem", PathText.of(problemFile) + ": " + problem);
+    }
     Problem problem = problem0.withOptions(eigenSolverOption.apply(problem0.options()));
     double readSeconds = (System.nanoTime() - readStart) * 1e-9;
     InterruptedNotice notice =

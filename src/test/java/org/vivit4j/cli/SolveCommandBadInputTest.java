@@ -58,7 +58,8 @@ class SolveCommandBadInputTest {
 
   @Test
   void malformedJson() throws IOException {
-    assertRejected("{\"name\": \"x\", ", "<json>", "malformed JSON");
+    String line = assertRejected("{\"name\": \"x\", ", "--problem", "malformed JSON at line 1");
+    assertTrue(line.contains(dir.resolve("problem.json").toString()), line);
   }
 
   @Test
