@@ -16,6 +16,7 @@ import org.vivit4j.layers.types.LayerType;
 import org.vivit4j.layers.types.TypeFields;
 import org.vivit4j.linalg.CanonicalSigns;
 import org.vivit4j.linalg.HostProducts;
+import org.vivit4j.linalg.ProductSigns;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerParam;
 import org.vivit4j.model.LayerSpec;
@@ -289,11 +290,9 @@ public final class LinearLayer extends Layer {
   }
 
   /**
-   * The weight's vectors in tiles of R output rows for all K vectors at once: {@code T [|S| ×
-   * R·K]}, {@code T[m, r·K + k] = U_k[m, o0 + r]}, then {@code Tᵀ A_S} ({@code [R·K × I]}) holds
-   * row {@code o0 + r} of vector k's {@code [O × I]} block in its row {@code r·K + k}. R is chosen
-   * so that a tile stays in cache ({@link #SIGN_TILE_ENTRIES}) while its signs are read: fc1 of
-   * fmnist_2c2d (1024 × 3136) stored 10 such vectors, 257 MB, only for their signs.
+   * The weight's vectors {@code U_kᵀ A_S} ({@code [O × I]}) offered in tiles of output rows, only
+   * the rows that can still decide a sign ({@link ProductSigns}): fc1 of fmnist_2c2d (1024 × 3136)
+   * stored 10 such vectors, 257 MB, only for their signs, and most of their rows cannot matter.
    */
   @Override
   protected void applyFactorSignsImpl(
@@ -307,42 +306,25 @@ public final class LinearLayer extends Layer {
       super.applyFactorSignsImpl(ctx, factorOut, tensor, w, signs, offset);
       return;
     }
-    int s = ctx.ggnRows().length;
-    int kk = w.length;
-    if (kk == 0) {
-      return;
-    }
-    double[][] u = outputDirections(ctx, factorOut, w);
-    double[] aS = ggnInputs(ctx);
-    int tileRows = (int) Math.max(1, Math.min(outSize, SIGN_TILE_ENTRIES / ((long) kk * inSize)));
-    double[] t = new double[s * tileRows * kk];
-    double[] tile = new double[tileRows * kk * inSize];
-    for (int o0 = 0; o0 < outSize; o0 += tileRows) {
-      int r = Math.min(tileRows, outSize - o0);
-      for (int m = 0; m < s; m++) {
-        for (int i = 0; i < r; i++) {
-          for (int k = 0; k < kk; k++) {
-            t[(m * r + i) * kk + k] = u[k][m * outSize + o0 + i];
-          }
-        }
-      }
-      HostProducts.mulTransA(1, t, aS, 0, tile, r * kk, s, inSize);
-      for (int i = 0; i < r; i++) {
-        for (int k = 0; k < kk; k++) {
-          signs.offer(k, tile, (i * kk + k) * inSize, inSize, offset + (long) (o0 + i) * inSize);
-        }
-      }
-    }
+    ProductSigns.offerTransAProducts(
+        outputDirections(ctx, factorOut, w),
+        ggnInputs(ctx),
+        ctx.ggnRows().length,
+        outSize,
+        inSize,
+        signs,
+        offset,
+        SIGN_TILE_ENTRIES);
   }
 
   /**
    * The host entries {@link #applyFactorSignsImpl} holds for the weight of a {@code [out × in]}
-   * layer, {@code s} GGN samples and K vectors: {@code U_k} for all K, {@code A_S}, one tile and
-   * its left operand (the memory estimate's count).
+   * layer, {@code s} GGN samples and K vectors: {@code U_k} for all K, {@code A_S}, one tile of one
+   * vector, its left operand, and one vector's row norms and order (the memory estimate's count).
    */
   public static long signEntries(long s, int in, int out, long k) {
-    long rows = Math.max(1, Math.min(out, SIGN_TILE_ENTRIES / Math.max(1, k * in)));
-    return s * out * k + s * in + rows * k * in + s * rows * k;
+    long rows = Math.max(1, Math.min(out, SIGN_TILE_ENTRIES / Math.max(1, in)));
+    return s * out * k + s * in + rows * in + s * rows + 2L * out;
   }
 
   /**

@@ -67,6 +67,14 @@ public final class CanonicalSigns {
     }
   }
 
+  /**
+   * Whether an entry of vector {@code k} as large as {@code bound} would be kept as a candidate
+   * now: an entry whose magnitude is surely below a {@code bound} that cannot reach may be skipped.
+   */
+  public boolean mayReach(int k, double bound) {
+    return bound >= max[k] * (1 - TIE);
+  }
+
   /** The sign of vector {@code k} from everything offered. */
   public double sign(int k) {
     double[] first = null;
