@@ -100,8 +100,10 @@ public final class NativeBlas {
         throw new IllegalStateException("a 1×1 dgemm returned " + c[0] + " instead of 6");
       }
       String file = mappedLibrary();
-      String kind = file.contains("openblas") ? "OpenBLAS " : "native BLAS ";
-      return new Loaded(blas, kind + file + " via netlib JNI", null);
+      boolean openBlas = file.contains("openblas");
+      String kind = openBlas ? "OpenBLAS " : "native BLAS ";
+      String timeout = openBlas ? ", " + threadTimeout(System.getenv(THREAD_TIMEOUT_VARIABLE)) : "";
+      return new Loaded(blas, kind + file + " via netlib JNI" + timeout, null);
     } catch (RuntimeException | LinkageError e) {
       RuntimeException failure =
           e instanceof RuntimeException re ? re : new IllegalStateException(e.toString(), e);
@@ -109,6 +111,40 @@ public final class NativeBlas {
     } finally {
       NETLIB_LOG.setLevel(level);
     }
+  }
+
+  /** OpenBLAS's variable for how long its idle threads spin before they sleep. */
+  public static final String THREAD_TIMEOUT_VARIABLE = "OPENBLAS_THREAD_TIMEOUT";
+
+  /**
+   * How OpenBLAS's idle threads wait, from {@code OPENBLAS_THREAD_TIMEOUT} (read once, when the
+   * library loads): they spin for {@code 2^v} cycles, {@code v} clamped to 4…30, before they sleep;
+   * unset, OpenBLAS spins 2^28 cycles (about 0.1 s), which on two cores takes a core from the Java
+   * loops between products. {@code tornado-env/tornado-run} sets 16 unless the user set a value.
+   */
+  static String threadTimeout(String value) {
+    if (value == null || value.isBlank()) {
+      return THREAD_TIMEOUT_VARIABLE + " unset (idle threads spin 2^28 cycles)";
+    }
+    int v;
+    try {
+      v = Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      v = 0;
+    }
+    if (v <= 0) {
+      // OpenBLAS reads it with atoi and ignores what is not positive
+      return THREAD_TIMEOUT_VARIABLE
+          + "="
+          + value.strip()
+          + " ignored (idle threads spin 2^28 cycles)";
+    }
+    return THREAD_TIMEOUT_VARIABLE
+        + "="
+        + v
+        + " (idle threads spin 2^"
+        + Math.max(4, Math.min(30, v))
+        + " cycles)";
   }
 
   /** The file the requested library resolved to, read from the process's memory map. */
