@@ -46,6 +46,9 @@ public final class EndToEndBench {
         .run(c.network(), c.loss(), c.batch(), c.groups(), backend);
   }
 
+  /** Most warm-up runs {@link #time} spends on a warm-up time budget. */
+  static final int MAX_WARMUPS = 40;
+
   /** Warm-up, then {@code repeats} timed runs. */
   public static Timing time(
       BenchCase c,
@@ -55,9 +58,33 @@ public final class EndToEndBench {
       int warmups,
       int repeats,
       String check) {
-    for (int i = 0; i < warmups; i++) {
+    return time(c, config, backend, options, warmups, 0, repeats, check);
+  }
+
+  /**
+   * At least {@code warmups} warm-up runs, more until they took {@code warmupSeconds} (at most
+   * {@link #MAX_WARMUPS}), then {@code repeats} timed runs. Why a time budget: the JIT keeps
+   * compiling a conv net's loops for seconds, not runs (fmnist_2c2d N = 32 float64 on 2 cores:
+   * 0.72, 0.67, 0.60 s … 0.47 s from about the 20th run, 10 s in), so three warm-ups time a JVM
+   * that is still compiling when a run is short.
+   */
+  public static Timing time(
+      BenchCase c,
+      BenchConfig config,
+      Backend backend,
+      ComputationOptions options,
+      int warmups,
+      double warmupSeconds,
+      int repeats,
+      String check) {
+    long start = System.nanoTime();
+    int done = 0;
+    while (done < warmups
+        || done < MAX_WARMUPS && (System.nanoTime() - start) * 1e-9 < warmupSeconds) {
       runOnce(c, backend, options);
+      done++;
     }
+    warmups = done;
     double[] seconds = new double[repeats];
     double[] eig = new double[repeats];
     SpectrumInfo last = null;

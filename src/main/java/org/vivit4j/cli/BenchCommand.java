@@ -337,6 +337,7 @@ final class BenchCommand implements Callable<Integer> {
                   b,
                   ComputationOptions.defaults(),
                   quick ? 5000 : 20000,
+                  0,
                   quick ? 501 : 2001,
                   line));
         }
@@ -460,11 +461,19 @@ final class BenchCommand implements Callable<Integer> {
         notes.add(c.id() + " on " + cfg.id() + ": not timed (the plain loops take minutes a run)");
         continue;
       }
-      // the JIT needs about three runs of a conv net to settle (measured on fmnist_2c2d N = 32:
-      // 4.1, 2.2, 1.3 s, then 0.8–1.0 s), so a warm median needs three warm-ups; OpenCL (PoCL
-      // compiles once, runs take tens of seconds) keeps one
+      // the JIT keeps compiling a conv net's loops for about 10 s (fmnist_2c2d N = 32 float64:
+      // 0.72, 0.67, 0.60 s … 0.47 s from about the 20th run), so a warm median needs at least
+      // three warm-ups and CONV_WARMUP_SECONDS of them; OpenCL (PoCL compiles once, runs take
+      // tens of seconds) keeps one
       boolean blas = cfg.id().startsWith("cpu-blas");
-      checkAndTime(c, cfg, reference, refConfig.id() + " (dense", blas ? 3 : 1, blas ? 5 : 3)
+      checkAndTime(
+              c,
+              cfg,
+              reference,
+              refConfig.id() + " (dense",
+              blas ? 3 : 1,
+              blas && !quick ? CONV_WARMUP_SECONDS : 0,
+              blas ? 7 : 3)
           .ifPresent(timings::add);
     }
   }
@@ -497,6 +506,18 @@ final class BenchCommand implements Callable<Integer> {
       String referenceLabel,
       int warm,
       int reps) {
+    return checkAndTime(c, cfg, reference, referenceLabel, warm, 0, reps);
+  }
+
+  /** As above, warming up for at least {@code warmSeconds} ({@link EndToEndBench#time}). */
+  private java.util.Optional<EndToEndBench.Timing> checkAndTime(
+      BenchCase c,
+      BenchConfig cfg,
+      ComputationResult reference,
+      String referenceLabel,
+      int warm,
+      double warmSeconds,
+      int reps) {
     return HeapGuard.<java.util.Optional<EndToEndBench.Timing>>run(
             c.id() + " on " + cfg.id(),
             () -> {
@@ -518,7 +539,7 @@ final class BenchCommand implements Callable<Integer> {
                   return java.util.Optional.empty();
                 }
                 return java.util.Optional.of(
-                    timed(c, cfg, b, ComputationOptions.defaults(), warm, reps, line));
+                    timed(c, cfg, b, ComputationOptions.defaults(), warm, warmSeconds, reps, line));
               }
             },
             line -> record(line, false))
@@ -531,20 +552,25 @@ final class BenchCommand implements Callable<Integer> {
       Backend b,
       ComputationOptions o,
       int warm,
+      double warmSeconds,
       int reps,
       String check) {
-    EndToEndBench.Timing t = EndToEndBench.time(c, cfg, b, o, warm, reps, check);
+    EndToEndBench.Timing t = EndToEndBench.time(c, cfg, b, o, warm, warmSeconds, reps, check);
     log.printf(
         Locale.ROOT,
-        "  %-12s %-18s median %10.4f ms (eigensolve %s %.4f ms, %d repeats)%n",
+        "  %-12s %-18s median %10.4f ms (eigensolve %s %.4f ms, %d repeats, %d warm-ups)%n",
         c.id(),
         cfg.id(),
         t.median() * 1e3,
         t.eigensolver(),
         t.eigSeconds() * 1e3,
-        reps);
+        reps,
+        t.warmups());
     return t;
   }
+
+  /** Warm-up time of a conv case on the BLAS backend ({@link EndToEndBench#time}). */
+  static final double CONV_WARMUP_SECONDS = 10;
 
   private void record(String line, boolean passed) {
     correctness.add(line);

@@ -88,6 +88,20 @@ class BenchPiecesTest {
   }
 
   @Test
+  void warmUpRunsUntilTheirTimeBudgetIsSpent() {
+    BenchCase small = BenchCase.mlp784(2);
+    BenchConfig cfg = BenchConfig.cpu(Gemm.PLAIN, Precision.FLOAT64);
+    try (Backend b = cfg.open()) {
+      ComputationOptions o = ComputationOptions.defaults();
+      assertEquals(3, EndToEndBench.time(small, cfg, b, o, 3, 0, 2, "x").warmups());
+      // a budget far beyond what 40 runs of a 2-sample MLP take: the cap ends the warm-up
+      EndToEndBench.Timing capped = EndToEndBench.time(small, cfg, b, o, 3, 1e6, 2, "x");
+      assertEquals(EndToEndBench.MAX_WARMUPS, capped.warmups());
+      assertEquals(2, capped.seconds().length);
+    }
+  }
+
+  @Test
   void agreementPassesForTheSameRunAndFailsForAnotherProblem() {
     BenchCase small = BenchCase.mlp784(8);
     try (Backend b = org.vivit4j.bench.BenchConfig.cpu(Gemm.PLAIN, Precision.FLOAT64).open()) {
