@@ -126,25 +126,39 @@ public final class NativeBlas {
     if (value == null || value.isBlank()) {
       return THREAD_TIMEOUT_VARIABLE + " unset (idle threads spin 2^28 cycles)";
     }
-    int v;
-    try {
-      v = Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      v = 0;
-    }
+    int v = atoi(value);
+    String set = THREAD_TIMEOUT_VARIABLE + "=" + value.strip();
     if (v <= 0) {
       // OpenBLAS reads it with atoi and ignores what is not positive
-      return THREAD_TIMEOUT_VARIABLE
-          + "="
-          + value.strip()
-          + " ignored (idle threads spin 2^28 cycles)";
+      return set + " ignored (idle threads spin 2^28 cycles)";
     }
-    return THREAD_TIMEOUT_VARIABLE
-        + "="
-        + v
-        + " (idle threads spin 2^"
-        + Math.max(4, Math.min(30, v))
-        + " cycles)";
+    return set + " (idle threads spin 2^" + Math.max(4, Math.min(30, v)) + " cycles)";
+  }
+
+  /**
+   * C's {@code atoi} as glibc computes it, which is how OpenBLAS reads the variable: leading
+   * blanks, a sign and the digits that follow ({@code "16abc"} is 16), the {@code long} that {@code
+   * strtol} gives (saturated when it overflows) cast to {@code int}.
+   */
+  static int atoi(String s) {
+    int i = 0;
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    boolean negative = false;
+    if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      negative = s.charAt(i) == '-';
+      i++;
+    }
+    long v = 0;
+    for (; i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
+      int d = s.charAt(i) - '0';
+      if (v > (Long.MAX_VALUE - d) / 10) {
+        return (int) (negative ? Long.MIN_VALUE : Long.MAX_VALUE);
+      }
+      v = 10 * v + d;
+    }
+    return (int) (negative ? -v : v);
   }
 
   /** The file the requested library resolved to, read from the process's memory map. */

@@ -17,5 +17,25 @@ class NativeBlasThreadTimeoutTest {
     assertEquals(
         v + "=abc ignored (idle threads spin 2^28 cycles)", NativeBlas.threadTimeout("abc"));
     assertEquals(v + "=0 ignored (idle threads spin 2^28 cycles)", NativeBlas.threadTimeout("0"));
+    // as OpenBLAS's atoi reads them: trailing text is dropped, overflow wraps as glibc's does
+    assertEquals(v + "=12abc (idle threads spin 2^12 cycles)", NativeBlas.threadTimeout(" 12abc"));
+    assertEquals(
+        v + "=99999999999 (idle threads spin 2^30 cycles)",
+        NativeBlas.threadTimeout("99999999999"));
+    assertEquals(
+        v + "=99999999999999999999999 ignored (idle threads spin 2^28 cycles)",
+        NativeBlas.threadTimeout("99999999999999999999999"));
+  }
+
+  @Test
+  void atoiReadsLikeGlibc() {
+    assertEquals(16, NativeBlas.atoi("16"));
+    assertEquals(-5, NativeBlas.atoi("  -5x"));
+    assertEquals(7, NativeBlas.atoi("+7"));
+    assertEquals(0, NativeBlas.atoi("abc"));
+    assertEquals(0, NativeBlas.atoi("-"));
+    assertEquals((int) 99999999999L, NativeBlas.atoi("99999999999"));
+    assertEquals(-1, NativeBlas.atoi("99999999999999999999999"));
+    assertEquals(0, NativeBlas.atoi("-99999999999999999999999"));
   }
 }
