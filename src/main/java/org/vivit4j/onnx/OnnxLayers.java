@@ -379,6 +379,22 @@ final class OnnxLayers {
     return new int[] {Math.toIntExact(pads[0]), Math.toIntExact(pads[1])};
   }
 
+  /**
+   * Refuses window attributes that no convolution or pooling has, naming the node: strides,
+   * dilations and kernel_shape below 1, pads and output_padding below 0 (a zero stride ended in a
+   * division by zero when the output shape was computed, found by FuzzOnnxTest).
+   */
+  static void windowAttributes(NodeProto n, OnnxAttributes at) {
+    for (String name : List.of("strides", "dilations", "kernel_shape", "pads", "output_padding")) {
+      long[] v = at.integers(name);
+      long min = name.endsWith("pads") || name.equals("output_padding") ? 0 : 1;
+      if (v != null && java.util.Arrays.stream(v).anyMatch(x -> x < min)) {
+        throw refuse(
+            n, name + " " + java.util.Arrays.toString(v) + " must be at least " + min + " each");
+      }
+    }
+  }
+
   static void noAutoPad(NodeProto n, OnnxAttributes at) {
     String autoPad = at.text("auto_pad", "NOTSET");
     if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
@@ -398,6 +414,7 @@ final class OnnxLayers {
               + "; only 1-D ([C, L]) and 2-D ([C, H, W]) convolutions are supported");
     }
     noAutoPad(n, at);
+    windowAttributes(n, at);
     if (at.integer("group", 1) != 1) {
       throw refuse(n, "group = " + at.integer("group", 1) + "; only group 1 is supported");
     }
@@ -522,6 +539,7 @@ final class OnnxLayers {
     }
     image(n, shape);
     noAutoPad(n, at);
+    windowAttributes(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }
@@ -549,6 +567,7 @@ final class OnnxLayers {
   /** MaxPool or AveragePool over a {@code [C, L]} sample (PyTorch's MaxPool1d, AvgPool1d). */
   private static Layer pool1d(NodeProto n, OnnxAttributes at, boolean max, int[] shape) {
     noAutoPad(n, at);
+    windowAttributes(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }
@@ -609,6 +628,7 @@ final class OnnxLayers {
     }
     image(n, shape);
     noAutoPad(n, at);
+    windowAttributes(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }

@@ -1,5 +1,7 @@
 package org.vivit4j.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -306,6 +308,58 @@ class FuzzOnnxTest {
       assertTrue(inspect[0].equals(String.valueOf(Main.EXIT_BAD_INPUT)), c[0] + ": " + e);
       assertTrue(e.startsWith("error: " + model + ": node '"), c[0] + ": " + e);
       assertTrue(e.contains((String) c[2]) && !e.contains("\n"), c[0] + ": " + e);
+    }
+  }
+
+  /**
+   * Window attributes no convolution or pooling has (found by the fuzzing at seed 16180000: mutant
+   * 16180554, fixed_batch with a Conv stride flipped to 0, ended as 'error:
+   * java.lang.ArithmeticException: / by zero', exit 1): each is one line naming the node, exit 2.
+   */
+  @Test
+  void windowAttributesOutOfRangeAreRefusedNamingTheNode() throws Exception {
+    Object[][] cases = {
+      {"fixed_batch", "Conv", "strides", new long[] {0, 1}},
+      {"zeropad_conv", "Conv", "dilations", new long[] {1, 0}},
+      {"zeropad_conv", "Conv", "pads", new long[] {-1, 0, -1, 0}},
+      {"conv1d", "Conv", "strides", new long[] {0}},
+      {"convtranspose", "ConvTranspose", "output_padding", new long[] {-1, 0}},
+      {"pool1d", "MaxPool", "kernel_shape", new long[] {0}},
+      {"zeropad_conv", "AveragePool", "strides", new long[] {2, -3}},
+    };
+    for (Object[] c : cases) {
+      ModelProto.Builder m =
+          ModelProto.parseFrom(
+              Files.readAllBytes(Path.of("src/test/resources/onnx", c[0] + ".onnx")))
+              .toBuilder();
+      GraphProto.Builder g = m.getGraphBuilder();
+      int node = -1;
+      for (int i = 0; i < g.getNodeCount() && node < 0; i++) {
+        node = g.getNode(i).getOpType().equals(c[1]) ? i : -1;
+      }
+      assertTrue(node >= 0, c[0] + " has a " + c[1]);
+      NodeProto.Builder nb = g.getNodeBuilder(node);
+      for (int a = nb.getAttributeCount() - 1; a >= 0; a--) {
+        if (nb.getAttribute(a).getName().equals(c[2])) {
+          nb.removeAttribute(a);
+        }
+      }
+      AttributeProto.Builder attr =
+          AttributeProto.newBuilder()
+              .setName((String) c[2])
+              .setType(AttributeProto.AttributeType.INTS);
+      for (long v : (long[]) c[3]) {
+        attr.addInts(v);
+      }
+      nb.addAttribute(attr);
+      Path model = Files.write(dir.resolve(c[0] + "_" + c[2] + ".onnx"), m.build().toByteArray());
+      String[] inspect = run("inspect", model.toString());
+      String e = inspect[2].strip();
+      String what = c[0] + " " + c[2] + ": " + e;
+      assertEquals(String.valueOf(Main.EXIT_BAD_INPUT), inspect[0], what);
+      assertTrue(e.startsWith("error: " + model + ": node '"), what);
+      assertTrue(e.contains(c[2] + " [") && e.contains("must be at least"), what);
+      assertFalse(e.contains("\n") || e.contains("Exception"), what);
     }
   }
 
