@@ -21,6 +21,7 @@ import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LayerParam;
 import org.vivit4j.model.LayerSpec;
 import org.vivit4j.model.NetworkSpec;
+import org.vivit4j.model.PoolShapes;
 
 /**
  * Conv2d with PyTorch semantics (cross-correlation, zero padding, stride, dilation, groups = 1):
@@ -86,6 +87,7 @@ public final class Conv2dLayer extends Layer {
      * padding makes it so and its {@code out_channels} otherwise (the input already fits).
      */
     private int[] convOutputShape(int[] in, String where) {
+      PoolShapes.checkWindow(kernelSize(), stride(), padding(), dilation(), where);
       long[] size = new long[2];
       long[] unpadded = new long[2];
       for (int d = 0; d < 2; d++) {

@@ -11,9 +11,35 @@ import java.util.Arrays;
 public final class PoolShapes {
   private PoolShapes() {}
 
+  /**
+   * The window of a convolution or pooling over 2-D inputs: {@code [h, w]} pairs, kernel, stride
+   * and dilation at least 1, padding at least 0; errors name {@code where.<field>[d]}. Checked
+   * before any output size is computed: a zero stride divided by zero there (an ONNX model's, found
+   * by FuzzOnnxTest), and a layer built through the API has not been read by a problem reader.
+   */
+  public static void checkWindow(
+      int[] kernel, int[] stride, int[] padding, int[] dilation, String where) {
+    String[] names = {"kernel_size", "stride", "padding", "dilation"};
+    int[][] values = {kernel, stride, padding, dilation};
+    for (int f = 0; f < names.length; f++) {
+      if (values[f] == null || values[f].length != 2) {
+        throw new InvalidInputException(
+            where + "." + names[f], "must be an [h, w] pair, got " + Arrays.toString(values[f]));
+      }
+      int min = names[f].equals("padding") ? 0 : 1;
+      for (int d = 0; d < 2; d++) {
+        if (values[f][d] < min) {
+          throw new InvalidInputException(
+              where + "." + names[f] + "[" + d + "]", "is " + values[f][d] + "; must be >= " + min);
+        }
+      }
+    }
+  }
+
   /** The output shape {@code [C, H_out, W_out]}; errors name {@code where.<field>}. */
   public static int[] outputShape(
       int[] in, int[] kernel, int[] stride, int[] padding, int[] dilation, String where) {
+    checkWindow(kernel, stride, padding, dilation, where);
     if (in.length != 3) {
       throw new InvalidInputException(
           where + ".type",

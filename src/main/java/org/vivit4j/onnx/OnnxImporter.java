@@ -398,6 +398,7 @@ public final class OnnxImporter {
     List<int[]> shapes = inputs.stream().map(shapeOf::get).toList();
     int[] out;
     try {
+      spec.checkHyperParameters("model"); // before any shape arithmetic uses them
       out = spec.outputShape(shapes, "model");
     } catch (InvalidInputException e) {
       throw new OnnxImportException(

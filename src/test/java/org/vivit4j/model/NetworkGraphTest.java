@@ -16,6 +16,7 @@ import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.FlattenLayer.FlattenSpec;
 import org.vivit4j.layers.IdentityLayer.IdentitySpec;
 import org.vivit4j.layers.LinearLayer.LinearSpec;
+import org.vivit4j.layers.MaxPool2dLayer.MaxPool2dSpec;
 
 /**
  * The structure of a network graph: topological order, value numbering and parameter names, and one
@@ -195,6 +196,42 @@ class NetworkGraphTest {
     assertError(
         invalid(nodes, "head"), "graph.nodes[4]", "node 'aux' does not feed the output 'head'");
     assertError(invalid(residual(), "hed"), "graph.output", "'hed' is not the name of a node");
+  }
+
+  /**
+   * A window no convolution or pooling has, built through the API (no problem reader checked it):
+   * one error naming the field, not an ArithmeticException from the output size's division.
+   */
+  @Test
+  void windowsOutOfRangeAreBadInputNamingTheField() {
+    int[] one = {1, 1};
+    double[] w = RND.doubles(8).toArray();
+    Object[][] cases = {
+      {
+        new Conv2dSpec(1, 2, new int[] {2, 2}, new int[] {0, 1}, new int[2], one, w, null),
+        "model[0].stride[0]"
+      },
+      {
+        new Conv2dSpec(1, 2, new int[] {2, 2}, one, new int[] {0, -1}, one, w, null),
+        "model[0].padding[1]"
+      },
+      {
+        new Conv2dSpec(1, 2, new int[] {2, 2}, one, new int[2], new int[] {1, 0}, w, null),
+        "model[0].dilation[1]"
+      },
+      {
+        new MaxPool2dSpec(new int[] {2, 2}, new int[] {1, 0}, new int[2], one), "model[0].stride[1]"
+      },
+      {new MaxPool2dSpec(new int[] {0, 2}, one, new int[2], one), "model[0].kernel_size[0]"},
+    };
+    for (Object[] c : cases) {
+      InvalidInputException e =
+          assertThrows(
+              InvalidInputException.class,
+              () -> new NetworkSpec(List.of((LayerSpec) c[0]), new int[] {1, 4, 4}),
+              (String) c[1]);
+      assertEquals(c[1], e.field(), e.getMessage());
+    }
   }
 
   @Test
