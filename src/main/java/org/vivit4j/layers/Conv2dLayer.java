@@ -356,8 +356,10 @@ public final class Conv2dLayer extends Layer {
       return;
     }
     ConvWeightGram.Side left = new ConvWeightGram.Side(delta, 1, ctx.gradRows(), "grad");
-    ConvWeightGram.Plan plan =
-        ConvWeightGram.accumulateCross(ctx, left, ggnSide(ctx), g, o, policy, acc);
+    ConvWeightGram.Side right = ggnSide(ctx);
+    ConvWeightGram.Plan plan = ConvWeightGram.accumulateCross(ctx, left, right, g, o, policy, acc);
+    ConvWeightGram.releaseUnfolded(ctx, left);
+    ConvWeightGram.releaseUnfolded(ctx, right);
     ctx.note(plan.describe(name + " conv2d weight cross terms", acc.rows(), acc.cols()));
   }
 

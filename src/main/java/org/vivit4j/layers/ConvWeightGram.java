@@ -274,7 +274,15 @@ final class ConvWeightGram {
       return plan;
     }
     if (plan.blockL() >= s.n()) {
-      DeviceMatrix v = ctx.cached(formedVKey(s.key()), () -> formV(ctx, s, 0, s.n(), g, o));
+      // with cross terms to follow, the unfolded inputs stay cached for their left V (the plan
+      // counts V, its unfolded inputs and the Gram together); accumulateCross releases them
+      DeviceMatrix v =
+          ctx.cached(
+              formedVKey(s.key()),
+              () ->
+                  ctx.hasDeltas()
+                      ? be.batchedMul(s.factor(), unfoldAll(ctx, s, g), s.rowsPerSample(), o)
+                      : formV(ctx, s, 0, s.n(), g, o));
       try (DeviceMatrix p = be.mulTransB(v, v)) {
         be.accumulateBlock(acc, p, 0, 0, false);
       }
@@ -342,9 +350,17 @@ final class ConvWeightGram {
     int bL = plan.blockL();
     int bR = plan.blockR();
     boolean rightWhole = rightFormed || bR >= r.n();
+    // the Gram's unfolded inputs serve a whole left side of the same samples
+    DeviceMatrix shared =
+        bL >= l.n() && java.util.Arrays.equals(l.samples(), r.samples())
+            ? ctx.cachedOrNull(unfoldKey(r))
+            : null;
     for (int i0 = 0; i0 < l.n(); i0 += bL) {
       int i1 = Math.min(l.n(), i0 + bL);
-      try (DeviceMatrix vi = formV(ctx, l, i0, i1, g, o)) {
+      try (DeviceMatrix vi =
+          shared != null
+              ? be.batchedMul(l.factor(), shared, l.rowsPerSample(), o)
+              : formV(ctx, l, i0, i1, g, o)) {
         if (rightWhole) {
           // formed once (or kept from the Gram) and reused for every left block
           DeviceMatrix vr = ctx.cached(formedVKey(r.key()), () -> formV(ctx, r, 0, r.n(), g, o));
@@ -372,7 +388,23 @@ final class ConvWeightGram {
 
   /** The unfolded inputs of all of a side's samples, {@code [n·T × K]}, cached in the context. */
   static DeviceMatrix unfoldAll(LayerContext ctx, Side s, ConvGeometry g) {
-    return ctx.cached("U:" + s.key(), () -> unfold(ctx, s.samples(), 0, s.n(), g));
+    return ctx.cached(unfoldKey(s), () -> unfold(ctx, s.samples(), 0, s.n(), g));
+  }
+
+  /** The context's cache key of a side's unfolded inputs. */
+  private static String unfoldKey(Side s) {
+    return "U:" + s.key();
+  }
+
+  /**
+   * Frees the unfolded inputs of {@code s} cached in the context ({@link #unfoldAll}), once the
+   * cross terms, their last reader, are done: the rest of the layer's step does not hold them.
+   */
+  static void releaseUnfolded(LayerContext ctx, Side s) {
+    DeviceMatrix u = ctx.takeCached(unfoldKey(s));
+    if (u != null) {
+      u.close();
+    }
   }
 
   /** The unfolded inputs of samples {@code [from, to)} of {@code samples}; owned by the caller. */

@@ -143,6 +143,11 @@ public final class LayerContext implements AutoCloseable {
   }
 
   /** {@code Δ_T}: output gradients of the gradient samples, {@code [N_grad × out]}. */
+  /** Whether this pass computes gradient cross terms (it holds the per-sample output gradients). */
+  public boolean hasDeltas() {
+    return deltaOut != null;
+  }
+
   public DeviceMatrix deltaGrad() {
     if (deltaOut == null) {
       throw new IllegalStateException("cross terms were not requested for this pass");
