@@ -49,18 +49,6 @@ public final class EndToEndBench {
   /** Most warm-up runs {@link #time} spends on a warm-up time budget. */
   static final int MAX_WARMUPS = 40;
 
-  /** Warm-up, then {@code repeats} timed runs. */
-  public static Timing time(
-      BenchCase c,
-      BenchConfig config,
-      Backend backend,
-      ComputationOptions options,
-      int warmups,
-      int repeats,
-      String check) {
-    return time(c, config, backend, options, warmups, 0, repeats, check);
-  }
-
   /**
    * At least {@code warmups} warm-up runs, more until they took {@code warmupSeconds} (at most
    * {@link #MAX_WARMUPS}), then {@code repeats} timed runs. Why a time budget: the JIT keeps

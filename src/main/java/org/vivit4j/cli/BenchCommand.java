@@ -399,7 +399,7 @@ final class BenchCommand implements Callable<Integer> {
         warm = slow ? 1 : 2;
         reps = slow ? 3 : (quick ? 3 : 7);
       }
-      checkAndTime(c, cfg, reference, "cpu-plain-float64 (" + refSolver.optionName(), warm, reps)
+      checkAndTime(c, cfg, reference, "cpu-plain-float64 (" + refSolver.optionName(), warm, 0, reps)
           .ifPresent(timings::add);
     }
   }
@@ -497,19 +497,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Checks one run against the reference, then times it when it agrees; a run that does not fit the
-   * heap is recorded as failed ({@link HeapGuard}) and not timed.
+   * heap is recorded as failed ({@link HeapGuard}) and not timed. Warm-ups: at least {@code warm}
+   * and {@code warmSeconds} ({@link EndToEndBench#time}).
    */
-  private java.util.Optional<EndToEndBench.Timing> checkAndTime(
-      BenchCase c,
-      BenchConfig cfg,
-      ComputationResult reference,
-      String referenceLabel,
-      int warm,
-      int reps) {
-    return checkAndTime(c, cfg, reference, referenceLabel, warm, 0, reps);
-  }
-
-  /** As above, warming up for at least {@code warmSeconds} ({@link EndToEndBench#time}). */
   private java.util.Optional<EndToEndBench.Timing> checkAndTime(
       BenchCase c,
       BenchConfig cfg,
