@@ -86,6 +86,7 @@ public final class ConvTranspose1dLayer {
                 + Arrays.toString(in)
                 + " (expected [C, L])");
       }
+      checkHyperParameters(where); // errors name the 1-D fields, before the 2-D form's
       int[] out = as2d().outputShape(new int[] {in[0], 1, in[1]}, where);
       return new int[] {out[0], out[2]};
     }

@@ -90,6 +90,9 @@ public final class ConvTranspose2dLayer extends Layer {
                 + Arrays.toString(in)
                 + " (expected [C, H, W])");
       }
+      // a spec built through the API has not been read by a problem reader: its window must hold
+      // before the output size uses it (a zero stride gave a wrong shape, not an error)
+      checkHyperParameters(where);
       long[] size = new long[2];
       for (int d = 0; d < 2; d++) {
         size[d] =

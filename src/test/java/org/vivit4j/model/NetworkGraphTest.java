@@ -13,6 +13,7 @@ import org.vivit4j.layers.ActivationLayer.ActivationSpec;
 import org.vivit4j.layers.AddLayer.AddSpec;
 import org.vivit4j.layers.ConcatLayer.ConcatSpec;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 import org.vivit4j.layers.FlattenLayer.FlattenSpec;
 import org.vivit4j.layers.IdentityLayer.IdentitySpec;
 import org.vivit4j.layers.LinearLayer.LinearSpec;
@@ -223,6 +224,11 @@ class NetworkGraphTest {
         new MaxPool2dSpec(new int[] {2, 2}, new int[] {1, 0}, new int[2], one), "model[0].stride[1]"
       },
       {new MaxPool2dSpec(new int[] {0, 2}, one, new int[2], one), "model[0].kernel_size[0]"},
+      {
+        new ConvTranspose2dSpec(
+            1, 2, new int[] {2, 2}, new int[] {1, 0}, new int[2], new int[2], one, w, null),
+        "model[0].stride[1]"
+      },
     };
     for (Object[] c : cases) {
       InvalidInputException e =
