@@ -399,7 +399,17 @@ final class BenchCommand implements Callable<Integer> {
         warm = slow ? 1 : 2;
         reps = slow ? 3 : (quick ? 3 : 7);
       }
-      checkAndTime(c, cfg, reference, "cpu-plain-float64 (" + refSolver.optionName(), warm, 0, reps)
+      // the JIT needs seconds here too: MLP N = 128 float64 after 3 warm-ups took 0.12–0.16 s
+      // (three JVMs, with and without OPENBLAS_THREAD_TIMEOUT), 0.08–0.10 s once warm
+      double warmSeconds = slow || quick ? 0 : WARMUP_SECONDS;
+      checkAndTime(
+              c,
+              cfg,
+              reference,
+              "cpu-plain-float64 (" + refSolver.optionName(),
+              warm,
+              warmSeconds,
+              reps)
           .ifPresent(timings::add);
     }
   }
@@ -463,7 +473,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       // the JIT keeps compiling a conv net's loops for about 10 s (fmnist_2c2d N = 32 float64:
       // 0.72, 0.67, 0.60 s … 0.47 s from about the 20th run), so a warm median needs at least
-      // three warm-ups and CONV_WARMUP_SECONDS of them; OpenCL (PoCL compiles once, runs take
+      // three warm-ups and WARMUP_SECONDS of them; OpenCL (PoCL compiles once, runs take
       // tens of seconds) keeps one
       boolean blas = cfg.id().startsWith("cpu-blas");
       checkAndTime(
@@ -472,7 +482,7 @@ final class BenchCommand implements Callable<Integer> {
               reference,
               refConfig.id() + " (dense",
               blas ? 3 : 1,
-              blas && !quick ? CONV_WARMUP_SECONDS : 0,
+              blas && !quick ? WARMUP_SECONDS : 0,
               blas ? 7 : 3)
           .ifPresent(timings::add);
     }
@@ -559,8 +569,8 @@ final class BenchCommand implements Callable<Integer> {
     return t;
   }
 
-  /** Warm-up time of a conv case on the BLAS backend ({@link EndToEndBench#time}). */
-  static final double CONV_WARMUP_SECONDS = 10;
+  /** Warm-up time of a case on the BLAS backend ({@link EndToEndBench#time}). */
+  static final double WARMUP_SECONDS = 10;
 
   private void record(String line, boolean passed) {
     correctness.add(line);
