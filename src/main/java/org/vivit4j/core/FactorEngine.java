@@ -455,21 +455,15 @@ public final class FactorEngine implements AutoCloseable {
         ggnRows,
         groupTensors,
         kept,
-        (i, ctx, factorHost) -> {
-          for (int g = 0; g < groupTensors.size(); g++) {
-            long offset = 0;
-            for (int t : groupTensors.get(g)) {
-              ParamTensor p = net.params().get(t);
-              if (p.layer() == i) {
-                layers
-                    .get(i)
-                    .applyFactorSigns(
-                        ctx, factorHost, localIndex(p), w.get(g), signs.get(g), offset);
-              }
-              offset += p.numel();
-            }
-          }
-        });
+        (i, ctx, factorHost) ->
+            forEachGroupTensorOf(
+                i,
+                groupTensors,
+                (g, tensor, offset) ->
+                    layers
+                        .get(i)
+                        .applyFactorSigns(
+                            ctx, factorHost, tensor, w.get(g), signs.get(g), offset)));
     List<double[]> out = new ArrayList<>();
     for (CanonicalSigns sg : signs) {
       out.add(sg.signs());
@@ -546,14 +540,32 @@ public final class FactorEngine implements AutoCloseable {
       List<double[][]> w,
       List<double[][]> out,
       boolean add) {
+    forEachGroupTensorOf(
+        i,
+        groupTensors,
+        (g, tensor, offset) ->
+            layers
+                .get(i)
+                .applyFactorInto(
+                    ctx, factorHost, tensor, w.get(g), out.get(g), Math.toIntExact(offset), add));
+  }
+
+  /** What {@link #forEachGroupTensorOf} does with one of a layer's tensors in a group. */
+  private interface GroupTensor {
+    void at(int group, int localTensor, long offset);
+  }
+
+  /**
+   * Calls {@code action} for every tensor of layer {@code i} in every group, with its index in the
+   * layer and the offset of its slice in the group's parameter vector.
+   */
+  private void forEachGroupTensorOf(int i, List<int[]> groupTensors, GroupTensor action) {
     for (int g = 0; g < groupTensors.size(); g++) {
-      int offset = 0;
+      long offset = 0;
       for (int t : groupTensors.get(g)) {
         ParamTensor p = net.params().get(t);
         if (p.layer() == i) {
-          layers
-              .get(i)
-              .applyFactorInto(ctx, factorHost, localIndex(p), w.get(g), out.get(g), offset, add);
+          action.at(g, localIndex(p), offset);
         }
         offset += p.numel();
       }

@@ -119,11 +119,16 @@ public final class LayerContext implements AutoCloseable {
    * width]} device matrix that the context frees when it closes.
    */
   public DeviceMatrix uploadRows(double[] src, int width, int[] rows) {
+    return own(backend.upload(gatherRows(src, width, rows), rows.length, width));
+  }
+
+  /** Rows {@code rows} of the host matrix {@code src [N × width]}, in that order. */
+  static double[] gatherRows(double[] src, int width, int[] rows) {
     double[] out = new double[rows.length * width];
     for (int r = 0; r < rows.length; r++) {
       System.arraycopy(src, rows[r] * width, out, r * width, width);
     }
-    return own(backend.upload(out, rows.length, width));
+    return out;
   }
 
   /** {@code A_S}: the layer input of the GGN samples, {@code [|S| × in]}. */

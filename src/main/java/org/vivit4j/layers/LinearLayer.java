@@ -353,13 +353,7 @@ public final class LinearLayer extends Layer {
 
   /** {@code A_S [|S| × in]}: the inputs of the GGN samples, in their order. */
   private double[] ggnInputs(LayerContext ctx) {
-    int[] rows = ctx.ggnRows();
-    double[] a = ctx.input();
-    double[] aS = new double[rows.length * inSize];
-    for (int m = 0; m < rows.length; m++) {
-      System.arraycopy(a, rows[m] * inSize, aS, m * inSize, inSize);
-    }
-    return aS;
+    return LayerContext.gatherRows(ctx.input(), inSize, ctx.ggnRows());
   }
 
   /** Entries of one tile of {@link #applyFactorSignsImpl} (1 MiB of float64: in L2). */
