@@ -23,8 +23,19 @@ import java.util.stream.IntStream;
 public final class ConvLowering {
   private ConvLowering() {}
 
-  /** Largest {@code K·b·T} a chunk may hold (32 MiB of float64): the chunk size's budget. */
-  public static final int CHUNK_ENTRIES = 1 << 22;
+  /**
+   * Largest lowered chunk {@code [K × b·T]}, in bytes: 8 MiB, so that a chunk and the product
+   * reading it stay in the last-level cache (32 MiB on the 2-core EPYC) instead of streaming
+   * through memory. With 32 MiB chunks (the earlier budget of 2²² float64 entries) the host forward
+   * of fmnist_2c2d's conv2 took 14 ms at N = 32 and 48 ms at N = 128; with 8 MiB, 11 and 41–44 ms,
+   * and its float32 transposed convolution of 1152 factor rows 190–200 ms instead of 210–240 ms.
+   */
+  public static final int CHUNK_BYTES = 8 << 20;
+
+  /** {@link #CHUNK_BYTES} in entries of float32 or float64. */
+  public static int chunkEntries(boolean float32) {
+    return CHUNK_BYTES / (float32 ? Float.BYTES : Double.BYTES);
+  }
 
   /**
    * Samples per chunk so that {@code [K × b·T]} and {@code [O × b·T]} stay within {@code entries}
@@ -33,6 +44,31 @@ public final class ConvLowering {
   public static int chunkSamples(ConvGeometry g, int o, int entries) {
     long perSample = (long) Math.max(g.patchSize(), o) * g.positions();
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, entries / Math.max(1, perSample)));
+  }
+
+  /**
+   * {@code n} samples split into as few chunks of at most {@code maxChunk} as possible, of sizes
+   * that differ by at most one: chunk {@code i} holds samples {@link #start}{@code (i)} to {@code
+   * start(i + 1)}. No short last chunk, whose small products run far below the BLAS's rate (N = 32
+   * in chunks of 6 would end with a product of 2 samples; balanced, the chunks are 5 or 6).
+   */
+  public record Chunks(int n, int count) {
+    public static Chunks of(int n, int maxChunk) {
+      if (n < 0 || maxChunk < 1) {
+        throw new IllegalArgumentException("chunks of " + n + " samples, at most " + maxChunk);
+      }
+      return new Chunks(n, n == 0 ? 0 : (n + maxChunk - 1) / maxChunk);
+    }
+
+    /** First sample of chunk {@code i} ({@code 0 ≤ i ≤ count}; {@code start(count) = n}). */
+    public int start(int i) {
+      return count == 0 ? 0 : (int) ((long) i * n / count);
+    }
+
+    /** The largest chunk, {@code ⌈n / count⌉} (buffers are sized to it). */
+    public int maxSize() {
+      return count == 0 ? 0 : (n + count - 1) / count;
+    }
   }
 
   /** Input row of tap {@code a} at output row {@code i}, or −1 outside the input. */

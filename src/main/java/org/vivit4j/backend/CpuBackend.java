@@ -352,7 +352,9 @@ public final class CpuBackend implements Backend {
 
   @Override
   public DeviceMatrix convTranspose(DeviceMatrix y, DeviceMatrix w, ConvGeometry g) {
-    return CpuConvOps.convTranspose(host(y), host(w), g, blas, ConvLowering.CHUNK_ENTRIES);
+    HostMatrix yh = host(y);
+    return CpuConvOps.convTranspose(
+        yh, host(w), g, blas, ConvLowering.chunkEntries(yh.isFloat32()));
   }
 
   @Override

@@ -104,14 +104,17 @@ final class CpuConvOps {
     }
     int in = g.inputSize();
     int k = g.patchSize();
-    int chunk = Math.min(Math.max(1, y.rows), ConvLowering.chunkSamples(g, o, chunkEntries));
+    ConvLowering.Chunks chunks =
+        ConvLowering.Chunks.of(y.rows, ConvLowering.chunkSamples(g, o, chunkEntries));
+    int chunk = chunks.maxSize();
     y.samePrecision(w, "convTranspose");
     if (y.isFloat32()) {
       float[] x = new float[size(y.rows, in, 1)];
       float[] yc = new float[size(chunk, o, t)];
       float[] u = new float[size(chunk, k, t)];
-      for (int r0 = 0; r0 < y.rows; r0 += chunk) {
-        int rows = Math.min(chunk, y.rows - r0);
+      for (int i = 0; i < chunks.count(); i++) {
+        int r0 = chunks.start(i);
+        int rows = chunks.start(i + 1) - r0;
         ConvLowering.gatherChannels(y.data32, r0, rows, o, t, yc);
         CpuConvGemm.mul(blas, true, false, w.data32, 0, yc, 0, u, 0, k, o, rows * t);
         ConvLowering.col2im(u, r0, rows, g, x);
@@ -121,8 +124,9 @@ final class CpuConvOps {
     double[] x = new double[size(y.rows, in, 1)];
     double[] yc = new double[size(chunk, o, t)];
     double[] u = new double[size(chunk, k, t)];
-    for (int r0 = 0; r0 < y.rows; r0 += chunk) {
-      int rows = Math.min(chunk, y.rows - r0);
+    for (int i = 0; i < chunks.count(); i++) {
+      int r0 = chunks.start(i);
+      int rows = chunks.start(i + 1) - r0;
       ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
       CpuConvGemm.mul(blas, true, false, w.data, 0, yc, 0, u, 0, k, o, rows * t);
       ConvLowering.col2im(u, r0, rows, g, x);

@@ -9,13 +9,14 @@ import org.vivit4j.linalg.HostProducts;
  * computation), lowered to matrix products ({@link ConvLowering}) on chunks of samples: {@code x [N
  * × C·H·W]}, {@code W [O × K]} ({@code K = C·k_h·k_w}), {@code z, δ [N × O·T]}, all row-major. The
  * products run on {@link HostProducts} (the native BLAS when it loads); a chunk's lowered input
- * holds at most {@link ConvLowering#CHUNK_ENTRIES} values. The test twin is the direct loop.
+ * holds at most {@link ConvLowering#CHUNK_BYTES}. The test twin is the direct loop.
  */
 final class ConvHost {
   private ConvHost() {}
 
-  private static int chunk(ConvGeometry g, int o, int n) {
-    return Math.min(Math.max(1, n), ConvLowering.chunkSamples(g, o, ConvLowering.CHUNK_ENTRIES));
+  private static ConvLowering.Chunks chunks(ConvGeometry g, int o, int n) {
+    return ConvLowering.Chunks.of(
+        n, ConvLowering.chunkSamples(g, o, ConvLowering.chunkEntries(false)));
   }
 
   /**
@@ -26,11 +27,13 @@ final class ConvHost {
     int t = g.positions();
     int k = g.patchSize();
     double[] z = new double[Math.multiplyExact(n, Math.multiplyExact(o, t))];
-    int chunk = chunk(g, o, n);
+    ConvLowering.Chunks chunks = chunks(g, o, n);
+    int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] zc = new double[chunk * o * t];
-    for (int s0 = 0; s0 < n; s0 += chunk) {
-      int b = Math.min(chunk, n - s0);
+    for (int i = 0; i < chunks.count(); i++) {
+      int s0 = chunks.start(i);
+      int b = chunks.start(i + 1) - s0;
       ConvLowering.im2col(x, s0, b, g, u);
       HostProducts.mul(1.0, w, u, 0.0, zc, o, k, b * t);
       ConvLowering.scatterChannels(zc, s0, b, o, t, bias, z);
@@ -46,11 +49,13 @@ final class ConvHost {
     int t = g.positions();
     int k = g.patchSize();
     double[] dx = new double[Math.multiplyExact(n, g.inputSize())];
-    int chunk = chunk(g, o, n);
+    ConvLowering.Chunks chunks = chunks(g, o, n);
+    int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] dc = new double[chunk * o * t];
-    for (int s0 = 0; s0 < n; s0 += chunk) {
-      int b = Math.min(chunk, n - s0);
+    for (int i = 0; i < chunks.count(); i++) {
+      int s0 = chunks.start(i);
+      int b = chunks.start(i + 1) - s0;
       ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
       HostProducts.mulTransA(1.0, w, dc, 0.0, u, k, o, b * t);
       ConvLowering.col2im(u, s0, b, g, dx);
@@ -68,11 +73,13 @@ final class ConvHost {
     int k = g.patchSize();
     double[] gw = new double[o * k];
     double[] gb = new double[o];
-    int chunk = chunk(g, o, n);
+    ConvLowering.Chunks chunks = chunks(g, o, n);
+    int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] dc = new double[chunk * o * t];
-    for (int s0 = 0; s0 < n; s0 += chunk) {
-      int b = Math.min(chunk, n - s0);
+    for (int i = 0; i < chunks.count(); i++) {
+      int s0 = chunks.start(i);
+      int b = chunks.start(i + 1) - s0;
       ConvLowering.im2col(x, s0, b, g, u);
       ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
       HostProducts.mulTransB(scale, dc, u, 1.0, gw, o, b * t, k);

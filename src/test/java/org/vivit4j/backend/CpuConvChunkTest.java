@@ -2,8 +2,11 @@ package org.vivit4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,5 +49,30 @@ class CpuConvChunkTest {
       double[] chunked = CpuConvOps.convTranspose(y, w, G, null, entries).toDoubles();
       assertArrayEquals(whole, chunked, "chunk budget " + entries);
     }
+  }
+
+  @Test
+  void chunksAreAsFewAsTheBudgetAllowsAndDifferByAtMostOne() {
+    for (int n = 0; n <= 130; n++) {
+      for (int max = 1; max <= 40; max++) {
+        ConvLowering.Chunks c = ConvLowering.Chunks.of(n, max);
+        String at = n + " samples, at most " + max;
+        assertEquals((n + max - 1) / max, c.count(), at);
+        assertEquals(0, c.start(0), at);
+        assertEquals(n, c.start(c.count()), at);
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (int i = 0; i < c.count(); i++) {
+          int size = c.start(i + 1) - c.start(i);
+          smallest = Math.min(smallest, size);
+          largest = Math.max(largest, size);
+        }
+        assertTrue(c.count() == 0 || largest - smallest <= 1 && smallest >= 1, at);
+        assertTrue(largest <= max, at);
+        assertEquals(largest, c.maxSize(), at);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> ConvLowering.Chunks.of(5, 0));
+    assertThrows(IllegalArgumentException.class, () -> ConvLowering.Chunks.of(-1, 3));
   }
 }

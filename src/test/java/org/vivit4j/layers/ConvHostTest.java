@@ -27,7 +27,8 @@ class ConvHostTest {
     {1, 17, 3, 2, 3, 3, 1, 0, 1, 1, 2, 2, 5},
     {4, 6, 6, 1, 4, 2, 2, 0, 3, 1, 1, 6, 4},
     {1, 28, 28, 5, 5, 1, 1, 2, 2, 1, 1, 32, 3},
-    // T·K = 196·800 > CHUNK_ENTRIES / 32: chunks of 26 samples, the last one short
+    // T·K = 196·800 float64 values: at most 6 samples fit CHUNK_BYTES, so 29 samples run in five
+    // chunks of 5, 6, 6, 6, 6
     {32, 14, 14, 5, 5, 1, 1, 2, 2, 1, 1, 64, 29},
   };
 
