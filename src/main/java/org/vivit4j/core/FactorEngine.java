@@ -2,6 +2,7 @@ package org.vivit4j.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.layers.ConvGramPolicy;
@@ -313,10 +314,6 @@ public final class FactorEngine implements AutoCloseable {
           crossTerms,
           lowestLayer(groupTensors),
           (i, ctx) -> {
-            // copied before any contraction, so that it is exactly the factor a rerun would see
-            if (keep != null && holdsAny(groupTensors, i)) {
-              keep.put(i, backend.download(ctx.factorOut()));
-            }
             for (int g = 0; g < groupTensors.size(); g++) {
               // this layer's tensors of the group, in the group's order, added in one call
               int[] local =
@@ -334,11 +331,15 @@ public final class FactorEngine implements AutoCloseable {
                 }
               }
             }
-            if (keep != null && keep.keepsForApply() && holdsAny(groupTensors, i)) {
-              DeviceMatrix forApply = layers.get(i).takeKeptForApply(ctx);
-              if (forApply != null) {
-                keep.putForApply(i, forApply);
-              }
+            if (keep != null && holdsAny(groupTensors, i)) {
+              Map<String, DeviceMatrix> forApply =
+                  keep.keepsForApply() ? layers.get(i).takeKeptForApply(ctx) : Map.of();
+              keep.putForApply(i, forApply);
+              // the contractions only read the factor, so this copy is the factor a rerun would
+              // see; none when the kept matrices serve every product of the layer
+              boolean served =
+                  layers.get(i).appliesFromKept(forApply.keySet(), tensorsOf(groupTensors, i));
+              keep.put(i, served ? null : backend.download(ctx.factorOut()));
             }
           });
       List<GroupGram> out = new ArrayList<>();
@@ -507,10 +508,7 @@ public final class FactorEngine implements AutoCloseable {
                 ggnRows,
                 new int[0],
                 null)) {
-          DeviceMatrix forApply = kept.forApply(i);
-          if (forApply != null) {
-            layer.lendKeptForApply(ctx, forApply);
-          }
+          layer.lendKeptForApply(ctx, kept.forApply(i));
           products.at(i, ctx, kept.at(i));
         }
       }
@@ -570,6 +568,17 @@ public final class FactorEngine implements AutoCloseable {
         offset += p.numel();
       }
     }
+  }
+
+  /** Layer {@code i}'s tensors (its own indices) that some group holds, each once, ascending. */
+  private int[] tensorsOf(List<int[]> groupTensors, int i) {
+    return groupTensors.stream()
+        .flatMapToInt(java.util.Arrays::stream)
+        .filter(t -> net.params().get(t).layer() == i)
+        .map(t -> localIndex(net.params().get(t)))
+        .distinct()
+        .sorted()
+        .toArray();
   }
 
   /** Whether some group holds a tensor of layer {@code i}. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
@@ -298,20 +299,32 @@ public final class Conv2dLayer extends Layer {
     return new ConvWeightGram.Side(ctx.factorOut(), ctx.factorColumns(), ctx.ggnRows(), GGN_SIDE);
   }
 
-  /** {@code V_W} of all GGN samples when the Gram contraction formed it whole, else null. */
+  /** Cache key of the bias factor {@code V_b} ({@link #biasFactor}). */
+  private static final String BIAS_FACTOR = "biasFactor";
+
+  /**
+   * {@code V_W} of all GGN samples when the Gram contraction formed it whole, and the bias factor
+   * {@code V_b}: with them {@code V·w} needs neither the output factor nor a weight-gradient-sized
+   * pass.
+   */
   @Override
-  public DeviceMatrix takeKeptForApply(LayerContext ctx) {
-    return ctx.takeCached(ConvWeightGram.formedVKey(GGN_SIDE));
+  protected List<String> keptForApplyKeys() {
+    return List.of(ConvWeightGram.formedVKey(GGN_SIDE), BIAS_FACTOR);
   }
 
   @Override
-  public void lendKeptForApply(LayerContext ctx, DeviceMatrix kept) {
-    ctx.lendCached(ConvWeightGram.formedVKey(GGN_SIDE), kept);
+  public boolean appliesFromKept(Set<String> keys, int[] tensors) {
+    for (int t : tensors) {
+      if (!keys.contains(t == 1 ? BIAS_FACTOR : ConvWeightGram.formedVKey(GGN_SIDE))) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** {@code Σ_t B_out[r, o, t]}, {@code [|S|C̃ × O]}. */
+  /** {@code V_b[r, o] = Σ_t B_out[r, o, t]}, {@code [|S|C̃ × O]}. */
   private DeviceMatrix biasFactor(LayerContext ctx) {
-    return ctx.cached("biasFactor", () -> ctx.backend().sumGroups(ctx.factorOut(), o));
+    return ctx.cached(BIAS_FACTOR, () -> ctx.backend().sumGroups(ctx.factorOut(), o));
   }
 
   /**
@@ -370,37 +383,31 @@ public final class Conv2dLayer extends Layer {
     int t = g.positions();
     int samples = ctx.ggnRows().length;
     int kDirs = w.length;
-    double[][] out = new double[kDirs][paramSize(tensor)];
     if (tensor == 1) {
-      // V_b w = Σ_r w[r] Σ_p B[r, ·, p]: the position sums once per factor row, then K dot products
-      int rows = samples * ct;
-      double[] sums = new double[rows * o];
-      for (int r = 0; r < rows; r++) {
-        for (int oc = 0; oc < o; oc++) {
-          double s = 0;
-          int base = r * outSize + oc * t;
-          for (int p = 0; p < t; p++) {
-            s += factorOut[base + p];
-          }
-          sums[r * o + oc] = s;
-        }
+      // V_b w: the position sums V_b once per factor row (kept from the Gram pass, or summed here
+      // from the factor as the Gram pass does), then one [K × |S|C̃]·V_b product; so a kept and a
+      // recomputed V_b give the same bits
+      DeviceMatrix vb = ctx.cachedOrNull(BIAS_FACTOR);
+      if (vb != null) {
+        return applyKept(ctx, vb, w, o);
       }
-      for (int k = 0; k < kDirs; k++) {
-        for (int r = 0; r < rows; r++) {
-          double wk = w[k][r];
-          for (int oc = 0; oc < o; oc++) {
-            out[k][oc] += wk * sums[r * o + oc];
-          }
-        }
+      if (ctx.factorOut() != null) {
+        return applyKept(ctx, biasFactor(ctx), w, o);
       }
-      return out;
+      requireFactor(factorOut);
+      try (DeviceMatrix b = ctx.backend().upload(factorOut, ct * samples, outSize);
+          DeviceMatrix sums = ctx.backend().sumGroups(b, o)) {
+        return applyKept(ctx, sums, w, o);
+      }
     }
     DeviceMatrix keptV = ctx.cachedOrNull(ConvWeightGram.formedVKey(GGN_SIDE));
     if (keptV != null) {
       // V_W kept from the Gram pass: V_W w for all K directions is one product [K × |S|C̃]·V_W,
       // |S|C̃·O·C·kh·kw multiply-adds per direction instead of those of a weight gradient each
-      return applyKeptV(ctx, keptV, w);
+      return applyKept(ctx, keptV, w, paramSize(0));
     }
+    requireFactor(factorOut);
+    double[][] out = new double[kDirs][paramSize(tensor)];
     // Blocks of samples so that U_w [K·O × b·T] and the unfolded inputs [b·T × K] stay bounded.
     long perSample = (long) t * ((long) kDirs * o + g.patchSize());
     int block = (int) Math.max(1, Math.min(samples, policy.memoryElements() / perSample));
@@ -440,19 +447,21 @@ public final class Conv2dLayer extends Layer {
     return out;
   }
 
-  /** {@code out[k] = V_Wᵀ w[k]} from the kept {@code V_W [|S|C̃ × O·C·kh·kw]}. */
-  private double[][] applyKeptV(LayerContext ctx, DeviceMatrix v, double[][] w) {
+  /**
+   * {@code out[k] = Vᵀ w[k]} from {@code V [|S|C̃ × size]} (the kept {@code V_W}, or {@code V_b}),
+   * one product {@code [K × |S|C̃]·V} on the backend.
+   */
+  private static double[][] applyKept(LayerContext ctx, DeviceMatrix v, double[][] w, int size) {
     int rows = v.rows();
-    int size = paramSize(0);
     if (v.cols() != size || w.length > 0 && w[0].length != rows) {
       throw new IllegalStateException(
-          "kept V_W is "
+          "kept V is "
               + v.rows()
               + "×"
               + v.cols()
               + " for "
               + size
-              + " weights and Gram-space vectors of "
+              + " parameters and Gram-space vectors of "
               + (w.length > 0 ? w[0].length : 0));
     }
     double[] wm = new double[w.length * rows];
@@ -470,6 +479,13 @@ public final class Conv2dLayer extends Layer {
       out[k] = Arrays.copyOfRange(part, k * size, (k + 1) * size);
     }
     return out;
+  }
+
+  /** The host factor, which a product that no kept matrix serves needs. */
+  private void requireFactor(double[] factorOut) {
+    if (factorOut == null) {
+      throw new IllegalStateException(this + ": V·w without a kept matrix needs the output factor");
+    }
   }
 
   @Override

@@ -1,6 +1,9 @@
 package org.vivit4j.layers;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.linalg.CanonicalSigns;
 
@@ -163,7 +166,8 @@ public abstract class Layer implements AutoCloseable {
    * {@code V_p w} for each row of {@code w}: maps Gram-space vectors to the tensor's parameter
    * layout.
    *
-   * @param factorOut host copy of {@code B_out}, {@code [|S|C̃ × out]}
+   * @param factorOut host copy of {@code B_out}, {@code [|S|C̃ × out]}; null when the matrices lent
+   *     by {@link #lendKeptForApply} serve the tensor ({@link #appliesFromKept})
    * @param w {@code [K][|S|C̃]}
    * @return {@code [K][paramSize(tensor)]}
    */
@@ -180,7 +184,10 @@ public abstract class Layer implements AutoCloseable {
   private void checkProductInputs(LayerContext ctx, double[] factorOut, int tensor, double[][] w) {
     checkTensor(tensor);
     int rows = ctx.ggnRows().length * ctx.factorColumns();
-    checkRows(factorOut, outSize, rows, "factor");
+    // null when the layer's kept matrices serve the product (appliesFromKept)
+    if (factorOut != null) {
+      checkRows(factorOut, outSize, rows, "factor");
+    }
     for (double[] wk : w) {
       if (wk.length != rows) {
         throw new IllegalArgumentException("w has length " + wk.length + ", expected " + rows);
@@ -402,17 +409,40 @@ public abstract class Layer implements AutoCloseable {
   }
 
   /**
-   * A matrix this layer formed during its Gram contraction in {@code ctx} that makes a later {@code
-   * V·w} cheaper, handed to the caller to keep (and free) until then, or {@code null} (the
-   * default). The caller gives it back with {@link #lendKeptForApply} on the {@code V·w} context.
+   * Context cache keys of the matrices this layer's Gram contraction forms that make a later {@code
+   * V·w} cheaper (a Conv2d weight's {@code V_W} formed whole, its bias factor); none by default.
    */
-  public DeviceMatrix takeKeptForApply(LayerContext ctx) {
-    return null;
+  protected List<String> keptForApplyKeys() {
+    return List.of();
+  }
+
+  /**
+   * The matrices of {@link #keptForApplyKeys} that the Gram contraction in {@code ctx} formed, by
+   * key, handed to the caller to keep (and free) until the {@code V·w}; the caller gives them back
+   * with {@link #lendKeptForApply} on the {@code V·w} context.
+   */
+  public final Map<String, DeviceMatrix> takeKeptForApply(LayerContext ctx) {
+    Map<String, DeviceMatrix> kept = new LinkedHashMap<>();
+    for (String key : keptForApplyKeys()) {
+      DeviceMatrix m = ctx.takeCached(key);
+      if (m != null) {
+        kept.put(key, m);
+      }
+    }
+    return kept;
   }
 
   /** Lends {@code kept} (from {@link #takeKeptForApply}) to the {@code V·w} context {@code ctx}. */
-  public void lendKeptForApply(LayerContext ctx, DeviceMatrix kept) {
-    throw new IllegalStateException(this + " keeps nothing for V·w");
+  public final void lendKeptForApply(LayerContext ctx, Map<String, DeviceMatrix> kept) {
+    kept.forEach(ctx::lendCached);
+  }
+
+  /**
+   * Whether the matrices kept under {@code keys} compute {@code V·w} of every one of {@code
+   * tensors} without the output factor, which then need not be kept; false by default.
+   */
+  public boolean appliesFromKept(Set<String> keys, int[] tensors) {
+    return false;
   }
 
   /** Frees device copies of parameters. */
