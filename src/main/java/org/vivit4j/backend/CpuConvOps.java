@@ -175,31 +175,39 @@ final class CpuConvOps {
     }
     int t = a.cols / p;
     int n = size(a.rows, p, 1);
+    // rows in parallel, each writing only its own p sums (a Conv2d bias factor reads every entry
+    // of the factor once: memory-bound, one core could not stream it)
     if (a.isFloat32()) {
       float[] c = new float[n];
-      for (int r = 0; r < a.rows; r++) {
-        for (int i = 0; i < p; i++) {
-          float s = 0f;
-          int src = r * a.cols + i * t;
-          for (int k = 0; k < t; k++) {
-            s += a.data32[src + k];
-          }
-          c[r * p + i] = s;
-        }
-      }
+      Rows.forEach(
+          a.rows,
+          a.cols,
+          r -> {
+            for (int i = 0; i < p; i++) {
+              float s = 0f;
+              int src = r * a.cols + i * t;
+              for (int k = 0; k < t; k++) {
+                s += a.data32[src + k];
+              }
+              c[r * p + i] = s;
+            }
+          });
       return new HostMatrix(a.rows, p, c);
     }
     double[] c = new double[n];
-    for (int r = 0; r < a.rows; r++) {
-      for (int i = 0; i < p; i++) {
-        double s = 0;
-        int src = r * a.cols + i * t;
-        for (int k = 0; k < t; k++) {
-          s += a.data[src + k];
-        }
-        c[r * p + i] = s;
-      }
-    }
+    Rows.forEach(
+        a.rows,
+        a.cols,
+        r -> {
+          for (int i = 0; i < p; i++) {
+            double s = 0;
+            int src = r * a.cols + i * t;
+            for (int k = 0; k < t; k++) {
+              s += a.data[src + k];
+            }
+            c[r * p + i] = s;
+          }
+        });
     return new HostMatrix(a.rows, p, c);
   }
 
