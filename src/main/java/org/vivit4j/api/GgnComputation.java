@@ -265,6 +265,18 @@ public abstract class GgnComputation {
   }
 
   /**
+   * The estimate of the run {@link #memoryEstimate} describes when it keeps its factors but no
+   * Conv2d matrix for {@code V·w} (what {@link FactorReuse#AUTO} falls back to when those do not
+   * fit as well); for tests that place a heap limit between the two.
+   */
+  MemoryEstimate keptFactorsOnlyEstimate(
+      NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups, boolean factorOnHost) {
+    RunSizes plain =
+        runSizes(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups));
+    return MemoryEstimate.of(plain.withChunkSamples(chunkSamples(plain)).withKeptFactors(true));
+  }
+
+  /**
    * The estimate of a run that keeps its factors and the Conv2d {@code V_W} formed whole for the
    * Gram as well ({@link RunSizes#keptConvV}), when some layer forms one and that estimate, times
    * {@link #KEEP_HEADROOM}, fits the heap limit; else null (the factors alone are kept). With it a

@@ -36,7 +36,8 @@ import org.vivit4j.model.NetworkSpec;
  *       parameter layer's output factor downloaded to the host, and a Conv2d layer's {@code U_w}
  *       blocks sized to the policy's budget;
  *   <li>with kept factors ({@link KeptFactors}): each parameter layer's output factor on the host
- *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass;
+ *       ({@code G·size_out}), from the Gram pass to the end, and no second backward pass; a Conv2d
+ *       whose kept {@code V_W} and bias factor {@code V_b} serve its products keeps those instead;
  *   <li>with a sample-chunked factor pass ({@link FactorChunks}): the factor terms of the backward
  *       pass for the {@code 2b} samples of a chunk pair, with that pair's Gram and cross terms, and
  *       those of {@code V·w} for the {@code b} samples of a chunk (its products added in place);
@@ -334,12 +335,15 @@ public final class MemoryEstimate {
     return waiting;
   }
 
-  /** Values of the kept factors: {@code G·size_out} for every layer holding a group tensor. */
+  /**
+   * Values of the kept host factors: {@code G·size_out} for every layer holding a group tensor, but
+   * a Conv2d that {@link #servedByKeptMatrices}.
+   */
   private long keptFactorValues() {
     long g = (long) run.factorColumns() * run.nGgn();
     long sum = 0;
     for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
-      if (run.holdsAny(i)) {
+      if (run.holdsAny(i) && !servedByKeptMatrices(i)) {
         sum += g * run.net().sizeAfter(i);
       }
     }
@@ -347,9 +351,22 @@ public final class MemoryEstimate {
   }
 
   /**
-   * Entries of the Conv2d {@code V_W} kept for {@code V·w} ({@link RunSizes#keptConvV}): {@code
-   * |S|C̃ × O·C·kh·kw} for each layer that forms it whole; backend matrices, so in the heap only
-   * when the factor is ({@link RunSizes#factorOnHost}).
+   * Whether layer {@code i} is a Conv2d whose kept matrices serve every product of its held tensors
+   * (its weight's {@code V_W} formed whole, when a group holds the weight; the bias factor {@code
+   * V_b}, formed by the bias Gram), so that the engine keeps no host factor of it ({@link
+   * org.vivit4j.layers.Layer#appliesFromKept}).
+   */
+  private boolean servedByKeptMatrices(int i) {
+    return run.conv2d(i) != null
+        && run.keptConvV()
+        && (!run.holdsWeight(i) || run.formsWholeConvV(i));
+  }
+
+  /**
+   * Entries of the Conv2d matrices kept for {@code V·w} ({@link RunSizes#keptConvV}): {@code |S|C̃
+   * × O·C·kh·kw} of {@code V_W} for each layer that forms it whole, {@code |S|C̃ × O} of {@code
+   * V_b} for each whose bias a group holds; backend matrices, so in the heap only when the factor
+   * is ({@link RunSizes#factorOnHost}).
    */
   private long keptConvVEntries() {
     if (!run.keptFactors() || !run.keptConvV() || !run.factorOnHost()) {
@@ -358,9 +375,15 @@ public final class MemoryEstimate {
     long rows = (long) run.factorColumns() * run.nGgn();
     long sum = 0;
     for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
+      Conv2dSpec c = run.conv2d(i);
+      if (c == null) {
+        continue;
+      }
       if (run.formsWholeConvV(i)) {
-        Conv2dSpec c = run.conv2d(i);
         sum += rows * c.outChannels() * run.geometry(i, c).patchSize();
+      }
+      if (run.holdsBias(i)) {
+        sum += rows * c.outChannels();
       }
     }
     return sum;

@@ -239,10 +239,19 @@ public record RunSizes(
 
   /** Whether some group holds layer {@code i}'s weight (tensor 0 of the layer). */
   boolean holdsWeight(int i) {
+    return holdsNamed(i, "weight");
+  }
+
+  /** Whether some group holds layer {@code i}'s bias. */
+  boolean holdsBias(int i) {
+    return holdsNamed(i, "bias");
+  }
+
+  private boolean holdsNamed(int i, String name) {
     for (int[] tensors : groupTensors) {
       for (int t : tensors) {
         var p = net.params().get(t);
-        if (p.layer() == i && "weight".equals(p.name())) {
+        if (p.layer() == i && name.equals(p.name())) {
           return true;
         }
       }
