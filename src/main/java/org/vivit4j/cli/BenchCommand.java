@@ -471,19 +471,21 @@ final class BenchCommand implements Callable<Integer> {
         notes.add(c.id() + " on " + cfg.id() + ": not timed (the plain loops take minutes a run)");
         continue;
       }
-      // the JIT keeps compiling a conv net's loops for about 10 s (fmnist_2c2d N = 32 float64:
-      // 0.72, 0.67, 0.60 s … 0.47 s from about the 20th run), so a warm median needs at least
-      // three warm-ups and WARMUP_SECONDS of them; OpenCL (PoCL compiles once, runs take
-      // tens of seconds) keeps one
+      // the JIT keeps compiling a conv net's loops for about 10 s and a dozen runs (fmnist_2c2d
+      // N = 32 float64: 0.72, 0.67, 0.60 s … 0.47 s from about the 20th run; N = 128 float32:
+      // 3.8, 2.4, 2.7, 2.0, 1.9, 1.6 s … 1.45 s from the 12th), so a warm median needs
+      // CONV_WARMUPS warm-ups and WARMUP_SECONDS of them (after 5-6 warm-ups, N = 128 float32's
+      // median was 1.86 s against 1.37-1.48 s in a warm JVM); OpenCL (PoCL compiles once, runs
+      // take tens of seconds) keeps one
       boolean blas = cfg.id().startsWith("cpu-blas");
       checkAndTime(
               c,
               cfg,
               reference,
               refConfig.id() + " (dense",
-              blas ? 3 : 1,
+              blas ? (quick ? 3 : CONV_WARMUPS) : 1,
               blas && !quick ? WARMUP_SECONDS : 0,
-              blas ? 7 : 3)
+              blas ? convRepeats(c) : 3)
           .ifPresent(timings::add);
     }
   }
@@ -571,6 +573,19 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Warm-up time of a case on the BLAS backend ({@link EndToEndBench#time}). */
   static final double WARMUP_SECONDS = 10;
+
+  /** Warm-ups of a conv case on the BLAS backend, at least (see {@link #WARMUP_SECONDS}). */
+  static final int CONV_WARMUPS = 12;
+
+  /**
+   * Timed runs of a conv case on the BLAS backend: 7, or 15 where a run takes a fraction of a
+   * second (N ≤ 32), so that a median is not moved by the few seconds in which these shared
+   * machines run everything about 40 % slower (fmnist_2c2d N = 32 float32 in one JVM: 0.28-0.30 s,
+   * then 0.41-0.47 s for ten runs, then 0.28-0.30 s again).
+   */
+  static int convRepeats(BenchCase c) {
+    return c.n() <= 32 ? 15 : 7;
+  }
 
   private void record(String line, boolean passed) {
     correctness.add(line);
