@@ -646,7 +646,7 @@ public abstract class GgnComputation {
           w.lambdas = w.space.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
         }
         if (newton()) {
-          w.dampings = checkedDampings(w, j);
+          w.dampings = checkedDampings(w, j, backend.precision().typeName());
           double[] c =
               NewtonStep.coefficients(
                   DirectionStatistics.means(w.gammas),
@@ -781,9 +781,20 @@ public abstract class GgnComputation {
    * The damping rule's answer for group {@code j}: one finite {@code δ_k ≥ 0} per direction with
    * {@code λ̄_k + δ_k > 0}, else an error naming {@code computation.damping}.
    */
-  private double[] checkedDampings(Work w, int j) {
+  private double[] checkedDampings(Work w, int j, String dtype) {
     String field = "computation.damping";
     double[] evals = w.space.selectedEvals(w.selected);
+    // the rule reads γ and λ: non-finite ones (or means) are an overflow of the dtype, named
+    // as such, not a bad damping (a weight of 3.5e94 gave λ̄ = ∞ and blamed the damping)
+    String group = "param_groups[" + j + "]";
+    checkRows(w.gammas, group, dtype, "γ (first-order directional derivatives)");
+    checkRows(w.lambdas, group, dtype, "λ (second-order directional derivatives)");
+    if (evals.length > 0) {
+      NumericalOverflowException.checkFinite(
+          DirectionStatistics.means(w.gammas), 0, "", group, dtype, "the mean of γ");
+      NumericalOverflowException.checkFinite(
+          DirectionStatistics.means(w.lambdas), 0, "", group, dtype, "the mean of λ");
+    }
     double[] d;
     try {
       d = damping().dampings(evals.clone(), w.evecs, w.gammas, w.lambdas);
