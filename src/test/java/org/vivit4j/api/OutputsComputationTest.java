@@ -363,6 +363,43 @@ class OutputsComputationTest {
   }
 
   /**
+   * The float32 backends serve a Conv2d's {@code V·w} from the kept {@code V_W} and {@code V_b} too
+   * (no host factor): the Gram and its eigenvectors are those of a second pass bit for bit, and the
+   * parameter-space vectors agree to float32 round-off of the reordered sums.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu-float32", "opencl-float32"})
+  void float32BackendsServeConvVwFromTheKeptMatrices(String backend) {
+    Backend b = TestBackends.get(backend);
+    Case cs = conv(false);
+    List<ParamGroup> groups = cs.paramGroups(3);
+    Set<GgnOutput> asked = EnumSet.of(GgnOutput.EIGENVECTORS, GgnOutput.GAMMAS);
+    ConvGramPolicy roomy = new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1L << 24);
+    var keep = new OutputsComputation(cs.o(), asked).withConvGramPolicy(roomy);
+    ComputationResult kept = run(keep, cs, groups, b);
+    assertTrue(
+        kept.runInfo().notes().stream().anyMatch(n -> n.contains("V_W formed whole")),
+        kept.runInfo().notes().toString());
+    var rerun =
+        new OutputsComputation(cs.o(), asked)
+            .withFactorReuse(FactorReuse.RERUN)
+            .withConvGramPolicy(roomy);
+    ComputationResult second = run(rerun, cs, groups, b);
+    for (ParamGroup g : groups) {
+      assertArrayEquals(second.group(g).evals(), kept.group(g).evals(), 0.0, "the same Gram");
+      double[][] expected = second.group(g).evecs();
+      double[][] actual = kept.group(g).evecs();
+      for (int k = 0; k < expected.length; k++) {
+        double scale = 0;
+        for (double v : expected[k]) {
+          scale = Math.max(scale, Math.abs(v));
+        }
+        assertArrayEquals(expected[k], actual[k], Tolerances.F32_RESULTS * scale, "evec " + k);
+      }
+    }
+  }
+
+  /**
    * Room for the kept factors but not for {@code V_W} as well: the factors alone. On fmnist_2c2d,
    * whose conv2 {@code V_W} (51 200 weights a row) outweighs the host factors that {@code V_W} and
    * {@code V_b} replace (conv1's and conv2's, 25 088 and 12 544 a row), so that such a heap limit
