@@ -120,6 +120,9 @@ public final class OnnxImporter {
     if (in.dims().get(0) instanceof Long fixed) {
       values.fixedBatch(fixed);
     }
+    for (NodeProto n : model.nodes()) {
+      OnnxArity.check(n);
+    }
     // Constants first, wherever they stand: a fused pattern reads constants defined after its
     // first node (PyTorch writes GELU's 0.5 between the two Mul nodes).
     for (NodeProto n : model.nodes()) {

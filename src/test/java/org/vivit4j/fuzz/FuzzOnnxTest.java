@@ -363,6 +363,59 @@ class FuzzOnnxTest {
     }
   }
 
+  /**
+   * A node short of its operator's required inputs, or with one left empty, or without an output
+   * (found by the fuzzing at seed 57721566: mutant 57724267, gemm_alpha with the Gemm's weight
+   * input dropped, ended as 'error: java.lang.IndexOutOfBoundsException', exit 1): one line naming
+   * the node, exit 2.
+   */
+  @Test
+  void nodesShortOfTheirInputsOrOutputsAreRefusedNamingTheNode() throws Exception {
+    Object[][] cases = {
+      {"gemm_alpha", "Gemm", "drop input", 1, "input 1 is missing"},
+      {"gemm_alpha", "Gemm", "empty input", 1, "input 1 is empty"},
+      {"fixed_batch", "Conv", "drop input", 1, "input 1 is missing"},
+      {"batchnorm_chain", "BatchNormalization", "drop input", 4, "input 4 is missing"},
+      {"fixed_batch", "Relu", "empty input", 0, "input 0 is empty"},
+      {"gemm_alpha", "Gemm", "a node without output", 0, "it has no output"},
+    };
+    for (Object[] c : cases) {
+      ModelProto.Builder m =
+          ModelProto.parseFrom(
+              Files.readAllBytes(Path.of("src/test/resources/onnx", c[0] + ".onnx")))
+              .toBuilder();
+      GraphProto.Builder g = m.getGraphBuilder();
+      int node = -1;
+      for (int i = 0; i < g.getNodeCount() && node < 0; i++) {
+        node = g.getNode(i).getOpType().equals(c[1]) ? i : -1;
+      }
+      assertTrue(node >= 0, c[0] + " has a " + c[1]);
+      NodeProto.Builder nb = g.getNodeBuilder(node);
+      int at = (Integer) c[3];
+      switch ((String) c[2]) {
+        case "drop input" -> {
+          java.util.List<String> keep = new java.util.ArrayList<>(nb.getInputList().subList(0, at));
+          nb.clearInput().addAllInput(keep);
+        }
+        case "empty input" -> nb.setInput(at, "");
+        default ->
+            g.addNode(
+                NodeProto.newBuilder()
+                    .setName("dangling")
+                    .setOpType("Relu")
+                    .addInput(g.getInput(0).getName()));
+      }
+      Path model = Files.write(dir.resolve(c[0] + "_arity.onnx"), m.build().toByteArray());
+      String[] inspect = run("inspect", model.toString());
+      String e = inspect[2].strip();
+      String what = c[0] + " " + c[1] + " " + c[2] + ": " + e;
+      assertEquals(String.valueOf(Main.EXIT_BAD_INPUT), inspect[0], what);
+      assertTrue(e.startsWith("error: " + model + ": node '"), what);
+      assertTrue(e.endsWith((String) c[4]), what);
+      assertFalse(e.contains("\n") || e.contains("Exception"), what);
+    }
+  }
+
   private static String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
