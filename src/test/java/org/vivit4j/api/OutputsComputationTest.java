@@ -349,16 +349,8 @@ class OutputsComputationTest {
         kept.runInfo().notes().toString());
     for (ParamGroup g : groups) {
       assertArrayEquals(second.group(g).evals(), kept.group(g).evals(), 0.0, "the same Gram");
-      double[][] expected = second.group(g).evecs();
-      double[][] actual = kept.group(g).evecs();
-      for (int k = 0; k < expected.length; k++) {
-        double scale = 0;
-        for (double v : expected[k]) {
-          scale = Math.max(scale, Math.abs(v));
-        }
-        assertArrayEquals(
-            expected[k], actual[k], Tolerances.F64_REORDERED_APPLY * scale, "evec " + k);
-      }
+      assertVectorsClose(
+          second.group(g).evecs(), kept.group(g).evecs(), Tolerances.F64_REORDERED_APPLY);
     }
   }
 
@@ -387,15 +379,19 @@ class OutputsComputationTest {
     ComputationResult second = run(rerun, cs, groups, b);
     for (ParamGroup g : groups) {
       assertArrayEquals(second.group(g).evals(), kept.group(g).evals(), 0.0, "the same Gram");
-      double[][] expected = second.group(g).evecs();
-      double[][] actual = kept.group(g).evecs();
-      for (int k = 0; k < expected.length; k++) {
-        double scale = 0;
-        for (double v : expected[k]) {
-          scale = Math.max(scale, Math.abs(v));
-        }
-        assertArrayEquals(expected[k], actual[k], Tolerances.F32_RESULTS * scale, "evec " + k);
+      assertVectorsClose(second.group(g).evecs(), kept.group(g).evecs(), Tolerances.F32_RESULTS);
+    }
+  }
+
+  /** Each row of {@code actual} within {@code tol} times its largest expected entry. */
+  private static void assertVectorsClose(double[][] expected, double[][] actual, double tol) {
+    assertEquals(expected.length, actual.length, "vectors");
+    for (int k = 0; k < expected.length; k++) {
+      double scale = 0;
+      for (double v : expected[k]) {
+        scale = Math.max(scale, Math.abs(v));
       }
+      assertArrayEquals(expected[k], actual[k], tol * scale, "vector " + k);
     }
   }
 

@@ -328,17 +328,9 @@ class FuzzOnnxTest {
       {"zeropad_conv", "AveragePool", "strides", new long[] {2, -3}},
     };
     for (Object[] c : cases) {
-      ModelProto.Builder m =
-          ModelProto.parseFrom(
-              Files.readAllBytes(Path.of("src/test/resources/onnx", c[0] + ".onnx")))
-              .toBuilder();
+      ModelProto.Builder m = testModel((String) c[0]);
       GraphProto.Builder g = m.getGraphBuilder();
-      int node = -1;
-      for (int i = 0; i < g.getNodeCount() && node < 0; i++) {
-        node = g.getNode(i).getOpType().equals(c[1]) ? i : -1;
-      }
-      assertTrue(node >= 0, c[0] + " has a " + c[1]);
-      NodeProto.Builder nb = g.getNodeBuilder(node);
+      NodeProto.Builder nb = firstNode(g, (String) c[1]);
       for (int a = nb.getAttributeCount() - 1; a >= 0; a--) {
         if (nb.getAttribute(a).getName().equals(c[2])) {
           nb.removeAttribute(a);
@@ -380,17 +372,9 @@ class FuzzOnnxTest {
       {"gemm_alpha", "Gemm", "a node without output", 0, "it has no output"},
     };
     for (Object[] c : cases) {
-      ModelProto.Builder m =
-          ModelProto.parseFrom(
-              Files.readAllBytes(Path.of("src/test/resources/onnx", c[0] + ".onnx")))
-              .toBuilder();
+      ModelProto.Builder m = testModel((String) c[0]);
       GraphProto.Builder g = m.getGraphBuilder();
-      int node = -1;
-      for (int i = 0; i < g.getNodeCount() && node < 0; i++) {
-        node = g.getNode(i).getOpType().equals(c[1]) ? i : -1;
-      }
-      assertTrue(node >= 0, c[0] + " has a " + c[1]);
-      NodeProto.Builder nb = g.getNodeBuilder(node);
+      NodeProto.Builder nb = firstNode(g, (String) c[1]);
       int at = (Integer) c[3];
       switch ((String) c[2]) {
         case "drop input" -> {
@@ -414,6 +398,23 @@ class FuzzOnnxTest {
       assertTrue(e.endsWith((String) c[4]), what);
       assertFalse(e.contains("\n") || e.contains("Exception"), what);
     }
+  }
+
+  /** A test model of {@code src/test/resources/onnx}, to edit. */
+  private static ModelProto.Builder testModel(String name) throws java.io.IOException {
+    return ModelProto.parseFrom(
+        Files.readAllBytes(Path.of("src/test/resources/onnx", name + ".onnx")))
+        .toBuilder();
+  }
+
+  /** The first node of {@code g} whose operator is {@code op}, to edit; it must have one. */
+  private static NodeProto.Builder firstNode(GraphProto.Builder g, String op) {
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      if (g.getNode(i).getOpType().equals(op)) {
+        return g.getNodeBuilder(i);
+      }
+    }
+    throw new AssertionError("the model has no " + op);
   }
 
   private static String[] run(String... args) {
