@@ -69,6 +69,18 @@ public final class ConvLowering {
     public int maxSize() {
       return count == 0 ? 0 : (n + count - 1) / count;
     }
+
+    /** Calls {@code body} with each chunk's first sample and size, in order. */
+    public void forEach(Body body) {
+      for (int i = 0; i < count; i++) {
+        body.run(start(i), start(i + 1) - start(i));
+      }
+    }
+
+    /** One chunk's work: samples {@code [first, first + size)}. */
+    public interface Body {
+      void run(int first, int size);
+    }
   }
 
   /** Input row of tap {@code a} at output row {@code i}, or −1 outside the input. */

@@ -112,25 +112,23 @@ final class CpuConvOps {
       float[] x = new float[size(y.rows, in, 1)];
       float[] yc = new float[size(chunk, o, t)];
       float[] u = new float[size(chunk, k, t)];
-      for (int i = 0; i < chunks.count(); i++) {
-        int r0 = chunks.start(i);
-        int rows = chunks.start(i + 1) - r0;
-        ConvLowering.gatherChannels(y.data32, r0, rows, o, t, yc);
-        CpuConvGemm.mul(blas, true, false, w.data32, 0, yc, 0, u, 0, k, o, rows * t);
-        ConvLowering.col2im(u, r0, rows, g, x);
-      }
+      chunks.forEach(
+          (r0, rows) -> {
+            ConvLowering.gatherChannels(y.data32, r0, rows, o, t, yc);
+            CpuConvGemm.mul(blas, true, false, w.data32, 0, yc, 0, u, 0, k, o, rows * t);
+            ConvLowering.col2im(u, r0, rows, g, x);
+          });
       return new HostMatrix(y.rows, in, x);
     }
     double[] x = new double[size(y.rows, in, 1)];
     double[] yc = new double[size(chunk, o, t)];
     double[] u = new double[size(chunk, k, t)];
-    for (int i = 0; i < chunks.count(); i++) {
-      int r0 = chunks.start(i);
-      int rows = chunks.start(i + 1) - r0;
-      ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
-      CpuConvGemm.mul(blas, true, false, w.data, 0, yc, 0, u, 0, k, o, rows * t);
-      ConvLowering.col2im(u, r0, rows, g, x);
-    }
+    chunks.forEach(
+        (r0, rows) -> {
+          ConvLowering.gatherChannels(y.data, r0, rows, o, t, yc);
+          CpuConvGemm.mul(blas, true, false, w.data, 0, yc, 0, u, 0, k, o, rows * t);
+          ConvLowering.col2im(u, r0, rows, g, x);
+        });
     return new HostMatrix(y.rows, in, x);
   }
 

@@ -31,13 +31,12 @@ final class ConvHost {
     int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] zc = new double[chunk * o * t];
-    for (int i = 0; i < chunks.count(); i++) {
-      int s0 = chunks.start(i);
-      int b = chunks.start(i + 1) - s0;
-      ConvLowering.im2col(x, s0, b, g, u);
-      HostProducts.mul(1.0, w, u, 0.0, zc, o, k, b * t);
-      ConvLowering.scatterChannels(zc, s0, b, o, t, bias, z);
-    }
+    chunks.forEach(
+        (s0, b) -> {
+          ConvLowering.im2col(x, s0, b, g, u);
+          HostProducts.mul(1.0, w, u, 0.0, zc, o, k, b * t);
+          ConvLowering.scatterChannels(zc, s0, b, o, t, bias, z);
+        });
     return z;
   }
 
@@ -53,13 +52,12 @@ final class ConvHost {
     int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] dc = new double[chunk * o * t];
-    for (int i = 0; i < chunks.count(); i++) {
-      int s0 = chunks.start(i);
-      int b = chunks.start(i + 1) - s0;
-      ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
-      HostProducts.mulTransA(1.0, w, dc, 0.0, u, k, o, b * t);
-      ConvLowering.col2im(u, s0, b, g, dx);
-    }
+    chunks.forEach(
+        (s0, b) -> {
+          ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
+          HostProducts.mulTransA(1.0, w, dc, 0.0, u, k, o, b * t);
+          ConvLowering.col2im(u, s0, b, g, dx);
+        });
     return dx;
   }
 
@@ -77,13 +75,12 @@ final class ConvHost {
     int chunk = chunks.maxSize();
     double[] u = new double[chunk * k * t];
     double[] dc = new double[chunk * o * t];
-    for (int i = 0; i < chunks.count(); i++) {
-      int s0 = chunks.start(i);
-      int b = chunks.start(i + 1) - s0;
-      ConvLowering.im2col(x, s0, b, g, u);
-      ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
-      HostProducts.mulTransB(scale, dc, u, 1.0, gw, o, b * t, k);
-    }
+    chunks.forEach(
+        (s0, b) -> {
+          ConvLowering.im2col(x, s0, b, g, u);
+          ConvLowering.gatherChannels(delta, s0, b, o, t, dc);
+          HostProducts.mulTransB(scale, dc, u, 1.0, gw, o, b * t, k);
+        });
     for (int s = 0; s < n; s++) {
       for (int oc = 0; oc < o; oc++) {
         int d0 = (s * o + oc) * t;

@@ -147,12 +147,12 @@ public final class LayerContext implements AutoCloseable {
     return inputGrad;
   }
 
-  /** {@code Δ_T}: output gradients of the gradient samples, {@code [N_grad × out]}. */
   /** Whether this pass computes gradient cross terms (it holds the per-sample output gradients). */
   public boolean hasDeltas() {
     return deltaOut != null;
   }
 
+  /** {@code Δ_T}: output gradients of the gradient samples, {@code [N_grad × out]}. */
   public DeviceMatrix deltaGrad() {
     if (deltaOut == null) {
       throw new IllegalStateException("cross terms were not requested for this pass");

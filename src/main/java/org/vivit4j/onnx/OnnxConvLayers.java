@@ -23,8 +23,7 @@ final class OnnxConvLayers {
     OnnxAttributes at =
         new OnnxAttributes(n)
             .only(Set.of("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"));
-    OnnxLayers.noAutoPad(n, at);
-    OnnxLayers.windowAttributes(n, at);
+    OnnxLayers.window(n, at);
     group(n, at);
     String wName = n.getInput(1);
     if (!values.isInitializer(wName) || values.get(wName).a().rank() != 3) {
@@ -94,8 +93,7 @@ final class OnnxConvLayers {
               + OnnxImporter.shape(shape)
               + "; only 1-D ([C, L]) and 2-D ([C, H, W]) are supported");
     }
-    OnnxLayers.noAutoPad(n, at);
-    OnnxLayers.windowAttributes(n, at);
+    OnnxLayers.window(n, at);
     group(n, at);
     if (at.has("output_shape")) {
       throw OnnxLayers.refuse(n, "output_shape is not supported; export output_padding instead");

@@ -380,11 +380,20 @@ final class OnnxLayers {
   }
 
   /**
+   * The checks every convolution and pooling node's window passes before it is read: explicit pads
+   * ({@link #noAutoPad}) and attributes in range ({@link #windowAttributes}).
+   */
+  static void window(NodeProto n, OnnxAttributes at) {
+    noAutoPad(n, at);
+    windowAttributes(n, at);
+  }
+
+  /**
    * Refuses window attributes that no convolution or pooling has, naming the node: strides,
    * dilations and kernel_shape below 1, pads and output_padding below 0 (a zero stride ended in a
    * division by zero when the output shape was computed, found by FuzzOnnxTest).
    */
-  static void windowAttributes(NodeProto n, OnnxAttributes at) {
+  private static void windowAttributes(NodeProto n, OnnxAttributes at) {
     for (String name : List.of("strides", "dilations", "kernel_shape", "pads", "output_padding")) {
       long[] v = at.integers(name);
       long min = name.endsWith("pads") || name.equals("output_padding") ? 0 : 1;
@@ -395,7 +404,7 @@ final class OnnxLayers {
     }
   }
 
-  static void noAutoPad(NodeProto n, OnnxAttributes at) {
+  private static void noAutoPad(NodeProto n, OnnxAttributes at) {
     String autoPad = at.text("auto_pad", "NOTSET");
     if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
       throw refuse(n, "auto_pad " + autoPad + " is not supported; export explicit pads");
@@ -413,8 +422,7 @@ final class OnnxLayers {
               + OnnxImporter.shape(shape)
               + "; only 1-D ([C, L]) and 2-D ([C, H, W]) convolutions are supported");
     }
-    noAutoPad(n, at);
-    windowAttributes(n, at);
+    window(n, at);
     if (at.integer("group", 1) != 1) {
       throw refuse(n, "group = " + at.integer("group", 1) + "; only group 1 is supported");
     }
@@ -538,8 +546,7 @@ final class OnnxLayers {
       return pool1d(n, at, true, shape);
     }
     image(n, shape);
-    noAutoPad(n, at);
-    windowAttributes(n, at);
+    window(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }
@@ -566,8 +573,7 @@ final class OnnxLayers {
 
   /** MaxPool or AveragePool over a {@code [C, L]} sample (PyTorch's MaxPool1d, AvgPool1d). */
   private static Layer pool1d(NodeProto n, OnnxAttributes at, boolean max, int[] shape) {
-    noAutoPad(n, at);
-    windowAttributes(n, at);
+    window(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }
@@ -627,8 +633,7 @@ final class OnnxLayers {
       return pool1d(n, at, false, shape);
     }
     image(n, shape);
-    noAutoPad(n, at);
-    windowAttributes(n, at);
+    window(n, at);
     if (at.integer("ceil_mode", 0) != 0) {
       throw refuse(n, "ceil_mode = 1 is not supported");
     }
