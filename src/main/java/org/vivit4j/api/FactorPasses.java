@@ -96,22 +96,32 @@ final class FactorPasses {
   }
 
   /**
-   * The loss, per-sample losses and batch gradient from forward passes over chunks of {@code chunk}
-   * consecutive samples (each dropped after it): sums of the chunks' shares, since {@code host}
-   * scales every chunk as part of the whole batch. Used when the factor passes recompute their
-   * forward values, so that no pass over the whole batch is alive.
+   * A run's first-order quantities and its network outputs {@code [N × C]} by batch index (the
+   * coefficients of γ from the Gram read them, {@link org.vivit4j.core.GradientCoefficients}).
    */
-  static BatchQuantities batchQuantities(
-      FactorEngine engine, Batch batch, Scaling host, int chunk) {
+  record HostValues(BatchQuantities quantities, double[] outputs) {}
+
+  /**
+   * The loss, per-sample losses, batch gradient and outputs from forward passes over chunks of
+   * {@code chunk} consecutive samples (each dropped after it): sums of the chunks' shares, since
+   * {@code host} scales every chunk as part of the whole batch. Used when the factor passes
+   * recompute their forward values, so that no pass over the whole batch is alive.
+   */
+  static HostValues batchQuantities(FactorEngine engine, Batch batch, Scaling host, int chunk) {
     int n = batch.n();
     double loss = 0;
     double[] perSample = new double[n];
     double[] grad = null;
+    double[] outputs = null;
     for (int c0 = 0; c0 < n; c0 += chunk) {
       int[] rows = java.util.stream.IntStream.range(c0, Math.min(n, c0 + chunk)).toArray();
       ForwardPass fp = engine.forward(batch, host, rows);
       loss += fp.loss;
       System.arraycopy(fp.perSampleLosses, 0, perSample, c0, rows.length);
+      if (outputs == null) {
+        outputs = new double[Math.multiplyExact(n, fp.outputs)];
+      }
+      System.arraycopy(fp.outputs(), 0, outputs, c0 * fp.outputs, rows.length * fp.outputs);
       // a pass's gradient is the mean of ∇L_n over its samples: weigh it by its share of N
       double share = (double) rows.length / n;
       if (grad == null) {
@@ -121,7 +131,7 @@ final class FactorPasses {
         grad[i] += share * fp.grad[i];
       }
     }
-    return new BatchQuantities(loss, perSample, grad);
+    return new HostValues(new BatchQuantities(loss, perSample, grad), outputs);
   }
 
   /**

@@ -11,6 +11,7 @@ import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.GradientCoefficients;
 import org.vivit4j.core.GramLayout;
 import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.KeptFactors;
@@ -55,6 +56,8 @@ public abstract class GgnComputation {
   private long arrayLimit = GramLayout.ARRAY_LIMIT;
   // whether a run may use the loss's rank-reduced factor (tests turn it off to compare)
   private boolean reducedFactor = true;
+  // whether γ may come from the Gram rows instead of cross terms (tests turn it off to compare)
+  private boolean gammasFromGram = true;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -136,6 +139,30 @@ public abstract class GgnComputation {
   GgnComputation withReducedFactor(boolean allowed) {
     this.reducedFactor = allowed;
     return this;
+  }
+
+  /**
+   * Whether γ may come from each gradient sample's Gram rows ({@link GradientCoefficients}; default
+   * true; a note says which ran and why) instead of gradient cross terms, which cost about as much
+   * as the Gram contributions. Returns this.
+   */
+  public GgnComputation withGammasFromGram(boolean allowed) {
+    this.gammasFromGram = allowed;
+    return this;
+  }
+
+  /**
+   * Whether a run on a batch of {@code n} plans γ from the Gram rows ({@link
+   * GradientCoefficients}): allowed, the exact factor, every gradient sample a GGN sample. The
+   * memory estimate then counts no cross terms; a run whose samples turn out to have no usable
+   * coefficients checks the estimate with them again before computing them.
+   */
+  private boolean plansGammasFromGram(int n) {
+    return gammasFromGram
+        && options.mcSamples() == 0
+        // true exactly when every gradient sample is a GGN sample
+        && FactorChunks.canRecomputeForward(
+            rowsOrAll(options.subsamplingGgn(), n), rowsOrAll(options.subsamplingGrad(), n), true);
   }
 
   /**
@@ -347,7 +374,7 @@ public abstract class GgnComputation {
         groups.stream().map(ParamGroup::params).toList(),
         groups.stream().map(g -> g.criterion().need()).toList(),
         reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
-        needsGammas(),
+        needsGammas() && !plansGammasFromGram(n),
         appliesFactor(),
         !storesEigenvectors(),
         convGram,
@@ -538,8 +565,11 @@ public abstract class GgnComputation {
       boolean recompute = sizes.recomputesForward();
       BatchQuantities quantities;
       SampleForward forward;
+      double[] outputsOfBatch;
       if (recompute) {
-        quantities = FactorPasses.batchQuantities(engine, batch, host, chunk);
+        FactorPasses.HostValues hv = FactorPasses.batchQuantities(engine, batch, host, chunk);
+        quantities = hv.quantities();
+        outputsOfBatch = hv.outputs();
         forward = SampleForward.recomputed(engine, batch, host);
         reuseNotes.add(
             "forward values recomputed for the samples of each factor pass (none kept for the"
@@ -547,7 +577,34 @@ public abstract class GgnComputation {
       } else {
         ForwardPass fp = engine.forward(batch, host);
         quantities = new BatchQuantities(fp.loss, fp.perSampleLosses, fp.grad);
+        outputsOfBatch = fp.outputs();
         forward = SampleForward.kept(fp, batch);
+      }
+      GradientCoefficients.Choice gammaSource = null;
+      if (crossTerms) {
+        gammaSource =
+            gammasFromGram
+                ? GradientCoefficients.choose(
+                    engine.hessianFactor(),
+                    scaling,
+                    batch,
+                    outputsOfBatch,
+                    net.outputSize(),
+                    gradRows,
+                    ggnRows,
+                    backend.precision() == Precision.FLOAT32)
+                : new GradientCoefficients.Choice(null, "asked for");
+        reuseNotes.add(gammaSource.note());
+        crossTerms = gammaSource.coefficients() == null;
+        if (crossTerms && plansGammasFromGram(n)) {
+          // planned without cross terms: they must fit as well
+          RunSizes withCross =
+              (keepV ? sizes.withKeptConvV(true) : keep ? sizes.withKeptFactors(true) : sizes)
+                  .withCrossTerms(true);
+          MemoryEstimate cross = MemoryEstimate.of(withCross);
+          cross.checkConvBudget();
+          cross.checkFitsHeap();
+        }
       }
       List<FactorChunks.AssembledGram> grams =
           FactorPasses.grams(
@@ -634,8 +691,13 @@ public abstract class GgnComputation {
         w.evecs = evecs == null ? null : evecs.get(j);
         double[] signs =
             signLists != null ? signLists.get(j) : w.evecs == null ? null : canonicalise(w.evecs);
+        boolean fromGram = needsGammas() && gammaSource.coefficients() != null;
+        double[] gv = needsLambdas() || fromGram ? w.space.gramTimesVectors(w.selected) : null;
         if (needsGammas()) {
-          w.gammas = w.space.gammas(grams.get(j).cross(), gradRows.length, w.selected);
+          w.gammas =
+              fromGram
+                  ? w.space.gammasFromGram(gv, gammaSource.coefficients(), w.selected)
+                  : w.space.gammas(grams.get(j).cross(), gradRows.length, w.selected);
           for (double[] row : w.gammas) {
             for (int k = 0; k < row.length; k++) {
               row[k] *= signs[k];
@@ -643,7 +705,7 @@ public abstract class GgnComputation {
           }
         }
         if (needsLambdas()) {
-          w.lambdas = w.space.lambdas(ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
+          w.lambdas = w.space.lambdas(gv, ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
         }
         if (newton()) {
           w.dampings = checkedDampings(w, j, backend.precision().typeName());

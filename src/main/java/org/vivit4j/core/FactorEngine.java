@@ -110,6 +110,11 @@ public final class FactorEngine implements AutoCloseable {
     return hessianFactor.columns(net.outputSize());
   }
 
+  /** The loss-Hessian factor at the network output of this engine's passes. */
+  public HessianFactor hessianFactor() {
+    return hessianFactor;
+  }
+
   /** Host forward pass and gradients in float64. */
   public ForwardPass forward(Batch batch, Scaling fullBatchScaling) {
     return new ForwardPass(net, layers, loss, batch, fullBatchScaling);

@@ -356,22 +356,33 @@ public final class GramSpace {
   }
 
   /**
-   * Second-order directional derivatives {@code λ[m][k] = |S| · Σ_c (Ĝ g̃_k)[m·C̃ + c]² / λ_k}
-   * (MATH.md §5, §7).
+   * {@code Ĝ g̃_k} for every selected k at once, row-major {@code [K × size]}: the rows of {@code
+   * g̃ᵀ Ĝ} ({@code Ĝ} is symmetric). {@link #lambdas} and {@link #gammasFromGram} read them; one
+   * product with the Gram serves both.
    */
-  public double[][] lambdas(int nGgn, int factorColumns, double lambdaFactor, int[] selected) {
+  public double[] gramTimesVectors(int[] selected) {
     int kk = selected.length;
-    double[][] out = new double[nGgn][kk];
-    if (kk == 0) {
-      return out;
-    }
-    // Ĝ g̃_k for every selected k at once: rows of [K × size] = g̃ᵀ Ĝ (Ĝ is symmetric).
     double[] v = new double[kk * size];
     for (int k = 0; k < kk; k++) {
       System.arraycopy(vector(selected[k]), 0, v, k * size, size);
     }
     double[] gv = new double[kk * size];
-    gram.multiply(v, gv, kk);
+    if (kk > 0) {
+      gram.multiply(v, gv, kk);
+    }
+    return gv;
+  }
+
+  /**
+   * Second-order directional derivatives {@code λ[m][k] = |S| · Σ_c (Ĝ g̃_k)[m·C̃ + c]² / λ_k}
+   * (MATH.md §5, §7).
+   *
+   * @param gv {@link #gramTimesVectors} of {@code selected}
+   */
+  public double[][] lambdas(
+      double[] gv, int nGgn, int factorColumns, double lambdaFactor, int[] selected) {
+    int kk = selected.length;
+    double[][] out = new double[nGgn][kk];
     for (int k = 0; k < kk; k++) {
       double lambda = value(selected[k]);
       for (int m = 0; m < nGgn; m++) {
@@ -381,6 +392,33 @@ public final class GramSpace {
           s += x * x;
         }
         out[m][k] = lambdaFactor * s / lambda;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * First-order directional derivatives from the Gram rows of each gradient sample, {@code γ[r][k]
+   * = Σ_c coef[r·C̃ + c] · (Ĝ g̃_k)[p_r·C̃ + c] / √λ_k} with {@code p_r = positions[r]}, where
+   * {@code ∇L_r = V_{p_r} coef_r} (MATH.md §5, {@link GradientCoefficients}): no gradient cross
+   * terms.
+   *
+   * @param gv {@link #gramTimesVectors} of {@code selected}
+   */
+  public double[][] gammasFromGram(
+      double[] gv, GradientCoefficients.Coefficients coef, int[] selected) {
+    int ct = coef.columns();
+    int[] positions = coef.positions();
+    double[][] out = new double[positions.length][selected.length];
+    for (int k = 0; k < selected.length; k++) {
+      double inv = 1 / Math.sqrt(value(selected[k]));
+      for (int r = 0; r < positions.length; r++) {
+        double s = 0;
+        int base = k * size + positions[r] * ct;
+        for (int c = 0; c < ct; c++) {
+          s += coef.values()[r * ct + c] * gv[base + c];
+        }
+        out[r][k] = s * inv;
       }
     }
     return out;

@@ -66,6 +66,20 @@ public final class HessianFactor {
   }
 
   /**
+   * Coefficients {@code a} with {@code S a = ∂ℓ/∂f} for the exact factor {@link #of} gives ({@link
+   * Loss#gradientCoefficients}); {@code null} for the Monte-Carlo factor, whose columns need not
+   * span the gradient, or where the loss has none.
+   */
+  public double[] gradientCoefficients(double[] f, Loss.Target target) {
+    return mcSamples > 0 ? null : loss.gradientCoefficients(f, target, reduced);
+  }
+
+  /** The loss this factor belongs to. */
+  public Loss loss() {
+    return loss;
+  }
+
+  /**
    * The generator of data point {@code sample}: a hash of {@code (seed, sample)} seeds a fresh
    * {@link SplittableRandom}, so neighbouring seeds or samples do not give shifted streams.
    */

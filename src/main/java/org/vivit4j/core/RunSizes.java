@@ -101,6 +101,33 @@ public record RunSizes(
         layout);
   }
 
+  /** The same run with or without gradient cross terms. */
+  public RunSizes withCrossTerms(boolean cross) {
+    return new RunSizes(
+        net,
+        n,
+        nGgn,
+        nGrad,
+        mcSamples,
+        lossColumns,
+        ggnSubsampled,
+        gradSubsampled,
+        gradWithinGgn,
+        groupTensors,
+        needs,
+        solver,
+        cross,
+        appliesFactor,
+        signsOnly,
+        convGram,
+        factorOnHost,
+        float32,
+        keptFactors,
+        keptConvV,
+        chunkSamples,
+        gramLayout);
+  }
+
   /** The same run with or without kept factors. */
   public RunSizes withKeptFactors(boolean keep) {
     return copy(keep, keep && keptConvV, chunkSamples, gramLayout);

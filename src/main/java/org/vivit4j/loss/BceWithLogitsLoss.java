@@ -67,6 +67,28 @@ final class BceWithLogitsLoss extends Loss {
     return s;
   }
 
+  /**
+   * {@code S} is diagonal: {@code a_c = h(σ_c − y_c) / S_cc}; null when some {@code S_cc}
+   * underflowed to 0 (|f_c| above about 745) while {@code σ_c ≠ y_c}.
+   */
+  @Override
+  protected double[] gradientCoefficientsImpl(double[] f, Target t) {
+    double[] a = gradientImpl(f, t);
+    double[] s = sqrtHessianImpl(f, t);
+    int c = f.length;
+    for (int i = 0; i < c; i++) {
+      double d = s[i * c + i];
+      if (d == 0) {
+        if (a[i] != 0) {
+          return null;
+        }
+      } else {
+        a[i] /= d;
+      }
+    }
+    return a;
+  }
+
   @Override
   protected double[] sampledSqrtHessianImpl(
       double[] f, Target t, int samples, SplittableRandom rng) {

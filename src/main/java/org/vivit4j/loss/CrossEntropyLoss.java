@@ -85,12 +85,7 @@ final class CrossEntropyLoss extends Loss {
       return s;
     }
     double[] p = softmax(f);
-    int m = 0;
-    for (int i = 1; i < c; i++) {
-      if (p[i] > p[m]) {
-        m = i;
-      }
-    }
+    int m = largest(p);
     double denom = 1 + Math.sqrt(p[m]);
     int ct = c - 1;
     double[] r = new double[c * ct];
@@ -105,6 +100,68 @@ final class CrossEntropyLoss extends Loss {
       col++;
     }
     return r;
+  }
+
+  /**
+   * {@code S a = Σ_c a_c √p_c (e_c − p) = g − p Σ_c g_c = g} for {@code a_c = g_c / √p_c}, {@code g
+   * = p − onehot(y)}, as {@code Σ_c g_c = 0}. A class of {@code p_c = 0} other than y has {@code
+   * g_c = 0} and {@code a_c = 0}; {@code p_y = 0} (an infinite loss) has no coefficients: null.
+   */
+  @Override
+  protected double[] gradientCoefficientsImpl(double[] f, Target t) {
+    double[] p = softmax(f);
+    double[] a = new double[p.length];
+    for (int c = 0; c < p.length; c++) {
+      double g = p[c] - (c == t.classIndex() ? 1 : 0);
+      if (p[c] == 0) {
+        if (g != 0) {
+          return null;
+        }
+      } else {
+        a[c] = g / Math.sqrt(p[c]);
+      }
+    }
+    return a;
+  }
+
+  /**
+   * {@code R Qᵀ a = S Q Qᵀ a = S (I − u uᵀ) a = S a} as {@code S u = 0}: the reduced coefficients
+   * are {@code Qᵀ a}, entry {@code j ≠ m} being {@code a_j − u_j (wᵀa) / (1 + u_m)} with {@code w =
+   * u + e_m} (the reflection of {@link #reducedSqrtHessianImpl}).
+   */
+  @Override
+  protected double[] reducedGradientCoefficientsImpl(double[] f, Target t) {
+    double[] a = gradientCoefficientsImpl(f, t);
+    int c = f.length;
+    if (a == null || c < 2) {
+      return a;
+    }
+    double[] p = softmax(f);
+    int m = largest(p);
+    double um = Math.sqrt(p[m]);
+    double wa = a[m];
+    for (int j = 0; j < c; j++) {
+      wa += Math.sqrt(p[j]) * a[j];
+    }
+    double scale = wa / (1 + um);
+    double[] r = new double[c - 1];
+    for (int j = 0, col = 0; j < c; j++) {
+      if (j != m) {
+        r[col++] = a[j] - Math.sqrt(p[j]) * scale;
+      }
+    }
+    return r;
+  }
+
+  /** The first class of the largest probability (the reflection's {@code m}). */
+  private static int largest(double[] p) {
+    int m = 0;
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] > p[m]) {
+        m = i;
+      }
+    }
+    return m;
   }
 
   @Override

@@ -65,6 +65,23 @@ public abstract class Loss {
   }
 
   /**
+   * Coefficients {@code a} ({@code C̃} of them) with {@code S a = ∂ℓ/∂f} for the exact factor
+   * {@code S} ({@link #sqrtHessian}, or {@link #reducedSqrtHessian} when {@code reduced}): the
+   * gradient at the outputs lies in the factor's column space, so the sample's parameter gradient
+   * is the combination {@code Jᵀ S a} of its GGN factor columns (MATH.md §5). Closed forms: MSE
+   * {@code a = ∂ℓ/∂f / √h}; BCE {@code a_c = h(σ_c − y_c)/√(hσ_c(1 − σ_c))}; cross-entropy {@code
+   * a_c = (p_c − y_c)/√p_c}, and {@code Qᵀ a} for the reduced factor {@code R = S Q}.
+   *
+   * @return the coefficients, or {@code null} where the gradient leaves the span in floating point
+   *     (a factor column that underflowed to zero where the gradient is not zero)
+   */
+  public final double[] gradientCoefficients(double[] f, Target target, boolean reduced) {
+    return reduced
+        ? reducedGradientCoefficientsImpl(f, target)
+        : gradientCoefficientsImpl(f, target);
+  }
+
+  /**
    * A Monte-Carlo Hessian factor: {@code samples} columns {@code s_m}, each drawn independently
    * with {@code E[s_m s_mᵀ] = ∂²ℓ/∂f²} (MATH.md §2: MSE {@code √h·ε}, {@code ε ~ N(0, I)};
    * cross-entropy {@code p − onehot(ŷ)}, {@code ŷ ~ Cat(p)}; BCE {@code √h (σ − ŷ)}, {@code ŷ_c ~
@@ -90,6 +107,15 @@ public abstract class Loss {
   /** {@link #reducedSqrtHessian}; by default the full factor. */
   protected double[] reducedSqrtHessianImpl(double[] f, Target target) {
     return sqrtHessianImpl(f, target);
+  }
+
+  protected abstract double[] gradientCoefficientsImpl(double[] f, Target target);
+
+  /**
+   * {@link #gradientCoefficients} for {@link #reducedSqrtHessian}; by default the full factor's.
+   */
+  protected double[] reducedGradientCoefficientsImpl(double[] f, Target target) {
+    return gradientCoefficientsImpl(f, target);
   }
 
   protected abstract double[] sampledSqrtHessianImpl(

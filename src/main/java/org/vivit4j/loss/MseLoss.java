@@ -51,6 +51,17 @@ final class MseLoss extends Loss {
     return s;
   }
 
+  /** {@code S = √h I}: {@code a = h (f − y) / √h}. */
+  @Override
+  protected double[] gradientCoefficientsImpl(double[] f, Target t) {
+    double[] a = gradientImpl(f, t);
+    double v = Math.sqrt(h(f.length));
+    for (int c = 0; c < a.length; c++) {
+      a[c] /= v;
+    }
+    return a;
+  }
+
   @Override
   protected double[] sampledSqrtHessianImpl(
       double[] f, Target t, int samples, SplittableRandom rng) {

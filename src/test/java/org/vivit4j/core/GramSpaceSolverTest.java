@@ -127,8 +127,8 @@ class GramSpaceSolverTest {
     double[] el = lanczos.selectedEvals(sel);
     double[][] gd = dense.gammas(cross, nGrad, sel);
     double[][] gl = lanczos.gammas(cross, nGrad, sel);
-    double[][] ld = dense.lambdas(nSamples, ct, nSamples, sel);
-    double[][] ll = lanczos.lambdas(nSamples, ct, nSamples, sel);
+    double[][] ld = dense.lambdas(dense.gramTimesVectors(sel), nSamples, ct, nSamples, sel);
+    double[][] ll = lanczos.lambdas(lanczos.gramTimesVectors(sel), nSamples, ct, nSamples, sel);
     for (int j = 0; j < k; j++) {
       assertEquals(ed[j], el[j], 1e-10 * ed[k - 1], "eigenvalue " + j);
       for (int r = 0; r < nGrad; r++) {

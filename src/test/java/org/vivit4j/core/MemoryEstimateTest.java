@@ -97,7 +97,7 @@ class MemoryEstimateTest {
   }
 
   /**
-   * fmnist_2c2d (3.27 M parameters) on 24 samples: dominated by the Conv2d factors and the {@code
+   * fmnist_2c2d (3.27 M parameters) on 26 samples: dominated by the Conv2d factors and the {@code
    * V·w} blocks of the first convolution rather than the Gram (its directional derivatives read the
    * eigenvectors' signs only, so no parameter-space directions are stored).
    */
@@ -113,7 +113,7 @@ class MemoryEstimateTest {
             "make-problem",
             "fmnist_2c2d",
             "--n",
-            "24",
+            "26",
             "--random-data",
             "--out",
             problemFile.toString());

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -86,18 +87,31 @@ class GoldenCasesTest {
         .flatMap(
             c ->
                 TestBackends.names().stream()
-                    .flatMap(b -> policies.stream().map(p -> Arguments.of(c, b, p))));
+                    .flatMap(
+                        b ->
+                            policies.stream()
+                                .flatMap(
+                                    p ->
+                                        java.util.stream.Stream.of(true, false)
+                                            .map(g -> Arguments.of(c, b, p, g)))));
   }
 
-  @ParameterizedTest(name = "{0} on {1} with {2}")
+  /**
+   * Every Gram strategy, with γ from the Gram rows (where the case allows it) and from the cross
+   * terms, whose contraction follows the strategy too.
+   */
+  @ParameterizedTest(name = "{0} on {1} with {2}, gammas from the Gram {3}")
   @MethodSource("convStrategies")
-  void convCaseMatchesWithEveryGramStrategy(Path file, String backendName, ConvGramPolicy policy)
+  void convCaseMatchesWithEveryGramStrategy(
+      Path file, String backendName, ConvGramPolicy policy, boolean gammasFromGram)
       throws IOException {
     String json = Files.readString(file);
     Problem problem = ProblemReader.parse(json);
     Backend backend = TestBackends.get(backendName);
     var computation =
-        new DirectionalDerivativesComputation(problem.options()).withConvGramPolicy(policy);
+        new DirectionalDerivativesComputation(problem.options())
+            .withConvGramPolicy(policy)
+            .withGammasFromGram(gammasFromGram);
     ComputationResult result =
         computation.run(
             problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);
@@ -109,7 +123,21 @@ class GoldenCasesTest {
         policy.mode() == ConvGramPolicy.Mode.STRUCTURED ? "structured contraction" : "explicit V_W";
     List<String> all = result.runInfo().notes();
     List<String> notes = all.stream().filter(n -> n.contains("conv2d weight")).toList();
-    assertEquals(2, notes.size(), "one note for the Gram, one for the cross terms: " + all);
+    // γ from the Gram rows needs every gradient sample among the GGN samples and the exact factor
+    int[] gradRows = problem.options().subsamplingGrad();
+    int[] ggnRows = problem.options().subsamplingGgn();
+    IntStream grads =
+        gradRows == null ? IntStream.range(0, problem.batch().n()) : IntStream.of(gradRows);
+    boolean eligible =
+        problem.options().mcSamples() == 0
+            && (ggnRows == null
+                || grads.allMatch(r -> IntStream.of(ggnRows).anyMatch(x -> x == r)));
+    boolean fromGram = all.stream().anyMatch(x -> x.startsWith("γ: from each gradient sample's"));
+    assertEquals(gammasFromGram && eligible, fromGram, all::toString);
+    assertEquals(
+        fromGram ? 1 : 2,
+        notes.size(),
+        "one note for the Gram, one for the cross terms unless γ is from the Gram: " + all);
     assertTrue(notes.stream().allMatch(n -> n.contains(expected)), notes::toString);
     // V_W of all samples is kept for V·w only where an explicit contraction formed it whole
     int[] ggn = problem.options().subsamplingGgn();

@@ -107,6 +107,84 @@ class LossTest {
   }
 
   /**
+   * The gradient coefficients span the gradient: {@code S a = ∂ℓ/∂f} for the full and the reduced
+   * factor, to a few ulps of the largest of {@code |∂ℓ/∂f|}, {@code |a_c S_ic|} and the terms the
+   * gradient is computed from ({@code |f|}, {@code |y|} and the probabilities, at most 1), for
+   * logits up to ±30 (one class of cross-entropy then holds almost all the probability, the others
+   * {@code e^-60}) and ±300 (BCE's {@code σ(1 − σ)} near 1e-130, still a normal number).
+   */
+  @ParameterizedTest
+  @EnumSource(LossType.class)
+  void gradientCoefficientsSpanTheGradient(LossType type) {
+    for (Reduction red : Reduction.values()) {
+      for (int c : new int[] {1, 2, 3, 10}) {
+        for (double spread : new double[] {0.1, 2, 30, 300}) {
+          for (boolean reduced : new boolean[] {false, true}) {
+            SplittableRandom rnd = new SplittableRandom(17L * c + type.ordinal() + red.ordinal());
+            Loss loss = Loss.of(new LossSpec(type, red));
+            double[] f = new double[c];
+            for (int i = 0; i < c; i++) {
+              f[i] = rnd.nextDouble(-spread, spread);
+            }
+            Loss.Target t = target(type, rnd, c);
+            if (type == LossType.CROSS_ENTROPY && spread == 300) {
+              // the true class keeps a probability that is small but not 0
+              f[t.classIndex()] = Math.max(f[t.classIndex()], -100 + spread);
+            }
+            String what =
+                type + " " + red + " C=" + c + " spread " + spread + " reduced " + reduced;
+            double[] s = reduced ? loss.reducedSqrtHessian(f, t) : loss.sqrtHessian(f, t);
+            double[] a = loss.gradientCoefficients(f, t, reduced);
+            double[] g = loss.gradient(f, t);
+            int ct = s.length / c;
+            assertEquals(ct, a.length, what + ": one coefficient per factor column");
+            double scale = 1;
+            for (int i = 0; i < c; i++) {
+              scale = Math.max(scale, Math.max(Math.abs(g[i]), Math.abs(f[i])));
+              for (int k = 0; k < ct; k++) {
+                scale = Math.max(scale, Math.abs(a[k] * s[i * ct + k]));
+              }
+            }
+            for (int i = 0; i < c; i++) {
+              double sa = 0;
+              for (int k = 0; k < ct; k++) {
+                sa += s[i * ct + k] * a[k];
+              }
+              assertEquals(g[i], sa, 16 * Math.ulp(scale) * c, what + ": (S a)_" + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Where a factor column underflowed to 0 but the gradient there did not, no coefficients exist:
+   * cross-entropy with the true class at probability 0, BCE with {@code σ(1 − σ) = 0} away from its
+   * target.
+   */
+  @org.junit.jupiter.api.Test
+  void noCoefficientsWhereTheFactorLostTheGradient() {
+    Loss ce = Loss.of(new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN));
+    double[] f = {0, -800, 3};
+    Loss.Target y1 = new Loss.Target(null, 0, 1);
+    assertEquals(null, ce.gradientCoefficients(f, y1, false));
+    assertEquals(null, ce.gradientCoefficients(f, y1, true));
+    // another class at probability 0 carries no gradient: coefficient 0
+    Loss.Target y0 = new Loss.Target(null, 0, 0);
+    assertEquals(0.0, ce.gradientCoefficients(f, y0, false)[1]);
+    Loss bce = Loss.of(new LossSpec(LossType.BCE_WITH_LOGITS, Reduction.SUM));
+    assertEquals(
+        null,
+        bce.gradientCoefficients(
+            new double[] {800}, new Loss.Target(new double[] {0.3}, 0, -1), false));
+    assertEquals(
+        0.0,
+        bce.gradientCoefficients(
+                new double[] {800}, new Loss.Target(new double[] {1}, 0, -1), false)[0]);
+  }
+
+  /**
    * The Monte-Carlo factor is unbiased: over T independent columns, the sample mean of {@code s_i
    * s_j} lies within 5 standard errors of {@code (S Sᵀ)_ij} for every entry (a seeded draw; the
    * bound fails with probability about 6e-7 per entry for a correct sampler). The values differ

@@ -103,9 +103,10 @@ class Fmnist2c2dSmokeTest {
     Compare.assertClose(
         "Gram eigenvalues", b.groups().get(0).gramEvals(), a.groups().get(0).gramEvals(), 1e-12);
     Compare.assertClose("λ", b.groups().get(0).lambdas(), a.groups().get(0).lambdas(), 1e-10);
-    assertTrue(
-        b.runInfo().notes().stream().allMatch(n -> n.contains("blocks of 1 ")),
-        b.runInfo().notes()::toString);
+    List<String> convNotes =
+        b.runInfo().notes().stream().filter(n -> n.contains("conv2d weight")).toList();
+    assertEquals(2, convNotes.size(), b.runInfo().notes()::toString);
+    assertTrue(convNotes.stream().allMatch(n -> n.contains("blocks of 1 ")), convNotes::toString);
     assertEquals(List.of(), b.warnings());
   }
 }
