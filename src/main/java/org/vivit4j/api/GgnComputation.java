@@ -143,8 +143,8 @@ public abstract class GgnComputation {
 
   /**
    * Whether γ may come from each gradient sample's Gram rows ({@link GradientCoefficients}; default
-   * true; a note says which ran and why) instead of gradient cross terms, which cost about as much
-   * as the Gram contributions. Returns this.
+   * true; a run that computes cross terms after all says why in a note) instead of gradient cross
+   * terms, which cost about as much as the Gram contributions. Returns this.
    */
   public GgnComputation withGammasFromGram(boolean allowed) {
     this.gammasFromGram = allowed;
@@ -594,7 +594,9 @@ public abstract class GgnComputation {
                     ggnRows,
                     backend.precision() == Precision.FLOAT32)
                 : new GradientCoefficients.Choice(null, "asked for");
-        reuseNotes.add(gammaSource.note());
+        if (gammaSource.note() != null) {
+          reuseNotes.add(gammaSource.note());
+        }
         crossTerms = gammaSource.coefficients() == null;
         if (crossTerms && plansGammasFromGram(n)) {
           // planned without cross terms: they must fit as well

@@ -52,12 +52,12 @@ public final class GradientCoefficients {
    * @param reason null when usable
    */
   public record Choice(Coefficients coefficients, String reason) {
-    /** The run's note on how γ is computed. */
+    /**
+     * The run's note when γ comes from cross terms (null when from the Gram rows, the default,
+     * which needs no note).
+     */
     public String note() {
-      return coefficients != null
-          ? "γ: from each gradient sample's Gram rows (its gradient is a combination of its"
-              + " factor columns, MATH.md §5), no gradient cross terms"
-          : "γ: from gradient cross terms (" + reason + ")";
+      return coefficients != null ? null : "γ: from gradient cross terms (" + reason + ")";
     }
   }
 

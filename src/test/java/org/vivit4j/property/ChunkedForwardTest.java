@@ -297,7 +297,10 @@ class ChunkedForwardTest {
     int[] ggn = IntStream.range(0, 30).toArray();
     long within = subsampledResident(net, n, groups, ggn, new int[] {1, 7, 29}, b);
     long outside = subsampledResident(net, n, groups, ggn, new int[] {1, 7, 35}, b);
-    assertEquals(8 * ((n - 2L * b) * (2 * v - d) - n * d), outside - within);
+    // and only the run with a gradient sample outside computes (and holds) cross terms: γ of
+    // samples within comes from their Gram rows
+    long cross = 8L * 3 * ggn.length * net.outputSize();
+    assertEquals(8 * ((n - 2L * b) * (2 * v - d) - n * d) + cross, outside - within);
   }
 
   private static long subsampledResident(
