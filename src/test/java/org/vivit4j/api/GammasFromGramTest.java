@@ -157,4 +157,27 @@ class GammasFromGramTest {
         mc.runInfo().notes()::toString);
     assertNotNull(mc.group(groups.get(0)).gammas());
   }
+
+  /**
+   * BCE with an output whose logit is about 1000 for every sample: its factor column {@code √(hσ(1
+   * − σ))} underflows to 0 while the gradient there, {@code h(σ − y)}, does not, so no sample's
+   * gradient lies in its factor's span. The run computes cross terms, says so naming the first
+   * sample, and its γ is the forced cross-term run's, bit for bit.
+   */
+  @Test
+  void aFactorColumnThatLostTheGradientFallsBackToCrossTerms() {
+    RandomProblems.Instance p = problem("bce-mean");
+    java.util.List<org.vivit4j.model.LayerSpec> layers = p.network().layers();
+    var last = (org.vivit4j.layers.LinearLayer.LinearSpec) layers.get(layers.size() - 1);
+    last.bias()[0] = 1000;
+    List<ParamGroup> groups = groups(p);
+    Backend b = TestBackends.get("cpu-float64");
+    ComputationResult r = run(p, groups, ComputationOptions.defaults(), b, true);
+    assertTrue(
+        noted(r, FROM_CROSS + "sample 0: the loss gives none)"), r.runInfo().notes()::toString);
+    ComputationResult forced = run(p, groups, ComputationOptions.defaults(), b, false);
+    for (ParamGroup g : groups) {
+      Compare.assertClose(g.name() + " γ", r.group(g).gammas(), forced.group(g).gammas(), 0);
+    }
+  }
 }
