@@ -19,11 +19,25 @@ public final class ChunkChoice {
 
   /**
    * The default budget of the factor phases: {@link #HEAP_SHARE} of {@code heapLimit}, less what
-   * the run holds throughout ({@link MemoryEstimate#residentBytes}); at least 1 byte.
+   * the run holds throughout whatever its chunks ({@link #baseResidentBytes}); at least 1 byte.
    */
   public static long defaultBudget(RunSizes run, long heapLimit) {
-    long resident = MemoryEstimate.unchecked(run.withChunkSamples(0)).residentBytes();
-    return Math.max(1, (long) (heapLimit * HEAP_SHARE) - resident);
+    return Math.max(1, (long) (heapLimit * HEAP_SHARE) - baseResidentBytes(run));
+  }
+
+  /**
+   * What a run holds throughout at its smallest: with chunks of one sample when such a run
+   * recomputes its forward values chunk by chunk ({@link RunSizes#recomputesForward}), else the
+   * plain run's, which keeps the forward values of the whole batch. What a larger chunk or the
+   * plain pass holds beyond it counts against the budget ({@link #bytes}): taking the plain run's
+   * resident part as the base charged every chunked run with a forward of the whole batch it does
+   * not keep (fmnist_2c2d at N = 4224 in a 20 GiB heap: 5.7 GiB of activations and output
+   * gradients, so that the budget was 0 and the run chose chunks of one sample).
+   */
+  static long baseResidentBytes(RunSizes run) {
+    RunSizes smallest = run.withChunkSamples(1);
+    RunSizes base = smallest.recomputesForward() ? smallest : run.withChunkSamples(0);
+    return MemoryEstimate.unchecked(base).residentBytes();
   }
 
   /**
@@ -35,17 +49,14 @@ public final class ChunkChoice {
   public static int chunkSamples(RunSizes run, long budgetBytes) {
     // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
     int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
-    if (cap == Integer.MAX_VALUE
-        && MemoryEstimate.unchecked(run.withChunkSamples(0)).factorPassBytes() <= budgetBytes) {
+    if (cap == Integer.MAX_VALUE && bytes(run, 0) <= budgetBytes) {
       return 0;
     }
     // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
     long smallest = bytes(run, lo);
-    long plainBest =
-        Math.min(
-            bytes(run, 0), MemoryEstimate.unchecked(run.withKeptFactors(true)).factorPassBytes());
+    long plainBest = Math.min(bytes(run, 0), keptBytes(run));
     if (cap == Integer.MAX_VALUE && smallest >= plainBest) {
       // chunks would need no less than the plain pass with or without kept factors (the V·w phase,
       // which chunks do not shrink, outweighs the factor): the plain pass, the heap check decides
@@ -65,18 +76,31 @@ public final class ChunkChoice {
     return lo;
   }
 
+  /** {@link #bytes} of the plain pass with kept factors. */
+  private static long keptBytes(RunSizes run) {
+    MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(0).withKeptFactors(true));
+    return e.factorPassBytes() + e.residentBytes() - baseResidentBytes(run);
+  }
+
   /** The largest chunk giving at least three chunks over {@code n} samples (0 when n < 3). */
   static int largestSplitting(int n) {
     // ⌈n/c⌉ ≥ 3 ⇔ n > 2c
     return n >= 3 ? (n - 1) / 2 : 0;
   }
 
-  /** The factor phases of the plain (unchunked) pass, in bytes. */
+  /** The factor phases of the plain (unchunked) pass, in bytes ({@link #bytes}). */
   public static long plainPassBytes(RunSizes run) {
     return bytes(run, 0);
   }
 
+  /**
+   * The bytes a pass in chunks of {@code chunk} samples (0: the plain pass) charges against the
+   * budget: its factor phases ({@link MemoryEstimate#factorPassBytes}) and what it holds throughout
+   * beyond {@link #baseResidentBytes} (the forward values of a larger chunk pair, or of the whole
+   * batch).
+   */
   private static long bytes(RunSizes run, int chunk) {
-    return MemoryEstimate.unchecked(run.withChunkSamples(chunk)).factorPassBytes();
+    MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(chunk));
+    return e.factorPassBytes() + e.residentBytes() - baseResidentBytes(run);
   }
 }

@@ -104,6 +104,11 @@ public final class MemoryEstimate {
     return e;
   }
 
+  /** GGN samples per chunk of the factor pass this estimate describes; 0 for the plain pass. */
+  public int chunkSamples() {
+    return run.chunked() ? run.chunkSamples() : 0;
+  }
+
   /** What stays from the forward pass to the end: batch, activations, Grams, cross terms. */
   public long residentBytes() {
     return sum(resident);
