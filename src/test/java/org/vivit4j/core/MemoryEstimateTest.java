@@ -256,7 +256,11 @@ class MemoryEstimateTest {
     // no baseline here: the JVM's own heap is part of what the run needs
     long small = (long) (estimate / HEAP_FACTOR);
     Child short_ = solve(problemFile, small, flags);
-    assertEquals(2, short_.exitCode(), "half the estimate must be too small: " + short_.output());
+    // the exit code in the message: a flake of this assertion once showed no output at all
+    assertEquals(
+        2,
+        short_.exitCode(),
+        "half the estimate must be too small (exit " + short_.exitCode() + "): " + short_.output());
     assertTrue(short_.output().contains("error: memory: the Java heap ran out"), short_.output());
   }
 
