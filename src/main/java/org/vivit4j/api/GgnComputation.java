@@ -56,7 +56,7 @@ public abstract class GgnComputation {
   private long arrayLimit = GramLayout.ARRAY_LIMIT;
   // whether a run may use the loss's rank-reduced factor (tests turn it off to compare)
   private boolean reducedFactor = true;
-  // whether γ may come from the Gram rows instead of cross terms (tests turn it off to compare)
+  // whether γ may come from the Gram rows instead of cross terms (withGammasFromGram)
   private boolean gammasFromGram = true;
 
   protected GgnComputation(ComputationOptions options) {

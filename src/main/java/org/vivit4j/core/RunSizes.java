@@ -76,33 +76,11 @@ public record RunSizes(
 
   /** This run with the fields that {@code with…} change replaced. */
   private RunSizes copy(boolean kept, boolean convV, int chunk, GramLayout layout) {
-    return new RunSizes(
-        net,
-        n,
-        nGgn,
-        nGrad,
-        mcSamples,
-        lossColumns,
-        ggnSubsampled,
-        gradSubsampled,
-        gradWithinGgn,
-        groupTensors,
-        needs,
-        solver,
-        crossTerms,
-        appliesFactor,
-        signsOnly,
-        convGram,
-        factorOnHost,
-        float32,
-        kept,
-        convV,
-        chunk,
-        layout);
+    return copy(crossTerms, kept, convV, chunk, layout);
   }
 
-  /** The same run with or without gradient cross terms. */
-  public RunSizes withCrossTerms(boolean cross) {
+  /** As {@link #copy(boolean, boolean, int, GramLayout)} with the cross terms replaced too. */
+  private RunSizes copy(boolean cross, boolean kept, boolean convV, int chunk, GramLayout layout) {
     return new RunSizes(
         net,
         n,
@@ -122,10 +100,15 @@ public record RunSizes(
         convGram,
         factorOnHost,
         float32,
-        keptFactors,
-        keptConvV,
-        chunkSamples,
-        gramLayout);
+        kept,
+        convV,
+        chunk,
+        layout);
+  }
+
+  /** The same run with or without gradient cross terms. */
+  public RunSizes withCrossTerms(boolean cross) {
+    return copy(cross, keptFactors, keptConvV, chunkSamples, gramLayout);
   }
 
   /** The same run with or without kept factors. */
