@@ -158,11 +158,14 @@ public abstract class GgnComputation {
    * coefficients checks the estimate with them again before computing them.
    */
   private boolean plansGammasFromGram(int n) {
-    return gammasFromGram
-        && options.mcSamples() == 0
-        // true exactly when every gradient sample is a GGN sample
-        && FactorChunks.canRecomputeForward(
-            rowsOrAll(options.subsamplingGgn(), n), rowsOrAll(options.subsamplingGrad(), n), true);
+    return gammasFromGram && options.mcSamples() == 0 && gradWithinGgn(n);
+  }
+
+  /** Whether every gradient sample of a batch of {@code n} is a GGN sample. */
+  private boolean gradWithinGgn(int n) {
+    // the test by which chunked passes with cross terms may recompute their forward
+    return FactorChunks.canRecomputeForward(
+        rowsOrAll(options.subsamplingGgn(), n), rowsOrAll(options.subsamplingGrad(), n), true);
   }
 
   /**
@@ -370,7 +373,7 @@ public abstract class GgnComputation {
         options.mcSamples() == 0 ? ct : net.outputSize(),
         ggn != null,
         grad != null,
-        FactorChunks.canRecomputeForward(rowsOrAll(ggn, n), rowsOrAll(grad, n), true),
+        gradWithinGgn(n),
         groups.stream().map(ParamGroup::params).toList(),
         groups.stream().map(g -> g.criterion().need()).toList(),
         reduced ? EigenSolver.LANCZOS : options.eigenSolver(),

@@ -49,14 +49,15 @@ public final class ChunkChoice {
   public static int chunkSamples(RunSizes run, long budgetBytes) {
     // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
     int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
-    if (cap == Integer.MAX_VALUE && bytes(run, 0) <= budgetBytes) {
+    long base = baseResidentBytes(run);
+    if (cap == Integer.MAX_VALUE && bytes(run, 0, base) <= budgetBytes) {
       return 0;
     }
     // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    long smallest = bytes(run, lo);
-    long plainBest = Math.min(bytes(run, 0), keptBytes(run));
+    long smallest = bytes(run, lo, base);
+    long plainBest = Math.min(bytes(run, 0, base), bytes(run.withKeptFactors(true), 0, base));
     if (cap == Integer.MAX_VALUE && smallest >= plainBest) {
       // chunks would need no less than the plain pass with or without kept factors (the V·w phase,
       // which chunks do not shrink, outweighs the factor): the plain pass, the heap check decides
@@ -67,19 +68,13 @@ public final class ChunkChoice {
     }
     while (lo < hi) {
       int mid = lo + (hi - lo + 1) / 2;
-      if (bytes(run, mid) <= budgetBytes) {
+      if (bytes(run, mid, base) <= budgetBytes) {
         lo = mid;
       } else {
         hi = mid - 1;
       }
     }
     return lo;
-  }
-
-  /** {@link #bytes} of the plain pass with kept factors. */
-  private static long keptBytes(RunSizes run) {
-    MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(0).withKeptFactors(true));
-    return e.factorPassBytes() + e.residentBytes() - baseResidentBytes(run);
   }
 
   /** The largest chunk giving at least three chunks over {@code n} samples (0 when n < 3). */
@@ -90,17 +85,17 @@ public final class ChunkChoice {
 
   /** The factor phases of the plain (unchunked) pass, in bytes ({@link #bytes}). */
   public static long plainPassBytes(RunSizes run) {
-    return bytes(run, 0);
+    return bytes(run, 0, baseResidentBytes(run));
   }
 
   /**
    * The bytes a pass in chunks of {@code chunk} samples (0: the plain pass) charges against the
    * budget: its factor phases ({@link MemoryEstimate#factorPassBytes}) and what it holds throughout
-   * beyond {@link #baseResidentBytes} (the forward values of a larger chunk pair, or of the whole
-   * batch).
+   * beyond {@code base}, the run's {@link #baseResidentBytes} (the forward values of a larger chunk
+   * pair, or of the whole batch).
    */
-  private static long bytes(RunSizes run, int chunk) {
+  private static long bytes(RunSizes run, int chunk, long base) {
     MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(chunk));
-    return e.factorPassBytes() + e.residentBytes() - baseResidentBytes(run);
+    return e.factorPassBytes() + e.residentBytes() - base;
   }
 }
