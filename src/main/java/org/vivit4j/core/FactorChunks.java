@@ -3,6 +3,7 @@ package org.vivit4j.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.vivit4j.layers.GramBlocks;
 import org.vivit4j.linalg.PackedSymmetricMatrix;
 import org.vivit4j.model.Batch;
 
@@ -216,15 +217,17 @@ public final class FactorChunks {
                 ? ChunkBlocks.heldRows(v, gradRows)
                 : IntStream.range(0, gradRows.length).toArray();
         boolean passCross = crossTerms && (forward.recomputes() ? passGrad.length > 0 : firstOfB);
+        // of the diagonal blocks only those copied below are needed
         List<FactorEngine.GroupGram> part =
-            engine.grams(
+            engine.gramBlocks(
                 v.fp(),
                 v.batch(),
                 scaling,
                 v.rows(rows),
                 passCross ? v.rows(ChunkBlocks.select(gradRows, passGrad)) : new int[0],
                 groupTensors,
-                passCross);
+                passCross,
+                new GramBlocks(a1 - a0, firstOfA, firstOfB));
         engine.recordNotes(false);
         int la = (a1 - a0) * ct;
         int lb = (b1 - b0) * ct;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.GramBlocks;
 import org.vivit4j.layers.Layer;
 import org.vivit4j.layers.LayerContext;
 import org.vivit4j.layers.LayerRegistry;
@@ -302,6 +303,36 @@ public final class FactorEngine implements AutoCloseable {
       List<int[]> groupTensors,
       boolean crossTerms,
       KeptFactors keep) {
+    return grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms, keep, null);
+  }
+
+  /**
+   * As {@link #grams(ForwardPass, Batch, Scaling, int[], int[], List, boolean)} for a pass over two
+   * sample chunks that needs only the Gram blocks {@code blocks}: the blocks it does not need are
+   * unspecified in the result (the layers that can leave them out do).
+   */
+  public List<GroupGram> gramBlocks(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      GramBlocks blocks) {
+    return grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms, null, blocks);
+  }
+
+  private List<GroupGram> grams(
+      ForwardPass fp,
+      Batch batch,
+      Scaling scaling,
+      int[] ggnRows,
+      int[] gradRows,
+      List<int[]> groupTensors,
+      boolean crossTerms,
+      KeptFactors keep,
+      GramBlocks blocks) {
     int size = ggnRows.length * factorColumns();
     List<DeviceMatrix> gramAcc = new ArrayList<>();
     List<DeviceMatrix> crossAcc = new ArrayList<>();
@@ -319,6 +350,7 @@ public final class FactorEngine implements AutoCloseable {
           crossTerms,
           lowestLayer(groupTensors),
           (i, ctx) -> {
+            ctx.needOnly(blocks);
             for (int g = 0; g < groupTensors.size(); g++) {
               // this layer's tensors of the group, in the group's order, added in one call
               int[] local =

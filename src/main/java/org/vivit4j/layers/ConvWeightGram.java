@@ -1,5 +1,7 @@
 package org.vivit4j.layers;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
@@ -273,7 +275,8 @@ final class ConvWeightGram {
       }
       return plan;
     }
-    if (plan.blockL() >= s.n()) {
+    GramBlocks need = ctx.gramBlocks();
+    if (plan.blockL() >= s.n() && (need == null || ctx.hasDeltas())) {
       // with cross terms to follow, the unfolded inputs stay cached for their left V (the plan
       // counts V, its unfolded inputs and the Gram together); accumulateCross releases them
       DeviceMatrix v =
@@ -288,19 +291,46 @@ final class ConvWeightGram {
       }
       return plan;
     }
-    int b = plan.blockL();
-    for (int i0 = 0; i0 < s.n(); i0 += b) {
-      int i1 = Math.min(s.n(), i0 + b);
-      try (DeviceMatrix vi = formV(ctx, s, i0, i1, g, o)) {
-        for (int j0 = i0; j0 < s.n(); j0 += b) {
-          int j1 = Math.min(s.n(), j0 + b);
-          DeviceMatrix vj = j0 == i0 ? vi : formV(ctx, s, j0, j1, g, o);
+    accumulateBlocks(ctx, s, g, o, Math.min(plan.blockL(), s.n()), need, acc);
+    return plan;
+  }
+
+  /**
+   * {@code acc += Ĝ_W} from {@code V} in blocks of at most {@code b} samples, {@code V_i V_jᵀ} for
+   * every pair of blocks {@code i ≤ j} (added at both places), the right block formed again for
+   * every left one. With {@code need} (a pass over two chunks) the blocks do not straddle the
+   * chunks' border, and a pair is formed and multiplied only when its Gram block is needed: the off
+   * diagonal {@code V_1 V_2ᵀ} alone in most passes, half the products of the whole union's Gram.
+   */
+  private static void accumulateBlocks(
+      LayerContext ctx, Side s, ConvGeometry g, int o, int b, GramBlocks need, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    List<int[]> blocks = new ArrayList<>();
+    int[] borders = need == null ? new int[] {0, s.n()} : new int[] {0, need.split(), s.n()};
+    for (int r = 0; r + 1 < borders.length; r++) {
+      for (int i0 = borders[r]; i0 < borders[r + 1]; i0 += b) {
+        blocks.add(new int[] {i0, Math.min(borders[r + 1], i0 + b)});
+      }
+    }
+    int c = s.rowsPerSample();
+    for (int i = 0; i < blocks.size(); i++) {
+      int[] bi = blocks.get(i);
+      List<int[]> right = new ArrayList<>();
+      for (int[] bj : blocks.subList(i, blocks.size())) {
+        if (need == null || need.needs(bi[0], bj[0])) {
+          right.add(bj);
+        }
+      }
+      if (right.isEmpty()) {
+        continue;
+      }
+      try (DeviceMatrix vi = formV(ctx, s, bi[0], bi[1], g, o)) {
+        for (int[] bj : right) {
+          DeviceMatrix vj = bj == bi ? vi : formV(ctx, s, bj[0], bj[1], g, o);
           try (DeviceMatrix p = be.mulTransB(vi, vj)) {
-            int r0 = i0 * s.rowsPerSample();
-            int c0 = j0 * s.rowsPerSample();
-            be.accumulateBlock(acc, p, r0, c0, false);
-            if (j0 != i0) {
-              be.accumulateBlock(acc, p, c0, r0, true);
+            be.accumulateBlock(acc, p, bi[0] * c, bj[0] * c, false);
+            if (bj != bi) {
+              be.accumulateBlock(acc, p, bj[0] * c, bi[0] * c, true);
             }
           } finally {
             if (vj != vi) {
@@ -310,7 +340,6 @@ final class ConvWeightGram {
         }
       }
     }
-    return plan;
   }
 
   /**

@@ -38,6 +38,7 @@ public final class LayerContext implements AutoCloseable {
   private DeviceMatrix deltaFactor;
   private DeviceMatrix inputGramGgn;
   private DeviceMatrix inputGramGradGgn;
+  private GramBlocks gramBlocks;
 
   /**
    * @param factorOut {@code B_out}; not owned by the context
@@ -226,6 +227,23 @@ public final class LayerContext implements AutoCloseable {
       throw new IllegalStateException("the cache already holds " + key);
     }
     cache.put(key, m);
+  }
+
+  /**
+   * Tells the layer that this pass needs only some blocks of its Gram contribution ({@link
+   * GramBlocks}, a pass over two sample chunks); null (the default) for the whole of it.
+   */
+  public void needOnly(GramBlocks blocks) {
+    if (blocks != null && blocks.split() >= ggnRows.length) {
+      throw new IllegalArgumentException(
+          "a first chunk of " + blocks.split() + " of " + ggnRows.length + " GGN samples");
+    }
+    this.gramBlocks = blocks;
+  }
+
+  /** The Gram blocks this pass needs, or null for all ({@link #needOnly}). */
+  public GramBlocks gramBlocks() {
+    return gramBlocks;
   }
 
   /** Records a line for the run's notes, e.g. which Gram strategy a layer chose and why. */
