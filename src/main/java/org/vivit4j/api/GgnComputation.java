@@ -17,6 +17,7 @@ import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
+import org.vivit4j.core.PassProgress;
 import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
@@ -58,6 +59,7 @@ public abstract class GgnComputation {
   private boolean reducedFactor = true;
   // whether γ may come from the Gram rows instead of cross terms (withGammasFromGram)
   private boolean gammasFromGram = true;
+  private PassProgress progress = PassProgress.NONE;
 
   protected GgnComputation(ComputationOptions options) {
     this.options = options;
@@ -148,6 +150,15 @@ public abstract class GgnComputation {
    */
   public GgnComputation withGammasFromGram(boolean allowed) {
     this.gammasFromGram = allowed;
+    return this;
+  }
+
+  /**
+   * Tells {@code listener} how far a sample-chunked run's factor passes have come ({@link
+   * PassProgress}; a plain run makes one pass per phase and reports nothing). Returns this.
+   */
+  public GgnComputation reportPassesTo(PassProgress listener) {
+    this.progress = java.util.Objects.requireNonNull(listener, "listener");
     return this;
   }
 
@@ -492,6 +503,7 @@ public abstract class GgnComputation {
     try (FactorEngine engine =
         new FactorEngine(
             net, loss, backend, options.mcSamples(), options.seed(), convGram, reduced)) {
+      engine.reportPassesTo(progress);
       int ct = engine.factorColumns();
       RunSizes plain =
           runSizes(

@@ -277,7 +277,8 @@ final class SolveCommand implements Callable<Integer> {
                   .computation()
                   .withConvGramPolicy(policy)
                   .withFactorReuse(reuse)
-                  .withGramStorage(storage));
+                  .withGramStorage(storage)
+                  .reportPassesTo(new ProgressLines(err)));
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);

@@ -25,6 +25,12 @@ import org.vivit4j.model.Batch;
 public final class FactorChunks {
   private FactorChunks() {}
 
+  /** What {@link PassProgress} hears of the Gram passes. */
+  public static final String GRAM_PASSES = "Gram passes over chunk pairs";
+
+  /** What {@link PassProgress} hears of a {@code V·w}'s passes. */
+  public static final String PRODUCT_PASSES = "V·w passes over chunks";
+
   /** Chunks of {@code chunk} samples over {@code n}: {@code ⌈n / chunk⌉}. */
   public static int count(int n, int chunk) {
     if (chunk < 1) {
@@ -197,6 +203,9 @@ public final class FactorChunks {
     }
     java.util.Map<Integer, Integer> chunkOf =
         forward.recomputes() ? ChunkBlocks.ggnChunkOf(ggnRows, chunk) : null;
+    int passes = (int) gramPasses(n, chunk);
+    int done = 0;
+    engine.progress().passes(GRAM_PASSES, 0, passes);
     for (int a = 0; a < k; a++) {
       for (int b = a + 1; b < k; b++) {
         int a0 = a * chunk;
@@ -275,6 +284,7 @@ public final class FactorChunks {
             ChunkBlocks.copyBlock(uc, u, 0, la, gradRows.length, lb, cross[g], size, 0, b0 * ct);
           }
         }
+        engine.progress().passes(GRAM_PASSES, ++done, passes);
       }
     }
     engine.recordNotes(true);
@@ -339,6 +349,7 @@ public final class FactorChunks {
     }
     int ct = engine.factorColumns();
     List<double[][]> sum = null;
+    engine.progress().passes(PRODUCT_PASSES, 0, k);
     for (int a = 0; a < k; a++) {
       int a0 = a * chunk;
       int a1 = Math.min(n, a0 + chunk);
@@ -358,6 +369,7 @@ public final class FactorChunks {
         // added in place: one copy of the parameter-space vectors
         engine.addFactorProducts(v.fp(), v.batch(), scaling, v.rows(rows), groupTensors, wa, sum);
       }
+      engine.progress().passes(PRODUCT_PASSES, a + 1, k);
     }
     return sum;
   }

@@ -31,6 +31,7 @@ public final class FactorEngine implements AutoCloseable {
   private final Loss loss;
   private final HessianFactor hessianFactor;
   private final Backend backend;
+  private PassProgress progress = PassProgress.NONE;
   private final List<String> notes = new ArrayList<>();
   private int passes;
   private boolean recordNotes = true;
@@ -77,6 +78,16 @@ public final class FactorEngine implements AutoCloseable {
     this.loss = Loss.of(lossSpec);
     this.hessianFactor = new HessianFactor(loss, mcSamples, seed, reducedFactor);
     this.backend = backend;
+  }
+
+  /** Whom the sample-chunked passes tell how far they have come ({@link FactorChunks}). */
+  public void reportPassesTo(PassProgress listener) {
+    this.progress = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The listener of {@link #reportPassesTo} ({@link PassProgress#NONE} by default). */
+  public PassProgress progress() {
+    return progress;
   }
 
   /** What the layers recorded about their choices (e.g. Conv2d Gram strategies), in order. */

@@ -25,6 +25,7 @@ import org.vivit4j.backend.Precision;
 import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
+import org.vivit4j.core.PassProgress;
 import org.vivit4j.core.Scaling;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.linalg.EigenSolver;
@@ -199,6 +200,32 @@ class ChunkedFactorPassTest {
         c.group("all").evecs(),
         reference.group("all").evecs(),
         Tolerances.F64_DIRECTIONAL);
+  }
+
+  /**
+   * A chunked run tells its listener of each sequence of passes, before the first and after each (3
+   * chunks: 3 Gram passes over pairs, then 3 passes for the one V·w); a plain run of the same
+   * problem reports nothing.
+   */
+  @Test
+  void aChunkedRunReportsItsPasses() {
+    RandomProblems.Instance p = mlp();
+    Backend b = TestBackends.get("cpu-float64");
+    List<ParamGroup> groups =
+        List.of(new ParamGroup("all", IntStream.range(0, 4).toArray(), Criterion.topK(3)));
+    List<String> heard = new ArrayList<>();
+    PassProgress listener = (what, done, total) -> heard.add(what + " " + done + "/" + total);
+    run(new EighComputation().withFactorChunk(AWKWARD).reportPassesTo(listener), p, groups, b);
+    List<String> expected = new ArrayList<>();
+    for (String what : List.of(FactorChunks.GRAM_PASSES, FactorChunks.PRODUCT_PASSES)) {
+      for (int done = 0; done <= 3; done++) {
+        expected.add(what + " " + done + "/3");
+      }
+    }
+    assertEquals(expected, heard);
+    heard.clear();
+    run(new EighComputation().reportPassesTo(listener), p, groups, b);
+    assertEquals(List.of(), heard);
   }
 
   /**
