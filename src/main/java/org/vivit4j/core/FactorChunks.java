@@ -228,7 +228,7 @@ public final class FactorChunks {
         boolean passCross = crossTerms && (forward.recomputes() ? passGrad.length > 0 : firstOfB);
         // of the diagonal blocks only those copied below are needed
         List<FactorEngine.GroupGram> part =
-            engine.gramBlocks(
+            engine.grams(
                 v.fp(),
                 v.batch(),
                 scaling,
@@ -236,6 +236,7 @@ public final class FactorChunks {
                 passCross ? v.rows(ChunkBlocks.select(gradRows, passGrad)) : new int[0],
                 groupTensors,
                 passCross,
+                null,
                 new GramBlocks(a1 - a0, firstOfA, firstOfB));
         engine.recordNotes(false);
         int la = (a1 - a0) * ct;

@@ -318,23 +318,11 @@ public final class FactorEngine implements AutoCloseable {
   }
 
   /**
-   * As {@link #grams(ForwardPass, Batch, Scaling, int[], int[], List, boolean)} for a pass over two
-   * sample chunks that needs only the Gram blocks {@code blocks}: the blocks it does not need are
-   * unspecified in the result (the layers that can leave them out do).
+   * As above; with {@code blocks} (not null) the pass is over two sample chunks and needs only
+   * those Gram blocks ({@link GramBlocks}): the blocks it does not need are unspecified in the
+   * result (the layers that can leave them out do).
    */
-  public List<GroupGram> gramBlocks(
-      ForwardPass fp,
-      Batch batch,
-      Scaling scaling,
-      int[] ggnRows,
-      int[] gradRows,
-      List<int[]> groupTensors,
-      boolean crossTerms,
-      GramBlocks blocks) {
-    return grams(fp, batch, scaling, ggnRows, gradRows, groupTensors, crossTerms, null, blocks);
-  }
-
-  private List<GroupGram> grams(
+  public List<GroupGram> grams(
       ForwardPass fp,
       Batch batch,
       Scaling scaling,

@@ -21,8 +21,9 @@ import org.vivit4j.testing.Tolerances;
 
 /**
  * A pass over two sample chunks that needs only some Gram blocks ({@link GramBlocks}, {@link
- * FactorEngine#gramBlocks}): the Conv2d weight's explicit contraction gives the needed blocks as
- * the whole pass does, and leaves the others out (they stay exactly 0), V held whole or in blocks.
+ * FactorEngine#grams(ForwardPass, Batch, Scaling, int[], int[], List, boolean, KeptFactors,
+ * GramBlocks)}): the Conv2d weight's explicit contraction gives the needed blocks as the whole pass
+ * does, and leaves the others out (they stay exactly 0), V held whole or in blocks.
  */
 class GramBlocksPassTest {
   private static final int N = 5;
@@ -70,7 +71,7 @@ class GramBlocksPassTest {
           GramBlocks need = new GramBlocks(split, first, second);
           double[] part =
               engine
-                  .gramBlocks(fp, p.batch(), scaling, rows, new int[0], tensors, false, need)
+                  .grams(fp, p.batch(), scaling, rows, new int[0], tensors, false, null, need)
                   .get(0)
                   .gram();
           double[] expected = new double[size * size];
