@@ -47,8 +47,8 @@ public abstract class GgnComputation {
   private ConvGramPolicy convGram = ConvGramPolicy.defaults();
   private FactorReuse factorReuse = FactorReuse.AUTO;
   private PassCounts lastPasses;
-  // the heap limit FactorReuse.AUTO compares with; tests set one to see the fall-back
-  private long heapLimitForReuse = -1;
+  // the heap limit the chunk budget and FactorReuse.AUTO size the run for (-1: the JVM's)
+  private long assumedHeapLimit = -1;
   // GGN samples per chunk of the factor pass (0: from the budget) and the budget (-1: default)
   private int factorChunk = 0;
   private long factorMemory = -1;
@@ -239,21 +239,30 @@ public abstract class GgnComputation {
           factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
     }
     long budget =
-        factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimitForReuse());
+        factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, assumedHeapLimit());
     return ChunkChoice.chunkSamples(plain, budget);
   }
 
   /**
-   * {@link FactorReuse#AUTO} decides against {@code bytes} instead of the JVM's heap limit (tests:
-   * a fall-back without a child JVM). Returns this.
+   * Sizes the run for a heap limit of {@code bytes} instead of this JVM's ({@code
+   * Runtime.maxMemory()}): the default factor-memory budget ({@link ChunkChoice#defaultBudget}) and
+   * {@link FactorReuse#AUTO} decide against it, and so does {@link #memoryEstimate}, which then
+   * describes the run as it would go in such a heap (the bench's largest-N estimate; tests of the
+   * fall-backs without a child JVM). The check before a run still compares with the JVM's own
+   * limit. Returns this.
+   *
+   * @throws IllegalArgumentException when {@code bytes < 1}
    */
-  GgnComputation withHeapLimitForReuse(long bytes) {
-    this.heapLimitForReuse = bytes;
+  public GgnComputation assumingHeapLimit(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("the heap limit must be at least 1, got " + bytes);
+    }
+    this.assumedHeapLimit = bytes;
     return this;
   }
 
-  private long heapLimitForReuse() {
-    return heapLimitForReuse >= 0 ? heapLimitForReuse : Runtime.getRuntime().maxMemory();
+  private long assumedHeapLimit() {
+    return assumedHeapLimit >= 0 ? assumedHeapLimit : Runtime.getRuntime().maxMemory();
   }
 
   /**
@@ -297,7 +306,7 @@ public abstract class GgnComputation {
       return MemoryEstimate.of(sizes);
     }
     MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
-    long heapLimit = heapLimitForReuse();
+    long heapLimit = assumedHeapLimit();
     if (!keepsFactors(kept, heapLimit)) {
       return MemoryEstimate.of(sizes);
     }
@@ -518,7 +527,7 @@ public abstract class GgnComputation {
       RunSizes sizes = plain.withChunkSamples(chunk);
       boolean chunked = sizes.chunked();
       MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
-      long heapLimit = heapLimitForReuse();
+      long heapLimit = assumedHeapLimit();
       // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
       boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
       MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;

@@ -130,11 +130,55 @@ public final class BenchPlots {
     }
     c.addSeries("wall time (s)", n, ok.stream().mapToDouble(MemoryCurve.Point::seconds).toArray())
         .setMarker(SeriesMarkers.SQUARE);
+    List<MemoryCurve.Point> estimated =
+        ok.stream().filter(p -> p.estimatedPeakBytes() > 0).toList();
+    if (!estimated.isEmpty()) {
+      c.addSeries(
+              "memory estimate (GiB)",
+              estimated.stream().mapToDouble(MemoryCurve.Point::n).toArray(),
+              estimated.stream().mapToDouble(p -> p.estimatedPeakBytes() / gib).toArray())
+          .setMarker(SeriesMarkers.TRIANGLE_UP);
+    }
+    // the fits, drawn out to the goal N where it lies beyond the runs
+    double last = Math.max(n[n.length - 1], LargestBatch.goal(network));
+    double[] grid = logGrid(n[0], last, 40);
+    fitSeries(c, "peak heap fit (GiB)", MemoryCurve.fit(ok), grid, 1 / gib);
+    fitSeries(c, "time fit (s)", MemoryCurve.timeFit(ok), grid, 1);
     double limit = heapBytes / gib;
-    c.addSeries(
-            "heap limit (GiB)", new double[] {n[0], n[n.length - 1]}, new double[] {limit, limit})
+    c.addSeries("heap limit (GiB)", new double[] {n[0], last}, new double[] {limit, limit})
         .setMarker(SeriesMarkers.NONE);
     save(c, file);
+  }
+
+  /** A fit's curve (values times {@code scale}), drawn as a line without markers; none if null. */
+  private static void fitSeries(XYChart c, String name, double[] fit, double[] grid, double scale) {
+    if (fit == null) {
+      return;
+    }
+    // a fit with a negative constant dips below 0 at small N: the log axis takes only what is above
+    List<double[]> xy = new java.util.ArrayList<>();
+    for (double x : grid) {
+      double y = MemoryCurve.predict(fit, x) * scale;
+      if (y > 0) {
+        xy.add(new double[] {x, y});
+      }
+    }
+    if (xy.size() >= 2) {
+      c.addSeries(
+              name,
+              xy.stream().mapToDouble(v -> v[0]).toArray(),
+              xy.stream().mapToDouble(v -> v[1]).toArray())
+          .setMarker(SeriesMarkers.NONE);
+    }
+  }
+
+  /** {@code count} points from {@code from} to {@code to}, evenly spaced in log scale. */
+  static double[] logGrid(double from, double to, int count) {
+    double[] g = new double[count];
+    for (int i = 0; i < count; i++) {
+      g[i] = from * Math.pow(to / from, i / (double) (count - 1));
+    }
+    return g;
   }
 
   /** GFLOP/s of each GEMM-shaped operation vs the Gram size, per configuration. */

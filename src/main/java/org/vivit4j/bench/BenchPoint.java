@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vivit4j.api.ComputationOptions;
 import org.vivit4j.api.ComputationResult;
+import org.vivit4j.api.DirectionalDerivativesComputation;
 import org.vivit4j.api.SpectrumInfo;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Backends;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.core.MemoryEstimate;
 
 /**
  * One point of a memory curve: one cold run of a bench network at batch size N on the default CPU
@@ -36,6 +38,18 @@ public final class BenchPoint {
     out.put("n", n);
     BenchCase c = BenchCase.of(network, n);
     try (Backend backend = Backends.create("cpu", null, Precision.fromTypeName(dtype))) {
+      // what the check before the run estimates, in this JVM's heap (the chunks it will use)
+      MemoryEstimate estimate =
+          new DirectionalDerivativesComputation(ComputationOptions.defaults())
+              .memoryEstimate(
+                  c.network(),
+                  c.loss(),
+                  n,
+                  c.groups(),
+                  true,
+                  backend.precision() == Precision.FLOAT32);
+      out.put("chunk_samples", estimate.chunkSamples());
+      out.put("estimated_peak_bytes", estimate.peakBytes());
       PeakMemory.reset();
       long gc0 = PeakMemory.gcCount();
       long t0 = System.nanoTime();
@@ -49,6 +63,7 @@ public final class BenchPoint {
       Thread.sleep(200); // collectors' notifications arrive on a service thread
       out.put("peak_live_bytes", PeakMemory.peakLiveBytes());
       out.put("gc_count", PeakMemory.gcCount() - gc0);
+      out.put("gram_size", s.size());
       out.put("eigensolver", s.eigensolver());
       out.put("products", s.products());
       out.put("residual", s.residual());

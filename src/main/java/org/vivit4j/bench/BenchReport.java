@@ -203,12 +203,12 @@ public final class BenchReport {
     StringBuilder sb =
         new StringBuilder(
             "network,n,status,seconds,eigensolve_s,peak_heap_bytes,peak_live_bytes,gc_count,eigensolver,lanczos_products,"
-                + "eig_residual,largest\n");
+                + "eig_residual,largest,dtype,gram_size,chunk_samples,estimated_peak_bytes\n");
     for (MemoryCurve.Point p : points) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%s,%d,\"%s\",%.6g,%.6g,%d,%d,%d,%s,%d,%.3g,%b%n",
+              "%s,%d,\"%s\",%.6g,%.6g,%d,%d,%d,%s,%d,%.3g,%b,%s,%d,%d,%d%n",
               p.network(),
               p.n(),
               p.status().replace('"', '\''),
@@ -220,7 +220,11 @@ public final class BenchReport {
               p.eigensolver(),
               p.products(),
               p.residual(),
-              p.largest()));
+              p.largest(),
+              p.dtype(),
+              p.gramSize(),
+              p.chunkSamples(),
+              p.estimatedPeakBytes()));
     }
     return sb.toString();
   }

@@ -237,72 +237,143 @@ final class BenchSummary {
 
   private static void memorySection(
       StringBuilder sb, String network, List<MemoryCurve.Point> points, long heapBytes) {
+    // reports written before the curves had a dtype ran in float64
+    String dtype = points.get(0).dtype() == null ? "float64" : points.get(0).dtype();
     sb.append(
         "\n## Time and peak heap vs N ("
             + MemoryCurve.title(network)
-            + ", exact top-10, cpu float64)\n\n");
+            + ", exact top-10, cpu "
+            + dtype
+            + ")\n\n");
     sb.append(
         String.format(
             Locale.ROOT,
             "Each N runs once, cold, in a fresh JVM with a %.0f GiB heap limit (`tornado-run"
-                + " bench-point --network %s`). Peak heap = sum of the heap pools' peak usage"
-                + " (MemoryPoolMXBean), an upper bound of the simultaneous peak that includes"
+                + " bench-point --network %s --dtype %s`). Peak heap = sum of the heap pools' peak"
+                + " usage (MemoryPoolMXBean), an upper bound of the simultaneous peak that includes"
                 + " garbage the collector had not yet reclaimed; live after GC = the largest heap"
-                + " use right after a collection, a lower bound of what the heap must hold. Plot:"
+                + " use right after a collection, a lower bound of what the heap must hold;"
+                + " estimate = the library's memory estimate, the check before every run; chunk ="
+                + " samples per chunk of the factor pass (– for one plain pass). Plot:"
                 + " `memory_vs_n_%s.png`.\n\n",
             heapBytes / (double) (1L << 30),
             network,
+            dtype,
             network));
     sb.append(
-        "| N | Gram size N·C̃ | status | time | eigensolve | peak heap | live after GC | GCs |\n");
-    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        "| N | Gram size N·C̃ | chunk | status | time | eigensolve | peak heap | live after GC |"
+            + " estimate | GCs |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (MemoryCurve.Point p : points) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %d%s | %d | %s | %s | %s | %s | %s | %s |\n",
+              "| %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
               p.n(),
               p.largest() ? " (largest)" : "",
-              10 * p.n(),
+              p.gramSize() > 0 ? Integer.toString(p.gramSize()) : "–",
+              p.chunkSamples() > 0 ? Integer.toString(p.chunkSamples()) : "–",
               p.status(),
               seconds(p.seconds()),
               seconds(p.eigSeconds()),
-              p.peakHeapBytes() < 0
-                  ? "–"
-                  : String.format(Locale.ROOT, "%.2f GiB", p.peakHeapBytes() / (double) (1L << 30)),
-              p.peakLiveBytes() < 0
-                  ? "–"
-                  : String.format(Locale.ROOT, "%.2f GiB", p.peakLiveBytes() / (double) (1L << 30)),
+              gibOrDash(p.peakHeapBytes()),
+              gibOrDash(p.peakLiveBytes()),
+              gibOrDash(p.estimatedPeakBytes()),
               p.gcCount() < 0 ? "–" : Long.toString(p.gcCount())));
     }
+    List<MemoryCurve.Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
     MemoryCurve.Point largestRun =
-        points.stream()
-            .filter(p -> "ok".equals(p.status()))
-            .max(java.util.Comparator.comparingInt(MemoryCurve.Point::n))
-            .orElse(null);
+        ok.stream().max(java.util.Comparator.comparingInt(MemoryCurve.Point::n)).orElse(null);
     if (largestRun != null) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "\n**Largest N run here: %d** (Gram %d × %d), %s, peak heap %.2f GiB.\n",
+              "\n**Largest N run here: %d**, %s, peak heap %s.\n",
               largestRun.n(),
-              10 * largestRun.n(),
-              10 * largestRun.n(),
               seconds(largestRun.seconds()),
-              largestRun.peakHeapBytes() / (double) (1L << 30)));
+              gibOrDash(largestRun.peakHeapBytes())));
     }
     double[] fit = MemoryCurve.fit(points);
     if (fit != null) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "\nFit: peak ≈ %.3g GiB + %.4g bytes · N + %.4g bytes · N² (the float64 Gram alone"
-                  + " is 800·N² bytes); largest N within the heap limit by the fit: %d.\n",
+              "\nFit of the peak heap: %.3g GiB + %.4g bytes · N + %.4g bytes · N².\n",
               fit[0] / (1L << 30),
               fit[1],
-              fit[2],
-              MemoryCurve.predictLargest(fit, heapBytes)));
+              fit[2]));
     }
+    double[] timeFit = MemoryCurve.timeFit(points);
+    if (timeFit != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "\nFit of the time: %.3g s + %.4g s · N + %.4g s · N².\n",
+              timeFit[0],
+              timeFit[1],
+              timeFit[2]));
+    }
+    largestParagraph(sb, network, ok, heapBytes, dtype, timeFit);
+  }
+
+  /**
+   * The largest N by the memory estimate, and the issue's goal N (estimate, and the time the fit
+   * extrapolates).
+   */
+  private static void largestParagraph(
+      StringBuilder sb,
+      String network,
+      List<MemoryCurve.Point> ok,
+      long heapBytes,
+      String dtype,
+      double[] timeFit) {
+    int largest = LargestBatch.largest(network, heapBytes, dtype);
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "\n**Largest N by the memory estimate in the %.0f GiB heap (%s): %d** (the run sized"
+                + " as in that heap: its factor chunks, its Gram storage).",
+            heapBytes / (double) (1L << 30),
+            dtype,
+            largest));
+    int goal = LargestBatch.goal(network);
+    if (goal > 0) {
+      String at = "";
+      try {
+        long need = LargestBatch.estimate(network, goal, heapBytes, dtype).peakBytes();
+        at =
+            String.format(
+                Locale.ROOT,
+                " the estimate there is %s, which %s the heap limit",
+                gibOrDash(need),
+                need <= heapBytes ? "fits" : "does not fit");
+      } catch (org.vivit4j.model.InvalidInputException e) {
+        at = " that run cannot exist (" + e.getMessage() + ")";
+      }
+      int measuredUpTo = ok.stream().mapToInt(MemoryCurve.Point::n).max().orElse(0);
+      String time =
+          timeFit == null || measuredUpTo >= goal
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  "; the time fit extrapolates %s from runs up to N = %d (a lower bound when the"
+                      + " run is chunked: its pair passes repeat backward passes the fit never"
+                      + " saw)",
+                  seconds(MemoryCurve.predict(timeFit, goal)),
+                  measuredUpTo);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " Issue 10's goal is N ≥ %d in a 20 GiB heap in float32:%s%s.",
+              goal,
+              at,
+              time));
+    }
+    sb.append("\n");
+  }
+
+  private static String gibOrDash(long bytes) {
+    return bytes <= 0 ? "–" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
   }
 
   private static String ratio(Double vivit, EndToEndBench.Timing t) {

@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * Time and peak heap of exact top-10 directional derivatives of one network ({@code mlp784} or
- * {@code fmnist_2c2d}) against N, each N in a fresh JVM with a fixed heap limit ({@code tornado-run
- * bench-point}), and the largest N that fits: predicted from a least-squares fit {@code peak ≈ a +
- * b·N + c·N²} (per-sample factors grow with N, the Gram matrix {@code 8·(10N)²} bytes with N²),
- * then run at that N when the machine has the memory.
+ * Time and peak heap of exact top-10 directional derivatives of one bench network against N, each N
+ * in a fresh JVM with a fixed heap limit ({@code tornado-run bench-point}), with least-squares fits
+ * {@code peak ≈ a + b·N + c·N²} and {@code time ≈ a + b·N + c·N²} (per-sample work and factors grow
+ * with N, the Gram and its products with N²), and, when asked, one run at the largest N the
+ * library's own memory estimate admits in the heap limit ({@link LargestBatch}).
  */
 public final class MemoryCurve {
   private MemoryCurve() {}
@@ -28,6 +29,12 @@ public final class MemoryCurve {
    *
    * @param status {@code ok}, {@code oom} (out of heap), {@code killed …} (by the kernel), {@code
    *     failed: …} or {@code not run: …}
+   * @param dtype the run's {@code --dtype}
+   * @param gramSize the Gram's size {@code C̃·N} (0 when not known)
+   * @param chunkSamples GGN samples per chunk of the factor pass, 0 for the plain pass (-1: not
+   *     known)
+   * @param estimatedPeakBytes the library's estimate of the run's peak heap ({@code
+   *     MemoryEstimate}, the check before every run; -1: not known)
    */
   public record Point(
       String network,
@@ -41,16 +48,23 @@ public final class MemoryCurve {
       String eigensolver,
       long products,
       double residual,
-      boolean largest) {}
+      boolean largest,
+      String dtype,
+      int gramSize,
+      int chunkSamples,
+      long estimatedPeakBytes) {}
 
   /** The networks a memory curve can run, as {@code bench-point --network} names them. */
-  public static final List<String> NETWORKS = List.of("mlp784", "fmnist_2c2d");
+  public static final List<String> NETWORKS =
+      List.of("mlp784", "fmnist_2c2d", "cifar10_3c3d", "cifar100_allcnnc");
 
   /** A heading for a network's curve. */
   public static String title(String network) {
     return switch (network) {
       case "mlp784" -> "784-128-64-10 MLP";
       case "fmnist_2c2d" -> "fmnist_2c2d (DeepOBS conv net)";
+      case "cifar10_3c3d" -> "cifar10_3c3d (DeepOBS conv net, random data)";
+      case "cifar100_allcnnc" -> "cifar100_allcnnc (DeepOBS All-CNN-C, random data)";
       default -> network;
     };
   }
@@ -95,13 +109,13 @@ public final class MemoryCurve {
       if (!finished) {
         p.destroyForcibly();
         p.waitFor();
-        return failed(network, n, "failed: timeout after " + timeoutSeconds + " s", largest);
+        return failed(network, n, "failed: timeout after " + timeoutSeconds + " s", largest, dtype);
       }
       out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      return failed(network, n, "failed: interrupted", largest);
+      return failed(network, n, "failed: interrupted", largest, dtype);
     }
     for (String line : out.split("\n")) {
       if (line.startsWith(MARKER)) {
@@ -118,7 +132,11 @@ public final class MemoryCurve {
             j.path("eigensolver").asText(""),
             j.path("products").asLong(0),
             j.path("residual").asDouble(Double.NaN),
-            largest);
+            largest,
+            dtype,
+            j.path("gram_size").asInt(0),
+            j.path("chunk_samples").asInt(-1),
+            j.path("estimated_peak_bytes").asLong(-1));
       }
     }
     String tail = out.length() > 300 ? out.substring(out.length() - 300) : out;
@@ -126,39 +144,64 @@ public final class MemoryCurve {
         p.exitValue() == 137
             ? "killed (exit 137, SIGKILL: most likely the kernel's out-of-memory killer)"
             : "failed: exit " + p.exitValue() + ": " + tail.replace('\n', ' ');
-    return failed(network, n, why, largest);
+    return failed(network, n, why, largest, dtype);
   }
 
-  static Point failed(String network, int n, String status, boolean largest) {
+  static Point failed(String network, int n, String status, boolean largest, String dtype) {
     return new Point(
-        network, n, status, Double.NaN, Double.NaN, -1, -1, -1, "", 0, Double.NaN, largest);
+        network,
+        n,
+        status,
+        Double.NaN,
+        Double.NaN,
+        -1,
+        -1,
+        -1,
+        "",
+        0,
+        Double.NaN,
+        largest,
+        dtype,
+        0,
+        -1,
+        -1);
   }
 
   /**
-   * Least-squares fit {@code peak = a + b·N + c·N²} over the successful points. With only two
-   * points, or when that fit falls somewhere from the smallest measured N on (noise in small runs),
-   * {@code peak = a + c·N²} instead.
+   * Least-squares fit {@code peak = a + b·N + c·N²} of the peak heap over the successful points.
+   * With only two points, or when that fit falls somewhere from the smallest measured N on (noise
+   * in small runs), {@code peak = a + c·N²} instead.
    *
    * @return {@code {a, b, c}}, or null with fewer than two points or when the fitted peak does not
    *     grow with N
    */
   public static double[] fit(List<Point> points) {
+    return fit(points, p -> p.peakHeapBytes());
+  }
+
+  /** The same fit ({@link #fit}) of the wall time in seconds: {@code time = a + b·N + c·N²}. */
+  public static double[] timeFit(List<Point> points) {
+    return fit(points, Point::seconds);
+  }
+
+  private static double[] fit(List<Point> points, ToDoubleFunction<Point> y) {
     List<Point> ok = points.stream().filter(p -> "ok".equals(p.status())).toList();
     if (ok.size() < 2) {
       return null;
     }
     int smallest = ok.stream().mapToInt(Point::n).min().orElseThrow();
     if (ok.size() >= 3) {
-      double[] full = leastSquares(ok, true);
+      double[] full = leastSquares(ok, y, true);
       if (full != null && full[1] + 2 * full[2] * smallest >= 0 && full[2] >= 0) {
         return full;
       }
     }
-    double[] quadratic = leastSquares(ok, false);
+    double[] quadratic = leastSquares(ok, y, false);
     return quadratic != null && quadratic[2] > 0 ? quadratic : null;
   }
 
-  private static double[] leastSquares(List<Point> ok, boolean linearTerm) {
+  private static double[] leastSquares(
+      List<Point> ok, ToDoubleFunction<Point> value, boolean linearTerm) {
     int cols = linearTerm ? 3 : 2;
     // N in thousands keeps the normal equations well conditioned
     DMatrixRMaj x = new DMatrixRMaj(ok.size(), cols);
@@ -170,7 +213,7 @@ public final class MemoryCurve {
         x.set(i, 1, n);
       }
       x.set(i, cols - 1, n * n);
-      y.set(i, 0, ok.get(i).peakHeapBytes());
+      y.set(i, 0, value.applyAsDouble(ok.get(i)));
     }
     DMatrixRMaj coef = new DMatrixRMaj(cols, 1);
     if (!CommonOps_DDRM.solve(x, y, coef)) {
@@ -186,12 +229,12 @@ public final class MemoryCurve {
    * available (less 1 GiB): such a child would be killed by the kernel, not fail with
    * OutOfMemoryError. Null when it may run (or nothing is known yet).
    */
-  static Point tooBigForMachine(String network, int n, double[] fitSoFar) {
+  static Point tooBigForMachine(String network, int n, double[] fitSoFar, String dtype) {
     long available = PeakMemory.machineAvailableBytes();
     if (fitSoFar == null || available < 0) {
       return null;
     }
-    double need = predictPeak(fitSoFar, n) + MARGIN;
+    double need = predict(fitSoFar, n) + MARGIN;
     if (need <= available) {
       return null;
     }
@@ -203,38 +246,20 @@ public final class MemoryCurve {
             "not run: predicted peak %.1f GiB + 1 GiB margin, the machine has %.1f GiB available",
             (need - MARGIN) / (double) (1L << 30),
             available / (double) (1L << 30)),
-        false);
+        false,
+        dtype);
   }
 
-  /** The fitted peak heap at batch size {@code n}. */
-  public static double predictPeak(double[] fit, double n) {
+  /** The value of a fit ({@link #fit}, {@link #timeFit}) at batch size {@code n}. */
+  public static double predict(double[] fit, double n) {
     return fit[0] + fit[1] * n + fit[2] * n * n;
   }
 
   /**
-   * The largest N (a multiple of 64, or of 16 below 64) whose fitted peak stays within {@code
-   * heapBytes}.
-   */
-  public static int predictLargest(double[] fit, long heapBytes) {
-    double a = fit[0] - heapBytes;
-    double b = fit[1];
-    double c = fit[2];
-    double n;
-    if (c > 0) {
-      n = (-b + Math.sqrt(Math.max(0, b * b - 4 * c * a))) / (2 * c);
-    } else {
-      n = -a / b;
-    }
-    n = Math.max(0, n);
-    int step = n >= 64 ? 64 : 16;
-    return (int) (Math.floor(n / step) * step);
-  }
-
-  /**
    * The whole curve: the listed N (each skipped when the fit so far says the machine cannot hold
-   * it), then, with {@code findLargest}, the largest N whose fitted peak fits the heap limit, or
-   * the machine's available memory less 1 GiB when that is smaller (said through {@code note}),
-   * stepping down 10 % after an out-of-heap.
+   * it), then, with {@code runLargest}, one run at the largest N the library's memory estimate
+   * admits in the heap limit ({@link LargestBatch}), or in the machine's available memory less 1
+   * GiB when that is smaller (said through {@code note}), stepping down 10 % after an out-of-heap.
    */
   public static List<Point> run(
       String network,
@@ -243,21 +268,20 @@ public final class MemoryCurve {
       long heapBytes,
       String dtype,
       long timeout,
-      boolean findLargest,
+      boolean runLargest,
       Consumer<String> log,
       Consumer<String> note)
       throws IOException {
     List<Point> points = new ArrayList<>();
     for (int n : ns) {
-      Point p = tooBigForMachine(network, n, fit(points));
+      Point p = tooBigForMachine(network, n, fit(points), dtype);
       if (p == null) {
         p = runChild(network, n, heap, dtype, timeout, false);
       }
       log.accept(describe(p));
       points.add(p);
     }
-    double[] fit = fit(points);
-    if (!findLargest || fit == null) {
+    if (!runLargest) {
       return points;
     }
     long bound = heapBytes;
@@ -270,18 +294,18 @@ public final class MemoryCurve {
               Locale.ROOT,
               "%s: the largest-N run is sized for %.1f GiB (the machine's available memory,"
                   + " %.1f GiB, less a 1 GiB margin), not for the %.0f GiB heap limit; for the"
-                  + " whole heap the fit predicts N = %d",
+                  + " whole heap the estimate admits N = %d",
               network,
               bound / (double) (1L << 30),
               available / (double) (1L << 30),
               heapBytes / (double) (1L << 30),
-              predictLargest(fit, heapBytes)));
+              LargestBatch.largest(network, heapBytes, dtype)));
     }
-    int largest = predictLargest(fit, bound);
+    int largest = LargestBatch.largest(network, bound, dtype);
     int measured =
         points.stream().filter(p -> "ok".equals(p.status())).mapToInt(Point::n).max().orElse(0);
     if (largest <= measured) {
-      log.accept("  largest N by the fit: " + largest + " (already measured)");
+      log.accept("  largest N by the memory estimate: " + largest + " (already measured)");
       return points;
     }
     for (int attempt = 0; attempt < 3 && largest > measured; attempt++) {

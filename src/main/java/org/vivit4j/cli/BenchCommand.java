@@ -103,6 +103,33 @@ final class BenchCommand implements Callable<Integer> {
   int[] memoryNsConv;
 
   @Option(
+      names = "--memory-n-cifar10",
+      split = ",",
+      description = "batch sizes of the cifar10_3c3d memory curve (default: 32,64,128,256)")
+  int[] memoryNsCifar10;
+
+  @Option(
+      names = "--memory-n-cifar100",
+      split = ",",
+      description = "batch sizes of the cifar100_allcnnc memory curve (default: 2,4,8,16)")
+  int[] memoryNsCifar100;
+
+  @Option(
+      names = "--memory-dtype",
+      defaultValue = "float32",
+      description =
+          "dtype of the memory curves (float32, the largest-N goals' dtype, or float64). Default:"
+              + " ${DEFAULT-VALUE}")
+  String memoryDtype;
+
+  @Option(
+      names = "--memory-largest",
+      description =
+          "after each memory curve, run the largest N the memory estimate admits in the heap limit"
+              + " (hours for the conv nets on 2 cores: fmnist_2c2d's is past 8000)")
+  boolean memoryLargest;
+
+  @Option(
       names = "--fmnist-n",
       split = ",",
       description =
@@ -155,6 +182,10 @@ final class BenchCommand implements Callable<Integer> {
     // Everything the options can get wrong is refused before minutes of timing, not after.
     checkResultsRoot(out);
     long heapBytes = parseHeap(memoryHeap);
+    if (!List.of("float32", "float64").contains(memoryDtype)) {
+      throw new org.vivit4j.model.InvalidInputException(
+          "--memory-dtype", "'" + memoryDtype + "' is not float32 or float64");
+    }
     ViVitTimings vivit = ViVitTimings.quoted();
     if (vivitTimings != null) {
       org.vivit4j.io.InputFile.check("--vivit-timings", vivitTimings);
@@ -225,10 +256,20 @@ final class BenchCommand implements Callable<Integer> {
           memoryNsConv != null
               ? memoryNsConv
               : quick ? new int[] {8, 16, 32} : new int[] {32, 64, 128, 256, 512};
+      int[] cifar10Ns =
+          memoryNsCifar10 != null
+              ? memoryNsCifar10
+              : quick ? new int[] {4, 8} : new int[] {32, 64, 128, 256};
+      int[] cifar100Ns =
+          memoryNsCifar100 != null
+              ? memoryNsCifar100
+              : quick ? new int[] {1, 2} : new int[] {2, 4, 8, 16};
       // shrink this JVM's heap first: the children need the machine's memory
       System.gc();
       memory.addAll(memoryCurve("mlp784", mlpNs, heapBytes));
       memory.addAll(memoryCurve("fmnist_2c2d", convNs, heapBytes));
+      memory.addAll(memoryCurve("cifar10_3c3d", cifar10Ns, heapBytes));
+      memory.addAll(memoryCurve("cifar100_allcnnc", cifar100Ns, heapBytes));
     }
     notes.add(
         "The machine is shared with other builds (2 cores): timings are medians of repeats in one"
@@ -347,21 +388,25 @@ final class BenchCommand implements Callable<Integer> {
 
   private List<MemoryCurve.Point> memoryCurve(String network, int[] ns, long heapBytes)
       throws java.io.IOException {
-    log.println("time and peak heap vs N, " + network + " (child JVMs, -Xmx" + memoryHeap + "):");
+    log.println(
+        "time and peak heap vs N, "
+            + network
+            + " (child JVMs, -Xmx"
+            + memoryHeap
+            + ", "
+            + memoryDtype
+            + "):");
     List<MemoryCurve.Point> points =
         MemoryCurve.run(
             network,
             ns,
             memoryHeap,
             heapBytes,
-            "float64",
+            memoryDtype,
             quick ? 1800 : 3600,
-            !quick,
+            memoryLargest,
             log::println,
             notes::add);
-    if (quick) {
-      notes.add("quick mode: no largest-N run for " + network);
-    }
     return points;
   }
 

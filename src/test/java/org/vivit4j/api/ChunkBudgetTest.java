@@ -29,7 +29,7 @@ class ChunkBudgetTest {
         List.of(
             new ParamGroup(
                 "all", IntStream.range(0, net.params().size()).toArray(), Criterion.topK(10)));
-    return c.withHeapLimitForReuse(HEAP)
+    return c.assumingHeapLimit(HEAP)
         .memoryEstimate(
             net, new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN), n, groups, true, true);
   }

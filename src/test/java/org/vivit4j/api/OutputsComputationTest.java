@@ -293,7 +293,7 @@ class OutputsComputationTest {
     var tight =
         new OutputsComputation(cs.o(), asked)
             .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
-            .withHeapLimitForReuse(needed - 1024);
+            .assumingHeapLimit(needed - 1024);
     ComputationResult rerun = run(tight, cs, groups, b);
     assertEquals(new PassCounts(2, groups.size(), false), tight.lastPassCounts());
     assertTrue(
@@ -303,7 +303,7 @@ class OutputsComputationTest {
     var roomy =
         new OutputsComputation(cs.o(), asked)
             .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
-            .withHeapLimitForReuse(needed + 1024);
+            .assumingHeapLimit(needed + 1024);
     ComputationResult kept = run(roomy, cs, groups, b);
     assertEquals(new PassCounts(1, groups.size(), true), roomy.lastPassCounts());
     assertFalse(
@@ -431,7 +431,7 @@ class OutputsComputationTest {
     var tight =
         new OutputsComputation(o, asked)
             .withConvGramPolicy(roomy)
-            .withHeapLimitForReuse((long) Math.ceil(factorsOnly * GgnComputation.KEEP_HEADROOM));
+            .assumingHeapLimit((long) Math.ceil(factorsOnly * GgnComputation.KEEP_HEADROOM));
     ComputationResult noV = tight.run(fm.network(), fm.loss(), fm.batch(), fm.groups(), b);
     assertEquals(new PassCounts(1, fm.groups().size(), true), tight.lastPassCounts());
     assertFalse(

@@ -21,7 +21,22 @@ class BenchPiecesTest {
 
   private static MemoryCurve.Point point(int n, double peak) {
     return new MemoryCurve.Point(
-        "mlp784", n, "ok", 1, 0.5, (long) peak, (long) peak / 2, 1, "lanczos", 10, 1e-13, false);
+        "mlp784",
+        n,
+        "ok",
+        1 + 1e-4 * n + 1e-7 * n * n,
+        0.5,
+        (long) peak,
+        (long) peak / 2,
+        1,
+        "lanczos",
+        10,
+        1e-13,
+        false,
+        "float32",
+        10 * n,
+        0,
+        (long) peak);
   }
 
   @Test
@@ -31,16 +46,17 @@ class BenchPiecesTest {
             point(256, 1000 + 800.0 * 256 * 256),
             point(1024, 1000 + 800.0 * 1024 * 1024),
             point(2048, 1000 + 800.0 * 2048 * 2048),
-            MemoryCurve.failed("mlp784", 4096, "oom", false));
+            MemoryCurve.failed("mlp784", 4096, "oom", false, "float32"));
     double[] fit = MemoryCurve.fit(pts);
     assertEquals(1000, fit[0], 1e-6 * 800.0 * 2048 * 2048);
     assertEquals(0, fit[1], 1e-3);
     assertEquals(800, fit[2], 1e-6);
-    long heap = 20L << 30;
-    int largest = MemoryCurve.predictLargest(fit, heap);
-    assertEquals(0, largest % 64);
-    assertTrue(MemoryCurve.predictPeak(fit, largest) <= heap);
-    assertTrue(MemoryCurve.predictPeak(fit, largest + 64) > heap);
+    assertEquals(1000 + 800.0 * 3000 * 3000, MemoryCurve.predict(fit, 3000), 1e-6 * 800 * 9e6);
+    // the time fit reads the seconds (1 + 1e-4·N + 1e-7·N² in point()), not the peak
+    double[] time = MemoryCurve.timeFit(pts);
+    assertEquals(1, time[0], 1e-9);
+    assertEquals(1e-4, time[1], 1e-12);
+    assertEquals(1e-7, time[2], 1e-15);
     assertNull(MemoryCurve.fit(List.of(point(256, 5))));
   }
 
@@ -56,9 +72,6 @@ class BenchPiecesTest {
     assertEquals(a, fit[0], 1e-6 * a);
     assertEquals(b, fit[1], 1e-6 * b);
     assertEquals(c, fit[2], 1e-3 * c);
-    int largest = MemoryCurve.predictLargest(fit, 20L << 30);
-    assertTrue(MemoryCurve.predictPeak(fit, largest) <= 20L << 30);
-    assertTrue(MemoryCurve.predictPeak(fit, largest + 64) > 20L << 30);
     // two points: no linear term
     double[] two = MemoryCurve.fit(pts.subList(0, 2));
     assertEquals(0, two[1]);
@@ -69,10 +82,12 @@ class BenchPiecesTest {
   @Test
   void pointsThatWouldExhaustTheMachineAreNotRun() {
     assertTrue(PeakMemory.machineAvailableBytes() > 2L << 30, "needs /proc/meminfo and 2 GiB");
-    MemoryCurve.Point huge = MemoryCurve.tooBigForMachine("mlp784", 4096, new double[] {0, 0, 1e9});
+    MemoryCurve.Point huge =
+        MemoryCurve.tooBigForMachine("mlp784", 4096, new double[] {0, 0, 1e9}, "float32");
     assertTrue(huge.status().startsWith("not run: predicted peak"), huge.status());
-    assertNull(MemoryCurve.tooBigForMachine("mlp784", 16, new double[] {1e6, 0, 1}));
-    assertNull(MemoryCurve.tooBigForMachine("mlp784", 4096, null));
+    assertEquals("float32", huge.dtype());
+    assertNull(MemoryCurve.tooBigForMachine("mlp784", 16, new double[] {1e6, 0, 1}, "float32"));
+    assertNull(MemoryCurve.tooBigForMachine("mlp784", 4096, null, "float32"));
   }
 
   @Test
@@ -182,7 +197,11 @@ class BenchPiecesTest {
                 "lanczos",
                 180,
                 3e-14,
-                false),
+                false,
+                "float32",
+                576,
+                0,
+                2_000_000_000L),
             new MemoryCurve.Point(
                 "fmnist_2c2d",
                 128,
@@ -195,7 +214,11 @@ class BenchPiecesTest {
                 "lanczos",
                 180,
                 1e-13,
-                false));
+                false,
+                "float32",
+                1152,
+                0,
+                2_684_354_560L));
     BenchReport.Run run =
         new BenchReport.Run(
             env,
@@ -226,11 +249,24 @@ class BenchPiecesTest {
     assertTrue(summary.contains("tornado-env/tornado-run bench --quick"), summary);
     assertTrue(summary.contains("## Time and peak heap vs N (784-128-64-10 MLP"), summary);
     assertTrue(summary.contains("## Time and peak heap vs N (fmnist_2c2d (DeepOBS conv net)"));
-    assertTrue(summary.contains("| 128 | 1280 | ok | 19.10 s | 90.00 ms | 2.72 GiB | 1.22 GiB"));
+    assertTrue(
+        summary.contains(
+            "| 128 | 1152 | – | ok | 19.10 s | 90.00 ms | 2.72 GiB | 1.22 GiB | 2.50 GiB | 24 |"),
+        summary);
+    assertTrue(summary.contains("exact top-10, cpu float32)"), summary);
+    // the largest N and the goal come from the library's estimate, not from the two points
+    int largest = LargestBatch.largest("fmnist_2c2d", 20L << 30, "float32");
+    assertTrue(
+        summary.contains(
+            "**Largest N by the memory estimate in the 20 GiB heap (float32): " + largest + "**"),
+        summary);
+    assertTrue(summary.contains("Issue 10's goal is N ≥ 8448 in a 20 GiB heap in float32:"));
+    assertTrue(summary.contains("Fit of the time: "), summary);
     assertTrue(summary.contains("cpu-blas-float64 19.50 s;"), summary);
     String csv = Files.readString(dir.resolve("memory.csv"));
     assertTrue(csv.startsWith("network,n,status,"), csv);
     assertTrue(csv.contains("fmnist_2c2d,128,\"ok\",19.1000,"), csv);
+    assertTrue(csv.contains(",false,float32,1152,0,2684354560\n"), csv);
     // the plots can be redrawn from the JSON files alone
     Files.delete(dir.resolve("memory_vs_n_fmnist_2c2d.png"));
     Files.delete(dir.resolve("time_vs_n.png"));
