@@ -302,7 +302,8 @@ public abstract class GgnComputation {
     RunSizes plain =
         runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
     RunSizes sizes = plain.withChunkSamples(chunkSamples(plain));
-    if (sizes.chunked()) {
+    // as run() decides: a chunked pass, or one assembling a packed Gram, keeps no factors
+    if (sizes.chunked() || sizes.gramLayout().packed()) {
       return MemoryEstimate.of(sizes);
     }
     MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
@@ -312,6 +313,64 @@ public abstract class GgnComputation {
     }
     MemoryEstimate withV = keptConvVEstimate(sizes, heapLimit);
     return withV != null ? withV : kept;
+  }
+
+  /** Batches {@link #largestBatch} never goes past (far beyond any Gram a machine holds). */
+  public static final int MAX_BATCH = 1 << 20;
+
+  /** The resolution of {@link #largestBatch} around {@code n}: 16 below 1024 samples, 64 above. */
+  public static int largestBatchStep(int n) {
+    return n < 1024 ? 16 : 64;
+  }
+
+  /**
+   * The largest batch size, a multiple of {@link #largestBatchStep}, whose run of this computation
+   * ({@link #memoryEstimate}, sized as in a heap of {@code heapBytes}: its factor chunks, its Gram
+   * storage) fits {@code heapBytes}; 0 when not even 16 samples do. Doubling, then bisection,
+   * assuming a larger batch never needs less. The computation's own heap assumption ({@link
+   * #assumingHeapLimit}) is left as it was.
+   */
+  public int largestBatch(
+      NetworkSpec net,
+      LossSpec loss,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      long heapBytes) {
+    long before = assumedHeapLimit;
+    assumedHeapLimit = heapBytes;
+    try {
+      java.util.function.IntPredicate fits =
+          n -> {
+            try {
+              return memoryEstimate(net, loss, n, groups, factorOnHost, float32).fits(heapBytes);
+            } catch (InvalidInputException | IllegalArgumentException e) {
+              return false; // an array of that run cannot exist, or the options do not allow n
+            }
+          };
+      int lo = 0; // fits (trivially)
+      int hi = 16;
+      while (hi < MAX_BATCH && fits.test(hi)) {
+        lo = hi;
+        hi *= 2;
+      }
+      if (hi >= MAX_BATCH && fits.test(MAX_BATCH)) {
+        return MAX_BATCH;
+      }
+      // lo fits, hi does not: narrow to one step
+      while (hi - lo > largestBatchStep(lo)) {
+        int step = largestBatchStep(lo);
+        int mid = Math.max(lo + step, (lo + (hi - lo) / 2) / step * step);
+        if (fits.test(mid)) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    } finally {
+      assumedHeapLimit = before;
+    }
   }
 
   /**

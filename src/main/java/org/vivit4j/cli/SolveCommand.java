@@ -38,11 +38,19 @@ final class SolveCommand implements Callable<Integer> {
 
   @Option(
       names = "--out",
-      required = true,
       description =
           "result JSON to write: a new path or a writable regular file, not the problem file"
-              + " (devices, directories and symbolic links are refused)")
+              + " (devices, directories and symbolic links are refused); required unless --plan")
   Path outFile;
+
+  @Option(
+      names = "--plan",
+      description =
+          "print the run's plan and stop, computing nothing and writing no --out: the Gram's size"
+              + " and storage, the factor pass's chunks and passes, the estimated peak heap against"
+              + " the heap limit with its largest terms, and the largest batch this heap admits;"
+              + " exit 0 when the run fits the heap, 2 when not")
+  boolean plan;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
@@ -238,14 +246,18 @@ final class SolveCommand implements Callable<Integer> {
           "--factor-reuse",
           "keep needs the plain factor pass, but --factor-chunk asks for chunks; drop one of them");
     }
+    if (outFile == null && !plan) {
+      throw new InvalidInputException("--out", "is required: the result file to write (or --plan)");
+    }
     // Both files are checked before anything is read or computed: a bad --out must not cost a run.
     InputFile.check("--problem", problemFile);
-    OutputFile target = OutputFile.check("--out", outFile, "--problem", problemFile);
+    OutputFile target =
+        outFile == null ? null : OutputFile.check("--out", outFile, "--problem", problemFile);
     long readStart = System.nanoTime();
     String text = InputFile.readText("--problem", problemFile);
     Path problemDir = problemFile.toAbsolutePath().getParent();
     Path modelFile = ProblemReader.referencedModelFile(text, problemDir);
-    if (modelFile != null) {
+    if (modelFile != null && outFile != null) {
       // the result must not replace the model the problem reads (checked before any work)
       OutputFile.check("--out", outFile, "the problem's model.path", modelFile);
     }
@@ -265,9 +277,11 @@ final class SolveCommand implements Callable<Integer> {
     InterruptedNotice notice =
         new InterruptedNotice(
             err,
-            "solve: stopped by a signal before finishing; "
-                + outFile
-                + " was not written (an existing file there is unchanged)");
+            outFile == null
+                ? "solve: stopped by a signal before finishing"
+                : "solve: stopped by a signal before finishing; "
+                    + outFile
+                    + " was not written (an existing file there is unchanged)");
     try (notice;
         Backend backend = backendOptions.create();
         MemoryReport memory = new MemoryReport()) {
@@ -279,6 +293,9 @@ final class SolveCommand implements Callable<Integer> {
                   .withFactorReuse(reuse)
                   .withGramStorage(storage)
                   .reportPassesTo(new ProgressLines(err)));
+      if (plan) {
+        return RunPlan.print(out, problem, computation, backend) ? 0 : Main.EXIT_BAD_INPUT;
+      }
       ComputationResult result =
           computation.run(
               problem.network(), problem.loss(), problem.batch(), problem.groups(), backend);

@@ -109,6 +109,31 @@ public final class MemoryEstimate {
     return run.chunked() ? run.chunkSamples() : 0;
   }
 
+  /** The GGN samples of the run: the Gram's samples. */
+  public int ggnSamples() {
+    return run.nGgn();
+  }
+
+  /** Factor columns a GGN sample ({@code C̃}: rank-reduced, whole or Monte-Carlo). */
+  public int factorColumns() {
+    return run.factorColumns();
+  }
+
+  /** Rows (and columns) of each group's Gram: {@code C̃·N_ggn}. */
+  public long gramRows() {
+    return (long) run.factorColumns() * run.nGgn();
+  }
+
+  /** How each group's Gram is stored, e.g. {@code packed lower triangle, float32, 10.77 GiB}. */
+  public String describeGramStorage() {
+    GramLayout layout = run.gramLayout();
+    return (layout.packed()
+            ? "packed lower triangle, " + (layout.single() ? "float32" : "float64")
+            : "dense float64")
+        + ", "
+        + gib(layout.bytes(gramRows()));
+  }
+
   /** What stays from the forward pass to the end: batch, activations, Grams, cross terms. */
   public long residentBytes() {
     return sum(resident);

@@ -1,0 +1,102 @@
+package org.vivit4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.vivit4j.api.GgnComputation;
+import org.vivit4j.api.Problem;
+import org.vivit4j.backend.Backend;
+import org.vivit4j.backend.Precision;
+import org.vivit4j.core.FactorChunks;
+import org.vivit4j.core.MemoryEstimate;
+import org.vivit4j.model.InvalidInputException;
+
+/**
+ * {@code solve --plan}: what a run would hold and how it would split its work, from the same memory
+ * estimate the run checks before computing ({@link MemoryEstimate}), printed instead of running it.
+ * For planning a large batch: an hour-long run should not be the way to learn that it needs another
+ * heap, or how many chunk passes it makes.
+ */
+final class RunPlan {
+  private RunPlan() {}
+
+  /** Largest terms of the estimate printed. */
+  static final int TERMS = 4;
+
+  /**
+   * Prints the plan of {@code computation} on {@code problem} with {@code backend} against this
+   * JVM's heap limit.
+   *
+   * @return whether the estimated peak fits the heap limit
+   * @throws InvalidInputException as the run would, before computing: an array too large, a Conv2d
+   *     budget too small, an eigensolver the Gram cannot have
+   */
+  static boolean print(
+      PrintWriter out, Problem problem, GgnComputation computation, Backend backend) {
+    long heap = Runtime.getRuntime().maxMemory();
+    boolean onHost = "cpu".equals(backend.name());
+    boolean float32 = backend.precision() == Precision.FLOAT32;
+    int n = problem.batch().n();
+    MemoryEstimate e =
+        computation.memoryEstimate(
+            problem.network(), problem.loss(), n, problem.groups(), onHost, float32);
+    e.checkConvBudget();
+    e.checkEigensolver();
+    out.printf(
+        Locale.ROOT,
+        "%s: plan for N = %d on %s (%s, %s), heap limit %s; nothing computed, nothing written%n",
+        TerminalText.escape(problem.name()),
+        n,
+        backend.deviceName(),
+        backend.name(),
+        backend.precision().typeName(),
+        MemoryEstimate.gib(heap));
+    long rows = e.gramRows();
+    out.printf(
+        Locale.ROOT,
+        "  Gram: %d × %d per group (%d factor columns a sample × %d GGN samples), %d group(s),"
+            + " %s%n",
+        rows,
+        rows,
+        e.factorColumns(),
+        e.ggnSamples(),
+        problem.groups().size(),
+        e.describeGramStorage());
+    out.println(
+        "  "
+            + (e.chunkSamples() > 0
+                ? FactorChunks.describe(e.ggnSamples(), e.chunkSamples())
+                : "factor pass: one pass over all " + e.ggnSamples() + " GGN samples"));
+    long peak = e.peakBytes();
+    boolean fits = peak <= heap;
+    out.printf(
+        Locale.ROOT,
+        "  estimated peak heap: %s, %s the heap limit; largest terms:%n",
+        MemoryEstimate.gib(peak),
+        fits ? "within" : "above");
+    List<MemoryEstimate.Part> terms =
+        e.parts().stream()
+            .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
+            .limit(TERMS)
+            .toList();
+    for (MemoryEstimate.Part p : terms) {
+      out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes()));
+    }
+    int largest =
+        computation.largestBatch(
+            problem.network(), problem.loss(), problem.groups(), onHost, float32, heap);
+    out.printf(
+        Locale.ROOT,
+        "  largest batch this heap admits (same network, loss, groups, options): N = %d%n",
+        largest);
+    if (!fits) {
+      try {
+        e.checkFits(heap);
+      } catch (InvalidInputException tooBig) {
+        out.println("  " + tooBig.getMessage());
+      }
+    }
+    return fits;
+  }
+}
