@@ -48,6 +48,8 @@ public final class BenchPoint {
                   c.groups(),
                   true,
                   backend.precision() == Precision.FLOAT32);
+      // the Gram the run solves: C̃·N rows, C̃ the factor's columns (rank-reduced or whole)
+      out.put("gram_size", estimate.gramRows());
       out.put("chunk_samples", estimate.chunkSamples());
       out.put("estimated_peak_bytes", estimate.peakBytes());
       PeakMemory.reset();
@@ -63,7 +65,6 @@ public final class BenchPoint {
       Thread.sleep(200); // collectors' notifications arrive on a service thread
       out.put("peak_live_bytes", PeakMemory.peakLiveBytes());
       out.put("gc_count", PeakMemory.gcCount() - gc0);
-      out.put("gram_size", s.size());
       out.put("eigensolver", s.eigensolver());
       out.put("products", s.products());
       out.put("residual", s.residual());

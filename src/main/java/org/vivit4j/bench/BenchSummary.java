@@ -261,7 +261,7 @@ final class BenchSummary {
             dtype,
             network));
     sb.append(
-        "| N | Gram size N·C̃ | chunk | status | time | eigensolve | peak heap | live after GC |"
+        "| N | Gram rows C̃·N | chunk | status | time | eigensolve | peak heap | live after GC |"
             + " estimate | GCs |\n");
     sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (MemoryCurve.Point p : points) {
@@ -356,9 +356,9 @@ final class BenchSummary {
               ? ""
               : String.format(
                   Locale.ROOT,
-                  "; the time fit extrapolates %s from runs up to N = %d (a lower bound when the"
-                      + " run is chunked: its pair passes repeat backward passes the fit never"
-                      + " saw)",
+                  "; the time fit extrapolates %s from runs up to N = %d (runs in one plain"
+                      + " pass; a chunked run repeats backward passes over its chunk pairs, while"
+                      + " its Gram products stay those of the plain pass)",
                   seconds(MemoryCurve.predict(timeFit, goal)),
                   measuredUpTo);
       sb.append(

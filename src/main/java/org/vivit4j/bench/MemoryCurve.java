@@ -30,7 +30,8 @@ public final class MemoryCurve {
    * @param status {@code ok}, {@code oom} (out of heap), {@code killed …} (by the kernel), {@code
    *     failed: …} or {@code not run: …}
    * @param dtype the run's {@code --dtype}
-   * @param gramSize the Gram's size {@code C̃·N} (0 when not known)
+   * @param gramSize rows of the Gram the run solves, {@code C̃·N} with {@code C̃} the factor's
+   *     columns a sample (0 when not known)
    * @param chunkSamples GGN samples per chunk of the factor pass, 0 for the plain pass (-1: not
    *     known)
    * @param estimatedPeakBytes the library's estimate of the run's peak heap ({@code

@@ -72,11 +72,11 @@ final class RunPlan {
     boolean fits = peak <= heap;
     out.printf(
         Locale.ROOT,
-        "  estimated peak heap: %s, %s the heap limit; largest terms:%n",
+        "  estimated peak heap: %s, %s the heap limit; its largest terms:%n",
         MemoryEstimate.gib(peak),
         fits ? "within" : "above");
     List<MemoryEstimate.Part> terms =
-        e.parts().stream()
+        e.peakParts().stream()
             .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
             .limit(TERMS)
             .toList();

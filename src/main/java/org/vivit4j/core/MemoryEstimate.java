@@ -522,6 +522,22 @@ public final class MemoryEstimate {
     return sum(resident) + Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
   }
 
+  /**
+   * The terms that make up {@link #peakBytes}: the resident ones and those of the largest phase
+   * (backward, eigensolve or {@code V·w}).
+   */
+  public List<Part> peakParts() {
+    List<Part> peak = new ArrayList<>(resident);
+    List<Part> phase = backward;
+    for (List<Part> other : List.of(eigensolve, apply)) {
+      if (sum(other) > sum(phase)) {
+        phase = other;
+      }
+    }
+    peak.addAll(phase);
+    return peak;
+  }
+
   /** Every term, resident ones first. */
   public List<Part> parts() {
     List<Part> all = new ArrayList<>(resident);

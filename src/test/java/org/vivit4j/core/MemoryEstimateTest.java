@@ -207,6 +207,28 @@ class MemoryEstimateTest {
     assertEquals(3, factorTerms, f64.toString());
   }
 
+  /**
+   * The peak's terms (the resident ones and the largest phase's) add up to the peak, on a conv net
+   * and an MLP, plain and in chunks.
+   */
+  @Test
+  void thePeaksTermsAddUpToThePeak() throws Exception {
+    Path fmnist = dir.resolve("fmnist-terms.json");
+    makeFmnist(fmnist, 24);
+    Path mlp = dir.resolve("mlp-terms.json");
+    Files.writeString(mlp, MlpProblem.json(300, 10, 5));
+    for (Path f : List.of(fmnist, mlp)) {
+      Problem problem = ProblemReader.read(f);
+      for (var c : List.of(problem.computation(), problem.computation().withFactorChunk(4))) {
+        MemoryEstimate e =
+            c.memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true, true);
+        long sum = e.peakParts().stream().mapToLong(MemoryEstimate.Part::bytes).sum();
+        assertEquals(e.peakBytes(), sum, f + " " + e.peakParts());
+        assertTrue(e.peakParts().size() < e.parts().size(), e.parts().toString());
+      }
+    }
+  }
+
   private static void makeFmnist(Path problemFile, int n, String... flags) {
     java.io.StringWriter sink = new java.io.StringWriter();
     var cl = org.vivit4j.cli.Main.commandLine();
