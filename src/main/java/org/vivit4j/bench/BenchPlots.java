@@ -139,11 +139,27 @@ public final class BenchPlots {
               estimated.stream().mapToDouble(p -> p.estimatedPeakBytes() / gib).toArray())
           .setMarker(SeriesMarkers.TRIANGLE_UP);
     }
-    // the fits, drawn out to the goal N where it lies beyond the runs
-    double last = Math.max(n[n.length - 1], LargestBatch.goal(network));
-    double[] grid = logGrid(n[0], last, 40);
-    fitSeries(c, "peak heap fit (GiB)", MemoryCurve.fit(ok), grid, 1 / gib);
-    fitSeries(c, "time fit (s)", MemoryCurve.timeFit(ok), grid, 1);
+    // the time fit drawn out to the goal N where it lies beyond the runs; the peak fit only
+    // over the runs (one plain pass each): past them a run is chunked to its budget, and the
+    // memory estimate at the goal N stands for it
+    int goal = LargestBatch.goal(network);
+    double last = Math.max(n[n.length - 1], goal);
+    fitSeries(
+        c, "peak heap fit (GiB)", MemoryCurve.fit(ok), logGrid(n[0], n[n.length - 1], 40), 1 / gib);
+    fitSeries(c, "time fit (s)", MemoryCurve.timeFit(ok), logGrid(n[0], last, 40), 1);
+    if (goal > n[n.length - 1] && ok.get(0).dtype() != null) {
+      try {
+        long atGoal =
+            LargestBatch.estimate(network, goal, heapBytes, ok.get(0).dtype()).peakBytes();
+        c.addSeries(
+                "memory estimate at the goal N, chunked (GiB)",
+                new double[] {goal},
+                new double[] {atGoal / gib})
+            .setMarker(SeriesMarkers.TRIANGLE_DOWN);
+      } catch (org.vivit4j.model.InvalidInputException e) {
+        // no such run: nothing to draw
+      }
+    }
     double limit = heapBytes / gib;
     c.addSeries("heap limit (GiB)", new double[] {n[0], last}, new double[] {limit, limit})
         .setMarker(SeriesMarkers.NONE);
