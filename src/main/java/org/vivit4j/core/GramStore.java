@@ -1,5 +1,6 @@
 package org.vivit4j.core;
 
+import java.util.stream.IntStream;
 import org.vivit4j.linalg.HostProducts;
 import org.vivit4j.linalg.LanczosTopK;
 import org.vivit4j.linalg.PackedSymmetricMatrix;
@@ -41,7 +42,6 @@ public final class GramStore {
     return new GramStore(gram.size(), null, gram, arrayLimit);
   }
 
-  /** Whether the dense eigensolver can have the Gram as one array ({@link #toDense}). */
   /**
    * Makes a dense Gram exactly symmetric in place, {@code Ĝ ← (Ĝ + Ĝᵀ)/2}; a packed one is by
    * construction. A float32 contraction rounds {@code Ĝ_ij} and {@code Ĝ_ji} apart by about 1e-7 of
@@ -54,23 +54,35 @@ public final class GramStore {
       return;
     }
     // in tiles, so that the column-order reads of the upper triangle stay in cache (a plain
-    // row-by-row pass strides the whole matrix for every row: about 7 ms at G = 1280)
-    final int tile = 64;
-    for (int i0 = 0; i0 < size; i0 += tile) {
-      int i1 = Math.min(size, i0 + tile);
-      for (int j0 = 0; j0 <= i0; j0 += tile) {
-        for (int i = i0; i < i1; i++) {
-          int j1 = Math.min(i, j0 + tile);
-          for (int j = j0; j < j1; j++) {
-            double m = 0.5 * (dense[i * size + j] + dense[j * size + i]);
-            dense[i * size + j] = m;
-            dense[j * size + i] = m;
-          }
+    // row-by-row pass strides the whole matrix for every row: about 7 ms at G = 1280); tile rows
+    // in parallel: tile row i0 writes rows i0…i1 left of the diagonal and columns i0…i1 above it,
+    // which no other tile row touches
+    int tiles = (size + TILE - 1) / TILE;
+    IntStream rows = IntStream.range(0, tiles);
+    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows).forEach(t -> symmetrizeTileRow(t * TILE));
+  }
+
+  /** Tile edge of {@link #symmetrize}. */
+  private static final int TILE = 64;
+
+  /** Gram rows from which the whole-matrix passes split their rows over the cores. */
+  private static final int PARALLEL_MIN_ROWS = 512;
+
+  private void symmetrizeTileRow(int i0) {
+    int i1 = Math.min(size, i0 + TILE);
+    for (int j0 = 0; j0 <= i0; j0 += TILE) {
+      for (int i = i0; i < i1; i++) {
+        int j1 = Math.min(i, j0 + TILE);
+        for (int j = j0; j < j1; j++) {
+          double m = 0.5 * (dense[i * size + j] + dense[j * size + i]);
+          dense[i * size + j] = m;
+          dense[j * size + i] = m;
         }
       }
     }
   }
 
+  /** Whether the dense eigensolver can have the Gram as one array ({@link #toDense}). */
   public boolean denseFits() {
     return packed == null || new GramLayout(true, false, arrayLimit).denseFits(size);
   }
@@ -124,9 +136,21 @@ public final class GramStore {
     if (packed != null) {
       return packed.maxAbs();
     }
+    // rows in parallel, each row's largest in its own slot: NaN propagates as in one loop
+    double[] rowMax = new double[size];
+    IntStream rows = IntStream.range(0, size);
+    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows)
+        .forEach(
+            i -> {
+              double max = 0;
+              for (int j = i * size; j < (i + 1) * size; j++) {
+                max = Math.max(max, Math.abs(dense[j]));
+              }
+              rowMax[i] = max;
+            });
     double max = 0;
-    for (double v : dense) {
-      max = Math.max(max, Math.abs(v));
+    for (double m : rowMax) {
+      max = Math.max(max, m);
     }
     return max;
   }
@@ -136,10 +160,22 @@ public final class GramStore {
     if (packed != null) {
       return packed.scaledSquares(scale);
     }
+    // rows in parallel, their sums then added in row order: the same result on any core count
+    double[] rowSums = new double[size];
+    IntStream rows = IntStream.range(0, size);
+    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows)
+        .forEach(
+            i -> {
+              double s = 0;
+              for (int j = i * size; j < (i + 1) * size; j++) {
+                double t = dense[j] / scale;
+                s += t * t;
+              }
+              rowSums[i] = s;
+            });
     double s = 0;
-    for (double v : dense) {
-      double t = v / scale;
-      s += t * t;
+    for (double r : rowSums) {
+      s += r;
     }
     return s;
   }
