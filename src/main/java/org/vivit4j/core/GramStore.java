@@ -136,17 +136,15 @@ public final class GramStore {
     if (packed != null) {
       return packed.maxAbs();
     }
-    // rows in parallel, each row's largest in its own slot: NaN propagates as in one loop
-    double[] rowMax = new double[size];
-    IntStream rows = IntStream.range(0, size);
-    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows)
-        .forEach(
+    // NaN propagates through Math.max as in one loop
+    double[] rowMax =
+        perRow(
             i -> {
               double max = 0;
               for (int j = i * size; j < (i + 1) * size; j++) {
                 max = Math.max(max, Math.abs(dense[j]));
               }
-              rowMax[i] = max;
+              return max;
             });
     double max = 0;
     for (double m : rowMax) {
@@ -160,24 +158,33 @@ public final class GramStore {
     if (packed != null) {
       return packed.scaledSquares(scale);
     }
-    // rows in parallel, their sums then added in row order: the same result on any core count
-    double[] rowSums = new double[size];
-    IntStream rows = IntStream.range(0, size);
-    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows)
-        .forEach(
+    // the rows' sums added in row order: the same result on any core count
+    double[] rowSums =
+        perRow(
             i -> {
               double s = 0;
               for (int j = i * size; j < (i + 1) * size; j++) {
                 double t = dense[j] / scale;
                 s += t * t;
               }
-              rowSums[i] = s;
+              return s;
             });
     double s = 0;
     for (double r : rowSums) {
       s += r;
     }
     return s;
+  }
+
+  /**
+   * {@code f(i)} of every row {@code i} of a dense Gram, each in its own slot; rows in parallel
+   * from {@link #PARALLEL_MIN_ROWS} on.
+   */
+  private double[] perRow(java.util.function.IntToDoubleFunction f) {
+    double[] out = new double[size];
+    IntStream rows = IntStream.range(0, size);
+    (size >= PARALLEL_MIN_ROWS ? rows.parallel() : rows).forEach(i -> out[i] = f.applyAsDouble(i));
+    return out;
   }
 
   /** {@code y = x·Ĝ} for {@code count} row vectors {@code x, y [count × G]}. */
