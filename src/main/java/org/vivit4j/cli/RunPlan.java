@@ -63,13 +63,19 @@ final class RunPlan {
         e.ggnSamples(),
         problem.groups().size(),
         e.describeGramStorage());
-    out.println(
-        "  "
-            + (e.chunkSamples() > 0
-                ? FactorChunks.describe(e.ggnSamples(), e.chunkSamples())
-                : "factor pass: one pass over all " + e.ggnSamples() + " GGN samples"));
     long peak = e.peakBytes();
     boolean fits = peak <= heap;
+    String pass;
+    if (e.chunkSamples() == 0) {
+      pass = "factor pass: one pass over all " + e.ggnSamples() + " GGN samples";
+    } else if (!fits && e.chunkSamples() == 1) {
+      // the budget left nothing for the factor pass: chunk counts would only mislead
+      pass =
+          "factor pass: no chunk size fits (what the run holds throughout leaves no room for it)";
+    } else {
+      pass = FactorChunks.describe(e.ggnSamples(), e.chunkSamples());
+    }
+    out.println("  " + pass);
     out.printf(
         Locale.ROOT,
         "  estimated peak heap: %s, %s the heap limit; its largest terms:%n",

@@ -96,6 +96,7 @@ class SolvePlanTest {
     // 2 or 3 columns a sample: the rank-reduced cross-entropy factor or the whole one
     assertTrue(gramOfPlan(plan.out()) >= 40_000, plan.out());
     assertTrue(plan.out().contains("above the heap limit"), plan.out());
+    assertTrue(plan.out().contains("factor pass: no chunk size fits"), plan.out());
     assertTrue(plan.out().contains("run with -Xmx"), plan.out());
     Matcher m = Pattern.compile("admits .*: N = (\\d+)").matcher(plan.out());
     assertTrue(m.find(), plan.out());
