@@ -233,13 +233,12 @@ public abstract class GgnComputation {
    * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk
    * (at most what a packed Gram's chunk pairs allow), or the budget's ({@link ChunkChoice}).
    */
-  private int chunkSamples(RunSizes plain) {
+  private int chunkSamples(RunSizes plain, long heapLimit) {
     if (factorChunk > 0) {
       return Math.min(
           factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
     }
-    long budget =
-        factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, assumedHeapLimit());
+    long budget = factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit);
     return ChunkChoice.chunkSamples(plain, budget);
   }
 
@@ -299,15 +298,26 @@ public abstract class GgnComputation {
       List<ParamGroup> groups,
       boolean factorOnHost,
       boolean float32) {
+    return memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit());
+  }
+
+  /** {@link #memoryEstimate} of the run as it would go in a heap of {@code heapLimit}. */
+  private MemoryEstimate memoryEstimate(
+      NetworkSpec net,
+      LossSpec loss,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      long heapLimit) {
     RunSizes plain =
         runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
-    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain));
+    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain, heapLimit));
     // as run() decides: a chunked pass, or one assembling a packed Gram, keeps no factors
     if (sizes.chunked() || sizes.gramLayout().packed()) {
       return MemoryEstimate.of(sizes);
     }
     MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
-    long heapLimit = assumedHeapLimit();
     if (!keepsFactors(kept, heapLimit)) {
       return MemoryEstimate.of(sizes);
     }
@@ -327,8 +337,7 @@ public abstract class GgnComputation {
    * The largest batch size, a multiple of {@link #largestBatchStep}, whose run of this computation
    * ({@link #memoryEstimate}, sized as in a heap of {@code heapBytes}: its factor chunks, its Gram
    * storage) fits {@code heapBytes}; 0 when not even 16 samples do. Doubling, then bisection,
-   * assuming a larger batch never needs less. The computation's own heap assumption ({@link
-   * #assumingHeapLimit}) is left as it was.
+   * assuming a larger batch never needs less.
    */
   public int largestBatch(
       NetworkSpec net,
@@ -337,40 +346,35 @@ public abstract class GgnComputation {
       boolean factorOnHost,
       boolean float32,
       long heapBytes) {
-    long before = assumedHeapLimit;
-    assumedHeapLimit = heapBytes;
-    try {
-      java.util.function.IntPredicate fits =
-          n -> {
-            try {
-              return memoryEstimate(net, loss, n, groups, factorOnHost, float32).fits(heapBytes);
-            } catch (InvalidInputException | IllegalArgumentException e) {
-              return false; // an array of that run cannot exist, or the options do not allow n
-            }
-          };
-      int lo = 0; // fits (trivially)
-      int hi = 16;
-      while (hi < MAX_BATCH && fits.test(hi)) {
-        lo = hi;
-        hi *= 2;
-      }
-      if (hi >= MAX_BATCH && fits.test(MAX_BATCH)) {
-        return MAX_BATCH;
-      }
-      // lo fits, hi does not: narrow to one step
-      while (hi - lo > largestBatchStep(lo)) {
-        int step = largestBatchStep(lo);
-        int mid = Math.max(lo + step, (lo + (hi - lo) / 2) / step * step);
-        if (fits.test(mid)) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      return lo;
-    } finally {
-      assumedHeapLimit = before;
+    java.util.function.IntPredicate fits =
+        n -> {
+          try {
+            return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes)
+                .fits(heapBytes);
+          } catch (InvalidInputException | IllegalArgumentException e) {
+            return false; // an array of that run cannot exist, or the options do not allow n
+          }
+        };
+    int lo = 0; // fits (trivially)
+    int hi = 16;
+    while (hi < MAX_BATCH && fits.test(hi)) {
+      lo = hi;
+      hi *= 2;
     }
+    if (hi >= MAX_BATCH && fits.test(MAX_BATCH)) {
+      return MAX_BATCH;
+    }
+    // lo fits, hi does not: narrow to one step
+    while (hi - lo > largestBatchStep(lo)) {
+      int step = largestBatchStep(lo);
+      int mid = Math.max(lo + step, (lo + (hi - lo) / 2) / step * step);
+      if (fits.test(mid)) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**
@@ -382,7 +386,8 @@ public abstract class GgnComputation {
       NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups, boolean factorOnHost) {
     RunSizes plain =
         runSizes(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups));
-    return MemoryEstimate.of(plain.withChunkSamples(chunkSamples(plain)).withKeptFactors(true));
+    return MemoryEstimate.of(
+        plain.withChunkSamples(chunkSamples(plain, assumedHeapLimit())).withKeptFactors(true));
   }
 
   /**
@@ -582,11 +587,11 @@ public abstract class GgnComputation {
               backend.precision() == Precision.FLOAT32,
               ct);
       GramLayout layout = plain.gramLayout();
-      int chunk = chunkSamples(plain);
+      long heapLimit = assumedHeapLimit();
+      int chunk = chunkSamples(plain, heapLimit);
       RunSizes sizes = plain.withChunkSamples(chunk);
       boolean chunked = sizes.chunked();
       MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
-      long heapLimit = assumedHeapLimit();
       // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
       boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
       MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;
