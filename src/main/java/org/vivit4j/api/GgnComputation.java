@@ -21,7 +21,6 @@ import org.vivit4j.core.PassProgress;
 import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
-import org.vivit4j.core.SpectrumNeed;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.loss.Loss;
@@ -163,86 +162,6 @@ public abstract class GgnComputation {
   }
 
   /**
-   * Whether a run on a batch of {@code n} plans γ from the Gram rows ({@link
-   * GradientCoefficients}): allowed, the exact factor, every gradient sample a GGN sample. The
-   * memory estimate then counts no cross terms; a run whose samples turn out to have no usable
-   * coefficients checks the estimate with them again before computing them.
-   */
-  private boolean plansGammasFromGram(int n) {
-    return gammasFromGram && options.mcSamples() == 0 && gradWithinGgn(n);
-  }
-
-  /** Whether every gradient sample of a batch of {@code n} is a GGN sample. */
-  private boolean gradWithinGgn(int n) {
-    // the test by which chunked passes with cross terms may recompute their forward
-    return FactorChunks.canRecomputeForward(
-        rowsOrAll(options.subsamplingGgn(), n), rowsOrAll(options.subsamplingGrad(), n), true);
-  }
-
-  /**
-   * Whether a run of the exact GGN uses the loss's rank-reduced factor ({@link
-   * org.vivit4j.loss.Loss#reducedSqrtHessian}; cross-entropy: {@code C − 1} columns per sample
-   * instead of C, as {@code diag(p) − p pᵀ} has the null vector 1), so that every product over the
-   * factor's columns costs {@code (C − 1)/C} and the Gram {@code ((C − 1)/C)²} of the full
-   * factor's. The GGN {@code V Vᵀ} is the same; its Gram {@code VᵀV} loses {@code N_ggn}
-   * eigenvalues that are exactly zero. So the reduced factor is used only when no result can see
-   * them: every group's eigensolve computes the top of the spectrum only (Lanczos, chosen for the
-   * whole spectrum's size) and its criterion is top-k with {@code k ≤ N_ggn·(C − 1)}. A threshold
-   * keeps the full factor: its search could exhaust the reduced spectrum and return no eigenvalue
-   * at or below the threshold, though the dropped zeros are.
-   *
-   * @param lossSpec null: unknown, the full factor
-   */
-  boolean usesReducedFactor(LossSpec lossSpec, NetworkSpec net, int nGgn, List<ParamGroup> groups) {
-    if (!reducedFactor || lossSpec == null || options.mcSamples() != 0) {
-      return false;
-    }
-    Loss fn = Loss.of(lossSpec);
-    int c = net.outputSize();
-    int reduced = fn.reducedFactorColumns(c);
-    if (reduced >= fn.factorColumns(c)) {
-      return false;
-    }
-    long whole = (long) nGgn * fn.factorColumns(c);
-    if (whole > Integer.MAX_VALUE) {
-      return false;
-    }
-    boolean denseFits = new GramLayout(true, false, arrayLimit).denseFits(whole);
-    for (ParamGroup g : groups) {
-      SpectrumNeed need = g.criterion().need();
-      // top-k only: a threshold search that exhausts the reduced spectrum would return no
-      // eigenvalue at or below its threshold, though the dropped zeros are
-      boolean noZero =
-          need.kind() == SpectrumNeed.Kind.TOP && need.count() <= (long) nGgn * reduced;
-      if (!noZero) {
-        return false;
-      }
-      try {
-        if (GramSpace.choose(options.eigenSolver(), need, (int) whole, denseFits)
-            != EigenSolver.LANCZOS) {
-          return false;
-        }
-      } catch (IllegalArgumentException e) {
-        return false; // the run reports it
-      }
-    }
-    return true;
-  }
-
-  /**
-   * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk
-   * (at most what a packed Gram's chunk pairs allow), or the budget's ({@link ChunkChoice}).
-   */
-  private int chunkSamples(RunSizes plain, long heapLimit) {
-    if (factorChunk > 0) {
-      return Math.min(
-          factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
-    }
-    long budget = factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit);
-    return ChunkChoice.chunkSamples(plain, budget);
-  }
-
-  /**
    * Sizes the run for a heap limit of {@code bytes} instead of this JVM's ({@code
    * Runtime.maxMemory()}): the default factor-memory budget ({@link ChunkChoice#defaultBudget}) and
    * {@link FactorReuse#AUTO} decide against it, and so does {@link #memoryEstimate}, which then
@@ -289,7 +208,7 @@ public abstract class GgnComputation {
 
   /**
    * As above, knowing the loss (null: unknown): a run whose loss has a rank-reduced factor it would
-   * use ({@link #usesReducedFactor}) is sized with that factor's columns.
+   * use ({@link RunSizing#usesReducedFactor}) is sized with that factor's columns.
    */
   public MemoryEstimate memoryEstimate(
       NetworkSpec net,
@@ -298,31 +217,7 @@ public abstract class GgnComputation {
       List<ParamGroup> groups,
       boolean factorOnHost,
       boolean float32) {
-    return memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit());
-  }
-
-  /** {@link #memoryEstimate} of the run as it would go in a heap of {@code heapLimit}. */
-  private MemoryEstimate memoryEstimate(
-      NetworkSpec net,
-      LossSpec loss,
-      int n,
-      List<ParamGroup> groups,
-      boolean factorOnHost,
-      boolean float32,
-      long heapLimit) {
-    RunSizes plain =
-        runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
-    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain, heapLimit));
-    // as run() decides: a chunked pass, or one assembling a packed Gram, keeps no factors
-    if (sizes.chunked() || sizes.gramLayout().packed()) {
-      return MemoryEstimate.of(sizes);
-    }
-    MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
-    if (!keepsFactors(kept, heapLimit)) {
-      return MemoryEstimate.of(sizes);
-    }
-    MemoryEstimate withV = keptConvVEstimate(sizes, heapLimit);
-    return withV != null ? withV : kept;
+    return sizing().memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit());
   }
 
   /** Batches {@link #largestBatch} never goes past (far beyond any Gram a machine holds). */
@@ -346,35 +241,15 @@ public abstract class GgnComputation {
       boolean factorOnHost,
       boolean float32,
       long heapBytes) {
-    java.util.function.IntPredicate fits =
-        n -> {
-          try {
-            return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes)
-                .fits(heapBytes);
-          } catch (InvalidInputException | IllegalArgumentException e) {
-            return false; // an array of that run cannot exist, or the options do not allow n
-          }
-        };
-    int lo = 0; // fits (trivially)
-    int hi = 16;
-    while (hi < MAX_BATCH && fits.test(hi)) {
-      lo = hi;
-      hi *= 2;
-    }
-    if (hi >= MAX_BATCH && fits.test(MAX_BATCH)) {
-      return MAX_BATCH;
-    }
-    // lo fits, hi does not: narrow to one step
-    while (hi - lo > largestBatchStep(lo)) {
-      int step = largestBatchStep(lo);
-      int mid = Math.max(lo + step, (lo + (hi - lo) / 2) / step * step);
-      if (fits.test(mid)) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
+    return sizing().largestBatch(net, loss, groups, factorOnHost, float32, heapBytes);
+  }
+
+  /**
+   * Whether a run of the exact GGN uses the loss's rank-reduced factor ({@link
+   * RunSizing#usesReducedFactor}).
+   */
+  boolean usesReducedFactor(LossSpec lossSpec, NetworkSpec net, int nGgn, List<ParamGroup> groups) {
+    return sizing().usesReducedFactor(lossSpec, net, nGgn, groups);
   }
 
   /**
@@ -384,115 +259,24 @@ public abstract class GgnComputation {
    */
   MemoryEstimate keptFactorsOnlyEstimate(
       NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups, boolean factorOnHost) {
-    RunSizes plain =
-        runSizes(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups));
-    return MemoryEstimate.of(
-        plain.withChunkSamples(chunkSamples(plain, assumedHeapLimit())).withKeptFactors(true));
+    return sizing().keptFactorsOnlyEstimate(net, loss, n, groups, factorOnHost, assumedHeapLimit());
   }
 
-  /**
-   * The estimate of a run that keeps its factors and the Conv2d {@code V_W} formed whole for the
-   * Gram as well ({@link RunSizes#keptConvV}), when some layer forms one and that estimate, times
-   * {@link #KEEP_HEADROOM}, fits the heap limit; else null (the factors alone are kept). With it a
-   * Conv2d weight's {@code V·w} is one product with {@code V_W} instead of the multiply-adds of K
-   * weight gradients (fmnist_2c2d's conv2 at N = 128: 6.6e8 instead of 1.3e10).
-   */
-  private static MemoryEstimate keptConvVEstimate(RunSizes sizes, long heapLimit) {
-    boolean any = false;
-    for (int i = 0; i < sizes.net().layers().size() && !any; i++) {
-      any = sizes.formsWholeConvV(i);
-    }
-    if (!any) {
-      return null;
-    }
-    MemoryEstimate withV = MemoryEstimate.of(sizes.withKeptConvV(true));
-    return withV.fits((long) (heapLimit / KEEP_HEADROOM)) ? withV : null;
-  }
-
-  /**
-   * How much more heap than the estimate with kept factors {@link FactorReuse#AUTO} asks for before
-   * keeping them: a run needs up to 1.3 times its estimate (MemoryEstimateTest), and the second
-   * pass that the factors save is cheaper than a run that runs out of heap.
-   */
-  static final double KEEP_HEADROOM = 1.25;
-
-  /**
-   * Whether a run with the estimate {@code withKept} (kept factors) keeps them under the heap limit
-   * {@code heapLimit}: never without a {@code V·w}, always with {@link FactorReuse#KEEP}, with
-   * {@link FactorReuse#AUTO} when the estimate times {@link #KEEP_HEADROOM} fits.
-   */
-  private boolean keepsFactors(MemoryEstimate withKept, long heapLimit) {
-    if (!appliesFactor()) {
-      return false;
-    }
-    return switch (factorReuse) {
-      case KEEP -> true;
-      case RERUN -> false;
-      case AUTO -> withKept.fits((long) (heapLimit / KEEP_HEADROOM));
-    };
-  }
-
-  /**
-   * The plain (unchunked) sizes of a run; {@code float32} when the backend computes in float32 (a
-   * packed Gram is then stored in float32).
-   */
-  private RunSizes runSizes(
-      NetworkSpec net,
-      int n,
-      List<ParamGroup> groups,
-      boolean factorOnHost,
-      boolean float32,
-      int ct) {
-    int[] ggn = options.subsamplingGgn();
-    int[] grad = options.subsamplingGrad();
-    GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn(n) * ct, float32, arrayLimit);
-    // the reduced factor's run solves by Lanczos whatever the option (usesReducedFactor)
-    boolean reduced = options.mcSamples() == 0 && ct < net.outputSize();
-    return new RunSizes(
-        net,
-        n,
-        nGgn(n),
-        grad == null ? n : grad.length,
-        options.mcSamples(),
-        options.mcSamples() == 0 ? ct : net.outputSize(),
-        ggn != null,
-        grad != null,
-        gradWithinGgn(n),
-        groups.stream().map(ParamGroup::params).toList(),
-        groups.stream().map(g -> g.criterion().need()).toList(),
-        reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
-        needsGammas() && !plansGammasFromGram(n),
-        appliesFactor(),
-        !storesEigenvectors(),
+  /** This computation's settings as they are now, for sizing a run ({@link RunSizing}). */
+  private RunSizing sizing() {
+    return new RunSizing(
+        options,
         convGram,
-        factorOnHost,
-        float32,
-        false,
-        false,
-        0,
-        layout);
-  }
-
-  /**
-   * {@code C̃} of a run: M for the Monte-Carlo GGN, else the loss's factor columns, or its reduced
-   * factor's when the run uses it ({@link #usesReducedFactor}; {@code loss} null: C).
-   */
-  private int factorColumns(NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups) {
-    if (options.mcSamples() != 0) {
-      return options.mcSamples();
-    }
-    int c = net.outputSize();
-    if (loss == null) {
-      return c;
-    }
-    Loss fn = Loss.of(loss);
-    return usesReducedFactor(loss, net, nGgn(n), groups)
-        ? fn.reducedFactorColumns(c)
-        : fn.factorColumns(c);
-  }
-
-  private int nGgn(int n) {
-    return options.subsamplingGgn() == null ? n : options.subsamplingGgn().length;
+        factorReuse,
+        factorChunk,
+        factorMemory,
+        gramStorage,
+        arrayLimit,
+        reducedFactor,
+        gammasFromGram,
+        needsGammas(),
+        appliesFactor(),
+        storesEigenvectors());
   }
 
   /**
@@ -572,14 +356,16 @@ public abstract class GgnComputation {
             ? Loss.of(loss).factorColumns(net.outputSize())
             : options.mcSamples();
     InputChecks.check(net, loss, batch, options, groups, wholeColumns);
-    boolean reduced = usesReducedFactor(loss, net, nGgn(n), groups);
+    RunSizing sizing = sizing();
+    int nGgn = sizing.nGgn(n);
+    boolean reduced = sizing.usesReducedFactor(loss, net, nGgn, groups);
     try (FactorEngine engine =
         new FactorEngine(
             net, loss, backend, options.mcSamples(), options.seed(), convGram, reduced)) {
       engine.reportPassesTo(progress);
       int ct = engine.factorColumns();
       RunSizes plain =
-          runSizes(
+          sizing.runSizes(
               net,
               n,
               groups,
@@ -588,13 +374,13 @@ public abstract class GgnComputation {
               ct);
       GramLayout layout = plain.gramLayout();
       long heapLimit = assumedHeapLimit();
-      int chunk = chunkSamples(plain, heapLimit);
+      int chunk = sizing.chunkSamples(plain, heapLimit);
       RunSizes sizes = plain.withChunkSamples(chunk);
       boolean chunked = sizes.chunked();
       MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
       // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
-      boolean keep = !chunked && !layout.packed() && keepsFactors(withKept, heapLimit);
-      MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;
+      boolean keep = !chunked && !layout.packed() && sizing.keepsFactors(withKept, heapLimit);
+      MemoryEstimate withV = keep ? RunSizing.keptConvVEstimate(sizes, heapLimit) : null;
       boolean keepV = withV != null;
       MemoryEstimate estimate = keepV ? withV : keep ? withKept : MemoryEstimate.of(sizes);
       estimate.checkConvBudget();
@@ -602,7 +388,7 @@ public abstract class GgnComputation {
       estimate.checkFitsHeap();
       List<String> reuseNotes = new ArrayList<>();
       if (reduced) {
-        reuseNotes.add(reducedFactorNote(nGgn(n), wholeColumns, ct));
+        reuseNotes.add(reducedFactorNote(nGgn, wholeColumns, ct));
       }
       if (chunked) {
         reuseNotes.add(
@@ -629,7 +415,7 @@ public abstract class GgnComputation {
                 + ", too close to the heap limit "
                 + MemoryEstimate.gib(heapLimit)
                 + " (keeping them needs "
-                + KEEP_HEADROOM
+                + RunSizing.KEEP_HEADROOM
                 + "× the estimate)");
       }
       if (keepV) {
@@ -641,8 +427,8 @@ public abstract class GgnComputation {
       }
       KeptFactors kept = keep ? engine.newKeptFactors(keepV) : null;
       int eigensolves = 0;
-      int[] ggnRows = rowsOrAll(options.subsamplingGgn(), n);
-      int[] gradRows = rowsOrAll(options.subsamplingGrad(), n);
+      int[] ggnRows = RunSizing.rowsOrAll(options.subsamplingGgn(), n);
+      int[] gradRows = RunSizing.rowsOrAll(options.subsamplingGrad(), n);
       Scaling scaling = new Scaling(loss.reduction(), n, ggnRows.length, options.mcSamples());
       Scaling host = new Scaling(loss.reduction(), n, n);
       List<int[]> tensors = groups.stream().map(ParamGroup::params).toList();
@@ -686,7 +472,7 @@ public abstract class GgnComputation {
           reuseNotes.add(gammaSource.note());
         }
         crossTerms = gammaSource.coefficients() == null;
-        if (crossTerms && plansGammasFromGram(n)) {
+        if (crossTerms && sizing.plansGammasFromGram(n)) {
           // planned without cross terms: they must fit as well
           RunSizes withCross =
               (keepV ? sizes.withKeptConvV(true) : keep ? sizes.withKeptFactors(true) : sizes)
@@ -741,7 +527,7 @@ public abstract class GgnComputation {
                       grams.get(j).gram(),
                       EigenSolver.LANCZOS,
                       criterion.need(),
-                      nGgn(n) * wholeColumns)
+                      nGgn * wholeColumns)
                   : new GramSpace(grams.get(j).gram(), options.eigenSolver(), criterion.need());
           eigensolves++;
           sel = criterion.select(w.space.evals());
@@ -754,10 +540,10 @@ public abstract class GgnComputation {
         }
         w.warnings = new ArrayList<>();
         if (sel.length == 0) {
-          w.warnings.add(selectsNothing(field, criterion, w.space));
+          w.warnings.add(GroupChecks.selectsNothing(field, criterion, w.space));
         }
         w.selected = w.space.checkSelection(sel, field, options.warnSmallEigvals(), w.warnings);
-        clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
+        GroupChecks.clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
         warnings.addAll(w.warnings);
         w.weights = w.space.eigenvectorWeights(w.selected);
         work.add(w);
@@ -780,7 +566,9 @@ public abstract class GgnComputation {
         Work w = work.get(j);
         w.evecs = evecs == null ? null : evecs.get(j);
         double[] signs =
-            signLists != null ? signLists.get(j) : w.evecs == null ? null : canonicalise(w.evecs);
+            signLists != null
+                ? signLists.get(j)
+                : w.evecs == null ? null : GroupChecks.canonicalise(w.evecs);
         boolean fromGram = needsGammas() && gammaSource.coefficients() != null;
         double[] gv = needsLambdas() || fromGram ? w.space.gramTimesVectors(w.selected) : null;
         if (needsGammas()) {
@@ -854,7 +642,7 @@ public abstract class GgnComputation {
                     w.space.seconds())));
       }
       for (int j = 0; j < results.size(); j++) {
-        checkFinite(results.get(j), j, backend.precision().typeName());
+        GroupChecks.checkFinite(results.get(j), j, backend.precision().typeName());
       }
       double seconds = (System.nanoTime() - start) * 1e-9;
       List<String> notes = new ArrayList<>(engine.notes());
@@ -891,45 +679,6 @@ public abstract class GgnComputation {
   }
 
   /**
-   * A finite Gram can still give non-finite derived numbers (its trace or Frobenius norm, γ from
-   * huge cross terms): an overflow of the dtype, reported naming the group and the quantity. The
-   * SNRs are left out: NaN is their documented "undefined" (zero variance).
-   */
-  private static void checkFinite(GroupResult g, int j, String dtype) {
-    String field = "param_groups[" + j + "]";
-    double[] scalars = {g.ggnTrace(), g.ggnFrobeniusNorm()};
-    String[] names = {"the GGN's trace", "the GGN's Frobenius norm"};
-    for (int i = 0; i < scalars.length; i++) {
-      if (!Double.isFinite(scalars[i])) {
-        throw new NumericalOverflowException(field, dtype, names[i], scalars[i], "the group");
-      }
-    }
-    NumericalOverflowException.checkFinite(
-        g.gramEvals(), 0, "", field, dtype, "the Gram's eigenvalues");
-    NumericalOverflowException.checkFinite(
-        g.evals(), 0, "", field, dtype, "the selected eigenvalues");
-    checkRows(g.gammas(), field, dtype, "γ (first-order directional derivatives)");
-    checkRows(g.lambdas(), field, dtype, "λ (second-order directional derivatives)");
-    checkRows(g.evecs(), field, dtype, "the eigenvectors");
-    if (g.dampings() != null) {
-      NumericalOverflowException.checkFinite(g.dampings(), 0, "", field, dtype, "the dampings");
-    }
-    if (g.newtonStep() != null) {
-      NumericalOverflowException.checkFinite(
-          g.newtonStep(), 0, "", field, dtype, "the damped Newton step");
-    }
-  }
-
-  private static void checkRows(double[][] rows, String field, String dtype, String what) {
-    if (rows == null) {
-      return;
-    }
-    for (int r = 0; r < rows.length; r++) {
-      NumericalOverflowException.checkFinite(rows[r], 0, "", field, dtype, what + " row " + r);
-    }
-  }
-
-  /**
    * The damping rule's answer for group {@code j}: one finite {@code δ_k ≥ 0} per direction with
    * {@code λ̄_k + δ_k > 0}, else an error naming {@code computation.damping}.
    */
@@ -939,8 +688,8 @@ public abstract class GgnComputation {
     // the rule reads γ and λ: non-finite ones (or means) are an overflow of the dtype, named
     // as such, not a bad damping (a weight of 3.5e94 gave λ̄ = ∞ and blamed the damping)
     String group = "param_groups[" + j + "]";
-    checkRows(w.gammas, group, dtype, "γ (first-order directional derivatives)");
-    checkRows(w.lambdas, group, dtype, "λ (second-order directional derivatives)");
+    GroupChecks.checkRows(w.gammas, group, dtype, "γ (first-order directional derivatives)");
+    GroupChecks.checkRows(w.lambdas, group, dtype, "λ (second-order directional derivatives)");
     if (evals.length > 0) {
       NumericalOverflowException.checkFinite(
           DirectionStatistics.means(w.gammas), 0, "", group, dtype, "the mean of γ");
@@ -981,91 +730,6 @@ public abstract class GgnComputation {
       }
     }
     return d.clone();
-  }
-
-  /**
-   * The warning for a criterion that keeps no direction: the run is valid (every per-direction
-   * quantity is empty) but almost certainly not what was asked for, so it must not pass unseen.
-   */
-  static String selectsNothing(String field, Criterion criterion, GramSpace space) {
-    double[] evals = space.evals();
-    String largest =
-        evals.length == 0
-            ? ""
-            : " (the largest Gram eigenvalue is " + evals[evals.length - 1] + ")";
-    String why =
-        criterion instanceof Criterion.Threshold t
-            ? "threshold " + t.threshold() + " keeps no eigenvalue" + largest
-            : "the criterion keeps no eigenvalue" + largest;
-    return field
-        + ": selects no direction: "
-        + why
-        + "; evals, gammas and lambdas of this group are empty";
-  }
-
-  /**
-   * Relative gap below which the eigenvalue just under the selection counts as part of the smallest
-   * selected eigenvalue's cluster.
-   */
-  static final double CLUSTER_CUT_GAP = 1e-8;
-
-  /**
-   * Warns when the selection's lower edge cuts through a cluster: the largest unselected computed
-   * eigenvalue is within {@link #CLUSTER_CUT_GAP} (relative) of the smallest selected one, so the
-   * selected directions are one arbitrary choice among the cluster's (MATH.md §3). Clusters of
-   * eigenvalues below {@code warnBelow} are covered by the small-eigenvalue warning instead.
-   */
-  private static void clusterCut(
-      GramSpace gs, int[] sel, String field, double warnBelow, List<String> warnings) {
-    if (sel.length == 0 || sel[0] == 0) {
-      return;
-    }
-    double[] evals = gs.evals();
-    double lowest = evals[sel[0] - gs.offset()];
-    double below;
-    if (sel[0] - 1 >= gs.offset()) {
-      below = evals[sel[0] - 1 - gs.offset()];
-    } else if (!Double.isNaN(gs.nextBelow())) {
-      // partial spectrum: the next eigenvalue is only estimated; warn if it may be in the cluster
-      below = gs.nextBelow() + gs.nextBelowError();
-    } else {
-      return;
-    }
-    if (lowest >= warnBelow && lowest - below <= CLUSTER_CUT_GAP * Math.abs(lowest)) {
-      warnings.add(
-          field
-              + ": the selection cuts through a cluster: unselected eigenvalue "
-              + below
-              + " (index "
-              + (sel[0] - 1)
-              + ") equals the smallest selected "
-              + lowest
-              + " to "
-              + CLUSTER_CUT_GAP
-              + "; directions within the cluster are not determined by the spectrum");
-    }
-  }
-
-  /**
-   * Flips each eigenvector so that its largest-magnitude entry is positive and returns the signs
-   * applied ({@code γ_nk = g_n·e_k} flips with {@code e_k}).
-   */
-  private static double[] canonicalise(double[][] evecs) {
-    double[] signs = new double[evecs.length];
-    for (int k = 0; k < evecs.length; k++) {
-      double[] e = evecs[k];
-      signs[k] = GramSpace.canonicalSign(e);
-      if (signs[k] < 0) {
-        for (int i = 0; i < e.length; i++) {
-          e[i] = -e[i];
-        }
-      }
-    }
-    return signs;
-  }
-
-  private static int[] rowsOrAll(int[] rows, int n) {
-    return rows == null ? IntStream.range(0, n).toArray() : rows.clone();
   }
 
   /** The result of {@code group} from the last run; an error if it was not computed. */

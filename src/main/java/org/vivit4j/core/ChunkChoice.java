@@ -12,8 +12,8 @@ public final class ChunkChoice {
 
   /**
    * The share of the heap limit a run plans to use by default: the same quarter to spare that
-   * keeping the factors asks for (GgnComputation's KEEP_HEADROOM, 1.25), because a run needs up to
-   * 1.3 times its estimate (MemoryEstimateTest).
+   * keeping the factors asks for (RunSizing's KEEP_HEADROOM, 1.25), because a run needs up to 1.3
+   * times its estimate (MemoryEstimateTest).
    */
   public static final double HEAP_SHARE = 0.8;
 

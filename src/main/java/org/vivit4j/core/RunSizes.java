@@ -23,7 +23,7 @@ import org.vivit4j.model.NetworkSpec;
  * @param nGrad samples with first-order derivatives ({@code N_grad})
  * @param mcSamples 0 (exact GGN) or M (Monte-Carlo)
  * @param lossColumns the exact GGN's loss-factor columns per sample: C, or the rank-reduced
- *     factor's ({@code C − 1} for cross-entropy, {@code GgnComputation.usesReducedFactor})
+ *     factor's ({@code C − 1} for cross-entropy, {@code RunSizing.usesReducedFactor})
  * @param ggnSubsampled whether {@code computation.subsampling_ggn} chose the GGN samples
  * @param gradSubsampled whether {@code computation.subsampling_grad} chose the gradient samples
  * @param gradWithinGgn whether every gradient sample is a GGN sample (then chunked passes may

@@ -289,7 +289,7 @@ class OutputsComputationTest {
             "kept factors for V·w"));
 
     // just below what keeping needs with its headroom
-    long needed = (long) Math.ceil(withKept * GgnComputation.KEEP_HEADROOM);
+    long needed = (long) Math.ceil(withKept * RunSizing.KEEP_HEADROOM);
     var tight =
         new OutputsComputation(cs.o(), asked)
             .withConvGramPolicy(ONE_SAMPLE_BLOCKS)
@@ -410,19 +410,25 @@ class OutputsComputationTest {
     ConvGramPolicy roomy = new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1L << 24);
     ComputationOptions o = ComputationOptions.defaults();
     int n = fm.batch().n();
+    // sized for a stated heap, not this JVM's: in a small test heap (-Xmx1g) AUTO would keep
+    // nothing and the two estimates below would be the same run
+    long heap = 8L << 30;
     long withV =
         new OutputsComputation(o, asked)
             .withConvGramPolicy(roomy)
+            .assumingHeapLimit(heap)
             .memoryEstimate(fm.network(), fm.loss(), n, fm.groups(), true, false)
             .peakBytes();
     long factorsOnly =
         new OutputsComputation(o, asked)
             .withConvGramPolicy(roomy)
+            .assumingHeapLimit(heap)
             .keptFactorsOnlyEstimate(fm.network(), fm.loss(), n, fm.groups(), true)
             .peakBytes();
     assertTrue(factorsOnly < withV, factorsOnly + " vs " + withV);
 
-    var roomyRun = new OutputsComputation(o, asked).withConvGramPolicy(roomy);
+    var roomyRun =
+        new OutputsComputation(o, asked).withConvGramPolicy(roomy).assumingHeapLimit(heap);
     ComputationResult all = roomyRun.run(fm.network(), fm.loss(), fm.batch(), fm.groups(), b);
     assertTrue(
         all.runInfo().notes().stream().anyMatch(x -> x.contains("V_W formed whole")),
@@ -431,7 +437,7 @@ class OutputsComputationTest {
     var tight =
         new OutputsComputation(o, asked)
             .withConvGramPolicy(roomy)
-            .assumingHeapLimit((long) Math.ceil(factorsOnly * GgnComputation.KEEP_HEADROOM));
+            .assumingHeapLimit((long) Math.ceil(factorsOnly * RunSizing.KEEP_HEADROOM));
     ComputationResult noV = tight.run(fm.network(), fm.loss(), fm.batch(), fm.groups(), b);
     assertEquals(new PassCounts(1, fm.groups().size(), true), tight.lastPassCounts());
     assertFalse(

@@ -28,9 +28,9 @@ import org.vivit4j.testing.Tolerances;
 
 /**
  * The rank-reduced cross-entropy factor ({@code C − 1} columns per sample, {@link
- * GgnComputation#usesReducedFactor}) changes no result: a run with it (Lanczos, the top of the
- * spectrum) gives the dense run's numbers with the full factor, and the whole spectrum's size and
- * indices; runs whose results could see the dropped zero eigenvalues keep the full factor.
+ * RunSizing#usesReducedFactor}) changes no result: a run with it (Lanczos, the top of the spectrum)
+ * gives the dense run's numbers with the full factor, and the whole spectrum's size and indices;
+ * runs whose results could see the dropped zero eigenvalues keep the full factor.
  */
 class ReducedLossFactorTest {
   private static final LossSpec CE = new LossSpec(LossType.CROSS_ENTROPY, Reduction.MEAN);

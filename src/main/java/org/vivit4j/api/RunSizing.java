@@ -1,0 +1,329 @@
+package org.vivit4j.api;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.vivit4j.core.ChunkChoice;
+import org.vivit4j.core.FactorChunks;
+import org.vivit4j.core.GramLayout;
+import org.vivit4j.core.GramSpace;
+import org.vivit4j.core.MemoryEstimate;
+import org.vivit4j.core.RunSizes;
+import org.vivit4j.core.SpectrumNeed;
+import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.linalg.EigenSolver;
+import org.vivit4j.loss.Loss;
+import org.vivit4j.model.InvalidInputException;
+import org.vivit4j.model.LossSpec;
+import org.vivit4j.model.NetworkSpec;
+
+/**
+ * How a run of a {@link GgnComputation} is sized, from the computation's settings as they are when
+ * it is asked: the factor's columns (the loss's rank-reduced factor or not), the plain sizes of its
+ * arrays, the samples per chunk of the factor pass for a heap limit, whether {@code V·w} keeps the
+ * Gram pass's factors, and the peak-memory estimate all of that gives ({@link MemoryEstimate}).
+ * {@link GgnComputation#run} and the estimates a user asks for before a run ({@link
+ * GgnComputation#memoryEstimate}, {@link GgnComputation#largestBatch}) decide through the same
+ * methods, so that a plan and the run it describes cannot disagree.
+ *
+ * @param factorChunk GGN samples per chunk of the factor pass, or 0 for the budget's
+ * @param factorMemory the factor pass's memory budget in bytes, or −1 for the default
+ * @param arrayLimit the most entries one array holds (tests force fewer)
+ * @param reducedFactor whether the loss's rank-reduced factor may be used
+ * @param gammasFromGram whether γ may come from the Gram rows instead of cross terms
+ * @param needsGammas whether the run computes γ (asked for, or for a Newton step)
+ * @param appliesFactor whether the run forms {@code V·w} (eigenvectors, γ's signs, Newton steps)
+ * @param storesEigenvectors whether the eigenvectors themselves are needed (else only their signs)
+ */
+record RunSizing(
+    ComputationOptions options,
+    ConvGramPolicy convGram,
+    FactorReuse factorReuse,
+    int factorChunk,
+    long factorMemory,
+    GramLayout.Storage gramStorage,
+    long arrayLimit,
+    boolean reducedFactor,
+    boolean gammasFromGram,
+    boolean needsGammas,
+    boolean appliesFactor,
+    boolean storesEigenvectors) {
+
+  /**
+   * Whether a run on a batch of {@code n} plans γ from the Gram rows ({@link
+   * GradientCoefficients}): allowed, the exact factor, every gradient sample a GGN sample. The
+   * memory estimate then counts no cross terms; a run whose samples turn out to have no usable
+   * coefficients checks the estimate with them again before computing them.
+   */
+  boolean plansGammasFromGram(int n) {
+    return gammasFromGram && options.mcSamples() == 0 && gradWithinGgn(n);
+  }
+
+  /** Whether every gradient sample of a batch of {@code n} is a GGN sample. */
+  boolean gradWithinGgn(int n) {
+    // the test by which chunked passes with cross terms may recompute their forward
+    return FactorChunks.canRecomputeForward(
+        rowsOrAll(options.subsamplingGgn(), n), rowsOrAll(options.subsamplingGrad(), n), true);
+  }
+
+  /**
+   * Whether a run of the exact GGN uses the loss's rank-reduced factor ({@link
+   * org.vivit4j.loss.Loss#reducedSqrtHessian}; cross-entropy: {@code C − 1} columns per sample
+   * instead of C, as {@code diag(p) − p pᵀ} has the null vector 1), so that every product over the
+   * factor's columns costs {@code (C − 1)/C} and the Gram {@code ((C − 1)/C)²} of the full
+   * factor's. The GGN {@code V Vᵀ} is the same; its Gram {@code VᵀV} loses {@code N_ggn}
+   * eigenvalues that are exactly zero. So the reduced factor is used only when no result can see
+   * them: every group's eigensolve computes the top of the spectrum only (Lanczos, chosen for the
+   * whole spectrum's size) and its criterion is top-k with {@code k ≤ N_ggn·(C − 1)}. A threshold
+   * keeps the full factor: its search could exhaust the reduced spectrum and return no eigenvalue
+   * at or below the threshold, though the dropped zeros are.
+   *
+   * @param lossSpec null: unknown, the full factor
+   */
+  boolean usesReducedFactor(LossSpec lossSpec, NetworkSpec net, int nGgn, List<ParamGroup> groups) {
+    if (!reducedFactor || lossSpec == null || options.mcSamples() != 0) {
+      return false;
+    }
+    Loss fn = Loss.of(lossSpec);
+    int c = net.outputSize();
+    int reduced = fn.reducedFactorColumns(c);
+    if (reduced >= fn.factorColumns(c)) {
+      return false;
+    }
+    long whole = (long) nGgn * fn.factorColumns(c);
+    if (whole > Integer.MAX_VALUE) {
+      return false;
+    }
+    boolean denseFits = new GramLayout(true, false, arrayLimit).denseFits(whole);
+    for (ParamGroup g : groups) {
+      SpectrumNeed need = g.criterion().need();
+      // top-k only: a threshold search that exhausts the reduced spectrum would return no
+      // eigenvalue at or below its threshold, though the dropped zeros are
+      boolean noZero =
+          need.kind() == SpectrumNeed.Kind.TOP && need.count() <= (long) nGgn * reduced;
+      if (!noZero) {
+        return false;
+      }
+      try {
+        if (GramSpace.choose(options.eigenSolver(), need, (int) whole, denseFits)
+            != EigenSolver.LANCZOS) {
+          return false;
+        }
+      } catch (IllegalArgumentException e) {
+        return false; // the run reports it
+      }
+    }
+    return true;
+  }
+
+  /**
+   * GGN samples per chunk of a run with {@code plain} sizes (0: the plain pass): the forced chunk
+   * (at most what a packed Gram's chunk pairs allow), or the budget's ({@link ChunkChoice}).
+   */
+  int chunkSamples(RunSizes plain, long heapLimit) {
+    if (factorChunk > 0) {
+      return Math.min(
+          factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
+    }
+    long budget = factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit);
+    return ChunkChoice.chunkSamples(plain, budget);
+  }
+
+  /**
+   * The estimate of the run ({@link GgnComputation#memoryEstimate}) as it would go in a heap of
+   * {@code heapLimit}: its chunks, its Gram storage, the factors it keeps.
+   */
+  MemoryEstimate memoryEstimate(
+      NetworkSpec net,
+      LossSpec loss,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      long heapLimit) {
+    RunSizes plain =
+        runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
+    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain, heapLimit));
+    // as run() decides: a chunked pass, or one assembling a packed Gram, keeps no factors
+    if (sizes.chunked() || sizes.gramLayout().packed()) {
+      return MemoryEstimate.of(sizes);
+    }
+    MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
+    if (!keepsFactors(kept, heapLimit)) {
+      return MemoryEstimate.of(sizes);
+    }
+    MemoryEstimate withV = keptConvVEstimate(sizes, heapLimit);
+    return withV != null ? withV : kept;
+  }
+
+  /**
+   * The estimate of the run {@link #memoryEstimate} describes when it keeps its factors but no
+   * Conv2d matrix for {@code V·w} (what {@link FactorReuse#AUTO} falls back to when those do not
+   * fit as well); for tests that place a heap limit between the two.
+   */
+  MemoryEstimate keptFactorsOnlyEstimate(
+      NetworkSpec net,
+      LossSpec loss,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      long heapLimit) {
+    RunSizes plain =
+        runSizes(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups));
+    return MemoryEstimate.of(
+        plain.withChunkSamples(chunkSamples(plain, heapLimit)).withKeptFactors(true));
+  }
+
+  /**
+   * The estimate of a run that keeps its factors and the Conv2d {@code V_W} formed whole for the
+   * Gram as well ({@link RunSizes#keptConvV}), when some layer forms one and that estimate, times
+   * {@link #KEEP_HEADROOM}, fits the heap limit; else null (the factors alone are kept). With it a
+   * Conv2d weight's {@code V·w} is one product with {@code V_W} instead of the multiply-adds of K
+   * weight gradients (fmnist_2c2d's conv2 at N = 128: 6.6e8 instead of 1.3e10).
+   */
+  static MemoryEstimate keptConvVEstimate(RunSizes sizes, long heapLimit) {
+    boolean any = false;
+    for (int i = 0; i < sizes.net().layers().size() && !any; i++) {
+      any = sizes.formsWholeConvV(i);
+    }
+    if (!any) {
+      return null;
+    }
+    MemoryEstimate withV = MemoryEstimate.of(sizes.withKeptConvV(true));
+    return withV.fits((long) (heapLimit / KEEP_HEADROOM)) ? withV : null;
+  }
+
+  /**
+   * How much more heap than the estimate with kept factors {@link FactorReuse#AUTO} asks for before
+   * keeping them: a run needs up to 1.3 times its estimate (MemoryEstimateTest), and the second
+   * pass that the factors save is cheaper than a run that runs out of heap.
+   */
+  static final double KEEP_HEADROOM = 1.25;
+
+  /**
+   * Whether a run with the estimate {@code withKept} (kept factors) keeps them under the heap limit
+   * {@code heapLimit}: never without a {@code V·w}, always with {@link FactorReuse#KEEP}, with
+   * {@link FactorReuse#AUTO} when the estimate times {@link #KEEP_HEADROOM} fits.
+   */
+  boolean keepsFactors(MemoryEstimate withKept, long heapLimit) {
+    if (!appliesFactor) {
+      return false;
+    }
+    return switch (factorReuse) {
+      case KEEP -> true;
+      case RERUN -> false;
+      case AUTO -> withKept.fits((long) (heapLimit / KEEP_HEADROOM));
+    };
+  }
+
+  /**
+   * The plain (unchunked) sizes of a run; {@code float32} when the backend computes in float32 (a
+   * packed Gram is then stored in float32).
+   */
+  RunSizes runSizes(
+      NetworkSpec net,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      int ct) {
+    int[] ggn = options.subsamplingGgn();
+    int[] grad = options.subsamplingGrad();
+    GramLayout layout = GramLayout.choose(gramStorage, (long) nGgn(n) * ct, float32, arrayLimit);
+    // the reduced factor's run solves by Lanczos whatever the option (usesReducedFactor)
+    boolean reduced = options.mcSamples() == 0 && ct < net.outputSize();
+    return new RunSizes(
+        net,
+        n,
+        nGgn(n),
+        grad == null ? n : grad.length,
+        options.mcSamples(),
+        options.mcSamples() == 0 ? ct : net.outputSize(),
+        ggn != null,
+        grad != null,
+        gradWithinGgn(n),
+        groups.stream().map(ParamGroup::params).toList(),
+        groups.stream().map(g -> g.criterion().need()).toList(),
+        reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
+        needsGammas && !plansGammasFromGram(n),
+        appliesFactor,
+        !storesEigenvectors,
+        convGram,
+        factorOnHost,
+        float32,
+        false,
+        false,
+        0,
+        layout);
+  }
+
+  /**
+   * {@code C̃} of a run: M for the Monte-Carlo GGN, else the loss's factor columns, or its reduced
+   * factor's when the run uses it ({@link #usesReducedFactor}; {@code loss} null: C).
+   */
+  int factorColumns(NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups) {
+    if (options.mcSamples() != 0) {
+      return options.mcSamples();
+    }
+    int c = net.outputSize();
+    if (loss == null) {
+      return c;
+    }
+    Loss fn = Loss.of(loss);
+    return usesReducedFactor(loss, net, nGgn(n), groups)
+        ? fn.reducedFactorColumns(c)
+        : fn.factorColumns(c);
+  }
+
+  int nGgn(int n) {
+    return options.subsamplingGgn() == null ? n : options.subsamplingGgn().length;
+  }
+
+  /**
+   * The largest batch size, a multiple of {@link GgnComputation#largestBatchStep}, whose run
+   * ({@link #memoryEstimate}, sized as in a heap of {@code heapBytes}: its factor chunks, its Gram
+   * storage) fits {@code heapBytes}; 0 when not even 16 samples do. Doubling, then bisection,
+   * assuming a larger batch never needs less.
+   */
+  int largestBatch(
+      NetworkSpec net,
+      LossSpec loss,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      long heapBytes) {
+    java.util.function.IntPredicate fits =
+        n -> {
+          try {
+            return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes)
+                .fits(heapBytes);
+          } catch (InvalidInputException | IllegalArgumentException e) {
+            return false; // an array of that run cannot exist, or the options do not allow n
+          }
+        };
+    int lo = 0; // fits (trivially)
+    int hi = 16;
+    while (hi < GgnComputation.MAX_BATCH && fits.test(hi)) {
+      lo = hi;
+      hi *= 2;
+    }
+    if (hi >= GgnComputation.MAX_BATCH && fits.test(GgnComputation.MAX_BATCH)) {
+      return GgnComputation.MAX_BATCH;
+    }
+    // lo fits, hi does not: narrow to one step
+    while (hi - lo > GgnComputation.largestBatchStep(lo)) {
+      int step = GgnComputation.largestBatchStep(lo);
+      int mid = Math.max(lo + step, (lo + (hi - lo) / 2) / step * step);
+      if (fits.test(mid)) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The rows a subsampling option names, or every sample of a batch of {@code n}. */
+  static int[] rowsOrAll(int[] rows, int n) {
+    return rows == null ? IntStream.range(0, n).toArray() : rows.clone();
+  }
+}
