@@ -364,25 +364,22 @@ public abstract class GgnComputation {
             net, loss, backend, options.mcSamples(), options.seed(), convGram, reduced)) {
       engine.reportPassesTo(progress);
       int ct = engine.factorColumns();
-      RunSizes plain =
-          sizing.runSizes(
+      RunSizing.Plan plan =
+          sizing.plan(
               net,
               n,
               groups,
               "cpu".equals(backend.name()),
               backend.precision() == Precision.FLOAT32,
-              ct);
-      GramLayout layout = plain.gramLayout();
-      long heapLimit = assumedHeapLimit();
-      int chunk = sizing.chunkSamples(plain, heapLimit);
-      RunSizes sizes = plain.withChunkSamples(chunk);
+              ct,
+              assumedHeapLimit());
+      RunSizes sizes = plan.sizes();
+      GramLayout layout = sizes.gramLayout();
+      int chunk = plan.chunk();
       boolean chunked = sizes.chunked();
-      MemoryEstimate withKept = chunked ? null : MemoryEstimate.of(sizes.withKeptFactors(true));
-      // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
-      boolean keep = !chunked && !layout.packed() && sizing.keepsFactors(withKept, heapLimit);
-      MemoryEstimate withV = keep ? RunSizing.keptConvVEstimate(sizes, heapLimit) : null;
-      boolean keepV = withV != null;
-      MemoryEstimate estimate = keepV ? withV : keep ? withKept : MemoryEstimate.of(sizes);
+      boolean keep = plan.keepsFactors();
+      boolean keepV = plan.keepsConvV();
+      MemoryEstimate estimate = plan.estimate();
       estimate.checkConvBudget();
       estimate.checkEigensolver();
       estimate.checkFitsHeap();
@@ -390,41 +387,7 @@ public abstract class GgnComputation {
       if (reduced) {
         reuseNotes.add(reducedFactorNote(nGgn, wholeColumns, ct));
       }
-      if (chunked) {
-        reuseNotes.add(
-            FactorPasses.chunkNote(
-                plain,
-                estimate,
-                chunk,
-                factorChunk > 0,
-                factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit)));
-        if (appliesFactor() && factorReuse == FactorReuse.KEEP) {
-          reuseNotes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
-        }
-      } else if (appliesFactor() && layout.packed()) {
-        // not the heap: a pass that assembles a packed Gram keeps no factors of the whole batch
-        reuseNotes.add(
-            "V·w: the factor is backpropagated again: a pass that assembles a packed Gram keeps"
-                + " no factors");
-      } else if (appliesFactor() && factorReuse == FactorReuse.AUTO && !keep) {
-        reuseNotes.add(
-            "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
-                + MemoryEstimate.gib(withKept.keptFactorBytes())
-                + ") would make the run's estimated peak "
-                + MemoryEstimate.gib(withKept.peakBytes())
-                + ", too close to the heap limit "
-                + MemoryEstimate.gib(heapLimit)
-                + " (keeping them needs "
-                + RunSizing.KEEP_HEADROOM
-                + "× the estimate)");
-      }
-      if (keepV) {
-        long bytes = estimate.keptFactorBytes() - withKept.keptFactorBytes();
-        reuseNotes.add(
-            "V·w: the Conv2d V_W formed whole for the Gram is kept for it ("
-                + (bytes > 0 ? MemoryEstimate.gib(bytes) + " of heap" : "in device memory")
-                + ")");
-      }
+      reuseNotes.addAll(sizing.planNotes(plan));
       KeptFactors kept = keep ? engine.newKeptFactors(keepV) : null;
       int eigensolves = 0;
       int[] ggnRows = RunSizing.rowsOrAll(options.subsamplingGgn(), n);

@@ -130,7 +130,7 @@ record RunSizing(
 
   /**
    * The estimate of the run ({@link GgnComputation#memoryEstimate}) as it would go in a heap of
-   * {@code heapLimit}: its chunks, its Gram storage, the factors it keeps.
+   * {@code heapLimit}: its chunks, its Gram storage, the factors it keeps ({@link #plan}).
    */
   MemoryEstimate memoryEstimate(
       NetworkSpec net,
@@ -140,19 +140,104 @@ record RunSizing(
       boolean factorOnHost,
       boolean float32,
       long heapLimit) {
-    RunSizes plain =
-        runSizes(net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups));
-    RunSizes sizes = plain.withChunkSamples(chunkSamples(plain, heapLimit));
-    // as run() decides: a chunked pass, or one assembling a packed Gram, keeps no factors
-    if (sizes.chunked() || sizes.gramLayout().packed()) {
-      return MemoryEstimate.of(sizes);
+    return plan(
+            net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups), heapLimit)
+        .estimate();
+  }
+
+  /**
+   * How a run goes in a heap of {@code heapLimit}: its plain sizes, the samples per chunk of its
+   * factor pass, whether it keeps the Gram pass's factors (and a Conv2d {@code V_W}) for {@code
+   * V·w}, and the estimate of its peak that all of this gives.
+   *
+   * @param plain the unchunked sizes
+   * @param sizes the sizes as the run goes (chunked or not)
+   * @param chunk GGN samples per chunk
+   * @param keepsFactors whether {@code V·w} reuses the Gram pass's factors
+   * @param keepsConvV whether it also reuses the Conv2d {@code V_W} formed whole for the Gram
+   * @param withKeptFactors the estimate with kept factors (null for a chunked pass)
+   * @param estimate the estimate of the run as it goes
+   * @param heapLimit the heap limit it was sized for
+   */
+  record Plan(
+      RunSizes plain,
+      RunSizes sizes,
+      int chunk,
+      boolean keepsFactors,
+      boolean keepsConvV,
+      MemoryEstimate withKeptFactors,
+      MemoryEstimate estimate,
+      long heapLimit) {}
+
+  /** The {@link Plan} of a run with {@code ct} factor columns per GGN sample. */
+  Plan plan(
+      NetworkSpec net,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      int ct,
+      long heapLimit) {
+    RunSizes plain = runSizes(net, n, groups, factorOnHost, float32, ct);
+    int chunk = chunkSamples(plain, heapLimit);
+    RunSizes sizes = plain.withChunkSamples(chunk);
+    // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
+    if (sizes.chunked()) {
+      return new Plan(plain, sizes, chunk, false, false, null, MemoryEstimate.of(sizes), heapLimit);
     }
-    MemoryEstimate kept = MemoryEstimate.of(sizes.withKeptFactors(true));
-    if (!keepsFactors(kept, heapLimit)) {
-      return MemoryEstimate.of(sizes);
+    MemoryEstimate withKept = MemoryEstimate.of(sizes.withKeptFactors(true));
+    boolean keep = !sizes.gramLayout().packed() && keepsFactors(withKept, heapLimit);
+    MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;
+    MemoryEstimate estimate = withV != null ? withV : keep ? withKept : MemoryEstimate.of(sizes);
+    return new Plan(plain, sizes, chunk, keep, withV != null, withKept, estimate, heapLimit);
+  }
+
+  /**
+   * What a run's notes say of its plan: the chunks of its factor pass and why, and whether {@code
+   * V·w} reuses the Gram pass's factors and, when not, why not.
+   */
+  List<String> planNotes(Plan plan) {
+    List<String> notes = new java.util.ArrayList<>();
+    RunSizes plain = plan.plain();
+    if (plan.sizes().chunked()) {
+      notes.add(
+          FactorPasses.chunkNote(
+              plain,
+              plan.estimate(),
+              plan.chunk(),
+              factorChunk > 0,
+              factorMemory > 0
+                  ? factorMemory
+                  : ChunkChoice.defaultBudget(plain, plan.heapLimit())));
+      if (appliesFactor && factorReuse == FactorReuse.KEEP) {
+        notes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
+      }
+    } else if (appliesFactor && plain.gramLayout().packed()) {
+      // not the heap: a pass that assembles a packed Gram keeps no factors of the whole batch
+      notes.add(
+          "V·w: the factor is backpropagated again: a pass that assembles a packed Gram keeps"
+              + " no factors");
+    } else if (appliesFactor && factorReuse == FactorReuse.AUTO && !plan.keepsFactors()) {
+      MemoryEstimate withKept = plan.withKeptFactors();
+      notes.add(
+          "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
+              + MemoryEstimate.gib(withKept.keptFactorBytes())
+              + ") would make the run's estimated peak "
+              + MemoryEstimate.gib(withKept.peakBytes())
+              + ", too close to the heap limit "
+              + MemoryEstimate.gib(plan.heapLimit())
+              + " (keeping them needs "
+              + KEEP_HEADROOM
+              + "× the estimate)");
     }
-    MemoryEstimate withV = keptConvVEstimate(sizes, heapLimit);
-    return withV != null ? withV : kept;
+    if (plan.keepsConvV()) {
+      long bytes = plan.estimate().keptFactorBytes() - plan.withKeptFactors().keptFactorBytes();
+      notes.add(
+          "V·w: the Conv2d V_W formed whole for the Gram is kept for it ("
+              + (bytes > 0 ? MemoryEstimate.gib(bytes) + " of heap" : "in device memory")
+              + ")");
+    }
+    return notes;
   }
 
   /**
