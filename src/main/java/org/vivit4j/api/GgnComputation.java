@@ -13,7 +13,6 @@ import org.vivit4j.core.FactorEngine;
 import org.vivit4j.core.ForwardPass;
 import org.vivit4j.core.GradientCoefficients;
 import org.vivit4j.core.GramLayout;
-import org.vivit4j.core.GramSpace;
 import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
@@ -28,7 +27,6 @@ import org.vivit4j.model.Batch;
 import org.vivit4j.model.InvalidInputException;
 import org.vivit4j.model.LossSpec;
 import org.vivit4j.model.NetworkSpec;
-import org.vivit4j.model.NumericalOverflowException;
 
 /**
  * The shape shared by ViViT's computations: options in the constructor, {@link #run} with the
@@ -327,19 +325,6 @@ public abstract class GgnComputation {
     return outputs().contains(GgnOutput.EIGENVECTORS) || newton();
   }
 
-  /** One group's quantities on the way to its {@link GroupResult}. */
-  private static final class Work {
-    GramSpace space;
-    int[] selected;
-    double[][] weights;
-    List<String> warnings;
-    double[][] evecs;
-    double[][] gammas;
-    double[][] lambdas;
-    double[] dampings;
-    double[] step;
-  }
-
   /**
    * Runs the computation; results stay available through {@link #result}.
    *
@@ -462,53 +447,19 @@ public abstract class GgnComputation {
         reuseNotes.addAll(FactorPasses.packedNotes(grams, layout));
       }
       List<String> warnings = new ArrayList<>();
-      List<Work> work = new ArrayList<>();
+      List<GroupWork> work = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
-        Work w = new Work();
-        String field = "param_groups[" + j + "].criterion";
-        Criterion criterion = groups.get(j).criterion();
-        // an infinite Gram entry is an overflow of the backend's dtype, not a bad criterion
-        String dtype = backend.precision().typeName();
-        grams
-            .get(j)
-            .gram()
-            .checkFinite("param_groups[" + j + "]", dtype, "the group's Gram matrix");
-        if (grams.get(j).cross() != null) {
-          NumericalOverflowException.checkFinite(
-              grams.get(j).cross(),
-              grams.get(j).gram().size(),
-              "gradient sample",
-              "param_groups[" + j + "]",
-              dtype,
-              "the group's gradient cross terms");
-        }
-        int[] sel;
-        try {
-          w.space =
-              reduced
-                  ? new GramSpace(
-                      grams.get(j).gram(),
-                      EigenSolver.LANCZOS,
-                      criterion.need(),
-                      nGgn * wholeColumns)
-                  : new GramSpace(grams.get(j).gram(), options.eigenSolver(), criterion.need());
-          eigensolves++;
-          sel = criterion.select(w.space.evals());
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException(field, e.getMessage());
-        }
-        // The criterion saw the computed top of the spectrum; indices are into the whole of it.
-        for (int i = 0; i < sel.length; i++) {
-          sel[i] += w.space.offset();
-        }
-        w.warnings = new ArrayList<>();
-        if (sel.length == 0) {
-          w.warnings.add(GroupChecks.selectsNothing(field, criterion, w.space));
-        }
-        w.selected = w.space.checkSelection(sel, field, options.warnSmallEigvals(), w.warnings);
-        GroupChecks.clusterCut(w.space, w.selected, field, options.warnSmallEigvals(), w.warnings);
+        GroupWork w =
+            GroupWork.solve(
+                j,
+                groups.get(j).criterion(),
+                grams.get(j),
+                reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
+                reduced ? nGgn * wholeColumns : -1,
+                options.warnSmallEigvals(),
+                backend.precision().typeName());
+        eigensolves++;
         warnings.addAll(w.warnings);
-        w.weights = w.space.eigenvectorWeights(w.selected);
         work.add(w);
       }
       // γ alone needs only the eigenvectors' signs: read off tile by tile, no vectors stored
@@ -526,7 +477,7 @@ public abstract class GgnComputation {
               : null;
       List<double[][]> stepWeights = new ArrayList<>();
       for (int j = 0; j < groups.size(); j++) {
-        Work w = work.get(j);
+        GroupWork w = work.get(j);
         w.evecs = evecs == null ? null : evecs.get(j);
         double[] signs =
             signLists != null
@@ -549,7 +500,7 @@ public abstract class GgnComputation {
           w.lambdas = w.space.lambdas(gv, ggnRows.length, ct, scaling.lambdaFactor(), w.selected);
         }
         if (newton()) {
-          w.dampings = checkedDampings(w, j, backend.precision().typeName());
+          w.dampings = w.checkedDampings(damping(), j, backend.precision().typeName());
           double[] c =
               NewtonStep.coefficients(
                   DirectionStatistics.means(w.gammas),
@@ -574,35 +525,9 @@ public abstract class GgnComputation {
           backend.precision() == Precision.FLOAT32
               ? DirectionStatistics.FLOAT32_EPSILON
               : DirectionStatistics.FLOAT64_EPSILON;
-      boolean returnsGammas = outputs().contains(GgnOutput.GAMMAS);
-      boolean returnsLambdas = outputs().contains(GgnOutput.LAMBDAS);
       for (int j = 0; j < groups.size(); j++) {
-        Work w = work.get(j);
         int dim = IntStream.of(tensors.get(j)).map(t -> net.params().get(t).numel()).sum();
-        results.add(
-            new GroupResult(
-                groups.get(j),
-                dim,
-                w.space.evals(),
-                w.selected,
-                w.space.selectedEvals(w.selected),
-                returnsGammas ? w.gammas : null,
-                returnsLambdas ? w.lambdas : null,
-                outputs().contains(GgnOutput.EIGENVECTORS) ? w.evecs : null,
-                List.copyOf(w.warnings),
-                w.space.trace(),
-                w.space.frobeniusNorm(),
-                returnsGammas ? DirectionStatistics.snr(w.gammas, epsilon) : null,
-                returnsLambdas ? DirectionStatistics.snr(w.lambdas, epsilon) : null,
-                w.dampings,
-                w.step,
-                new SpectrumInfo(
-                    w.space.solver().optionName(),
-                    w.space.spectrumSize(),
-                    w.space.offset(),
-                    w.space.residual(),
-                    w.space.products(),
-                    w.space.seconds())));
+        results.add(work.get(j).result(groups.get(j), dim, outputs(), epsilon));
       }
       for (int j = 0; j < results.size(); j++) {
         GroupChecks.checkFinite(results.get(j), j, backend.precision().typeName());
@@ -639,60 +564,6 @@ public abstract class GgnComputation {
         + "; the "
         + nGgn
         + " eigenvalues it leaves out are exactly 0 and no criterion of this run selects them";
-  }
-
-  /**
-   * The damping rule's answer for group {@code j}: one finite {@code δ_k ≥ 0} per direction with
-   * {@code λ̄_k + δ_k > 0}, else an error naming {@code computation.damping}.
-   */
-  private double[] checkedDampings(Work w, int j, String dtype) {
-    String field = "computation.damping";
-    double[] evals = w.space.selectedEvals(w.selected);
-    // the rule reads γ and λ: non-finite ones (or means) are an overflow of the dtype, named
-    // as such, not a bad damping (a weight of 3.5e94 gave λ̄ = ∞ and blamed the damping)
-    String group = "param_groups[" + j + "]";
-    GroupChecks.checkRows(w.gammas, group, dtype, "γ (first-order directional derivatives)");
-    GroupChecks.checkRows(w.lambdas, group, dtype, "λ (second-order directional derivatives)");
-    if (evals.length > 0) {
-      NumericalOverflowException.checkFinite(
-          DirectionStatistics.means(w.gammas), 0, "", group, dtype, "the mean of γ");
-      NumericalOverflowException.checkFinite(
-          DirectionStatistics.means(w.lambdas), 0, "", group, dtype, "the mean of λ");
-    }
-    double[] d;
-    try {
-      d = damping().dampings(evals.clone(), w.evecs, w.gammas, w.lambdas);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(field, e.getMessage() + " (param_groups[" + j + "])");
-    }
-    if (d == null || d.length != evals.length) {
-      throw new InvalidInputException(
-          field,
-          "the damping rule returned "
-              + (d == null ? "null" : d.length + " values")
-              + " for the "
-              + evals.length
-              + " directions of param_groups["
-              + j
-              + "]");
-    }
-    double[] lambdaMean = evals.length == 0 ? new double[0] : DirectionStatistics.means(w.lambdas);
-    for (int k = 0; k < d.length; k++) {
-      if (!(d[k] >= 0) || Double.isInfinite(d[k]) || !(lambdaMean[k] + d[k] > 0)) {
-        throw new InvalidInputException(
-            field,
-            "the damping of direction "
-                + k
-                + " of param_groups["
-                + j
-                + "] is "
-                + d[k]
-                + " (λ̄ = "
-                + lambdaMean[k]
-                + "); dampings must be finite, >= 0 and make λ̄ + δ positive");
-      }
-    }
-    return d.clone();
   }
 
   /** The result of {@code group} from the last run; an error if it was not computed. */
