@@ -36,6 +36,7 @@ final class BlasGemm {
     if (empty(c, m, n, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     // Cᵀ (n×m, ld n) = Bᵀ (n×k, ld n) · Aᵀ (k×m, ld k)
     blas.dgemm("N", "N", n, m, k, 1.0, b, Math.max(1, n), a, Math.max(1, k), 0.0, c, n);
   }
@@ -44,6 +45,7 @@ final class BlasGemm {
     if (empty(c, m, n, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     blas.sgemm("N", "N", n, m, k, 1f, b, Math.max(1, n), a, Math.max(1, k), 0f, c, n);
   }
 
@@ -52,6 +54,7 @@ final class BlasGemm {
     if (empty(c, m, n, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     // Cᵀ (n×m, ld n) = B (n×k; column-major it is Bᵀ k×n, ld k, so op = T) · Aᵀ (k×m, ld k)
     int ld = Math.max(1, k);
     blas.dgemm("T", "N", n, m, k, 1.0, b, ld, a, ld, 0.0, c, n);
@@ -61,6 +64,7 @@ final class BlasGemm {
     if (empty(c, m, n, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     int ld = Math.max(1, k);
     blas.sgemm("T", "N", n, m, k, 1f, b, ld, a, ld, 0f, c, n);
   }
@@ -73,6 +77,7 @@ final class BlasGemm {
     if (empty(c, m, m, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.gram(m, k);
     // column-major A is Aᵀ (k×m, ld k); C = (Aᵀ)ᵀ·Aᵀ with trans = T; column-major upper is
     // row-major lower
     blas.dsyrk("U", "T", m, k, 1.0, a, Math.max(1, k), 0.0, c, m);
@@ -83,6 +88,7 @@ final class BlasGemm {
     if (empty(c, m, m, k)) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.gram(m, k);
     blas.ssyrk("U", "T", m, k, 1f, a, Math.max(1, k), 0f, c, m);
     Symmetrize.lowerToUpper(c, m);
   }

@@ -37,6 +37,7 @@ final class CpuConvGemm {
       java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     if (blas != null) {
       // row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ. A row-major array read
       // column-major is its transpose, so op(X)ᵀ is X's array as it is ("N", ld = its row length)
@@ -100,6 +101,7 @@ final class CpuConvGemm {
       java.util.Arrays.fill(c, cOff, cOff + m * n, 0f);
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     if (blas != null) {
       blas.sgemm(
           transB ? "T" : "N",

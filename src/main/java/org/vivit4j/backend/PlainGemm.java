@@ -10,6 +10,7 @@ final class PlainGemm {
 
   /** {@code c = a·b}, {@code a [m×k]}, {@code b [k×n]}, {@code c [m×n]} (zero on entry). */
   static void mul(double[] a, double[] b, double[] c, int m, int k, int n) {
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     for (int i = 0; i < m; i++) {
       int co = i * n;
       for (int p = 0; p < k; p++) {
@@ -24,6 +25,7 @@ final class PlainGemm {
 
   /** The float32 {@link #mul(double[], double[], double[], int, int, int)}. */
   static void mul(float[] a, float[] b, float[] c, int m, int k, int n) {
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     for (int i = 0; i < m; i++) {
       int co = i * n;
       for (int p = 0; p < k; p++) {
@@ -38,6 +40,7 @@ final class PlainGemm {
 
   /** {@code c = a·bᵀ}, {@code a [m×k]}, {@code b [n×k]}, {@code c [m×n]} (overwritten). */
   static void mulTransB(double[] a, double[] b, double[] c, int m, int k, int n) {
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     for (int i = 0; i < m; i++) {
       int ao = i * k;
       for (int j = 0; j < n; j++) {
@@ -53,6 +56,7 @@ final class PlainGemm {
 
   /** The float32 {@link #mulTransB(double[], double[], double[], int, int, int)}. */
   static void mulTransB(float[] a, float[] b, float[] c, int m, int k, int n) {
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     for (int i = 0; i < m; i++) {
       int ao = i * k;
       for (int j = 0; j < n; j++) {

@@ -153,13 +153,14 @@ public final class BenchReport {
     StringBuilder sb =
         new StringBuilder(
             "case,n,config,dtype,eigensolver,warmups,repeats,median_s,min_s,eigensolve_median_s,"
-                + "lanczos_products,eig_residual,vivit_s,speedup_vs_vivit,check,device\n");
+                + "lanczos_products,eig_residual,multiply_adds,gflops,vivit_s,speedup_vs_vivit,check,"
+                + "device\n");
     for (EndToEndBench.Timing t : ts) {
       Double v = vivit.seconds(t.caseId(), t.dtype());
       sb.append(
           String.format(
               Locale.ROOT,
-              "%s,%d,%s,%s,%s,%d,%d,%.6g,%.6g,%.6g,%d,%.3g,%s,%s,\"%s\",\"%s\"%n",
+              "%s,%d,%s,%s,%s,%d,%d,%.6g,%.6g,%.6g,%d,%.3g,%s,%s,%s,%s,\"%s\",\"%s\"%n",
               t.caseId(),
               t.n(),
               t.config(),
@@ -172,6 +173,8 @@ public final class BenchReport {
               t.eigSeconds(),
               t.products(),
               t.residual(),
+              t.multiplyAdds() < 0 ? "" : Long.toString(t.multiplyAdds()),
+              t.multiplyAdds() < 0 ? "" : String.format(Locale.ROOT, "%.4g", t.gflops()),
               v == null ? "" : v.toString(),
               v == null ? "" : String.format(Locale.ROOT, "%.2f", v / t.median()),
               t.check().replace('"', '\''),

@@ -138,13 +138,13 @@ final class BenchSummary {
     sb.append("\n## Every configuration\n\n");
     sb.append(
         "| case | config | eigensolver | median | min | eigensolve | Lanczos products |"
-            + " repeats | device |\n");
-    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            + " GFLOP a run | GFLOP/s | repeats | device |\n");
+    sb.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (EndToEndBench.Timing t : run.timings()) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %s | %s | %d | %d (+%d warm-up) | %s |\n",
+              "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %d (+%d warm-up) | %s |\n",
               t.caseId(),
               t.config(),
               t.eigensolver(),
@@ -152,6 +152,8 @@ final class BenchSummary {
               seconds(t.min()),
               seconds(t.eigSeconds()),
               t.products(),
+              gflop(t),
+              rate(t),
               t.seconds().length,
               t.warmups(),
               t.device()));
@@ -193,6 +195,16 @@ final class BenchSummary {
     return sb.toString();
   }
 
+  /** A run's matrix-product GFLOP ({@code 2·multiply-adds}), or – when not counted. */
+  static String gflop(EndToEndBench.Timing t) {
+    return t.multiplyAdds() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", 2e-9 * t.multiplyAdds());
+  }
+
+  /** The median run's achieved GFLOP/s ({@link EndToEndBench.Timing#gflops}), or –. */
+  static String rate(EndToEndBench.Timing t) {
+    return t.multiplyAdds() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", t.gflops());
+  }
+
   /**
    * fmnist_2c2d: its row in the table above when the ViViT timings have its batch size; otherwise
    * ViViT's only quoted number for it is on a GPU (issue 5), quoted beside ours, not divided into a
@@ -227,7 +239,15 @@ final class BenchSummary {
                 : "")
         .append("), median wall time of the whole computation:");
     for (EndToEndBench.Timing t : conv) {
-      sb.append(" ").append(t.config()).append(" ").append(seconds(t.median())).append(";");
+      sb.append(" ").append(t.config()).append(" ").append(seconds(t.median()));
+      if (t.multiplyAdds() >= 0) {
+        sb.append(" (")
+            .append(gflop(t))
+            .append(" GFLOP of matrix products a run: ")
+            .append(rate(t))
+            .append(" GFLOP/s)");
+      }
+      sb.append(";");
     }
     sb.append(
         " the ViViT timings have no CPU number at this N (`time_vivit.py --sizes"

@@ -21,6 +21,8 @@ public final class EndToEndBench {
    * @param seconds every timed repeat
    * @param eigSeconds median wall time of the eigensolve inside a run
    * @param check the correctness check that passed before timing
+   * @param multiplyAdds the multiply-adds of one run's matrix products ({@link
+   *     org.vivit4j.blas.MultiplyAdds}), or −1 when the backend's products are not counted (OpenCL)
    */
   public record Timing(
       String caseId,
@@ -37,7 +39,17 @@ public final class EndToEndBench {
       double eigSeconds,
       long products,
       double residual,
-      String check) {}
+      String check,
+      long multiplyAdds) {
+
+    /**
+     * The achieved rate of the median run, {@code 2·multiplyAdds / median} in GFLOP/s, or NaN when
+     * the products were not counted.
+     */
+    public double gflops() {
+      return multiplyAdds < 0 ? Double.NaN : 2e-9 * multiplyAdds / median;
+    }
+  }
 
   /** One run of the computation. */
   public static ComputationResult runOnce(
@@ -76,6 +88,7 @@ public final class EndToEndBench {
     double[] seconds = new double[repeats];
     double[] eig = new double[repeats];
     SpectrumInfo last = null;
+    long counted = org.vivit4j.blas.MultiplyAdds.total();
     for (int i = 0; i < repeats; i++) {
       long t0 = System.nanoTime();
       ComputationResult r = runOnce(c, backend, options);
@@ -83,6 +96,11 @@ public final class EndToEndBench {
       last = r.groups().get(0).spectrum();
       eig[i] = last.seconds();
     }
+    // every run does the same products; the OpenCL backend's kernels are not counted
+    long perRun =
+        "cpu".equals(backend.name()) && repeats > 0
+            ? (org.vivit4j.blas.MultiplyAdds.total() - counted) / repeats
+            : -1;
     return new Timing(
         c.id(),
         c.label(),
@@ -98,7 +116,8 @@ public final class EndToEndBench {
         median(eig),
         last.products(),
         last.residual(),
-        check);
+        check,
+        perRun);
   }
 
   public static double median(double[] x) {

@@ -605,14 +605,17 @@ final class BenchCommand implements Callable<Integer> {
     EndToEndBench.Timing t = EndToEndBench.time(c, cfg, b, o, warm, warmSeconds, reps, check);
     log.printf(
         Locale.ROOT,
-        "  %-12s %-18s median %10.4f ms (eigensolve %s %.4f ms, %d repeats, %d warm-ups)%n",
+        "  %-12s %-18s median %10.4f ms (eigensolve %s %.4f ms, %d repeats, %d warm-ups%s)%n",
         c.id(),
         cfg.id(),
         t.median() * 1e3,
         t.eigensolver(),
         t.eigSeconds() * 1e3,
         reps,
-        t.warmups());
+        t.warmups(),
+        t.multiplyAdds() < 0
+            ? ""
+            : String.format(Locale.ROOT, ", products %.3g GFLOP/s", t.gflops()));
     return t;
   }
 

@@ -32,6 +32,7 @@ public final class HostProducts {
     if (m == 0 || n == 0) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       // row-major C = A·B is column-major Cᵀ = Bᵀ·Aᵀ
       BLAS.dgemm("N", "N", n, m, k, alpha, b, Math.max(1, n), a, Math.max(1, k), beta, c, n);
@@ -76,6 +77,7 @@ public final class HostProducts {
     if (m == 0 || n == 0) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       // row-major C = Aᵀ·B is column-major Cᵀ = Bᵀ·A; column-major A is Aᵀ [m×k], ld m
       BLAS.dgemm(
@@ -107,6 +109,7 @@ public final class HostProducts {
     if (m == 0 || n == 0) {
       return;
     }
+    org.vivit4j.blas.MultiplyAdds.product(m, k, n);
     if (BLAS != null && (long) m * k * n >= BLAS_MIN_MULTIPLY_ADDS) {
       int ld = Math.max(1, k);
       BLAS.dgemm("T", "N", n, m, k, alpha, b, ld, a, ld, beta, c, n);

@@ -163,7 +163,8 @@ class BenchPiecesTest {
             0.05,
             100,
             1e-13,
-            "passed");
+            "passed",
+            -1);
     EndToEndBench.Timing conv =
         new EndToEndBench.Timing(
             "fmnist_2c2d_n128",
@@ -180,7 +181,8 @@ class BenchPiecesTest {
             0.1,
             180,
             1e-13,
-            "passed");
+            "passed",
+            117_000_000_000L);
     List<MemoryCurve.Point> memory =
         List.of(
             point(256, 1.6e8),
@@ -247,6 +249,15 @@ class BenchPiecesTest {
     String summary = Files.readString(dir.resolve("summary.md"));
     assertTrue(summary.contains("**35.5×**"), summary); // 7.10 s / 0.2 s
     assertTrue(summary.contains("tornado-env/tornado-run bench --quick"), summary);
+    // the counted products: 2 × 1.17e11 multiply-adds in the median 19.5 s; none for the other
+    assertTrue(
+        summary.contains(
+            "cpu-blas-float64 19.50 s (234.0 GFLOP of matrix products a run: 12.0 GFLOP/s);"),
+        summary);
+    assertTrue(summary.contains("| 180 | 234.0 | 12.0 | 3 (+1 warm-up) |"), summary);
+    assertTrue(summary.contains("| 100 | – | – | 3 (+1 warm-up) |"), summary);
+    String endToEnd = Files.readString(dir.resolve("end_to_end.csv"));
+    assertTrue(endToEnd.contains(",117000000000,12.00,"), endToEnd);
     assertTrue(summary.contains("## Time and peak heap vs N (784-128-64-10 MLP"), summary);
     assertTrue(summary.contains("## Time and peak heap vs N (fmnist_2c2d (DeepOBS conv net)"));
     assertTrue(
@@ -262,7 +273,6 @@ class BenchPiecesTest {
         summary);
     assertTrue(summary.contains("Issue 10's goal is N ≥ 8448 in a 20 GiB heap in float32:"));
     assertTrue(summary.contains("Fit of the time: "), summary);
-    assertTrue(summary.contains("cpu-blas-float64 19.50 s;"), summary);
     String csv = Files.readString(dir.resolve("memory.csv"));
     assertTrue(csv.startsWith("network,n,status,"), csv);
     assertTrue(csv.contains("fmnist_2c2d,128,\"ok\",19.1000,"), csv);
@@ -305,7 +315,8 @@ class BenchPiecesTest {
             0.1,
             0,
             1e-14,
-            "passed");
+            "passed",
+            -1);
     ViVitTimings measured =
         new ViVitTimings(
             java.util.Map.of(
