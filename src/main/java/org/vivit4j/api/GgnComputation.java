@@ -457,7 +457,7 @@ public abstract class GgnComputation {
                 reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
                 reduced ? nGgn * wholeColumns : -1,
                 options.warnSmallEigvals(),
-                backend.precision().typeName());
+                backend.precision());
         eigensolves++;
         warnings.addAll(w.warnings);
         work.add(w);

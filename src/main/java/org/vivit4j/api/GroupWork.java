@@ -3,6 +3,7 @@ package org.vivit4j.api;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.vivit4j.backend.Precision;
 import org.vivit4j.core.DirectionStatistics;
 import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.GramSpace;
@@ -36,9 +37,10 @@ final class GroupWork {
 
   /**
    * Group {@code j}'s eigensolve and selection: its Gram and cross terms checked finite (an
-   * infinite entry is an overflow of {@code dtype}, not a bad criterion), the spectrum by {@code
-   * solver}, the criterion's directions (indices into the whole spectrum), and the warnings of an
-   * empty selection, small eigenvalues and a cut through a cluster.
+   * infinite entry is an overflow of {@code precision}, not a bad criterion), the spectrum by
+   * {@code solver} (Lanczos to the precision of the Gram), the criterion's directions (indices into
+   * the whole spectrum), and the warnings of an empty selection, small eigenvalues and a cut
+   * through a cluster.
    *
    * @param spectrumSize the whole spectrum's size when the Gram is of a rank-reduced factor, else
    *     −1 (the Gram's own)
@@ -51,7 +53,8 @@ final class GroupWork {
       EigenSolver solver,
       int spectrumSize,
       double warnBelow,
-      String dtype) {
+      Precision precision) {
+    String dtype = precision.typeName();
     String group = "param_groups[" + j + "]";
     String field = group + ".criterion";
     gram.gram().checkFinite(group, dtype, "the group's Gram matrix");
@@ -67,10 +70,14 @@ final class GroupWork {
     GramSpace space;
     int[] sel;
     try {
+      // a float32 Gram is solved to its own precision (GramSpace.LANCZOS_TOLERANCE_FLOAT32)
       space =
-          spectrumSize >= 0
-              ? new GramSpace(gram.gram(), solver, criterion.need(), spectrumSize)
-              : new GramSpace(gram.gram(), solver, criterion.need());
+          new GramSpace(
+              gram.gram(),
+              solver,
+              criterion.need(),
+              spectrumSize >= 0 ? spectrumSize : gram.gram().size(),
+              GramSpace.lanczosTolerance(precision == Precision.FLOAT32));
       sel = criterion.select(space.evals());
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(field, e.getMessage());

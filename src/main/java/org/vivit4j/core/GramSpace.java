@@ -78,6 +78,40 @@ public final class GramSpace {
    * @throws IllegalArgumentException as above, or when {@code spectrumSize < gram.size()}
    */
   public GramSpace(GramStore gram, EigenSolver solver, SpectrumNeed need, int spectrumSize) {
+    this(gram, solver, need, spectrumSize, LANCZOS_TOLERANCE_FLOAT64);
+  }
+
+  /**
+   * Lanczos's relative residual {@code ‖Ĝv − λv‖ / ‖Ĝ‖} for a Gram computed in float64: the
+   * round-off of the float64 arithmetic that solves it, a thousandth of what any result compares.
+   */
+  public static final double LANCZOS_TOLERANCE_FLOAT64 = 1e-12;
+
+  /**
+   * Lanczos's relative residual for a Gram computed in float32 (MATH.md §9): its entries carry
+   * relative errors of at least float32's round-off {@code 2⁻²⁴ ≈ 6e-8} (each is a float32 inner
+   * product), so its eigenvectors are those of the exact Gram only to about {@code 6e-8 · ‖Ĝ‖/gap};
+   * a residual of 1e-9 adds at most a sixtieth of that, while solving to 1e-12 would refine the
+   * round-off (the 784-128-64-10 MLP at N = 512: 220 products instead of 290, each reading the
+   * whole Gram).
+   */
+  public static final double LANCZOS_TOLERANCE_FLOAT32 = 1e-9;
+
+  /** The Lanczos tolerance of a Gram computed in float32 or in float64. */
+  public static double lanczosTolerance(boolean float32) {
+    return float32 ? LANCZOS_TOLERANCE_FLOAT32 : LANCZOS_TOLERANCE_FLOAT64;
+  }
+
+  /**
+   * As above, Lanczos stopping at the relative residual {@code lanczosTolerance} ({@link
+   * #lanczosTolerance}; the dense eigensolver ignores it).
+   */
+  public GramSpace(
+      GramStore gram,
+      EigenSolver solver,
+      SpectrumNeed need,
+      int spectrumSize,
+      double lanczosTolerance) {
     if (spectrumSize < gram.size()) {
       throw new IllegalArgumentException(
           "spectrum size " + spectrumSize + " is below the Gram size " + gram.size());
@@ -98,7 +132,7 @@ public final class GramSpace {
       this.nextBelow = Double.NaN;
       this.nextBelowError = Double.NaN;
     } else {
-      LanczosTopK.Result r = lanczos(gram, size, need);
+      LanczosTopK.Result r = lanczos(gram, size, need, lanczosTolerance);
       this.eig = null;
       this.values = r.values();
       this.vectors = r.vectors();
@@ -175,8 +209,9 @@ public final class GramSpace {
    * pairs (each run starts from the previous Ritz vectors) until the smallest computed eigenvalue
    * is at or below the threshold or the whole spectrum is computed.
    */
-  private static LanczosTopK.Result lanczos(GramStore gram, int size, SpectrumNeed need) {
-    LanczosTopK solver = gram.lanczos(LanczosTopK.Options.defaults());
+  private static LanczosTopK.Result lanczos(
+      GramStore gram, int size, SpectrumNeed need, double tolerance) {
+    LanczosTopK solver = gram.lanczos(LanczosTopK.Options.defaults().withTolerance(tolerance));
     if (need.kind() == SpectrumNeed.Kind.TOP) {
       return solver.top(Math.min(need.count(), size));
     }

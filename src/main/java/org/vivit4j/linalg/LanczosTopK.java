@@ -49,6 +49,11 @@ public final class LanczosTopK {
     public static Options defaults() {
       return new Options(0, 0, 1e-12, 0, 0x5eed);
     }
+
+    /** These options with the relative residual {@code tol}. */
+    public Options withTolerance(double tol) {
+      return new Options(blockSize, maxBasis, tol, maxProducts, seed);
+    }
   }
 
   /**

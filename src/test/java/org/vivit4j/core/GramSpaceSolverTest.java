@@ -18,11 +18,16 @@ class GramSpaceSolverTest {
 
   /** A Gram matrix of {@code nSamples·ct} rows with a decaying spectrum, rank {@code rank}. */
   private static double[] gram(int size, int rank, long seed) {
+    return gram(size, rank, seed, 0.93);
+  }
+
+  /** As above, column {@code j} of the factor scaled by {@code decay^j}. */
+  private static double[] gram(int size, int rank, long seed, double decay) {
     SplittableRandom rnd = new SplittableRandom(seed);
     double[] v = new double[size * rank];
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < rank; j++) {
-        v[i * rank + j] = rnd.nextGaussian() * Math.pow(0.93, j);
+        v[i * rank + j] = rnd.nextGaussian() * Math.pow(decay, j);
       }
     }
     double[] g = new double[size * size];
@@ -46,6 +51,41 @@ class GramSpaceSolverTest {
     assertTrue(l.products() > 0);
     GramSpace all = new GramSpace(g, large, EigenSolver.AUTO, SpectrumNeed.all());
     assertEquals(EigenSolver.DENSE, all.solver());
+  }
+
+  /**
+   * A float32 Gram is solved to {@link GramSpace#LANCZOS_TOLERANCE_FLOAT32}: fewer products than to
+   * the float64 tolerance, every residual within it, and each eigenvalue within {@code ‖r‖·‖Ĝ‖} of
+   * the dense solver's (a Ritz value with residual r lies that close to an eigenvalue).
+   */
+  @Test
+  void aFloat32GramIsSolvedToItsOwnPrecision() {
+    int size = EigenSolver.AUTO_DENSE_MAX_SIZE + 44;
+    // a slowly decaying spectrum, so that Lanczos needs many blocks to resolve the top ten
+    double[] g = gram(size, size, 6, 0.995);
+    GramSpace f64 =
+        new GramSpace(
+            GramStore.dense(g.clone(), size),
+            EigenSolver.LANCZOS,
+            SpectrumNeed.top(10),
+            size,
+            GramSpace.lanczosTolerance(false));
+    GramSpace f32 =
+        new GramSpace(
+            GramStore.dense(g.clone(), size),
+            EigenSolver.LANCZOS,
+            SpectrumNeed.top(10),
+            size,
+            GramSpace.lanczosTolerance(true));
+    assertTrue(f64.residual() <= 1e-12, "float64 residual " + f64.residual());
+    assertTrue(f32.residual() <= 1e-9, "float32 residual " + f32.residual());
+    assertTrue(
+        f32.products() < f64.products(), f32.products() + " vs " + f64.products() + " products");
+    GramSpace d = new GramSpace(g.clone(), size, EigenSolver.DENSE, SpectrumNeed.top(10));
+    double[] top = java.util.Arrays.copyOfRange(d.evals(), size - 10, size);
+    for (int k = 0; k < 10; k++) {
+      assertEquals(top[k], f32.evals()[k], f32.residual() * top[9], "eigenvalue " + k);
+    }
   }
 
   /**
