@@ -364,10 +364,9 @@ record RunSizing(
   }
 
   /**
-   * The largest batch size, a multiple of {@link GgnComputation#largestBatchStep}, whose run
-   * ({@link #memoryEstimate}, sized as in a heap of {@code heapBytes}: its factor chunks, its Gram
-   * storage) fits {@code heapBytes}; 0 when not even 16 samples do. Doubling, then bisection,
-   * assuming a larger batch never needs less.
+   * The search behind {@link GgnComputation#largestBatch}: doubling, then bisection down to one
+   * {@link GgnComputation#largestBatchStep}, each step asking whether {@link #memoryEstimate} sized
+   * as in {@code heapBytes} fits it.
    */
   int largestBatch(
       NetworkSpec net,
