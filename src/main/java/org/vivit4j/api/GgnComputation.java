@@ -455,7 +455,7 @@ public abstract class GgnComputation {
                 groups.get(j).criterion(),
                 grams.get(j),
                 reduced ? EigenSolver.LANCZOS : options.eigenSolver(),
-                reduced ? nGgn * wholeColumns : -1,
+                reduced ? nGgn * wholeColumns : grams.get(j).gram().size(),
                 options.warnSmallEigvals(),
                 backend.precision());
         eigensolves++;

@@ -42,8 +42,8 @@ final class GroupWork {
    * the whole spectrum), and the warnings of an empty selection, small eigenvalues and a cut
    * through a cluster.
    *
-   * @param spectrumSize the whole spectrum's size when the Gram is of a rank-reduced factor, else
-   *     −1 (the Gram's own)
+   * @param spectrumSize the whole spectrum's size: the Gram's, or more for a Gram of a rank-reduced
+   *     factor ({@link GramSpace})
    * @throws InvalidInputException naming the group's criterion when it cannot be applied
    */
   static GroupWork solve(
@@ -76,7 +76,7 @@ final class GroupWork {
               gram.gram(),
               solver,
               criterion.need(),
-              spectrumSize >= 0 ? spectrumSize : gram.gram().size(),
+              spectrumSize,
               GramSpace.lanczosTolerance(precision == Precision.FLOAT32));
       sel = criterion.select(space.evals());
     } catch (IllegalArgumentException e) {

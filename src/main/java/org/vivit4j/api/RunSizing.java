@@ -243,7 +243,8 @@ record RunSizing(
   /**
    * The estimate of the run {@link #memoryEstimate} describes when it keeps its factors but no
    * Conv2d matrix for {@code V·w} (what {@link FactorReuse#AUTO} falls back to when those do not
-   * fit as well); for tests that place a heap limit between the two.
+   * fit as well; null for a chunked run, which keeps none); for tests that place a heap limit
+   * between the two.
    */
   MemoryEstimate keptFactorsOnlyEstimate(
       NetworkSpec net,
@@ -252,10 +253,8 @@ record RunSizing(
       List<ParamGroup> groups,
       boolean factorOnHost,
       long heapLimit) {
-    RunSizes plain =
-        runSizes(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups));
-    return MemoryEstimate.of(
-        plain.withChunkSamples(chunkSamples(plain, heapLimit)).withKeptFactors(true));
+    return plan(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups), heapLimit)
+        .withKeptFactors();
   }
 
   /**

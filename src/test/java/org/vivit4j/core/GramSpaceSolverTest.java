@@ -53,6 +53,16 @@ class GramSpaceSolverTest {
     assertEquals(EigenSolver.DENSE, all.solver());
   }
 
+  /** The top 10 of a copy of {@code g} by Lanczos to the tolerance of a float32 or float64 Gram. */
+  private static GramSpace lanczosTop10(double[] g, int size, boolean float32) {
+    return new GramSpace(
+        GramStore.dense(g.clone(), size),
+        EigenSolver.LANCZOS,
+        SpectrumNeed.top(10),
+        size,
+        GramSpace.lanczosTolerance(float32));
+  }
+
   /**
    * A float32 Gram is solved to {@link GramSpace#LANCZOS_TOLERANCE_FLOAT32}: fewer products than to
    * the float64 tolerance, every residual within it, and each eigenvalue within {@code ‖r‖·‖Ĝ‖} of
@@ -63,20 +73,8 @@ class GramSpaceSolverTest {
     int size = EigenSolver.AUTO_DENSE_MAX_SIZE + 44;
     // a slowly decaying spectrum, so that Lanczos needs many blocks to resolve the top ten
     double[] g = gram(size, size, 6, 0.995);
-    GramSpace f64 =
-        new GramSpace(
-            GramStore.dense(g.clone(), size),
-            EigenSolver.LANCZOS,
-            SpectrumNeed.top(10),
-            size,
-            GramSpace.lanczosTolerance(false));
-    GramSpace f32 =
-        new GramSpace(
-            GramStore.dense(g.clone(), size),
-            EigenSolver.LANCZOS,
-            SpectrumNeed.top(10),
-            size,
-            GramSpace.lanczosTolerance(true));
+    GramSpace f64 = lanczosTop10(g, size, false);
+    GramSpace f32 = lanczosTop10(g, size, true);
     assertTrue(f64.residual() <= 1e-12, "float64 residual " + f64.residual());
     assertTrue(f32.residual() <= 1e-9, "float32 residual " + f32.residual());
     assertTrue(
