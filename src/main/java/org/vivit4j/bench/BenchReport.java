@@ -31,7 +31,8 @@ public final class BenchReport {
       List<MemoryCurve.Point> memory,
       long memoryHeapBytes,
       List<String> notes,
-      ViVitTimings vivit) {}
+      ViVitTimings vivit,
+      BlasPeak blasPeak) {}
 
   /** {@code <date>_<commit>_<device>}, with the device as a file-name slug. */
   public static String folderName(BenchEnvironment env) {
@@ -109,6 +110,9 @@ public final class BenchReport {
     json.writeValue(dir.resolve("end_to_end.json").toFile(), run.timings());
     json.writeValue(dir.resolve("ops.json").toFile(), run.ops());
     json.writeValue(dir.resolve("memory.json").toFile(), run.memory());
+    if (run.blasPeak() != null) {
+      json.writeValue(dir.resolve("blas_peak.json").toFile(), run.blasPeak());
+    }
     Files.writeString(dir.resolve("end_to_end.csv"), endToEndCsv(run.timings(), run.vivit()));
     json.writeValue(dir.resolve("vivit_timings.json").toFile(), run.vivit());
     Files.writeString(dir.resolve("ops.csv"), opsCsv(run.ops()));

@@ -21,6 +21,7 @@ import org.vivit4j.bench.BenchConfig;
 import org.vivit4j.bench.BenchEnvironment;
 import org.vivit4j.bench.BenchPlots;
 import org.vivit4j.bench.BenchReport;
+import org.vivit4j.bench.BlasPeak;
 import org.vivit4j.bench.EndToEndBench;
 import org.vivit4j.bench.HeapGuard;
 import org.vivit4j.bench.MemoryCurve;
@@ -223,6 +224,18 @@ final class BenchCommand implements Callable<Integer> {
     int cifar10Batch = batch("--cifar10-n", cifar10N, quick ? 4 : 128);
     int cifar100Batch = batch("--cifar100-n", cifar100N, quick ? 2 : 8);
 
+    // the rate the products cannot beat, measured now: a run's share of it is comparable across
+    // sittings of this noisy machine, its absolute time less so
+    BlasPeak blasPeak = BlasPeak.measure(BlasPeak.SIZE, BlasPeak.REPEATS);
+    log.println(
+        blasPeak == null
+            ? "BLAS peak: not measured (no native BLAS)"
+            : String.format(
+                Locale.ROOT,
+                "BLAS peak: dgemm %.1f GFLOP/s, sgemm %.1f GFLOP/s (order %d)",
+                blasPeak.float64Gflops(),
+                blasPeak.float32Gflops(),
+                blasPeak.size()));
     List<EndToEndBench.Timing> timings = new ArrayList<>();
     timeSeed(cfgs, timings);
     for (int n : new int[] {32, 128, 512}) {
@@ -289,7 +302,8 @@ final class BenchCommand implements Callable<Integer> {
             memory,
             heapBytes,
             notes,
-            vivit);
+            vivit,
+            blasPeak);
     Path dir = BenchReport.write(out, run);
     if (vivitTimings != null) {
       java.nio.file.Files.copy(

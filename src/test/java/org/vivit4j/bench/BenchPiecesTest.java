@@ -232,7 +232,8 @@ class BenchPiecesTest {
             memory,
             20L << 30,
             List.of("note"),
-            ViVitTimings.quoted());
+            ViVitTimings.quoted(),
+            new BlasPeak(2048, 3, 100.0, 200.0));
     Path dir = BenchReport.write(results, run);
     assertEquals("2026-01-02_abc1234_intel-xeon-processor-2c", dir.getFileName().toString());
     for (String f :
@@ -249,13 +250,28 @@ class BenchPiecesTest {
     String summary = Files.readString(dir.resolve("summary.md"));
     assertTrue(summary.contains("**35.5×**"), summary); // 7.10 s / 0.2 s
     assertTrue(summary.contains("tornado-env/tornado-run bench --quick"), summary);
-    // the counted products: 2 × 1.17e11 multiply-adds in the median 19.5 s; none for the other
+    // the counted products: 2 × 1.17e11 multiply-adds in the median 19.5 s; none for the other;
+    // against the given dgemm peak of 100 GFLOP/s, 12 % and a floor of 234 GFLOP / 100 = 2.34 s
     assertTrue(
         summary.contains(
-            "cpu-blas-float64 19.50 s (234.0 GFLOP of matrix products a run: 12.0 GFLOP/s);"),
+            "cpu-blas-float64 19.50 s (234.0 GFLOP of matrix products a run: 12.0 GFLOP/s, 12 %"
+                + " of the dgemm peak; the products alone at that peak: 2.34 s);"),
         summary);
-    assertTrue(summary.contains("| 180 | 234.0 | 12.0 | 3 (+1 warm-up) |"), summary);
-    assertTrue(summary.contains("| 100 | – | – | 3 (+1 warm-up) |"), summary);
+    assertTrue(summary.contains("| 180 | 234.0 | 12.0 | 12 % | 3 (+1 warm-up) |"), summary);
+    assertTrue(summary.contains("| 100 | – | – | – | 3 (+1 warm-up) |"), summary);
+    assertTrue(
+        summary.contains(
+            "| BLAS peak, measured in this run | dgemm 100.0 GFLOP/s, sgemm 200.0 GFLOP/s (best"
+                + " of 3 square products of order 2048) |"),
+        summary);
+    assertTrue(
+        summary.contains(
+            "Issue 10's time goals at fmnist_2c2d N = 128 (default CPU backend): float64 19.50 s"
+                + " against ≤ 1.50 s: **not met** (its products at this run's dgemm peak need"
+                + " 2.34 s, 156 % of the goal)."),
+        summary);
+    assertTrue(
+        Files.readString(dir.resolve("blas_peak.json")).contains("\"float32Gflops\" : 200.0"));
     String endToEnd = Files.readString(dir.resolve("end_to_end.csv"));
     assertTrue(endToEnd.contains(",117000000000,12.00,"), endToEnd);
     assertTrue(summary.contains("## Time and peak heap vs N (784-128-64-10 MLP"), summary);
@@ -346,7 +362,8 @@ class BenchPiecesTest {
             List.of(),
             20L << 30,
             List.of(),
-            measured);
+            measured,
+            null);
     String summary = BenchSummary.markdown(run, List.of());
     assertTrue(
         summary.contains(
@@ -355,5 +372,8 @@ class BenchPiecesTest {
     assertTrue(summary.contains("| ≥ 20× |"), summary);
     assertFalse(summary.contains("crashed"), summary);
     assertFalse(summary.contains("RTX 2080"), summary);
+    // without a measured peak the share is not guessed
+    assertTrue(summary.contains("| BLAS peak, measured in this run | not measured"), summary);
+    assertFalse(summary.contains("of the dgemm peak"), summary);
   }
 }

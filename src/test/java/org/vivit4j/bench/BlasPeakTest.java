@@ -1,0 +1,36 @@
+package org.vivit4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.vivit4j.blas.NativeBlas;
+
+class BlasPeakTest {
+  /** The test command installs OpenBLAS: a run without it must fail here, not skip. */
+  @Test
+  void measuresBothDtypesOnTheNativeBlas() {
+    assertTrue(NativeBlas.isAvailable(), "native BLAS: " + NativeBlas.failure());
+    BlasPeak peak = BlasPeak.measure(96, 2);
+    assertNotNull(peak);
+    assertEquals(96, peak.size());
+    assertEquals(2, peak.repeats());
+    // finite and positive, and below any CPU's rate by far (a unit slip of 1e3 or 1e9 shows)
+    for (double r : new double[] {peak.float64Gflops(), peak.float32Gflops()}) {
+      assertTrue(r > 0.01 && r < 1e5, "rate " + r);
+    }
+  }
+
+  @Test
+  void theFloorIsTwiceTheMultiplyAddsOverTheRate() {
+    BlasPeak peak = new BlasPeak(2048, 3, 100.0, 250.0);
+    assertEquals(1.4, peak.floorSeconds(70_000_000_000L, "float64"), 1e-12);
+    assertEquals(0.56, peak.floorSeconds(70_000_000_000L, "float32"), 1e-12);
+    assertEquals(250.0, peak.gflops("float32"));
+    assertThrows(IllegalArgumentException.class, () -> peak.gflops("float16"));
+    assertThrows(IllegalArgumentException.class, () -> peak.floorSeconds(-1, "float64"));
+    assertThrows(IllegalArgumentException.class, () -> new BlasPeak(0, 3, 1, 1));
+  }
+}
