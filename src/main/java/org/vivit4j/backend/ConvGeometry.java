@@ -87,4 +87,20 @@ public record ConvGeometry(
   public int inputSize() {
     return channels * height * width;
   }
+
+  /**
+   * First tap {@code a ≥ 0} of a window whose tap 0 reads input row (or column) {@code start},
+   * stepping {@code dil}, that lies inside the input ({@code start + a·dil ≥ 0}).
+   */
+  public static int firstTapInside(int start, int dil) {
+    return start >= 0 ? 0 : (-start + dil - 1) / dil;
+  }
+
+  /**
+   * One past the last tap {@code a < k} of such a window inside an input of {@code size} ({@code
+   * start + a·dil < size}); at most {@link #firstTapInside} when no tap is inside.
+   */
+  public static int endTapInside(int start, int dil, int k, int size) {
+    return start > size - 1 ? 0 : Math.min(k, (size - 1 - start) / dil + 1);
+  }
 }
