@@ -23,6 +23,19 @@ public record BlasPeak(int size, int repeats, double float64Gflops, double float
   /** Timed products per dtype. */
   public static final int REPEATS = 3;
 
+  /**
+   * The order to measure with in a heap of {@code maxHeapBytes}: {@link #SIZE}, halved until the
+   * six operands ({@code 36·size²} bytes) take at most a quarter of the heap, so that a small-heap
+   * {@code bench} does not run out of memory measuring (at least 64).
+   */
+  public static int sizeFor(long maxHeapBytes) {
+    int size = SIZE;
+    while (size > 64 && 36L * size * size > maxHeapBytes / 4) {
+      size /= 2;
+    }
+    return size;
+  }
+
   public BlasPeak {
     if (size < 1 || repeats < 1) {
       throw new IllegalArgumentException("size " + size + ", repeats " + repeats);

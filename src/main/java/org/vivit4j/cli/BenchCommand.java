@@ -226,7 +226,8 @@ final class BenchCommand implements Callable<Integer> {
 
     // the rate the products cannot beat, measured now: a run's share of it is comparable across
     // sittings of this noisy machine, its absolute time less so
-    BlasPeak blasPeak = BlasPeak.measure(BlasPeak.SIZE, BlasPeak.REPEATS);
+    BlasPeak blasPeak =
+        BlasPeak.measure(BlasPeak.sizeFor(Runtime.getRuntime().maxMemory()), BlasPeak.REPEATS);
     log.println(
         blasPeak == null
             ? "BLAS peak: not measured (no native BLAS)"

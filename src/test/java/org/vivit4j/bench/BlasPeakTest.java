@@ -24,6 +24,14 @@ class BlasPeakTest {
   }
 
   @Test
+  void theOrderShrinksWithTheHeap() {
+    assertEquals(BlasPeak.SIZE, BlasPeak.sizeFor(8L << 30));
+    // 2048: 151 MB of operands; in a 256 MiB heap a quarter holds 1024's 38 MB but not 2048's
+    assertEquals(1024, BlasPeak.sizeFor(256L << 20));
+    assertEquals(64, BlasPeak.sizeFor(1L << 20));
+  }
+
+  @Test
   void theFloorIsTwiceTheMultiplyAddsOverTheRate() {
     BlasPeak peak = new BlasPeak(2048, 3, 100.0, 250.0);
     assertEquals(1.4, peak.floorSeconds(70_000_000_000L, "float64"), 1e-12);
