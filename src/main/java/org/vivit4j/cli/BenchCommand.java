@@ -299,7 +299,7 @@ final class BenchCommand implements Callable<Integer> {
             correctness,
             timings,
             ops,
-            BenchPlots.REFERENCE_GFLOPS,
+            opsReferenceLines(blasPeak),
             memory,
             heapBytes,
             notes,
@@ -317,6 +317,16 @@ final class BenchCommand implements Callable<Integer> {
         "speed-up vs ViViT (default cpu backend): "
             + new ObjectMapper().writeValueAsString(headline(timings, vivit)));
     return failures == 0 ? 0 : Main.EXIT_MISMATCH;
+  }
+
+  /** The GFLOP/s plot's reference lines: the published rates and, when measured, this run's. */
+  static Map<String, Double> opsReferenceLines(BlasPeak peak) {
+    Map<String, Double> lines = new java.util.TreeMap<>(BenchPlots.REFERENCE_GFLOPS);
+    if (peak != null) {
+      lines.put("dgemm measured in this run", peak.float64Gflops());
+      lines.put("sgemm measured in this run", peak.float32Gflops());
+    }
+    return lines;
   }
 
   private static Map<String, String> headline(
