@@ -282,7 +282,7 @@ final class BenchSummary {
                   Locale.ROOT,
                   ", %s of the %s peak; the products alone at that peak: %s",
                   ofPeak(t, peak),
-                  t.dtype().equals("float64") ? "dgemm" : "sgemm",
+                  BlasPeak.routine(t.dtype()),
                   seconds(peak.floorSeconds(t.multiplyAdds(), t.dtype()))));
         }
         sb.append(")");
@@ -320,7 +320,7 @@ final class BenchSummary {
             String.format(
                 Locale.ROOT,
                 " (its products at this run's %s peak need %s, %.0f %% of the goal)",
-                t.dtype().equals("float64") ? "dgemm" : "sgemm",
+                BlasPeak.routine(t.dtype()),
                 seconds(peak.floorSeconds(t.multiplyAdds(), t.dtype())),
                 100 * peak.floorSeconds(t.multiplyAdds(), t.dtype()) / goal));
       }

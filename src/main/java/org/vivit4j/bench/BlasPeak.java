@@ -88,6 +88,15 @@ public record BlasPeak(int size, int repeats, double float64Gflops, double float
     };
   }
 
+  /** The product routine whose rate {@link #gflops} gives: {@code dgemm} or {@code sgemm}. */
+  public static String routine(String dtype) {
+    return switch (dtype) {
+      case "float64" -> "dgemm";
+      case "float32" -> "sgemm";
+      default -> throw new IllegalArgumentException("dtype " + dtype);
+    };
+  }
+
   /**
    * Seconds that {@code multiplyAdds} multiply-adds take at this rate: {@code 2·multiplyAdds /
    * rate}, the floor of a run whose products alone run at the measured peak.

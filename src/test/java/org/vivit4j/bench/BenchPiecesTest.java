@@ -309,6 +309,67 @@ class BenchPiecesTest {
     assertEquals(1, index.lines().count());
   }
 
+  /** The N = 128 time goals read met or not per dtype, each with the floor of its own routine. */
+  @Test
+  void theN128GoalsAreMetOrNotPerDtype() {
+    List<EndToEndBench.Timing> timings = new java.util.ArrayList<>();
+    for (String dtype : List.of("float64", "float32")) {
+      double median = dtype.equals("float64") ? 1.9 : 0.95;
+      timings.add(
+          new EndToEndBench.Timing(
+              "fmnist_2c2d_n128",
+              "fmnist_2c2d (DeepOBS), CE mean, N=128, top-10",
+              128,
+              "cpu-blas-" + dtype,
+              dtype,
+              "dev",
+              "lanczos",
+              1,
+              new double[] {median},
+              median,
+              median,
+              0.02,
+              150,
+              1e-13,
+              "passed",
+              70_000_000_000L));
+    }
+    BenchEnvironment env =
+        new BenchEnvironment(
+            "abc1234",
+            "2026-01-02T03:04:05Z",
+            "JDK",
+            "AMD EPYC",
+            2,
+            "BLAS",
+            1L << 30,
+            List.of(),
+            "tornado-env/tornado-run bench");
+    BenchReport.Run run =
+        new BenchReport.Run(
+            env,
+            false,
+            List.of("passed"),
+            timings,
+            List.of(),
+            java.util.Map.of(),
+            List.of(),
+            20L << 30,
+            List.of(),
+            ViVitTimings.quoted(),
+            new BlasPeak(2048, 3, 100.0, 280.0));
+    String summary = BenchSummary.markdown(run, List.of());
+    // 140 GFLOP: 1.40 s at 100 GFLOP/s (float64), 0.50 s at 280 (float32)
+    assertTrue(
+        summary.contains(
+            "float64 1.90 s against ≤ 1.50 s: **not met** (its products at this run's dgemm peak"
+                + " need 1.40 s, 93 % of the goal); float32 950.00 ms against ≤ 1.00 s: **met**"
+                + " (its products at this run's sgemm peak need 500.00 ms, 50 % of the goal)."),
+        summary);
+    assertTrue(summary.contains("| 140.0 | 73.7 | 74 % |"), summary); // 140 / 1.9 s = 73.7
+    assertTrue(summary.contains("| 140.0 | 147.4 | 53 % |"), summary); // 140 / 0.95 s, of 280
+  }
+
   /**
    * With ViViT timings measured here that hold fmnist_2c2d at the timed N, the conv case is a row
    * of the ratio table with the issue's goal; a dtype the timings lack is "–", not "crashed".

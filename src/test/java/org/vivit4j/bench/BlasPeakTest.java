@@ -38,6 +38,8 @@ class BlasPeakTest {
     assertEquals(0.56, peak.floorSeconds(70_000_000_000L, "float32"), 1e-12);
     assertEquals(250.0, peak.gflops("float32"));
     assertThrows(IllegalArgumentException.class, () -> peak.gflops("float16"));
+    assertEquals("dgemm", BlasPeak.routine("float64"));
+    assertEquals("sgemm", BlasPeak.routine("float32"));
     assertThrows(IllegalArgumentException.class, () -> peak.floorSeconds(-1, "float64"));
     assertThrows(IllegalArgumentException.class, () -> new BlasPeak(0, 3, 1, 1));
   }
