@@ -98,7 +98,11 @@ public final class BenchReport {
         Files.isRegularFile(vivitFile)
             ? json.readValue(vivitFile.toFile(), ViVitTimings.class)
             : ViVitTimings.quoted(); // reports written before the file existed used these
-    drawPlots(dir, timings, ops, BenchPlots.REFERENCE_GFLOPS, memory, memoryHeapBytes, vivit);
+    // reports written before the peak was measured have no blas_peak.json
+    Path peakFile = dir.resolve("blas_peak.json");
+    BlasPeak peak =
+        Files.isRegularFile(peakFile) ? json.readValue(peakFile.toFile(), BlasPeak.class) : null;
+    drawPlots(dir, timings, ops, BlasPeak.referenceLines(peak), memory, memoryHeapBytes, vivit);
   }
 
   /** Writes the folder under {@code results}; returns it. */

@@ -226,7 +226,7 @@ final class BenchSummary {
    * counted or no peak was measured.
    */
   static String ofPeak(EndToEndBench.Timing t, BlasPeak peak) {
-    return t.multiplyAdds() < 0 || peak == null
+    return t.multiplyAdds() < 0 || peak == null || !BlasPeak.DTYPES.contains(t.dtype())
         ? "–"
         : String.format(Locale.ROOT, "%.0f %%", 100 * t.gflops() / peak.gflops(t.dtype()));
   }
@@ -276,7 +276,7 @@ final class BenchSummary {
             .append(" GFLOP of matrix products a run: ")
             .append(rate(t))
             .append(" GFLOP/s");
-        if (peak != null) {
+        if (peak != null && BlasPeak.DTYPES.contains(t.dtype())) {
           sb.append(
               String.format(
                   Locale.ROOT,
@@ -304,10 +304,10 @@ final class BenchSummary {
     List<String> parts = new java.util.ArrayList<>();
     for (String config : HEADLINE_CONFIGS) {
       EndToEndBench.Timing t = find(timings, "fmnist_2c2d_n128", config);
-      if (t == null) {
+      Double goal = t == null ? null : FMNIST_N128_GOAL_SECONDS.get(t.dtype());
+      if (goal == null) {
         continue;
       }
-      double goal = FMNIST_N128_GOAL_SECONDS.get(t.dtype());
       StringBuilder p = new StringBuilder();
       p.append(t.dtype())
           .append(" ")

@@ -20,6 +20,9 @@ public record BlasPeak(int size, int repeats, double float64Gflops, double float
   /** The bench's order: large enough for the BLAS's full rate, 0.1–0.2 s a product here. */
   public static final int SIZE = 2048;
 
+  /** The dtypes measured, those {@link #gflops} knows. */
+  public static final java.util.List<String> DTYPES = java.util.List.of("float64", "float32");
+
   /** Timed products per dtype. */
   public static final int REPEATS = 3;
 
@@ -86,6 +89,19 @@ public record BlasPeak(int size, int repeats, double float64Gflops, double float
       case "float32" -> float32Gflops;
       default -> throw new IllegalArgumentException("dtype " + dtype);
     };
+  }
+
+  /**
+   * The GFLOP/s plot's reference lines: the published rates and, when {@code peak} is not null, the
+   * rates measured in the run.
+   */
+  public static java.util.Map<String, Double> referenceLines(BlasPeak peak) {
+    java.util.Map<String, Double> lines = new java.util.TreeMap<>(BenchPlots.REFERENCE_GFLOPS);
+    if (peak != null) {
+      lines.put("dgemm measured in this run", peak.float64Gflops());
+      lines.put("sgemm measured in this run", peak.float32Gflops());
+    }
+    return lines;
   }
 
   /** The product routine whose rate {@link #gflops} gives: {@code dgemm} or {@code sgemm}. */

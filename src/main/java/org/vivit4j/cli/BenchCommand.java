@@ -19,7 +19,6 @@ import org.vivit4j.bench.Agreement;
 import org.vivit4j.bench.BenchCase;
 import org.vivit4j.bench.BenchConfig;
 import org.vivit4j.bench.BenchEnvironment;
-import org.vivit4j.bench.BenchPlots;
 import org.vivit4j.bench.BenchReport;
 import org.vivit4j.bench.BlasPeak;
 import org.vivit4j.bench.EndToEndBench;
@@ -299,7 +298,7 @@ final class BenchCommand implements Callable<Integer> {
             correctness,
             timings,
             ops,
-            opsReferenceLines(blasPeak),
+            BlasPeak.referenceLines(blasPeak),
             memory,
             heapBytes,
             notes,
@@ -317,16 +316,6 @@ final class BenchCommand implements Callable<Integer> {
         "speed-up vs ViViT (default cpu backend): "
             + new ObjectMapper().writeValueAsString(headline(timings, vivit)));
     return failures == 0 ? 0 : Main.EXIT_MISMATCH;
-  }
-
-  /** The GFLOP/s plot's reference lines: the published rates and, when measured, this run's. */
-  static Map<String, Double> opsReferenceLines(BlasPeak peak) {
-    Map<String, Double> lines = new java.util.TreeMap<>(BenchPlots.REFERENCE_GFLOPS);
-    if (peak != null) {
-      lines.put("dgemm measured in this run", peak.float64Gflops());
-      lines.put("sgemm measured in this run", peak.float32Gflops());
-    }
-    return lines;
   }
 
   private static Map<String, String> headline(

@@ -74,6 +74,9 @@ class KernelConvTest {
     {5, 8, 9, 5, 5, 1, 1, 2, 2, 1, 1},
     {1, 17, 3, 2, 3, 3, 1, 0, 1, 1, 2},
     {4, 6, 6, 1, 4, 2, 2, 0, 2, 1, 1},
+    // padding wider than the dilated kernel: whole windows (first/last rows and columns) read
+    // only padding
+    {2, 3, 4, 1, 2, 2, 1, 2, 3, 1, 2},
   };
 
   /** Pooling geometries (padding at most half the kernel); dilation only for max pooling. */
