@@ -377,6 +377,8 @@ public final class FactorEngine implements AutoCloseable {
                   layers.get(i).appliesFromKept(forApply.keySet(), tensorsOf(groupTensors, i));
               keep.put(i, served ? null : backend.download(ctx.factorOut()));
             }
+            // what no V·w keeps is freed before the layer's input factor is formed
+            layers.get(i).releaseKeptForApply(ctx);
           });
       List<GroupGram> out = new ArrayList<>();
       for (int g = 0; g < groupTensors.size(); g++) {
