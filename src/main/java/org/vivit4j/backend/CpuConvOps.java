@@ -60,32 +60,41 @@ final class CpuConvOps {
   }
 
   /**
-   * Row {@code row = n·T + (i, j)} of {@link #convUnfold}: the taps of window {@code (i, j)} of
-   * sample {@code n} that lie inside the input (the rest stay 0). The window's tap ranges are found
-   * once, so the copy has no bounds test per tap (with one, and the geometry read through its
-   * record per tap, the unfold took about 3 % of fmnist_2c2d's float32 run at N = 128).
+   * Where row {@code row = n·T + (i, j)} of {@link #convUnfold} reads: its sample's input from
+   * {@code src} (at the window's tap (0, 0), which may lie in the padding), its row of the result
+   * from {@code dst}, and the taps {@code a0 ≤ a < a1}, {@code b0 ≤ b < b1} that lie inside the
+   * input (the rest stay 0). Found once per window, so the copy has no bounds test per tap (with
+   * one, and the geometry read through its record per tap, the unfold took about 3 % of
+   * fmnist_2c2d's float32 run at N = 128).
    */
+  private record UnfoldWindow(int src, int dst, int a0, int a1, int b0, int b1) {
+    static UnfoldWindow of(int row, int t, int k, int cols, ConvGeometry g) {
+      int pos = row % t;
+      int h0 = (pos / g.outW()) * g.strideH() - g.padH();
+      int w0 = (pos % g.outW()) * g.strideW() - g.padW();
+      return new UnfoldWindow(
+          (row / t) * cols + h0 * g.width() + w0,
+          row * k,
+          ConvGeometry.firstTapInside(h0, g.dilH()),
+          ConvGeometry.endTapInside(h0, g.dilH(), g.kernelH(), g.height()),
+          ConvGeometry.firstTapInside(w0, g.dilW()),
+          ConvGeometry.endTapInside(w0, g.dilW(), g.kernelW(), g.width()));
+    }
+  }
+
+  /** Row {@code row} of {@link #convUnfold} ({@link UnfoldWindow}). */
   private static void unfoldRow(
       double[] x, int row, int t, int k, int cols, ConvGeometry g, double[] u) {
-    int n = row / t;
-    int pos = row % t;
-    int h0 = (pos / g.outW()) * g.strideH() - g.padH();
-    int w0 = (pos % g.outW()) * g.strideW() - g.padW();
-    int dilH = g.dilH();
-    int dilW = g.dilW();
+    UnfoldWindow win = UnfoldWindow.of(row, t, k, cols, g);
     int kw = g.kernelW();
-    int width = g.width();
-    int a0 = ConvGeometry.firstTapInside(h0, dilH);
-    int a1 = ConvGeometry.endTapInside(h0, dilH, g.kernelH(), g.height());
-    int b0 = ConvGeometry.firstTapInside(w0, dilW);
-    int b1 = ConvGeometry.endTapInside(w0, dilW, kw, width);
-    int kk = g.kernelH() * kw;
-    int hw = g.height() * width;
+    int dilW = g.dilW();
+    int rowStep = g.dilH() * g.width();
+    int hw = g.height() * g.width();
     for (int c = 0; c < g.channels(); c++) {
-      for (int a = a0; a < a1; a++) {
-        int dst = row * k + c * kk + a * kw;
-        int src = n * cols + c * hw + (h0 + a * dilH) * width + w0;
-        for (int b = b0; b < b1; b++) {
+      for (int a = win.a0(); a < win.a1(); a++) {
+        int dst = win.dst() + (c * g.kernelH() + a) * kw;
+        int src = win.src() + c * hw + a * rowStep;
+        for (int b = win.b0(); b < win.b1(); b++) {
           u[dst + b] = x[src + b * dilW];
         }
       }
@@ -95,25 +104,16 @@ final class CpuConvOps {
   /** The float32 {@link #unfoldRow(double[], int, int, int, int, ConvGeometry, double[])}. */
   private static void unfoldRow(
       float[] x, int row, int t, int k, int cols, ConvGeometry g, float[] u) {
-    int n = row / t;
-    int pos = row % t;
-    int h0 = (pos / g.outW()) * g.strideH() - g.padH();
-    int w0 = (pos % g.outW()) * g.strideW() - g.padW();
-    int dilH = g.dilH();
-    int dilW = g.dilW();
+    UnfoldWindow win = UnfoldWindow.of(row, t, k, cols, g);
     int kw = g.kernelW();
-    int width = g.width();
-    int a0 = ConvGeometry.firstTapInside(h0, dilH);
-    int a1 = ConvGeometry.endTapInside(h0, dilH, g.kernelH(), g.height());
-    int b0 = ConvGeometry.firstTapInside(w0, dilW);
-    int b1 = ConvGeometry.endTapInside(w0, dilW, kw, width);
-    int kk = g.kernelH() * kw;
-    int hw = g.height() * width;
+    int dilW = g.dilW();
+    int rowStep = g.dilH() * g.width();
+    int hw = g.height() * g.width();
     for (int c = 0; c < g.channels(); c++) {
-      for (int a = a0; a < a1; a++) {
-        int dst = row * k + c * kk + a * kw;
-        int src = n * cols + c * hw + (h0 + a * dilH) * width + w0;
-        for (int b = b0; b < b1; b++) {
+      for (int a = win.a0(); a < win.a1(); a++) {
+        int dst = win.dst() + (c * g.kernelH() + a) * kw;
+        int src = win.src() + c * hw + a * rowStep;
+        for (int b = win.b0(); b < win.b1(); b++) {
           u[dst + b] = x[src + b * dilW];
         }
       }

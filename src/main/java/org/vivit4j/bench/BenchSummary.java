@@ -316,13 +316,14 @@ final class BenchSummary {
           .append(seconds(goal))
           .append(t.median() <= goal ? ": **met**" : ": **not met**");
       if (peak != null && t.multiplyAdds() >= 0) {
+        double floor = peak.floorSeconds(t.multiplyAdds(), t.dtype());
         p.append(
             String.format(
                 Locale.ROOT,
                 " (its products at this run's %s peak need %s, %.0f %% of the goal)",
                 BlasPeak.routine(t.dtype()),
-                seconds(peak.floorSeconds(t.multiplyAdds(), t.dtype())),
-                100 * peak.floorSeconds(t.multiplyAdds(), t.dtype()) / goal));
+                seconds(floor),
+                100 * floor / goal));
       }
       parts.add(p.toString());
     }

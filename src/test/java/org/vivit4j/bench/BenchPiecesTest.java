@@ -137,16 +137,7 @@ class BenchPiecesTest {
   @Test
   void reportWritesTheFolderTheIndexAndTheRatios(@TempDir Path results) throws Exception {
     BenchEnvironment env =
-        new BenchEnvironment(
-            "abc1234",
-            "2026-01-02T03:04:05Z",
-            "JDK",
-            "Intel(R) Xeon(R) Processor",
-            2,
-            "BLAS",
-            1L << 30,
-            List.of(),
-            "tornado-env/tornado-run bench --quick");
+        environment("Intel(R) Xeon(R) Processor", "tornado-env/tornado-run bench --quick");
     EndToEndBench.Timing t =
         new EndToEndBench.Timing(
             "mlp784_n128",
@@ -334,17 +325,7 @@ class BenchPiecesTest {
               "passed",
               70_000_000_000L));
     }
-    BenchEnvironment env =
-        new BenchEnvironment(
-            "abc1234",
-            "2026-01-02T03:04:05Z",
-            "JDK",
-            "AMD EPYC",
-            2,
-            "BLAS",
-            1L << 30,
-            List.of(),
-            "tornado-env/tornado-run bench");
+    BenchEnvironment env = environment("AMD EPYC", "tornado-env/tornado-run bench");
     BenchReport.Run run =
         new BenchReport.Run(
             env,
@@ -401,17 +382,7 @@ class BenchPiecesTest {
                 "mlp784_n32", new ViVitTimings.Entry(0.3, null, "–")),
             "time_vivit.py here",
             true);
-    BenchEnvironment env =
-        new BenchEnvironment(
-            "abc1234",
-            "2026-01-02T03:04:05Z",
-            "JDK",
-            "AMD EPYC",
-            2,
-            "BLAS",
-            1L << 30,
-            List.of(),
-            "tornado-env/tornado-run bench --fmnist-n 32");
+    BenchEnvironment env = environment("AMD EPYC", "tornado-env/tornado-run bench --fmnist-n 32");
     BenchReport.Run run =
         new BenchReport.Run(
             env,
@@ -436,5 +407,11 @@ class BenchPiecesTest {
     // without a measured peak the share is not guessed
     assertTrue(summary.contains("| BLAS peak, measured in this run | not measured"), summary);
     assertFalse(summary.contains("of the dgemm peak"), summary);
+  }
+
+  /** A 2-core machine's environment at a fixed commit and date, run with {@code command}. */
+  private static BenchEnvironment environment(String cpu, String command) {
+    return new BenchEnvironment(
+        "abc1234", "2026-01-02T03:04:05Z", "JDK", cpu, 2, "BLAS", 1L << 30, List.of(), command);
   }
 }
