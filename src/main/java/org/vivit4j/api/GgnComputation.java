@@ -17,6 +17,7 @@ import org.vivit4j.core.KeptFactors;
 import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.core.NewtonStep;
 import org.vivit4j.core.PassProgress;
+import org.vivit4j.core.PlanningHeap;
 import org.vivit4j.core.RunSizes;
 import org.vivit4j.core.SampleForward;
 import org.vivit4j.core.Scaling;
@@ -160,12 +161,13 @@ public abstract class GgnComputation {
   }
 
   /**
-   * Sizes the run for a heap limit of {@code bytes} instead of this JVM's ({@code
-   * Runtime.maxMemory()}): the default factor-memory budget ({@link ChunkChoice#defaultBudget}) and
-   * {@link FactorReuse#AUTO} decide against it, and so does {@link #memoryEstimate}, which then
-   * describes the run as it would go in such a heap (the bench's largest-N estimate; tests of the
-   * fall-backs without a child JVM). The check before a run still compares with the JVM's own
-   * limit. Returns this.
+   * Sizes the run for a heap limit of {@code bytes} instead of the heap this JVM lets a run plan
+   * for ({@link PlanningHeap#ofThisJvm}: the heap limit less what its collector needs around large
+   * arrays); {@code bytes} is taken as usable whole. The default factor-memory budget ({@link
+   * ChunkChoice#defaultBudget}) and {@link FactorReuse#AUTO} decide against it, and so does {@link
+   * #memoryEstimate}, which then describes the run as it would go in such a heap (the bench's
+   * largest-N estimate; tests of the fall-backs without a child JVM). The check before a run still
+   * compares with the JVM's own limit. Returns this.
    *
    * @throws IllegalArgumentException when {@code bytes < 1}
    */
@@ -178,7 +180,7 @@ public abstract class GgnComputation {
   }
 
   private long assumedHeapLimit() {
-    return assumedHeapLimit >= 0 ? assumedHeapLimit : Runtime.getRuntime().maxMemory();
+    return assumedHeapLimit >= 0 ? assumedHeapLimit : PlanningHeap.ofThisJvm().usableBytes();
   }
 
   /**

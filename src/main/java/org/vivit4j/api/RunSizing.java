@@ -278,8 +278,9 @@ record RunSizing(
 
   /**
    * How much more heap than the estimate with kept factors {@link FactorReuse#AUTO} asks for before
-   * keeping them: a run needs up to 1.3 times its estimate (MemoryEstimateTest), and the second
-   * pass that the factors save is cheaper than a run that runs out of heap.
+   * keeping them, of the heap a run plans for ({@link org.vivit4j.core.PlanningHeap}, which already
+   * leaves the collector its room): the estimate leaves out headers, small buffers and the problem
+   * text, and the second pass that the factors save is cheaper than a run that runs out of heap.
    */
   static final double KEEP_HEADROOM = 1.25;
 

@@ -431,10 +431,12 @@ final class BenchSummary {
         String.format(
             Locale.ROOT,
             "\n**Largest N by the memory estimate in the %.0f GiB heap (%s): %d** (the run sized"
-                + " as in that heap: its factor chunks, its Gram storage).",
+                + " as in that heap: its factor chunks, its Gram storage; under a collector that"
+                + " moves large arrays, -XX:+UseSerialGC: G1 plans for the heap / %.1f).",
             heapBytes / (double) (1L << 30),
             dtype,
-            largest));
+            largest,
+            org.vivit4j.core.PlanningHeap.NON_MOVING_HEADROOM));
     int goal = LargestBatch.goal(network);
     if (goal > 0) {
       String at = "";

@@ -91,10 +91,13 @@ public final class MemoryCurve {
       String network, int n, String heap, String dtype, long timeoutSeconds, boolean largest)
       throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd =
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(java.toString());
+    cmd.add("-Xmx" + heap);
+    // the collector of this JVM (tornado-run's): the point runs out of heap where a run here would
+    cmd.addAll(org.vivit4j.core.PlanningHeap.collectorOptions());
+    cmd.addAll(
         List.of(
-            java.toString(),
-            "-Xmx" + heap,
             // the curve measures where a run really runs out of heap, not where the estimate says
             "-D" + org.vivit4j.core.MemoryEstimate.CHECK_PROPERTY + "=off",
             "-cp",
@@ -102,7 +105,7 @@ public final class MemoryCurve {
             BenchPoint.class.getName(),
             network,
             Integer.toString(n),
-            dtype);
+            dtype));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out;
     try {

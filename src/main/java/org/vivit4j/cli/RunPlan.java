@@ -10,6 +10,7 @@ import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Precision;
 import org.vivit4j.core.FactorChunks;
 import org.vivit4j.core.MemoryEstimate;
+import org.vivit4j.core.PlanningHeap;
 import org.vivit4j.model.InvalidInputException;
 
 /**
@@ -34,7 +35,8 @@ final class RunPlan {
    */
   static boolean print(
       PrintWriter out, Problem problem, GgnComputation computation, Backend backend) {
-    long heap = Runtime.getRuntime().maxMemory();
+    PlanningHeap planning = PlanningHeap.ofThisJvm();
+    long heap = planning.usableBytes();
     boolean onHost = "cpu".equals(backend.name());
     boolean float32 = backend.precision() == Precision.FLOAT32;
     int n = problem.batch().n();
@@ -45,13 +47,13 @@ final class RunPlan {
     e.checkEigensolver();
     out.printf(
         Locale.ROOT,
-        "%s: plan for N = %d on %s (%s, %s), heap limit %s; nothing computed, nothing written%n",
+        "%s: plan for N = %d on %s (%s, %s), heap: %s; nothing computed, nothing written%n",
         TerminalText.escape(problem.name()),
         n,
         backend.deviceName(),
         backend.name(),
         backend.precision().typeName(),
-        MemoryEstimate.gib(heap));
+        planning.describe());
     long rows = e.gramRows();
     out.printf(
         Locale.ROOT,
@@ -78,7 +80,7 @@ final class RunPlan {
     out.println("  " + pass);
     out.printf(
         Locale.ROOT,
-        "  estimated peak heap: %s, %s the heap limit; its largest terms:%n",
+        "  estimated peak heap: %s, %s the heap a run plans for; its largest terms:%n",
         MemoryEstimate.gib(peak),
         fits ? "within" : "above");
     List<MemoryEstimate.Part> terms =
@@ -98,7 +100,7 @@ final class RunPlan {
         largest);
     if (!fits) {
       try {
-        e.checkFits(heap);
+        e.checkFits(planning);
       } catch (InvalidInputException tooBig) {
         out.println("  " + tooBig.getMessage());
       }

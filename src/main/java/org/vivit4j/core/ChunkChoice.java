@@ -11,15 +11,18 @@ public final class ChunkChoice {
   private ChunkChoice() {}
 
   /**
-   * The share of the heap limit a run plans to use by default: the same quarter to spare that
-   * keeping the factors asks for (RunSizing's KEEP_HEADROOM, 1.25), because a run needs up to 1.3
-   * times its estimate (MemoryEstimateTest).
+   * The share of the heap a run plans for ({@link PlanningHeap}) that its factor pass uses by
+   * default: the same quarter to spare that keeping the factors asks for (RunSizing's
+   * KEEP_HEADROOM, 1.25), for what the estimate leaves out (headers, small buffers, the problem
+   * text). The collector's own room is {@link PlanningHeap}'s: this share alone, of the whole heap
+   * under G1, let a cifar100_allcnnc run at 74 % of an 1800 MiB heap run out of it.
    */
   public static final double HEAP_SHARE = 0.8;
 
   /**
-   * The default budget of the factor phases: {@link #HEAP_SHARE} of {@code heapLimit}, less what
-   * the run holds throughout whatever its chunks ({@link #baseResidentBytes}); at least 1 byte.
+   * The default budget of the factor phases: {@link #HEAP_SHARE} of {@code heapLimit} (the heap a
+   * run plans for), less what the run holds throughout whatever its chunks ({@link
+   * #baseResidentBytes}); at least 1 byte.
    */
   public static long defaultBudget(RunSizes run, long heapLimit) {
     return Math.max(1, (long) (heapLimit * HEAP_SHARE) - baseResidentBytes(run));

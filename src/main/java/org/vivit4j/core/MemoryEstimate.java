@@ -555,28 +555,43 @@ public final class MemoryEstimate {
   public static final String CHECK_PROPERTY = "vivit4j.memoryCheck";
 
   /**
-   * {@link #checkFits} against this JVM's heap limit ({@code Runtime.maxMemory()}), unless {@link
-   * #CHECK_PROPERTY} is {@code off}.
+   * {@link #checkFits(PlanningHeap)} against this JVM's planning heap ({@link
+   * PlanningHeap#ofThisJvm}), unless {@link #CHECK_PROPERTY} is {@code off}.
    */
   public void checkFitsHeap() {
     if (!"off".equals(System.getProperty(CHECK_PROPERTY))) {
-      checkFits(Runtime.getRuntime().maxMemory());
+      checkFits(PlanningHeap.ofThisJvm());
     }
   }
 
   /**
-   * Refuses the run when its estimated peak exceeds {@code heapLimitBytes} (the JVM's {@code
-   * Runtime.maxMemory()}), with one line naming the estimate, the limit and the {@code -Xmx} to
-   * use.
+   * Refuses the run when its estimated peak exceeds {@code heapLimitBytes}, a heap whose collector
+   * moves large arrays (see {@link #checkFits(PlanningHeap)}).
    */
   public void checkFits(long heapLimitBytes) {
+    checkFits(new PlanningHeap(heapLimitBytes, heapLimitBytes, "given", true));
+  }
+
+  /**
+   * Refuses the run when its estimated peak exceeds the heap it may plan for ({@link
+   * PlanningHeap#usableBytes}), with one line naming the estimate, the heap limit, what the
+   * collector lets a run plan for, and the {@code -Xmx} to use.
+   */
+  public void checkFits(PlanningHeap heap) {
     long need = peakBytes();
-    if (need <= heapLimitBytes) {
+    if (need <= heap.usableBytes()) {
       return;
     }
-    // headroom for what the estimate leaves out (the parsed file, the result, the collector's
-    // slack)
-    long xmxGib = (long) Math.ceil(need * 1.25 / GIB) + 1;
+    long xmxGib = heap.xmxGibFor(need);
+    String limit =
+        heap.usableBytes() == heap.maxHeapBytes()
+            ? gib(heap.maxHeapBytes())
+            : gib(heap.maxHeapBytes())
+                + " and a run plans for "
+                + gib(heap.usableBytes())
+                + " of it ("
+                + heap.reason()
+                + ")";
     throw new InvalidInputException(
         "memory",
         String.format(
@@ -584,7 +599,7 @@ public final class MemoryEstimate {
             "this run needs about %s but the heap limit is %s (the largest term: %s); run with"
                 + " -Xmx%dg (tornado-run: JDK_JAVA_OPTIONS=-Xmx%dg tornado-env/tornado-run ...)",
             gib(need),
-            gib(heapLimitBytes),
+            limit,
             largest(),
             xmxGib,
             xmxGib));

@@ -1,0 +1,143 @@
+package org.vivit4j.core;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The heap a run may plan for in this JVM: what its chunk sizes, its kept factors and the check
+ * before it ({@link MemoryEstimate#checkFitsHeap}) compare its estimate with. Not simply {@code
+ * -Xmx}: the estimate counts the bytes a run holds ({@link MemoryEstimate}), but whether they fit
+ * depends on the collector, because a run's largest arrays (a Conv2d factor of a chunk pair, 0.6 GB
+ * at cifar100_allcnnc N = 12 in float64) are allocated while arrays as large are alive.
+ *
+ * <ul>
+ *   <li>A collector that compacts the whole old generation, large arrays included (serial, {@code
+ *       MarkSweepCompact}; parallel, {@code PS MarkSweep}), fits a run whose live bytes fit its old
+ *       generation: the plan uses the old generation's maximum, where arrays larger than the young
+ *       generation live. Measured: cifar100_allcnnc, N = 12, float64, chunks of 4, estimate 1338
+ *       MiB, {@code -XX:+UseSerialGC -Xmn16m}: out of heap with an old generation of 1334 MiB,
+ *       finished with 1340 MiB (the estimate is the live peak to 0.3 %).
+ *   <li>G1 (the JVM's default), and any collector not known to move large arrays, keeps an array
+ *       larger than half a region where it was allocated, so free space splits into stretches too
+ *       short for the next one. The plan uses {@code -Xmx /} {@value #NON_MOVING_HEADROOM}.
+ *       Measured on the same run: out of heap at 1500, 1650, 1800 MiB, and at 1960 MiB in one of
+ *       two runs (1.46 times the estimate); finished at 2048 MiB. A default run sized for 80 % of
+ *       an 1800 MiB heap ({@link ChunkChoice#HEAP_SHARE}, before this class) ran out of heap 44 s
+ *       in.
+ * </ul>
+ *
+ * {@code tornado-run} leaves the JVM's default (G1): the serial collector cost fmnist_2c2d at N =
+ * 128 in float32 0.2–0.3 s a run in pauses against G1's 0.07 s (median 1.76 against 1.54 s, 8 GiB
+ * heap, 2-core machine). A run too large for G1's plan says so and names {@code -XX:+UseSerialGC},
+ * under which a run plans for the old generation ({@code -XX:NewRatio=31}: 31/32 of the heap).
+ *
+ * @param maxHeapBytes the JVM's heap limit ({@code Runtime.maxMemory()})
+ * @param usableBytes the heap the run plans for
+ * @param collector the collector as the plan names it ({@code serial}, {@code parallel}, {@code
+ *     G1})
+ * @param movesLargeArrays whether the collector compacts large arrays
+ */
+public record PlanningHeap(
+    long maxHeapBytes, long usableBytes, String collector, boolean movesLargeArrays) {
+
+  /**
+   * The heap limit over the heap a run plans for under a collector that does not move large arrays:
+   * above the largest need measured (1.46 times the estimate, {@link PlanningHeap}).
+   */
+  public static final double NON_MOVING_HEADROOM = 1.6;
+
+  /** Collector bean names of the old generation of a collector that compacts large arrays. */
+  private static final List<String> MOVING_OLD_COLLECTORS =
+      List.of("MarkSweepCompact", "PS MarkSweep");
+
+  /** Memory pools holding such a collector's old generation. */
+  private static final List<String> OLD_POOLS = List.of("Tenured Gen", "PS Old Gen");
+
+  /** This JVM's planning heap, from its collectors and memory pools. */
+  public static PlanningHeap ofThisJvm() {
+    List<String> collectors =
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName)
+            .toList();
+    long oldMax = -1;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (OLD_POOLS.contains(p.getName())) {
+        oldMax = p.getUsage().getMax();
+      }
+    }
+    return of(Runtime.getRuntime().maxMemory(), collectors, oldMax);
+  }
+
+  /**
+   * The planning heap for a heap limit of {@code maxHeapBytes}, the collectors' bean names and the
+   * old generation's maximum in bytes (−1 when unknown).
+   */
+  public static PlanningHeap of(long maxHeapBytes, List<String> collectors, long oldMaxBytes) {
+    if (maxHeapBytes < 1) {
+      throw new IllegalArgumentException("the heap limit must be at least 1, got " + maxHeapBytes);
+    }
+    boolean serial = collectors.contains(MOVING_OLD_COLLECTORS.get(0));
+    boolean parallel = collectors.contains(MOVING_OLD_COLLECTORS.get(1));
+    if ((serial || parallel) && oldMaxBytes > 0) {
+      return new PlanningHeap(
+          maxHeapBytes, Math.min(maxHeapBytes, oldMaxBytes), serial ? "serial" : "parallel", true);
+    }
+    String name =
+        collectors.stream().anyMatch(c -> c.startsWith("G1"))
+            ? "G1"
+            : collectors.isEmpty() ? "unknown" : collectors.get(0);
+    return new PlanningHeap(maxHeapBytes, (long) (maxHeapBytes / NON_MOVING_HEADROOM), name, false);
+  }
+
+  /**
+   * Why the plan uses {@link #usableBytes} of the heap, e.g. {@code G1 does not move large arrays:
+   * heap / 1.6; -XX:+UseSerialGC plans for its old generation} or {@code serial collector: its old
+   * generation}.
+   */
+  public String reason() {
+    return movesLargeArrays
+        ? collector + " collector: its old generation"
+        : collector
+            + " does not move large arrays: heap / "
+            + String.format(Locale.ROOT, "%.1f", NON_MOVING_HEADROOM)
+            + "; -XX:+UseSerialGC plans for its old generation";
+  }
+
+  /** E.g. {@code 1.2 GiB of the 2.0 GiB heap (}{@link #reason}{@code )}. */
+  public String describe() {
+    return MemoryEstimate.gib(usableBytes)
+        + " of the "
+        + MemoryEstimate.gib(maxHeapBytes)
+        + " heap ("
+        + reason()
+        + ")";
+  }
+
+  /**
+   * This JVM's options that choose its collector and the size of its young generation: a child JVM
+   * started with them plans, and runs out of heap, as this one.
+   */
+  public static List<String> collectorOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(
+            a ->
+                a.matches("-XX:[+]Use[A-Za-z0-9]+GC")
+                    || a.startsWith("-Xmn")
+                    || a.startsWith("-XX:NewRatio=")
+                    || a.startsWith("-XX:NewSize=")
+                    || a.startsWith("-XX:MaxNewSize="))
+        .toList();
+  }
+
+  /**
+   * The {@code -Xmx}, in whole GiB, under which this collector lets a run plan for {@code
+   * needBytes}, with a quarter to spare for what the estimate leaves out.
+   */
+  public long xmxGibFor(long needBytes) {
+    double perUsable = movesLargeArrays ? 1.0 : NON_MOVING_HEADROOM;
+    return (long) Math.ceil(needBytes * perUsable * 1.25 / (1024.0 * 1024 * 1024)) + 1;
+  }
+}
