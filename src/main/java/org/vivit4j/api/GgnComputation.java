@@ -162,12 +162,13 @@ public abstract class GgnComputation {
 
   /**
    * Sizes the run for a heap limit of {@code bytes} instead of the heap this JVM lets a run plan
-   * for ({@link PlanningHeap#ofThisJvm}: the heap limit less what its collector needs around large
-   * arrays); {@code bytes} is taken as usable whole. The default factor-memory budget ({@link
-   * ChunkChoice#defaultBudget}) and {@link FactorReuse#AUTO} decide against it, and so does {@link
-   * #memoryEstimate}, which then describes the run as it would go in such a heap (the bench's
-   * largest-N estimate; tests of the fall-backs without a child JVM). The check before a run still
-   * compares with the JVM's own limit. Returns this.
+   * for ({@link PlanningHeap#ofThisJvm}: the old generation, or under G1 the whole heap with the
+   * largest phase counted more); {@code bytes} is taken whole, as under a collector that moves
+   * large arrays. The default factor-memory budget ({@link ChunkChoice#defaultBudget}) and {@link
+   * FactorReuse#AUTO} decide against it, and so does {@link #memoryEstimate}, which then describes
+   * the run as it would go in such a heap (the bench's largest-N estimate; tests of the fall-backs
+   * without a child JVM). The check before a run still compares with the JVM's own limit. Returns
+   * this.
    *
    * @throws IllegalArgumentException when {@code bytes < 1}
    */
@@ -177,6 +178,19 @@ public abstract class GgnComputation {
     }
     this.assumedHeapLimit = bytes;
     return this;
+  }
+
+  /**
+   * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it, and
+   * under a collector that does not move large arrays that the serial one would allow more.
+   */
+  static String heapNote(PlanningHeap heap) {
+    return "heap: the chunks were sized to "
+        + heap.describe()
+        + (heap.movesLargeArrays()
+            ? ""
+            : "; under JDK_JAVA_OPTIONS=\"-XX:+UseSerialGC -XX:NewRatio=31\" they count once (in"
+                + " 31/32 of it): larger chunks, fewer passes");
   }
 
   private long assumedHeapLimit() {
@@ -276,7 +290,10 @@ public abstract class GgnComputation {
         gammasFromGram,
         needsGammas(),
         appliesFactor(),
-        storesEigenvectors());
+        storesEigenvectors(),
+        // a heap limit the caller gives is taken whole; this JVM's as its collector lets a run use
+        // it
+        assumedHeapLimit >= 0 ? 1.0 : PlanningHeap.ofThisJvm().phaseHeadroom());
   }
 
   /**
@@ -375,6 +392,9 @@ public abstract class GgnComputation {
         reuseNotes.add(reducedFactorNote(nGgn, wholeColumns, ct));
       }
       reuseNotes.addAll(sizing.planNotes(plan));
+      if (chunked && assumedHeapLimit < 0 && factorChunk == 0 && factorMemory < 0) {
+        reuseNotes.add(heapNote(PlanningHeap.ofThisJvm()));
+      }
       KeptFactors kept = keep ? engine.newKeptFactors(keepV) : null;
       int eigensolves = 0;
       int[] ggnRows = RunSizing.rowsOrAll(options.subsamplingGgn(), n);

@@ -33,6 +33,8 @@ import org.vivit4j.model.NetworkSpec;
  * @param needsGammas whether the run computes γ (asked for, or for a Newton step)
  * @param appliesFactor whether the run forms {@code V·w} (eigenvectors, γ's signs, Newton steps)
  * @param storesEigenvectors whether the eigenvectors themselves are needed (else only their signs)
+ * @param phaseHeadroom how many times a phase's arrays count against the heap ({@link
+ *     org.vivit4j.core.PlanningHeap#phaseHeadroom}; 1 for a heap limit the caller gives)
  */
 record RunSizing(
     ComputationOptions options,
@@ -46,7 +48,8 @@ record RunSizing(
     boolean gammasFromGram,
     boolean needsGammas,
     boolean appliesFactor,
-    boolean storesEigenvectors) {
+    boolean storesEigenvectors,
+    double phaseHeadroom) {
 
   /**
    * Whether a run on a batch of {@code n} plans γ from the Gram rows ({@link
@@ -125,7 +128,7 @@ record RunSizing(
           factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
     }
     long budget = factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit);
-    return ChunkChoice.chunkSamples(plain, budget);
+    return ChunkChoice.chunkSamples(plain, budget, phaseHeadroom);
   }
 
   /**
@@ -264,7 +267,7 @@ record RunSizing(
    * Conv2d weight's {@code V·w} is one product with {@code V_W} instead of the multiply-adds of K
    * weight gradients (fmnist_2c2d's conv2 at N = 128: 6.6e8 instead of 1.3e10).
    */
-  static MemoryEstimate keptConvVEstimate(RunSizes sizes, long heapLimit) {
+  MemoryEstimate keptConvVEstimate(RunSizes sizes, long heapLimit) {
     boolean any = false;
     for (int i = 0; i < sizes.net().layers().size() && !any; i++) {
       any = sizes.formsWholeConvV(i);
@@ -273,7 +276,7 @@ record RunSizing(
       return null;
     }
     MemoryEstimate withV = MemoryEstimate.of(sizes.withKeptConvV(true));
-    return withV.fits((long) (heapLimit / KEEP_HEADROOM)) ? withV : null;
+    return fits(withV, (long) (heapLimit / KEEP_HEADROOM)) ? withV : null;
   }
 
   /**
@@ -296,8 +299,13 @@ record RunSizing(
     return switch (factorReuse) {
       case KEEP -> true;
       case RERUN -> false;
-      case AUTO -> withKept.fits((long) (heapLimit / KEEP_HEADROOM));
+      case AUTO -> fits(withKept, (long) (heapLimit / KEEP_HEADROOM));
     };
+  }
+
+  /** Whether {@code e}, its phases counted {@link #phaseHeadroom} times, fits {@code heapBytes}. */
+  boolean fits(MemoryEstimate e, long heapBytes) {
+    return e.neededBytes(phaseHeadroom) <= heapBytes;
   }
 
   /**
@@ -378,8 +386,8 @@ record RunSizing(
     java.util.function.IntPredicate fits =
         n -> {
           try {
-            return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes)
-                .fits(heapBytes);
+            return fits(
+                memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes), heapBytes);
           } catch (InvalidInputException | IllegalArgumentException e) {
             return false; // an array of that run cannot exist, or the options do not allow n
           }

@@ -432,7 +432,8 @@ final class BenchSummary {
             Locale.ROOT,
             "\n**Largest N by the memory estimate in the %.0f GiB heap (%s): %d** (the run sized"
                 + " as in that heap: its factor chunks, its Gram storage; under a collector that"
-                + " moves large arrays, -XX:+UseSerialGC: G1 plans for the heap / %.1f).",
+                + " moves large arrays, -XX:+UseSerialGC; under G1 a phase's arrays count %.1f"
+                + " times).",
             heapBytes / (double) (1L << 30),
             dtype,
             largest,

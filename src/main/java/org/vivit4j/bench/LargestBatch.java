@@ -58,7 +58,9 @@ public final class LargestBatch {
    */
   public static int largest(String network, long heapBytes, String dtype) {
     BenchCase c = carrier(network);
+    // the heap taken whole, as under a collector that moves large arrays (the summary says so)
     return new DirectionalDerivativesComputation(ComputationOptions.defaults())
+        .assumingHeapLimit(heapBytes)
         .largestBatch(
             c.network(),
             c.loss(),

@@ -66,7 +66,8 @@ final class RunPlan {
         problem.groups().size(),
         e.describeGramStorage());
     long peak = e.peakBytes();
-    boolean fits = peak <= heap;
+    long need = e.neededBytes(planning.phaseHeadroom());
+    boolean fits = need <= heap;
     String pass;
     if (e.chunkSamples() == 0) {
       pass = "factor pass: one pass over all " + e.ggnSamples() + " GGN samples";
@@ -80,8 +81,16 @@ final class RunPlan {
     out.println("  " + pass);
     out.printf(
         Locale.ROOT,
-        "  estimated peak heap: %s, %s the heap a run plans for; its largest terms:%n",
+        "  estimated peak heap: %s%s, %s the heap a run plans for; its largest terms:%n",
         MemoryEstimate.gib(peak),
+        need > peak
+            ? String.format(
+                Locale.ROOT,
+                " (%s as %s needs it: its largest phase counted %.1f times)",
+                MemoryEstimate.gib(need),
+                planning.collector(),
+                planning.phaseHeadroom())
+            : "",
         fits ? "within" : "above");
     List<MemoryEstimate.Part> terms =
         e.peakParts().stream()

@@ -50,17 +50,27 @@ public final class ChunkChoice {
    * none fits (the heap check then decides).
    */
   public static int chunkSamples(RunSizes run, long budgetBytes) {
+    return chunkSamples(run, budgetBytes, 1.0);
+  }
+
+  /**
+   * As {@link #chunkSamples(RunSizes, long)}, the factor phases counted {@code phaseHeadroom} times
+   * ({@link PlanningHeap#phaseHeadroom}: a collector that does not move large arrays needs room
+   * around what a phase allocates and frees).
+   */
+  public static int chunkSamples(RunSizes run, long budgetBytes, double phaseHeadroom) {
     // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
     int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
     long base = baseResidentBytes(run);
-    if (cap == Integer.MAX_VALUE && bytes(run, 0, base) <= budgetBytes) {
+    double f = phaseHeadroom;
+    if (cap == Integer.MAX_VALUE && bytes(run, 0, base, f) <= budgetBytes) {
       return 0;
     }
     // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    long smallest = bytes(run, lo, base);
-    long plainBest = Math.min(bytes(run, 0, base), bytes(run.withKeptFactors(true), 0, base));
+    long smallest = bytes(run, lo, base, f);
+    long plainBest = Math.min(bytes(run, 0, base, f), bytes(run.withKeptFactors(true), 0, base, f));
     if (cap == Integer.MAX_VALUE && smallest >= plainBest) {
       // chunks would need no less than the plain pass with or without kept factors (the V·w phase,
       // which chunks do not shrink, outweighs the factor): the plain pass, the heap check decides
@@ -71,7 +81,7 @@ public final class ChunkChoice {
     }
     while (lo < hi) {
       int mid = lo + (hi - lo + 1) / 2;
-      if (bytes(run, mid, base) <= budgetBytes) {
+      if (bytes(run, mid, base, f) <= budgetBytes) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -88,17 +98,17 @@ public final class ChunkChoice {
 
   /** The factor phases of the plain (unchunked) pass, in bytes ({@link #bytes}). */
   public static long plainPassBytes(RunSizes run) {
-    return bytes(run, 0, baseResidentBytes(run));
+    return bytes(run, 0, baseResidentBytes(run), 1.0);
   }
 
   /**
    * The bytes a pass in chunks of {@code chunk} samples (0: the plain pass) charges against the
-   * budget: its factor phases ({@link MemoryEstimate#factorPassBytes}) and what it holds throughout
-   * beyond {@code base}, the run's {@link #baseResidentBytes} (the forward values of a larger chunk
-   * pair, or of the whole batch).
+   * budget: its factor phases ({@link MemoryEstimate#factorPassBytes}, {@code f} times) and what it
+   * holds throughout beyond {@code base}, the run's {@link #baseResidentBytes} (the forward values
+   * of a larger chunk pair, or of the whole batch).
    */
-  private static long bytes(RunSizes run, int chunk, long base) {
+  private static long bytes(RunSizes run, int chunk, long base, double f) {
     MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(chunk));
-    return e.factorPassBytes() + e.residentBytes() - base;
+    return (long) Math.ceil(e.factorPassBytes() * f) + e.residentBytes() - base;
   }
 }

@@ -519,7 +519,18 @@ public final class MemoryEstimate {
 
   /** The estimated peak heap of the run in bytes. */
   public long peakBytes() {
-    return sum(resident) + Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
+    return neededBytes(1.0);
+  }
+
+  /**
+   * The heap the run needs when its largest phase (backward, eigensolve or {@code V·w}: what it
+   * allocates and frees) counts {@code phaseHeadroom} times and what stays from the start once: the
+   * peak under a collector that moves large arrays ({@code 1}), more under one that does not
+   * ({@link PlanningHeap#phaseHeadroom}).
+   */
+  public long neededBytes(double phaseHeadroom) {
+    long phase = Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
+    return sum(resident) + (long) Math.ceil(phase * phaseHeadroom);
   }
 
   /**
@@ -578,18 +589,19 @@ public final class MemoryEstimate {
    * collector lets a run plan for, and the {@code -Xmx} to use.
    */
   public void checkFits(PlanningHeap heap) {
-    long need = peakBytes();
+    long need = neededBytes(heap.phaseHeadroom());
     if (need <= heap.usableBytes()) {
       return;
     }
     long xmxGib = heap.xmxGibFor(need);
     String limit =
-        heap.usableBytes() == heap.maxHeapBytes()
+        heap.movesLargeArrays() && heap.usableBytes() == heap.maxHeapBytes()
             ? gib(heap.maxHeapBytes())
             : gib(heap.maxHeapBytes())
-                + " and a run plans for "
-                + gib(heap.usableBytes())
-                + " of it ("
+                + " ("
+                + (heap.movesLargeArrays()
+                    ? "a run plans for " + gib(heap.usableBytes()) + ": "
+                    : "")
                 + heap.reason()
                 + ")";
     throw new InvalidInputException(

@@ -22,11 +22,13 @@ import java.util.Locale;
  *       finished with 1340 MiB (the estimate is the live peak to 0.3 %).
  *   <li>G1 (the JVM's default), and any collector not known to move large arrays, keeps an array
  *       larger than half a region where it was allocated, so free space splits into stretches too
- *       short for the next one. The plan uses {@code -Xmx /} {@value #NON_MOVING_HEADROOM}.
- *       Measured on the same run: out of heap at 1500, 1650, 1800 MiB, and at 1960 MiB in one of
- *       two runs (1.46 times the estimate); finished at 2048 MiB. A default run sized for 80 % of
- *       an 1800 MiB heap ({@link ChunkChoice#HEAP_SHARE}, before this class) ran out of heap 44 s
- *       in.
+ *       short for the next one. The plan uses the whole heap but counts the arrays a phase
+ *       allocates and frees (factors, eigensolver workspace, {@code V·w} blocks) {@value
+ *       #NON_MOVING_HEADROOM} times and what stays from the start (Grams, batch, activations) once
+ *       ({@link MemoryEstimate#neededBytes}). Measured on the same run (resident 150 MB, its
+ *       largest phase 1253 MB: 2055 MiB so counted): out of heap at 1500, 1650, 1800 MiB, and at
+ *       1960 MiB in one of two runs; finished at 2048 MiB. A default run sized for 80 % of an 1800
+ *       MiB heap ({@link ChunkChoice#HEAP_SHARE}, before this class) ran out of heap 44 s in.
  * </ul>
  *
  * {@code tornado-run} leaves the JVM's default (G1): the serial collector cost fmnist_2c2d at N =
@@ -35,7 +37,7 @@ import java.util.Locale;
  * under which a run plans for the old generation ({@code -XX:NewRatio=31}: 31/32 of the heap).
  *
  * @param maxHeapBytes the JVM's heap limit ({@code Runtime.maxMemory()})
- * @param usableBytes the heap the run plans for
+ * @param usableBytes the heap the run plans for: the old generation, or the whole heap
  * @param collector the collector as the plan names it ({@code serial}, {@code parallel}, {@code
  *     G1})
  * @param movesLargeArrays whether the collector compacts large arrays
@@ -44,8 +46,9 @@ public record PlanningHeap(
     long maxHeapBytes, long usableBytes, String collector, boolean movesLargeArrays) {
 
   /**
-   * The heap limit over the heap a run plans for under a collector that does not move large arrays:
-   * above the largest need measured (1.46 times the estimate, {@link PlanningHeap}).
+   * How many times a phase's arrays count under a collector that does not move large arrays: the
+   * run measured ({@link PlanningHeap}) needed between 1.43 and 1.54 times its phase on top of its
+   * resident part; 1.6 covers that.
    */
   public static final double NON_MOVING_HEADROOM = 1.6;
 
@@ -89,27 +92,34 @@ public record PlanningHeap(
         collectors.stream().anyMatch(c -> c.startsWith("G1"))
             ? "G1"
             : collectors.isEmpty() ? "unknown" : collectors.get(0);
-    return new PlanningHeap(maxHeapBytes, (long) (maxHeapBytes / NON_MOVING_HEADROOM), name, false);
+    return new PlanningHeap(maxHeapBytes, maxHeapBytes, name, false);
+  }
+
+  /** How many times a phase's arrays count: 1, or {@link #NON_MOVING_HEADROOM}. */
+  public double phaseHeadroom() {
+    return movesLargeArrays ? 1.0 : NON_MOVING_HEADROOM;
   }
 
   /**
-   * Why the plan uses {@link #usableBytes} of the heap, e.g. {@code G1 does not move large arrays:
-   * heap / 1.6; -XX:+UseSerialGC plans for its old generation} or {@code serial collector: its old
+   * How the plan reads the heap, e.g. {@code G1 does not move large arrays: a phase's arrays count
+   * 1.6 times; -XX:+UseSerialGC plans for its old generation} or {@code serial collector: its old
    * generation}.
    */
   public String reason() {
     return movesLargeArrays
         ? collector + " collector: its old generation"
         : collector
-            + " does not move large arrays: heap / "
+            + " does not move large arrays: a phase's arrays count "
             + String.format(Locale.ROOT, "%.1f", NON_MOVING_HEADROOM)
-            + "; -XX:+UseSerialGC plans for its old generation";
+            + " times; -XX:+UseSerialGC plans for its old generation";
   }
 
-  /** E.g. {@code 1.2 GiB of the 2.0 GiB heap (}{@link #reason}{@code )}. */
+  /**
+   * E.g. {@code 19.4 GiB of the 20.0 GiB heap (serial collector: its old generation)} or {@code the
+   * 20.0 GiB heap (G1 does not move large arrays: …)}.
+   */
   public String describe() {
-    return MemoryEstimate.gib(usableBytes)
-        + " of the "
+    return (usableBytes == maxHeapBytes ? "the " : MemoryEstimate.gib(usableBytes) + " of the ")
         + MemoryEstimate.gib(maxHeapBytes)
         + " heap ("
         + reason()
@@ -133,11 +143,11 @@ public record PlanningHeap(
   }
 
   /**
-   * The {@code -Xmx}, in whole GiB, under which this collector lets a run plan for {@code
-   * needBytes}, with a quarter to spare for what the estimate leaves out.
+   * The {@code -Xmx}, in whole GiB, for a run that needs {@code needBytes} as this collector counts
+   * it ({@link MemoryEstimate#neededBytes} with {@link #phaseHeadroom}), with a quarter to spare
+   * for what the estimate leaves out.
    */
   public long xmxGibFor(long needBytes) {
-    double perUsable = movesLargeArrays ? 1.0 : NON_MOVING_HEADROOM;
-    return (long) Math.ceil(needBytes * perUsable * 1.25 / (1024.0 * 1024 * 1024)) + 1;
+    return (long) Math.ceil(needBytes * 1.25 / (1024.0 * 1024 * 1024)) + 1;
   }
 }

@@ -279,7 +279,8 @@ class BenchPiecesTest {
             "**Largest N by the memory estimate in the 20 GiB heap (float32): " + largest + "**"),
         summary);
     // and says which collector that heap is planned for
-    assertTrue(summary.contains("-XX:+UseSerialGC: G1 plans for the heap / 1.6)."), summary);
+    assertTrue(
+        summary.contains("-XX:+UseSerialGC; under G1 a phase's arrays count 1.6 times)."), summary);
     assertTrue(summary.contains("Issue 10's goal is N ≥ 8448 in a 20 GiB heap in float32:"));
     assertTrue(summary.contains("Fit of the time: "), summary);
     String csv = Files.readString(dir.resolve("memory.csv"));

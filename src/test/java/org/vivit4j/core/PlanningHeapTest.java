@@ -27,6 +27,7 @@ class PlanningHeapTest {
     assertEquals("serial", h.collector());
     assertEquals(8 * GIB - (256L << 20), h.usableBytes());
     assertEquals("serial collector: its old generation", h.reason());
+    assertEquals(1.0, h.phaseHeadroom());
   }
 
   @Test
@@ -38,14 +39,15 @@ class PlanningHeapTest {
   }
 
   @Test
-  void g1PlansForTheHeapOverItsHeadroom() {
+  void g1PlansForTheWholeHeapWithItsPhasesCountedMore() {
     PlanningHeap h =
         PlanningHeap.of(8 * GIB, List.of("G1 Young Generation", "G1 Old Generation"), -1);
     assertFalse(h.movesLargeArrays());
     assertEquals("G1", h.collector());
-    assertEquals((long) (8 * GIB / PlanningHeap.NON_MOVING_HEADROOM), h.usableBytes());
+    assertEquals(8 * GIB, h.usableBytes());
+    assertEquals(1.6, h.phaseHeadroom());
     assertEquals(
-        "5.0 GiB of the 8.0 GiB heap (G1 does not move large arrays: heap / 1.6;"
+        "the 8.0 GiB heap (G1 does not move large arrays: a phase's arrays count 1.6 times;"
             + " -XX:+UseSerialGC plans for its old generation)",
         h.describe());
   }
@@ -55,21 +57,41 @@ class PlanningHeapTest {
     PlanningHeap z = PlanningHeap.of(8 * GIB, List.of("ZGC Cycles", "ZGC Pauses"), -1);
     assertFalse(z.movesLargeArrays());
     assertEquals("ZGC Cycles", z.collector());
-    assertEquals((long) (8 * GIB / PlanningHeap.NON_MOVING_HEADROOM), z.usableBytes());
+    assertEquals(PlanningHeap.NON_MOVING_HEADROOM, z.phaseHeadroom());
     // a serial collector whose old generation cannot be read is not trusted to hold the heap
     PlanningHeap unread = PlanningHeap.of(8 * GIB, List.of("Copy", "MarkSweepCompact"), -1);
     assertFalse(unread.movesLargeArrays());
-    assertEquals(z.usableBytes(), unread.usableBytes());
+    assertEquals(PlanningHeap.NON_MOVING_HEADROOM, unread.phaseHeadroom());
     assertThrows(IllegalArgumentException.class, () -> PlanningHeap.of(0, List.of(), -1));
   }
 
   @Test
-  void theXmxAdviceCoversTheCollectorsHeadroomAndAQuarter() {
-    PlanningHeap g1 = PlanningHeap.of(2 * GIB, List.of("G1 Old Generation"), -1);
-    PlanningHeap serial = PlanningHeap.of(2 * GIB, List.of("MarkSweepCompact"), 2 * GIB);
-    // 4 GiB · 1.6 · 1.25 = 8 GiB, + 1; 4 GiB · 1.25 = 5 GiB, + 1
-    assertEquals(9, g1.xmxGibFor(4 * GIB));
-    assertEquals(6, serial.xmxGibFor(4 * GIB));
+  void underG1ARunNeedsItsResidentPartAndItsLargestPhaseCountedOneAndAHalfTimesAndMore() {
+    org.vivit4j.bench.BenchCase c = org.vivit4j.bench.BenchCase.of("fmnist_2c2d", 16);
+    MemoryEstimate e =
+        new org.vivit4j.api.DirectionalDerivativesComputation(
+                org.vivit4j.api.ComputationOptions.defaults())
+            .assumingHeapLimit(8 * GIB)
+            .memoryEstimate(c.network(), c.loss(), 16, c.groups(), true, false);
+    long phase = e.peakBytes() - e.residentBytes();
+    assertTrue(phase > 0 && e.residentBytes() > 0, e.parts().toString());
+    assertEquals(e.peakBytes(), e.neededBytes(1.0));
+    assertEquals(e.residentBytes() + (long) Math.ceil(1.6 * phase), e.neededBytes(1.6));
+    // the refusal counts the same: fits a moving heap of the peak, not G1's heap of it
+    PlanningHeap g1 = PlanningHeap.of(e.peakBytes(), List.of("G1 Old Generation"), -1);
+    PlanningHeap serial =
+        PlanningHeap.of(e.peakBytes(), List.of("MarkSweepCompact"), e.peakBytes());
+    e.checkFits(serial);
+    org.vivit4j.model.InvalidInputException refused =
+        assertThrows(org.vivit4j.model.InvalidInputException.class, () -> e.checkFits(g1));
+    assertTrue(
+        refused
+            .getMessage()
+            .contains("needs about " + MemoryEstimate.gib(e.neededBytes(1.6)) + " but"),
+        refused.getMessage());
+    assertTrue(refused.getMessage().contains("-XX:+UseSerialGC"), refused.getMessage());
+    // -Xmx advice: the need and a quarter, rounded up, plus one GiB
+    assertEquals(6, g1.xmxGibFor(4 * GIB));
   }
 
   @Test
@@ -85,12 +107,11 @@ class PlanningHeapTest {
   }
 
   @Test
-  void aJvmOnG1PlansForTheHeapOverTheHeadroom() throws Exception {
+  void aJvmOnG1PlansForTheWholeHeap() throws Exception {
     String probe = probe(List.of("-XX:+UseG1GC"), "-Xmx512m");
     String[] f = probe.trim().split(" ");
     assertEquals("G1", f[0], probe);
-    assertEquals(
-        (long) (Long.parseLong(f[2]) / PlanningHeap.NON_MOVING_HEADROOM), Long.parseLong(f[1]));
+    assertEquals(Long.parseLong(f[2]), Long.parseLong(f[1]));
     assertEquals("false", f[3], probe);
   }
 
