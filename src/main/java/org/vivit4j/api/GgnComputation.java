@@ -167,8 +167,9 @@ public abstract class GgnComputation {
    * large arrays. The default factor-memory budget ({@link ChunkChoice#defaultBudget}) and {@link
    * FactorReuse#AUTO} decide against it, and so does {@link #memoryEstimate}, which then describes
    * the run as it would go in such a heap (the bench's largest-N estimate; tests of the fall-backs
-   * without a child JVM). The check before a run still compares with the JVM's own limit. Returns
-   * this.
+   * without a child JVM). The check before a run still compares with this JVM's planning heap, the
+   * need counted as its collector needs it: a run sized here for a heap of X may be refused in a G1
+   * JVM of X. Returns this.
    *
    * @throws IllegalArgumentException when {@code bytes < 1}
    */
@@ -181,16 +182,11 @@ public abstract class GgnComputation {
   }
 
   /**
-   * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it, and
-   * under a collector that does not move large arrays that the serial one would allow more.
+   * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it and why
+   * (under G1, what the serial collector would allow instead).
    */
   static String heapNote(PlanningHeap heap) {
-    return "heap: the chunks were sized to "
-        + heap.describe()
-        + (heap.movesLargeArrays()
-            ? ""
-            : "; under JDK_JAVA_OPTIONS=\"-XX:+UseSerialGC -XX:NewRatio=31\" they count once (in"
-                + " 31/32 of it): larger chunks, fewer passes");
+    return "heap: the factor pass's chunks were sized to " + heap.describe();
   }
 
   private long assumedHeapLimit() {
@@ -392,7 +388,12 @@ public abstract class GgnComputation {
         reuseNotes.add(reducedFactorNote(nGgn, wholeColumns, ct));
       }
       reuseNotes.addAll(sizing.planNotes(plan));
-      if (chunked && assumedHeapLimit < 0 && factorChunk == 0 && factorMemory < 0) {
+      // only where the heap sized the chunks (not a given chunk or budget, nor a packed Gram's cap)
+      if (chunked
+          && assumedHeapLimit < 0
+          && factorChunk == 0
+          && factorMemory < 0
+          && chunk < layout.chunkCap(nGgn, ct)) {
         reuseNotes.add(heapNote(PlanningHeap.ofThisJvm()));
       }
       KeptFactors kept = keep ? engine.newKeptFactors(keepV) : null;

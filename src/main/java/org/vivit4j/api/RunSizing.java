@@ -127,8 +127,12 @@ record RunSizing(
       return Math.min(
           factorChunk, plain.gramLayout().chunkCap(plain.nGgn(), plain.factorColumns()));
     }
-    long budget = factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, heapLimit);
-    return ChunkChoice.chunkSamples(plain, budget, phaseHeadroom);
+    if (factorMemory > 0) {
+      // a budget the user gives is what the factor pass may hold, counted as the estimate counts
+      return ChunkChoice.chunkSamples(plain, factorMemory);
+    }
+    return ChunkChoice.chunkSamples(
+        plain, ChunkChoice.defaultBudget(plain, heapLimit), phaseHeadroom);
   }
 
   /**
@@ -225,13 +229,16 @@ record RunSizing(
       notes.add(
           "V·w: the factor is backpropagated again: keeping the factors of the Gram pass ("
               + MemoryEstimate.gib(withKept.keptFactorBytes())
-              + ") would make the run's estimated peak "
-              + MemoryEstimate.gib(withKept.peakBytes())
-              + ", too close to the heap limit "
+              + ") would make the run need "
+              + MemoryEstimate.gib(withKept.neededBytes(phaseHeadroom))
+              + (phaseHeadroom > 1
+                  ? " (its largest phase counted " + phaseHeadroom + " times)"
+                  : "")
+              + ", too close to the heap a run plans for, "
               + MemoryEstimate.gib(plan.heapLimit())
               + " (keeping them needs "
               + KEEP_HEADROOM
-              + "× the estimate)");
+              + "× that)");
     }
     if (plan.keepsConvV()) {
       long bytes = plan.estimate().keptFactorBytes() - plan.withKeptFactors().keptFactorBytes();

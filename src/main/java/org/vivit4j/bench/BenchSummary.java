@@ -431,9 +431,9 @@ final class BenchSummary {
         String.format(
             Locale.ROOT,
             "\n**Largest N by the memory estimate in the %.0f GiB heap (%s): %d** (the run sized"
-                + " as in that heap: its factor chunks, its Gram storage; under a collector that"
-                + " moves large arrays, -XX:+UseSerialGC; under G1 a phase's arrays count %.1f"
-                + " times).",
+                + " as in that heap: its factor chunks, its Gram storage; the heap taken whole, as"
+                + " under a collector that compacts large arrays; under G1, which counts a phase's"
+                + " arrays %.1f times, a run admits less).",
             heapBytes / (double) (1L << 30),
             dtype,
             largest,

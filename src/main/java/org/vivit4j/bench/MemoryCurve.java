@@ -94,8 +94,13 @@ public final class MemoryCurve {
     List<String> cmd = new java.util.ArrayList<>();
     cmd.add(java.toString());
     cmd.add("-Xmx" + heap);
-    // the collector of this JVM (tornado-run's): the point runs out of heap where a run here would
-    cmd.addAll(org.vivit4j.core.PlanningHeap.collectorOptions());
+    // a point runs under this JVM's collector, so that it runs out of heap where a run here would;
+    // the largest-N run under the serial collector, which the estimate that sized it assumes (the
+    // heap taken whole, LargestBatch)
+    cmd.addAll(
+        largest
+            ? org.vivit4j.core.PlanningHeap.SERIAL_OPTIONS
+            : org.vivit4j.core.PlanningHeap.collectorOptions());
     cmd.addAll(
         List.of(
             // the curve measures where a run really runs out of heap, not where the estimate says

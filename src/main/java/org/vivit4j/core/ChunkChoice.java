@@ -109,6 +109,8 @@ public final class ChunkChoice {
    */
   private static long bytes(RunSizes run, int chunk, long base, double f) {
     MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(chunk));
-    return (long) Math.ceil(e.factorPassBytes() * f) + e.residentBytes() - base;
+    long counted = (long) Math.ceil(e.factorPassBytes() * f);
+    long held = e.residentBytes() - base;
+    return counted > Long.MAX_VALUE - held ? Long.MAX_VALUE : counted + held;
   }
 }

@@ -530,7 +530,10 @@ public final class MemoryEstimate {
    */
   public long neededBytes(double phaseHeadroom) {
     long phase = Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
-    return sum(resident) + (long) Math.ceil(phase * phaseHeadroom);
+    long counted = (long) Math.ceil(phase * phaseHeadroom);
+    long res = sum(resident);
+    // saturate rather than wrap to a negative need that would read as fitting
+    return counted > Long.MAX_VALUE - res ? Long.MAX_VALUE : res + counted;
   }
 
   /**
@@ -598,21 +601,21 @@ public final class MemoryEstimate {
         heap.movesLargeArrays() && heap.usableBytes() == heap.maxHeapBytes()
             ? gib(heap.maxHeapBytes())
             : gib(heap.maxHeapBytes())
-                + " ("
                 + (heap.movesLargeArrays()
-                    ? "a run plans for " + gib(heap.usableBytes()) + ": "
+                    ? ", of which a run plans for " + gib(heap.usableBytes())
                     : "")
+                + " ("
                 + heap.reason()
                 + ")";
     throw new InvalidInputException(
         "memory",
         String.format(
             Locale.ROOT,
-            "this run needs about %s but the heap limit is %s (the largest term: %s); run with"
+            "this run needs about %s (the largest term: %s) but the heap limit is %s; run with"
                 + " -Xmx%dg (tornado-run: JDK_JAVA_OPTIONS=-Xmx%dg tornado-env/tornado-run ...)",
             gib(need),
-            limit,
             largest(),
+            limit,
             xmxGib,
             xmxGib));
   }

@@ -88,11 +88,23 @@ public record PlanningHeap(
       return new PlanningHeap(
           maxHeapBytes, Math.min(maxHeapBytes, oldMaxBytes), serial ? "serial" : "parallel", true);
     }
-    String name =
-        collectors.stream().anyMatch(c -> c.startsWith("G1"))
-            ? "G1"
-            : collectors.isEmpty() ? "unknown" : collectors.get(0);
-    return new PlanningHeap(maxHeapBytes, maxHeapBytes, name, false);
+    return new PlanningHeap(maxHeapBytes, maxHeapBytes, name(collectors, serial, parallel), false);
+  }
+
+  /**
+   * The collector's name in a plan: G1, ZGC, Shenandoah, Epsilon by their beans' prefixes; a serial
+   * or parallel collector whose old generation could not be read as such; else the first bean's.
+   */
+  private static String name(List<String> collectors, boolean serial, boolean parallel) {
+    for (String known : List.of("G1", "ZGC", "Shenandoah", "Epsilon")) {
+      if (collectors.stream().anyMatch(c -> c.startsWith(known))) {
+        return known;
+      }
+    }
+    if (serial || parallel) {
+      return (serial ? "serial" : "parallel") + " (old generation unknown)";
+    }
+    return collectors.isEmpty() ? "unknown" : collectors.get(0);
   }
 
   /** How many times a phase's arrays count: 1, or {@link #NON_MOVING_HEADROOM}. */
@@ -100,23 +112,28 @@ public record PlanningHeap(
     return movesLargeArrays ? 1.0 : NON_MOVING_HEADROOM;
   }
 
+  /** The options that put a JVM on the serial collector with an old generation of 31/32 of it. */
+  public static final List<String> SERIAL_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:NewRatio=31");
+
   /**
-   * How the plan reads the heap, e.g. {@code G1 does not move large arrays: a phase's arrays count
-   * 1.6 times; -XX:+UseSerialGC plans for its old generation} or {@code serial collector: its old
-   * generation}.
+   * How the plan reads the heap, e.g. {@code the serial collector's old generation} or {@code G1
+   * does not move large arrays, so a phase's arrays count 1.6 times; under -XX:+UseSerialGC
+   * -XX:NewRatio=31 they count once in 31/32 of the heap}.
    */
   public String reason() {
     return movesLargeArrays
-        ? collector + " collector: its old generation"
+        ? "the " + collector + " collector's old generation"
         : collector
-            + " does not move large arrays: a phase's arrays count "
+            + " does not move large arrays, so a phase's arrays count "
             + String.format(Locale.ROOT, "%.1f", NON_MOVING_HEADROOM)
-            + " times; -XX:+UseSerialGC plans for its old generation";
+            + " times; under "
+            + String.join(" ", SERIAL_OPTIONS)
+            + " they count once in 31/32 of the heap";
   }
 
   /**
-   * E.g. {@code 19.4 GiB of the 20.0 GiB heap (serial collector: its old generation)} or {@code the
-   * 20.0 GiB heap (G1 does not move large arrays: …)}.
+   * E.g. {@code 19.4 GiB of the 20.0 GiB heap (the serial collector's old generation)} or {@code
+   * the 20.0 GiB heap (G1 does not move large arrays, …)}.
    */
   public String describe() {
     return (usableBytes == maxHeapBytes ? "the " : MemoryEstimate.gib(usableBytes) + " of the ")
@@ -135,6 +152,8 @@ public record PlanningHeap(
         .filter(
             a ->
                 a.matches("-XX:[+]Use[A-Za-z0-9]+GC")
+                    || a.equals("-XX:+UnlockExperimentalVMOptions")
+                    || a.startsWith("-XX:G1HeapRegionSize=")
                     || a.startsWith("-Xmn")
                     || a.startsWith("-XX:NewRatio=")
                     || a.startsWith("-XX:NewSize=")
@@ -144,10 +163,12 @@ public record PlanningHeap(
 
   /**
    * The {@code -Xmx}, in whole GiB, for a run that needs {@code needBytes} as this collector counts
-   * it ({@link MemoryEstimate#neededBytes} with {@link #phaseHeadroom}), with a quarter to spare
-   * for what the estimate leaves out.
+   * it ({@link MemoryEstimate#neededBytes} with {@link #phaseHeadroom}): scaled by the heap over
+   * the part a run plans for (the old generation), with a quarter to spare for what the estimate
+   * leaves out.
    */
   public long xmxGibFor(long needBytes) {
-    return (long) Math.ceil(needBytes * 1.25 / (1024.0 * 1024 * 1024)) + 1;
+    double heapPerUsable = maxHeapBytes / (double) usableBytes;
+    return (long) Math.ceil(needBytes * heapPerUsable * 1.25 / (1024.0 * 1024 * 1024)) + 1;
   }
 }

@@ -14,10 +14,9 @@ class HeapNoteTest {
   void underG1TheNoteNamesTheSerialCollector() {
     PlanningHeap g1 = PlanningHeap.of(16 * GIB, List.of("G1 Old Generation"), -1);
     assertEquals(
-        "heap: the chunks were sized to the 16.0 GiB heap (G1 does not move large arrays: a"
-            + " phase's arrays count 1.6 times; -XX:+UseSerialGC plans for its old generation);"
-            + " under JDK_JAVA_OPTIONS=\"-XX:+UseSerialGC -XX:NewRatio=31\" they count once (in"
-            + " 31/32 of it): larger chunks, fewer passes",
+        "heap: the factor pass's chunks were sized to the 16.0 GiB heap (G1 does not move large"
+            + " arrays, so a phase's arrays count 1.6 times; under -XX:+UseSerialGC -XX:NewRatio=31"
+            + " they count once in 31/32 of the heap)",
         GgnComputation.heapNote(g1));
   }
 
@@ -25,8 +24,8 @@ class HeapNoteTest {
   void underTheSerialCollectorTheNoteNamesItsOldGeneration() {
     PlanningHeap serial = PlanningHeap.of(16 * GIB, List.of("MarkSweepCompact"), 15 * GIB);
     assertEquals(
-        "heap: the chunks were sized to 15.0 GiB of the 16.0 GiB heap (serial collector: its old"
-            + " generation)",
+        "heap: the factor pass's chunks were sized to 15.0 GiB of the 16.0 GiB heap (the serial"
+            + " collector's old generation)",
         GgnComputation.heapNote(serial));
   }
 }

@@ -42,7 +42,13 @@ class SolvePlanCollectorTest {
     assertTrue(g1Chunk >= 1 && g1Chunk < serialChunk, g1);
     assertTrue(g1.contains("as G1 needs it: its largest phase counted 1.6 times"), g1);
     assertTrue(g1.contains("G1 does not move large arrays"), g1);
-    assertTrue(serial.contains("(serial collector: its old generation)"), serial);
+    assertTrue(serial.contains("(the serial collector's old generation)"), serial);
+    assertTrue(g1.contains("within the heap a run plans for"), g1);
+    assertTrue(serial.contains("within the heap a run plans for"), serial);
+    // a factor-memory budget the user gives is taken as the estimate counts, under any collector
+    String g1Budget = plan(problem, "-XX:+UseG1GC", "--factor-memory", "700m");
+    String serialBudget = plan(problem, "-XX:+UseSerialGC", "--factor-memory", "700m");
+    assertEquals(chunk(serialBudget), chunk(g1Budget), g1Budget);
   }
 
   private static int chunk(String plan) {
@@ -51,16 +57,23 @@ class SolvePlanCollectorTest {
     return Integer.parseInt(m.group(1));
   }
 
-  /** {@code solve --plan} in a child JVM with an 1800 MiB heap and {@code collector} flags. */
-  private static String plan(Path problem, String... collector) throws Exception {
+  /**
+   * {@code solve --plan} in a child JVM with an 1800 MiB heap, its {@code -XX:} flags from {@code
+   * jvmThenSolveFlags} and the rest given to {@code solve}.
+   */
+  private static String plan(Path problem, String... jvmThenSolveFlags) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1800m");
-    cmd.addAll(List.of(collector));
+    List<String> solve = new ArrayList<>();
+    for (String f : jvmThenSolveFlags) {
+      (f.startsWith("-XX:") ? cmd : solve).add(f);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of("solve", "--problem", problem.toString(), "--plan"));
+    cmd.addAll(solve);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().remove("JDK_JAVA_OPTIONS");
     pb.environment().remove("JAVA_TOOL_OPTIONS");

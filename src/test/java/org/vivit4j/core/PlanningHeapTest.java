@@ -26,7 +26,7 @@ class PlanningHeapTest {
     assertTrue(h.movesLargeArrays());
     assertEquals("serial", h.collector());
     assertEquals(8 * GIB - (256L << 20), h.usableBytes());
-    assertEquals("serial collector: its old generation", h.reason());
+    assertEquals("the serial collector's old generation", h.reason());
     assertEquals(1.0, h.phaseHeadroom());
   }
 
@@ -47,8 +47,8 @@ class PlanningHeapTest {
     assertEquals(8 * GIB, h.usableBytes());
     assertEquals(1.6, h.phaseHeadroom());
     assertEquals(
-        "the 8.0 GiB heap (G1 does not move large arrays: a phase's arrays count 1.6 times;"
-            + " -XX:+UseSerialGC plans for its old generation)",
+        "the 8.0 GiB heap (G1 does not move large arrays, so a phase's arrays count 1.6 times;"
+            + " under -XX:+UseSerialGC -XX:NewRatio=31 they count once in 31/32 of the heap)",
         h.describe());
   }
 
@@ -56,12 +56,15 @@ class PlanningHeapTest {
   void aCollectorNotKnownToMoveLargeArraysIsPlannedForAsG1() {
     PlanningHeap z = PlanningHeap.of(8 * GIB, List.of("ZGC Cycles", "ZGC Pauses"), -1);
     assertFalse(z.movesLargeArrays());
-    assertEquals("ZGC Cycles", z.collector());
+    assertEquals("ZGC", z.collector());
+    assertEquals("Shenandoah", PlanningHeap.of(GIB, List.of("Shenandoah Pauses"), -1).collector());
+    assertEquals("Epsilon", PlanningHeap.of(GIB, List.of("Epsilon Heap"), -1).collector());
     assertEquals(PlanningHeap.NON_MOVING_HEADROOM, z.phaseHeadroom());
     // a serial collector whose old generation cannot be read is not trusted to hold the heap
     PlanningHeap unread = PlanningHeap.of(8 * GIB, List.of("Copy", "MarkSweepCompact"), -1);
     assertFalse(unread.movesLargeArrays());
     assertEquals(PlanningHeap.NON_MOVING_HEADROOM, unread.phaseHeadroom());
+    assertEquals("serial (old generation unknown)", unread.collector());
     assertThrows(IllegalArgumentException.class, () -> PlanningHeap.of(0, List.of(), -1));
   }
 
@@ -87,11 +90,21 @@ class PlanningHeapTest {
     assertTrue(
         refused
             .getMessage()
-            .contains("needs about " + MemoryEstimate.gib(e.neededBytes(1.6)) + " but"),
+            .contains("needs about " + MemoryEstimate.gib(e.neededBytes(1.6)) + " (the largest"),
         refused.getMessage());
     assertTrue(refused.getMessage().contains("-XX:+UseSerialGC"), refused.getMessage());
     // -Xmx advice: the need and a quarter, rounded up, plus one GiB
     assertEquals(6, g1.xmxGibFor(4 * GIB));
+  }
+
+  @Test
+  void theXmxAdviceGivesAnOldGenerationThatHoldsTheNeed() {
+    // the serial collector with its default NewRatio = 2: a run plans for 2/3 of the heap
+    PlanningHeap serial = PlanningHeap.of(30 * GIB, List.of("MarkSweepCompact"), 20 * GIB);
+    long need = (long) (22.6 * GIB);
+    long advised = serial.xmxGibFor(need) * GIB;
+    assertTrue(advised > 30 * GIB, "more than the heap that refused it: " + advised);
+    assertTrue(advised * 2 / 3 >= need * 1.25, "its old generation holds the need: " + advised);
   }
 
   @Test
