@@ -139,7 +139,12 @@ final class FactorPasses {
    * pairs that must fit one array, or the factor-memory budget).
    */
   static String chunkNote(
-      RunSizes plain, MemoryEstimate chunked, int chunk, boolean given, long budget) {
+      RunSizes plain,
+      MemoryEstimate chunked,
+      int chunk,
+      boolean given,
+      long budget,
+      double phaseHeadroom) {
     String why;
     if (given) {
       why = "chunk size given";
@@ -151,6 +156,14 @@ final class FactorPasses {
               + MemoryEstimate.gib(org.vivit4j.core.ChunkChoice.plainPassBytes(plain))
               + ", the chunked one about "
               + MemoryEstimate.gib(chunked.factorPassBytes())
+              + (phaseHeadroom > 1
+                  ? " ("
+                      + MemoryEstimate.gib(
+                          (long) Math.ceil(chunked.factorPassBytes() * phaseHeadroom))
+                      + " counted "
+                      + phaseHeadroom
+                      + " times for the collector)"
+                  : "")
               + "; the factor-memory budget is "
               + MemoryEstimate.gib(budget);
     }

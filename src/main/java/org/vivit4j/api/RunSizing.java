@@ -213,9 +213,9 @@ record RunSizing(
               plan.estimate(),
               plan.chunk(),
               factorChunk > 0,
-              factorMemory > 0
-                  ? factorMemory
-                  : ChunkChoice.defaultBudget(plain, plan.heapLimit())));
+              factorMemory > 0 ? factorMemory : ChunkChoice.defaultBudget(plain, plan.heapLimit()),
+              // a given budget is counted as the estimate counts (chunkSamples)
+              factorMemory > 0 ? 1.0 : phaseHeadroom));
       if (appliesFactor && factorReuse == FactorReuse.KEEP) {
         notes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
       }

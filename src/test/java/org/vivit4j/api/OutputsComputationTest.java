@@ -299,6 +299,14 @@ class OutputsComputationTest {
     assertTrue(
         rerun.runInfo().notes().stream().anyMatch(n -> n.contains("backpropagated again")),
         rerun.runInfo().notes().toString());
+    // the note names the need it compared: a heap taken whole counts the estimate once
+    String need =
+        "would make the run need "
+            + org.vivit4j.core.MemoryEstimate.gib(withKept)
+            + ", too close to the heap a run plans for, ";
+    assertTrue(
+        rerun.runInfo().notes().stream().anyMatch(n -> n.contains(need)),
+        rerun.runInfo().notes().toString());
 
     var roomy =
         new OutputsComputation(cs.o(), asked)

@@ -130,7 +130,7 @@ class PackedGramTest {
               .anyMatch(n -> n.endsWith("a pass that assembles a packed Gram keeps no factors")),
           packed.runInfo().notes().toString());
       assertFalse(
-          packed.runInfo().notes().stream().anyMatch(n -> n.contains("heap limit")),
+          packed.runInfo().notes().stream().anyMatch(n -> n.contains("too close to the heap")),
           packed.runInfo().notes().toString());
       if (solver == EigenSolver.DENSE) {
         assertEquals(
