@@ -312,7 +312,7 @@ record RunSizing(
 
   /** Whether {@code e}, its phases counted {@link #phaseHeadroom} times, fits {@code heapBytes}. */
   boolean fits(MemoryEstimate e, long heapBytes) {
-    return e.neededBytes(phaseHeadroom) <= heapBytes;
+    return e.fits(heapBytes, phaseHeadroom);
   }
 
   /**

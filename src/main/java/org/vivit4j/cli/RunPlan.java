@@ -67,7 +67,7 @@ final class RunPlan {
         e.describeGramStorage());
     long peak = e.peakBytes();
     long need = e.neededBytes(planning.phaseHeadroom());
-    boolean fits = need <= heap;
+    boolean fits = e.fits(planning);
     String pass;
     if (e.chunkSamples() == 0) {
       pass = "factor pass: one pass over all " + e.ggnSamples() + " GGN samples";

@@ -1,5 +1,7 @@
 package org.vivit4j.core;
 
+import org.vivit4j.model.ArraySizes;
+
 /**
  * Sizes the chunks of the sample-chunked factor pass ({@link FactorChunks}) to a memory budget: the
  * plain pass when its factor phases ({@link MemoryEstimate#factorPassBytes}) fit the budget or no
@@ -109,8 +111,6 @@ public final class ChunkChoice {
    */
   private static long bytes(RunSizes run, int chunk, long base, double f) {
     MemoryEstimate e = MemoryEstimate.unchecked(run.withChunkSamples(chunk));
-    long counted = (long) Math.ceil(e.factorPassBytes() * f);
-    long held = e.residentBytes() - base;
-    return counted > Long.MAX_VALUE - held ? Long.MAX_VALUE : counted + held;
+    return ArraySizes.plus((long) Math.ceil(e.factorPassBytes() * f), e.residentBytes() - base);
   }
 }

@@ -426,7 +426,17 @@ public final class MemoryEstimate {
 
   /** Whether {@link #peakBytes} fits {@code heapLimitBytes}. */
   public boolean fits(long heapLimitBytes) {
-    return peakBytes() <= heapLimitBytes;
+    return fits(heapLimitBytes, 1.0);
+  }
+
+  /** Whether {@link #neededBytes} with {@code phaseHeadroom} fits {@code heapBytes}. */
+  public boolean fits(long heapBytes, double phaseHeadroom) {
+    return neededBytes(phaseHeadroom) <= heapBytes;
+  }
+
+  /** Whether the run fits the heap {@code heap} lets it plan for, as its collector counts it. */
+  public boolean fits(PlanningHeap heap) {
+    return fits(heap.usableBytes(), heap.phaseHeadroom());
   }
 
   /**
@@ -530,10 +540,8 @@ public final class MemoryEstimate {
    */
   public long neededBytes(double phaseHeadroom) {
     long phase = Math.max(Math.max(sum(backward), sum(eigensolve)), sum(apply));
-    long counted = (long) Math.ceil(phase * phaseHeadroom);
-    long res = sum(resident);
-    // saturate rather than wrap to a negative need that would read as fitting
-    return counted > Long.MAX_VALUE - res ? Long.MAX_VALUE : res + counted;
+    // saturating: a need wrapped to a negative value would read as fitting
+    return ArraySizes.plus(sum(resident), (long) Math.ceil(phase * phaseHeadroom));
   }
 
   /**
@@ -592,10 +600,10 @@ public final class MemoryEstimate {
    * collector lets a run plan for, and the {@code -Xmx} to use.
    */
   public void checkFits(PlanningHeap heap) {
-    long need = neededBytes(heap.phaseHeadroom());
-    if (need <= heap.usableBytes()) {
+    if (fits(heap)) {
       return;
     }
+    long need = neededBytes(heap.phaseHeadroom());
     long xmxGib = heap.xmxGibFor(need);
     String limit =
         heap.movesLargeArrays() && heap.usableBytes() == heap.maxHeapBytes()

@@ -56,9 +56,11 @@ public record PlanningHeap(
    */
   public static final double NON_MOVING_HEADROOM = 1.6;
 
-  /** Collector bean names of the old generation of a collector that compacts large arrays. */
-  private static final List<String> MOVING_OLD_COLLECTORS =
-      List.of("MarkSweepCompact", "PS MarkSweep");
+  /** The bean of the serial collector's old generation, which compacts large arrays. */
+  private static final String SERIAL_OLD = "MarkSweepCompact";
+
+  /** The bean of the parallel collector's old generation, which compacts large arrays. */
+  private static final String PARALLEL_OLD = "PS MarkSweep";
 
   /** Memory pools holding such a collector's old generation. */
   private static final List<String> OLD_POOLS = List.of("Tenured Gen", "PS Old Gen");
@@ -86,8 +88,8 @@ public record PlanningHeap(
     if (maxHeapBytes < 1) {
       throw new IllegalArgumentException("the heap limit must be at least 1, got " + maxHeapBytes);
     }
-    boolean serial = collectors.contains(MOVING_OLD_COLLECTORS.get(0));
-    boolean parallel = collectors.contains(MOVING_OLD_COLLECTORS.get(1));
+    boolean serial = collectors.contains(SERIAL_OLD);
+    boolean parallel = collectors.contains(PARALLEL_OLD);
     if ((serial || parallel) && oldMaxBytes > 0) {
       return new PlanningHeap(
           maxHeapBytes, Math.min(maxHeapBytes, oldMaxBytes), serial ? "serial" : "parallel", true);

@@ -24,6 +24,13 @@ public final class ArraySizes {
     return high != 0 || low < 0 ? Long.MAX_VALUE : low;
   }
 
+  /**
+   * {@code a + b} for sizes ({@code ≥ 0}) in {@code long}, saturating at {@link Long#MAX_VALUE}.
+   */
+  public static long plus(long a, long b) {
+    return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
+  }
+
   /** The product of {@code dims}, saturating. */
   public static long product(int... dims) {
     long p = 1;

@@ -130,13 +130,7 @@ class MemoryEstimateTest {
    * estimate would make it run out.
    */
   private void fitsAnOldGenerationOfItsEstimate(Path problemFile) throws Exception {
-    Problem problem = ProblemReader.read(problemFile);
-    long estimate =
-        problem
-            .computation()
-            .withFactorMemory(PLAIN_PASS_BUDGET)
-            .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true)
-            .peakBytes();
+    long estimate = plainPassEstimate(problemFile);
     long young = 16L << 20;
     Child fits =
         solve(
@@ -297,15 +291,19 @@ class MemoryEstimateTest {
    */
   private void assertNeedsBetweenHalfAndTwiceTheEstimate(Path problemFile, long atLeast)
       throws Exception {
-    Problem problem = ProblemReader.read(problemFile);
-    long estimate =
-        problem
-            .computation()
-            .withFactorMemory(PLAIN_PASS_BUDGET)
-            .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true)
-            .peakBytes();
+    long estimate = plainPassEstimate(problemFile);
     assertNeedsBetweenHalfAndTwiceTheEstimate(
         problemFile, estimate, atLeast, "--factor-memory", String.valueOf(PLAIN_PASS_BUDGET));
+  }
+
+  /** The estimate of the problem's run with the plain pass pinned ({@link #PLAIN_PASS_BUDGET}). */
+  private static long plainPassEstimate(Path problemFile) throws Exception {
+    Problem problem = ProblemReader.read(problemFile);
+    return problem
+        .computation()
+        .withFactorMemory(PLAIN_PASS_BUDGET)
+        .memoryEstimate(problem.network(), problem.batch().n(), problem.groups(), true)
+        .peakBytes();
   }
 
   /** As above, for a run with {@code flags} whose estimate is {@code estimate}. */
