@@ -81,7 +81,7 @@ final class ConvGemmKernels {
       for (int r0 = 0; r0 < y.rows(); r0 += chunk) {
         int rows = Math.min(chunk, y.rows() - r0);
         gatherChannels(y, r0, rows, o, t, ys);
-        launcher.launchTiled(
+        launcher.launchProduct(
             "mul", k, rows * t, 1, 2.0 * rows * t * o * k, k, rows * t, o, wt, ys, u);
         convFold(u, rows, g, x, r0);
       }
@@ -274,10 +274,10 @@ final class ConvGemmKernels {
       for (int b = 0; b < n; b++) {
         int cnt = b + 1;
         copyColumns(q, cnt * t, b * t, t, qc);
-        launcher.launchTiled(
+        launcher.launchProduct(
             "batched_mul", c * o, t, cnt, 2.0 * cnt * c * o * t * t, c * o, t, t, 1, l, qc, y);
         launcher.copy(l, (long) b * c * row, ln, 0, (long) c * row);
-        launcher.launchTiled(
+        launcher.launchProduct(
             "mul_trans_b", c, cnt * c, 1, 2.0 * c * cnt * c * row, c, cnt * c, row, ln, y, p);
         accumulateBlockMirrored(acc, p, c, cnt * c, b * c, b * c);
       }
@@ -307,7 +307,7 @@ final class ConvGemmKernels {
         OpenClMatrix p = launcher.allocate(l.rows(), rBlock)) {
       for (int m = 0; m < nR; m++) {
         copyColumns(q, nL * t, m * t, t, qc);
-        launcher.launchTiled(
+        launcher.launchProduct(
             "batched_mul",
             lBlock * o,
             t,
@@ -321,7 +321,7 @@ final class ConvGemmKernels {
             qc,
             x);
         launcher.copy(r, (long) m * rBlock * row, rm, 0, (long) rBlock * row);
-        launcher.launchTiled(
+        launcher.launchProduct(
             "mul_trans_b",
             l.rows(),
             rBlock,

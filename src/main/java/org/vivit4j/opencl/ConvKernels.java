@@ -98,7 +98,7 @@ final class ConvKernels {
     }
     int q = b.cols();
     OpenClMatrix c = launcher.allocate(a.rows(), Math.multiplyExact(p, q));
-    launcher.launchTiled(
+    launcher.launchProduct(
         "batched_mul", p, q, a.rows(), 2.0 * a.rows() * p * q * t, p, t, q, block, a, b, c);
     return c;
   }

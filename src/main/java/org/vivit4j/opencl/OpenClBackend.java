@@ -57,9 +57,20 @@ public final class OpenClBackend implements Backend {
   /** Local size per dimension of the matrix-product kernels. */
   static final int GEMM_LOCAL = TILE / WPT;
 
-  static final String BUILD_OPTIONS = "-DTILE=" + TILE + " -DWPT=" + WPT + " -DTILE_K=" + TILE_K;
+  static final String BUILD_OPTIONS =
+      "-DTILE="
+          + TILE
+          + " -DWPT="
+          + WPT
+          + " -DTILE_K="
+          + TILE_K
+          + " -DROWS="
+          + ProductKernels.VECTOR_ROWS;
 
-  /** The kernels launched on a {@code GEMM_LOCAL × GEMM_LOCAL} work-group. */
+  /**
+   * The matrix products, by their tiled kernels' names, launched on a {@code GEMM_LOCAL ×
+   * GEMM_LOCAL} work-group in the {@link ProductKernels#TILED} form.
+   */
   static final Set<String> GEMM_KERNELS = Set.of("mul", "mul_trans_b", "batched_mul");
 
   /** Programs (file names under {@code kernels/} without {@code .cl}) and their kernels. */
@@ -69,6 +80,7 @@ public final class OpenClBackend implements Backend {
     Map<String, List<String>> t = new LinkedHashMap<>();
     t.put("mul", List.of("mul"));
     t.put("mul_trans_b", List.of("mul_trans_b"));
+    t.put("products_vector", List.of("mul_vector", "mul_trans_b_vector", "batched_mul_vector"));
     t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
     t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
     t.put(
@@ -80,6 +92,7 @@ public final class OpenClBackend implements Backend {
   }
 
   private final OpenClDevices.Device device;
+  private final ProductKernels products;
   private final Map<String, cl_program> programs = new LinkedHashMap<>();
   private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
   private final Map<String, Long> localSizes = new LinkedHashMap<>();
@@ -101,14 +114,27 @@ public final class OpenClBackend implements Backend {
   }
 
   /**
+   * The selected device, with the product kernels it runs best ({@link ProductKernels#forDevice}).
+   *
+   * @see #OpenClBackend(String, ProductKernels)
+   */
+  public OpenClBackend(String deviceSelector) {
+    this(deviceSelector, null);
+  }
+
+  /**
    * @param deviceSelector {@code null} for the first GPU (else the first device), an index {@code
    *     "platform:device"} such as {@code "0:1"}, or a case-insensitive substring of {@code
    *     "platform / device name"}
+   * @param products the form of the matrix-product kernels, or {@code null} for the device's best:
+   *     {@link ProductKernels#VECTOR} on a CPU device (PoCL), {@link ProductKernels#TILED}
+   *     otherwise
    * @throws OpenClUnavailableException no OpenCL runtime, platform or matching device
    * @throws OpenClBuildException a kernel failed to compile (the message holds the build log)
    */
-  public OpenClBackend(String deviceSelector) {
+  public OpenClBackend(String deviceSelector, ProductKernels products) {
     device = OpenClDevices.select(deviceSelector);
+    this.products = products != null ? products : ProductKernels.forDevice(device.isCpu());
     SignalChaining.warnIfMissing();
     try {
       cl_context_properties props = new cl_context_properties();
@@ -179,10 +205,22 @@ public final class OpenClBackend implements Backend {
     return "opencl";
   }
 
-  /** {@code "device name (platform name, device version)"}. */
+  /** {@code "device name (platform name, device version; tiled|vector products)"}. */
   @Override
   public String deviceName() {
-    return device.name() + " (" + device.platformName() + ", " + device.version() + ")";
+    return device.name()
+        + " ("
+        + device.platformName()
+        + ", "
+        + device.version()
+        + "; "
+        + products.label()
+        + " products)";
+  }
+
+  /** The form of the matrix-product kernels this backend launches. */
+  public ProductKernels productKernels() {
+    return products;
   }
 
   @Override
@@ -300,14 +338,25 @@ public final class OpenClBackend implements Backend {
     if (k == 0) {
       return zeroed(c);
     }
-    long[] global = {groups(n) * GEMM_LOCAL, groups(m) * GEMM_LOCAL};
-    long[] local = {GEMM_LOCAL, GEMM_LOCAL};
-    launch(kernel, global, local, 2.0 * m * n * k, m, n, k, a, b, c);
+    launchProduct(kernel, m, n, 1, 2.0 * m * n * k, m, n, k, a, b, c);
     return c;
   }
 
-  private static long groups(int extent) {
-    return (extent + TILE - 1) / TILE;
+  /**
+   * Launches {@code batch} products of {@code rows × cols} outputs each, named by their tiled
+   * kernel, in this backend's {@link ProductKernels} form (the same arguments either way).
+   */
+  private void launchProduct(
+      String product, int rows, int cols, int batch, double flops, Object... args) {
+    if (rows == 0 || cols == 0 || batch == 0) {
+      return;
+    }
+    launch(
+        products.kernel(product),
+        products.global(product, rows, cols, batch),
+        products.local(),
+        flops,
+        args);
   }
 
   @Override
@@ -620,14 +669,14 @@ public final class OpenClBackend implements Backend {
       OpenClBackend.this.launch1d(kernel, count, flops, args);
     }
 
-    /** A {@code GEMM_LOCAL × GEMM_LOCAL × 1} tiled launch over {@code batch} products. */
-    void launchTiled(String kernel, int rows, int cols, int batch, double flops, Object... args) {
-      if (rows == 0 || cols == 0 || batch == 0) {
-        return;
-      }
-      long[] global = {groups(cols) * GEMM_LOCAL, groups(rows) * GEMM_LOCAL, batch};
-      long[] local = {GEMM_LOCAL, GEMM_LOCAL, 1};
-      launch(kernel, global, local, flops, args);
+    /**
+     * {@code batch} products of {@code rows × cols} outputs each, named by their tiled kernel
+     * ({@code "mul"}, {@code "mul_trans_b"}, {@code "batched_mul"}), in the backend's {@link
+     * ProductKernels} form.
+     */
+    void launchProduct(
+        String product, int rows, int cols, int batch, double flops, Object... args) {
+      OpenClBackend.this.launchProduct(product, rows, cols, batch, flops, args);
     }
   }
 

@@ -62,6 +62,10 @@ final class OpenClDevices {
     boolean isGpu() {
       return (type & CL_DEVICE_TYPE_GPU) != 0;
     }
+
+    boolean isCpu() {
+      return (type & CL_DEVICE_TYPE_CPU) != 0;
+    }
   }
 
   /** Library folders searched for the ICD loader when JOCL cannot open it. */

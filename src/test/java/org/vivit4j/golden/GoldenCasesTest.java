@@ -51,7 +51,9 @@ class GoldenCasesTest {
   }
 
   static Stream<Arguments> casesOnBackends() throws IOException {
-    return cases().flatMap(c -> TestBackends.names().stream().map(b -> Arguments.of(c, b)));
+    return cases()
+        .flatMap(
+            c -> TestBackends.namesWithBothProductForms().stream().map(b -> Arguments.of(c, b)));
   }
 
   @ParameterizedTest(name = "{0} on {1}")

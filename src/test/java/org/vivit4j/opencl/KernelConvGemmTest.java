@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,15 +31,22 @@ import org.vivit4j.backend.DeviceMatrix;
  */
 class KernelConvGemmTest {
   private static OpenClBackend opencl;
+  private static final Map<ProductKernels, OpenClBackend> BY_FORM =
+      new EnumMap<>(ProductKernels.class);
 
   @BeforeAll
   static void open() {
     opencl = new OpenClBackend();
+    for (ProductKernels form : ProductKernels.values()) {
+      BY_FORM.put(form, new OpenClBackend(null, form));
+    }
   }
 
   @AfterAll
   static void close() {
     opencl.close();
+    BY_FORM.values().forEach(OpenClBackend::close);
+    BY_FORM.clear();
   }
 
   private static OpenClMatrix upload(double[] v, int rows, int cols) {
@@ -145,9 +153,23 @@ class KernelConvGemmTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}, R = {2}, O = {3}")
-  @MethodSource("convCases")
-  void convTransposeInChunksMatchesTwin(String what, int which, int rows, int o) {
+  static Stream<Arguments> convCasesByForm() {
+    return convCases()
+        .flatMap(
+            c -> Stream.of(ProductKernels.values()).map(f -> Arguments.of(concat(c.get(), f))));
+  }
+
+  private static Object[] concat(Object[] head, Object last) {
+    Object[] out = java.util.Arrays.copyOf(head, head.length + 1);
+    out[head.length] = last;
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}, R = {2}, O = {3}, {4} products")
+  @MethodSource("convCasesByForm")
+  void convTransposeInChunksMatchesTwin(
+      String what, int which, int rows, int o, ProductKernels form) {
+    OpenClBackend opencl = BY_FORM.get(form);
     ConvGeometry g = KernelConvTest.geometry(KernelConvTest.CONV[which]);
     SplittableRandom rng = new SplittableRandom(700 + which);
     int r = rows + 4; // at least 5 rows, so that two-row chunks leave a short last chunk
@@ -156,8 +178,8 @@ class KernelConvGemmTest {
     long perRow = (long) Math.max(g.patchSize(), o) * g.positions();
     for (int chunkRows : new int[] {1, 2, r}) {
       int budget = (int) (chunkRows * perRow);
-      try (OpenClMatrix dy = upload(y, r, o * g.positions());
-          OpenClMatrix dw = upload(w, o, g.patchSize())) {
+      try (OpenClMatrix dy = (OpenClMatrix) opencl.upload(y, r, o * g.positions());
+          OpenClMatrix dw = (OpenClMatrix) opencl.upload(w, o, g.patchSize())) {
         double[] got =
             opencl.withConvGemm(
                 k -> {
@@ -312,10 +334,12 @@ class KernelConvGemmTest {
 
   static Stream<Arguments> gramCases() {
     List<Arguments> out = new ArrayList<>();
-    for (int[] s : GRAM) {
-      out.add(Arguments.of(s[0], s[1], s[2], s[3], true));
-      if (s[0] * s[3] > 1) { // a 1 × 1 q is always symmetric
-        out.add(Arguments.of(s[0], s[1], s[2], s[3], false));
+    for (ProductKernels form : ProductKernels.values()) {
+      for (int[] s : GRAM) {
+        out.add(Arguments.of(s[0], s[1], s[2], s[3], true, form));
+        if (s[0] * s[3] > 1) { // a 1 × 1 q is always symmetric
+          out.add(Arguments.of(s[0], s[1], s[2], s[3], false, form));
+        }
       }
     }
     return out.stream();
@@ -327,9 +351,11 @@ class KernelConvGemmTest {
    * (one {@code accumulate_block} per sample block); both match the twin within the tolerance of
    * {@link KernelConvTest#convGramStructuredMatchesTwin}.
    */
-  @ParameterizedTest(name = "n={0} c={1} O={2} T={3} symmetric q {4}")
+  @ParameterizedTest(name = "n={0} c={1} O={2} T={3} symmetric q {4}, {5} products")
   @MethodSource("gramCases")
-  void gramOfAFactorWithItselfMatchesTwin(int n, int c, int o, int t, boolean symmetricQ) {
+  void gramOfAFactorWithItselfMatchesTwin(
+      int n, int c, int o, int t, boolean symmetricQ, ProductKernels form) {
+    OpenClBackend opencl = BY_FORM.get(form);
     int rows = n * c;
     SplittableRandom rng = new SplittableRandom(n * 131L + c * 7L + t);
     double[] acc = KernelTwins.randomFloats(rng, rows * rows, 1);

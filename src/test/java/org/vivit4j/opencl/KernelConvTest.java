@@ -28,6 +28,8 @@ import org.vivit4j.backend.Precision;
  */
 class KernelConvTest {
   private static OpenClBackend opencl;
+  // the device's own product form (vector on PoCL) and the GPUs' tiled form, on this device
+  private static OpenClBackend openclTiled;
   private static final Backend CPU32 = new CpuBackend(Precision.FLOAT32);
   private static final Backend CPU64 = new CpuBackend(Precision.FLOAT64);
   // the lowered convolutions run their products on BLAS or in loops: both are tested
@@ -37,16 +39,19 @@ class KernelConvTest {
   @BeforeAll
   static void open() {
     opencl = new OpenClBackend();
+    openclTiled = new OpenClBackend(null, ProductKernels.TILED);
   }
 
   @AfterAll
   static void close() {
     opencl.close();
+    openclTiled.close();
   }
 
   private static Backend backend(String name) {
     return switch (name) {
       case "opencl" -> opencl;
+      case "opencl-tiled" -> openclTiled;
       case "cpu-float32" -> CPU32;
       case "cpu-blas-float32" -> BLAS32;
       case "cpu-blas-float64" -> BLAS64;
@@ -64,7 +69,13 @@ class KernelConvTest {
   }
 
   private static final List<String> BACKENDS =
-      List.of("opencl", "cpu-float32", "cpu-float64", "cpu-blas-float32", "cpu-blas-float64");
+      List.of(
+          "opencl",
+          "opencl-tiled",
+          "cpu-float32",
+          "cpu-float64",
+          "cpu-blas-float32",
+          "cpu-blas-float64");
 
   /** Convolution geometries: {C, H, W, kh, kw, sh, sw, ph, pw, dh, dw}. */
   static final int[][] CONV = {

@@ -4,6 +4,8 @@ import java.util.List;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.Backends;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.opencl.OpenClBackend;
+import org.vivit4j.opencl.ProductKernels;
 
 /**
  * The backends every end-to-end test runs on: the CPU in float64 and float32, and OpenCL (float32)
@@ -15,6 +17,15 @@ public final class TestBackends {
 
   public static List<String> names() {
     return List.of("cpu-float64", "cpu-float32", "opencl-float32");
+  }
+
+  /**
+   * {@link #names()} and {@code opencl-tiled-float32}: OpenCL with the GPUs' tiled product kernels
+   * forced ({@code opencl-float32} on a CPU device such as PoCL runs the vector ones), so that the
+   * form a GPU runs is tested end to end where CI has no GPU.
+   */
+  public static List<String> namesWithBothProductForms() {
+    return List.of("cpu-float64", "cpu-float32", "opencl-float32", "opencl-tiled-float32");
   }
 
   private static final java.util.Map<String, Backend> SHARED =
@@ -33,6 +44,7 @@ public final class TestBackends {
       case "cpu-float64" -> Backends.create("cpu", null, Precision.FLOAT64);
       case "cpu-float32" -> Backends.create("cpu", null, Precision.FLOAT32);
       case "opencl-float32" -> Backends.create("opencl", null, Precision.FLOAT32);
+      case "opencl-tiled-float32" -> new OpenClBackend(null, ProductKernels.TILED);
       default -> throw new IllegalArgumentException(name);
     };
   }
