@@ -14,12 +14,14 @@
  * batched_mul_vector:  c[r, i·q + j] = sum_{s < t} a[r, i·t + s] · b[(r / block)·t + s, j]
  *                      (one product C_r = A_r · B_{r / block} per row r, as batched_mul.cl)
  * mul_trans_b_vector:  c[i, j] = sum_p a[i, p] · b[j, p]        a [m × k], b [n × k], c [m × n]
+ * gram_vector:         c = a · aᵀ, one block per pair on or below the diagonal, mirrored
  * All row-major float32.
  *
  * Launch grids (no local size: the driver picks the work-groups; the global size is exact):
  *   mul_vector          (ceil(n / 16), ceil(m / ROWS))      one ROWS × 16 block of c per item
  *   batched_mul_vector  (ceil(q / 16), ceil(p / ROWS), R)   one ROWS × 16 block of C_r per item
  *   mul_trans_b_vector  (ceil(n / 4), ceil(m / 4))          one 4 × 4 block of c per item
+ *   gram_vector         nb·(nb + 1)/2, nb = ceil(m / 4)     one 4 × 4 block and its mirror
  * mul_vector walks k with a row of b as one float16 and each of the ROWS entries of a
  * broadcast; the last column strip (n not a multiple of 16) gathers its lanes one by one, lanes
  * past n reading column n − 1 and not stored. mul_trans_b_vector walks k in float16 slices of
@@ -116,13 +118,14 @@ __kernel void batched_mul_vector(const int p, const int t, const int q, const in
   }
 }
 
-__kernel void mul_trans_b_vector(const int m, const int n, const int k, __global const float *a,
-                                 __global const float *b, __global float *c) {
-  const int j0 = get_global_id(0) * TB;
-  const int i0 = get_global_id(1) * TB;
-  if (i0 >= m || j0 >= n) {
-    return;
-  }
+/*
+ * Rows i0 .. i0 + 3 and columns j0 .. j0 + 3 (those < m, < n) of c = a · bᵀ; with mirror (a Gram,
+ * b = a, m = n) also their mirror images c[j, i], so the block on the diagonal's other side is
+ * never computed.
+ */
+static void trans_b_block(const int m, const int n, const int k, __global const float *a,
+                          __global const float *b, __global float *c, const int i0,
+                          const int j0, const bool mirror) {
   __global const float *ar[TB];
   __global const float *bs[TB];
   float16 acc[TB][TB];
@@ -158,6 +161,40 @@ __kernel void mul_trans_b_vector(const int m, const int n, const int k, __global
         sum = fma(ar[r][u], bs[s][u], sum);
       }
       c[(long) (i0 + r) * n + j0 + s] = sum;
+      if (mirror) {
+        c[(long) (j0 + s) * n + i0 + r] = sum;
+      }
     }
+  }
+}
+
+__kernel void mul_trans_b_vector(const int m, const int n, const int k, __global const float *a,
+                                 __global const float *b, __global float *c) {
+  const int j0 = get_global_id(0) * TB;
+  const int i0 = get_global_id(1) * TB;
+  if (i0 < m && j0 < n) {
+    trans_b_block(m, n, k, a, b, c, i0, j0, false);
+  }
+}
+
+/*
+ * gram_vector: c = a · aᵀ, a [m × k], c [m × m] (mul_trans_b_vector with b = a), exactly
+ * symmetric. Launch grid (1-D, no local size): one item per 4 × 4 block on or below the diagonal,
+ * global = nb·(nb + 1)/2 with nb = ceil(m / 4), item id = ib·(ib + 1)/2 + jb (jb ≤ ib); the item
+ * writes its block and the mirror image. Half of mul_trans_b_vector's work, and no idle items.
+ */
+__kernel void gram_vector(const int m, const int k, __global const float *a, __global float *c) {
+  const long id = get_global_id(0);
+  /* invert id = ib·(ib + 1)/2 + jb: a float estimate, then exact integer corrections */
+  int ib = (int) ((sqrt(8.0f * (float) id + 1.0f) - 1.0f) * 0.5f);
+  while (ib > 0 && (long) ib * (ib + 1) / 2 > id) {
+    ib--;
+  }
+  while ((long) (ib + 1) * (ib + 2) / 2 <= id) {
+    ib++;
+  }
+  const int jb = (int) (id - (long) ib * (ib + 1) / 2);
+  if (ib * TB < m) {
+    trans_b_block(m, m, k, a, a, c, ib * TB, jb * TB, true);
   }
 }

@@ -80,7 +80,9 @@ public final class OpenClBackend implements Backend {
     Map<String, List<String>> t = new LinkedHashMap<>();
     t.put("mul", List.of("mul"));
     t.put("mul_trans_b", List.of("mul_trans_b"));
-    t.put("products_vector", List.of("mul_vector", "mul_trans_b_vector", "batched_mul_vector"));
+    t.put(
+        "products_vector",
+        List.of("mul_vector", "mul_trans_b_vector", "gram_vector", "batched_mul_vector"));
     t.put("accumulate_hadamard_expanded", List.of("accumulate_hadamard_expanded", "accumulate"));
     t.put("scale_by_activation_derivative", List.of("scale_by_activation_derivative"));
     t.put(
@@ -327,7 +329,31 @@ public final class OpenClBackend implements Backend {
       throw new IllegalArgumentException(
           "mulTransB: a is " + a.rows() + "×" + a.cols() + ", b is " + b.rows() + "×" + b.cols());
     }
+    if (a == b && products == ProductKernels.VECTOR) {
+      return gramVector(a);
+    }
     return product("mul_trans_b", a, b, a.rows(), b.rows(), a.cols());
+  }
+
+  /**
+   * {@code a aᵀ} by kernel gram_vector: one 4 × 4 block per item on or below the diagonal, written
+   * with its mirror image (half the products, and exactly symmetric).
+   */
+  private OpenClMatrix gramVector(OpenClMatrix a) {
+    int m = a.rows();
+    int k = a.cols();
+    OpenClMatrix c = allocate(m, m);
+    if (m == 0) {
+      return c;
+    }
+    if (k == 0) {
+      return zeroed(c);
+    }
+    long blocks =
+        (m + (long) ProductKernels.VECTOR_TRANS_B_BLOCK - 1) / ProductKernels.VECTOR_TRANS_B_BLOCK;
+    long[] global = {blocks * (blocks + 1) / 2};
+    launch("gram_vector", global, null, (double) m * (m + 1) * k, m, k, a, c);
+    return c;
   }
 
   private OpenClMatrix product(String kernel, OpenClMatrix a, OpenClMatrix b, int m, int n, int k) {

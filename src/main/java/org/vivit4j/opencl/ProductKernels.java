@@ -12,10 +12,11 @@ import java.util.Locale;
  *       output tiles per 16 × 16 work-group, operands staged through local memory. The form for
  *       GPUs.
  *   <li>{@link #VECTOR} ({@code products_vector.cl}): explicit {@code float16} vectors and a
- *       register block per work item, no local memory, no barriers. The form for CPU devices
- *       (PoCL), whose compilers leave the tiled kernels scalar: measured on the 2-core AMD EPYC CI
- *       machine with PoCL 3.1, float32 products of order 1024 ran at 87 GFLOP/s against 11 GFLOP/s
- *       tiled.
+ *       register block per work item, no local memory, no barriers; a Gram of one buffer ({@code
+ *       mulTransB(a, a)}) runs {@code gram_vector}, half the blocks, mirrored. The form for CPU
+ *       devices (PoCL), whose compilers leave the tiled kernels scalar: measured on the 2-core AMD
+ *       EPYC CI machine with PoCL 3.1, float32 products of order 1024 ran at 87 GFLOP/s against 11
+ *       GFLOP/s tiled.
  * </ul>
  */
 public enum ProductKernels {

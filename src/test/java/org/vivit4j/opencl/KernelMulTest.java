@@ -49,13 +49,22 @@ class KernelMulTest {
       try (DeviceMatrix a = backend.upload(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
           DeviceMatrix b = backend.upload(new double[] {1, 0, 0, 1, 1, 1}, 3, 2);
           DeviceMatrix c = backend.mul(a, b);
+          DeviceMatrix a2 = backend.upload(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+          DeviceMatrix p = backend.mulTransB(a, a2);
           DeviceMatrix g = backend.mulTransB(a, a)) {
         assertArrayEquals(new double[] {4, 5, 10, 11}, backend.download(c));
+        assertArrayEquals(new double[] {14, 32, 32, 77}, backend.download(p));
         assertArrayEquals(new double[] {14, 32, 32, 77}, backend.download(g));
       }
       Map<String, KernelStats> stats = backend.kernelStats();
       assertEquals(1, stats.get(form.kernel("mul")).launches(), stats.keySet().toString());
-      assertEquals(1, stats.get(form.kernel("mul_trans_b")).launches(), stats.keySet().toString());
+      // a Gram of one buffer: gram_vector in the vector form, mul_trans_b in the tiled one
+      boolean vector = form == ProductKernels.VECTOR;
+      assertEquals(
+          vector ? 1 : 2,
+          stats.get(form.kernel("mul_trans_b")).launches(),
+          stats.keySet().toString());
+      assertEquals(vector, stats.containsKey("gram_vector"), stats.keySet().toString());
       String other =
           (form == ProductKernels.TILED ? ProductKernels.VECTOR : ProductKernels.TILED)
               .kernel("mul");
@@ -152,6 +161,13 @@ class KernelMulTest {
     try (DeviceMatrix da = backend.upload(a, s.m(), s.k());
         DeviceMatrix dg = backend.mulTransB(da, da)) {
       double[] g = backend.download(dg);
+      if (form == ProductKernels.VECTOR) { // gram_vector writes each pair once, mirrored
+        for (int i = 0; i < s.m(); i++) {
+          for (int j = 0; j < i; j++) {
+            assertEquals(g[i * s.m() + j], g[j * s.m() + i], "gram_vector (" + i + ", " + j + ")");
+          }
+        }
+      }
       KernelAssertions.assertMatchesTwin(
           KernelTwins.mulTransB(a, a, s.m(), s.k(), s.m()),
           g,
