@@ -34,15 +34,24 @@
 #define LANES 16
 #define TB 4
 
+/*
+ * The rows i0 .. i0 + ROWS − 1 of a (a row past m reads row m − 1; it is never stored) and zeroed
+ * accumulators for them.
+ */
+static void start_rows(const int m, const int k, __global const float *a, const int i0,
+                       __global const float **ar, float16 *acc) {
+  for (int r = 0; r < ROWS; r++) {
+    ar[r] = a + (long) min(i0 + r, m - 1) * k;
+    acc[r] = (float16)(0.0f);
+  }
+}
+
 /* Rows i0 .. i0 + ROWS − 1 and columns j0 .. j0 + 15 of c = a · b (i0 < m, j0 + 16 ≤ n). */
 static void mul_strip(const int m, const int n, const int k, __global const float *a,
                       __global const float *b, __global float *c, const int i0, const int j0) {
   __global const float *ar[ROWS];
   float16 acc[ROWS];
-  for (int r = 0; r < ROWS; r++) {
-    ar[r] = a + (long) min(i0 + r, m - 1) * k;
-    acc[r] = (float16)(0.0f);
-  }
+  start_rows(m, k, a, i0, ar, acc);
   for (int p = 0; p < k; p++) {
     const float16 bv = vload16(0, b + (long) p * n + j0);
     for (int r = 0; r < ROWS; r++) {
@@ -62,10 +71,7 @@ static void mul_last_strip(const int m, const int n, const int k, __global const
                            const int j0) {
   __global const float *ar[ROWS];
   float16 acc[ROWS];
-  for (int r = 0; r < ROWS; r++) {
-    ar[r] = a + (long) min(i0 + r, m - 1) * k;
-    acc[r] = (float16)(0.0f);
-  }
+  start_rows(m, k, a, i0, ar, acc);
   for (int p = 0; p < k; p++) {
     __global const float *bp = b + (long) p * n;
     float lanes[LANES];
