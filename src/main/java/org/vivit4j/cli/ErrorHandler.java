@@ -6,10 +6,10 @@ import picocli.CommandLine;
 
 /**
  * Turns exceptions into one clear line and an exit code: bad input (2), a heap that ran out despite
- * the up-front memory estimate (2, with the {@code -Xmx} to try), an unavailable device (3), an
- * output file that could not be written (1, naming the option, e.g. {@code --out: cannot write
- * r.json: No space left on device}), anything else (1, with the exception's class so a bug is
- * recognisable).
+ * the up-front memory estimate (2, with the {@code -Xmx} to try), an OpenCL device without room for
+ * the run's buffers (2, saying how to run smaller), an unavailable device (3), an output file that
+ * could not be written (1, naming the option, e.g. {@code --out: cannot write r.json: No space left
+ * on device}), anything else (1, with the exception's class so a bug is recognisable).
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
@@ -18,6 +18,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     var err = cmd.getErr();
     if (ex instanceof CommandLine.ExecutionException && ex.getCause() instanceof OutOfMemoryError) {
       err.println("error: memory: " + outOfMemory(Runtime.getRuntime().maxMemory()));
+      return Main.EXIT_BAD_INPUT;
+    }
+    if (ex instanceof org.vivit4j.opencl.DeviceMemoryException full) {
+      // the device's counterpart of a heap that ran out: the message says how to run smaller
+      err.println("error: memory: " + full.getMessage());
       return Main.EXIT_BAD_INPUT;
     }
     if (ex instanceof InvalidInputException bad) {

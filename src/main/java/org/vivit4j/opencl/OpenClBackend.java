@@ -1,6 +1,7 @@
 package org.vivit4j.opencl;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -108,6 +110,8 @@ public final class OpenClBackend implements Backend {
   private boolean closed;
   private final Map<Long, java.util.ArrayDeque<cl_mem>> freeBuffers = new java.util.HashMap<>();
   private long buffersCreated;
+  private long bytesInBuffers;
+  private final long deviceBytesLimit;
   private long bytesDownloaded;
 
   /** The default device: the first GPU if any, else the first device. */
@@ -135,7 +139,19 @@ public final class OpenClBackend implements Backend {
    * @throws OpenClBuildException a kernel failed to compile (the message holds the build log)
    */
   public OpenClBackend(String deviceSelector, ProductKernels products) {
+    this(deviceSelector, products, -1);
+  }
+
+  /**
+   * As {@link #OpenClBackend(String, ProductKernels)}, with the bytes of device buffers this
+   * backend may hold at once ({@code deviceBytesLimit} ≤ 0: the device's global memory).
+   */
+  OpenClBackend(String deviceSelector, ProductKernels products, long deviceBytesLimit) {
     device = OpenClDevices.select(deviceSelector);
+    this.deviceBytesLimit =
+        deviceBytesLimit > 0
+            ? deviceBytesLimit
+            : OpenClDevices.deviceLong(device.id(), CL_DEVICE_GLOBAL_MEM_SIZE);
     this.products = products != null ? products : ProductKernels.forDevice(device.isCpu());
     SignalChaining.warnIfMissing();
     try {
@@ -731,7 +747,25 @@ public final class OpenClBackend implements Backend {
       }
     }
     cl_event event = new cl_event();
-    CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
+    try {
+      CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
+    } catch (CLException e) {
+      if (isOutOfMemory(e.getStatus())) {
+        throw new DeviceMemoryException(
+            "the OpenCL device "
+                + device.name()
+                + " ran out of memory launching kernel "
+                + name
+                + " ("
+                + e.getMessage()
+                + ", with "
+                + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
+                + " in device buffers); "
+                + RUN_SMALLER,
+            e);
+      }
+      throw e;
+    }
     profiler.record(name, event, flops);
   }
 
@@ -744,12 +778,80 @@ public final class OpenClBackend implements Backend {
     java.util.ArrayDeque<cl_mem> free = freeBuffers.get(bytes);
     cl_mem mem = free == null ? null : free.poll();
     if (mem == null) {
-      mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-      buffersCreated++;
+      mem = createBuffer(rows, cols, bytes);
     }
     OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
     open.add(m);
     return m;
+  }
+
+  /**
+   * A new device buffer of {@code bytes}. When it would take the backend's buffers past the
+   * device's memory, or the driver refuses it for lack of memory, the pool of free buffers is
+   * released first and the allocation tried once more; then {@link DeviceMemoryException}.
+   */
+  private cl_mem createBuffer(int rows, int cols, long bytes) {
+    for (int attempt = 0; ; attempt++) {
+      boolean room = bytesInBuffers + bytes <= deviceBytesLimit;
+      if (room) {
+        try {
+          cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+          buffersCreated++;
+          bytesInBuffers += bytes;
+          return mem;
+        } catch (CLException e) {
+          if (!isOutOfMemory(e.getStatus()) || attempt > 0) {
+            throw attempt > 0 && isOutOfMemory(e.getStatus()) ? noRoom(rows, cols, bytes, e) : e;
+          }
+        }
+      } else if (attempt > 0 || freeBuffers.isEmpty()) {
+        throw noRoom(rows, cols, bytes, null);
+      }
+      releasePool();
+    }
+  }
+
+  /** Whether an OpenCL status says the device or its driver ran out of memory. */
+  static boolean isOutOfMemory(int status) {
+    return status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE
+        || status == CL.CL_OUT_OF_RESOURCES
+        || status == CL.CL_OUT_OF_HOST_MEMORY;
+  }
+
+  private DeviceMemoryException noRoom(int rows, int cols, long bytes, CLException cause) {
+    String what =
+        "the OpenCL device "
+            + device.name()
+            + " has no room for a "
+            + rows
+            + "×"
+            + cols
+            + " float32 buffer ("
+            + org.vivit4j.core.MemoryEstimate.gib(bytes)
+            + "): the run holds "
+            + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
+            + " in device buffers of the "
+            + org.vivit4j.core.MemoryEstimate.gib(deviceBytesLimit)
+            + (cause == null ? " the device has" : " it has; the driver said " + cause.getMessage())
+            + "; "
+            + RUN_SMALLER;
+    return new DeviceMemoryException(what, cause);
+  }
+
+  /** What a run that does not fit its device can change. */
+  static final String RUN_SMALLER =
+      "run with smaller chunks of the factor pass (--factor-chunk, or a smaller --factor-memory),"
+          + " a smaller batch, or on a device with more memory";
+
+  /** Frees every pooled buffer (none is in use). */
+  private void releasePool() {
+    for (Map.Entry<Long, java.util.ArrayDeque<cl_mem>> e : freeBuffers.entrySet()) {
+      for (cl_mem mem : e.getValue()) {
+        CL.clReleaseMemObject(mem);
+        bytesInBuffers -= e.getKey();
+      }
+    }
+    freeBuffers.clear();
   }
 
   private OpenClMatrix zeroed(OpenClMatrix m) {
@@ -799,6 +901,11 @@ public final class OpenClBackend implements Backend {
     return buffersCreated;
   }
 
+  /** Bytes in device buffers this backend holds, in use or pooled. */
+  synchronized long bytesInBuffers() {
+    return bytesInBuffers;
+  }
+
   /** Number of matrices whose buffers are still allocated. */
   synchronized int openMatrices() {
     return open.size();
@@ -820,8 +927,7 @@ public final class OpenClBackend implements Backend {
       for (OpenClMatrix m : List.copyOf(open)) {
         release(m);
       }
-      freeBuffers.values().forEach(q -> q.forEach(CL::clReleaseMemObject));
-      freeBuffers.clear();
+      releasePool();
       kernels.values().forEach(CL::clReleaseKernel);
       kernels.clear();
       programs.values().forEach(CL::clReleaseProgram);

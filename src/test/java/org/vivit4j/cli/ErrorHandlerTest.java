@@ -15,7 +15,8 @@ import org.vivit4j.io.OutputWriteException;
 
 /**
  * A write that fails (a full disk) reaches the user as one line naming {@code --out} and the cause,
- * exit 1, without the exception's class or the temporary file's name.
+ * exit 1, without the exception's class or the temporary file's name; an OpenCL device without room
+ * for the run as one line and exit 2, as a heap that ran out.
  */
 class ErrorHandlerTest {
   @TempDir Path dir;
@@ -44,5 +45,19 @@ class ErrorHandlerTest {
     try (var s = Files.list(dir)) {
       assertEquals(0, s.count(), "no target and no temporary file");
     }
+  }
+
+  @Test
+  void aDeviceWithoutRoomIsOneLineAndExitTwo() {
+    var full =
+        new org.vivit4j.opencl.DeviceMemoryException(
+            "the OpenCL device X has no room for a 3×4 float32 buffer (48 B): ...; run with"
+                + " smaller chunks");
+    StringWriter err = new StringWriter();
+    var cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err, true));
+    int code = new ErrorHandler().handleExecutionException(full, cl, null);
+    assertEquals(Main.EXIT_BAD_INPUT, code);
+    assertEquals("error: memory: " + full.getMessage(), err.toString().strip());
   }
 }

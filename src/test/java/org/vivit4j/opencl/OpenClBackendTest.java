@@ -205,6 +205,35 @@ class OpenClBackendTest {
   }
 
   @Test
+  void buffersPastTheDeviceMemoryAreRefusedAfterThePoolIsReleased() {
+    // a device of 4096 bytes: two 16×32 float32 buffers fill it
+    try (OpenClBackend b = new OpenClBackend(null, null, 4096)) {
+      DeviceMatrix first = b.zeros(16, 32);
+      DeviceMatrix second = b.zeros(16, 32);
+      assertEquals(4096, b.bytesInBuffers());
+      DeviceMemoryException e = assertThrows(DeviceMemoryException.class, () -> b.zeros(1, 1));
+      assertTrue(e.getMessage().contains("no room for a 1×1 float32 buffer"), e.getMessage());
+      assertTrue(e.getMessage().contains("--factor-chunk"), e.getMessage());
+      assertEquals(4096, b.bytesInBuffers(), "the refused buffer was not created");
+      // a closed matrix's buffer waits in the pool; a buffer of another size needs its room
+      first.close();
+      try (DeviceMatrix small = b.upload(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, 2, 4)) {
+        assertEquals(2048 + 32, b.bytesInBuffers(), "the pooled 2048 bytes were released");
+        assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6, 7, 8}, b.download(small));
+      }
+      second.close();
+    }
+  }
+
+  @Test
+  void outOfMemoryStatusesAreTheDriversWaysOfSayingSo() {
+    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE));
+    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_OUT_OF_RESOURCES));
+    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_OUT_OF_HOST_MEMORY));
+    assertFalse(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_INVALID_VALUE));
+  }
+
+  @Test
   void concurrentCallersGetCorrectResults() throws Exception {
     // the kernels' arguments are shared state: the backend must serialise launches
     int threads = 4;
