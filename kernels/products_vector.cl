@@ -38,16 +38,16 @@
  * The rows i0 .. i0 + ROWS − 1 of a (a row past m reads row m − 1; it is never stored) and zeroed
  * accumulators for them.
  */
-static void start_rows(const int m, const int k, __global const float *a, const int i0,
+void start_rows(const int m, const int k, __global const float *a, const int i0,
                        __global const float **ar, float16 *acc) {
   for (int r = 0; r < ROWS; r++) {
-    ar[r] = a + (long) min(i0 + r, m - 1) * k;
+    ar[r] = a + min((long) i0 + r, (long) m - 1) * k;
     acc[r] = (float16)(0.0f);
   }
 }
 
 /* Rows i0 .. i0 + ROWS − 1 and columns j0 .. j0 + 15 of c = a · b (i0 < m, j0 + 16 ≤ n). */
-static void mul_strip(const int m, const int n, const int k, __global const float *a,
+void mul_strip(const int m, const int n, const int k, __global const float *a,
                       __global const float *b, __global float *c, const int i0, const int j0) {
   __global const float *ar[ROWS];
   float16 acc[ROWS];
@@ -59,14 +59,14 @@ static void mul_strip(const int m, const int n, const int k, __global const floa
     }
   }
   for (int r = 0; r < ROWS; r++) {
-    if (i0 + r < m) {
+    if (r < m - i0) {
       vstore16(acc[r], 0, c + (long) (i0 + r) * n + j0);
     }
   }
 }
 
 /* The same block for the last column strip, j0 < n < j0 + 16: lanes are gathered one by one. */
-static void mul_last_strip(const int m, const int n, const int k, __global const float *a,
+void mul_last_strip(const int m, const int n, const int k, __global const float *a,
                            __global const float *b, __global float *c, const int i0,
                            const int j0) {
   __global const float *ar[ROWS];
@@ -76,7 +76,7 @@ static void mul_last_strip(const int m, const int n, const int k, __global const
     __global const float *bp = b + (long) p * n;
     float lanes[LANES];
     for (int l = 0; l < LANES; l++) {
-      lanes[l] = bp[min(j0 + l, n - 1)];
+      lanes[l] = bp[min((long) j0 + l, (long) n - 1)];
     }
     const float16 bv = vload16(0, lanes);
     for (int r = 0; r < ROWS; r++) {
@@ -84,10 +84,10 @@ static void mul_last_strip(const int m, const int n, const int k, __global const
     }
   }
   for (int r = 0; r < ROWS; r++) {
-    if (i0 + r < m) {
+    if (r < m - i0) {
       float out[LANES];
       vstore16(acc[r], 0, out);
-      for (int l = 0; j0 + l < n; l++) {
+      for (int l = 0; l < n - j0; l++) {
         c[(long) (i0 + r) * n + j0 + l] = out[l];
       }
     }
@@ -95,9 +95,9 @@ static void mul_last_strip(const int m, const int n, const int k, __global const
 }
 
 /* Rows i0 .. i0 + ROWS − 1 and columns j0 .. j0 + 15 (those < n) of c = a · b. */
-static void mul_block(const int m, const int n, const int k, __global const float *a,
+void mul_block(const int m, const int n, const int k, __global const float *a,
                       __global const float *b, __global float *c, const int i0, const int j0) {
-  if (j0 + LANES <= n) {
+  if (n - j0 >= LANES) {
     mul_strip(m, n, k, a, b, c, i0, j0);
   } else {
     mul_last_strip(m, n, k, a, b, c, i0, j0);
@@ -129,15 +129,15 @@ __kernel void batched_mul_vector(const int p, const int t, const int q, const in
  * b = a, m = n) also their mirror images c[j, i], so the block on the diagonal's other side is
  * never computed.
  */
-static void trans_b_block(const int m, const int n, const int k, __global const float *a,
+void trans_b_block(const int m, const int n, const int k, __global const float *a,
                           __global const float *b, __global float *c, const int i0,
                           const int j0, const bool mirror) {
   __global const float *ar[TB];
   __global const float *bs[TB];
   float16 acc[TB][TB];
   for (int r = 0; r < TB; r++) {
-    ar[r] = a + (long) min(i0 + r, m - 1) * k;
-    bs[r] = b + (long) min(j0 + r, n - 1) * k;
+    ar[r] = a + min((long) i0 + r, (long) m - 1) * k;
+    bs[r] = b + min((long) j0 + r, (long) n - 1) * k;
     for (int s = 0; s < TB; s++) {
       acc[r][s] = (float16)(0.0f);
     }
@@ -156,8 +156,8 @@ static void trans_b_block(const int m, const int n, const int k, __global const 
       }
     }
   }
-  for (int r = 0; r < TB && i0 + r < m; r++) {
-    for (int s = 0; s < TB && j0 + s < n; s++) {
+  for (int r = 0; r < TB && r < m - i0; r++) {
+    for (int s = 0; s < TB && s < n - j0; s++) {
       const float16 v = acc[r][s];
       const float8 h8 = v.lo + v.hi;
       const float4 h4 = h8.lo + h8.hi;

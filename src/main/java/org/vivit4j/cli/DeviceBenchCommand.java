@@ -172,9 +172,17 @@ final class DeviceBenchCommand implements Callable<Integer> {
     double wallMs = (System.nanoTime() - t0) * 1e-6 / reps;
     double ms = wallMs;
     if (backend instanceof OpenClBackend ocl) {
-      KernelStats s = ocl.kernelStats().get(kernel);
-      if (s != null && s.launches() > 0) {
-        ms = s.deviceSeconds() * 1e3 / s.launches();
+      // the kernel that ran, as the backend's product form names it (mul_vector, gram_vector on
+      // a CPU device), with the work it counted (gram_vector computes half of a·aᵀ)
+      Map<String, KernelStats> stats = ocl.kernelStats();
+      if (stats.size() == 1) {
+        Map.Entry<String, KernelStats> only = stats.entrySet().iterator().next();
+        KernelStats s = only.getValue();
+        if (s.launches() > 0) {
+          kernel = only.getKey();
+          ms = s.deviceSeconds() * 1e3 / s.launches();
+          flopsPerCall = s.flops() / s.launches();
+        }
       }
     }
     double gflops = flopsPerCall / (ms * 1e-3) / 1e9;

@@ -162,6 +162,9 @@ public final class OpenClBackend implements Backend {
       queue = createProfilingQueue();
       long t0 = System.nanoTime();
       for (Map.Entry<String, List<String>> p : PROGRAMS.entrySet()) {
+        if (!this.products.builds(p.getKey())) {
+          continue;
+        }
         String source = KernelSources.load(p.getKey());
         programs.put(
             p.getKey(),
@@ -169,6 +172,9 @@ public final class OpenClBackend implements Backend {
       }
       buildSeconds = (System.nanoTime() - t0) * 1e-9;
       for (Map.Entry<String, List<String>> p : PROGRAMS.entrySet()) {
+        if (!programs.containsKey(p.getKey())) {
+          continue;
+        }
         for (String k : p.getValue()) {
           cl_kernel kernel = CL.clCreateKernel(programs.get(p.getKey()), k, null);
           kernels.put(k, kernel);
@@ -283,16 +289,19 @@ public final class OpenClBackend implements Backend {
       for (int i = 0; i < f.length; i++) {
         f[i] = (float) data[i];
       }
-      CL.clEnqueueWriteBuffer(
-          queue,
-          m.mem,
-          CL_TRUE,
-          0,
-          (long) f.length * Sizeof.cl_float,
-          Pointer.to(f),
-          0,
-          null,
-          null);
+      onDevice(
+          "writing a " + rows + "×" + cols + " buffer",
+          () ->
+              CL.clEnqueueWriteBuffer(
+                  queue,
+                  m.mem,
+                  CL_TRUE,
+                  0,
+                  (long) f.length * Sizeof.cl_float,
+                  Pointer.to(f),
+                  0,
+                  null,
+                  null));
     }
     return m;
   }
@@ -588,8 +597,19 @@ public final class OpenClBackend implements Backend {
     OpenClMatrix out = allocate(to - from, m.cols());
     long bytes = (long) out.size() * Sizeof.cl_float;
     if (bytes > 0) {
-      CL.clEnqueueCopyBuffer(
-          queue, m.mem, out.mem, (long) from * m.cols() * Sizeof.cl_float, 0, bytes, 0, null, null);
+      onDevice(
+          "copying rows into a " + out.rows() + "×" + out.cols() + " buffer",
+          () ->
+              CL.clEnqueueCopyBuffer(
+                  queue,
+                  m.mem,
+                  out.mem,
+                  (long) from * m.cols() * Sizeof.cl_float,
+                  0,
+                  bytes,
+                  0,
+                  null,
+                  null));
     }
     return out;
   }
@@ -732,6 +752,34 @@ public final class OpenClBackend implements Backend {
   }
 
   /**
+   * Runs one enqueue call; a driver that reports {@code CL_MEM_OBJECT_ALLOCATION_FAILURE} there
+   * (drivers that allocate a buffer at its first use do) ends the run with {@link
+   * DeviceMemoryException}. {@code CL_OUT_OF_RESOURCES} is left as it is: on some drivers it
+   * reports an earlier kernel's fault, not memory.
+   */
+  private void onDevice(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (CLException e) {
+      if (e.getStatus() == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE) {
+        throw new DeviceMemoryException(
+            "the OpenCL device "
+                + device.name()
+                + " ran out of memory "
+                + what
+                + " ("
+                + e.getMessage()
+                + ", with "
+                + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
+                + " in device buffers); "
+                + RUN_SMALLER,
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Sets the arguments ({@code Integer}, {@code Float} or {@link OpenClMatrix}) and enqueues with
    * an event.
    */
@@ -747,25 +795,11 @@ public final class OpenClBackend implements Backend {
       }
     }
     cl_event event = new cl_event();
-    try {
-      CL.clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
-    } catch (CLException e) {
-      if (isOutOfMemory(e.getStatus())) {
-        throw new DeviceMemoryException(
-            "the OpenCL device "
-                + device.name()
-                + " ran out of memory launching kernel "
-                + name
-                + " ("
-                + e.getMessage()
-                + ", with "
-                + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
-                + " in device buffers); "
-                + RUN_SMALLER,
-            e);
-      }
-      throw e;
-    }
+    onDevice(
+        "launching kernel " + name,
+        () ->
+            CL.clEnqueueNDRangeKernel(
+                queue, kernel, global.length, null, global, local, 0, null, event));
     profiler.record(name, event, flops);
   }
 
@@ -804,7 +838,7 @@ public final class OpenClBackend implements Backend {
             throw attempt > 0 && isOutOfMemory(e.getStatus()) ? noRoom(rows, cols, bytes, e) : e;
           }
         }
-      } else if (attempt > 0 || freeBuffers.isEmpty()) {
+      } else if (attempt > 0 || freeBuffers.values().stream().allMatch(q -> q.isEmpty())) {
         throw noRoom(rows, cols, bytes, null);
       }
       releasePool();
@@ -856,8 +890,19 @@ public final class OpenClBackend implements Backend {
 
   private OpenClMatrix zeroed(OpenClMatrix m) {
     long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
-    CL.clEnqueueFillBuffer(
-        queue, m.mem, Pointer.to(new float[] {0f}), Sizeof.cl_float, 0, bytes, 0, null, null);
+    onDevice(
+        "zeroing a " + m.rows() + "×" + m.cols() + " buffer",
+        () ->
+            CL.clEnqueueFillBuffer(
+                queue,
+                m.mem,
+                Pointer.to(new float[] {0f}),
+                Sizeof.cl_float,
+                0,
+                bytes,
+                0,
+                null,
+                null));
     return m;
   }
 

@@ -37,6 +37,21 @@ public enum ProductKernels {
     return cpuDevice ? VECTOR : TILED;
   }
 
+  /** The programs (kernel files) of the tiled form. */
+  private static final java.util.Set<String> TILED_PROGRAMS =
+      java.util.Set.of("mul", "mul_trans_b", "batched_mul");
+
+  /** The program of the vector form. */
+  private static final String VECTOR_PROGRAM = "products_vector";
+
+  /**
+   * Whether a backend of this form builds {@code program}: every program but the other form's
+   * products (a device never compiles kernels it will not launch).
+   */
+  boolean builds(String program) {
+    return this == TILED ? !program.equals(VECTOR_PROGRAM) : !TILED_PROGRAMS.contains(program);
+  }
+
   /** {@code "tiled"} or {@code "vector"}, as the device description names it. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);

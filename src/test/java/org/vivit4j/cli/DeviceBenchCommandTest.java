@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,36 @@ class DeviceBenchCommandTest {
     String summary = Files.readString(out.resolve("summary.md"));
     assertTrue(summary.contains("All kernel checks passed."), summary);
     assertTrue(Files.readAllLines(out.resolve("kernels.csv")).size() > 2, "kernel rows");
+  }
+
+  @Test
+  void onOpenClTheRowsNameTheKernelsThatRan() throws Exception {
+    boolean vector;
+    try (var probe = new org.vivit4j.opencl.OpenClBackend()) {
+      vector = probe.productKernels() == org.vivit4j.opencl.ProductKernels.VECTOR;
+    }
+    Path out = dir.resolve("report");
+    CliRun run =
+        CliRun.of(
+            "device-bench",
+            "--backend",
+            "opencl",
+            "--quick",
+            "--sizes",
+            "130",
+            "--out",
+            out.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    List<String> kernels =
+        Files.readAllLines(out.resolve("kernels.csv")).stream()
+            .skip(1)
+            .map(l -> l.split(",")[0])
+            .toList();
+    // mulTransB(b, b) is a Gram of one buffer: gram_vector in the vector form
+    List<String> expected =
+        vector ? List.of("gram_vector", "mul_vector") : List.of("mul_trans_b", "mul");
+    assertTrue(kernels.containsAll(expected), kernels.toString());
+    assertFalse(kernels.contains(vector ? "mul" : "mul_vector"), kernels.toString());
   }
 
   @Test

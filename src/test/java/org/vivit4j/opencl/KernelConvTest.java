@@ -27,8 +27,8 @@ import org.vivit4j.backend.Precision;
  * on the OpenCL device and on the CPU backend in float32 and float64.
  */
 class KernelConvTest {
-  private static OpenClBackend opencl;
-  // the device's own product form (vector on PoCL) and the GPUs' tiled form, on this device
+  // both product forms on this machine's device, whichever its default is
+  private static OpenClBackend openclVector;
   private static OpenClBackend openclTiled;
   private static final Backend CPU32 = new CpuBackend(Precision.FLOAT32);
   private static final Backend CPU64 = new CpuBackend(Precision.FLOAT64);
@@ -38,19 +38,19 @@ class KernelConvTest {
 
   @BeforeAll
   static void open() {
-    opencl = new OpenClBackend();
+    openclVector = new OpenClBackend(null, ProductKernels.VECTOR);
     openclTiled = new OpenClBackend(null, ProductKernels.TILED);
   }
 
   @AfterAll
   static void close() {
-    opencl.close();
+    openclVector.close();
     openclTiled.close();
   }
 
   private static Backend backend(String name) {
     return switch (name) {
-      case "opencl" -> opencl;
+      case "opencl-vector" -> openclVector;
       case "opencl-tiled" -> openclTiled;
       case "cpu-float32" -> CPU32;
       case "cpu-blas-float32" -> BLAS32;
@@ -70,7 +70,7 @@ class KernelConvTest {
 
   private static final List<String> BACKENDS =
       List.of(
-          "opencl",
+          "opencl-vector",
           "opencl-tiled",
           "cpu-float32",
           "cpu-float64",

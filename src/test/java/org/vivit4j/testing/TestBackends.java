@@ -20,12 +20,12 @@ public final class TestBackends {
   }
 
   /**
-   * {@link #names()} and {@code opencl-tiled-float32}: OpenCL with the GPUs' tiled product kernels
-   * forced ({@code opencl-float32} on a CPU device such as PoCL runs the vector ones), so that the
-   * form a GPU runs is tested end to end where CI has no GPU.
+   * The CPU in float64 and float32, and OpenCL in each of its product forms forced ({@code
+   * opencl-tiled-float32}, the GPUs' form; {@code opencl-vector-float32}, the CPU devices'), so
+   * that both forms are tested end to end whatever device the machine has (CI: PoCL only).
    */
   public static List<String> namesWithBothProductForms() {
-    return List.of("cpu-float64", "cpu-float32", "opencl-float32", "opencl-tiled-float32");
+    return List.of("cpu-float64", "cpu-float32", "opencl-tiled-float32", "opencl-vector-float32");
   }
 
   private static final java.util.Map<String, Backend> SHARED =
@@ -45,6 +45,7 @@ public final class TestBackends {
       case "cpu-float32" -> Backends.create("cpu", null, Precision.FLOAT32);
       case "opencl-float32" -> Backends.create("opencl", null, Precision.FLOAT32);
       case "opencl-tiled-float32" -> new OpenClBackend(null, ProductKernels.TILED);
+      case "opencl-vector-float32" -> new OpenClBackend(null, ProductKernels.VECTOR);
       default -> throw new IllegalArgumentException(name);
     };
   }
