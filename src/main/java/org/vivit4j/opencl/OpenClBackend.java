@@ -825,24 +825,32 @@ public final class OpenClBackend implements Backend {
    * released first and the allocation tried once more; then {@link DeviceMemoryException}.
    */
   private cl_mem createBuffer(int rows, int cols, long bytes) {
-    for (int attempt = 0; ; attempt++) {
-      boolean room = bytesInBuffers + bytes <= deviceBytesLimit;
-      if (room) {
-        try {
-          cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-          buffersCreated++;
-          bytesInBuffers += bytes;
-          return mem;
-        } catch (CLException e) {
-          if (!isOutOfMemory(e.getStatus()) || attempt > 0) {
-            throw attempt > 0 && isOutOfMemory(e.getStatus()) ? noRoom(rows, cols, bytes, e) : e;
-          }
-        }
-      } else if (attempt > 0 || freeBuffers.values().stream().allMatch(q -> q.isEmpty())) {
+    if (bytesInBuffers + bytes > deviceBytesLimit) {
+      releasePool();
+      if (bytesInBuffers + bytes > deviceBytesLimit) {
         throw noRoom(rows, cols, bytes, null);
       }
-      releasePool();
     }
+    try {
+      return clCreateBuffer(bytes);
+    } catch (CLException refused) {
+      if (!isOutOfMemory(refused.getStatus())) {
+        throw refused;
+      }
+    }
+    releasePool();
+    try {
+      return clCreateBuffer(bytes);
+    } catch (CLException again) {
+      throw isOutOfMemory(again.getStatus()) ? noRoom(rows, cols, bytes, again) : again;
+    }
+  }
+
+  private cl_mem clCreateBuffer(long bytes) {
+    cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+    buffersCreated++;
+    bytesInBuffers += bytes;
+    return mem;
   }
 
   /** Whether an OpenCL status says the device or its driver ran out of memory. */

@@ -37,19 +37,18 @@ public enum ProductKernels {
     return cpuDevice ? VECTOR : TILED;
   }
 
-  /** The programs (kernel files) of the tiled form. */
-  private static final java.util.Set<String> TILED_PROGRAMS =
-      java.util.Set.of("mul", "mul_trans_b", "batched_mul");
-
   /** The program of the vector form. */
   private static final String VECTOR_PROGRAM = "products_vector";
 
   /**
    * Whether a backend of this form builds {@code program}: every program but the other form's
-   * products (a device never compiles kernels it will not launch).
+   * products (a device never compiles kernels it will not launch). Each tiled product is a program
+   * of its own name ({@link OpenClBackend#GEMM_KERNELS}).
    */
   boolean builds(String program) {
-    return this == TILED ? !program.equals(VECTOR_PROGRAM) : !TILED_PROGRAMS.contains(program);
+    return this == TILED
+        ? !program.equals(VECTOR_PROGRAM)
+        : !OpenClBackend.GEMM_KERNELS.contains(program);
   }
 
   /** {@code "tiled"} or {@code "vector"}, as the device description names it. */
