@@ -185,6 +185,14 @@ public abstract class GgnComputation {
    * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it and why
    * (under G1, what the serial collector would allow instead).
    */
+  /** What a run on a device estimates it holds there, and of what. */
+  static String deviceNote(MemoryEstimate estimate, Backend backend) {
+    return "device memory: about "
+        + MemoryEstimate.gib(estimate.deviceBytes())
+        + " estimated, of "
+        + backend.describeDeviceMemory();
+  }
+
   static String heapNote(PlanningHeap heap) {
     return "heap: the factor pass's chunks were sized to " + heap.describe();
   }
@@ -228,6 +236,24 @@ public abstract class GgnComputation {
       boolean factorOnHost,
       boolean float32) {
     return sizing().memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit());
+  }
+
+  /**
+   * As above, for a run on {@code backend}: its matrices in the heap (the CPU backend) or in device
+   * memory, the chunks then sized for that memory too ({@link Backend#deviceMemoryBytes}).
+   */
+  public MemoryEstimate memoryEstimate(
+      NetworkSpec net, LossSpec loss, int n, List<ParamGroup> groups, Backend backend) {
+    return sizing()
+        .memoryEstimate(
+            net,
+            loss,
+            n,
+            groups,
+            "cpu".equals(backend.name()),
+            backend.precision() == Precision.FLOAT32,
+            assumedHeapLimit(),
+            backend.deviceMemoryBytes());
   }
 
   /** Batches {@link #largestBatch} never goes past (far beyond any Gram a machine holds). */
@@ -372,7 +398,8 @@ public abstract class GgnComputation {
               "cpu".equals(backend.name()),
               backend.precision() == Precision.FLOAT32,
               ct,
-              assumedHeapLimit());
+              assumedHeapLimit(),
+              backend.deviceMemoryBytes());
       RunSizes sizes = plan.sizes();
       GramLayout layout = sizes.gramLayout();
       int chunk = plan.chunk();
@@ -383,11 +410,15 @@ public abstract class GgnComputation {
       estimate.checkConvBudget();
       estimate.checkEigensolver();
       estimate.checkFitsHeap();
+      estimate.checkFitsDevice(backend);
       List<String> reuseNotes = new ArrayList<>();
       if (reduced) {
         reuseNotes.add(reducedFactorNote(nGgn, wholeColumns, ct));
       }
       reuseNotes.addAll(sizing.planNotes(plan));
+      if (plan.deviceLimit() > 0) {
+        reuseNotes.add(deviceNote(estimate, backend));
+      }
       // only where the heap sized the chunks (not a given chunk or budget, nor a packed Gram's cap)
       if (chunked
           && assumedHeapLimit < 0
@@ -451,6 +482,7 @@ public abstract class GgnComputation {
           MemoryEstimate cross = MemoryEstimate.of(withCross);
           cross.checkConvBudget();
           cross.checkFitsHeap();
+          cross.checkFitsDevice(backend);
         }
       }
       List<FactorChunks.AssembledGram> grams =

@@ -147,8 +147,32 @@ record RunSizing(
       boolean factorOnHost,
       boolean float32,
       long heapLimit) {
+    return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapLimit, -1);
+  }
+
+  /**
+   * As {@link #memoryEstimate(NetworkSpec, LossSpec, int, List, boolean, boolean, long)} on a
+   * backend whose matrices may occupy {@code deviceLimit} bytes of device memory (≤ 0: they live in
+   * the heap), which its chunks then fit too.
+   */
+  MemoryEstimate memoryEstimate(
+      NetworkSpec net,
+      LossSpec loss,
+      int n,
+      List<ParamGroup> groups,
+      boolean factorOnHost,
+      boolean float32,
+      long heapLimit,
+      long deviceLimit) {
     return plan(
-            net, n, groups, factorOnHost, float32, factorColumns(net, loss, n, groups), heapLimit)
+            net,
+            n,
+            groups,
+            factorOnHost,
+            float32,
+            factorColumns(net, loss, n, groups),
+            heapLimit,
+            deviceLimit)
         .estimate();
   }
 
@@ -165,6 +189,8 @@ record RunSizing(
    * @param withKeptFactors the estimate with kept factors (null for a chunked pass)
    * @param estimate the estimate of the run as it goes
    * @param heapLimit the heap limit it was sized for
+   * @param deviceLimit the device memory it was sized for (≤ 0: none, the matrices are in the heap)
+   * @param forDevice whether the device's memory, not the heap, set the chunks
    */
   record Plan(
       RunSizes plain,
@@ -174,9 +200,18 @@ record RunSizing(
       boolean keepsConvV,
       MemoryEstimate withKeptFactors,
       MemoryEstimate estimate,
-      long heapLimit) {}
+      long heapLimit,
+      long deviceLimit,
+      boolean forDevice) {}
 
-  /** The {@link Plan} of a run with {@code ct} factor columns per GGN sample. */
+  /**
+   * The {@link Plan} of a run with {@code ct} factor columns per GGN sample in a heap of {@code
+   * heapLimit}, on a backend whose matrices may occupy {@code deviceLimit} bytes of device memory
+   * (≤ 0: they live in the heap). The chunks are the smaller of those the heap allows and those
+   * whose device estimate, times {@link MemoryEstimate#DEVICE_HEADROOM}, fits the device (a chunk
+   * size the user gives is kept: the run checks it); the Conv2d {@code V_W} is kept for {@code V·w}
+   * only where it fits both.
+   */
   Plan plan(
       NetworkSpec net,
       int n,
@@ -184,19 +219,55 @@ record RunSizing(
       boolean factorOnHost,
       boolean float32,
       int ct,
-      long heapLimit) {
+      long heapLimit,
+      long deviceLimit) {
     RunSizes plain = runSizes(net, n, groups, factorOnHost, float32, ct);
-    int chunk = chunkSamples(plain, heapLimit);
+    boolean device = deviceLimit > 0 && !factorOnHost;
+    int heapChunk = chunkSamples(plain, heapLimit);
+    int deviceChunk =
+        device && factorChunk <= 0
+            ? ChunkChoice.deviceChunkSamples(plain, deviceBudget(deviceLimit))
+            : 0;
+    int chunk = ChunkChoice.smaller(heapChunk, deviceChunk);
+    boolean forDevice = deviceChunk > 0 && chunk == deviceChunk && chunk != heapChunk;
     RunSizes sizes = plain.withChunkSamples(chunk);
     // a chunked pass (or one assembling a packed Gram) has no factors of the whole batch to keep
     if (sizes.chunked()) {
-      return new Plan(plain, sizes, chunk, false, false, null, MemoryEstimate.of(sizes), heapLimit);
+      return new Plan(
+          plain,
+          sizes,
+          chunk,
+          false,
+          false,
+          null,
+          MemoryEstimate.of(sizes),
+          heapLimit,
+          deviceLimit,
+          forDevice);
     }
     MemoryEstimate withKept = MemoryEstimate.of(sizes.withKeptFactors(true));
     boolean keep = !sizes.gramLayout().packed() && keepsFactors(withKept, heapLimit);
     MemoryEstimate withV = keep ? keptConvVEstimate(sizes, heapLimit) : null;
+    if (withV != null && device && withV.deviceBytes() > deviceBudget(deviceLimit)) {
+      withV = null; // on the device it does not fit beside the pass
+    }
     MemoryEstimate estimate = withV != null ? withV : keep ? withKept : MemoryEstimate.of(sizes);
-    return new Plan(plain, sizes, chunk, keep, withV != null, withKept, estimate, heapLimit);
+    return new Plan(
+        plain,
+        sizes,
+        chunk,
+        keep,
+        withV != null,
+        withKept,
+        estimate,
+        heapLimit,
+        deviceLimit,
+        forDevice);
+  }
+
+  /** The device estimate a run may plan for on a device of {@code deviceLimit} bytes. */
+  static long deviceBudget(long deviceLimit) {
+    return (long) (deviceLimit / MemoryEstimate.DEVICE_HEADROOM);
   }
 
   /**
@@ -206,7 +277,19 @@ record RunSizing(
   List<String> planNotes(Plan plan) {
     List<String> notes = new java.util.ArrayList<>();
     RunSizes plain = plan.plain();
-    if (plan.sizes().chunked()) {
+    if (plan.sizes().chunked() && plan.forDevice()) {
+      notes.add(
+          FactorChunks.describe(plain.nGgn(), plan.chunk())
+              + " (the device's memory: the plain pass needs about "
+              + MemoryEstimate.gib(MemoryEstimate.of(plain).deviceBytes())
+              + " of it, the chunked one about "
+              + MemoryEstimate.gib(plan.estimate().deviceBytes())
+              + ", planned "
+              + MemoryEstimate.DEVICE_HEADROOM
+              + " times within the "
+              + MemoryEstimate.gib(plan.deviceLimit())
+              + " the backend may use)");
+    } else if (plan.sizes().chunked()) {
       notes.add(
           FactorPasses.chunkNote(
               plain,
@@ -263,7 +346,8 @@ record RunSizing(
       List<ParamGroup> groups,
       boolean factorOnHost,
       long heapLimit) {
-    return plan(net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups), heapLimit)
+    return plan(
+            net, n, groups, factorOnHost, false, factorColumns(net, loss, n, groups), heapLimit, -1)
         .withKeptFactors();
   }
 

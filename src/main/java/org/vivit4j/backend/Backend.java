@@ -23,6 +23,23 @@ public interface Backend extends AutoCloseable {
 
   Precision precision();
 
+  /**
+   * Bytes of device memory this backend's matrices may occupy at once, or −1 when they live in the
+   * JVM heap (the CPU backend: the heap estimate counts them). A run sizes its chunks so that its
+   * device estimate ({@code MemoryEstimate#deviceBytes}) fits, and refuses to start when none does.
+   */
+  default long deviceMemoryBytes() {
+    return -1;
+  }
+
+  /**
+   * What {@link #deviceMemoryBytes} is, for messages ({@code "the 21.5 GiB the device has"}); null
+   * when the matrices live in the heap.
+   */
+  default String describeDeviceMemory() {
+    return null;
+  }
+
   /** Copies {@code data} ({@code rows·cols}, row-major; not modified) to the backend. */
   DeviceMatrix upload(double[] data, int rows, int cols);
 

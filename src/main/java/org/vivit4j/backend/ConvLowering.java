@@ -32,6 +32,23 @@ public final class ConvLowering {
    */
   public static final int CHUNK_BYTES = 8 << 20;
 
+  /**
+   * Largest {@code b·T·max(K, O)} a chunk of the OpenCL backend's lowered transposed convolution
+   * holds (2²⁴ floats, 64 MiB): the patch matrix {@code [K × b·T]} of {@code b} factor rows at
+   * once, beside their gathered channels {@code [O × b·T]}. Larger than {@link #CHUNK_BYTES}: a
+   * device has no last-level cache to fit, and fewer, larger launches keep it busy.
+   */
+  public static final int DEVICE_CHUNK_ENTRIES = 1 << 24;
+
+  /**
+   * Entries of the two chunk matrices of a lowered transposed convolution of {@code rows} factor
+   * rows in chunks of at most {@code entries} ({@link #chunkSamples}): {@code b·T·(K + O)}.
+   */
+  public static long transposeWorkspace(ConvGeometry g, int o, long rows, int entries) {
+    long b = Math.min(rows, chunkSamples(g, o, entries));
+    return b * g.positions() * (g.patchSize() + o);
+  }
+
   /** {@link #CHUNK_BYTES} in entries of float32 or float64. */
   public static int chunkEntries(boolean float32) {
     return CHUNK_BYTES / (float32 ? Float.BYTES : Double.BYTES);

@@ -29,7 +29,7 @@ final class RunPlan {
    * Prints the plan of {@code computation} on {@code problem} with {@code backend} against this
    * JVM's heap limit.
    *
-   * @return whether the estimated peak fits the heap limit
+   * @return whether the estimated peak fits the heap limit and, on a device, its memory
    * @throws InvalidInputException as the run would, before computing: an array too large, a Conv2d
    *     budget too small, an eigensolver the Gram cannot have
    */
@@ -41,8 +41,7 @@ final class RunPlan {
     boolean float32 = backend.precision() == Precision.FLOAT32;
     int n = problem.batch().n();
     MemoryEstimate e =
-        computation.memoryEstimate(
-            problem.network(), problem.loss(), n, problem.groups(), onHost, float32);
+        computation.memoryEstimate(problem.network(), problem.loss(), n, problem.groups(), backend);
     e.checkConvBudget();
     e.checkEigensolver();
     out.printf(
@@ -100,6 +99,22 @@ final class RunPlan {
     for (MemoryEstimate.Part p : terms) {
       out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes()));
     }
+    boolean deviceFits = true;
+    if (backend.deviceMemoryBytes() > 0) {
+      deviceFits = e.deviceBytes() <= backend.deviceMemoryBytes();
+      out.printf(
+          Locale.ROOT,
+          "  estimated peak device memory: %s, %s %s; its largest terms:%n",
+          MemoryEstimate.gib(e.deviceBytes()),
+          deviceFits ? "within" : "above",
+          backend.describeDeviceMemory());
+      e.deviceParts().stream()
+          .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
+          .limit(TERMS)
+          .forEach(
+              p ->
+                  out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes())));
+    }
     int largest =
         computation.largestBatch(
             problem.network(), problem.loss(), problem.groups(), onHost, float32, heap);
@@ -114,6 +129,13 @@ final class RunPlan {
         out.println("  " + tooBig.getMessage());
       }
     }
-    return fits;
+    if (!deviceFits) {
+      try {
+        e.checkFitsDevice(backend);
+      } catch (InvalidInputException tooBig) {
+        out.println("  " + tooBig.getMessage());
+      }
+    }
+    return fits && deviceFits;
   }
 }

@@ -92,6 +92,48 @@ public final class ChunkChoice {
     return lo;
   }
 
+  /**
+   * GGN samples per chunk so that the run's device estimate ({@link MemoryEstimate#deviceBytes})
+   * fits {@code budgetBytes}: 0 (no chunks) when the plain pass fits and no packed Gram needs
+   * chunks, else the largest chunk that splits the batch and fits, or 1 when none fits (the run's
+   * device check then refuses it).
+   */
+  public static int deviceChunkSamples(RunSizes run, long budgetBytes) {
+    int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
+    if (cap == Integer.MAX_VALUE && deviceBytes(run, 0) <= budgetBytes) {
+      return 0;
+    }
+    int lo = 1;
+    int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
+    if (deviceBytes(run, lo) > budgetBytes) {
+      return 1;
+    }
+    while (lo < hi) {
+      int mid = lo + (hi - lo + 1) / 2;
+      if (deviceBytes(run, mid) <= budgetBytes) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  private static long deviceBytes(RunSizes run, int chunk) {
+    return MemoryEstimate.unchecked(run.withChunkSamples(chunk)).deviceBytes();
+  }
+
+  /**
+   * The smaller of two chunk sizes, where 0 means no chunks (larger than any): the chunks that both
+   * a heap and a device budget allow.
+   */
+  public static int smaller(int a, int b) {
+    if (a == 0) {
+      return b;
+    }
+    return b == 0 ? a : Math.min(a, b);
+  }
+
   /** The largest chunk giving at least three chunks over {@code n} samples (0 when n < 3). */
   static int largestSplitting(int n) {
     // ⌈n/c⌉ ≥ 3 ⇔ n > 2c

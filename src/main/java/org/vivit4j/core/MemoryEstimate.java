@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.vivit4j.backend.ConvGeometry;
+import org.vivit4j.backend.ConvLowering;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
 import org.vivit4j.layers.LinearLayer;
@@ -82,6 +83,9 @@ public final class MemoryEstimate {
   private final List<Part> backward = new ArrayList<>();
   private final List<Part> eigensolve = new ArrayList<>();
   private final List<Part> apply = new ArrayList<>();
+  private final List<Part> deviceResident = new ArrayList<>();
+  private final List<Part> deviceBackward = new ArrayList<>();
+  private final List<Part> deviceApply = new ArrayList<>();
 
   private MemoryEstimate(RunSizes run) {
     this.run = run;
@@ -251,6 +255,123 @@ public final class MemoryEstimate {
     if (run.appliesFactor()) {
       estimateApply(retained, lowest);
     }
+    if (!run.factorOnHost()) {
+      estimateDevice(lowest, groups);
+    }
+  }
+
+  /**
+   * The device's share of a run whose factor lives in device memory (OpenCL; {@link #deviceBytes}),
+   * in float32: each group's Gram and cross-term accumulators of a pass ({@link
+   * FactorEngine#grams}) and the kept Conv2d {@code V_W}, throughout; in the backward pass, per
+   * layer, the factor at its output (and waiting branches) and the layer's uploaded values, then
+   * the largest of its input factor, its Conv2d weight-Gram intermediates or a Linear layer's
+   * {@code B·Bᵀ} with its input Grams; in the {@code V·w} pass the uploaded Gram-space
+   * eigenvectors, the factor at a layer's output, then its input factor, its Conv2d blocks or its K
+   * products. The worst layer of each pass counts.
+   */
+  private void estimateDevice(int lowest, int groups) {
+    NetworkSpec net = run.net();
+    long[] waiting = waitingFactorSizes(net);
+    long p = run.passSamples();
+    long gp = (long) run.factorColumns() * p;
+    long pairCross = run.crossTerms() ? run.nGrad() * gp : 0;
+    deviceResident.add(
+        new Part(
+            "Gram and cross-term accumulators of a pass", device(groups * (gp * gp + pairCross))));
+    if (run.keptFactors() && run.keptConvV()) {
+      deviceResident.add(new Part("kept Conv2d V_W for V·w", device(convVEntries())));
+    }
+    long worst = 0;
+    int worstLayer = lowest;
+    for (int i = lowest; i < net.layers().size(); i++) {
+      long out = gp * (net.sizeAfter(i) + waiting[i]) + p * (net.sizeBefore(i) + net.sizeAfter(i));
+      long linear =
+          run.linear(i) != null && run.holdsAny(i) ? gp * gp + p * p + run.nGrad() * p : 0;
+      Conv2dSpec c = run.conv2d(i);
+      // the input factor, through a Conv2d with its lowered transposed convolution's chunks
+      long in =
+          gp * net.sizeBefore(i)
+              + (c == null
+                  ? 0
+                  : ConvLowering.transposeWorkspace(
+                      run.geometry(i, c), c.outChannels(), gp, ConvLowering.DEVICE_CHUNK_ENTRIES));
+      long layer = out + Math.max(Math.max(in, convGramEntries(i)), linear);
+      if (layer > worst) {
+        worst = layer;
+        worstLayer = i;
+      }
+    }
+    deviceBackward.add(
+        new Part(
+            "factor pass at " + net.where(worstLayer) + " (factors, uploads, Gram work)",
+            device(worst)));
+    if (!run.appliesFactor()) {
+      return;
+    }
+    long ga = (long) run.factorColumns() * run.applySamples();
+    long directions = 0;
+    long vectors = 0;
+    for (SpectrumNeed need : run.needs()) {
+      long k = RunSizes.directions(need);
+      directions = Math.max(directions, k);
+      vectors += k * (long) run.factorColumns() * run.nGgn();
+    }
+    long worstApply = 0;
+    for (int i = lowest; i < net.layers().size(); i++) {
+      boolean pass = !run.keptFactors();
+      long out = pass ? ga * (net.sizeAfter(i) + waiting[i]) : 0;
+      long in = pass ? ga * net.sizeBefore(i) : 0;
+      long work = 0;
+      // a Linear layer forms its products on the host from the downloaded factor
+      for (var param : net.params()) {
+        if (param.layer() == i && run.holdsAny(i) && run.linear(i) == null) {
+          work = Math.max(work, directions * param.numel());
+        }
+      }
+      Conv2dSpec conv = run.conv2d(i);
+      if (conv != null && run.holdsWeight(i)) {
+        work =
+            Math.max(
+                work, convApplyEntries(run.geometry(i, conv), conv.outChannels(), directions)[1]);
+      }
+      worstApply = Math.max(worstApply, out + Math.max(in, work));
+    }
+    deviceApply.add(new Part("Gram-space eigenvectors uploaded", device(vectors)));
+    deviceApply.add(new Part("V·w pass (factors, Conv2d blocks, products)", device(worstApply)));
+  }
+
+  /**
+   * How many times its device estimate ({@link #deviceBytes}) a run plans to hold on the device.
+   * Measured on PoCL ({@code DeviceMemoryPlanTest}), the peak of device buffers in use was
+   * 0.85–1.3× the estimate on fmnist_2c2d, cifar10_3c3d and cifar100_allcnnc (chunked and not) and
+   * 1.0× on an MLP; up to 2× on the golden cases' tiny ConvTranspose nets (a few KiB, where the
+   * small buffers and the ConvTranspose workspace it leaves out dominate). The backend still
+   * refuses a buffer past its limit (exit 2) should a run need more.
+   */
+  public static final double DEVICE_HEADROOM = 1.5;
+
+  /** Bytes of {@code count} float32 values in device memory. */
+  private static long device(long count) {
+    return ArraySizes.times(count, FLOAT32_BYTES);
+  }
+
+  /**
+   * The device memory a run whose factor lives there (OpenCL) needs at its peak: the accumulators
+   * and kept matrices held throughout plus the larger of its backward and {@code V·w} passes; 0
+   * when the factor lives in the heap. Like the heap estimate it leaves out small buffers; the
+   * backend's pool of freed buffers is released before a new one would pass its limit.
+   */
+  public long deviceBytes() {
+    return ArraySizes.plus(sum(deviceResident), Math.max(sum(deviceBackward), sum(deviceApply)));
+  }
+
+  /** The terms of {@link #deviceBytes}: those held throughout, then both passes'. */
+  public List<Part> deviceParts() {
+    List<Part> all = new ArrayList<>(deviceResident);
+    all.addAll(deviceBackward);
+    all.addAll(deviceApply);
+    return all;
   }
 
   /**
@@ -402,6 +523,14 @@ public final class MemoryEstimate {
     if (!run.keptFactors() || !run.keptConvV() || !run.factorOnHost()) {
       return 0;
     }
+    return convVEntries();
+  }
+
+  /**
+   * Entries of {@code V_W} for each Conv2d layer that forms it whole and of {@code V_b} for each
+   * whose bias a group holds ({@link #keptConvVEntries}, wherever they are kept).
+   */
+  private long convVEntries() {
     long rows = (long) run.factorColumns() * run.nGgn();
     long sum = 0;
     for (int i = Math.max(run.lowestLayer(), 0); i < run.net().layers().size(); i++) {
@@ -463,8 +592,7 @@ public final class MemoryEstimate {
     ConvGeometry geo = run.geometry(i, c);
     ConvGramPolicy policy = run.convGram();
     int rows = run.factorColumns();
-    // the CPU backend (factors on the host) contracts the structured Gram by sample blocks
-    boolean byBlocks = run.factorOnHost();
+    boolean byBlocks = RunSizes.STRUCTURED_BY_BLOCKS;
     long held = policy.gramEntriesHeld(geo, c.outChannels(), run.passSamples(), rows, byBlocks);
     if (run.crossTerms()) {
       held =
@@ -626,6 +754,38 @@ public final class MemoryEstimate {
             limit,
             xmxGib,
             xmxGib));
+  }
+
+  /**
+   * Refuses a run on a device ({@link org.vivit4j.backend.Backend#deviceMemoryBytes} &gt; 0) whose
+   * device estimate ({@link #deviceBytes}) passes what the backend may hold there, with one line
+   * naming the estimate, its largest term and the limit, unless {@link #CHECK_PROPERTY} is {@code
+   * off}. A run whose matrices live in the heap passes.
+   */
+  public void checkFitsDevice(org.vivit4j.backend.Backend backend) {
+    long limit = backend.deviceMemoryBytes();
+    if (limit <= 0 || deviceBytes() <= limit || "off".equals(System.getProperty(CHECK_PROPERTY))) {
+      return;
+    }
+    Part best = deviceParts().get(0);
+    for (Part p : deviceParts()) {
+      if (p.bytes() > best.bytes()) {
+        best = p;
+      }
+    }
+    throw new InvalidInputException(
+        "memory",
+        "this run needs about "
+            + gib(deviceBytes())
+            + " of device memory (the largest term: "
+            + best.what()
+            + ", "
+            + gib(best.bytes())
+            + (run.chunked() ? ", in chunks of " + run.chunkSamples() + " samples" : "")
+            + ") but the backend may hold "
+            + backend.describeDeviceMemory()
+            + "; run with smaller chunks of the factor pass (--factor-chunk), a smaller batch, or"
+            + " on a device with more memory");
   }
 
   private String largest() {

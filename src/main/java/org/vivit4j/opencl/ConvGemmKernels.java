@@ -25,12 +25,6 @@ final class ConvGemmKernels {
     return t;
   }
 
-  /**
-   * Largest {@code b·T·max(K, O)} a chunk of the lowered transposed convolution holds (2²⁴ floats,
-   * 64 MiB): the patch matrix {@code [b·T × K]} of {@code b} factor rows at once.
-   */
-  static final int CHUNK_ENTRIES = 1 << 24;
-
   private final OpenClBackend.Launcher launcher;
 
   ConvGemmKernels(OpenClBackend.Launcher launcher) {
@@ -45,7 +39,7 @@ final class ConvGemmKernels {
    * O·T·K} multiply-adds per row, as the direct sum, but in a product.
    */
   OpenClMatrix convTranspose(OpenClMatrix y, OpenClMatrix w, ConvGeometry g) {
-    return convTranspose(y, w, g, CHUNK_ENTRIES);
+    return convTranspose(y, w, g, ConvLowering.DEVICE_CHUNK_ENTRIES);
   }
 
   /** {@link #convTranspose(OpenClMatrix, OpenClMatrix, ConvGeometry)} in chunks of this budget. */

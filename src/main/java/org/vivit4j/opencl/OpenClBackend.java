@@ -29,6 +29,7 @@ import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.DeviceMatrix;
 import org.vivit4j.backend.Precision;
+import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.model.Activation;
 
 /**
@@ -111,7 +112,9 @@ public final class OpenClBackend implements Backend {
   private final Map<Long, java.util.ArrayDeque<cl_mem>> freeBuffers = new java.util.HashMap<>();
   private long buffersCreated;
   private long bytesInBuffers;
-  private final long deviceBytesLimit;
+  private long bytesInUse;
+  private long peakBytesInUse;
+  private final DeviceMemoryLimit deviceLimit;
   private long bytesDownloaded;
 
   /** The default device: the first GPU if any, else the first device. */
@@ -144,14 +147,18 @@ public final class OpenClBackend implements Backend {
 
   /**
    * As {@link #OpenClBackend(String, ProductKernels)}, with the bytes of device buffers this
-   * backend may hold at once ({@code deviceBytesLimit} ≤ 0: the device's global memory).
+   * backend may hold at once ({@code deviceBytesLimit} ≤ 0: {@link
+   * DeviceMemoryLimit#ofThisProcess}, the device's global memory, on a CPU device no more than the
+   * host's RAM leaves beside the heap).
    */
   OpenClBackend(String deviceSelector, ProductKernels products, long deviceBytesLimit) {
     device = OpenClDevices.select(deviceSelector);
-    this.deviceBytesLimit =
+    this.deviceLimit =
         deviceBytesLimit > 0
-            ? deviceBytesLimit
-            : OpenClDevices.deviceLong(device.id(), CL_DEVICE_GLOBAL_MEM_SIZE);
+            ? new DeviceMemoryLimit(
+                deviceBytesLimit, "the " + MemoryEstimate.gib(deviceBytesLimit) + " it is given")
+            : DeviceMemoryLimit.ofThisProcess(
+                OpenClDevices.deviceLong(device.id(), CL_DEVICE_GLOBAL_MEM_SIZE), device.isCpu());
     this.products = products != null ? products : ProductKernels.forDevice(device.isCpu());
     SignalChaining.warnIfMissing();
     try {
@@ -770,7 +777,7 @@ public final class OpenClBackend implements Backend {
                 + " ("
                 + e.getMessage()
                 + ", with "
-                + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
+                + MemoryEstimate.gib(bytesInBuffers)
                 + " in device buffers); "
                 + RUN_SMALLER,
             e);
@@ -816,6 +823,8 @@ public final class OpenClBackend implements Backend {
     }
     OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
     open.add(m);
+    bytesInUse += bytes;
+    peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
     return m;
   }
 
@@ -825,9 +834,9 @@ public final class OpenClBackend implements Backend {
    * released first and the allocation tried once more; then {@link DeviceMemoryException}.
    */
   private cl_mem createBuffer(int rows, int cols, long bytes) {
-    if (bytesInBuffers + bytes > deviceBytesLimit) {
+    if (bytesInBuffers + bytes > deviceLimit.bytes()) {
       releasePool();
-      if (bytesInBuffers + bytes > deviceBytesLimit) {
+      if (bytesInBuffers + bytes > deviceLimit.bytes()) {
         throw noRoom(rows, cols, bytes, null);
       }
     }
@@ -869,12 +878,12 @@ public final class OpenClBackend implements Backend {
             + "×"
             + cols
             + " float32 buffer ("
-            + org.vivit4j.core.MemoryEstimate.gib(bytes)
+            + MemoryEstimate.gib(bytes)
             + "): the run holds "
-            + org.vivit4j.core.MemoryEstimate.gib(bytesInBuffers)
-            + " in device buffers of the "
-            + org.vivit4j.core.MemoryEstimate.gib(deviceBytesLimit)
-            + (cause == null ? " the device has" : " it has; the driver said " + cause.getMessage())
+            + MemoryEstimate.gib(bytesInBuffers)
+            + " in device buffers, of "
+            + deviceLimit.reason()
+            + (cause == null ? "" : "; the driver said " + cause.getMessage())
             + "; "
             + RUN_SMALLER;
     return new DeviceMemoryException(what, cause);
@@ -940,6 +949,7 @@ public final class OpenClBackend implements Backend {
     if (m.markReleased()) {
       open.remove(m);
       long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
+      bytesInUse -= bytes;
       freeBuffers.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(m.mem);
     }
   }
@@ -957,6 +967,30 @@ public final class OpenClBackend implements Backend {
   /** Bytes in device buffers this backend holds, in use or pooled. */
   synchronized long bytesInBuffers() {
     return bytesInBuffers;
+  }
+
+  /**
+   * The most bytes of matrices in use at once (not counting pooled free buffers) since construction
+   * or {@link #resetPeakBytesInUse}: what a run needed of the device, to compare with {@link
+   * MemoryEstimate#deviceBytes}.
+   */
+  public synchronized long peakBytesInUse() {
+    return peakBytesInUse;
+  }
+
+  /** Starts {@link #peakBytesInUse} again from the bytes in use now. */
+  public synchronized void resetPeakBytesInUse() {
+    peakBytesInUse = bytesInUse;
+  }
+
+  @Override
+  public long deviceMemoryBytes() {
+    return deviceLimit.bytes();
+  }
+
+  @Override
+  public String describeDeviceMemory() {
+    return deviceLimit.reason();
   }
 
   /** Number of matrices whose buffers are still allocated. */

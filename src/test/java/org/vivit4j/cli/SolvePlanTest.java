@@ -86,6 +86,31 @@ class SolvePlanTest {
   }
 
   /**
+   * On OpenCL the plan also names the device memory the run would hold and of what, and the run's
+   * notes say the same estimate; the CPU backend's plan has no device line.
+   */
+  @Test
+  void onOpenClThePlanNamesTheDeviceMemoryTheRunHolds() throws Exception {
+    Path problem = fmnist(6);
+    CliRun plan =
+        CliRun.of("solve", "--problem", problem.toString(), "--backend", "opencl", "--plan");
+    assertEquals(0, plan.exitCode(), plan.err());
+    Matcher m =
+        Pattern.compile("estimated peak device memory: ([0-9.]+ MiB), within the ")
+            .matcher(plan.out());
+    assertTrue(m.find(), plan.out());
+    Path out = dir.resolve("ocl.json");
+    CliRun run =
+        CliRun.of(
+            "solve", "--problem", problem.toString(), "--backend", "opencl", "--out", "" + out);
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("device memory: about " + m.group(1) + " estimated"), run.out());
+    CliRun cpu = CliRun.of("solve", "--problem", problem.toString(), "--plan");
+    assertEquals(0, cpu.exitCode(), cpu.err());
+    assertFalse(cpu.out().contains("device memory"), cpu.out());
+  }
+
+  /**
    * A run beyond the heap (N = 20 000, a Gram of 40 000 rows or more): the plan still prints, names
    * the -Xmx the run needs and exits 2; the largest batch it admits is smaller than the problem's.
    */
