@@ -61,9 +61,10 @@ import org.vivit4j.model.NetworkSpec;
  * V·w}), the parameter-space directions and {@code U_w} as it is formed, and the eigensolver's
  * arrays; a packed float32 Gram at 4 ({@link GramLayout#bytes}). Object headers, small per-layer
  * buffers and the parsed problem (garbage once read; the result is streamed) are left out. {@code
- * MemoryEstimateTest} measures how close this comes. A new large intermediate (a chunked factor, a
- * new layer's workspace) belongs here too, so that the check before a run stays the one place that
- * knows.
+ * MemoryEstimateTest} measures how close this comes. A run whose factor lives in device memory
+ * (OpenCL) has a second estimate, of that memory ({@link #deviceBytes}, {@code
+ * DeviceMemoryPlanTest}). A new large intermediate (a chunked factor, a new layer's workspace)
+ * belongs here too, so that the check before a run stays the one place that knows.
  */
 public final class MemoryEstimate {
   /** Matrices of {@code G²} doubles the dense eigensolver holds at once, besides the Gram. */
