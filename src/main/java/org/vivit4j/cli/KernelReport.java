@@ -3,10 +3,14 @@ package org.vivit4j.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.vivit4j.backend.Backend;
+import org.vivit4j.core.MemoryEstimate;
 import org.vivit4j.opencl.KernelStats;
 import org.vivit4j.opencl.OpenClBackend;
 
-/** {@code --verbose}: program build time and per-kernel device times of an OpenCL run. */
+/**
+ * {@code --verbose}: program build time, per-kernel device times and the peak of device buffers in
+ * use of an OpenCL run.
+ */
 final class KernelReport {
   private KernelReport() {}
 
@@ -34,5 +38,10 @@ final class KernelReport {
           s.meanMicros(),
           s.gflopsPerSecond());
     }
+    out.printf(
+        Locale.ROOT,
+        "device buffers: peak %s in use, of %s%n",
+        MemoryEstimate.gib(ocl.peakBytesInUse()),
+        ocl.describeDeviceMemory());
   }
 }

@@ -86,8 +86,9 @@ class SolvePlanTest {
   }
 
   /**
-   * On OpenCL the plan also names the device memory the run would hold and of what, and the run's
-   * notes say the same estimate; the CPU backend's plan has no device line.
+   * On OpenCL the plan also names the device memory the run would hold and of what, the run's notes
+   * say the same estimate and {@code --verbose} the peak it held; the CPU backend's plan has no
+   * device line.
    */
   @Test
   void onOpenClThePlanNamesTheDeviceMemoryTheRunHolds() throws Exception {
@@ -102,9 +103,18 @@ class SolvePlanTest {
     Path out = dir.resolve("ocl.json");
     CliRun run =
         CliRun.of(
-            "solve", "--problem", problem.toString(), "--backend", "opencl", "--out", "" + out);
+            "solve",
+            "--problem",
+            problem.toString(),
+            "--backend",
+            "opencl",
+            "--verbose",
+            "--out",
+            "" + out);
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.out().contains("device memory: about " + m.group(1) + " estimated"), run.out());
+    // --verbose: the peak the backend measured, beside the limit it had
+    assertTrue(run.out().contains("device buffers: peak "), run.out());
     CliRun cpu = CliRun.of("solve", "--problem", problem.toString(), "--plan");
     assertEquals(0, cpu.exitCode(), cpu.err());
     assertFalse(cpu.out().contains("device memory"), cpu.out());
