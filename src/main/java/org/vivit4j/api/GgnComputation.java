@@ -235,7 +235,8 @@ public abstract class GgnComputation {
       List<ParamGroup> groups,
       boolean factorOnHost,
       boolean float32) {
-    return sizing().memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit());
+    return sizing()
+        .memoryEstimate(net, loss, n, groups, factorOnHost, float32, assumedHeapLimit(), -1);
   }
 
   /**

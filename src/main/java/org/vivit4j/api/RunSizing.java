@@ -137,23 +137,9 @@ record RunSizing(
 
   /**
    * The estimate of the run ({@link GgnComputation#memoryEstimate}) as it would go in a heap of
-   * {@code heapLimit}: its chunks, its Gram storage, the factors it keeps ({@link #plan}).
-   */
-  MemoryEstimate memoryEstimate(
-      NetworkSpec net,
-      LossSpec loss,
-      int n,
-      List<ParamGroup> groups,
-      boolean factorOnHost,
-      boolean float32,
-      long heapLimit) {
-    return memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapLimit, -1);
-  }
-
-  /**
-   * As {@link #memoryEstimate(NetworkSpec, LossSpec, int, List, boolean, boolean, long)} on a
-   * backend whose matrices may occupy {@code deviceLimit} bytes of device memory (≤ 0: they live in
-   * the heap), which its chunks then fit too.
+   * {@code heapLimit} on a backend whose matrices may occupy {@code deviceLimit} bytes of device
+   * memory (≤ 0: they live in the heap): its chunks, its Gram storage, the factors it keeps ({@link
+   * #plan}).
    */
   MemoryEstimate memoryEstimate(
       NetworkSpec net,
@@ -478,7 +464,8 @@ record RunSizing(
         n -> {
           try {
             return fits(
-                memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes), heapBytes);
+                memoryEstimate(net, loss, n, groups, factorOnHost, float32, heapBytes, -1),
+                heapBytes);
           } catch (InvalidInputException | IllegalArgumentException e) {
             return false; // an array of that run cannot exist, or the options do not allow n
           }
