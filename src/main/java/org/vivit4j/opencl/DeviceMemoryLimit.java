@@ -51,7 +51,8 @@ record DeviceMemoryLimit(long bytes, String reason) {
             + MemoryEstimate.gib(maxHeapBytes)
             + ") and "
             + MemoryEstimate.gib(reserve)
-            + " for the JVM and driver (a CPU device's buffers are host memory)");
+            + " for the JVM and driver (a CPU device's buffers are host memory: a smaller -Xmx"
+            + " leaves them more)");
   }
 
   /**
