@@ -310,10 +310,13 @@ record RunSizing(
               + "× that)");
     }
     if (plan.keepsConvV()) {
-      long bytes = plan.estimate().keptFactorBytes() - plan.withKeptFactors().keptFactorBytes();
+      // on the heap it replaces the host factors of the layers it serves (so it may cost less
+      // than they did); on a device it is the backend's
       notes.add(
           "V·w: the Conv2d V_W formed whole for the Gram is kept for it ("
-              + (bytes > 0 ? MemoryEstimate.gib(bytes) + " of heap" : "in device memory")
+              + (plan.sizes().factorOnHost()
+                  ? MemoryEstimate.gib(plan.estimate().keptConvVBytes()) + " of heap"
+                  : "in device memory")
               + ")");
     }
     return notes;

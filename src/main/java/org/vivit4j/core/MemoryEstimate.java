@@ -549,6 +549,14 @@ public final class MemoryEstimate {
     return sum;
   }
 
+  /**
+   * The heap bytes of the kept Conv2d {@code V_W} and {@code V_b} ({@link RunSizes#keptConvV}; 0
+   * when the run keeps none, or keeps them in device memory).
+   */
+  public long keptConvVBytes() {
+    return matrices(keptConvVEntries());
+  }
+
   /** The bytes of the kept factors and kept {@code V_W} (0 when the run does not keep them). */
   public long keptFactorBytes() {
     return run.keptFactors() ? values(keptFactorValues()) + matrices(keptConvVEntries()) : 0;

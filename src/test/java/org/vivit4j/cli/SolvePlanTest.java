@@ -115,9 +115,30 @@ class SolvePlanTest {
     assertTrue(run.out().contains("device memory: about " + m.group(1) + " estimated"), run.out());
     // --verbose: the peak the backend measured, beside the limit it had
     assertTrue(run.out().contains("device buffers: peak "), run.out());
+    assertTrue(
+        run.out().contains("V_W formed whole for the Gram is kept for it (in device memory)"));
     CliRun cpu = CliRun.of("solve", "--problem", problem.toString(), "--plan");
     assertEquals(0, cpu.exitCode(), cpu.err());
     assertFalse(cpu.out().contains("device memory"), cpu.out());
+    // on the CPU backend the kept V_W is heap, and its note says how much (it once said "in
+    // device memory" whenever V_W cost less than the host factors it replaces)
+    // in float32, where V_W's 4-byte entries cost less than the 8-byte host factors
+    CliRun cpuRun =
+        CliRun.of(
+            "solve",
+            "--problem",
+            problem.toString(),
+            "--dtype",
+            "float32",
+            "--out",
+            "" + dir.resolve("c.json"));
+    assertEquals(0, cpuRun.exitCode(), cpuRun.err());
+    assertTrue(
+        Pattern.compile("V_W formed whole for the Gram is kept for it \\([0-9.]+ MiB of heap\\)")
+            .matcher(cpuRun.out())
+            .find(),
+        cpuRun.out());
+    assertFalse(cpuRun.out().contains("device memory"), cpuRun.out());
   }
 
   /**
