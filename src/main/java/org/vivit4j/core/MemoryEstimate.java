@@ -7,6 +7,7 @@ import org.vivit4j.backend.ConvGeometry;
 import org.vivit4j.backend.ConvLowering;
 import org.vivit4j.layers.Conv2dLayer.Conv2dSpec;
 import org.vivit4j.layers.ConvGramPolicy;
+import org.vivit4j.layers.ConvTranspose2dLayer.ConvTranspose2dSpec;
 import org.vivit4j.layers.LinearLayer;
 import org.vivit4j.linalg.EigenSolver;
 import org.vivit4j.model.ArraySizes;
@@ -297,7 +298,10 @@ public final class MemoryEstimate {
                   ? 0
                   : ConvLowering.transposeWorkspace(
                       run.geometry(i, c), c.outChannels(), gp, ConvLowering.DEVICE_CHUNK_ENTRIES));
-      long layer = out + Math.max(Math.max(in, convGramEntries(i)), linear);
+      long layer =
+          out
+              + Math.max(
+                  Math.max(in, convGramEntries(i)), Math.max(linear, convTransposeWeight(i, gp)));
       if (layer > worst) {
         worst = layer;
         worstLayer = i;
@@ -345,12 +349,28 @@ public final class MemoryEstimate {
   /**
    * How many times its device estimate ({@link #deviceBytes}) a run plans to hold on the device.
    * Measured on PoCL ({@code DeviceMemoryPlanTest}), the peak of device buffers in use was
-   * 0.85–1.3× the estimate on fmnist_2c2d, cifar10_3c3d and cifar100_allcnnc (chunked and not) and
-   * 1.0× on an MLP; up to 2× on the golden cases' tiny ConvTranspose nets (a few KiB, where the
-   * small buffers and the ConvTranspose workspace it leaves out dominate). The backend still
-   * refuses a buffer past its limit (exit 2) should a run need more.
+   * 0.85–1.3× the estimate on fmnist_2c2d, cifar10_3c3d and cifar100_allcnnc (chunked and not), and
+   * 0.35–1.27× on the golden cases (every layer type, a few KiB each, where small buffers weigh
+   * most). The backend still refuses a buffer past its limit (exit 2) should a run need more.
    */
   public static final double DEVICE_HEADROOM = 1.5;
+
+  /**
+   * Entries a ConvTranspose layer {@code i} holding its weight forms for the weight's factor {@code
+   * V_W} of {@code gp} factor rows (the generic {@code paramJacT}): its input rows uploaded ({@code
+   * gp × C_in·H·W}), the factor unfolded over the input grid ({@code gp·H·W × C_out·kh·kw}) and
+   * {@code V_W} ({@code gp × C_in·C_out·kh·kw}); 0 for any other layer.
+   */
+  private long convTransposeWeight(int i, long gp) {
+    ConvTranspose2dSpec ct = run.convTranspose2d(i);
+    if (ct == null || !run.holdsWeight(i)) {
+      return 0;
+    }
+    long before = run.net().sizeBefore(i);
+    long t = before / ct.inChannels();
+    long k = (long) ct.outChannels() * ct.kernelSize()[0] * ct.kernelSize()[1];
+    return gp * (before + t * k + ct.inChannels() * k);
+  }
 
   /** Bytes of {@code count} float32 values in device memory. */
   private static long device(long count) {
