@@ -181,10 +181,6 @@ public abstract class GgnComputation {
     return this;
   }
 
-  /**
-   * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it and why
-   * (under G1, what the serial collector would allow instead).
-   */
   /** What a run on a device estimates it holds there, and of what. */
   static String deviceNote(MemoryEstimate estimate, Backend backend) {
     return "device memory: about "
@@ -193,6 +189,10 @@ public abstract class GgnComputation {
         + backend.describeDeviceMemory();
   }
 
+  /**
+   * The note of a run whose chunks were sized to this JVM's heap: what the plan used of it and why
+   * (under G1, what the serial collector would allow instead).
+   */
   static String heapNote(PlanningHeap heap) {
     return "heap: the factor pass's chunks were sized to " + heap.describe();
   }
@@ -300,7 +300,7 @@ public abstract class GgnComputation {
   }
 
   /** This computation's settings as they are now, for sizing a run ({@link RunSizing}). */
-  private RunSizing sizing() {
+  RunSizing sizing() {
     return new RunSizing(
         options,
         convGram,
@@ -420,8 +420,10 @@ public abstract class GgnComputation {
       if (plan.deviceLimit() > 0) {
         reuseNotes.add(deviceNote(estimate, backend));
       }
-      // only where the heap sized the chunks (not a given chunk or budget, nor a packed Gram's cap)
+      // only where the heap sized the chunks (not a given chunk or budget, a packed Gram's cap or
+      // the device's memory)
       if (chunked
+          && !plan.forDevice()
           && assumedHeapLimit < 0
           && factorChunk == 0
           && factorMemory < 0

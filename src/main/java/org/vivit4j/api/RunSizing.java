@@ -267,7 +267,7 @@ record RunSizing(
       notes.add(
           FactorChunks.describe(plain.nGgn(), plan.chunk())
               + " (the device's memory: the plain pass needs about "
-              + MemoryEstimate.gib(MemoryEstimate.of(plain).deviceBytes())
+              + MemoryEstimate.gib(ChunkChoice.plainDeviceBytes(plain))
               + " of it, the chunked one about "
               + MemoryEstimate.gib(plan.estimate().deviceBytes())
               + ", planned "
@@ -275,6 +275,9 @@ record RunSizing(
               + " times within the "
               + MemoryEstimate.gib(plan.deviceLimit())
               + " the backend may use)");
+      if (appliesFactor && factorReuse == FactorReuse.KEEP) {
+        notes.add("factor reuse keep does not apply: a chunked pass keeps no factors");
+      }
     } else if (plan.sizes().chunked()) {
       notes.add(
           FactorPasses.chunkNote(

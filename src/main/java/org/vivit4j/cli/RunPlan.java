@@ -118,10 +118,12 @@ final class RunPlan {
     int largest =
         computation.largestBatch(
             problem.network(), problem.loss(), problem.groups(), onHost, float32, heap);
+    // the device's memory sets the chunks, whose need hardly grows with N: the heap bounds N
     out.printf(
         Locale.ROOT,
-        "  largest batch this heap admits (same network, loss, groups, options): N = %d%n",
-        largest);
+        "  largest batch this heap admits (same network, loss, groups, options): N = %d%s%n",
+        largest,
+        backend.deviceMemoryBytes() > 0 ? " (the device's memory sets only the chunks)" : "");
     if (!fits) {
       try {
         e.checkFits(planning);

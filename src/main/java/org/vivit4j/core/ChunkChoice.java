@@ -94,18 +94,24 @@ public final class ChunkChoice {
 
   /**
    * GGN samples per chunk so that the run's device estimate ({@link MemoryEstimate#deviceBytes})
-   * fits {@code budgetBytes}: 0 (no chunks) when the plain pass fits and no packed Gram needs
-   * chunks, else the largest chunk that splits the batch and fits, or 1 when none fits (the run's
-   * device check then refuses it).
+   * fits {@code budgetBytes}: 0 (no chunks) when the plain pass fits, or chunks of one sample would
+   * need no less of it, and no packed Gram needs chunks; else the largest chunk that splits the
+   * batch and fits, or 1 when none fits (the run's device check then refuses it).
    */
   public static int deviceChunkSamples(RunSizes run, long budgetBytes) {
     int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
-    if (cap == Integer.MAX_VALUE && deviceBytes(run, 0) <= budgetBytes) {
+    long plain = deviceBytes(run, 0);
+    if (cap == Integer.MAX_VALUE && plain <= budgetBytes) {
       return 0;
     }
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    if (deviceBytes(run, lo) > budgetBytes) {
+    long smallest = deviceBytes(run, lo);
+    if (cap == Integer.MAX_VALUE && smallest >= plain) {
+      // chunks would need no less of the device than the plain pass: the device check decides
+      return 0;
+    }
+    if (smallest > budgetBytes) {
       return 1;
     }
     while (lo < hi) {
@@ -117,6 +123,11 @@ public final class ChunkChoice {
       }
     }
     return lo;
+  }
+
+  /** The device estimate of the plain (unchunked) pass ({@link MemoryEstimate#deviceBytes}). */
+  public static long plainDeviceBytes(RunSizes run) {
+    return deviceBytes(run, 0);
   }
 
   private static long deviceBytes(RunSizes run, int chunk) {

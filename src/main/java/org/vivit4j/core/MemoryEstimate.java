@@ -265,12 +265,12 @@ public final class MemoryEstimate {
   /**
    * The device's share of a run whose factor lives in device memory (OpenCL; {@link #deviceBytes}),
    * in float32: each group's Gram and cross-term accumulators of a pass ({@link
-   * FactorEngine#grams}) and the kept Conv2d {@code V_W}, throughout; in the backward pass, per
-   * layer, the factor at its output (and waiting branches) and the layer's uploaded values, then
-   * the largest of its input factor, its Conv2d weight-Gram intermediates or a Linear layer's
-   * {@code B·Bᵀ} with its input Grams; in the {@code V·w} pass the uploaded Gram-space
-   * eigenvectors, the factor at a layer's output, then its input factor, its Conv2d blocks or its K
-   * products. The worst layer of each pass counts.
+   * FactorEngine#grams}), the parameters and the kept Conv2d {@code V_W}, throughout; in the
+   * backward pass, per layer, the factor at its output (and waiting branches) and the layer's
+   * uploaded values, then the largest of its input factor, its Conv2d weight-Gram intermediates or
+   * a Linear layer's {@code B·Bᵀ} with its input Grams; in the {@code V·w} pass the uploaded
+   * Gram-space eigenvectors, the factor at a layer's output, then its input factor, its Conv2d
+   * blocks or its K products. The worst layer of each pass counts.
    */
   private void estimateDevice(int lowest, int groups) {
     NetworkSpec net = run.net();
@@ -281,6 +281,8 @@ public final class MemoryEstimate {
     deviceResident.add(
         new Part(
             "Gram and cross-term accumulators of a pass", device(groups * (gp * gp + pairCross))));
+    // the layers upload their weights once and keep them (LinearLayer, Conv2dLayer)
+    deviceResident.add(new Part("parameters", device(net.numParams())));
     if (run.keptFactors() && run.keptConvV()) {
       deviceResident.add(new Part("kept Conv2d V_W for V·w", device(convVEntries())));
     }
@@ -348,9 +350,9 @@ public final class MemoryEstimate {
 
   /**
    * How many times its device estimate ({@link #deviceBytes}) a run plans to hold on the device.
-   * Measured on PoCL ({@code DeviceMemoryPlanTest}), the peak of device buffers in use was
-   * 0.85–1.3× the estimate on fmnist_2c2d, cifar10_3c3d and cifar100_allcnnc (chunked and not), and
-   * 0.35–1.27× on the golden cases (every layer type, a few KiB each, where small buffers weigh
+   * Measured on PoCL ({@code DeviceMemoryPlanTest}), the peak of device buffers in use was 0.8–1.0×
+   * the estimate on fmnist_2c2d, cifar10_3c3d and cifar100_allcnnc (chunked and not), and
+   * 0.34–1.22× on the golden cases (every layer type, a few KiB each, where small buffers weigh
    * most). The backend still refuses a buffer past its limit (exit 2) should a run need more.
    */
   public static final double DEVICE_HEADROOM = 1.5;
@@ -813,8 +815,10 @@ public final class MemoryEstimate {
             + (run.chunked() ? ", in chunks of " + run.chunkSamples() + " samples" : "")
             + ") but the backend may hold "
             + backend.describeDeviceMemory()
-            + "; run with smaller chunks of the factor pass (--factor-chunk), a smaller batch, or"
-            + " on a device with more memory");
+            + (run.chunked() && run.chunkSamples() == 1
+                ? "; run with a smaller batch or on a device with more memory"
+                : "; run with smaller chunks of the factor pass (--factor-chunk), a smaller batch,"
+                    + " or on a device with more memory"));
   }
 
   private String largest() {

@@ -27,8 +27,8 @@ record DeviceMemoryLimit(long bytes, String reason) {
 
   /**
    * The limit of a device with {@code globalBytes} of global memory; when {@code sharesHost}, also
-   * at most {@code ramBytes − maxHeapBytes − hostReserve} (at least 0; {@code ramBytes} ≤ 0:
-   * unknown, the global memory alone).
+   * at most {@code ramBytes − maxHeapBytes − hostReserve} (at least 1 byte, so that a run is
+   * refused with this reason; {@code ramBytes} ≤ 0: unknown, the global memory alone).
    */
   static DeviceMemoryLimit of(
       long globalBytes, boolean sharesHost, long ramBytes, long maxHeapBytes) {
@@ -37,7 +37,8 @@ record DeviceMemoryLimit(long bytes, String reason) {
       return new DeviceMemoryLimit(globalBytes, global);
     }
     long reserve = hostReserve(ramBytes);
-    long room = Math.max(0, ramBytes - maxHeapBytes - reserve);
+    // at least 1 byte: a limit of 0 would read as "no device memory to plan for" (Backend)
+    long room = Math.max(1, ramBytes - maxHeapBytes - reserve);
     if (room >= globalBytes) {
       return new DeviceMemoryLimit(globalBytes, global);
     }
