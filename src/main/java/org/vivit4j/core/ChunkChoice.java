@@ -61,21 +61,32 @@ public final class ChunkChoice {
    * around what a phase allocates and frees).
    */
   public static int chunkSamples(RunSizes run, long budgetBytes, double phaseHeadroom) {
-    // a packed Gram beyond one array is assembled from chunk pairs whose Grams fit one
-    int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
     long base = baseResidentBytes(run);
     double f = phaseHeadroom;
-    if (cap == Integer.MAX_VALUE && bytes(run, 0, base, f) <= budgetBytes) {
+    // the plain pass with kept factors may need less (the V·w phase, which chunks do not shrink,
+    // can outweigh the factor)
+    long plainBest = Math.min(bytes(run, 0, base, f), bytes(run.withKeptFactors(true), 0, base, f));
+    return largestFitting(run, budgetBytes, c -> bytes(run, c, base, f), plainBest);
+  }
+
+  /**
+   * The chunk a budget allows, where {@code need} gives the bytes of chunks of c samples (c = 0:
+   * the plain pass; growing with c): 0 (no chunks) when the plain pass fits, or when chunks of one
+   * sample would need no less than {@code plainBest} (the check that follows decides); else the
+   * largest chunk that splits the batch and fits, or 1 when none does. A packed Gram beyond one
+   * array is always chunked, in chunks whose pair Grams fit one ({@link GramLayout#chunkCap}).
+   */
+  private static int largestFitting(
+      RunSizes run, long budgetBytes, java.util.function.IntToLongFunction need, long plainBest) {
+    int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
+    if (cap == Integer.MAX_VALUE && need.applyAsLong(0) <= budgetBytes) {
       return 0;
     }
-    // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples; bytes grow with the chunk
+    // chunks that split the batch (K ≥ 3) have at most ⌈N/3⌉ samples
     int lo = 1;
     int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    long smallest = bytes(run, lo, base, f);
-    long plainBest = Math.min(bytes(run, 0, base, f), bytes(run.withKeptFactors(true), 0, base, f));
+    long smallest = need.applyAsLong(lo);
     if (cap == Integer.MAX_VALUE && smallest >= plainBest) {
-      // chunks would need no less than the plain pass with or without kept factors (the V·w phase,
-      // which chunks do not shrink, outweighs the factor): the plain pass, the heap check decides
       return 0;
     }
     if (smallest > budgetBytes) {
@@ -83,7 +94,7 @@ public final class ChunkChoice {
     }
     while (lo < hi) {
       int mid = lo + (hi - lo + 1) / 2;
-      if (bytes(run, mid, base, f) <= budgetBytes) {
+      if (need.applyAsLong(mid) <= budgetBytes) {
         lo = mid;
       } else {
         hi = mid - 1;
@@ -99,30 +110,7 @@ public final class ChunkChoice {
    * batch and fits, or 1 when none fits (the run's device check then refuses it).
    */
   public static int deviceChunkSamples(RunSizes run, long budgetBytes) {
-    int cap = run.gramLayout().chunkCap(run.nGgn(), run.factorColumns());
-    long plain = deviceBytes(run, 0);
-    if (cap == Integer.MAX_VALUE && plain <= budgetBytes) {
-      return 0;
-    }
-    int lo = 1;
-    int hi = Math.max(1, Math.min(cap, largestSplitting(run.nGgn())));
-    long smallest = deviceBytes(run, lo);
-    if (cap == Integer.MAX_VALUE && smallest >= plain) {
-      // chunks would need no less of the device than the plain pass: the device check decides
-      return 0;
-    }
-    if (smallest > budgetBytes) {
-      return 1;
-    }
-    while (lo < hi) {
-      int mid = lo + (hi - lo + 1) / 2;
-      if (deviceBytes(run, mid) <= budgetBytes) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return lo;
+    return largestFitting(run, budgetBytes, c -> deviceBytes(run, c), deviceBytes(run, 0));
   }
 
   /** The device estimate of the plain (unchunked) pass ({@link MemoryEstimate#deviceBytes}). */
