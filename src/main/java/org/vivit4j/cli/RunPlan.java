@@ -91,14 +91,7 @@ final class RunPlan {
                 planning.phaseHeadroom())
             : "",
         fits ? "within" : "above");
-    List<MemoryEstimate.Part> terms =
-        e.peakParts().stream()
-            .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
-            .limit(TERMS)
-            .toList();
-    for (MemoryEstimate.Part p : terms) {
-      out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes()));
-    }
+    printLargest(out, e.peakParts());
     boolean deviceFits = true;
     if (backend.deviceMemoryBytes() > 0) {
       deviceFits = e.deviceBytes() <= backend.deviceMemoryBytes();
@@ -108,12 +101,7 @@ final class RunPlan {
           MemoryEstimate.gib(e.deviceBytes()),
           deviceFits ? "within" : "above",
           backend.describeDeviceMemory());
-      e.deviceParts().stream()
-          .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
-          .limit(TERMS)
-          .forEach(
-              p ->
-                  out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes())));
+      printLargest(out, e.deviceParts());
     }
     int largest =
         computation.largestBatch(
@@ -139,5 +127,14 @@ final class RunPlan {
       }
     }
     return fits && deviceFits;
+  }
+
+  /** The {@link #TERMS} largest of {@code parts}, one line each. */
+  private static void printLargest(PrintWriter out, List<MemoryEstimate.Part> parts) {
+    parts.stream()
+        .sorted(Comparator.comparingLong(MemoryEstimate.Part::bytes).reversed())
+        .limit(TERMS)
+        .forEach(
+            p -> out.printf(Locale.ROOT, "    %s: %s%n", p.what(), MemoryEstimate.gib(p.bytes())));
   }
 }

@@ -781,7 +781,7 @@ public final class MemoryEstimate {
             "this run needs about %s (the largest term: %s) but the heap limit is %s; run with"
                 + " -Xmx%dg (tornado-run: JDK_JAVA_OPTIONS=-Xmx%dg tornado-env/tornado-run ...)",
             gib(need),
-            largest(),
+            largest(parts()),
             limit,
             xmxGib,
             xmxGib));
@@ -798,20 +798,12 @@ public final class MemoryEstimate {
     if (limit <= 0 || deviceBytes() <= limit || "off".equals(System.getProperty(CHECK_PROPERTY))) {
       return;
     }
-    Part best = deviceParts().get(0);
-    for (Part p : deviceParts()) {
-      if (p.bytes() > best.bytes()) {
-        best = p;
-      }
-    }
     throw new InvalidInputException(
         "memory",
         "this run needs about "
             + gib(deviceBytes())
             + " of device memory (the largest term: "
-            + best.what()
-            + ", "
-            + gib(best.bytes())
+            + largest(deviceParts())
             + (run.chunked() ? ", in chunks of " + run.chunkSamples() + " samples" : "")
             + ") but the backend may hold "
             + backend.describeDeviceMemory()
@@ -821,9 +813,10 @@ public final class MemoryEstimate {
                     + " or on a device with more memory"));
   }
 
-  private String largest() {
-    Part best = parts().get(0);
-    for (Part p : parts()) {
+  /** The largest of {@code parts}, as {@code "what, 1.2 GiB"}. */
+  private static String largest(List<Part> parts) {
+    Part best = parts.get(0);
+    for (Part p : parts) {
       if (p.bytes() > best.bytes()) {
         best = p;
       }

@@ -91,16 +91,38 @@ class DeviceMemoryPlanTest {
       throws Exception {
     Problem p = ProblemReader.read(deepObs(network, n));
     GgnComputation c = chunk > 0 ? p.computation().withFactorChunk(chunk) : p.computation();
+    Measured m = measure(c, p.network(), p.loss(), p.batch(), p.groups());
+    assertEquals(chunk, m.estimate().chunkSamples(), "the case must run the pass it names");
+    assertTrue(m.peak() > 8L << 20, "the case must hold large buffers: " + m);
+    assertTrue(m.peak() <= MemoryEstimate.DEVICE_HEADROOM * m.estimate().deviceBytes(), m + "");
+    assertTrue(m.estimate().deviceBytes() <= 2.0 * m.peak(), m + "");
+  }
+
+  /** A run's device estimate and the peak of device buffers it held. */
+  record Measured(MemoryEstimate estimate, long peak) {
+    @Override
+    public String toString() {
+      return "peak "
+          + peak
+          + ", estimate "
+          + estimate.deviceBytes()
+          + ": "
+          + estimate.deviceParts();
+    }
+  }
+
+  /** Estimates {@code c}'s run on a fresh OpenCL backend, runs it, and reads the device peak. */
+  private static Measured measure(
+      GgnComputation c,
+      org.vivit4j.model.NetworkSpec net,
+      LossSpec loss,
+      org.vivit4j.model.Batch batch,
+      List<ParamGroup> groups) {
     try (OpenClBackend backend = new OpenClBackend()) {
-      MemoryEstimate e = c.memoryEstimate(p.network(), p.loss(), n, p.groups(), backend);
-      assertEquals(chunk, e.chunkSamples(), "the case must run the pass it names");
+      MemoryEstimate e = c.memoryEstimate(net, loss, batch.n(), groups, backend);
       backend.resetPeakBytesInUse();
-      c.run(p.network(), p.loss(), p.batch(), p.groups(), backend);
-      long peak = backend.peakBytesInUse();
-      String what = "peak " + peak + ", estimate " + e.deviceBytes() + ": " + e.deviceParts();
-      assertTrue(peak > 8L << 20, "the case must hold large buffers: " + what);
-      assertTrue(peak <= MemoryEstimate.DEVICE_HEADROOM * e.deviceBytes(), what);
-      assertTrue(e.deviceBytes() <= 2.0 * peak, what);
+      c.run(net, loss, batch, groups, backend);
+      return new Measured(e, backend.peakBytesInUse());
     }
   }
 
@@ -125,17 +147,11 @@ class DeviceMemoryPlanTest {
                 "all",
                 java.util.stream.IntStream.range(0, p.network().params().size()).toArray(),
                 Criterion.topK(3)));
-    GgnComputation c = new DirectionalDerivativesComputation();
-    try (OpenClBackend backend = new OpenClBackend()) {
-      MemoryEstimate e = c.memoryEstimate(p.network(), p.loss(), 4, groups, backend);
-      backend.resetPeakBytesInUse();
-      c.run(p.network(), p.loss(), p.batch(), groups, backend);
-      long peak = backend.peakBytesInUse();
-      String what = "peak " + peak + ", estimate " + e.deviceBytes() + ": " + e.deviceParts();
-      assertTrue(peak > 8L << 20, what);
-      assertTrue(peak <= MemoryEstimate.DEVICE_HEADROOM * e.deviceBytes(), what);
-      assertTrue(e.deviceBytes() <= 2.0 * peak, what);
-    }
+    Measured m =
+        measure(new DirectionalDerivativesComputation(), p.network(), p.loss(), p.batch(), groups);
+    assertTrue(m.peak() > 8L << 20, m + "");
+    assertTrue(m.peak() <= MemoryEstimate.DEVICE_HEADROOM * m.estimate().deviceBytes(), m + "");
+    assertTrue(m.estimate().deviceBytes() <= 2.0 * m.peak(), m + "");
   }
 
   /** The golden cases (every layer type, graphs, subsampling, tiny sizes). */
@@ -159,16 +175,8 @@ class DeviceMemoryPlanTest {
   @MethodSource("goldenCases")
   void onTheGoldenCasesTheDeviceBuffersStayWithinWhatARunPlansFor(Path file) throws Exception {
     Problem p = ProblemReader.read(file);
-    try (OpenClBackend backend = new OpenClBackend()) {
-      MemoryEstimate e =
-          p.computation().memoryEstimate(p.network(), p.loss(), p.batch().n(), p.groups(), backend);
-      backend.resetPeakBytesInUse();
-      p.computation().run(p.network(), p.loss(), p.batch(), p.groups(), backend);
-      long peak = backend.peakBytesInUse();
-      assertTrue(
-          peak <= MemoryEstimate.DEVICE_HEADROOM * e.deviceBytes(),
-          "peak " + peak + ", estimate " + e.deviceBytes() + ": " + e.deviceParts());
-    }
+    Measured m = measure(p.computation(), p.network(), p.loss(), p.batch(), p.groups());
+    assertTrue(m.peak() <= MemoryEstimate.DEVICE_HEADROOM * m.estimate().deviceBytes(), m + "");
   }
 
   /**
