@@ -213,9 +213,9 @@ public interface Backend extends AutoCloseable {
 
   /**
    * How {@link #accumulateConvGramStructured} contracts, for the conv-Gram planner's cost model:
-   * true when it runs two matrix products per pair of sample blocks ({@code n_L·n_R·(c_R·O·T² +
-   * c_L·c_R·O·T)} multiply-adds: the CPU and OpenCL backends), false when it sums per pair of rows
-   * ({@code n_L·c_L·n_R·c_R·T²·(O + 1)}).
+   * true when it runs two matrix products per pair of sample blocks ({@code n_L·n_R·(min(c_L,
+   * c_R)·O·T² + c_L·c_R·O·T)} multiply-adds: the CPU and OpenCL backends), false when it sums per
+   * pair of rows ({@code n_L·c_L·n_R·c_R·T²·(O + 1)}).
    */
   boolean convGramStructuredByBlocks();
 

@@ -341,9 +341,12 @@ final class CpuConvOps {
    * right block's rows read as {@code [rBlock·O × T]} and {@code Q_nm} the block pair's {@code [T ×
    * T]} patch inner products, {@code M = R_m Q_nmᵀ} ({@code [rBlock·O × T]}, read as {@code [rBlock
    * × O·T]}) and {@code acc[L_n, R_m] += L_n Mᵀ}. That is {@code n_L·n_R·(c_R·O·T² + c_L·c_R·O·T)}
-   * multiply-adds instead of the {@code c_L·c_R·O·T²} per row pair of the direct sum. When both
-   * sides are the same factor with the same blocks and {@code q} is the symmetric {@code U Uᵀ},
-   * only block pairs {@code m ≤ n} are computed and mirrored: the result is exactly symmetric.
+   * multiply-adds instead of the {@code c_L·c_R·O·T²} per row pair of the direct sum. When the left
+   * blocks are smaller ({@code lBlock < rBlock}: the gradient cross terms, one row per sample) the
+   * left side goes first, {@code X = L_n Q_nm} ({@code [lBlock·O × T]}) and {@code acc[L_n, R_m] +=
+   * X R_mᵀ}: {@code c_L·O·T²} per pair instead of {@code c_R·O·T²}. When both sides are the same
+   * factor with the same blocks and {@code q} is the symmetric {@code U Uᵀ}, only block pairs
+   * {@code m ≤ n} are computed and mirrored: the result is exactly symmetric.
    */
   static void accumulateConvGramStructured(
       HostMatrix acc,
@@ -375,12 +378,14 @@ final class CpuConvOps {
     int nL = l.rows / lBlock;
     int nR = r.rows / rBlock;
     boolean symmetric = l == r && lBlock == rBlock && exactlySymmetric(q);
+    boolean leftFirst = lBlock < rBlock;
+    int mRows = (leftFirst ? lBlock : rBlock) * o;
     boolean f32 = acc.isFloat32();
     double[] qnm = f32 ? null : new double[t * t];
-    double[] mm = f32 ? null : new double[rBlock * o * t];
+    double[] mm = f32 ? null : new double[mRows * t];
     double[] p = f32 ? null : new double[lBlock * rBlock];
     float[] qf = f32 ? new float[t * t] : null;
-    float[] mf = f32 ? new float[rBlock * o * t] : null;
+    float[] mf = f32 ? new float[mRows * t] : null;
     float[] pf = f32 ? new float[lBlock * rBlock] : null;
     for (int n = 0; n < nL; n++) {
       for (int m = 0; m < (symmetric ? n + 1 : nR); m++) {
@@ -394,7 +399,13 @@ final class CpuConvOps {
         }
         int rOff = m * rBlock * r.cols;
         int lOff = n * lBlock * l.cols;
-        if (f32) {
+        if (leftFirst && f32) {
+          CpuConvGemm.mul(blas, false, false, l.data32, lOff, qf, 0, mf, 0, mRows, t, t);
+          CpuConvGemm.mul(blas, false, true, mf, 0, r.data32, rOff, pf, 0, lBlock, o * t, rBlock);
+        } else if (leftFirst) {
+          CpuConvGemm.mul(blas, false, false, l.data, lOff, qnm, 0, mm, 0, mRows, t, t);
+          CpuConvGemm.mul(blas, false, true, mm, 0, r.data, rOff, p, 0, lBlock, o * t, rBlock);
+        } else if (f32) {
           CpuConvGemm.mul(blas, false, true, r.data32, rOff, qf, 0, mf, 0, rBlock * o, t, t);
           CpuConvGemm.mul(blas, false, true, l.data32, lOff, mf, 0, pf, 0, lBlock, o * t, rBlock);
         } else {

@@ -129,14 +129,15 @@ final class SizeLimits {
                 + "·"
                 + geo.patchSize());
         if (run.convGram().mode() == ConvGramPolicy.Mode.STRUCTURED && run.holdsWeight(i)) {
-          long nt = ArraySizes.times(run.passSamples(), geo.positions());
+          // in blocks of one sample at the least: Q of one pair of samples, T²
+          long t = geo.positions();
           ArraySizes.checked(
-              ArraySizes.times(nt, nt),
+              ArraySizes.times(t, t),
               "--conv-gram",
               "structured needs the patch products Q of "
                   + net.where(i)
-                  + ", (N_ggn·T)² = "
-                  + nt
+                  + " for a pair of samples, T² = "
+                  + t
                   + "²");
         }
       }

@@ -26,7 +26,10 @@ import org.vivit4j.model.ArraySizes;
  *
  * <ul>
  *   <li>Structured: {@code Q = U_L U_Rᵀ} ({@code [n_L·T × n_R·T]}), then one kernel; {@code
- *       n_L·T·n_R·T·K + n_L c_L n_R c_R T² (O + 1)} multiply-adds.
+ *       n_L·T·n_R·T·K + n_L c_L n_R c_R T² (O + 1)} multiply-adds. Where {@code Q} of all samples
+ *       does not fit the budget it is formed per pair of sample blocks, {@code Q_ij = U_i U_jᵀ},
+ *       and each pair's Gram block contracted on its own: the same multiply-adds, memory bounded by
+ *       the blocks.
  *   <li>Explicit: {@code V} for blocks of {@code b} samples ({@code batchedMul}), {@code V_i V_jᵀ}
  *       accumulated block by block; {@code n c O T K} multiply-adds per formation of a side (the
  *       right side is formed again for every left block) plus {@code n_L c_L n_R c_R O K}.
@@ -58,11 +61,16 @@ final class ConvWeightGram {
    *
    * @param blockL samples per block of the left side's {@code V}
    * @param blockR samples per block of the right side's {@code V} (equal to blockL for a Gram)
+   * @param structuredBlock samples per block of the structured contraction's {@code Q_ij}
+   * @param structuredWhole whether the structured contraction forms {@code Q} of all samples at
+   *     once (the blocks span both sides)
    */
   record Plan(
       boolean explicit,
       int blockL,
       int blockR,
+      int structuredBlock,
+      boolean structuredWhole,
       double structuredMacs,
       double explicitMacs,
       long structuredElements,
@@ -76,6 +84,12 @@ final class ConvWeightGram {
           : "blocks of " + blockL + " / " + blockR + unit;
     }
 
+    private String structuredBlocks() {
+      return structuredWhole
+          ? ""
+          : " in blocks of " + structuredBlock + (structuredBlock == 1 ? " sample" : " samples");
+    }
+
     String describe(String what, int rows, int cols) {
       String chosen =
           explicit
@@ -87,14 +101,16 @@ final class ConvWeightGram {
                   explicitElements)
               : String.format(
                   Locale.ROOT,
-                  "structured contraction (%.3g multiply-adds, %d entries held)",
+                  "structured contraction%s (%.3g multiply-adds, %d entries held)",
+                  structuredBlocks(),
                   structuredMacs,
                   structuredElements);
       String other =
           explicit
               ? String.format(
                   Locale.ROOT,
-                  "structured: %.3g multiply-adds, %d entries",
+                  "structured%s: %.3g multiply-adds, %d entries",
+                  structuredBlocks(),
                   structuredMacs,
                   structuredElements)
               : String.format(
@@ -135,16 +151,20 @@ final class ConvWeightGram {
     double t = g.positions();
     double k = g.patchSize();
     // Q = U Uᵀ, then per pair of rows Σ_o over T² (direct sum), or per pair of sample blocks
-    // M = R_m Q_nmᵀ and L_n Mᵀ (products; only pairs m ≤ n when symmetric)
+    // two products, the side of fewer rows through Q first (only pairs m ≤ n when symmetric)
     double pairs = symmetric ? nL * (nL + 1.0) / 2 : (double) nL * nR;
     double contraction =
         byBlocks
-            ? pairs * (cR * o * t * t + (double) cL * cR * o * t)
+            ? pairs * (Math.min(cL, cR) * o * t * t + (double) cL * cR * o * t)
             : (double) nL * cL * nR * cR * t * t * (o + 1);
     double structuredMacs = nL * t * nR * t * k + contraction;
-    long structuredElements = (long) (nL * t * nR * t + (nL + nR) * t * k);
     // no single held matrix may exceed a Java array, whatever budget the policy allows
     long budget = Math.min(policy.memoryElements(), ArraySizes.MAX_ARRAY_LENGTH);
+    int bS = Math.max(nL, nR);
+    while (bS > 1 && structuredElements(nL, cL, nR, cR, bS, o, g) > budget) {
+      bS = (bS + 1) / 2;
+    }
+    long structuredElements = structuredElements(nL, cL, nR, cR, bS, o, g);
     int bL = nL;
     int bR = nR;
     if (symmetric) {
@@ -178,6 +198,8 @@ final class ConvWeightGram {
         explicit,
         bL,
         bR,
+        bS,
+        bS >= Math.max(nL, nR),
         structuredMacs,
         explicitMacs,
         structuredElements,
@@ -187,13 +209,13 @@ final class ConvWeightGram {
 
   /**
    * The smallest budget (entries) under which the contraction of sides of {@code nL, nR} samples
-   * with {@code cL, cR} rows each stays within its budget: the structured {@code Q} with the
-   * unfolded inputs, or one-sample blocks of {@code V} with their unfolded inputs and Gram block,
-   * the smaller of the two that {@code mode} allows.
+   * with {@code cL, cR} rows each stays within its budget: the structured contraction in one-sample
+   * blocks, or one-sample blocks of {@code V} with their unfolded inputs and Gram block, the
+   * smaller of the two that {@code mode} allows.
    */
   static long smallestBudget(
       int nL, int cL, int nR, int cR, ConvGeometry g, int o, ConvGramPolicy.Mode mode) {
-    long structured = structuredElements(nL, nR, g);
+    long structured = structuredElements(nL, cL, nR, cR, 1, o, g);
     long explicit = elements(1, cL, 1, cR, o, g);
     return switch (mode) {
       case STRUCTURED -> structured;
@@ -202,11 +224,27 @@ final class ConvWeightGram {
     };
   }
 
-  /** {@code Q [n_L·T × n_R·T]} with the unfolded inputs of both sides, saturating. */
-  private static long structuredElements(int nL, int nR, ConvGeometry g) {
+  /**
+   * Entries the structured contraction holds at once, saturating. With blocks of {@code b} samples
+   * that span both sides, {@code Q [n_L·T × n_R·T]} with the unfolded inputs of both sides and the
+   * backend's work row block ({@code n_L·c_L × O·T}); with smaller blocks {@code b_L = min(b,
+   * n_L)}, {@code b_R = min(b, n_R)}: a block pair's {@code Q_ij [b_L·T × b_R·T]}, unfolded inputs,
+   * copies of the factor rows ({@code b_L·c_L} and {@code b_R·c_R} rows of {@code O·T}), the work
+   * block and the pair's Gram block {@code [b_L·c_L × b_R·c_R]}.
+   */
+  private static long structuredElements(
+      int nL, int cL, int nR, int cR, int b, int o, ConvGeometry g) {
     double t = g.positions();
     double k = g.patchSize();
-    double e = nL * t * nR * t + (nL + nR) * t * k;
+    double row = (double) o * t;
+    double e;
+    if (b >= Math.max(nL, nR)) {
+      e = nL * t * nR * t + (nL + nR) * t * k + (double) nL * cL * row;
+    } else {
+      double bl = Math.min(b, nL);
+      double br = Math.min(b, nR);
+      e = bl * t * br * t + (bl + br) * t * k + (2 * bl * cL + br * cR) * row + bl * cL * br * cR;
+    }
     return e >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) e;
   }
 
@@ -267,7 +305,8 @@ final class ConvWeightGram {
             policy,
             ctx.backend().convGramStructuredByBlocks());
     Backend be = ctx.backend();
-    if (!plan.explicit()) {
+    GramBlocks need = ctx.gramBlocks();
+    if (!plan.explicit() && plan.structuredWhole() && need == null) {
       DeviceMatrix u = unfoldAll(ctx, s, g);
       try (DeviceMatrix q = be.mulTransB(u, u)) {
         be.accumulateConvGramStructured(
@@ -275,7 +314,10 @@ final class ConvWeightGram {
       }
       return plan;
     }
-    GramBlocks need = ctx.gramBlocks();
+    if (!plan.explicit()) {
+      accumulateStructuredBlocks(ctx, s, g, Math.min(plan.structuredBlock(), s.n()), need, acc);
+      return plan;
+    }
     if (plan.blockL() >= s.n() && (need == null || ctx.hasDeltas())) {
       // with cross terms to follow, the unfolded inputs stay cached for their left V (the plan
       // counts V, its unfolded inputs and the Gram together); accumulateCross releases them
@@ -305,22 +347,11 @@ final class ConvWeightGram {
   private static void accumulateBlocks(
       LayerContext ctx, Side s, ConvGeometry g, int o, int b, GramBlocks need, DeviceMatrix acc) {
     Backend be = ctx.backend();
-    List<int[]> blocks = new ArrayList<>();
-    int[] borders = need == null ? new int[] {0, s.n()} : new int[] {0, need.split(), s.n()};
-    for (int r = 0; r + 1 < borders.length; r++) {
-      for (int i0 = borders[r]; i0 < borders[r + 1]; i0 += b) {
-        blocks.add(new int[] {i0, Math.min(borders[r + 1], i0 + b)});
-      }
-    }
+    List<int[]> blocks = sampleBlocks(s.n(), b, need);
     int c = s.rowsPerSample();
     for (int i = 0; i < blocks.size(); i++) {
       int[] bi = blocks.get(i);
-      List<int[]> right = new ArrayList<>();
-      for (int[] bj : blocks.subList(i, blocks.size())) {
-        if (need == null || need.needs(bi[0], bj[0])) {
-          right.add(bj);
-        }
-      }
+      List<int[]> right = neededRight(blocks, i, need);
       if (right.isEmpty()) {
         continue;
       }
@@ -335,6 +366,75 @@ final class ConvWeightGram {
           } finally {
             if (vj != vi) {
               vj.close();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Blocks {@code [i0, i1)} of at most {@code b} of {@code n} samples; with {@code need} (a pass
+   * over two chunks) none straddles the chunks' border.
+   */
+  private static List<int[]> sampleBlocks(int n, int b, GramBlocks need) {
+    List<int[]> blocks = new ArrayList<>();
+    int[] borders = need == null ? new int[] {0, n} : new int[] {0, need.split(), n};
+    for (int r = 0; r + 1 < borders.length; r++) {
+      for (int i0 = borders[r]; i0 < borders[r + 1]; i0 += b) {
+        blocks.add(new int[] {i0, Math.min(borders[r + 1], i0 + b)});
+      }
+    }
+    return blocks;
+  }
+
+  /** The blocks {@code j ≥ i} whose Gram block with block {@code i} is needed. */
+  private static List<int[]> neededRight(List<int[]> blocks, int i, GramBlocks need) {
+    int[] bi = blocks.get(i);
+    List<int[]> right = new ArrayList<>();
+    for (int[] bj : blocks.subList(i, blocks.size())) {
+      if (need == null || need.needs(bi[0], bj[0])) {
+        right.add(bj);
+      }
+    }
+    return right;
+  }
+
+  /**
+   * {@code acc += Ĝ_W} by the structured contraction per pair of sample blocks {@code i ≤ j} of at
+   * most {@code b} samples: {@code Q_ij = U_i U_jᵀ} and the pair's Gram block {@code P_ij} from the
+   * factor rows of both blocks, added at both places (a diagonal pair once: its {@code Q_ii} is
+   * symmetric, so the backend computes half of it and mirrors). With {@code need} (a pass over two
+   * chunks) only the needed pairs are contracted.
+   */
+  private static void accumulateStructuredBlocks(
+      LayerContext ctx, Side s, ConvGeometry g, int b, GramBlocks need, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    List<int[]> blocks = sampleBlocks(s.n(), b, need);
+    int c = s.rowsPerSample();
+    for (int i = 0; i < blocks.size(); i++) {
+      int[] bi = blocks.get(i);
+      List<int[]> right = neededRight(blocks, i, need);
+      if (right.isEmpty()) {
+        continue;
+      }
+      try (DeviceMatrix fi = be.copyRows(s.factor(), bi[0] * c, bi[1] * c);
+          DeviceMatrix ui = unfold(ctx, s.samples(), bi[0], bi[1], g)) {
+        for (int[] bj : right) {
+          boolean diagonal = bj == bi;
+          DeviceMatrix fj = diagonal ? fi : be.copyRows(s.factor(), bj[0] * c, bj[1] * c);
+          DeviceMatrix uj = diagonal ? ui : unfold(ctx, s.samples(), bj[0], bj[1], g);
+          try (DeviceMatrix q = be.mulTransB(ui, uj);
+              DeviceMatrix p = be.zeros(fi.rows(), fj.rows())) {
+            be.accumulateConvGramStructured(p, fi, fj, q, c, c, g.positions());
+            be.accumulateBlock(acc, p, bi[0] * c, bj[0] * c, false);
+            if (!diagonal) {
+              be.accumulateBlock(acc, p, bj[0] * c, bi[0] * c, true);
+            }
+          } finally {
+            if (!diagonal) {
+              fj.close();
+              uj.close();
             }
           }
         }
@@ -367,6 +467,10 @@ final class ConvWeightGram {
             policy,
             ctx.backend().convGramStructuredByBlocks());
     Backend be = ctx.backend();
+    if (!plan.explicit() && !plan.structuredWhole()) {
+      accumulateCrossStructuredBlocks(ctx, l, r, g, plan.structuredBlock(), acc);
+      return plan;
+    }
     if (!plan.explicit()) {
       DeviceMatrix ul = unfoldAll(ctx, l, g);
       DeviceMatrix ur = unfoldAll(ctx, r, g);
@@ -408,6 +512,34 @@ final class ConvWeightGram {
       }
     }
     return plan;
+  }
+
+  /**
+   * {@code acc += X_W} by the structured contraction per pair of a left and a right sample block of
+   * at most {@code b} samples each: {@code Q_ij = U_{L,i} U_{R,j}ᵀ} and the pair's block of the
+   * cross terms from both blocks' factor rows.
+   */
+  private static void accumulateCrossStructuredBlocks(
+      LayerContext ctx, Side l, Side r, ConvGeometry g, int b, DeviceMatrix acc) {
+    Backend be = ctx.backend();
+    int cl = l.rowsPerSample();
+    int cr = r.rowsPerSample();
+    for (int i0 = 0; i0 < l.n(); i0 += b) {
+      int i1 = Math.min(l.n(), i0 + b);
+      try (DeviceMatrix fi = be.copyRows(l.factor(), i0 * cl, i1 * cl);
+          DeviceMatrix ui = unfold(ctx, l.samples(), i0, i1, g)) {
+        for (int j0 = 0; j0 < r.n(); j0 += b) {
+          int j1 = Math.min(r.n(), j0 + b);
+          try (DeviceMatrix fj = be.copyRows(r.factor(), j0 * cr, j1 * cr);
+              DeviceMatrix uj = unfold(ctx, r.samples(), j0, j1, g);
+              DeviceMatrix q = be.mulTransB(ui, uj);
+              DeviceMatrix p = be.zeros(fi.rows(), fj.rows())) {
+            be.accumulateConvGramStructured(p, fi, fj, q, cl, cr, g.positions());
+            be.accumulateBlock(acc, p, i0 * cl, j0 * cr, false);
+          }
+        }
+      }
+    }
   }
 
   /** The context's cache key of a side's {@code V} of all samples, once formed whole. */

@@ -192,10 +192,10 @@ final class ConvGemmKernels {
   /**
    * The structured Conv2d weight Gram {@code acc[i, j] += Σ_{t,t'} (Σ_o l[i,o,t] r[j,o,t']) q[(i /
    * lBlock)·T + t, (j / rBlock)·T + t']} by pairs of sample blocks, each pair {@code (n, m)} as
-   * {@code M = R_m Q_nmᵀ} and {@code L_n Mᵀ}: {@code n_L·n_R·(c_R·O·T² + c_L·c_R·O·T)}
-   * multiply-adds (the cost model of {@code convGramStructuredByBlocks}), or only the pairs {@code
-   * m ≤ n} when both sides are the same factor with the same blocks and {@code q} is exactly
-   * symmetric.
+   * {@code X = L_n Q_nm} and {@code X R_mᵀ}: {@code n_L·n_R·(c_L·O·T² + c_L·c_R·O·T)} multiply-adds
+   * (the cost model of {@code convGramStructuredByBlocks}, whose callers put the side of fewer rows
+   * per sample on the left: the cross terms' one gradient row), or only the pairs {@code m ≤ n}
+   * when both sides are the same factor with the same blocks and {@code q} is exactly symmetric.
    */
   void accumulateConvGramStructured(
       OpenClMatrix acc,

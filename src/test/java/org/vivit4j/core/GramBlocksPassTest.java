@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.layers.ConvGramPolicy;
@@ -22,8 +22,9 @@ import org.vivit4j.testing.Tolerances;
 /**
  * A pass over two sample chunks that needs only some Gram blocks ({@link GramBlocks}, {@link
  * FactorEngine#grams(ForwardPass, Batch, Scaling, int[], int[], List, boolean, KeptFactors,
- * GramBlocks)}): the Conv2d weight's explicit contraction gives the needed blocks as the whole pass
- * does, and leaves the others out (they stay exactly 0), V held whole or in blocks.
+ * GramBlocks)}): the Conv2d weight's explicit and structured contractions give the needed blocks as
+ * the whole pass does, and leave the others out (they stay exactly 0), V or Q held whole or in
+ * blocks.
  */
 class GramBlocksPassTest {
   private static final int N = 5;
@@ -47,14 +48,22 @@ class GramBlocksPassTest {
     assertThrows(IllegalArgumentException.class, () -> new GramBlocks(0, true, true));
   }
 
-  /** Conv V memory: whole (the default budget) and blocks of one sample (a budget of 1 entry). */
-  @ParameterizedTest(name = "conv V budget {0} entries")
-  @ValueSource(longs = {ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS, 1})
-  void theConvWeightLeavesOutTheBlocksNotNeeded(long convMemory) {
+  /**
+   * Both contractions, each whole (the default budget) and in blocks of one sample (a budget of 1
+   * entry): explicit V, structured Q.
+   */
+  @ParameterizedTest(name = "{0}, budget {1} entries")
+  @CsvSource({
+    "EXPLICIT, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS,
+    "EXPLICIT, 1",
+    "STRUCTURED, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS,
+    "STRUCTURED, 1"
+  })
+  void theConvWeightLeavesOutTheBlocksNotNeeded(ConvGramPolicy.Mode mode, long convMemory) {
     Problem p = DeepObsProblems.fmnist2c2d(3L, N, 10, null).problem();
     assertArrayEquals(new int[] {64, 32, 5, 5}, p.network().params().get(CONV2_WEIGHT).shape());
     Backend b = TestBackends.get("cpu-float64");
-    ConvGramPolicy policy = new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, convMemory);
+    ConvGramPolicy policy = new ConvGramPolicy(mode, convMemory);
     int[] rows = {4, 1, 3, 0, 2};
     int split = 2;
     List<int[]> tensors = List.of(new int[] {CONV2_WEIGHT});
@@ -63,6 +72,15 @@ class GramBlocksPassTest {
       ForwardPass fp = engine.forward(p.batch(), scaling);
       double[] whole =
           engine.grams(fp, p.batch(), scaling, rows, new int[0], tensors, false).get(0).gram();
+      String contraction =
+          mode == ConvGramPolicy.Mode.EXPLICIT
+              ? "explicit V_W in blocks of " + (convMemory == 1 ? "1 sample" : N + " samples")
+              : convMemory == 1
+                  ? "structured contraction in blocks of 1 sample"
+                  : "structured contraction (";
+      assertTrue(
+          engine.notes().stream().anyMatch(n -> n.contains(contraction)),
+          contraction + " expected: " + engine.notes());
       int ct = engine.factorColumns();
       int size = N * ct;
       int border = split * ct;

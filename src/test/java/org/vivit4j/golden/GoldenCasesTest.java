@@ -73,7 +73,10 @@ class GoldenCasesTest {
     assertEquals(backendName.startsWith("opencl") ? "opencl" : "cpu", result.runInfo().backend());
   }
 
-  /** Forced Conv2d Gram strategies: structured, explicit in one block, explicit in 1–2 samples. */
+  /**
+   * Forced Conv2d Gram strategies: structured (whole and in one-sample blocks), explicit in one
+   * block, explicit in 1–2 samples.
+   */
   static Stream<Arguments> convStrategies() throws IOException {
     List<Path> conv = cases().filter(p -> p.getFileName().toString().startsWith("conv2d")).toList();
     assertFalse(conv.isEmpty(), "no conv2d golden case");
@@ -81,6 +84,7 @@ class GoldenCasesTest {
         List.of(
             new ConvGramPolicy(
                 ConvGramPolicy.Mode.STRUCTURED, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS),
+            new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1),
             new ConvGramPolicy(
                 ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS),
             new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 4000),

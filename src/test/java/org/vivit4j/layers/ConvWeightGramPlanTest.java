@@ -127,6 +127,41 @@ class ConvWeightGramPlanTest {
     assertEquals(1, p.blockL());
   }
 
+  /**
+   * cifar100_allcnnc's 192 → 192 3×3 'same' conv on 16×16 (T = 256, K = 1728) in a chunk pair of 62
+   * samples with C̃ = 99: {@code Q} of all samples (252 M entries with the unfolded inputs) does
+   * not fit the budget of a 12 GiB heap, but the structured contraction in sample blocks does, and
+   * costs under a third of the explicit one in blocks of 2 samples that AUTO took before (on PoCL,
+   * the plan of about half of the Gram passes of a 39-minute N = 64 run).
+   */
+  @Test
+  void aPatchGramTooLargeForTheBudgetIsFormedInSampleBlocks() {
+    int[] one = {1, 1};
+    ConvGeometry g = ConvGeometry.of(new int[] {192, 16, 16}, new int[] {3, 3}, one, one, one);
+    ConvGramPolicy budget =
+        new ConvGramPolicy(
+            ConvGramPolicy.Mode.AUTO, ConvGramPolicy.defaultMemoryElements(12L << 30));
+    ConvWeightGram.Plan p = ConvWeightGram.plan(62, 99, 62, 99, true, false, g, 192, budget, true);
+    String d = p.describe("model[10]", 6138, 6138);
+    assertFalse(p.explicit(), d);
+    assertFalse(p.structuredWhole(), d);
+    assertTrue(p.structuredBlock() < 62 && p.structuredBlock() > 1, d);
+    assertTrue(p.structuredElements() <= budget.memoryElements(), d);
+    assertTrue(3 * p.structuredMacs() < p.explicitMacs(), d);
+    assertTrue(d.contains("structured contraction in blocks of " + p.structuredBlock()), d);
+    // the cross terms of 62 gradient samples against the same GGN samples: structured fits in
+    // blocks too, and the cheaper of the two is taken (explicit: one row per gradient sample)
+    ConvWeightGram.Plan x = ConvWeightGram.plan(62, 1, 62, 99, false, false, g, 192, budget, true);
+    String dx = x.describe("cross", 62, 6138);
+    assertFalse(x.structuredWhole(), dx);
+    assertTrue(x.structuredElements() <= budget.memoryElements(), dx);
+    assertEquals(x.explicitMacs() <= x.structuredMacs(), x.explicit(), dx);
+    // one-sample blocks are the least a structured contraction can hold
+    assertEquals(
+        256L * 256 + 2L * 256 * 1728 + 3L * 99 * 192 * 256 + 99L * 99,
+        ConvWeightGram.smallestBudget(62, 99, 62, 99, g, 192, ConvGramPolicy.Mode.STRUCTURED));
+  }
+
   @Test
   void forcedModesAreFollowedAndSaySo() {
     ConvGeometry g = geometry(1, 28, 28, 5, 2);

@@ -317,7 +317,7 @@ public record ProblemSetting(
   /**
    * A random small convolutional network ({@link RandomConvNets}: conv, activation, optional max or
    * average pooling, flatten, linear) and configuration, drawn from every axis, with a Conv2d Gram
-   * policy drawn from auto, structured, explicit and explicit in one-sample blocks.
+   * policy drawn from auto, structured, explicit and each of the two in one-sample blocks.
    */
   public static ProblemSetting randomConv(long seed) {
     return randomConv(seed, RandomConvNets.Kind.CONV2D);
@@ -330,7 +330,7 @@ public record ProblemSetting(
     int outputs = loss == LossType.CROSS_ENTROPY ? 2 + rnd.nextInt(3) : 1 + rnd.nextInt(3);
     RandomConvNets.Arch arch = RandomConvNets.drawArch(rnd, outputs, kind);
     ConvGramPolicy policy =
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(5)) {
           case 0 -> ConvGramPolicy.defaults();
           case 1 ->
               new ConvGramPolicy(
@@ -338,6 +338,7 @@ public record ProblemSetting(
           case 2 ->
               new ConvGramPolicy(
                   ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+          case 3 -> new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1);
           default -> new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, 1);
         };
     Reduction red = rnd.nextBoolean() ? Reduction.MEAN : Reduction.SUM;
