@@ -826,8 +826,14 @@ public final class MemoryEstimate {
 
   private static final double GIB = 1024.0 * 1024 * 1024;
 
-  /** Bytes in GiB with one decimal (MiB below 1 GiB). */
+  /** Bytes in GiB with one decimal (MiB below 1 GiB, KiB below 1 MiB, bytes below 1 KiB). */
   public static String gib(long bytes) {
+    if (bytes < 1024) {
+      return bytes + (bytes == 1 ? " byte" : " bytes");
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
     if (bytes < GIB) {
       return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
     }

@@ -60,6 +60,16 @@ class MemoryEstimateTest {
 
   @TempDir Path dir;
 
+  /** Sizes print in the unit that shows them: a one-byte device limit is not "0.0 MiB". */
+  @Test
+  void sizesPrintInAUnitThatShowsThem() {
+    assertEquals("1 byte", MemoryEstimate.gib(1));
+    assertEquals("1023 bytes", MemoryEstimate.gib(1023));
+    assertEquals("27.0 KiB", MemoryEstimate.gib(27 * 1024));
+    assertEquals("1.5 MiB", MemoryEstimate.gib(3L << 19));
+    assertEquals("10.1 GiB", MemoryEstimate.gib((long) (10.1 * (1L << 30))));
+  }
+
   @Test
   void aMediumMlpNeedsBetweenHalfAndTwiceItsEstimate() throws Exception {
     Path problemFile = dir.resolve("mlp.json");
