@@ -199,14 +199,16 @@ public final class MemoryEstimate {
     long gp = (long) run.factorColumns() * run.passSamples();
     long[] waiting = waitingFactorSizes(net);
     // per layer on the way back: the factor at its output, then either its weight-Gram
-    // intermediates or the factor at its input (formed after the layer's Gram); the worst layer
+    // intermediates (a Conv2d's contraction, a ConvTranspose weight's unfolded factor and V_W) or
+    // the factor at its input (formed after the layer's Gram); the worst layer
     long worst = -1;
     int worstLayer = lowest;
     for (int i = lowest; i < depth; i++) {
       long conv = convGramEntries(i);
       long host = run.factorOnHost() ? gp * (net.sizeAfter(i) + waiting[i]) : 0;
       long in = run.factorOnHost() ? gp * net.sizeBefore(i) : 0;
-      long layer = host + Math.max(in, conv);
+      long transposed = run.factorOnHost() ? convTransposeWeight(i, gp) : 0;
+      long layer = host + Math.max(Math.max(in, transposed), conv);
       if (layer > worst) {
         worst = layer;
         worstLayer = i;
@@ -221,8 +223,7 @@ public final class MemoryEstimate {
       out += gp * waiting[worstLayer];
     }
     backward.add(
-        new Part(
-            "its input factor or Conv2d weight-Gram blocks (" + at + ")", matrices(worst - out)));
+        new Part("its input factor or weight-Gram work (" + at + ")", matrices(worst - out)));
     if (run.factorOnHost()) {
       long p = run.passSamples();
       long inputGrams = p * p + (long) run.nGrad() * p;
