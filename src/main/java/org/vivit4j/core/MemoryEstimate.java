@@ -625,7 +625,9 @@ public final class MemoryEstimate {
     ConvGramPolicy policy = run.convGram();
     int rows = run.factorColumns();
     boolean byBlocks = RunSizes.STRUCTURED_BY_BLOCKS;
-    long held = policy.gramEntriesHeld(geo, c.outChannels(), run.passSamples(), rows, byBlocks);
+    int split = run.chunked() ? run.chunkSamples() : 0;
+    long held =
+        policy.gramEntriesHeld(geo, c.outChannels(), run.passSamples(), rows, byBlocks, split);
     if (run.crossTerms()) {
       held =
           Math.max(

@@ -94,11 +94,13 @@ public record ConvGramPolicy(Mode mode, long memoryElements, boolean hardLimit) 
    * Matrix entries the weight-Gram contraction of a Conv2d layer with geometry {@code g} and {@code
    * outChannels} holds at once under this policy, for {@code n} GGN samples of {@code rows} factor
    * rows each (the plan {@link ConvWeightGram#plan} makes; for {@code MemoryEstimate}), on a
-   * backend whose structured contraction is {@code byBlocks}.
+   * backend whose structured contraction is {@code byBlocks}, in a pass over a chunk pair whose
+   * first chunk holds {@code split} samples (0: no chunks).
    */
-  public long gramEntriesHeld(ConvGeometry g, int outChannels, int n, int rows, boolean byBlocks) {
+  public long gramEntriesHeld(
+      ConvGeometry g, int outChannels, int n, int rows, boolean byBlocks, int split) {
     ConvWeightGram.Plan p =
-        ConvWeightGram.plan(n, rows, n, rows, true, false, g, outChannels, this, byBlocks);
+        ConvWeightGram.plan(n, rows, n, rows, true, false, g, outChannels, this, byBlocks, split);
     return p.explicit() ? p.explicitElements() : p.structuredElements();
   }
 

@@ -148,6 +148,27 @@ final class ConvWeightGram {
       int o,
       ConvGramPolicy policy,
       boolean byBlocks) {
+    return plan(nL, cL, nR, cR, symmetric, rightFormed, g, o, policy, byBlocks, 0);
+  }
+
+  /**
+   * As above, for a Gram ({@code symmetric}) whose pass is a chunk pair with {@code split} samples
+   * in its first chunk ({@link GramBlocks}; 0: the whole pass is one chunk): the structured
+   * contraction then runs in blocks that do not straddle the chunks' border, of at most the larger
+   * chunk, and is counted so.
+   */
+  static Plan plan(
+      int nL,
+      int cL,
+      int nR,
+      int cR,
+      boolean symmetric,
+      boolean rightFormed,
+      ConvGeometry g,
+      int o,
+      ConvGramPolicy policy,
+      boolean byBlocks,
+      int split) {
     double t = g.positions();
     double k = g.patchSize();
     // Q = U Uᵀ, then per pair of rows Σ_o over T² (direct sum), or per pair of sample blocks
@@ -160,11 +181,14 @@ final class ConvWeightGram {
     double structuredMacs = nL * t * nR * t * k + contraction;
     // no single held matrix may exceed a Java array, whatever budget the policy allows
     long budget = Math.min(policy.memoryElements(), ArraySizes.MAX_ARRAY_LENGTH);
-    int bS = Math.max(nL, nR);
-    while (bS > 1 && structuredElements(nL, cL, nR, cR, bS, o, g) > budget) {
+    boolean chunkPair = symmetric && split > 0 && split < nL;
+    int bS = chunkPair ? Math.max(split, nL - split) : Math.max(nL, nR);
+    boolean whole = !chunkPair;
+    while (bS > 1 && structuredElements(nL, cL, nR, cR, bS, whole, o, g) > budget) {
       bS = (bS + 1) / 2;
+      whole = false;
     }
-    long structuredElements = structuredElements(nL, cL, nR, cR, bS, o, g);
+    long structuredElements = structuredElements(nL, cL, nR, cR, bS, whole, o, g);
     int bL = nL;
     int bR = nR;
     if (symmetric) {
@@ -199,7 +223,7 @@ final class ConvWeightGram {
         bL,
         bR,
         bS,
-        bS >= Math.max(nL, nR),
+        whole,
         structuredMacs,
         explicitMacs,
         structuredElements,
@@ -215,7 +239,7 @@ final class ConvWeightGram {
    */
   static long smallestBudget(
       int nL, int cL, int nR, int cR, ConvGeometry g, int o, ConvGramPolicy.Mode mode) {
-    long structured = structuredElements(nL, cL, nR, cR, 1, o, g);
+    long structured = structuredElements(nL, cL, nR, cR, 1, nL == 1 && nR == 1, o, g);
     long explicit = elements(1, cL, 1, cR, o, g);
     return switch (mode) {
       case STRUCTURED -> structured;
@@ -225,25 +249,27 @@ final class ConvWeightGram {
   }
 
   /**
-   * Entries the structured contraction holds at once, saturating. With blocks of {@code b} samples
-   * that span both sides, {@code Q [n_L·T × n_R·T]} with the unfolded inputs of both sides and the
-   * backend's work row block ({@code n_L·c_L × O·T}); with smaller blocks {@code b_L = min(b,
-   * n_L)}, {@code b_R = min(b, n_R)}: a block pair's {@code Q_ij [b_L·T × b_R·T]}, unfolded inputs,
-   * copies of the factor rows ({@code b_L·c_L} and {@code b_R·c_R} rows of {@code O·T}), the work
-   * block and the pair's Gram block {@code [b_L·c_L × b_R·c_R]}.
+   * Entries the structured contraction holds at once, saturating. {@code whole}: {@code Q [n_L·T ×
+   * n_R·T]} with the unfolded inputs of both sides; else, in blocks of {@code b_L = min(b, n_L)}
+   * and {@code b_R = min(b, n_R)} samples, a block pair's {@code Q_ij [b_L·T × b_R·T]}, unfolded
+   * inputs, copies of the factor rows ({@code b_L·c_L} and {@code b_R·c_R} rows of {@code O·T}) and
+   * the pair's Gram block {@code [b_L·c_L × b_R·c_R]}. Either way the backend's work buffers for a
+   * left side of {@code m} samples (OpenCL's {@code ConvGemmKernels}; the CPU backend holds less):
+   * the left rows through {@code Q} ({@code m·c_L × O·T}), the columns of {@code Q} for one right
+   * block ({@code m·T × T}), one right block's rows ({@code c_R × O·T}) and its product ({@code
+   * m·c_L × c_R}).
    */
   private static long structuredElements(
-      int nL, int cL, int nR, int cR, int b, int o, ConvGeometry g) {
+      int nL, int cL, int nR, int cR, int b, boolean whole, int o, ConvGeometry g) {
     double t = g.positions();
     double k = g.patchSize();
     double row = (double) o * t;
-    double e;
-    if (b >= Math.max(nL, nR)) {
-      e = nL * t * nR * t + (nL + nR) * t * k + (double) nL * cL * row;
-    } else {
-      double bl = Math.min(b, nL);
-      double br = Math.min(b, nR);
-      e = bl * t * br * t + (bl + br) * t * k + (2 * bl * cL + br * cR) * row + bl * cL * br * cR;
+    double bl = whole ? nL : Math.min(b, nL);
+    double br = whole ? nR : Math.min(b, nR);
+    double work = bl * cL * row + bl * t * t + cR * row + bl * cL * cR;
+    double e = bl * t * br * t + (bl + br) * t * k + work;
+    if (!whole) {
+      e += (bl * cL + br * cR) * row + bl * cL * br * cR;
     }
     return e >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) e;
   }
@@ -292,6 +318,7 @@ final class ConvWeightGram {
   /** {@code acc += Ĝ_W} for the GGN side {@code s}; returns the plan for the notes. */
   static Plan accumulateGram(
       LayerContext ctx, Side s, ConvGeometry g, int o, ConvGramPolicy policy, DeviceMatrix acc) {
+    GramBlocks need = ctx.gramBlocks();
     Plan plan =
         plan(
             s.n(),
@@ -303,10 +330,10 @@ final class ConvWeightGram {
             g,
             o,
             policy,
-            ctx.backend().convGramStructuredByBlocks());
+            ctx.backend().convGramStructuredByBlocks(),
+            need == null ? 0 : need.split());
     Backend be = ctx.backend();
-    GramBlocks need = ctx.gramBlocks();
-    if (!plan.explicit() && plan.structuredWhole() && need == null) {
+    if (!plan.explicit() && plan.structuredWhole()) {
       DeviceMatrix u = unfoldAll(ctx, s, g);
       try (DeviceMatrix q = be.mulTransB(u, u)) {
         be.accumulateConvGramStructured(
@@ -315,7 +342,7 @@ final class ConvWeightGram {
       return plan;
     }
     if (!plan.explicit()) {
-      accumulateStructuredBlocks(ctx, s, g, Math.min(plan.structuredBlock(), s.n()), need, acc);
+      accumulateStructuredBlocks(ctx, s, g, plan.structuredBlock(), need, acc);
       return plan;
     }
     if (plan.blockL() >= s.n() && (need == null || ctx.hasDeltas())) {
@@ -421,21 +448,14 @@ final class ConvWeightGram {
       try (DeviceMatrix fi = be.copyRows(s.factor(), bi[0] * c, bi[1] * c);
           DeviceMatrix ui = unfold(ctx, s.samples(), bi[0], bi[1], g)) {
         for (int[] bj : right) {
-          boolean diagonal = bj == bi;
-          DeviceMatrix fj = diagonal ? fi : be.copyRows(s.factor(), bj[0] * c, bj[1] * c);
-          DeviceMatrix uj = diagonal ? ui : unfold(ctx, s.samples(), bj[0], bj[1], g);
-          try (DeviceMatrix q = be.mulTransB(ui, uj);
-              DeviceMatrix p = be.zeros(fi.rows(), fj.rows())) {
-            be.accumulateConvGramStructured(p, fi, fj, q, c, c, g.positions());
-            be.accumulateBlock(acc, p, bi[0] * c, bj[0] * c, false);
-            if (!diagonal) {
-              be.accumulateBlock(acc, p, bj[0] * c, bi[0] * c, true);
-            }
-          } finally {
-            if (!diagonal) {
-              fj.close();
-              uj.close();
-            }
+          if (bj == bi) {
+            // the same factor rows on both sides: the backend computes half and mirrors
+            contractStructured(be, acc, fi, fi, ui, ui, c, c, bi[0] * c, bi[0] * c, g, false);
+            continue;
+          }
+          try (DeviceMatrix fj = be.copyRows(s.factor(), bj[0] * c, bj[1] * c);
+              DeviceMatrix uj = unfold(ctx, s.samples(), bj[0], bj[1], g)) {
+            contractStructured(be, acc, fi, fj, ui, uj, c, c, bi[0] * c, bj[0] * c, g, true);
           }
         }
       }
@@ -468,6 +488,9 @@ final class ConvWeightGram {
             ctx.backend().convGramStructuredByBlocks());
     Backend be = ctx.backend();
     if (!plan.explicit() && !plan.structuredWhole()) {
+      // the blocks unfold their own inputs: those the Gram cached are not held through them
+      releaseUnfolded(ctx, l);
+      releaseUnfolded(ctx, r);
       accumulateCrossStructuredBlocks(ctx, l, r, g, plan.structuredBlock(), acc);
       return plan;
     }
@@ -515,6 +538,34 @@ final class ConvWeightGram {
   }
 
   /**
+   * {@code acc[row0.., col0..] += P} for one pair of sample blocks, {@code P} the structured
+   * contraction of factor rows {@code fl, fr} ({@code cl, cr} per sample) with {@code Q = U_l
+   * U_rᵀ}; also {@code acc[col0.., row0..] += Pᵀ} when {@code mirrored}.
+   */
+  private static void contractStructured(
+      Backend be,
+      DeviceMatrix acc,
+      DeviceMatrix fl,
+      DeviceMatrix fr,
+      DeviceMatrix ul,
+      DeviceMatrix ur,
+      int cl,
+      int cr,
+      int row0,
+      int col0,
+      ConvGeometry g,
+      boolean mirrored) {
+    try (DeviceMatrix q = be.mulTransB(ul, ur);
+        DeviceMatrix p = be.zeros(fl.rows(), fr.rows())) {
+      be.accumulateConvGramStructured(p, fl, fr, q, cl, cr, g.positions());
+      be.accumulateBlock(acc, p, row0, col0, false);
+      if (mirrored) {
+        be.accumulateBlock(acc, p, col0, row0, true);
+      }
+    }
+  }
+
+  /**
    * {@code acc += X_W} by the structured contraction per pair of a left and a right sample block of
    * at most {@code b} samples each: {@code Q_ij = U_{L,i} U_{R,j}ᵀ} and the pair's block of the
    * cross terms from both blocks' factor rows.
@@ -531,11 +582,8 @@ final class ConvWeightGram {
         for (int j0 = 0; j0 < r.n(); j0 += b) {
           int j1 = Math.min(r.n(), j0 + b);
           try (DeviceMatrix fj = be.copyRows(r.factor(), j0 * cr, j1 * cr);
-              DeviceMatrix uj = unfold(ctx, r.samples(), j0, j1, g);
-              DeviceMatrix q = be.mulTransB(ui, uj);
-              DeviceMatrix p = be.zeros(fi.rows(), fj.rows())) {
-            be.accumulateConvGramStructured(p, fi, fj, q, cl, cr, g.positions());
-            be.accumulateBlock(acc, p, i0 * cl, j0 * cr, false);
+              DeviceMatrix uj = unfold(ctx, r.samples(), j0, j1, g)) {
+            contractStructured(be, acc, fi, fj, ui, uj, cl, cr, i0 * cl, j0 * cr, g, false);
           }
         }
       }

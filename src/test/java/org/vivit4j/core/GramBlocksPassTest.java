@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.vivit4j.api.Problem;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.layers.ConvGramPolicy;
@@ -49,41 +50,47 @@ class GramBlocksPassTest {
   }
 
   /**
-   * Both contractions, each whole (the default budget) and in blocks of one sample (a budget of 1
-   * entry): explicit V, structured Q.
+   * Both contractions, each whole (the default budget) and in sample blocks (smaller budgets: one
+   * sample; the structured one also 2 samples with a partial last block, and 3 samples, cut at the
+   * chunks' border in a chunk-pair pass), against the whole Gram of an independent run (explicit
+   * {@code V} of all samples).
    */
-  @ParameterizedTest(name = "{0}, budget {1} entries")
+  @ParameterizedTest(name = "{0}, budget {1} entries: {2}")
   @CsvSource({
-    "EXPLICIT, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS,
-    "EXPLICIT, 1",
-    "STRUCTURED, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS,
-    "STRUCTURED, 1"
+    "EXPLICIT, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS + ", explicit V_W in blocks of 5 samples",
+    "EXPLICIT, 1, explicit V_W in blocks of 1 sample",
+    "STRUCTURED, " + ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS + ", structured contraction (",
+    "STRUCTURED, 2700000, structured contraction in blocks of 3 samples",
+    "STRUCTURED, 1800000, structured contraction in blocks of 2 samples",
+    "STRUCTURED, 1, structured contraction in blocks of 1 sample"
   })
-  void theConvWeightLeavesOutTheBlocksNotNeeded(ConvGramPolicy.Mode mode, long convMemory) {
+  void theConvWeightLeavesOutTheBlocksNotNeeded(
+      ConvGramPolicy.Mode mode, long convMemory, String contraction) {
     Problem p = DeepObsProblems.fmnist2c2d(3L, N, 10, null).problem();
     assertArrayEquals(new int[] {64, 32, 5, 5}, p.network().params().get(CONV2_WEIGHT).shape());
     Backend b = TestBackends.get("cpu-float64");
-    ConvGramPolicy policy = new ConvGramPolicy(mode, convMemory);
     int[] rows = {4, 1, 3, 0, 2};
     int split = 2;
     List<int[]> tensors = List.of(new int[] {CONV2_WEIGHT});
     Scaling scaling = new Scaling(p.loss().reduction(), N, N);
+    double[] whole;
+    ConvGramPolicy reference =
+        new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+    try (FactorEngine engine = new FactorEngine(p.network(), p.loss(), b, 0, 0L, reference)) {
+      ForwardPass fp = engine.forward(p.batch(), scaling);
+      whole = engine.grams(fp, p.batch(), scaling, rows, new int[0], tensors, false).get(0).gram();
+    }
+    ConvGramPolicy policy = new ConvGramPolicy(mode, convMemory);
     try (FactorEngine engine = new FactorEngine(p.network(), p.loss(), b, 0, 0L, policy)) {
       ForwardPass fp = engine.forward(p.batch(), scaling);
-      double[] whole =
+      int ct = engine.factorColumns();
+      int size = N * ct;
+      double[] own =
           engine.grams(fp, p.batch(), scaling, rows, new int[0], tensors, false).get(0).gram();
-      String contraction =
-          mode == ConvGramPolicy.Mode.EXPLICIT
-              ? "explicit V_W in blocks of " + (convMemory == 1 ? "1 sample" : N + " samples")
-              : convMemory == 1
-                  ? "structured contraction in blocks of 1 sample"
-                  : "structured contraction (";
+      Compare.assertClose("the whole Gram", own, whole, Tolerances.F64_REORDERED_GRAM);
       assertTrue(
           engine.notes().stream().anyMatch(n -> n.contains(contraction)),
           contraction + " expected: " + engine.notes());
-      int ct = engine.factorColumns();
-      int size = N * ct;
-      int border = split * ct;
       for (boolean first : new boolean[] {false, true}) {
         for (boolean second : new boolean[] {false, true}) {
           GramBlocks need = new GramBlocks(split, first, second);
@@ -106,6 +113,44 @@ class GramBlocksPassTest {
               need + " needed blocks", part, expected, Tolerances.F64_REORDERED_GRAM);
         }
       }
+    }
+  }
+
+  /**
+   * The gradient cross terms by the structured contraction in sample blocks (3 gradient samples
+   * against 5 GGN samples, blocks of at most 2: partial blocks on both sides) against those of an
+   * independent run (explicit {@code V} of all samples).
+   */
+  @ParameterizedTest(name = "budget {0} entries")
+  @ValueSource(longs = {1, 1_800_000})
+  void structuredCrossTermsInBlocksMatchTheExplicitOnes(long convMemory) {
+    Problem p = DeepObsProblems.fmnist2c2d(5L, N, 10, null).problem();
+    Backend b = TestBackends.get("cpu-float64");
+    int[] rows = {4, 1, 3, 0, 2};
+    int[] grad = {3, 0, 2};
+    List<int[]> tensors = List.of(new int[] {CONV2_WEIGHT});
+    Scaling scaling = new Scaling(p.loss().reduction(), N, N);
+    ConvGramPolicy reference =
+        new ConvGramPolicy(ConvGramPolicy.Mode.EXPLICIT, ConvGramPolicy.DEFAULT_MEMORY_ELEMENTS);
+    FactorEngine.GroupGram expected;
+    try (FactorEngine engine = new FactorEngine(p.network(), p.loss(), b, 0, 0L, reference)) {
+      ForwardPass fp = engine.forward(p.batch(), scaling);
+      expected = engine.grams(fp, p.batch(), scaling, rows, grad, tensors, true).get(0);
+    }
+    ConvGramPolicy policy = new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, convMemory);
+    try (FactorEngine engine = new FactorEngine(p.network(), p.loss(), b, 0, 0L, policy)) {
+      ForwardPass fp = engine.forward(p.batch(), scaling);
+      FactorEngine.GroupGram got =
+          engine.grams(fp, p.batch(), scaling, rows, grad, tensors, true).get(0);
+      String blocks = convMemory == 1 ? "in blocks of 1 sample" : "in blocks of 2 samples";
+      assertTrue(
+          engine.notes().stream()
+              .anyMatch(
+                  n -> n.contains("cross terms") && n.contains("structured contraction " + blocks)),
+          engine.notes().toString());
+      Compare.assertClose(
+          "cross terms", got.cross(), expected.cross(), Tolerances.F64_REORDERED_GRAM);
+      Compare.assertClose("Gram", got.gram(), expected.gram(), Tolerances.F64_REORDERED_GRAM);
     }
   }
 }

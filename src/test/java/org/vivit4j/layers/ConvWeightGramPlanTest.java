@@ -156,9 +156,22 @@ class ConvWeightGramPlanTest {
     assertFalse(x.structuredWhole(), dx);
     assertTrue(x.structuredElements() <= budget.memoryElements(), dx);
     assertEquals(x.explicitMacs() <= x.structuredMacs(), x.explicit(), dx);
-    // one-sample blocks are the least a structured contraction can hold
+    // a chunk pair's pass (31 + 31 samples) contracts in blocks that keep to the chunks, however
+    // large the budget, and is counted so
+    ConvGramPolicy roomy = new ConvGramPolicy(ConvGramPolicy.Mode.STRUCTURED, 1L << 40);
+    ConvWeightGram.Plan whole =
+        ConvWeightGram.plan(62, 99, 62, 99, true, false, g, 192, roomy, true);
+    ConvWeightGram.Plan pair =
+        ConvWeightGram.plan(62, 99, 62, 99, true, false, g, 192, roomy, true, 31);
+    assertTrue(whole.structuredWhole());
+    assertFalse(pair.structuredWhole());
+    assertEquals(31, pair.structuredBlock());
+    assertTrue(pair.structuredElements() > whole.structuredElements() / 4);
+    // one-sample blocks are the least a structured contraction can hold: Q of a pair and the
+    // backend's columns of it, two samples' unfolded inputs, the left rows, their copy and their
+    // product with Q, a right block's copy and rows, the pair's block and the backend's product
     assertEquals(
-        256L * 256 + 2L * 256 * 1728 + 3L * 99 * 192 * 256 + 99L * 99,
+        2L * 256 * 256 + 2L * 256 * 1728 + 4L * 99 * 192 * 256 + 2L * 99 * 99,
         ConvWeightGram.smallestBudget(62, 99, 62, 99, g, 192, ConvGramPolicy.Mode.STRUCTURED));
   }
 
