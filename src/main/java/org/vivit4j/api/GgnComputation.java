@@ -251,7 +251,7 @@ public abstract class GgnComputation {
             loss,
             n,
             groups,
-            "cpu".equals(backend.name()),
+            backend.matricesInHeap(),
             backend.precision() == Precision.FLOAT32,
             assumedHeapLimit(),
             backend.deviceMemoryBytes());
@@ -396,7 +396,7 @@ public abstract class GgnComputation {
               net,
               n,
               groups,
-              "cpu".equals(backend.name()),
+              backend.matricesInHeap(),
               backend.precision() == Precision.FLOAT32,
               ct,
               assumedHeapLimit(),

@@ -24,6 +24,15 @@ public interface Backend extends AutoCloseable {
   Precision precision();
 
   /**
+   * Whether this backend's matrices live in the JVM heap (the CPU backend), so that the heap
+   * estimate counts the factor and the {@code V·w} blocks; else they live in device memory ({@link
+   * #deviceMemoryBytes}).
+   */
+  default boolean matricesInHeap() {
+    return false;
+  }
+
+  /**
    * Bytes of device memory this backend's matrices may occupy at once, or −1 when they live in the
    * JVM heap (the CPU backend: the heap estimate counts them). A run sizes its chunks so that its
    * device estimate ({@code MemoryEstimate#deviceBytes}) fits, and refuses to start when none does.

@@ -72,6 +72,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public boolean matricesInHeap() {
+    return true;
+  }
+
+  @Override
   public String deviceName() {
     return deviceName;
   }

@@ -37,7 +37,7 @@ final class RunPlan {
       PrintWriter out, Problem problem, GgnComputation computation, Backend backend) {
     PlanningHeap planning = PlanningHeap.ofThisJvm();
     long heap = planning.usableBytes();
-    boolean onHost = "cpu".equals(backend.name());
+    boolean onHost = backend.matricesInHeap();
     boolean float32 = backend.precision() == Precision.FLOAT32;
     int n = problem.batch().n();
     MemoryEstimate e =

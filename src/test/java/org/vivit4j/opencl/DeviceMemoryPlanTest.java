@@ -286,6 +286,7 @@ class DeviceMemoryPlanTest {
         CpuBackend cpu = new CpuBackend(Precision.FLOAT64)) {
       assertEquals(RunSizes.STRUCTURED_BY_BLOCKS, ocl.convGramStructuredByBlocks());
       assertEquals(RunSizes.STRUCTURED_BY_BLOCKS, cpu.convGramStructuredByBlocks());
+      assertFalse(ocl.matricesInHeap());
     }
   }
 
@@ -294,6 +295,7 @@ class DeviceMemoryPlanTest {
   void theCpuBackendHasNoDeviceMemory() {
     try (CpuBackend cpu = new CpuBackend(Precision.FLOAT64)) {
       assertEquals(-1, cpu.deviceMemoryBytes());
+      assertTrue(cpu.matricesInHeap());
       assertEquals(null, cpu.describeDeviceMemory());
     }
   }
