@@ -807,7 +807,11 @@ public final class MemoryEstimate {
             + gib(deviceBytes())
             + " of device memory (the largest term: "
             + largest(deviceParts())
-            + (run.chunked() ? ", in chunks of " + run.chunkSamples() + " samples" : "")
+            + (run.chunked()
+                ? ", in chunks of "
+                    + run.chunkSamples()
+                    + (run.chunkSamples() == 1 ? " sample" : " samples")
+                : "")
             + ") but the backend may hold "
             + backend.describeDeviceMemory()
             + (run.chunked() && run.chunkSamples() == 1

@@ -232,7 +232,7 @@ class DeviceMemoryPlanTest {
               () -> p.computation().run(p.network(), p.loss(), p.batch(), p.groups(), tiny));
       assertEquals("memory", e.field());
       assertTrue(e.getMessage().contains("of device memory"), e.getMessage());
-      assertTrue(e.getMessage().contains("in chunks of 1 samples"), e.getMessage());
+      assertTrue(e.getMessage().contains("in chunks of 1 sample)"), e.getMessage());
       // chunks of one sample: smaller chunks are no advice
       assertFalse(e.getMessage().contains("--factor-chunk"), e.getMessage());
       assertTrue(e.getMessage().contains("the 1.0 MiB it is given"), e.getMessage());
