@@ -3,7 +3,6 @@ package org.vivit4j.opencl;
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
 import static org.jocl.CL.CL_DEVICE_GLOBAL_MEM_SIZE;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
-import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import static org.jocl.CL.CL_TRUE;
 
@@ -23,7 +22,6 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_event;
 import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
 import org.jocl.cl_program;
 import org.vivit4j.backend.Backend;
 import org.vivit4j.backend.ConvGeometry;
@@ -109,11 +107,7 @@ public final class OpenClBackend implements Backend {
   private cl_command_queue queue;
   private double buildSeconds;
   private boolean closed;
-  private final Map<Long, java.util.ArrayDeque<cl_mem>> freeBuffers = new java.util.HashMap<>();
-  private long buffersCreated;
-  private long bytesInBuffers;
-  private long bytesInUse;
-  private long peakBytesInUse;
+  private OpenClBufferPool buffers;
   private final DeviceMemoryLimit deviceLimit;
   private long bytesDownloaded;
 
@@ -166,6 +160,7 @@ public final class OpenClBackend implements Backend {
       props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
       cl_device_id[] ids = {device.id()};
       context = CL.clCreateContext(props, 1, ids, null, null, null);
+      buffers = new OpenClBufferPool(context, device.name(), deviceLimit);
       queue = createProfilingQueue();
       long t0 = System.nanoTime();
       for (Map.Entry<String, List<String>> p : PROGRAMS.entrySet()) {
@@ -777,9 +772,9 @@ public final class OpenClBackend implements Backend {
                 + " ("
                 + e.getMessage()
                 + ", with "
-                + MemoryEstimate.gib(bytesInBuffers)
+                + MemoryEstimate.gib(buffers.bytesInBuffers())
                 + " in device buffers); "
-                + RUN_SMALLER,
+                + OpenClBufferPool.RUN_SMALLER,
             e);
       }
       throw e;
@@ -815,98 +810,13 @@ public final class OpenClBackend implements Backend {
     if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("unsupported matrix shape " + rows + "×" + cols);
     }
-    long bytes = Math.max(1L, (long) rows * cols) * Sizeof.cl_float;
-    java.util.ArrayDeque<cl_mem> free = freeBuffers.get(bytes);
-    cl_mem mem = free == null ? null : free.poll();
-    if (mem == null) {
-      mem = createBuffer(rows, cols, bytes);
-    }
-    OpenClMatrix m = new OpenClMatrix(this, mem, rows, cols);
+    OpenClMatrix m = new OpenClMatrix(this, buffers.take(rows, cols), rows, cols);
     open.add(m);
-    bytesInUse += bytes;
-    peakBytesInUse = Math.max(peakBytesInUse, bytesInUse);
     return m;
   }
 
-  /**
-   * A new device buffer of {@code bytes}. When it would take the backend's buffers past the
-   * device's memory, or the driver refuses it for lack of memory, the pool of free buffers is
-   * released first and the allocation tried once more; then {@link DeviceMemoryException}.
-   */
-  private cl_mem createBuffer(int rows, int cols, long bytes) {
-    if (bytesInBuffers + bytes > deviceLimit.bytes()) {
-      releasePool();
-      if (bytesInBuffers + bytes > deviceLimit.bytes()) {
-        throw noRoom(rows, cols, bytes, null);
-      }
-    }
-    try {
-      return clCreateBuffer(bytes);
-    } catch (CLException refused) {
-      if (!isOutOfMemory(refused.getStatus())) {
-        throw refused;
-      }
-    }
-    releasePool();
-    try {
-      return clCreateBuffer(bytes);
-    } catch (CLException again) {
-      throw isOutOfMemory(again.getStatus()) ? noRoom(rows, cols, bytes, again) : again;
-    }
-  }
-
-  private cl_mem clCreateBuffer(long bytes) {
-    cl_mem mem = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
-    buffersCreated++;
-    bytesInBuffers += bytes;
-    return mem;
-  }
-
-  /** Whether an OpenCL status says the device or its driver ran out of memory. */
-  static boolean isOutOfMemory(int status) {
-    return status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE
-        || status == CL.CL_OUT_OF_RESOURCES
-        || status == CL.CL_OUT_OF_HOST_MEMORY;
-  }
-
-  private DeviceMemoryException noRoom(int rows, int cols, long bytes, CLException cause) {
-    String what =
-        "the OpenCL device "
-            + device.name()
-            + " has no room for a "
-            + rows
-            + "×"
-            + cols
-            + " float32 buffer ("
-            + MemoryEstimate.gib(bytes)
-            + "): the run holds "
-            + MemoryEstimate.gib(bytesInBuffers)
-            + " in device buffers, of "
-            + deviceLimit.reason()
-            + (cause == null ? "" : "; the driver said " + cause.getMessage())
-            + "; "
-            + RUN_SMALLER;
-    return new DeviceMemoryException(what, cause);
-  }
-
-  /** What a run that does not fit its device can change. */
-  static final String RUN_SMALLER =
-      "run with smaller chunks of the factor pass (--factor-chunk, or a smaller --factor-memory),"
-          + " a smaller batch, or on a device with more memory";
-
-  /** Frees every pooled buffer (none is in use). */
-  private void releasePool() {
-    for (Map.Entry<Long, java.util.ArrayDeque<cl_mem>> e : freeBuffers.entrySet()) {
-      for (cl_mem mem : e.getValue()) {
-        CL.clReleaseMemObject(mem);
-        bytesInBuffers -= e.getKey();
-      }
-    }
-    freeBuffers.clear();
-  }
-
   private OpenClMatrix zeroed(OpenClMatrix m) {
-    long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
+    long bytes = OpenClBufferPool.bytesOf(m.size());
     onDevice(
         "zeroing a " + m.rows() + "×" + m.cols() + " buffer",
         () ->
@@ -942,15 +852,12 @@ public final class OpenClBackend implements Backend {
 
   /**
    * Releases one matrix once (see {@link OpenClMatrix#close()}): its buffer goes back to the pool
-   * of free buffers of its byte size, so a pipeline that runs again for the same (network, N, C̃)
-   * allocates no new device memory. The pool is freed when the backend closes.
+   * ({@link OpenClBufferPool}), which is freed when the backend closes.
    */
   synchronized void release(OpenClMatrix m) {
     if (m.markReleased()) {
       open.remove(m);
-      long bytes = Math.max(1L, m.size()) * Sizeof.cl_float;
-      bytesInUse -= bytes;
-      freeBuffers.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(m.mem);
+      buffers.giveBack(m.mem, m.size());
     }
   }
 
@@ -961,12 +868,12 @@ public final class OpenClBackend implements Backend {
 
   /** Number of device buffers created so far ({@code clCreateBuffer} calls). */
   public synchronized long buffersCreated() {
-    return buffersCreated;
+    return buffers.buffersCreated();
   }
 
   /** Bytes in device buffers this backend holds, in use or pooled. */
   synchronized long bytesInBuffers() {
-    return bytesInBuffers;
+    return buffers.bytesInBuffers();
   }
 
   /**
@@ -975,12 +882,12 @@ public final class OpenClBackend implements Backend {
    * MemoryEstimate#deviceBytes}.
    */
   public synchronized long peakBytesInUse() {
-    return peakBytesInUse;
+    return buffers.peakBytesInUse();
   }
 
   /** Starts {@link #peakBytesInUse} again from the bytes in use now. */
   public synchronized void resetPeakBytesInUse() {
-    peakBytesInUse = bytesInUse;
+    buffers.resetPeakBytesInUse();
   }
 
   @Override
@@ -1014,7 +921,9 @@ public final class OpenClBackend implements Backend {
       for (OpenClMatrix m : List.copyOf(open)) {
         release(m);
       }
-      releasePool();
+      if (buffers != null) {
+        buffers.releaseFree();
+      }
       kernels.values().forEach(CL::clReleaseKernel);
       kernels.clear();
       programs.values().forEach(CL::clReleaseProgram);

@@ -227,10 +227,10 @@ class OpenClBackendTest {
 
   @Test
   void outOfMemoryStatusesAreTheDriversWaysOfSayingSo() {
-    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE));
-    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_OUT_OF_RESOURCES));
-    assertTrue(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_OUT_OF_HOST_MEMORY));
-    assertFalse(OpenClBackend.isOutOfMemory(org.jocl.CL.CL_INVALID_VALUE));
+    assertTrue(OpenClBufferPool.isOutOfMemory(org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE));
+    assertTrue(OpenClBufferPool.isOutOfMemory(org.jocl.CL.CL_OUT_OF_RESOURCES));
+    assertTrue(OpenClBufferPool.isOutOfMemory(org.jocl.CL.CL_OUT_OF_HOST_MEMORY));
+    assertFalse(OpenClBufferPool.isOutOfMemory(org.jocl.CL.CL_INVALID_VALUE));
   }
 
   @Test
