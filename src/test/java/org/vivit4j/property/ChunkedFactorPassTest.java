@@ -93,17 +93,40 @@ class ChunkedFactorPassTest {
   @MethodSource("cases")
   void chunkedPassAgreesWithTheReference(String backend, ProblemSetting s, int chunk) {
     ConvGramPolicy convGram = s.conv() == null ? ConvGramPolicy.defaults() : s.conv().policy();
-    ReferenceCheck.check(
-        s.id(),
-        s.seed(),
-        s.criterion(),
-        ReferenceCheck.draw(s),
-        backend,
-        0,
-        0L,
-        convGram,
-        EigenSolver.AUTO,
-        chunk);
+    ComputationResult result =
+        ReferenceCheck.check(
+            s.id(),
+            s.seed(),
+            s.criterion(),
+            allSamplesInTheGgn(ReferenceCheck.draw(s)),
+            backend,
+            0,
+            0L,
+            convGram,
+            EigenSolver.AUTO,
+            chunk);
+    boolean chunked =
+        result.runInfo().notes().stream().anyMatch(n -> n.startsWith("factor pass in "));
+    assertEquals(
+        chunk < N,
+        chunked,
+        "chunks of " + chunk + " of " + N + " GGN samples; notes " + result.runInfo().notes());
+  }
+
+  /**
+   * The drawn problem with all {@link #N} samples in the GGN, so that chunks of 1 and {@link
+   * #AWKWARD} split the pass (a drawn GGN subset can be too small for that): none sub-sampled, or,
+   * where the setting sub-samples the GGN, all of them in an order that is not the batch's.
+   */
+  private static ReferenceCheck.Drawn allSamplesInTheGgn(ReferenceCheck.Drawn d) {
+    int[] ggn = null;
+    if (d.subsamplingGgn() != null) {
+      ggn = new int[N];
+      for (int i = 0; i < N; i++) {
+        ggn[i] = (i + AWKWARD) % N;
+      }
+    }
+    return new ReferenceCheck.Drawn(d.instance(), d.groupTensors(), d.subsamplingGrad(), ggn);
   }
 
   private static RandomProblems.Instance mlp() {
@@ -119,18 +142,26 @@ class ChunkedFactorPassTest {
 
   /**
    * The Gram and cross terms of the chunked pass equal the plain pass's entry by entry: every block
-   * is placed where it belongs, the diagonal blocks once, on sub-sampled rows in any order.
+   * is placed where it belongs, the diagonal blocks once, on sub-sampled rows in any order, with
+   * chunks of one sample, equal chunks and a shorter last chunk (each case splits into at least
+   * three chunks, so none is the plain pass compared with itself).
    */
   @Test
   void chunkedGramAndCrossTermsEqualThePlainOnesEntryByEntry() {
     RandomProblems.Instance p = mlp();
     Backend b = TestBackends.get("cpu-float64");
     int n = p.batch().n();
-    int[] ggnRows = {6, 0, 3, 5, 1, 4};
+    int[] sixRows = {6, 0, 3, 5, 1, 4};
+    int[] fiveRows = {5, 2, 0, 6, 3};
     int[] gradRows = {2, 5, 0};
     List<int[]> tensors = List.of(new int[] {0, 1}, new int[] {3}, new int[] {2});
-    Scaling scaling = new Scaling(p.loss().reduction(), n, ggnRows.length, 0);
-    for (int chunk : new int[] {1, 2, 4}) {
+    record Case(int[] ggnRows, int chunk) {}
+    // 6 chunks of 1, 3 chunks of 2, and 2 + 2 + 1
+    for (Case c : List.of(new Case(sixRows, 1), new Case(sixRows, 2), new Case(fiveRows, 2))) {
+      int[] ggnRows = c.ggnRows();
+      int chunk = c.chunk();
+      assertTrue(FactorChunks.splits(ggnRows.length, chunk), "the case must split the pass");
+      Scaling scaling = new Scaling(p.loss().reduction(), n, ggnRows.length, 0);
       try (FactorEngine plainEngine = new FactorEngine(p.network(), p.loss(), b);
           FactorEngine chunkEngine = new FactorEngine(p.network(), p.loss(), b)) {
         ForwardPass fp = plainEngine.forward(p.batch(), new Scaling(p.loss().reduction(), n, n));
@@ -142,7 +173,7 @@ class ChunkedFactorPassTest {
         int k = FactorChunks.count(ggnRows.length, chunk);
         assertEquals(k * (k - 1) / 2, chunkEngine.factorPasses(), "Gram passes, chunk " + chunk);
         for (int g = 0; g < tensors.size(); g++) {
-          String what = "chunk " + chunk + " group " + g;
+          String what = ggnRows.length + " rows, chunk " + chunk + " group " + g;
           assertEquals(plain.get(g).size(), chunked.get(g).size(), what);
           Compare.assertClose(
               what + " Gram",

@@ -255,9 +255,10 @@ public final class ReferenceCheck {
 
   /**
    * As above, with the factor pass in chunks of {@code factorChunk} GGN samples (0: as the budget
-   * decides, the plain pass for these small problems).
+   * decides, the plain pass for these small problems); returns the checked result (its notes say
+   * whether the pass ran in chunks).
    */
-  public static void check(
+  public static ComputationResult check(
       String id,
       long settingSeed,
       ProblemSetting.CriterionKind kind,
@@ -392,6 +393,7 @@ public final class ReferenceCheck {
           dirTol,
           0.0);
     }
+    return result;
   }
 
   /**
